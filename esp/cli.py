@@ -1,0 +1,217 @@
+"""The `esp` command (SPEC §16). Exit codes: 0 success, 1 failure, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+IMPORT_KINDS = ("classes", "roster", "activity")
+EXPORT_KINDS = ("activity",)
+REPORT_NAMES = ("incompletions", "actions", "callcert", "extensions")
+FORMATS = ("text", "json", "csv", "xlsx")
+DEMO_LOGIN = ("manager@esp.example", "demo-manager")
+
+
+class BadInput(Exception):
+    """Input the user can fix: printed on standard error, exit code 2."""
+
+
+def _date(text: str) -> date:
+    from esp.imports import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esp", description="ESP Tracker")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create or migrate the database, load the default program")
+    init.add_argument("--no-input", action="store_true", help="never prompt")
+
+    commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
+
+    serve = commands.add_parser("serve", help="serve the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    imp = commands.add_parser("import", help="import classes, roster or activity (all or nothing)")
+    imp.add_argument("kind", choices=IMPORT_KINDS)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+    exp = commands.add_parser("export", help="export the activity history")
+    exp.add_argument("kind", choices=EXPORT_KINDS)
+    exp.add_argument("file", type=Path)
+    exp.add_argument("--class", dest="class_code")
+
+    rep = commands.add_parser("report", help="print a report as of a date")
+    rep.add_argument("name", choices=REPORT_NAMES)
+    rep.add_argument("--as-of", type=_date, help="YYYY-MM-DD (default: today)")
+    rep.add_argument("--class", dest="class_code")
+    rep.add_argument("--program", help="program key (default: the class's or the only one)")
+    rep.add_argument("--format", choices=FORMATS, default="text")
+    rep.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    return parser
+
+
+def _setup(demo: bool = False) -> None:
+    if demo and not os.environ.get("ESP_DATABASE_URL"):
+        var = Path(os.environ.get("ESP_VAR_DIR", Path.cwd() / "var"))
+        var.mkdir(parents=True, exist_ok=True)
+        database = var / "demo.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        os.environ["ESP_DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esp.settings")
+    import django
+
+    django.setup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup(demo=args.command == "demo")
+    from esp.imports import ImportRejected
+
+    try:
+        return COMMANDS[args.command](args)
+    except ImportRejected as exc:
+        print(exc.message(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BadInput as exc:
+        print(f"esp: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    from esp.setup import initialize
+
+    program = initialize()
+    print(f"Database ready; program {program.key} loaded.")
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from esp.serving import serve
+
+    serve(args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from esp.demo import load_demo
+    from esp.serving import serve
+
+    summary = load_demo(login=DEMO_LOGIN)
+    print(summary)
+    print(f"\nESP Tracker demo: http://127.0.0.1:8000/")
+    print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}\n", flush=True)
+    serve("127.0.0.1", 8000)
+    return EXIT_OK
+
+
+def _progress_bar(total: int, description: str):
+    """A rich progress bar for files of thousands of rows (none for small files)."""
+    from contextlib import nullcontext
+
+    if total < 1000 or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.progress import Progress
+
+    return Progress(console=None, transient=True)
+
+
+def cmd_import(args) -> int:
+    from esp.roster.importers import import_classes, import_roster
+    from esp.progress.activity import import_activity
+
+    if not args.file.exists():
+        raise BadInput(f"{args.file}: no such file")
+    importer = {"classes": import_classes, "roster": import_roster, "activity": import_activity}[
+        args.kind
+    ]
+    with open(args.file, encoding="utf-8-sig", errors="replace") as stream:
+        total = max(0, sum(1 for _ in stream) - 1)
+    bar = _progress_bar(total, f"Importing {args.file.name}")
+    with bar as progress:
+        if progress is None:
+            summary = importer(args.file, dry_run=args.dry_run)
+        else:
+            task = progress.add_task(f"Importing {args.file.name}", total=total)
+            summary = importer(
+                args.file, dry_run=args.dry_run, progress=lambda n: progress.advance(task, n)
+            )
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from esp.progress.activity import export_activity
+
+    if args.class_code:
+        from esp.roster.models import TrainingClass
+
+        if not TrainingClass.objects.filter(code=args.class_code).exists():
+            raise BadInput(f"unknown class '{args.class_code}'")
+    count = export_activity(args.file, class_code=args.class_code)
+    print(f"Exported {count} fact(s) to {args.file}")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from esp import clock
+    from esp.programs.models import Program
+    from esp.reports import render
+    from esp.reports.builders import build_report, program_for
+    from esp.roster.models import TrainingClass
+
+    if args.class_code and not TrainingClass.objects.filter(code=args.class_code).exists():
+        raise BadInput(f"unknown class '{args.class_code}'")
+    try:
+        program = program_for(program_key=args.program, class_code=args.class_code)
+    except Program.DoesNotExist:
+        raise BadInput("no such program (run `esp init` first?)") from None
+    as_of = args.as_of or clock.today(program.time_zone)
+    report = build_report(args.name, as_of=as_of, class_code=args.class_code, program=program)
+    if args.format == "xlsx":
+        if not args.output:
+            raise BadInput("--format xlsx needs --output FILE")
+        render.to_xlsx(report, args.output)
+        print(f"Wrote {args.output}")
+        return EXIT_OK
+    text = {"text": render.to_text, "json": render.to_json, "csv": render.to_csv}[args.format](report)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "import": cmd_import,
+    "export": cmd_export,
+    "report": cmd_report,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

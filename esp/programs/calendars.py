@@ -1,0 +1,36 @@
+"""The business calendar of a program: its holiday country plus its closure dates (R-T1)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from esp.rules.calendar import BusinessCalendar, us_federal_holidays
+
+from .models import Program
+
+FIRST_YEAR, LAST_YEAR = 2015, 2045
+
+
+@lru_cache(maxsize=32)
+def _calendar(country: str, closures: frozenset, openings: frozenset) -> BusinessCalendar:
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    if country == "US":
+        holidays = us_federal_holidays(years)
+    else:
+        import holidays as holidays_package
+
+        holidays = set(holidays_package.country_holidays(country, years=list(years)).keys())
+    return BusinessCalendar.build(
+        holidays=holidays,
+        closures=closures,
+        openings=openings,
+        first_year=FIRST_YEAR,
+        last_year=LAST_YEAR,
+    )
+
+
+def calendar_for(program: Program) -> BusinessCalendar:
+    closures, openings = set(), set()
+    for day, is_open in program.closures.values_list("date", "is_open"):
+        (openings if is_open else closures).add(day)
+    return _calendar(program.holiday_country, frozenset(closures), frozenset(openings))

@@ -1,0 +1,294 @@
+"""Programs as data (SPEC §3): phases, tasks, report sections, ladders, attendance policy,
+closures and TBT courses. Every value marked *configurable* in the spec lives here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+
+from esp.rules import records
+
+
+class Site(models.Model):
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Campaign(models.Model):
+    """A carrier program and its contact-center department (e.g. Aetna, 510)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    department_code = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def home_department(self, site: Site | str) -> str:
+        """R-X1: the site plus the campaign's contact-center department."""
+        return f"{site} — {self.department_code} {self.name} Contact Center"
+
+
+class Program(models.Model):
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT)
+    time_zone = models.CharField(max_length=60, default="America/Chicago")
+    holiday_country = models.CharField(
+        max_length=2, default="US", help_text="Holidays as observed, from the `holidays` package"
+    )
+    call_pass_mark = models.PositiveSmallIntegerField(default=85, help_text="R-C3")
+    calls_per_agent = models.PositiveSmallIntegerField(default=5, help_text="R-C3")
+    program_pass_rate = models.PositiveSmallIntegerField(default=80, help_text="R-C4 (%)")
+    call_clock_hours = models.PositiveSmallIntegerField(default=4, help_text="R-C2")
+    environment_days = models.PositiveSmallIntegerField(
+        default=5, help_text="R-E1: ESP day after which agents move to production"
+    )
+    spin_up_min_agents = models.PositiveSmallIntegerField(default=5, help_text="R-E2")
+    exam_attempts = models.PositiveSmallIntegerField(default=3, help_text="R-N4a")
+    proof_max_mb = models.PositiveSmallIntegerField(default=10, help_text="R-B2")
+    attendance_window_days = models.PositiveSmallIntegerField(default=90, help_text="R-A4")
+    tbt_hours = models.PositiveSmallIntegerField(default=8, help_text="R-B7")
+    n_number_escalation_days = models.PositiveSmallIntegerField(default=10, help_text="R-B5")
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def policy(self) -> records.Policy:
+        """The program's policy as the pure rules read it (SPEC: policy is data)."""
+        tasks = tuple(
+            records.TaskRule(t.key, t.phase.key, t.completion)
+            for t in self.tasks.select_related("phase").order_by("order", "pk")
+        )
+        sections = tuple(
+            records.Section(
+                s.key,
+                tuple(t.key for t in sorted(s.tasks.all(), key=lambda t: (t.order, t.pk))),
+                s.threshold_days,
+            )
+            for s in self.sections.prefetch_related("tasks").order_by("order", "pk")
+        )
+        ladders = []
+        for ladder in self.ladders.select_related("phase").prefetch_related("tasks", "steps"):
+            if ladder.kind != Ladder.TIMEFRAME:
+                continue
+            ladders.append(
+                records.TimeframeLadder(
+                    key=ladder.key,
+                    phase=ladder.phase.key,
+                    tasks=tuple(t.key for t in sorted(ladder.tasks.all(), key=lambda t: t.order)),
+                    timeframe_days=ladder.timeframe_days or 0,
+                    steps=tuple(s.key for s in sorted(ladder.steps.all(), key=lambda s: s.order)),
+                )
+            )
+        exams = self.ladders.filter(kind=Ladder.EXAMS).prefetch_related("steps").first()
+        exam_steps = (
+            tuple(s.key for s in exams.steps.order_by("order"))[: self.exam_attempts]
+            if exams
+            else ()
+        )
+        transfer = self.tasks.filter(is_transfer=True).first()
+        return records.Policy(
+            tasks=tasks,
+            sections=sections,
+            ladders=tuple(ladders),
+            exams_ladder=exams.key if exams else "exams",
+            exam_steps=exam_steps,
+            tbt_courses=tuple(self.tbt_courses.order_by("order", "number").values_list("number", flat=True)),
+            calls_per_agent=self.calls_per_agent,
+            call_pass_mark=self.call_pass_mark,
+            program_pass_rate=self.program_pass_rate,
+            environment_days=self.environment_days,
+            spin_up_min_agents=self.spin_up_min_agents,
+            transfer_task=transfer.key if transfer else "transfer",
+        )
+
+
+class Phase(models.Model):
+    program = models.ForeignKey(Program, related_name="phases", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    length = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True,
+        help_text="Scheduled business days (3.5 occupies 4); empty for an open-ended phase",
+    )
+    expected_days = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    max_extension_days = models.PositiveSmallIntegerField(default=0)
+    timeframe_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    owner = models.CharField(max_length=100, blank=True)
+    invite_lead_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    link_sent_hours_ahead = models.PositiveSmallIntegerField(null=True, blank=True)
+    link_lifetime_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="phase_key_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.key}: {self.name}"
+
+
+class Task(models.Model):
+    COMPLETIONS = [
+        (records.COMPLETION_MARKED, "marked done (or its proof accepted)"),
+        (records.COMPLETION_COURSES, "every TBT course done"),
+        (records.COMPLETION_CALLS, "call certification passed"),
+        (records.COMPLETION_EQUIPMENT, "equipment verified"),
+    ]
+    program = models.ForeignKey(Program, related_name="tasks", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    phase = models.ForeignKey(Phase, related_name="tasks", on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField()
+    completion = models.CharField(max_length=20, choices=COMPLETIONS, default=records.COMPLETION_MARKED)
+    needs_proof = models.BooleanField(default=False)
+    is_transfer = models.BooleanField(
+        default=False, help_text="The transfer to production (R-P2: every other task done first)"
+    )
+    done_when = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="task_key_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportSection(models.Model):
+    """A section of the daily incompletion report (R-I1) and its threshold."""
+
+    program = models.ForeignKey(Program, related_name="sections", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+    threshold_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    tasks = models.ManyToManyField(Task, related_name="sections")
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="section_key_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ladder(models.Model):
+    TIMEFRAME, ATTENDANCE, EXAMS = "timeframe", "attendance", "exams"
+    KINDS = [(TIMEFRAME, "timeframe (R-L2)"), (ATTENDANCE, "attendance (R-A5)"), (EXAMS, "exams (R-N4a)")]
+    program = models.ForeignKey(Program, related_name="ladders", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    phase = models.ForeignKey(Phase, null=True, blank=True, on_delete=models.PROTECT)
+    timeframe_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    tasks = models.ManyToManyField(Task, blank=True, related_name="ladders")
+
+    class Meta:
+        ordering = ["program", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="ladder_key_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.key}: {self.key}"
+
+
+class LadderStep(models.Model):
+    ladder = models.ForeignKey(Ladder, related_name="steps", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["ladder", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["ladder", "key"], name="step_key_per_ladder")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OccurrenceKind(models.Model):
+    """R-A2/R-A4: an attendance occurrence kind, its tracker label and points."""
+
+    program = models.ForeignKey(Program, related_name="occurrence_kinds", on_delete=models.CASCADE)
+    key = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100)
+    points = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["program", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="occurrence_kind_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AttendanceLevel(models.Model):
+    """R-A5: the points (or NCNS count) at which a step of the attendance ladder is owed."""
+
+    program = models.ForeignKey(Program, related_name="attendance_levels", on_delete=models.CASCADE)
+    step = models.SlugField(max_length=40)
+    order = models.PositiveSmallIntegerField()
+    points = models.DecimalField(max_digits=4, decimal_places=2)
+    ncns = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+
+
+class Closure(models.Model):
+    """A date the program closes (added to the holiday calendar) or opens (removed from it)."""
+
+    program = models.ForeignKey(Program, related_name="closures", on_delete=models.CASCADE)
+    date = models.DateField()
+    is_open = models.BooleanField(default=False, help_text="Open on a holiday (remove it)")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "date"], name="one_closure_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%m/%d/%Y} {'open' if self.is_open else 'closed'}"
+
+
+class TbtCourse(models.Model):
+    program = models.ForeignKey(Program, related_name="tbt_courses", on_delete=models.CASCADE)
+    number = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="course_number_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"

@@ -1,0 +1,69 @@
+"""Facts about agents, one row each, shaped like the activity format (SPEC §15).
+
+Every kind of fact — task statuses, TBT completions, call scores, attendance occurrences,
+exam attempts, delivered ladder steps, notes, self-reports, employment changes, equipment
+statuses, red flags, N-Number requests and moves — is an append-only row: the history is the
+table. A fact is identified by its content and its position among identical facts, so an
+import of the same file twice adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from esp.roster.models import Agent
+
+
+class Kind(models.TextChoices):
+    TASK = "task"
+    TBT = "tbt"
+    CALL = "call"
+    ATTENDANCE = "attendance"
+    EXAM = "exam"
+    ACTION = "action"
+    NOTE = "note"
+    SELF_REPORT = "self_report"
+    STATUS = "status"
+    EQUIPMENT = "equipment"
+    FLAG = "flag"
+    N_NUMBER = "n_number"
+    MOVE = "move"
+
+
+def content_hash(date_iso: str, employee_id: str, kind: str, item: str, value: str, by: str,
+                 note: str) -> str:
+    text = "\x1f".join([date_iso, employee_id, kind, item, value, by, note])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Fact(models.Model):
+    agent = models.ForeignKey(Agent, related_name="facts", on_delete=models.CASCADE)
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    item = models.CharField(max_length=60, blank=True)
+    value = models.CharField(max_length=120, blank=True)
+    by = models.CharField(max_length=200, blank=True, help_text="Who, as written in the source")
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=40, blank=True, help_text="import, form, self-report ...")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    occurrence = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [
+            models.Index(fields=["agent", "kind", "item", "date"], name="fact_agent_kind_item_date"),
+            models.Index(fields=["kind", "date"], name="fact_kind_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash", "occurrence"], name="fact_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%m/%d/%Y} {self.kind} {self.item} {self.value}".strip()

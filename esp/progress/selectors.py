@@ -1,0 +1,114 @@
+"""The selector layer: the database read once per need, handed to the pure rules.
+
+`agent_records` turns agents and their facts into `AgentRecord`s with a fixed number of
+queries, whatever the number of agents. Agents who cannot appear in the as-of reports
+(employment ended, or transferred to production) are left out in SQL when asked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import OuterRef, Q, Subquery
+
+from esp.programs.models import Program
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
+
+from .models import Fact as FactRow
+
+ENDED = ("termed", "resigned", "withdrawn")
+
+
+def _latest_value(kind: str, item: str, as_of: date) -> Subquery:
+    return Subquery(
+        FactRow.objects.filter(agent=OuterRef("pk"), kind=kind, item=item, date__lte=as_of)
+        .order_by("-date", "-pk")
+        .values("value")[:1]
+    )
+
+
+def agents_in_scope(
+    program: Program,
+    as_of: date,
+    *,
+    class_code: str | None = None,
+    in_flight: bool = False,
+    transfer_task: str = "transfer",
+):
+    """Agents of `program`, optionally of one class (home class or moved into it).
+
+    With `in_flight`, agents whose employment ended or whose transfer is done as of D are
+    left out: no incompletion, action or extension can name them (R-P3, decisions.md).
+    """
+    agents = Agent.objects.filter(training_class__program=program)
+    if class_code:
+        moved_in = FactRow.objects.filter(kind="move", item=class_code).values("agent_id")
+        agents = agents.filter(Q(training_class__code=class_code) | Q(pk__in=moved_in))
+    if in_flight:
+        agents = agents.annotate(
+            employment=_latest_value("status", "employment", as_of),
+            transfer=_latest_value("task", transfer_task, as_of),
+        ).filter(
+            Q(employment__isnull=True) | ~Q(employment__in=ENDED),
+            Q(transfer__isnull=True) | ~Q(transfer__in=SATISFYING),
+        )
+    return agents
+
+
+def class_dates(codes=None) -> dict[str, ClassDates]:
+    starts: dict[str, dict[str, date]] = defaultdict(dict)
+    rows = ClassPhase.objects.values_list("training_class__code", "phase__key", "start_date")
+    if codes is not None:
+        rows = rows.filter(training_class__code__in=list(codes))
+    for code, phase, day in rows:
+        starts[code][phase] = day
+    names = TrainingClass.objects.values_list("code", flat=True)
+    if codes is not None:
+        names = names.filter(code__in=list(codes))
+    return {code: ClassDates(code, starts.get(code, {})) for code in names}
+
+
+FACT_KINDS = ("task", "tbt", "call", "exam", "action", "status", "equipment", "move")
+
+
+def agent_records(
+    program: Program,
+    as_of: date,
+    *,
+    class_code: str | None = None,
+    in_flight: bool = False,
+    transfer_task: str = "transfer",
+) -> list[AgentRecord]:
+    """The records of the agents in scope with their facts dated on or before D.
+
+    Four queries, whatever the number of agents: agents, their facts, and the phase dates
+    and codes of the classes they belong to or moved to.
+    """
+    agents = agents_in_scope(
+        program, as_of, class_code=class_code, in_flight=in_flight, transfer_task=transfer_task
+    )
+    rows = list(
+        agents.values_list("pk", "employee_id", "first_name", "last_name", "training_class__code")
+    )
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    fact_rows = (
+        FactRow.objects.filter(agent__in=agents.values("pk"), date__lte=as_of, kind__in=FACT_KINDS)
+        .order_by("agent_id", "date", "pk")
+        .values_list("agent_id", "date", "pk", "kind", "item", "value")
+    )
+    moved_to: set[str] = set()
+    for agent_id, day, pk, kind, item, value in fact_rows.iterator(chunk_size=10000):
+        facts[agent_id].append(Fact(day, pk, kind, item, value))
+        if kind == "move":
+            moved_to.add(item)
+    dates = class_dates({row[4] for row in rows} | moved_to)
+    records = []
+    for pk, employee_id, first, last, code in rows:
+        own = facts.get(pk, ())
+        moves = {f.item: dates[f.item] for f in own if f.kind == "move" and f.item in dates}
+        records.append(
+            AgentRecord(employee_id, first, last, dates[code], tuple(own), moves)
+        )
+    return records

@@ -1,0 +1,74 @@
+"""The reports of SPEC §15, built from the database through the selector layer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from esp.programs.calendars import calendar_for
+from esp.programs.defaults import DEFAULT_PROGRAM_KEY
+from esp.programs.models import Program
+from esp.progress.selectors import agent_records
+from esp.roster.models import TrainingClass
+from esp.rules import reports as rules
+
+REPORTS = ("incompletions", "actions", "callcert", "extensions")
+# Reports that never name a transferred or ended agent may skip them in SQL.
+IN_FLIGHT_ONLY = {"incompletions", "actions", "extensions"}
+
+
+class UnknownReport(ValueError):
+    pass
+
+
+def program_for(*, program_key: str | None = None, class_code: str | None = None) -> Program:
+    """The program a report is about: named, or the class's, or the only/default one."""
+    if program_key:
+        return Program.objects.get(key=program_key)
+    if class_code:
+        return TrainingClass.objects.select_related("program").get(code=class_code).program
+    programs = list(Program.objects.all()[:2])
+    if len(programs) == 1:
+        return programs[0]
+    return Program.objects.get(key=DEFAULT_PROGRAM_KEY)
+
+
+def build_report(
+    name: str, *, as_of: date, class_code: str | None = None, program: Program | None = None
+) -> dict:
+    if name not in REPORTS:
+        raise UnknownReport(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
+    program = program or program_for(class_code=class_code)
+    policy = program.policy()
+    records = agent_records(
+        program,
+        as_of,
+        class_code=class_code,
+        in_flight=name in IN_FLIGHT_ONLY,
+        transfer_task=policy.transfer_task,
+    )
+    ctx = rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
+    report = rules.BUILDERS[name](records, ctx)
+    if class_code:
+        report = only_class(report, class_code, records, ctx)
+    return report
+
+
+def only_class(report: dict, class_code: str, records, ctx) -> dict:
+    """Keep the lines of agents whose class as of D is `class_code` (moves included)."""
+    from esp.rules.progress import Progress
+
+    keep = {
+        r.employee_id
+        for r in records
+        if Progress(r, ctx.policy).class_dates(ctx.as_of).code == class_code
+    }
+    if "sections" in report:
+        for section in report["sections"]:
+            section["agents"] = [a for a in section["agents"] if a["employee_id"] in keep]
+    if "agents" in report:
+        report["agents"] = [a for a in report["agents"] if a["employee_id"] in keep]
+    if "actions" in report:
+        report["actions"] = [a for a in report["actions"] if a["employee_id"] in keep]
+    if "classes" in report:
+        report["classes"] = [c for c in report["classes"] if c["class_code"] == class_code]
+    return report

@@ -1,0 +1,162 @@
+"""Rendering a report dict as a text table, JSON, CSV or .xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+SECTION_TITLES = {
+    "producer_world": "Producer World",
+    "ahip_carrier": "AHIP/Aetna",
+    "tbt": "TBT",
+    "call_cert": "Call Cert",
+    "transfer_needed": "Transfer to production needed",
+}
+
+
+def escape_formula(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def flat_rows(report: dict) -> tuple[list[str], list[list]]:
+    """The report's rows flattened, one per agent / action / occurrence (SPEC §16)."""
+    name = report["report"]
+    if name == "incompletions":
+        columns = ["section", "threshold_days", "employee_id", "name", "class_code",
+                   "age_business_days"]
+        rows = [
+            [s["key"], s["threshold_days"], a["employee_id"], a["name"], a["class_code"],
+             a["age_business_days"]]
+            for s in report["sections"]
+            for a in s["agents"]
+        ]
+    elif name == "actions":
+        columns = ["employee_id", "ladder", "step", "due_on", "status"]
+        rows = [[a[c] for c in columns] for a in report["actions"]]
+    elif name == "callcert":
+        columns = ["employee_id", "calls_scored", "calls_passed", "pass_rate", "result",
+                   "scorecard_name"]
+        rows = [[a[c] for c in columns] for a in report["agents"]]
+    elif name == "extensions":
+        columns = ["class_code", "method", "employee_id"]
+        rows = [
+            [c["class_code"], c["method"], employee_id]
+            for c in report["classes"]
+            for employee_id in c["employee_ids"]
+        ]
+    elif name == "attendance":
+        columns = ["employee_id", "points", "date", "kind", "minutes"]
+        rows = [
+            [a["employee_id"], a["points"], o["date"], o["kind"], o["minutes"]]
+            for a in report["agents"]
+            for o in a["occurrences"]
+        ]
+    else:
+        raise ValueError(f"unknown report {name}")
+    return columns, rows
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(report: dict) -> str:
+    columns, rows = flat_rows(report)
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else escape_formula(v) for v in row])
+    return stream.getvalue()
+
+
+def to_xlsx(report: dict, path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    columns, rows = flat_rows(report)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = report["report"][:31]
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([escape_formula(v) for v in row])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        width = max([len(str(column))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 60)
+    book.save(path)
+
+
+def us_date(iso: str | None) -> str:
+    """Dates as people write them: MM/DD/YYYY."""
+    if not iso:
+        return ""
+    return date.fromisoformat(iso).strftime("%m/%d/%Y")
+
+
+def to_text(report: dict, *, width: int = 120) -> str:
+    """A readable table (rich), with dates as MM/DD/YYYY and ages in business days."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
+    name = report["report"]
+    console.print(f"{name.capitalize()} report as of {us_date(report['as_of'])}")
+    if name == "incompletions":
+        for section in report["sections"]:
+            title = SECTION_TITLES.get(section["key"], section["key"])
+            threshold = section["threshold_days"]
+            heading = f"{title} — after {threshold}+ business days" if threshold else title
+            table = Table(title=f"{heading} ({len(section['agents'])})", title_justify="left")
+            for column in ("Employee ID", "Name", "Class", "Age (business days)"):
+                table.add_column(column, justify="right" if column.startswith("Age") else "left")
+            for a in section["agents"]:
+                age = a["age_business_days"]
+                flag = " (not transferred)" if section["key"] == "transfer_needed" and age > 1 else ""
+                table.add_row(a["employee_id"], a["name"], a["class_code"], f"{age}{flag}")
+            console.print(table)
+    elif name == "actions":
+        table = Table(title=f"Corrective actions due ({len(report['actions'])})", title_justify="left")
+        for column in ("Employee ID", "Ladder", "Step", "Due on", "Status"):
+            table.add_column(column)
+        for a in report["actions"]:
+            table.add_row(a["employee_id"], a["ladder"], a["step"].replace("_", " "),
+                          us_date(a["due_on"]), a["status"])
+        console.print(table)
+    elif name == "callcert":
+        table = Table(title=f"Call certification ({len(report['agents'])})", title_justify="left")
+        for column in ("Employee ID", "Scored", "Passed", "Pass rate", "Result", "Scorecard"):
+            table.add_column(column)
+        for a in report["agents"]:
+            rate = "" if a["pass_rate"] is None else f"{a['pass_rate']}%"
+            table.add_row(a["employee_id"], str(a["calls_scored"]), str(a["calls_passed"]), rate,
+                          a["result"], a["scorecard_name"] or "")
+        console.print(table)
+    elif name == "extensions":
+        table = Table(title=f"Training-environment extensions ({len(report['classes'])} classes)",
+                      title_justify="left")
+        for column in ("Class", "Procedure", "Agents", "Employee IDs"):
+            table.add_column(column)
+        for c in report["classes"]:
+            table.add_row(c["class_code"], c["method"].replace("_", " "), str(len(c["employee_ids"])),
+                          ", ".join(c["employee_ids"]))
+        console.print(table)
+    else:
+        columns, rows = flat_rows(report)
+        table = Table()
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*["" if v is None else str(v) for v in row])
+        console.print(table)
+    return console.file.getvalue()

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Agent, ClassPhase, TrainingClass
+
+
+class ClassPhaseInline(admin.TabularInline):
+    model = ClassPhase
+    extra = 0
+
+
+@admin.register(TrainingClass)
+class TrainingClassAdmin(admin.ModelAdmin):
+    list_display = ["code", "program", "campaign", "start_date"]
+    list_filter = ["program", "campaign"]
+    search_fields = ["code"]
+    date_hierarchy = "start_date"
+    filter_horizontal = ["sites", "tls", "pms"]
+    inlines = [ClassPhaseInline]
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ["employee_id", "first_name", "last_name", "training_class", "site", "tl"]
+    list_filter = ["training_class__program", "site"]
+    search_fields = ["employee_id", "first_name", "last_name", "work_email", "personal_email"]
+    list_select_related = ["training_class", "site", "tl"]
+    raw_id_fields = ["training_class", "tl", "pm", "user"]
+    readonly_fields = ["version"]

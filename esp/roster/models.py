@@ -1,0 +1,88 @@
+"""Classes (cohorts), their phase dates and staff, and agents with the roster fields (§15)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from esp.programs.models import Campaign, Phase, Program, Site
+from esp.rules.records import ClassDates
+
+
+class TrainingClass(models.Model):
+    """A class: agents who start together, for one campaign at one or more sites."""
+
+    code = models.CharField(max_length=40, unique=True)
+    program = models.ForeignKey(Program, related_name="classes", on_delete=models.PROTECT)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT)
+    sites = models.ManyToManyField(Site, related_name="classes")
+    start_date = models.DateField()
+    tls = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="tl_classes", blank=True)
+    pms = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="pm_classes", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def dates(self) -> ClassDates:
+        """The class's phase start dates as the rules read them (needs `phase_starts`)."""
+        return ClassDates(self.code, {p.phase.key: p.start_date for p in self.phase_starts.all()})
+
+
+class ClassPhase(models.Model):
+    """The start date of one phase for one class: given in the class file, or derived (§3)."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, related_name="phase_starts", on_delete=models.CASCADE
+    )
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT)
+    start_date = models.DateField()
+    given = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["training_class", "phase__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "phase"], name="one_start_per_phase")
+        ]
+
+
+class Agent(models.Model):
+    EQUIPMENT_OWNERS = [("company", "company"), ("personal", "personal")]
+
+    employee_id = models.CharField(max_length=40, unique=True)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80)
+    work_email = models.EmailField()
+    personal_email = models.EmailField()
+    training_class = models.ForeignKey(TrainingClass, related_name="agents", on_delete=models.PROTECT)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
+    npn = models.CharField("NPN", max_length=20, blank=True)
+    n_number = models.CharField("N-Number", max_length=20, blank=True)
+    tl = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="tl_agents",
+        on_delete=models.SET_NULL,
+    )
+    pm = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="pm_agents",
+        on_delete=models.SET_NULL,
+    )
+    equipment_owner = models.CharField(max_length=10, choices=EQUIPMENT_OWNERS, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="agent",
+        on_delete=models.SET_NULL,
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")
+
+    class Meta:
+        ordering = ["training_class__code", "employee_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.employee_id})"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
