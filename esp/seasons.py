@@ -326,7 +326,10 @@ class _Generator:
             idx = {key: self.index[day] for key, day in starts.items()}
             month = (start_date.year, start_date.month)
             sequence[month] = sequence.get(month, 0) + 1
-            code = f"{CLASS_PREFIX}-{start_date.year % 100:02d}{start_date.month:02d}-{sequence[month]:02d}"
+            code = (
+                f"{CLASS_PREFIX}-{start_date.year % 100:02d}{start_date.month:02d}"
+                f"-{sequence[month]:02d}"
+            )
             site = rng.choice(SITES)
             class_tls = rng.sample(tls[site], 2 if rng.random() < 0.4 else 1)
             classes.append(
@@ -373,7 +376,9 @@ class _Generator:
                         first=first,
                         last=last,
                         work_email=f"{first.lower()}.{last.lower()}.{number}@{STAFF_DOMAIN}",
-                        personal_email=f"{first[0].lower()}{last.lower()}{number}@{PERSONAL_DOMAIN}",
+                        personal_email=(
+                            f"{first[0].lower()}{last.lower()}{number}@{PERSONAL_DOMAIN}"
+                        ),
                         klass=k,
                         tl=rng.choice(klass.tls),
                         # 7919 is prime and coprime with 10**7: unique for every number.
@@ -518,8 +523,10 @@ class _Generator:
             add((lic + 2, 1, "attendance", "absent", "", tl, ""))
             if rng.random() < 0.7:
                 add((lic + 3, 1, "action", "coaching", "licensing", tl, ""))
-            add((lic + 3, 1, "note", "", "", tl, "Behind pace on AHIP; will restart licensing with a later class."))
-            add((target.licensing, 0, "move", target.code, "", tl, f"Moved from {home.code} to restart licensing."))
+            add((lic + 3, 1, "note", "", "", tl,
+                 "Behind pace on AHIP; will restart licensing with a later class."))
+            add((target.licensing, 0, "move", target.code, "", tl,
+                 f"Moved from {home.code} to restart licensing."))
             current = target
 
         lic = current.licensing
@@ -551,7 +558,8 @@ class _Generator:
         if prior_ahip_fails + fails >= 3:
             blocked = True
             add((attempt - 1, 1, "note", "", "", tl,
-                 "Third AHIP failure: cannot sell for Aetna this year; termination review with the PM."))
+                 "Third AHIP failure: cannot sell for Aetna this year; "
+                 "termination review with the PM."))
             end_employment(attempt + rng.randint(1, 3), "termed")
         else:
             add((attempt, 1, "exam", "ahip", "passed", LICENSING_EMAIL, ""))
@@ -570,7 +578,8 @@ class _Generator:
             if pace == "never":
                 blocked = True
                 add((attempt, 1, "note", "", "", tl,
-                     "Aetna certification site locked; carrier ticket open, waiting on the carrier."))
+                     "Aetna certification site locked; carrier ticket open, "
+                     "waiting on the carrier."))
             else:
                 add((attempt, 1, "exam", "carrier_cert", "passed", LICENSING_EMAIL, ""))
                 carrier_done = attempt
@@ -599,7 +608,8 @@ class _Generator:
                 verified = esp + (0 if rng.random() < 0.7 else 1)
             else:
                 ticket = f"INC{rng.randrange(10_000_000):07d}"
-                add((esp, 1, "equipment", "issue", ticket, tl, "Laptop will not connect to the VPN."))
+                add((esp, 1, "equipment", "issue", ticket, tl,
+                     "Laptop will not connect to the VPN."))
                 if kind == "issue":
                     verified = esp + rng.randint(1, 3)
             if verified is not None:
@@ -626,7 +636,8 @@ class _Generator:
                     add((call_cert, 1, "task", "call_cert", "done", tl,
                          "Migrated from the old tracker: certified, scorecards on file."))
                 else:
-                    call_cert = self._calls(events, agent, max(verified, shadowing, esp + CALL_DAY(rng)), tl)
+                    first_call = max(verified, shadowing, esp + CALL_DAY(rng))
+                    call_cert = self._calls(events, first_call, tl)
                     if call_cert is None and production + 5 <= last and rng.random() < 0.1:
                         end_employment(production + rng.randint(3, 8), "termed")
 
@@ -655,18 +666,21 @@ class _Generator:
             if rng.random() < 0.012:
                 flag = "background_check" if rng.random() < 0.75 else "needs_release"
                 raised = rng.randint(start, min(end, start + 10))
-                add((raised, 1, "flag", "raised", flag, tl, "Reported to the ESP Managers and the PM."))
+                add((raised, 1, "flag", "raised", flag, tl,
+                     "Reported to the ESP Managers and the PM."))
                 if rng.random() < 0.8:
-                    add((raised + rng.randint(2, 8), 1, "flag", "resolved", flag, tl, "Cleared by HR."))
+                    resolved = raised + rng.randint(2, 8)
+                    add((resolved, 1, "flag", "resolved", flag, tl, "Cleared by HR."))
 
         if stop is not None and stop <= last:
-            add((stop, 2, "status", "employment", stop_value, tl, rng.choice(TERM_NOTES[stop_value])))
+            note = rng.choice(TERM_NOTES[stop_value])
+            add((stop, 2, "status", "employment", stop_value, tl, note))
         limit = last if stop is None else min(last, stop)
         events = [e for e in events if e[0] <= limit]
         events.sort(key=lambda e: (e[0], e[1]))
         return events, requested is not None and requested <= limit
 
-    def _calls(self, events: list, agent: _Agent, day: int, tl: str) -> int | None:
+    def _calls(self, events: list, day: int, tl: str) -> int | None:
         """Five calls from `day`; returns the day call certification passed, or None."""
         rng = self.rng
         add = events.append
@@ -702,7 +716,8 @@ class _Generator:
         if done is None:
             passed_count = sum(1 for s in scores.values() if s >= CALL_PASS_MARK)
             add((final_day, 1, "note", "", "", tl,
-                 f"Call certification failed ({passed_count}/5 calls passed); PM and ESP Manager notified."))
+                 f"Call certification failed ({passed_count}/5 calls passed); "
+                 "PM and ESP Manager notified."))
         return done
 
     def _ladder(self, events: list, ladder: str, due: int, done: int | None, tl: str) -> None:
@@ -718,7 +733,8 @@ class _Generator:
         events.append((delivered, 1, "action", "coaching", ladder, tl, ""))
         next_due = max(delivered + 1, due + 1)
         if (done is None or done > next_due) and rng.random() < 0.35:
-            events.append((next_due + rng.choice((0, 0, 1)), 1, "action", "written_cap", ladder, tl, ""))
+            delivered = next_due + rng.choice((0, 0, 1))
+            events.append((delivered, 1, "action", "written_cap", ladder, tl, ""))
 
     def _attendance(self, events: list, start: int, end: int, tl: str) -> None:
         """Occurrences (R-A2) in [start, end], and some deliveries of the attendance ladder."""

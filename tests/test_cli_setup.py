@@ -1,0 +1,51 @@
+"""`esp init` is idempotent and loads the default program (SPEC §3, §16)."""
+
+import pytest
+
+from esp.programs.models import Program
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_loads_the_default_program_and_is_idempotent(esp):
+    code, out, _ = esp("init", "--no-input")
+    assert code == 0 and "esp-aetna" in out
+    assert esp("init", "--no-input")[0] == 0
+    program = Program.objects.get(key="esp-aetna")
+    assert [p.key for p in program.phases.order_by("order")] == [
+        "onboarding", "licensing", "training", "esp", "production"
+    ]
+    policy = program.policy()
+    assert [(s.key, s.tasks, s.threshold_days) for s in policy.sections] == [
+        ("producer_world", ("producer_world",), 1),
+        ("ahip_carrier", ("ahip", "carrier_cert"), 4),
+        ("tbt", ("tbt",), 3),
+        ("call_cert", ("call_cert",), 3),
+        ("transfer_needed", ("transfer",), None),
+    ]
+    assert [(l.key, l.phase, l.tasks, l.timeframe_days) for l in policy.ladders] == [
+        ("licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3),
+        ("esp", "esp", ("tbt", "call_cert"), 3),
+    ]
+    assert policy.exam_steps == ("coaching", "written_cap", "final_cap")
+    assert policy.transfer_task == "transfer"
+    assert (policy.call_pass_mark, policy.program_pass_rate, policy.environment_days) == (85, 80, 5)
+
+
+def test_it_says_bad_dates_are_bad_input(esp):
+    esp("init", "--no-input")
+    with pytest.raises(SystemExit) as exit_info:
+        esp("report", "incompletions", "--as-of", "2026-13-40")
+    assert exit_info.value.code == 2
+
+
+def test_it_refuses_an_unknown_class_with_exit_code_2(esp):
+    esp("init", "--no-input")
+    code, _, err = esp("report", "incompletions", "--class", "NOPE")
+    assert code == 2 and "unknown class 'NOPE'" in err
+
+
+def test_xlsx_needs_an_output_file(esp):
+    esp("init", "--no-input")
+    code, _, err = esp("report", "actions", "--format", "xlsx")
+    assert code == 2 and "--output" in err
