@@ -103,7 +103,42 @@ def cmd_init(args) -> int:
 
     program = initialize()
     print(f"Database ready; program {program.key} loaded.")
+    if not args.no_input and sys.stdin.isatty():
+        _ask_for_a_manager()
     return EXIT_OK
+
+
+def _ask_for_a_manager() -> None:
+    """Offer to create the first ESP Manager account when there is none."""
+    from getpass import getpass
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from esp.imports import is_email
+    from esp.roster.staff import create_esp_manager
+
+    if get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
+        return
+    email = input("E-mail of the first ESP Manager (empty to skip): ").strip()
+    if not email:
+        return
+    while not is_email(email):
+        email = input(f"'{email}' is not an e-mail address; try again: ").strip()
+    while True:
+        password = getpass("Password: ")
+        if password != getpass("Password again: "):
+            print("The two passwords differ.")
+            continue
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            print(" ".join(exc.messages))
+            continue
+        break
+    create_esp_manager(email, password)
+    print(f"ESP Manager {email} created; sign in at /admin/.")
 
 
 def cmd_serve(args) -> int:
@@ -194,7 +229,13 @@ def cmd_report(args) -> int:
         render.to_xlsx(report, args.output)
         print(f"Wrote {args.output}")
         return EXIT_OK
-    text = {"text": render.to_text, "json": render.to_json, "csv": render.to_csv}[args.format](report)
+    if args.format == "text":
+        from esp.reports.builders import line_details
+
+        ids = [a["employee_id"] for s in report.get("sections", []) for a in s["agents"]]
+        text = render.to_text(report, details=line_details(ids, as_of))
+    else:
+        text = {"json": render.to_json, "csv": render.to_csv}[args.format](report)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")

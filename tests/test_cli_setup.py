@@ -49,3 +49,21 @@ def test_xlsx_needs_an_output_file(esp):
     esp("init", "--no-input")
     code, _, err = esp("report", "actions", "--format", "xlsx")
     assert code == 2 and "--output" in err
+
+
+def test_init_offers_to_create_the_first_esp_manager(esp, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    answers = iter(["boss@cxp.example"])
+    passwords = iter(["short", "short", "a-long-Passphrase-9", "a-long-Passphrase-9"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(passwords))
+    code, out, _ = esp("init")
+    assert code == 0 and "ESP Manager boss@cxp.example created" in out
+    user = get_user_model().objects.get(email="boss@cxp.example")
+    assert user.is_active and user.is_superuser and user.check_password("a-long-Passphrase-9")
+    assert list(user.groups.values_list("name", flat=True)) == ["ESP Manager"]
+    # With a manager present, init asks nothing.
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked again"))
+    assert esp("init")[0] == 0

@@ -219,6 +219,10 @@ def test_text_output_is_a_table_with_dates_as_people_write_them(scenario, esp):
     assert "11/16/2026" in out and "termination review" in out
     code, out, _ = esp("report", "incompletions", "--as-of", "2026-12-02")
     assert "Transfer to production needed (1)" in out and "Ann Able" in out
+    # R-I2: site, TL and the latest note as MM/DD/YYYY - Author - Note (R-N1).
+    bob = next(line for line in out.splitlines() if "Bob Baker" in line)
+    assert "SLC" in bob and "Tl One" in bob
+    assert "11/09/2026 - tl.one@cxp.example - Finish" in out
 
 
 def test_csv_and_xlsx_outputs_flatten_the_rows(scenario, esp, tmp_path):

@@ -39,6 +39,42 @@ def content_hash(date_iso: str, employee_id: str, kind: str, item: str, value: s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class Proof(models.Model):
+    """A proof file for a task (R-B2): submitted, then accepted or rejected with a reason.
+
+    Files live outside the web root under random names; only an accepted proof completes a
+    task (its acceptance is recorded as a `task ... done` fact pointing here).
+    """
+
+    SUBMITTED, ACCEPTED, REJECTED = "submitted", "accepted", "rejected"
+    STATUSES = [(SUBMITTED, "submitted"), (ACCEPTED, "accepted"), (REJECTED, "rejected")]
+
+    agent = models.ForeignKey(Agent, related_name="proofs", on_delete=models.CASCADE)
+    item = models.CharField(max_length=60, help_text="task key or TBT course number")
+    stored_name = models.CharField(max_length=80, unique=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=STATUSES, default=SUBMITTED)
+    reason = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+
 class Fact(models.Model):
     agent = models.ForeignKey(Agent, related_name="facts", on_delete=models.CASCADE)
     date = models.DateField()
@@ -52,6 +88,7 @@ class Fact(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    proof = models.ForeignKey(Proof, null=True, blank=True, on_delete=models.PROTECT)
     content_hash = models.CharField(max_length=64, editable=False)
     occurrence = models.PositiveIntegerField(default=0, editable=False)
 

@@ -72,3 +72,47 @@ def only_class(report: dict, class_code: str, records, ctx) -> dict:
     if "classes" in report:
         report["classes"] = [c for c in report["classes"] if c["class_code"] == class_code]
     return report
+
+
+def line_details(employee_ids, as_of: date) -> dict[str, dict]:
+    """R-I2: each listed agent's site, TL and latest note as of D (one query).
+
+    The notes timeline is every fact with a note (notes, self-reports, and the note of any
+    other fact); the latest prints as `MM/DD/YYYY - Author - Note` (R-N1).
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from esp.progress.models import Fact
+    from esp.roster.models import Agent
+
+    ids = sorted(set(employee_ids))
+    if not ids:
+        return {}
+    latest = (
+        Fact.objects.filter(agent=OuterRef("pk"), date__lte=as_of)
+        .exclude(note="")
+        .order_by("-date", "-pk")
+    )
+    rows = (
+        Agent.objects.filter(employee_id__in=ids)
+        .annotate(
+            note_text=Subquery(latest.values("note")[:1]),
+            note_date=Subquery(latest.values("date")[:1]),
+            note_by=Subquery(latest.values("by")[:1]),
+        )
+        .values_list(
+            "employee_id", "site__code", "tl__first_name", "tl__last_name", "tl__email",
+            "note_text", "note_date", "note_by",
+        )
+    )
+    details = {}
+    for employee_id, site, first, last, email, text, day, by in rows:
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
+        note = f"{day:%m/%d/%Y} - {by or 'unknown'} - {text}" if text else ""
+        details[employee_id] = {
+            "site": site or "",
+            "tl": f"{first} {last}".strip() or (email or ""),
+            "latest_note": note,
+        }
+    return details

@@ -104,8 +104,12 @@ def us_date(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%m/%d/%Y")
 
 
-def to_text(report: dict, *, width: int = 120) -> str:
-    """A readable table (rich), with dates as MM/DD/YYYY and ages in business days."""
+def to_text(report: dict, *, details: dict | None = None, width: int = 160) -> str:
+    """A readable table (rich), with dates as MM/DD/YYYY and ages in business days.
+
+    `details` (employee id -> site, tl, latest_note) adds the R-I2 columns to incompletions.
+    """
+    details = details or {}
     from rich.console import Console
     from rich.table import Table
 
@@ -118,12 +122,18 @@ def to_text(report: dict, *, width: int = 120) -> str:
             threshold = section["threshold_days"]
             heading = f"{title} — after {threshold}+ business days" if threshold else title
             table = Table(title=f"{heading} ({len(section['agents'])})", title_justify="left")
-            for column in ("Employee ID", "Name", "Class", "Age (business days)"):
+            for column in ("Employee ID", "Name", "Class", "Site", "TL", "Age (business days)"):
                 table.add_column(column, justify="right" if column.startswith("Age") else "left")
+            table.add_column("Latest note", overflow="fold", max_width=50)
             for a in section["agents"]:
                 age = a["age_business_days"]
-                flag = " (not transferred)" if section["key"] == "transfer_needed" and age > 1 else ""
-                table.add_row(a["employee_id"], a["name"], a["class_code"], f"{age}{flag}")
+                late = section["key"] == "transfer_needed" and age > 1
+                more = details.get(a["employee_id"], {})
+                table.add_row(
+                    a["employee_id"], a["name"], a["class_code"], more.get("site", ""),
+                    more.get("tl", ""), f"{age}{' (not transferred)' if late else ''}",
+                    more.get("latest_note", ""),
+                )
             console.print(table)
     elif name == "actions":
         table = Table(title=f"Corrective actions due ({len(report['actions'])})", title_justify="left")

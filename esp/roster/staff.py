@@ -40,3 +40,12 @@ def ensure_staff(email: str, role: str):
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return user
+
+
+def create_esp_manager(email: str, password: str):
+    """An active ESP Manager account that can also use the admin."""
+    user = ensure_staff(email, ESP_MANAGER)
+    user.is_active = user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return user

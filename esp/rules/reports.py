@@ -32,13 +32,21 @@ def _sort_key(line: dict) -> tuple:
     return (line["class_code"], line["employee_id"])
 
 
+def on_due_lists(progress: Progress, as_of: date) -> bool:
+    """Active (R-P3) and not yet transferred to production (decisions.md): only such agents
+    can have incompletions, due corrective actions or a needed extension."""
+    return progress.is_active(as_of) and not progress.is_done(
+        progress.policy.transfer_task, as_of
+    )
+
+
 # -- incompletions (R-I1, R-I2, R-P2) ----------------------------------------------------------
 
 
 def incompletion_lines(progress: Progress, ctx: Context) -> dict[str, dict]:
     """The sections an active agent appears in as of D, each with its line."""
     as_of, policy, calendar = ctx.as_of, ctx.policy, ctx.calendar
-    if not progress.is_active(as_of):
+    if not on_due_lists(progress, as_of):
         return {}
     record = progress.record
     class_code = progress.class_dates(as_of).code
@@ -55,7 +63,7 @@ def incompletion_lines(progress: Progress, ctx: Context) -> dict[str, dict]:
     for section in policy.sections:
         if section.key == policy.transfer_section:
             since = progress.esp_complete_since(as_of)
-            if since is not None and not progress.is_done(policy.transfer_task, as_of):
+            if since is not None:
                 found[section.key] = line(calendar.age(since, as_of))
             continue
         phase = policy.task(section.tasks[0]).phase
@@ -98,6 +106,8 @@ def transferred_since_previous_business_day(
     since = ctx.calendar.previous_business_day(ctx.as_of)
     found = []
     for progress in _progress(records, ctx.policy):
+        if not progress.is_active(ctx.as_of):  # R-P3: gone from every report
+            continue
         on = progress.transferred_on(ctx.as_of)
         if on is not None and since <= on < ctx.as_of:
             record = progress.record
@@ -117,7 +127,7 @@ def transferred_since_previous_business_day(
 
 def action_lines(progress: Progress, ctx: Context) -> list[dict]:
     as_of, policy, calendar = ctx.as_of, ctx.policy, ctx.calendar
-    if not progress.is_active(as_of):
+    if not on_due_lists(progress, as_of):
         return []
     deliveries = progress.facts("action")
     steps = []
@@ -220,7 +230,7 @@ def extension_method(count: int, spin_up_min_agents: int) -> str:
 def needs_extension(progress: Progress, ctx: Context) -> str | None:
     """R-E1: the class code when the agent needs an extension as of D, else None."""
     as_of, policy = ctx.as_of, ctx.policy
-    if not progress.is_active(as_of):
+    if not on_due_lists(progress, as_of):
         return None
     dates = progress.class_dates(as_of)
     start = dates.phase_starts.get(policy.esp_phase)

@@ -62,7 +62,9 @@ def default_policy() -> Policy:
             Section("transfer_needed", ("transfer",), None),
         ),
         ladders=(
-            TimeframeLadder("licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3),
+            TimeframeLadder(
+                "licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3
+            ),
             TimeframeLadder("esp", "esp", ("tbt", "call_cert"), 3),
         ),
     )
