@@ -1,6 +1,6 @@
 """Generate a season's classes.csv, roster.csv and activity.csv (SPEC §15) for the benchmark.
 
-    python bench/generate_season.py --agents 20000 --as-of 2026-11-23 --seed 1 --out DIR
+python bench/generate_season.py --agents 20000 --as-of 2026-11-23 --seed 1 --out DIR
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from esp.seasons import generate_season, write_season  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--agents", type=int, default=20000)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                        help="YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--agents-per-class", type=int, default=12)
     parser.add_argument("--out", type=Path, required=True, help="output directory")
@@ -39,8 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"classes:  {len(season.classes):>9,}  {paths['classes']}")
     print(f"roster:   {len(season.roster):>9,}  {paths['roster']}")
     print(f"activity: {len(season.activity):>9,}  {paths['activity']}")
-    print(f"generated in {generated - started:.2f} s, written in {written - generated:.2f} s, "
-          f"total {written - started:.2f} s")
+    print(
+        f"generated in {generated - started:.2f} s, written in {written - generated:.2f} s, "
+        f"total {written - started:.2f} s"
+    )
     return 0
 
 

@@ -89,7 +89,9 @@ def main() -> None:
     )
     console.print(imports)
 
-    table = Table(title=f"Reports as of {args.as_of:%m/%d/%Y}, {args.agents} agents ({connection.vendor})")
+    table = Table(
+        title=f"Reports as of {args.as_of:%m/%d/%Y}, {args.agents} agents ({connection.vendor})"
+    )
     for column in ("report", "lines", "queries", "first (ms)", f"median of {args.repeat} (ms)"):
         table.add_column(column, justify="right")
     for name in REPORTS:
@@ -99,14 +101,14 @@ def main() -> None:
                 started = time.perf_counter()
                 report = build_report(name, as_of=args.as_of)
                 timings.append((time.perf_counter() - started) * 1000)
-        lines = sum(
-            len(v) if isinstance(v, list) else 0
-            for v in report.values()
-        )
+        lines = sum(len(v) if isinstance(v, list) else 0 for v in report.values())
         if name == "incompletions":
             lines = sum(len(s["agents"]) for s in report["sections"])
         table.add_row(
-            name, str(lines), str(len(queries)), f"{timings[0]:.0f}",
+            name,
+            str(lines),
+            str(len(queries)),
+            f"{timings[0]:.0f}",
             f"{statistics.median(timings):.0f}",
         )
     console.print(table)

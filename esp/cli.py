@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="esp", description="ESP Tracker")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    init = commands.add_parser("init", help="create or migrate the database, load the default program")
+    init = commands.add_parser(
+        "init", help="create or migrate the database, load the default program"
+    )
     init.add_argument("--no-input", action="store_true", help="never prompt")
 
     commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
@@ -154,7 +156,7 @@ def cmd_demo(args) -> int:
 
     summary = load_demo(login=DEMO_LOGIN)
     print(summary)
-    print(f"\nESP Tracker demo: http://127.0.0.1:8000/")
+    print("\nESP Tracker demo: http://127.0.0.1:8000/")
     print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}\n", flush=True)
     serve("127.0.0.1", 8000)
     return EXIT_OK
@@ -172,8 +174,8 @@ def _progress_bar(total: int, description: str):
 
 
 def cmd_import(args) -> int:
-    from esp.roster.importers import import_classes, import_roster
     from esp.progress.activity import import_activity
+    from esp.roster.importers import import_classes, import_roster
 
     if not args.file.exists():
         raise BadInput(f"{args.file}: no such file")

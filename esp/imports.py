@@ -25,7 +25,11 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
-        return f"{where}, column {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        return (
+            f"{where}, column {self.column}: {self.reason}"
+            if self.column
+            else f"{where}: {self.reason}"
+        )
 
 
 class ImportRejected(Exception):
@@ -90,7 +94,9 @@ def read_rows(
         except UnicodeDecodeError as exc:
             raise ImportRejected([RowError(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
         except OSError as exc:
-            raise ImportRejected([RowError(0, "", f"cannot read the file: {exc.strerror}")]) from exc
+            raise ImportRejected(
+                [RowError(0, "", f"cannot read the file: {exc.strerror}")]
+            ) from exc
     else:
         text = source.read()
     reader = csv.reader(io.StringIO(text))
@@ -112,9 +118,7 @@ def read_rows(
             errors.append(RowError(1, name, "column appears twice"))
         seen.add(name)
         if name not in required and name not in optional and not name.startswith("x_"):
-            errors.append(
-                RowError(1, name, "unknown column (prefix it with x_ to keep it)")
-            )
+            errors.append(RowError(1, name, "unknown column (prefix it with x_ to keep it)"))
     if errors:
         raise ImportRejected(errors)
     rows = []
@@ -165,6 +169,7 @@ def is_email(text: str) -> bool:
 
 def write_csv(path_or_stream, columns: list[str], rows: Iterable[Iterable[str]]) -> None:
     """Write a UTF-8 CSV with a header row and `\\n` line ends (stable bytes)."""
+
     def write(stream):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(columns)

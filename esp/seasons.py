@@ -89,22 +89,132 @@ DEMO_AGES = (17, 3, 10, 45, 24, 20)  # in the order they are kept for fewer clas
 SPREAD_BUSINESS_DAYS = 250  # about 12 months of class starts for a large season
 
 FIRST_NAMES = (
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
-    "Sarah", "Charles", "Karen", "Christopher", "Lisa", "Daniel", "Nancy", "Matthew", "Betty",
-    "Anthony", "Sandra", "Mark", "Margaret", "Donald", "Ashley", "Steven", "Kimberly", "Andrew",
-    "Emily", "Paul", "Donna", "Joshua", "Michelle", "Kenneth", "Carol", "Kevin", "Amanda",
-    "Brian", "Melissa", "George", "Deborah", "Timothy", "Stephanie", "Jose", "Maria", "Luis",
-    "Rosa", "Jamal", "Aisha", "Wei", "Mei", "Omar", "Fatima", "Dmitri", "Priya",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Christopher",
+    "Lisa",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Betty",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Margaret",
+    "Donald",
+    "Ashley",
+    "Steven",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Paul",
+    "Donna",
+    "Joshua",
+    "Michelle",
+    "Kenneth",
+    "Carol",
+    "Kevin",
+    "Amanda",
+    "Brian",
+    "Melissa",
+    "George",
+    "Deborah",
+    "Timothy",
+    "Stephanie",
+    "Jose",
+    "Maria",
+    "Luis",
+    "Rosa",
+    "Jamal",
+    "Aisha",
+    "Wei",
+    "Mei",
+    "Omar",
+    "Fatima",
+    "Dmitri",
+    "Priya",
 )
 LAST_NAMES = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
-    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall",
-    "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Chen", "Patel", "Kim", "Okafor",
-    "Novak", "Silva", "Cohen", "Murphy", "Reyes", "Bennett", "Foster", "Ward",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Chen",
+    "Patel",
+    "Kim",
+    "Okafor",
+    "Novak",
+    "Silva",
+    "Cohen",
+    "Murphy",
+    "Reyes",
+    "Bennett",
+    "Foster",
+    "Ward",
 )
 
 NOTES_GENERAL = (
@@ -190,7 +300,12 @@ OCCURRENCE_KIND = _Weighted(
 NOTE_COUNT = _Weighted({0: 35, 1: 40, 2: 20, 3: 5})
 FULL_DAY_KINDS = frozenset({"absent", "absent_approved", "ncns"})
 ATTENDANCE_POINTS = {
-    "tardy": 0.5, "left_early": 0.5, "mia": 0.5, "absent": 1.0, "ncns": 2.0, "absent_approved": 0.0
+    "tardy": 0.5,
+    "left_early": 0.5,
+    "mia": 0.5,
+    "absent": 1.0,
+    "ncns": 2.0,
+    "absent_approved": 0.0,
 }
 ATTENDANCE_STEPS = (None, "coaching", "written_cap", "final_cap", "termination_review")
 EXAM_STEPS = (None, "coaching", "written_cap", "final_cap")
@@ -241,8 +356,9 @@ class _Agent:
 
 
 class _Generator:
-    def __init__(self, as_of: date, agents: int, seed: int, calendar: BusinessCalendar,
-                 agents_per_class: int):
+    def __init__(
+        self, as_of: date, agents: int, seed: int, calendar: BusinessCalendar, agents_per_class: int
+    ):
         if agents < 1:
             raise ValueError("a season needs at least one agent")
         if agents_per_class < 1:
@@ -401,7 +517,8 @@ class _Generator:
         started = [i for i, a in enumerate(agents) if classes[a.klass].start <= last - 1]
         seasoned = [i for i, a in enumerate(agents) if classes[a.klass].start <= last - 8]
         movable = [
-            i for i, a in enumerate(agents)
+            i
+            for i, a in enumerate(agents)
             if classes[a.klass].targets and classes[a.klass].licensing + 1 <= last
         ]
         if started:
@@ -523,10 +640,28 @@ class _Generator:
             add((lic + 2, 1, "attendance", "absent", "", tl, ""))
             if rng.random() < 0.7:
                 add((lic + 3, 1, "action", "coaching", "licensing", tl, ""))
-            add((lic + 3, 1, "note", "", "", tl,
-                 "Behind pace on AHIP; will restart licensing with a later class."))
-            add((target.licensing, 0, "move", target.code, "", tl,
-                 f"Moved from {home.code} to restart licensing."))
+            add(
+                (
+                    lic + 3,
+                    1,
+                    "note",
+                    "",
+                    "",
+                    tl,
+                    "Behind pace on AHIP; will restart licensing with a later class.",
+                )
+            )
+            add(
+                (
+                    target.licensing,
+                    0,
+                    "move",
+                    target.code,
+                    "",
+                    tl,
+                    f"Moved from {home.code} to restart licensing.",
+                )
+            )
             current = target
 
         lic = current.licensing
@@ -557,9 +692,18 @@ class _Generator:
             attempt += rng.choice((0, 1)) if k == 1 else 1
         if prior_ahip_fails + fails >= 3:
             blocked = True
-            add((attempt - 1, 1, "note", "", "", tl,
-                 "Third AHIP failure: cannot sell for Aetna this year; "
-                 "termination review with the PM."))
+            add(
+                (
+                    attempt - 1,
+                    1,
+                    "note",
+                    "",
+                    "",
+                    tl,
+                    "Third AHIP failure: cannot sell for Aetna this year; "
+                    "termination review with the PM.",
+                )
+            )
             end_employment(attempt + rng.randint(1, 3), "termed")
         else:
             add((attempt, 1, "exam", "ahip", "passed", LICENSING_EMAIL, ""))
@@ -577,9 +721,18 @@ class _Generator:
                 attempt += rng.choice((0, 1)) if k == 1 else 1
             if pace == "never":
                 blocked = True
-                add((attempt, 1, "note", "", "", tl,
-                     "Aetna certification site locked; carrier ticket open, "
-                     "waiting on the carrier."))
+                add(
+                    (
+                        attempt,
+                        1,
+                        "note",
+                        "",
+                        "",
+                        tl,
+                        "Aetna certification site locked; carrier ticket open, "
+                        "waiting on the carrier.",
+                    )
+                )
             else:
                 add((attempt, 1, "exam", "carrier_cert", "passed", LICENSING_EMAIL, ""))
                 carrier_done = attempt
@@ -593,8 +746,17 @@ class _Generator:
         )
         self._ladder(events, "licensing", lic + TIMEFRAME_DAYS, licensed, tl)
         if pace != "on_time" and licensed is not None and licensed > lic + TIMEFRAME_DAYS:
-            add((lic + TIMEFRAME_DAYS, 1, "note", "", "", tl,
-                 "Behind pace on licensing; followed up with the agent and licensing."))
+            add(
+                (
+                    lic + TIMEFRAME_DAYS,
+                    1,
+                    "note",
+                    "",
+                    "",
+                    tl,
+                    "Behind pace on licensing; followed up with the agent and licensing.",
+                )
+            )
 
         # -- ESP ------------------------------------------------------------------------------
         esp = current.esp
@@ -608,8 +770,17 @@ class _Generator:
                 verified = esp + (0 if rng.random() < 0.7 else 1)
             else:
                 ticket = f"INC{rng.randrange(10_000_000):07d}"
-                add((esp, 1, "equipment", "issue", ticket, tl,
-                     "Laptop will not connect to the VPN."))
+                add(
+                    (
+                        esp,
+                        1,
+                        "equipment",
+                        "issue",
+                        ticket,
+                        tl,
+                        "Laptop will not connect to the VPN.",
+                    )
+                )
                 if kind == "issue":
                     verified = esp + rng.randint(1, 3)
             if verified is not None:
@@ -633,8 +804,17 @@ class _Generator:
                 if production + 3 <= last and rng.random() < 0.02:
                     # Migrated history: the task marked done directly, no call scores.
                     call_cert = esp + rng.choice((1, 2))
-                    add((call_cert, 1, "task", "call_cert", "done", tl,
-                         "Migrated from the old tracker: certified, scorecards on file."))
+                    add(
+                        (
+                            call_cert,
+                            1,
+                            "task",
+                            "call_cert",
+                            "done",
+                            tl,
+                            "Migrated from the old tracker: certified, scorecards on file.",
+                        )
+                    )
                 else:
                     first_call = max(verified, shadowing, esp + CALL_DAY(rng))
                     call_cert = self._calls(events, first_call, tl)
@@ -666,8 +846,17 @@ class _Generator:
             if rng.random() < 0.012:
                 flag = "background_check" if rng.random() < 0.75 else "needs_release"
                 raised = rng.randint(start, min(end, start + 10))
-                add((raised, 1, "flag", "raised", flag, tl,
-                     "Reported to the ESP Managers and the PM."))
+                add(
+                    (
+                        raised,
+                        1,
+                        "flag",
+                        "raised",
+                        flag,
+                        tl,
+                        "Reported to the ESP Managers and the PM.",
+                    )
+                )
                 if rng.random() < 0.8:
                     resolved = raised + rng.randint(2, 8)
                     add((resolved, 1, "flag", "resolved", flag, tl, "Cleared by HR."))
@@ -691,8 +880,11 @@ class _Generator:
         late = rng.random() < 0.1  # calls 4 and 5 the next business day
         final_day = day
         for number in (2, 3, 4, 5):
-            score = rng.randint(55, 84) if number in failing else rng.choice(
-                (85, 87, 88, 90, 92, 93, 95, 96, 98, 100))
+            score = (
+                rng.randint(55, 84)
+                if number in failing
+                else rng.choice((85, 87, 88, 90, 92, 93, 95, 96, 98, 100))
+            )
             scores[number] = score
             call_day = day + 1 if late and number >= 4 else day
             final_day = call_day
@@ -709,15 +901,33 @@ class _Generator:
                 number = rng.randint(2, 5)
                 score = rng.randint(85, 100)
             scores[number] = score
-            add((rescore_day, 1, "call", str(number), str(score), certifier,
-                 "Re-scored after calibration with the Cert Coordinator."))
+            add(
+                (
+                    rescore_day,
+                    1,
+                    "call",
+                    str(number),
+                    str(score),
+                    certifier,
+                    "Re-scored after calibration with the Cert Coordinator.",
+                )
+            )
             if not passed and sum(1 for s in scores.values() if s >= CALL_PASS_MARK) >= 4:
                 done = rescore_day
         if done is None:
             passed_count = sum(1 for s in scores.values() if s >= CALL_PASS_MARK)
-            add((final_day, 1, "note", "", "", tl,
-                 f"Call certification failed ({passed_count}/5 calls passed); "
-                 "PM and ESP Manager notified."))
+            add(
+                (
+                    final_day,
+                    1,
+                    "note",
+                    "",
+                    "",
+                    tl,
+                    f"Call certification failed ({passed_count}/5 calls passed); "
+                    "PM and ESP Manager notified.",
+                )
+            )
         return done
 
     def _ladder(self, events: list, ladder: str, due: int, done: int | None, tl: str) -> None:
@@ -776,8 +986,17 @@ class _Generator:
             if new_level > level:
                 level = new_level
                 if rng.random() < 0.55:
-                    events.append((day + rng.choice((1, 1, 2)), 1, "action",
-                                   ATTENDANCE_STEPS[level], "attendance", tl, ""))
+                    events.append(
+                        (
+                            day + rng.choice((1, 1, 2)),
+                            1,
+                            "action",
+                            ATTENDANCE_STEPS[level],
+                            "attendance",
+                            tl,
+                            "",
+                        )
+                    )
 
 
 # -- public API -----------------------------------------------------------------------------

@@ -12,7 +12,9 @@ VAR_DIR = Path(os.environ.get("ESP_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("ESP_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("ESP_SECRET_KEY") or "esp-insecure-development-key-set-ESP_SECRET_KEY"
-ALLOWED_HOSTS = [h for h in os.environ.get("ESP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ESP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,7 +13,11 @@ def test_it_loads_the_default_program_and_is_idempotent(esp):
     assert esp("init", "--no-input")[0] == 0
     program = Program.objects.get(key="esp-aetna")
     assert [p.key for p in program.phases.order_by("order")] == [
-        "onboarding", "licensing", "training", "esp", "production"
+        "onboarding",
+        "licensing",
+        "training",
+        "esp",
+        "production",
     ]
     policy = program.policy()
     assert [(s.key, s.tasks, s.threshold_days) for s in policy.sections] == [
@@ -23,7 +27,7 @@ def test_it_loads_the_default_program_and_is_idempotent(esp):
         ("call_cert", ("call_cert",), 3),
         ("transfer_needed", ("transfer",), None),
     ]
-    assert [(l.key, l.phase, l.tasks, l.timeframe_days) for l in policy.ladders] == [
+    assert [(x.key, x.phase, x.tasks, x.timeframe_days) for x in policy.ladders] == [
         ("licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3),
         ("esp", "esp", ("tbt", "call_cert"), 3),
     ]

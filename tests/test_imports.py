@@ -151,8 +151,9 @@ def test_a_roster_with_five_bad_rows_reports_all_five_and_changes_nothing(classe
     rows[7] = roster_row(8, work_email="not-an-email")  # line 9
     rows[10] = roster_row(11, class_code="AET-NOPE")  # line 12
     rows[14] = roster_row(15, n_number="12345678")  # line 16: looks like an NPN
-    rows[18] = roster_row(19, tl_email="tl.two@cxp.example", class_code="AET-A",
-                          first_name="")  # line 20: empty first name
+    rows[18] = roster_row(
+        19, tl_email="tl.two@cxp.example", class_code="AET-A", first_name=""
+    )  # line 20: empty first name
     before = snapshot()
     code, out, err = esp("import", "roster", write("\n".join([ROSTER_HEADER, *rows])))
     assert code == 2
@@ -298,7 +299,5 @@ def test_a_missing_file_is_bad_input(program, esp, tmp_path):
 
 
 def test_a_malformed_csv_row_is_named(roster, write, esp):
-    code, _, err = esp(
-        "import", "activity", write(ACTIVITY_HEADER + "\n2026-11-04,E001,note\n")
-    )
+    code, _, err = esp("import", "activity", write(ACTIVITY_HEADER + "\n2026-11-04,E001,note\n"))
     assert code == 2 and "line 2: has 3 fields, the header has 7" in err

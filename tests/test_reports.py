@@ -157,18 +157,48 @@ def test_actions_on_esp_day_5(scenario, esp):
         "report": "actions",
         "as_of": "2026-12-02",
         "actions": [
-            {"employee_id": "E002", "ladder": "esp", "step": "coaching",
-             "due_on": "2026-12-01", "status": "overdue"},
-            {"employee_id": "E002", "ladder": "licensing", "step": "termination_review",
-             "due_on": "2026-11-16", "status": "overdue"},
-            {"employee_id": "E004", "ladder": "exams", "step": "written_cap",
-             "due_on": "2026-11-09", "status": "overdue"},
-            {"employee_id": "E004", "ladder": "licensing", "step": "final_cap",
-             "due_on": "2026-11-12", "status": "overdue"},
-            {"employee_id": "E006", "ladder": "esp", "step": "written_cap",
-             "due_on": "2026-12-02", "status": "due"},
-            {"employee_id": "E005", "ladder": "licensing", "step": "coaching",
-             "due_on": "2026-11-23", "status": "overdue"},
+            {
+                "employee_id": "E002",
+                "ladder": "esp",
+                "step": "coaching",
+                "due_on": "2026-12-01",
+                "status": "overdue",
+            },
+            {
+                "employee_id": "E002",
+                "ladder": "licensing",
+                "step": "termination_review",
+                "due_on": "2026-11-16",
+                "status": "overdue",
+            },
+            {
+                "employee_id": "E004",
+                "ladder": "exams",
+                "step": "written_cap",
+                "due_on": "2026-11-09",
+                "status": "overdue",
+            },
+            {
+                "employee_id": "E004",
+                "ladder": "licensing",
+                "step": "final_cap",
+                "due_on": "2026-11-12",
+                "status": "overdue",
+            },
+            {
+                "employee_id": "E006",
+                "ladder": "esp",
+                "step": "written_cap",
+                "due_on": "2026-12-02",
+                "status": "due",
+            },
+            {
+                "employee_id": "E005",
+                "ladder": "licensing",
+                "step": "coaching",
+                "due_on": "2026-11-23",
+                "status": "overdue",
+            },
         ],
     }
 
@@ -178,8 +208,13 @@ def test_actions_for_one_class_follow_the_move(scenario, esp):
         "report": "actions",
         "as_of": "2026-11-23",
         "actions": [
-            {"employee_id": "E005", "ladder": "licensing", "step": "coaching",
-             "due_on": "2026-11-23", "status": "due"},
+            {
+                "employee_id": "E005",
+                "ladder": "licensing",
+                "step": "coaching",
+                "due_on": "2026-11-23",
+                "status": "due",
+            },
         ],
     }
 
@@ -189,14 +224,38 @@ def test_callcert_on_esp_day_5(scenario, esp):
         "report": "callcert",
         "as_of": "2026-12-02",
         "agents": [
-            {"employee_id": "E001", "calls_scored": 5, "calls_passed": 4, "pass_rate": 80,
-             "result": "passed", "scorecard_name": "Able_Ann_80%"},
-            {"employee_id": "E002", "calls_scored": 5, "calls_passed": 2, "pass_rate": 40,
-             "result": "failed", "scorecard_name": "Baker_Bob_40%"},
-            {"employee_id": "E004", "calls_scored": 0, "calls_passed": 0, "pass_rate": None,
-             "result": "passed", "scorecard_name": None},
-            {"employee_id": "E006", "calls_scored": 2, "calls_passed": 2, "pass_rate": None,
-             "result": "pending", "scorecard_name": None},
+            {
+                "employee_id": "E001",
+                "calls_scored": 5,
+                "calls_passed": 4,
+                "pass_rate": 80,
+                "result": "passed",
+                "scorecard_name": "Able_Ann_80%",
+            },
+            {
+                "employee_id": "E002",
+                "calls_scored": 5,
+                "calls_passed": 2,
+                "pass_rate": 40,
+                "result": "failed",
+                "scorecard_name": "Baker_Bob_40%",
+            },
+            {
+                "employee_id": "E004",
+                "calls_scored": 0,
+                "calls_passed": 0,
+                "pass_rate": None,
+                "result": "passed",
+                "scorecard_name": None,
+            },
+            {
+                "employee_id": "E006",
+                "calls_scored": 2,
+                "calls_passed": 2,
+                "pass_rate": None,
+                "result": "pending",
+                "scorecard_name": None,
+            },
         ],
     }
 
@@ -235,13 +294,20 @@ def test_csv_and_xlsx_outputs_flatten_the_rows(scenario, esp, tmp_path):
     from openpyxl import load_workbook
 
     path = tmp_path / "incompletions.xlsx"
-    code, _, _ = esp("report", "incompletions", "--as-of", "2026-12-02", "--format", "xlsx",
-                     "--output", path)
+    code, _, _ = esp(
+        "report", "incompletions", "--as-of", "2026-12-02", "--format", "xlsx", "--output", path
+    )
     assert code == 0
     sheet = load_workbook(path).active
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
-    assert rows[0] == ("section", "threshold_days", "employee_id", "name", "class_code",
-                       "age_business_days")
+    assert rows[0] == (
+        "section",
+        "threshold_days",
+        "employee_id",
+        "name",
+        "class_code",
+        "age_business_days",
+    )
     assert ("transfer_needed", None, "E001", "Ann Able", "AET-A", 2) in rows
 
 
@@ -280,7 +346,9 @@ second line, with ünïcödé"
 '''
 
 
-def test_export_import_into_an_empty_database_export_is_byte_identical(program, write, esp, tmp_path):
+def test_export_import_into_an_empty_database_export_is_byte_identical(
+    program, write, esp, tmp_path
+):
     from django.contrib.auth import get_user_model
 
     from esp.programs.models import TbtCourse
@@ -303,8 +371,11 @@ def test_export_import_into_an_empty_database_export_is_byte_identical(program, 
     TrainingClass.objects.all().delete()
     get_user_model().objects.all().delete()
 
-    for kind, path in (("classes", files["classes"]), ("roster", files["roster"]),
-                       ("activity", first)):
+    for kind, path in (
+        ("classes", files["classes"]),
+        ("roster", files["roster"]),
+        ("activity", first),
+    ):
         assert esp("import", kind, path)[0] == 0
     second = tmp_path / "second.csv"
     assert esp("export", "activity", second)[0] == 0

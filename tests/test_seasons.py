@@ -25,16 +25,35 @@ AS_OF = date(2026, 11, 23)
 PHASE_ORDER = ("onboarding", "licensing", "training", "esp", "production")
 
 TASK_ITEMS = {
-    "producer_world", "ahip", "carrier_cert", "tbt", "call_cert", "equipment", "rts", "transfer",
-    "readiness_day1", "readiness_shadowing",
+    "producer_world",
+    "ahip",
+    "carrier_cert",
+    "tbt",
+    "call_cert",
+    "equipment",
+    "rts",
+    "transfer",
+    "readiness_day1",
+    "readiness_shadowing",
 }
 TASK_PHASE = {
-    "producer_world": "licensing", "ahip": "licensing", "carrier_cert": "licensing",
-    "tbt": "esp", "call_cert": "esp", "equipment": "esp", "rts": "esp",
-    "readiness_day1": "esp", "readiness_shadowing": "esp", "transfer": "production",
+    "producer_world": "licensing",
+    "ahip": "licensing",
+    "carrier_cert": "licensing",
+    "tbt": "esp",
+    "call_cert": "esp",
+    "equipment": "esp",
+    "rts": "esp",
+    "readiness_day1": "esp",
+    "readiness_shadowing": "esp",
+    "transfer": "production",
 }
-LADDER_PHASE = {"licensing": "licensing", "esp": "esp", "exams": "licensing",
-                "attendance": "onboarding"}
+LADDER_PHASE = {
+    "licensing": "licensing",
+    "esp": "esp",
+    "exams": "licensing",
+    "attendance": "onboarding",
+}
 KIND_PHASE = {"exam": "licensing", "n_number": "licensing", "call": "esp", "equipment": "esp"}
 
 
@@ -93,12 +112,30 @@ def test_another_seed_other_rows(calendar, demo):
 
 def test_columns_exactly(season):
     assert CLASS_COLUMNS == [
-        "class_code", "program", "campaign", "site", "start_date", "licensing_start",
-        "training_start", "esp_start", "tl_emails", "pm_email",
+        "class_code",
+        "program",
+        "campaign",
+        "site",
+        "start_date",
+        "licensing_start",
+        "training_start",
+        "esp_start",
+        "tl_emails",
+        "pm_email",
     ]
     assert ROSTER_COLUMNS == [
-        "employee_id", "first_name", "last_name", "work_email", "personal_email", "class_code",
-        "site", "npn", "n_number", "tl_email", "pm_email", "equipment_owner",
+        "employee_id",
+        "first_name",
+        "last_name",
+        "work_email",
+        "personal_email",
+        "class_code",
+        "site",
+        "npn",
+        "n_number",
+        "tl_email",
+        "pm_email",
+        "equipment_owner",
     ]
     assert ACTIVITY_COLUMNS == ["date", "employee_id", "kind", "item", "value", "by", "note"]
     assert all(list(row) == CLASS_COLUMNS for row in season.classes)
@@ -232,8 +269,13 @@ def test_activity_rows_are_valid(season):
                 assert value.startswith("INC") and value[3:].isdigit()
         elif kind == "flag":
             assert item in {"raised", "resolved"}
-            assert value in {"background_check", "needs_release", "no_health_license",
-                             "cannot_sell", "other"}
+            assert value in {
+                "background_check",
+                "needs_release",
+                "no_health_license",
+                "cannot_sell",
+                "other",
+            }
         elif kind == "n_number":
             assert item == "requested"
             assert value[0] == "N" and value[1:].isdigit() and not value.isdigit()
@@ -309,8 +351,17 @@ def test_demo_shows_every_situation(demo, calendar):
     assert {row["value"] for row in demo.activity if row["kind"] == "status"} >= {"termed"}
     assert any(row["kind"] == "call" and int(row["value"]) < 85 for row in demo.activity)
     assert kinds["action"] >= 1
-    for kind in ("task", "exam", "call", "attendance", "note", "self_report", "equipment",
-                 "n_number", "move"):
+    for kind in (
+        "task",
+        "exam",
+        "call",
+        "attendance",
+        "note",
+        "self_report",
+        "equipment",
+        "n_number",
+        "move",
+    ):
         assert kinds[kind] >= 1, kind
     phases = {phase_as_of(s, AS_OF) for s in class_phase_starts(demo, calendar).values()}
     assert len(phases) >= 4
@@ -342,12 +393,15 @@ def test_large_season_shows_the_rare_cases(large):
     )
     assert any(count > 1 for count in calls.values())  # a re-scored call
     migrated = [
-        row for row in large.activity
+        row
+        for row in large.activity
         if row["kind"] == "task" and row["item"] == "call_cert" and row["value"] == "done"
     ]
     assert migrated
-    assert not any(row["kind"] == "call" and row["employee_id"] == migrated[0]["employee_id"]
-                   for row in large.activity)
+    assert not any(
+        row["kind"] == "call" and row["employee_id"] == migrated[0]["employee_id"]
+        for row in large.activity
+    )
     statuses = Counter(row["value"] for row in large.activity if row["kind"] == "status")
     assert statuses["termed"] and statuses["resigned"] and statuses["withdrawn"] == 1
     flags = {(row["item"], row["value"]) for row in large.activity if row["kind"] == "flag"}

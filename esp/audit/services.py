@@ -3,7 +3,9 @@ from __future__ import annotations
 from .models import AuditEntry
 
 
-def audit_record(*, actor=None, actor_label: str = "", action: str, obj, changes: dict) -> AuditEntry:
+def audit_record(
+    *, actor=None, actor_label: str = "", action: str, obj, changes: dict
+) -> AuditEntry:
     """Write one audit row: who (a user or a label such as the import file), what, which."""
     return AuditEntry.objects.create(
         actor=actor,

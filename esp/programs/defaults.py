@@ -33,27 +33,91 @@ PHASES = [
     ("onboarding", "Onboarding", "2", None, 0, None, "Onboarding team", None, None, None),
     ("licensing", "AHIP / carrier certification", "3.5", None, 0, 3, "Licensing", 3, 24, None),
     ("training", "Training", "10", None, 0, None, "Training team", 3, None, 7),
-    ("esp", "Call Certs and TBTs (ESP days)", "3", "2", 2, 3, "TL, Cert Coordinator", 3, None, None),
-    ("production", "Transfer to production", None, None, 0, None, "ESP Manager, PM", None, None, None),
+    (
+        "esp",
+        "Call Certs and TBTs (ESP days)",
+        "3",
+        "2",
+        2,
+        3,
+        "TL, Cert Coordinator",
+        3,
+        None,
+        None,
+    ),
+    (
+        "production",
+        "Transfer to production",
+        None,
+        None,
+        0,
+        None,
+        "ESP Manager, PM",
+        None,
+        None,
+        None,
+    ),
 ]
 
 TASKS = [
     # key, name, phase, completion, needs proof, done when
-    ("producer_world", "Producer World registration", "licensing", records.COMPLETION_MARKED, False,
-     "marked done"),
-    ("ahip", "AHIP certification", "licensing", records.COMPLETION_MARKED, True,
-     "proof screenshot accepted"),
-    ("carrier_cert", "Aetna certification", "licensing", records.COMPLETION_MARKED, True,
-     "proof screenshot (13 green checks) accepted"),
-    ("tbt", "All TBTs", "esp", records.COMPLETION_COURSES, False,
-     "every course of the program's list has an accepted PDF proof, or marked done"),
-    ("call_cert", "Call certification", "esp", records.COMPLETION_CALLS, False,
-     "program passed (R-C4)"),
-    ("equipment", "Equipment verified", "esp", records.COMPLETION_EQUIPMENT, False,
-     'status "verified"'),
+    (
+        "producer_world",
+        "Producer World registration",
+        "licensing",
+        records.COMPLETION_MARKED,
+        False,
+        "marked done",
+    ),
+    (
+        "ahip",
+        "AHIP certification",
+        "licensing",
+        records.COMPLETION_MARKED,
+        True,
+        "proof screenshot accepted",
+    ),
+    (
+        "carrier_cert",
+        "Aetna certification",
+        "licensing",
+        records.COMPLETION_MARKED,
+        True,
+        "proof screenshot (13 green checks) accepted",
+    ),
+    (
+        "tbt",
+        "All TBTs",
+        "esp",
+        records.COMPLETION_COURSES,
+        False,
+        "every course of the program's list has an accepted PDF proof, or marked done",
+    ),
+    (
+        "call_cert",
+        "Call certification",
+        "esp",
+        records.COMPLETION_CALLS,
+        False,
+        "program passed (R-C4)",
+    ),
+    (
+        "equipment",
+        "Equipment verified",
+        "esp",
+        records.COMPLETION_EQUIPMENT,
+        False,
+        'status "verified"',
+    ),
     ("rts", "RTS / No More Forms", "esp", records.COMPLETION_MARKED, False, "marked done"),
-    ("transfer", "Transferred to production", "production", records.COMPLETION_MARKED, False,
-     "transfer checklist done (R-X)"),
+    (
+        "transfer",
+        "Transferred to production",
+        "production",
+        records.COMPLETION_MARKED,
+        False,
+        "transfer checklist done (R-X)",
+    ),
 ]
 
 SECTIONS = [
@@ -72,10 +136,24 @@ STEPS = [
 ]
 
 LADDERS = [
-    ("licensing", "Licensing timeframe", Ladder.TIMEFRAME, "licensing", 3,
-     ["producer_world", "ahip", "carrier_cert"], STEPS),
-    ("esp", "ESP timeframe (Call Certs + TBTs)", Ladder.TIMEFRAME, "esp", 3, ["tbt", "call_cert"],
-     STEPS),
+    (
+        "licensing",
+        "Licensing timeframe",
+        Ladder.TIMEFRAME,
+        "licensing",
+        3,
+        ["producer_world", "ahip", "carrier_cert"],
+        STEPS,
+    ),
+    (
+        "esp",
+        "ESP timeframe (Call Certs + TBTs)",
+        Ladder.TIMEFRAME,
+        "esp",
+        3,
+        ["tbt", "call_cert"],
+        STEPS,
+    ),
     ("attendance", "Attendance", Ladder.ATTENDANCE, None, None, [], STEPS),
     ("exams", "Failed exams", Ladder.EXAMS, None, None, [], STEPS[:3]),
 ]
@@ -146,7 +224,9 @@ def load_default_program() -> Program:
         )
     for order, (key, name, threshold, task_keys) in enumerate(SECTIONS, start=1):
         section, created = ReportSection.objects.get_or_create(
-            program=program, key=key, defaults=dict(name=name, order=order, threshold_days=threshold)
+            program=program,
+            key=key,
+            defaults=dict(name=name, order=order, threshold_days=threshold),
         )
         if created:
             section.tasks.set([tasks[k] for k in task_keys])

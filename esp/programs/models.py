@@ -106,7 +106,9 @@ class Program(models.Model):
             ladders=tuple(ladders),
             exams_ladder=exams.key if exams else "exams",
             exam_steps=exam_steps,
-            tbt_courses=tuple(self.tbt_courses.order_by("order", "number").values_list("number", flat=True)),
+            tbt_courses=tuple(
+                self.tbt_courses.order_by("order", "number").values_list("number", flat=True)
+            ),
             calls_per_agent=self.calls_per_agent,
             call_pass_mark=self.call_pass_mark,
             program_pass_rate=self.program_pass_rate,
@@ -122,7 +124,10 @@ class Phase(models.Model):
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField()
     length = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text="Scheduled business days (3.5 occupies 4); empty for an open-ended phase",
     )
     expected_days = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
@@ -155,7 +160,9 @@ class Task(models.Model):
     name = models.CharField(max_length=100)
     phase = models.ForeignKey(Phase, related_name="tasks", on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField()
-    completion = models.CharField(max_length=20, choices=COMPLETIONS, default=records.COMPLETION_MARKED)
+    completion = models.CharField(
+        max_length=20, choices=COMPLETIONS, default=records.COMPLETION_MARKED
+    )
     needs_proof = models.BooleanField(default=False)
     is_transfer = models.BooleanField(
         default=False, help_text="The transfer to production (R-P2: every other task done first)"
@@ -194,7 +201,11 @@ class ReportSection(models.Model):
 
 class Ladder(models.Model):
     TIMEFRAME, ATTENDANCE, EXAMS = "timeframe", "attendance", "exams"
-    KINDS = [(TIMEFRAME, "timeframe (R-L2)"), (ATTENDANCE, "attendance (R-A5)"), (EXAMS, "exams (R-N4a)")]
+    KINDS = [
+        (TIMEFRAME, "timeframe (R-L2)"),
+        (ATTENDANCE, "attendance (R-A5)"),
+        (EXAMS, "exams (R-N4a)"),
+    ]
     program = models.ForeignKey(Program, related_name="ladders", on_delete=models.CASCADE)
     key = models.SlugField(max_length=40)
     name = models.CharField(max_length=100)

@@ -87,8 +87,11 @@ def check_fact(
             bad("value", f"unknown task status '{value}' (one of {_one_of(TASK_STATUSES)})")
     elif kind == Kind.TBT:
         if item not in vocabulary.courses:
-            bad("item", f"unknown TBT course number '{item}'" + (
-                "" if vocabulary.courses else " (the program's course list is empty)"))
+            bad(
+                "item",
+                f"unknown TBT course number '{item}'"
+                + ("" if vocabulary.courses else " (the program's course list is empty)"),
+            )
         if value != "done":
             bad("value", f"unknown TBT value '{value}' (done)")
     elif kind == Kind.CALL:
@@ -125,7 +128,10 @@ def check_fact(
         if item != "employment":
             bad("item", f"unknown status '{item}' (employment)")
         if value not in EMPLOYMENT_VALUES:
-            bad("value", f"unknown employment status '{value}' (one of {_one_of(EMPLOYMENT_VALUES)})")
+            bad(
+                "value",
+                f"unknown employment status '{value}' (one of {_one_of(EMPLOYMENT_VALUES)})",
+            )
     elif kind == Kind.EQUIPMENT:
         if item not in EQUIPMENT_ITEMS:
             bad("item", f"unknown equipment status '{item}' (one of {_one_of(EQUIPMENT_ITEMS)})")
@@ -163,7 +169,12 @@ class ParsedFact:
     @property
     def identity(self) -> str:
         return content_hash(
-            self.date.isoformat(), self.employee_id, self.kind, self.item, self.value, self.by,
+            self.date.isoformat(),
+            self.employee_id,
+            self.kind,
+            self.item,
+            self.value,
+            self.by,
             self.note,
         )
 
@@ -171,9 +182,7 @@ class ParsedFact:
 def parse_activity(source: str | Path) -> list[ParsedFact]:
     """Read and check an activity file; raise ImportRejected naming every bad row."""
     rows = read_rows(source, required=COLUMNS)
-    agents = dict(
-        Agent.objects.values_list("employee_id", "pk")
-    )
+    agents = dict(Agent.objects.values_list("employee_id", "pk"))
     agent_program = dict(Agent.objects.values_list("pk", "training_class__program_id"))
     class_codes = set(TrainingClass.objects.values_list("code", flat=True))
     vocabularies = {p.pk: Vocabulary.of(p) for p in Program.objects.all()}
@@ -200,8 +209,17 @@ def parse_activity(source: str | Path) -> list[ParsedFact]:
         errors.extend(row_errors)
         if not row_errors:
             parsed.append(
-                ParsedFact(row.line, day, agent_id, row["employee_id"], row["kind"], row["item"],
-                           row["value"], row["by"], row["note"])
+                ParsedFact(
+                    row.line,
+                    day,
+                    agent_id,
+                    row["employee_id"],
+                    row["kind"],
+                    row["item"],
+                    row["value"],
+                    row["by"],
+                    row["note"],
+                )
             )
     if errors:
         raise ImportRejected(errors, str(source))

@@ -33,8 +33,9 @@ class Kind(models.TextChoices):
     MOVE = "move"
 
 
-def content_hash(date_iso: str, employee_id: str, kind: str, item: str, value: str, by: str,
-                 note: str) -> str:
+def content_hash(
+    date_iso: str, employee_id: str, kind: str, item: str, value: str, by: str, note: str
+) -> str:
     text = "\x1f".join([date_iso, employee_id, kind, item, value, by, note])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -63,7 +64,10 @@ class Proof(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -95,7 +99,9 @@ class Fact(models.Model):
     class Meta:
         ordering = ["date", "pk"]
         indexes = [
-            models.Index(fields=["agent", "kind", "item", "date"], name="fact_agent_kind_item_date"),
+            models.Index(
+                fields=["agent", "kind", "item", "date"], name="fact_agent_kind_item_date"
+            ),
             models.Index(fields=["kind", "date"], name="fact_kind_date"),
         ]
         constraints = [

@@ -108,7 +108,5 @@ def agent_records(
     for pk, employee_id, first, last, code in rows:
         own = facts.get(pk, ())
         moves = {f.item: dates[f.item] for f in own if f.kind == "move" and f.item in dates}
-        records.append(
-            AgentRecord(employee_id, first, last, dates[code], tuple(own), moves)
-        )
+        records.append(AgentRecord(employee_id, first, last, dates[code], tuple(own), moves))
     return records

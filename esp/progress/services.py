@@ -28,15 +28,26 @@ def fact_record(
 ) -> Fact:
     """Validate and append one fact; its identity is its content and its position."""
     program = agent.training_class.program
-    class_codes = set(TrainingClass.objects.values_list("code", flat=True)) if kind == "move" else ()
+    class_codes = (
+        set(TrainingClass.objects.values_list("code", flat=True)) if kind == "move" else ()
+    )
     problems = check_fact(kind, item, value, note, Vocabulary.of(program), class_codes)
     if problems:
         raise ValidationError({column: reason for column, reason in problems})
     identity = content_hash(day.isoformat(), agent.employee_id, kind, item, value, by, note)
     occurrence = Fact.objects.filter(content_hash=identity).count()
     fact = Fact.objects.create(
-        agent=agent, date=day, kind=kind, item=item, value=value, by=by, note=note,
-        source=source, recorded_by=actor, content_hash=identity, occurrence=occurrence,
+        agent=agent,
+        date=day,
+        kind=kind,
+        item=item,
+        value=value,
+        by=by,
+        note=note,
+        source=source,
+        recorded_by=actor,
+        content_hash=identity,
+        occurrence=occurrence,
     )
     Agent.objects.filter(pk=agent.pk).update(version=agent.version + 1)
     return fact

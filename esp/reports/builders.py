@@ -101,8 +101,14 @@ def line_details(employee_ids, as_of: date) -> dict[str, dict]:
             note_by=Subquery(latest.values("by")[:1]),
         )
         .values_list(
-            "employee_id", "site__code", "tl__first_name", "tl__last_name", "tl__email",
-            "note_text", "note_date", "note_by",
+            "employee_id",
+            "site__code",
+            "tl__first_name",
+            "tl__last_name",
+            "tl__email",
+            "note_text",
+            "note_date",
+            "note_by",
         )
     )
     details = {}

@@ -29,11 +29,23 @@ def flat_rows(report: dict) -> tuple[list[str], list[list]]:
     """The report's rows flattened, one per agent / action / occurrence (SPEC §16)."""
     name = report["report"]
     if name == "incompletions":
-        columns = ["section", "threshold_days", "employee_id", "name", "class_code",
-                   "age_business_days"]
+        columns = [
+            "section",
+            "threshold_days",
+            "employee_id",
+            "name",
+            "class_code",
+            "age_business_days",
+        ]
         rows = [
-            [s["key"], s["threshold_days"], a["employee_id"], a["name"], a["class_code"],
-             a["age_business_days"]]
+            [
+                s["key"],
+                s["threshold_days"],
+                a["employee_id"],
+                a["name"],
+                a["class_code"],
+                a["age_business_days"],
+            ]
             for s in report["sections"]
             for a in s["agents"]
         ]
@@ -41,8 +53,14 @@ def flat_rows(report: dict) -> tuple[list[str], list[list]]:
         columns = ["employee_id", "ladder", "step", "due_on", "status"]
         rows = [[a[c] for c in columns] for a in report["actions"]]
     elif name == "callcert":
-        columns = ["employee_id", "calls_scored", "calls_passed", "pass_rate", "result",
-                   "scorecard_name"]
+        columns = [
+            "employee_id",
+            "calls_scored",
+            "calls_passed",
+            "pass_rate",
+            "result",
+            "scorecard_name",
+        ]
         rows = [[a[c] for c in columns] for a in report["agents"]]
     elif name == "extensions":
         columns = ["class_code", "method", "employee_id"]
@@ -130,18 +148,29 @@ def to_text(report: dict, *, details: dict | None = None, width: int = 160) -> s
                 late = section["key"] == "transfer_needed" and age > 1
                 more = details.get(a["employee_id"], {})
                 table.add_row(
-                    a["employee_id"], a["name"], a["class_code"], more.get("site", ""),
-                    more.get("tl", ""), f"{age}{' (not transferred)' if late else ''}",
+                    a["employee_id"],
+                    a["name"],
+                    a["class_code"],
+                    more.get("site", ""),
+                    more.get("tl", ""),
+                    f"{age}{' (not transferred)' if late else ''}",
                     more.get("latest_note", ""),
                 )
             console.print(table)
     elif name == "actions":
-        table = Table(title=f"Corrective actions due ({len(report['actions'])})", title_justify="left")
+        table = Table(
+            title=f"Corrective actions due ({len(report['actions'])})", title_justify="left"
+        )
         for column in ("Employee ID", "Ladder", "Step", "Due on", "Status"):
             table.add_column(column)
         for a in report["actions"]:
-            table.add_row(a["employee_id"], a["ladder"], a["step"].replace("_", " "),
-                          us_date(a["due_on"]), a["status"])
+            table.add_row(
+                a["employee_id"],
+                a["ladder"],
+                a["step"].replace("_", " "),
+                us_date(a["due_on"]),
+                a["status"],
+            )
         console.print(table)
     elif name == "callcert":
         table = Table(title=f"Call certification ({len(report['agents'])})", title_justify="left")
@@ -149,17 +178,29 @@ def to_text(report: dict, *, details: dict | None = None, width: int = 160) -> s
             table.add_column(column)
         for a in report["agents"]:
             rate = "" if a["pass_rate"] is None else f"{a['pass_rate']}%"
-            table.add_row(a["employee_id"], str(a["calls_scored"]), str(a["calls_passed"]), rate,
-                          a["result"], a["scorecard_name"] or "")
+            table.add_row(
+                a["employee_id"],
+                str(a["calls_scored"]),
+                str(a["calls_passed"]),
+                rate,
+                a["result"],
+                a["scorecard_name"] or "",
+            )
         console.print(table)
     elif name == "extensions":
-        table = Table(title=f"Training-environment extensions ({len(report['classes'])} classes)",
-                      title_justify="left")
+        table = Table(
+            title=f"Training-environment extensions ({len(report['classes'])} classes)",
+            title_justify="left",
+        )
         for column in ("Class", "Procedure", "Agents", "Employee IDs"):
             table.add_column(column)
         for c in report["classes"]:
-            table.add_row(c["class_code"], c["method"].replace("_", " "), str(len(c["employee_ids"])),
-                          ", ".join(c["employee_ids"]))
+            table.add_row(
+                c["class_code"],
+                c["method"].replace("_", " "),
+                str(len(c["employee_ids"])),
+                ", ".join(c["employee_ids"]),
+            )
         console.print(table)
     else:
         columns, rows = flat_rows(report)

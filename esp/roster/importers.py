@@ -29,7 +29,12 @@ from .staff import PM, TL, ensure_staff
 CLASS_REQUIRED = ["class_code", "program", "campaign", "site", "start_date"]
 CLASS_OPTIONAL = ["licensing_start", "training_start", "esp_start", "tl_emails", "pm_email"]
 ROSTER_REQUIRED = [
-    "employee_id", "first_name", "last_name", "work_email", "personal_email", "class_code",
+    "employee_id",
+    "first_name",
+    "last_name",
+    "work_email",
+    "personal_email",
+    "class_code",
 ]
 ROSTER_OPTIONAL = ["site", "npn", "n_number", "tl_email", "pm_email", "equipment_owner"]
 
@@ -138,7 +143,12 @@ def import_classes(
     if errors:
         raise ImportRejected(errors, str(source))
     summary = ImportSummary("classes", rows=len(parsed), dry_run=dry_run)
-    existing = {c.code: c for c in TrainingClass.objects.prefetch_related("sites", "tls", "pms", "phase_starts__phase")}
+    existing = {
+        c.code: c
+        for c in TrainingClass.objects.prefetch_related(
+            "sites", "tls", "pms", "phase_starts__phase"
+        )
+    }
     label = f"import {Path(str(source)).name}"
     with transaction.atomic():
         for row in parsed:
@@ -217,8 +227,17 @@ def _apply_class(row: ClassRow, current, actor, label: str, before, state) -> No
 # -- roster ------------------------------------------------------------------------------------
 
 AGENT_FIELDS = [
-    "first_name", "last_name", "work_email", "personal_email", "class_code", "site", "npn",
-    "n_number", "tl_email", "pm_email", "equipment_owner",
+    "first_name",
+    "last_name",
+    "work_email",
+    "personal_email",
+    "class_code",
+    "site",
+    "npn",
+    "n_number",
+    "tl_email",
+    "pm_email",
+    "equipment_owner",
 ]
 
 
@@ -239,9 +258,7 @@ def _agent_state(agent: Agent) -> dict:
 
 
 def _validate_roster(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    classes = {
-        c.code: c for c in TrainingClass.objects.prefetch_related("tls", "sites")
-    }
+    classes = {c.code: c for c in TrainingClass.objects.prefetch_related("tls", "sites")}
     sites = {s.code.upper(): s.code for s in Site.objects.all()}
     errors: list[RowError] = []
     parsed: list[tuple[int, dict]] = []
@@ -269,7 +286,10 @@ def _validate_roster(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
                 bad(column, f"'{row[column]}' is not an e-mail address")
         training_class = classes.get(row["class_code"])
         if row["class_code"] and training_class is None:
-            bad("class_code", f"unknown class '{row['class_code']}' (import it in classes.csv first)")
+            bad(
+                "class_code",
+                f"unknown class '{row['class_code']}' (import it in classes.csv first)",
+            )
         site = ""
         if row["site"]:
             site = sites.get(row["site"].upper(), "")
@@ -358,8 +378,15 @@ def import_roster(
             if dry_run:
                 continue
             agent = current or Agent(employee_id=values["employee_id"])
-            for name in ("first_name", "last_name", "work_email", "personal_email", "npn",
-                         "n_number", "equipment_owner"):
+            for name in (
+                "first_name",
+                "last_name",
+                "work_email",
+                "personal_email",
+                "npn",
+                "n_number",
+                "equipment_owner",
+            ):
                 setattr(agent, name, values[name])
             agent.training_class = classes[values["class_code"]]
             agent.site = sites.get(values["site"])
@@ -369,8 +396,9 @@ def import_roster(
                 agent.version += 1
                 agent.save()
                 changed = {k: [before[k], state[k]] for k in state if before[k] != state[k]}
-                audit_record(actor=actor, actor_label=label, action="update", obj=agent,
-                             changes=changed)
+                audit_record(
+                    actor=actor, actor_label=label, action="update", obj=agent, changes=changed
+                )
             else:
                 new_agents.append(agent)
         if new_agents:

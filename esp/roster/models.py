@@ -58,21 +58,32 @@ class Agent(models.Model):
     last_name = models.CharField(max_length=80)
     work_email = models.EmailField()
     personal_email = models.EmailField()
-    training_class = models.ForeignKey(TrainingClass, related_name="agents", on_delete=models.PROTECT)
+    training_class = models.ForeignKey(
+        TrainingClass, related_name="agents", on_delete=models.PROTECT
+    )
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT)
     npn = models.CharField("NPN", max_length=20, blank=True)
     n_number = models.CharField("N-Number", max_length=20, blank=True)
     tl = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="tl_agents",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="tl_agents",
         on_delete=models.SET_NULL,
     )
     pm = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="pm_agents",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="pm_agents",
         on_delete=models.SET_NULL,
     )
     equipment_owner = models.CharField(max_length=10, choices=EQUIPMENT_OWNERS, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="agent",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="agent",
         on_delete=models.SET_NULL,
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")

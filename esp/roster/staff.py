@@ -33,8 +33,13 @@ def ensure_staff(email: str, role: str):
     if user is None:
         local = email.split("@")[0]
         first, _, last = local.partition(".")
-        user = User(username=email, email=email, is_active=False,
-                    first_name=first.capitalize(), last_name=last.capitalize())
+        user = User(
+            username=email,
+            email=email,
+            is_active=False,
+            first_name=first.capitalize(),
+            last_name=last.capitalize(),
+        )
         user.set_unusable_password()
         user.save()
     group, _ = Group.objects.get_or_create(name=role)

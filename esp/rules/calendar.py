@@ -110,7 +110,9 @@ class BusinessCalendar:
         try:
             return self._days[index]
         except IndexError:
-            raise CalendarError(f"no business day after {day.isoformat()} in the calendar")
+            raise CalendarError(
+                f"no business day after {day.isoformat()} in the calendar"
+            ) from None
 
     def next_business_day(self, day: date) -> date:
         """The first business day strictly after `day`."""
@@ -143,7 +145,9 @@ class BusinessCalendar:
         try:
             return self._days[index]
         except IndexError:
-            raise CalendarError(f"{age} business days after {start.isoformat()} is out of range")
+            raise CalendarError(
+                f"{age} business days after {start.isoformat()} is out of range"
+            ) from None
 
     def add_business_days(self, day: date, count: int) -> date:
         """The `count`-th business day after `day` (count >= 1), e.g. Friday + 1 = Monday."""
@@ -153,7 +157,9 @@ class BusinessCalendar:
         try:
             return self._days[index]
         except IndexError:
-            raise CalendarError(f"{count} business days after {day.isoformat()} is out of range")
+            raise CalendarError(
+                f"{count} business days after {day.isoformat()} is out of range"
+            ) from None
 
 
 # -- phase start dates (SPEC §3) -------------------------------------------------------------

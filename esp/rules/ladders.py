@@ -25,7 +25,9 @@ def _status(due_on: date, as_of: date) -> str:
     return DUE if due_on == as_of else OVERDUE
 
 
-def earliest_delivery(deliveries: Sequence[Fact], ladder: str, step: str, as_of: date) -> date | None:
+def earliest_delivery(
+    deliveries: Sequence[Fact], ladder: str, step: str, as_of: date
+) -> date | None:
     """R-L3b: a step counts as delivered by its earliest delivery dated on or before D."""
     dates = [f.date for f in deliveries if f.value == ladder and f.item == step and f.date <= as_of]
     return min(dates) if dates else None

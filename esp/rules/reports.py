@@ -35,9 +35,7 @@ def _sort_key(line: dict) -> tuple:
 def on_due_lists(progress: Progress, as_of: date) -> bool:
     """Active (R-P3) and not yet transferred to production (decisions.md): only such agents
     can have incompletions, due corrective actions or a needed extension."""
-    return progress.is_active(as_of) and not progress.is_done(
-        progress.policy.transfer_task, as_of
-    )
+    return progress.is_active(as_of) and not progress.is_done(progress.policy.transfer_task, as_of)
 
 
 # -- incompletions (R-I1, R-I2, R-P2) ----------------------------------------------------------

@@ -249,9 +249,7 @@ def test_it_derives_phase_starts_over_the_2026_year_end(calendar, phases):
 
 
 def test_it_uses_a_given_phase_start_and_derives_the_following_ones_from_it(calendar, phases):
-    starts = phase_starts(
-        calendar, D("2026-03-02"), phases, {"licensing": D("2026-03-05")}
-    )
+    starts = phase_starts(calendar, D("2026-03-02"), phases, {"licensing": D("2026-03-05")})
     assert starts["onboarding"] == D("2026-03-02")
     assert starts["licensing"] == D("2026-03-05")
     assert starts["training"] == D("2026-03-11")

@@ -105,9 +105,7 @@ def test_it_ignores_call_numbers_outside_one_to_five_R_C3():
 
 def test_it_counts_a_directly_marked_done_call_cert_as_passed_with_no_pass_rate_R_C4():
     assert call_cert_result({}, marked_done=True) == CallCertResult(0, 0, None, PASSED)
-    assert call_cert_result({1: 100, 2: 60}, marked_done=True) == CallCertResult(
-        2, 1, None, PASSED
-    )
+    assert call_cert_result({1: 100, 2: 60}, marked_done=True) == CallCertResult(2, 1, None, PASSED)
 
 
 def test_it_reads_the_pass_mark_and_program_pass_rate_from_the_policy_R_C4():
@@ -150,9 +148,7 @@ def calls(day, *scores):
     return [(day, "call", str(n), str(s)) for n, s in enumerate(scores, start=1)]
 
 
-def test_it_replaces_an_earlier_score_when_a_call_is_re_scored_R_C4(
-    policy, make_agent, esp_class
-):
+def test_it_replaces_an_earlier_score_when_a_call_is_re_scored_R_C4(policy, make_agent, esp_class):
     facts = calls("2026-03-24", 100, 90, 70, 60, 88) + [("2026-03-25", "call", "3", "86")]
     progress = Progress(make_agent("E1", esp_class, facts, first="Jane", last="Doe"), policy)
     before = progress.call_cert(D("2026-03-24"))
@@ -201,9 +197,7 @@ def test_it_passes_an_agent_whose_call_cert_was_marked_done_directly_R_C4(
     assert progress.is_done("call_cert", D("2026-03-24"))
 
 
-def test_it_does_not_complete_call_cert_with_a_failed_program_R_C4(
-    policy, make_agent, esp_class
-):
+def test_it_does_not_complete_call_cert_with_a_failed_program_R_C4(policy, make_agent, esp_class):
     facts = calls("2026-03-24", 100, 84, 84, 90, 90)
     progress = Progress(make_agent("E1", esp_class, facts), policy)
     assert progress.call_cert(D("2026-03-24")).result == FAILED

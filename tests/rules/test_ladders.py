@@ -13,9 +13,7 @@ from esp.rules.records import Fact, TimeframeLadder
 
 D = date.fromisoformat
 
-LICENSING = TimeframeLadder(
-    "licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3
-)
+LICENSING = TimeframeLadder("licensing", "licensing", ("producer_world", "ahip", "carrier_cert"), 3)
 
 
 def deliveries(*rows: tuple[str, str, str]) -> list[Fact]:

@@ -248,9 +248,7 @@ def test_it_switches_to_the_new_class_dates_from_the_move_date_on_R_T3(
     progress_of, make_class, home
 ):
     later = make_class("SLC-0112", "2026-01-12")  # ESP starts Wed 2026-02-04
-    progress = progress_of(
-        [("2026-01-30", "move", "SLC-0112", "")], move_classes=(later,)
-    )
+    progress = progress_of([("2026-01-30", "move", "SLC-0112", "")], move_classes=(later,))
     assert progress.class_dates(D("2026-01-29")) == home
     assert progress.phase_start("esp", D("2026-01-29")) == D("2026-01-28")
     assert progress.class_dates(D("2026-01-30")).code == "SLC-0112"

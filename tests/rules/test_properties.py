@@ -92,15 +92,23 @@ def agents(draw, make_class, make_agent, *, extra_kinds: bool = False):
     span = st.integers(-5, 70).map(lambda n: start + timedelta(days=n))
     facts = draw(
         st.lists(
-            st.tuples(span, st.just("task"), st.sampled_from(TASKS + ("transfer",)),
-                      st.sampled_from(STATUSES)),
+            st.tuples(
+                span,
+                st.just("task"),
+                st.sampled_from(TASKS + ("transfer",)),
+                st.sampled_from(STATUSES),
+            ),
             max_size=14,
         )
     )
     facts += draw(
         st.lists(
-            st.tuples(span, st.just("status"), st.just("employment"),
-                      st.sampled_from(("active", "termed", "resigned", "withdrawn"))),
+            st.tuples(
+                span,
+                st.just("status"),
+                st.just("employment"),
+                st.sampled_from(("active", "termed", "resigned", "withdrawn")),
+            ),
             max_size=2,
         )
     )
@@ -108,14 +116,30 @@ def agents(draw, make_class, make_agent, *, extra_kinds: bool = False):
         facts += draw(
             st.lists(
                 st.one_of(
-                    st.tuples(span, st.just("call"), st.sampled_from("12345"),
-                              st.sampled_from(("0", "84", "85", "100"))),
-                    st.tuples(span, st.just("equipment"),
-                              st.sampled_from(("received", "verified", "issue")), st.just("")),
-                    st.tuples(span, st.just("action"), st.sampled_from(STEPS),
-                              st.sampled_from(("licensing", "esp", "exams"))),
-                    st.tuples(span, st.just("exam"), st.sampled_from(("ahip", "tbt:101")),
-                              st.sampled_from(("failed", "passed"))),
+                    st.tuples(
+                        span,
+                        st.just("call"),
+                        st.sampled_from("12345"),
+                        st.sampled_from(("0", "84", "85", "100")),
+                    ),
+                    st.tuples(
+                        span,
+                        st.just("equipment"),
+                        st.sampled_from(("received", "verified", "issue")),
+                        st.just(""),
+                    ),
+                    st.tuples(
+                        span,
+                        st.just("action"),
+                        st.sampled_from(STEPS),
+                        st.sampled_from(("licensing", "esp", "exams")),
+                    ),
+                    st.tuples(
+                        span,
+                        st.just("exam"),
+                        st.sampled_from(("ahip", "tbt:101")),
+                        st.sampled_from(("failed", "passed")),
+                    ),
                 ),
                 max_size=14,
             )
@@ -214,9 +238,7 @@ def test_it_never_adds_an_incompletion_or_an_action_when_a_task_is_completed_R_I
     lines_before = {
         (k, _key(v)) for k, v in incompletion_lines(before, ctx).items() if k not in skip
     }
-    lines_after = {
-        (k, _key(v)) for k, v in incompletion_lines(after, ctx).items() if k not in skip
-    }
+    lines_after = {(k, _key(v)) for k, v in incompletion_lines(after, ctx).items() if k not in skip}
     assert lines_after <= lines_before
 
     actions_before = {_key(line) for line in action_lines(before, ctx)}
@@ -274,10 +296,13 @@ def test_it_keeps_owed_exam_steps_whatever_passes_follow_R_N4a(
 ):
     base = date(2026, 2, 2)
     as_of = base + timedelta(days=offset)
-    exam_rows = [Fact(base + timedelta(days=n), i, "exam", e, "failed") for i, (n, e) in
-                 enumerate(fails)]
-    pass_rows = [Fact(base + timedelta(days=n), 100 + i, "exam", e, "passed") for i, (n, e) in
-                 enumerate(passes)]
+    exam_rows = [
+        Fact(base + timedelta(days=n), i, "exam", e, "failed") for i, (n, e) in enumerate(fails)
+    ]
+    pass_rows = [
+        Fact(base + timedelta(days=n), 100 + i, "exam", e, "passed")
+        for i, (n, e) in enumerate(passes)
+    ]
     deliveries = sorted(
         Fact(base + timedelta(days=n), i, "action", step, "exams")
         for i, (n, step) in enumerate(delivered)

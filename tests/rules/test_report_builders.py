@@ -245,9 +245,7 @@ def line(employee_id, name, class_code, age):
 @pytest.mark.parametrize(
     "klass, start", [(MEM, "2026-01-20"), (PRV, "2026-01-05"), (SLC, "2026-02-05")]
 )
-def test_it_derives_the_season_class_dates_from_their_start_dates_SPEC_3(
-    make_class, klass, start
-):
+def test_it_derives_the_season_class_dates_from_their_start_dates_SPEC_3(make_class, klass, start):
     assert make_class(klass.code, start) == klass
 
 
@@ -306,9 +304,7 @@ def test_it_builds_the_incompletion_report_on_presidents_day_R_I1(season, contex
     assert incompletions(season, context("2026-02-16")) == INCOMPLETIONS_2026_02_16
 
 
-def test_it_builds_the_incompletion_report_the_day_after_presidents_day_R_I1_R_T4(
-    season, context
-):
+def test_it_builds_the_incompletion_report_the_day_after_presidents_day_R_I1_R_T4(season, context):
     # Every age is the same as on the holiday; only E10's Producer World, dated Tue 02-17,
     # now counts (R-T5).
     expected = {
@@ -417,9 +413,7 @@ def test_it_lists_ahip_aetna_from_age_4_while_either_is_open_R_I1(make_agent, co
     assert section["agents"] == ([] if age is None else [line("E1", "Jane Doe", "PRV-0105", age)])
 
 
-def test_it_leaves_out_an_agent_from_the_date_of_their_termination_on_R_P3(
-    make_agent, context
-):
+def test_it_leaves_out_an_agent_from_the_date_of_their_termination_on_R_P3(make_agent, context):
     agent = make_agent("E1", PRV, [("2026-01-12", "status", "employment", "resigned")])
     assert incompletions([agent], context("2026-01-09"))["sections"][0]["agents"] != []
     report = incompletions([agent], context("2026-01-12"))
@@ -688,9 +682,7 @@ def test_it_builds_the_callcert_report_for_agents_whose_esp_phase_started_R_C4(s
     }
 
 
-def test_it_builds_the_callcert_report_after_a_re_score_and_a_failure_R_C4_R_C5(
-    season, context
-):
+def test_it_builds_the_callcert_report_after_a_re_score_and_a_failure_R_C4_R_C5(season, context):
     assert callcert(season, context("2026-02-18")) == {
         "report": "callcert",
         "as_of": "2026-02-18",
@@ -761,9 +753,7 @@ def thanksgiving(make_class, make_agent):
     agents += [
         make_agent("Q5", slc, [("2026-11-25", "task", "call_cert", "done")]),
         make_agent("Q6", slc, [("2026-11-24", "task", "call_cert", "not_applicable")]),
-        make_agent(
-            "Q9", slc, [("2026-11-25", "move", "MEM-1124", "")], move_classes=(mem,)
-        ),
+        make_agent("Q9", slc, [("2026-11-25", "move", "MEM-1124", "")], move_classes=(mem,)),
         make_agent("M1", mem),
     ]
     return (prv, slc, mem), agents
@@ -808,9 +798,7 @@ def test_it_needs_extensions_on_the_weekend_before_esp_day_5_R_E1_R_E2(thanksgiv
     }
 
 
-def test_it_needs_extensions_for_a_moved_agent_in_their_new_class_R_E1_R_T3(
-    thanksgiving, context
-):
+def test_it_needs_extensions_for_a_moved_agent_in_their_new_class_R_E1_R_T3(thanksgiving, context):
     _, agents = thanksgiving
     assert extensions(agents, context("2026-11-30"))["classes"][0]["class_code"] == "PRV-1123"
     assert extensions(agents, context("2026-12-01")) == {
@@ -832,9 +820,7 @@ def test_it_needs_extensions_for_a_moved_agent_in_their_new_class_R_E1_R_T3(
     }
 
 
-def test_it_lists_a_moved_agent_under_the_new_class_with_its_ages_R_T3(
-    thanksgiving, context
-):
+def test_it_lists_a_moved_agent_under_the_new_class_with_its_ages_R_T3(thanksgiving, context):
     _, agents = thanksgiving
     q9 = [agent for agent in agents if agent.employee_id == "Q9"]
 
@@ -870,9 +856,7 @@ def test_it_switches_to_class_spin_up_at_five_agents_R_E2(make_class, make_agent
     assert extensions(four + [fifth], context("2026-03-27"))["classes"] == []
 
 
-def test_it_reads_the_incompletion_thresholds_from_the_policy_R_I1(
-    season, policy, context
-):
+def test_it_reads_the_incompletion_thresholds_from_the_policy_R_I1(season, policy, context):
     sections = tuple(
         dataclasses.replace(s, threshold_days=4) if s.key == "call_cert" else s
         for s in policy.sections
