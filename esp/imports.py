@@ -151,6 +151,11 @@ def read_rows(
 
 def parse_date(text: str) -> date:
     """ISO 8601 (YYYY-MM-DD), or MM/DD/YYYY as people write it."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
         try:
             return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no zone

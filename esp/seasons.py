@@ -825,9 +825,18 @@ class _Generator:
             self._ladder(events, "esp", esp + TIMEFRAME_DAYS, esp_done, tl)
 
             tasks = (producer_world, ahip_done, carrier_done, tbt, call_cert, verified, rts)
-            if None not in tasks and rng.random() < 0.95:
-                transferred = max(production, max(tasks) + rng.randint(1, 2))
-                add((transferred, 1, "task", "transfer", "done", tl, ""))
+            if None not in tasks:
+                chance = rng.random()
+                if chance < 0.95:
+                    transferred = max(production, max(tasks) + rng.randint(1, 2))
+                elif chance < 0.99:  # forgotten for a while, then caught by the daily report
+                    transferred = max(production, max(tasks)) + rng.randint(4, 10)
+                if transferred is not None:
+                    add((transferred, 1, "task", "transfer", "done", tl, ""))
+
+        # Agents who never finish are termed after the PM's review, a few weeks on.
+        if transferred is None and production + 15 <= last and rng.random() < 0.9:
+            end_employment(production + rng.randint(8, 15), "termed")
 
         # -- the agent's window: attendance, notes, self reports, flags ----------------------
         end = min(last, transferred if transferred is not None else production + 2)

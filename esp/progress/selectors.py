@@ -80,6 +80,7 @@ def agent_records(
     class_code: str | None = None,
     in_flight: bool = False,
     transfer_task: str = "transfer",
+    kinds: tuple[str, ...] = FACT_KINDS,
 ) -> list[AgentRecord]:
     """The records of the agents in scope with their facts dated on or before D.
 
@@ -94,7 +95,7 @@ def agent_records(
     )
     facts: dict[int, list[Fact]] = defaultdict(list)
     fact_rows = (
-        FactRow.objects.filter(agent__in=agents.values("pk"), date__lte=as_of, kind__in=FACT_KINDS)
+        FactRow.objects.filter(agent__in=agents.values("pk"), date__lte=as_of, kind__in=kinds)
         .order_by("agent_id", "date", "pk")
         .values_list("agent_id", "date", "pk", "kind", "item", "value")
     )

@@ -14,6 +14,13 @@ from esp.rules import reports as rules
 REPORTS = ("incompletions", "actions", "callcert", "extensions")
 # Reports that never name a transferred or ended agent may skip them in SQL.
 IN_FLIGHT_ONLY = {"incompletions", "actions", "extensions"}
+# The kinds of facts each report's rules read (status and move: who is active, and where).
+KINDS = {
+    "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
+    "actions": ("task", "tbt", "call", "equipment", "status", "move", "action", "exam"),
+    "callcert": ("task", "call", "status", "move"),
+    "extensions": ("task", "call", "status", "move"),
+}
 
 
 class UnknownReport(ValueError):
@@ -45,6 +52,7 @@ def build_report(
         class_code=class_code,
         in_flight=name in IN_FLIGHT_ONLY,
         transfer_task=policy.transfer_task,
+        kinds=KINDS[name],
     )
     ctx = rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
     report = rules.BUILDERS[name](records, ctx)
