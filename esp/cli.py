@@ -62,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--program", help="program key (default: the class's or the only one)")
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+    send = commands.add_parser(
+        "send-reports", help="send every scheduled report that is due and not yet sent"
+    )
+    send.add_argument("--as-of", type=_date, help="plan the reports due up to this day")
+
+    worker = commands.add_parser("worker", help="send scheduled reports and notifications")
+    worker.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
+    worker.add_argument("--once", action="store_true", help="one round, then stop")
+
+    lists = commands.add_parser("lists", help="distribution lists")
+    lists_commands = lists.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
+    lists_commands.add_parser("show", help="print every list and its addresses")
+    set_list = lists_commands.add_parser("set", help="replace a list's addresses")
+    set_list.add_argument("list")
+    set_list.add_argument("addresses", nargs="*", metavar="ADDRESS")
     return parser
 
 
@@ -246,6 +262,40 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+def cmd_send_reports(args) -> int:
+    from esp import clock
+    from esp.mailing.runs import send_reports
+
+    now = clock.now()
+    if args.as_of and args.as_of > now.date():
+        raise BadInput(f"--as-of {args.as_of:%m/%d/%Y} is in the future")
+    summary = send_reports(now=now, as_of=args.as_of)
+    print(summary)
+    return EXIT_OK if not summary.failed else EXIT_FAILURE
+
+
+def cmd_worker(args) -> int:
+    from esp.mailing.runs import run_worker
+
+    run_worker(interval=args.interval, once=args.once)
+    return EXIT_OK
+
+
+def cmd_lists(args) -> int:
+    from esp.mailing.lists import ListError, list_set, lists_show
+
+    if args.lists_command == "set":
+        try:
+            addresses = list_set(args.list, args.addresses, actor_label="esp lists set")
+        except ListError as exc:
+            raise BadInput(str(exc)) from None
+        print(f"{args.list}: {', '.join(addresses) or '(empty)'}")
+        return EXIT_OK
+    for key, addresses in lists_show().items():
+        print(f"{key}: {', '.join(addresses) or '(empty)'}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -253,6 +303,9 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "report": cmd_report,
+    "send-reports": cmd_send_reports,
+    "worker": cmd_worker,
+    "lists": cmd_lists,
 }
 
 

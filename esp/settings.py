@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "esp.roster",
     "esp.progress",
     "esp.reports",
+    "esp.mailing",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,21 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/admin/login/"
+
+# Mail: SMTP when ESP_SMTP_HOST is set, else each message is written to a file in var/mail/.
+if os.environ.get("ESP_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["ESP_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("ESP_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("ESP_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("ESP_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("ESP_SMTP_TLS", "").lower() in ("1", "true", "yes", "starttls")
+    EMAIL_USE_SSL = os.environ.get("ESP_SMTP_TLS", "").lower() == "ssl"
+    EMAIL_TIMEOUT = int(os.environ.get("ESP_SMTP_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("ESP_MAIL_FROM", "ESP Tracker <esp-tracker@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -10,6 +10,11 @@ from esp.roster.staff import ensure_roles
 
 
 def initialize(*, verbosity: int = 0) -> Program:
+    from esp import clock
+    from esp.mailing.schedules import ensure_lists_and_schedules
+
     call_command("migrate", interactive=False, verbosity=verbosity)
     ensure_roles()
-    return load_default_program()
+    program = load_default_program()
+    ensure_lists_and_schedules(program, active_from=clock.today(program.time_zone))
+    return program

@@ -12,6 +12,11 @@ def audit_record(
         actor_label=actor_label,
         action=action,
         object_type=obj._meta.model_name,
-        object_id=str(getattr(obj, "code", None) or getattr(obj, "employee_id", None) or obj.pk),
+        object_id=str(
+            getattr(obj, "code", None)
+            or getattr(obj, "employee_id", None)
+            or getattr(obj, "key", None)
+            or obj.pk
+        ),
         changes=changes,
     )

@@ -282,7 +282,21 @@ def import_activity(
             Fact.objects.bulk_create(new[start : start + 2000])
             if progress:
                 progress(len(new[start : start + 2000]))
+    notify_changed_agents({fact.agent_id for fact in new if fact.kind in NOTIFYING_KINDS})
     return summary
+
+
+NOTIFYING_KINDS = {"task", "tbt", "call", "equipment", "flag", "exam"}
+
+
+def notify_changed_agents(agent_ids) -> int:
+    """Immediate notifications (R-N3, R-N4a, R-N4b) for the agents whose facts changed."""
+    if not agent_ids:
+        return 0
+    from esp import clock
+    from esp.mailing.notifications import notify_after_facts
+
+    return notify_after_facts(agent_ids, now=clock.now())
 
 
 def export_activity(destination, *, class_code: str | None = None) -> int:

@@ -36,6 +36,7 @@ def agents_in_scope(
     class_code: str | None = None,
     in_flight: bool = False,
     transfer_task: str = "transfer",
+    agent_ids=None,
 ):
     """Agents of `program`, optionally of one class (home class or moved into it).
 
@@ -43,6 +44,8 @@ def agents_in_scope(
     left out: no incompletion, action or extension can name them (R-P3, decisions.md).
     """
     agents = Agent.objects.filter(training_class__program=program)
+    if agent_ids is not None:
+        agents = agents.filter(pk__in=agent_ids)
     if class_code:
         moved_in = FactRow.objects.filter(kind="move", item=class_code).values("agent_id")
         agents = agents.filter(Q(training_class__code=class_code) | Q(pk__in=moved_in))
@@ -81,6 +84,7 @@ def agent_records(
     in_flight: bool = False,
     transfer_task: str = "transfer",
     kinds: tuple[str, ...] = FACT_KINDS,
+    agent_ids=None,
 ) -> list[AgentRecord]:
     """The records of the agents in scope with their facts dated on or before D.
 
@@ -88,7 +92,12 @@ def agent_records(
     and codes of the classes they belong to or moved to.
     """
     agents = agents_in_scope(
-        program, as_of, class_code=class_code, in_flight=in_flight, transfer_task=transfer_task
+        program,
+        as_of,
+        class_code=class_code,
+        in_flight=in_flight,
+        transfer_task=transfer_task,
+        agent_ids=agent_ids,
     )
     rows = list(
         agents.values_list("pk", "employee_id", "first_name", "last_name", "training_class__code")

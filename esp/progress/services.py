@@ -9,7 +9,7 @@ from django.db import transaction
 
 from esp.roster.models import Agent, TrainingClass
 
-from .activity import Vocabulary, check_fact
+from .activity import NOTIFYING_KINDS, Vocabulary, check_fact, notify_changed_agents
 from .models import Fact, content_hash
 
 
@@ -50,4 +50,6 @@ def fact_record(
         occurrence=occurrence,
     )
     Agent.objects.filter(pk=agent.pk).update(version=agent.version + 1)
+    if kind in NOTIFYING_KINDS:
+        transaction.on_commit(lambda: notify_changed_agents({agent.pk}))
     return fact

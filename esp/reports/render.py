@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,33 +87,12 @@ def to_json(report: dict) -> str:
 
 
 def to_csv(report: dict) -> str:
-    columns, rows = flat_rows(report)
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else escape_formula(v) for v in row])
-    return stream.getvalue()
+    return table_csv(*flat_rows(report)).decode("utf-8")
 
 
 def to_xlsx(report: dict, path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     columns, rows = flat_rows(report)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = report["report"][:31]
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([escape_formula(v) for v in row])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = max([len(str(column))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 60)
-    book.save(path)
+    Path(path).write_bytes(tables_xlsx({report["report"]: (columns, rows)}))
 
 
 def us_date(iso: str | None) -> str:
@@ -211,3 +191,46 @@ def to_text(report: dict, *, details: dict | None = None, width: int = 160) -> s
             table.add_row(*["" if v is None else str(v) for v in row])
         console.print(table)
     return console.file.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_csv(columns: list[str], rows: list[list]) -> bytes:
+    """One table as CSV bytes (UTF-8), formulas escaped."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else escape_formula(v) for v in row])
+    return stream.getvalue().encode("utf-8")
+
+
+def sheet_title(title: str) -> str:
+    """A valid worksheet name: no []:*?/\\ and at most 31 characters."""
+    for character in "[]:*?/\\":
+        title = title.replace(character, "-")
+    return title[:31] or "Sheet"
+
+
+def tables_xlsx(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:
+    """Several tables as the sheets of one .xlsx workbook, formulas escaped."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, (columns, rows) in sheets.items():
+        sheet = book.create_sheet(sheet_title(title))
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([escape_formula(v) for v in row])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            width = max([len(str(column))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 60)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()

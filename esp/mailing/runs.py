@@ -1,0 +1,102 @@
+"""`esp send-reports` and `esp worker`: plan what is due, deliver what is pending.
+
+One round is `send_round(now)`: plan every schedule's due business days into the outbox,
+mark stale sends uncertain, deliver due messages. The worker repeats rounds; tests call a
+round directly with the time they choose.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from esp import clock
+
+from .models import OutboxMessage
+from .outbox import deliver_due
+from .schedules import plan_due
+
+
+@dataclass
+class RoundSummary:
+    planned: int = 0
+    late: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    counts: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [f"planned {self.planned} message(s)"]
+        if self.late:
+            parts.append(f"{self.late} of them late")
+        parts.append(f"sent {self.sent}")
+        if self.retrying:
+            parts.append(f"{self.retrying} to retry")
+        if self.failed:
+            parts.append(f"{self.failed} failed after the last try")
+        return ", ".join(parts)
+
+
+def send_round(*, now: datetime, plan_until: datetime | None = None) -> RoundSummary:
+    planned = plan_due(now=plan_until or now)
+    counts = deliver_due(now=now)
+    return RoundSummary(
+        planned=len(planned),
+        late=sum(1 for m in planned if m.late),
+        sent=counts.get(OutboxMessage.SENT, 0),
+        retrying=counts.get(OutboxMessage.PENDING, 0),
+        failed=counts.get(OutboxMessage.FAILED, 0),
+        counts=counts,
+    )
+
+
+def end_of_day(day: date, time_zone: str) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), ZoneInfo(time_zone)) - (
+        timedelta(seconds=1)
+    )
+
+
+def send_reports(*, now: datetime, as_of: date | None = None) -> RoundSummary:
+    """Plan the reports due up to `as_of` (end of that day; default: now), then deliver."""
+    plan_until = None
+    if as_of is not None:
+        from esp.programs.models import Program
+
+        zone = (Program.objects.first() or Program(time_zone="America/Chicago")).time_zone
+        plan_until = min(now, end_of_day(as_of, zone))
+    return send_round(now=now, plan_until=plan_until)
+
+
+def run_worker(*, interval: float = 30.0, once: bool = False) -> None:
+    """Rounds until SIGTERM/SIGINT; a round in progress is finished first."""
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"ESP Tracker worker: a round every {interval:g} s (Ctrl-C to stop)", flush=True)
+    while not stopping:
+        started = clock.now()
+        try:
+            summary = send_round(now=started)
+        except Exception as exc:  # a database hiccup must not end the worker
+            print(
+                f"{started:%m/%d/%Y %I:%M:%S %p} round failed: {exc}", file=sys.stderr, flush=True
+            )
+        else:
+            if summary.planned or summary.counts:
+                print(f"{started:%m/%d/%Y %I:%M:%S %p} {summary}", flush=True)
+        if once:
+            break
+        slept = 0.0
+        while slept < interval and not stopping:
+            time.sleep(min(1.0, interval - slept))
+            slept += 1.0
