@@ -167,14 +167,26 @@ def cmd_serve(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import subprocess
+
+    from django.conf import settings
+
     from esp.demo import load_demo
     from esp.serving import serve
 
     summary = load_demo(login=DEMO_LOGIN)
     print(summary)
+    smtp = settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+    mail = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}" if smtp else settings.EMAIL_FILE_PATH
     print("\nESP Tracker demo: http://127.0.0.1:8000/")
-    print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}\n", flush=True)
-    serve("127.0.0.1", 8000)
+    print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}")
+    print(f"A worker sends the scheduled reports and notifications to {mail}\n", flush=True)
+    worker = subprocess.Popen([sys.executable, "-m", "esp.cli", "worker"])
+    try:
+        serve("127.0.0.1", 8000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     return EXIT_OK
 
 

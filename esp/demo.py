@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from esp import clock
+from esp.mailing.lists import list_set
 from esp.programs.calendars import calendar_for
 from esp.progress.activity import import_activity
 from esp.roster.importers import import_classes, import_roster
@@ -18,10 +19,20 @@ from esp.seasons import generate_season, write_season
 from esp.setup import initialize
 
 DEMO_AGENTS = 72
+DEMO_LISTS = {
+    "esp_managers": ["manager@esp.example"],
+    "ops_leadership": ["ops.leadership@esp.example"],
+    "ops_management": ["ops.management@esp.example"],
+    "carrier_leadership": ["aetna.leadership@esp.example"],
+    "wfm": ["wfm@esp.example"],
+    "licensing": ["licensing@cxp.example"],
+}
 
 
 def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 1) -> str:
     program = initialize()
+    for key, addresses in DEMO_LISTS.items():
+        list_set(key, addresses, actor_label="esp demo")
     as_of = clock.today(program.time_zone)
     season = generate_season(as_of=as_of, agents=agents, seed=seed, calendar=calendar_for(program))
     with tempfile.TemporaryDirectory() as directory:

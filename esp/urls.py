@@ -6,4 +6,5 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/reports/", permanent=False)),
     path("admin/", admin.site.urls),
     path("reports/", include("esp.reports.urls")),
+    path("mail/", include("esp.mailing.urls")),
 ]

@@ -1,0 +1,96 @@
+"""The ESP Manager's pages for mail: distribution lists, and the report runs of the outbox."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from esp import clock
+from esp.roster.staff import ESP_MANAGER
+
+from . import outbox
+from .lists import ListError, list_set, lists_show
+from .models import DistributionList, OutboxMessage
+
+
+def is_esp_manager(user) -> bool:
+    return user.is_active and (user.is_superuser or user.groups.filter(name=ESP_MANAGER).exists())
+
+
+def esp_manager_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_esp_manager(request.user):
+            raise Http404("not found")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@esp_manager_required
+def lists(request):
+    error, saved = "", ""
+    if request.method == "POST":
+        key = request.POST.get("list", "")
+        addresses = request.POST.get("addresses", "").replace(",", "\n").split()
+        try:
+            list_set(key, addresses, actor=request.user)
+            saved = key
+        except ListError as exc:
+            error = f"{key}: {exc}. Nothing was changed."
+    names = dict(DistributionList.objects.values_list("key", "name"))
+    rows = [
+        {"key": key, "name": names.get(key, key), "addresses": addresses}
+        for key, addresses in lists_show().items()
+    ]
+    return render(
+        request,
+        "mailing/lists.html",
+        {"rows": rows, "error": error, "saved": saved},
+        status=400 if error else 200,
+    )
+
+
+@esp_manager_required
+def outbox_page(request):
+    status = request.GET.get("status", "")
+    messages = OutboxMessage.objects.prefetch_related("attachments").order_by("-created_at", "-pk")
+    if status:
+        messages = messages.filter(status=status)
+    attention = OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
+    ).order_by("created_at")
+    page = Paginator(messages, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mailing/outbox.html",
+        {
+            "page": page,
+            "attention": attention,
+            "status": status,
+            "statuses": OutboxMessage.STATUSES,
+        },
+    )
+
+
+@require_POST
+@esp_manager_required
+def outbox_decide(request, pk: int):
+    row = get_object_or_404(
+        OutboxMessage, pk=pk, status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
+    )
+    decision = request.POST.get("decision")
+    if decision == "resend":
+        outbox.resend(row, user=request.user, now=clock.now())
+    elif decision == "arrived" and row.status == OutboxMessage.UNCERTAIN:
+        outbox.mark_sent(row, user=request.user, now=clock.now())
+    else:
+        raise Http404("unknown decision")
+    return redirect("mailing:outbox")
