@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_htmx",
+    "esp.accounts",
     "esp.audit",
     "esp.programs",
     "esp.roster",
@@ -39,9 +42,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "esp.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling (django-axes)
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ESP_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "esp.urls"
 WSGI_APPLICATION = "esp.wsgi.application"
@@ -100,7 +117,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the fin
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+ESP_BASE_URL = os.environ.get("ESP_BASE_URL", "http://127.0.0.1:8000")
+
+# Sessions end after 30 idle minutes and 12 hours in all.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+ESP_SESSION_MAX_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # Mail: SMTP when ESP_SMTP_HOST is set, else each message is written to a file in var/mail/.
 if os.environ.get("ESP_SMTP_HOST"):

@@ -34,7 +34,7 @@ def tl(program):
 @pytest.mark.parametrize("url", ["/mail/lists/", "/mail/outbox/"])
 def test_anonymous_visitors_are_sent_to_sign_in(program, client, url):
     response = client.get(url)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
 
 
 @pytest.mark.parametrize("url", ["/mail/lists/", "/mail/outbox/"])

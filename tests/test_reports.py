@@ -311,13 +311,16 @@ def test_csv_and_xlsx_outputs_flatten_the_rows(scenario, esp, tmp_path):
     assert ("transfer_needed", None, "E001", "Ann Able", "AET-A", 2) in rows
 
 
-def test_the_report_page_needs_a_staff_sign_in_and_shows_the_report(scenario, client):
+def test_the_report_page_needs_the_esp_manager_and_shows_the_report(scenario, client):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
     response = client.get("/reports/actions/?as_of=2026-12-02")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
     staff = get_user_model().objects.create_user("m@x.example", "m@x.example", "pw", is_staff=True)
     client.force_login(staff)
+    assert client.get("/reports/actions/?as_of=2026-12-02").status_code == 404
+    staff.groups.add(Group.objects.get(name="ESP Manager"))
     response = client.get("/reports/actions/?as_of=2026-12-02")
     assert response.status_code == 200
     assert b"termination_review" in response.content and b"12/02/2026" in response.content

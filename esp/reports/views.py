@@ -1,13 +1,15 @@
-"""Read-only report pages (staff sign-in through the admin). Parse, build, render."""
+"""Read-only report pages for the ESP Manager. Parse, build, render.
+
+(Each role's own report views come with the Today pages.)"""
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from esp import clock
 from esp.imports import parse_date
+from esp.mailing.views import esp_manager_required
 from esp.programs.models import Program
 from esp.roster.models import TrainingClass
 
@@ -22,12 +24,12 @@ TITLES = {
 }
 
 
-@staff_member_required
+@esp_manager_required
 def index(request):
     return render(request, "reports/index.html", {"reports": TITLES})
 
 
-@staff_member_required
+@esp_manager_required
 def report(request, name: str):
     if name not in REPORTS:
         raise Http404("no such report")

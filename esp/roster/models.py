@@ -97,3 +97,19 @@ class Agent(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class CertifierAssignment(models.Model):
+    """A certifier assigned to an agent's calls (R-C2); the certifier sees that agent."""
+
+    certifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="certifier_assignments", on_delete=models.CASCADE
+    )
+    agent = models.ForeignKey(Agent, related_name="certifier_assignments", on_delete=models.CASCADE)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["certifier", "agent"], name="one_assignment_per_pair")
+        ]

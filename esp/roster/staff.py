@@ -42,6 +42,9 @@ def ensure_staff(email: str, role: str):
         )
         user.set_unusable_password()
         user.save()
+        from esp.accounts.invitations import invite
+
+        invite(user)
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return user
