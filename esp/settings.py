@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "esp.progress",
     "esp.reports",
     "esp.mailing",
+    "esp.web",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "esp.web.context.navigation",
             ],
         },
     },

@@ -282,8 +282,23 @@ def import_activity(
             Fact.objects.bulk_create(new[start : start + 2000])
             if progress:
                 progress(len(new[start : start + 2000]))
+    if len(new) >= ANALYZE_AFTER:
+        refresh_planner_statistics()
     notify_changed_agents({fact.agent_id for fact in new if fact.kind in NOTIFYING_KINDS})
     return summary
+
+
+ANALYZE_AFTER = 10_000
+
+
+def refresh_planner_statistics() -> None:
+    """After a large import, PostgreSQL's planner must learn the new table sizes at once
+    (autovacuum would, minutes later); until then it picks sequential scans."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Fact._meta.db_table}")
 
 
 NOTIFYING_KINDS = {"task", "tbt", "call", "equipment", "flag", "exam"}

@@ -1,4 +1,10 @@
-"""Recording facts one at a time (forms, API, services of later features)."""
+"""Recording facts one at a time (pages, forms, API): validated, audited by the fact row itself
+(who recorded it, when, from where), and checked against concurrent edits.
+
+A page that changes something shows the latest fact it was based on; the service refuses the
+change with a `Conflict` naming the current value when someone else changed it since
+(§17 "no lost work").
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,206 @@ from esp.roster.models import Agent, TrainingClass
 
 from .activity import NOTIFYING_KINDS, Vocabulary, check_fact, notify_changed_agents
 from .models import Fact, content_hash
+
+
+class Conflict(Exception):
+    """Someone changed the same thing since the page was loaded."""
+
+    def __init__(self, current: Fact | None, what: str):
+        self.current = current
+        self.what = what
+        if current is None:
+            text = f"{what} was cleared since you loaded the page."
+        else:
+            who = current.by or "someone"
+            value = current.value or current.item or current.note
+            text = (
+                f"{what} was changed to '{value}' by {who} on {current.date:%m/%d/%Y} "
+                "since you loaded the page. Nothing was saved: check the current value and "
+                "try again."
+            )
+        super().__init__(text)
+
+
+def latest_fact(agent: Agent, kind: str, item: str | None = None) -> Fact | None:
+    facts = Fact.objects.filter(agent=agent, kind=kind)
+    if item is not None:
+        facts = facts.filter(item=item)
+    return facts.order_by("-date", "-pk").first()
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()
+
+
+def _check_based_on(agent: Agent, kind: str, item: str | None, based_on, what: str) -> None:
+    """Lock the agent row, then compare the latest fact with the one the page showed."""
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    current = latest_fact(agent, kind, item)
+    current_id = current.pk if current else None
+    if based_on is not None and str(based_on) != str(current_id or ""):
+        raise Conflict(current, what)
+
+
+@transaction.atomic
+def task_status_set(
+    *,
+    agent: Agent,
+    task: str,
+    status: str,
+    day: date,
+    actor,
+    note: str = "",
+    based_on=None,
+    source: str = "form",
+    proof=None,
+) -> Fact:
+    """R-P1: set one task's status (with an optional note); `based_on` is the id of the
+    latest status fact the page showed ("" when it showed none)."""
+    _check_based_on(agent, "task", task, based_on, f"The {task.replace('_', ' ')} status")
+    fact = fact_record(
+        agent=agent,
+        day=day,
+        kind="task",
+        item=task,
+        value=status,
+        by=actor_name(actor),
+        note=note,
+        actor=actor,
+        source=source,
+    )
+    if proof is not None:
+        Fact.objects.filter(pk=fact.pk).update(proof=proof)
+    return fact
+
+
+@transaction.atomic
+def step_deliver(
+    *,
+    agent: Agent,
+    ladder: str,
+    step: str,
+    expectation: str,
+    day: date,
+    actor,
+    source: str = "form",
+) -> Fact:
+    """R-L5: a delivered ladder step, with who, when and the expectation set."""
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    already = (
+        Fact.objects.filter(agent=agent, kind="action", item=step, value=ladder, date__lte=day)
+        .order_by("date", "pk")
+        .first()
+    )
+    if already is not None and already.date == day:
+        raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="action",
+        item=step,
+        value=ladder,
+        by=actor_name(actor),
+        note=expectation,
+        actor=actor,
+        source=source,
+    )
+
+
+def note_add(*, agent: Agent, text: str, day: date, actor, source: str = "note") -> Fact:
+    """R-N1: a note on the agent's timeline (self-reports use kind self_report)."""
+    kind = "self_report" if source == "self_report" else "note"
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind=kind,
+        note=text.strip(),
+        by=actor_name(actor) or agent.name,
+        actor=actor,
+        source=source,
+    )
+
+
+@transaction.atomic
+def employment_set(*, agent: Agent, status: str, day: date, actor, note: str = "", based_on=None):
+    _check_based_on(agent, "status", "employment", based_on, "The employment status")
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="status",
+        item="employment",
+        value=status,
+        by=actor_name(actor),
+        note=note,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def equipment_set(
+    *,
+    agent: Agent,
+    status: str,
+    day: date,
+    actor,
+    ticket: str = "",
+    note: str = "",
+    based_on=None,
+):
+    """R-Q1: equipment status; `verified` completes the equipment task (R-P4)."""
+    _check_based_on(agent, "equipment", None, based_on, "The equipment status")
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="equipment",
+        item=status,
+        value=ticket.strip(),
+        by=actor_name(actor),
+        note=note,
+        actor=actor,
+    )
+
+
+def flag_raise(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
+    """R-N4b: raised at once to the ESP Managers, ops management and the PM (outbox)."""
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="flag",
+        item="raised",
+        value=flag,
+        by=actor_name(actor),
+        note=note,
+        actor=actor,
+    )
+
+
+def flag_resolve(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="flag",
+        item="resolved",
+        value=flag,
+        by=actor_name(actor),
+        note=note,
+        actor=actor,
+    )
+
+
+def open_flags(facts) -> list:
+    """Flags raised and not resolved since, from an agent's facts in date order."""
+    raised: dict[str, object] = {}
+    for fact in facts:
+        if fact.kind != "flag":
+            continue
+        if fact.item == "raised":
+            raised[fact.value] = fact
+        elif fact.item == "resolved":
+            raised.pop(fact.value, None)
+    return list(raised.values())
 
 
 @transaction.atomic

@@ -1,0 +1,26 @@
+"""The navigation each role sees."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from esp.roster import access
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": []}
+    links = []
+    if access.has_role(user, access.AGENT) and hasattr(user, "agent"):
+        links.append(("My progress", reverse("web:agent", args=[user.agent.employee_id])))
+    if access.roles(user) - {access.AGENT}:
+        links.append(("Classes", reverse("web:classes")))
+    if access.has_role(user, access.ESP_MANAGER):
+        links += [
+            ("Reports", reverse("reports:index")),
+            ("Mail sent", reverse("mailing:outbox")),
+            ("Distribution lists", reverse("mailing:lists")),
+            ("Admin", reverse("admin:index")),
+        ]
+    return {"nav_links": links}

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("classes/", views.classes, name="classes"),
+    path("classes/<str:code>/", views.class_board, name="board"),
+    path("classes/<str:code>/tracker.xlsx", views.tracker_download, name="tracker"),
+    path("agents/<str:employee_id>/", views.agent_detail, name="agent"),
+    path("agents/<str:employee_id>/tasks/<slug:task>/", views.task_status, name="task_status"),
+    path("agents/<str:employee_id>/notes/", views.add_note, name="add_note"),
+    path("agents/<str:employee_id>/deliver/", views.deliver_step, name="deliver"),
+    path("agents/<str:employee_id>/employment/", views.employment, name="employment"),
+    path("agents/<str:employee_id>/equipment/", views.equipment, name="equipment"),
+    path("agents/<str:employee_id>/flags/", views.flag, name="flag"),
+]

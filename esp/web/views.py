@@ -1,0 +1,301 @@
+"""Tracker pages: the classes, a class board, an agent page and their actions.
+
+Views parse input, fetch through the access layer (404 outside a user's scope), call a
+service, and render. Writes answer htmx requests with the changed fragment and plain
+requests with a redirect, so every page works without JavaScript too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from esp import clock
+from esp.imports import parse_date
+from esp.progress import services
+from esp.roster import access
+from esp.roster.models import ClassPhase
+
+from . import forms, selectors
+from .tracker import tracker_workbook
+
+
+def _as_of(request, program=None):
+    text = request.GET.get("as_of") or request.POST.get("as_of")
+    if text:
+        try:
+            return parse_date(text)
+        except ValueError:
+            pass
+    return clock.today(program.time_zone if program else "America/Chicago")
+
+
+def home(request):
+    user = request.user
+    if access.has_role(user, access.AGENT) and hasattr(user, "agent"):
+        return redirect("web:agent", employee_id=user.agent.employee_id)
+    return redirect("web:classes")
+
+
+def classes(request):
+    today = clock.today()
+    visible = access.visible_classes(request.user, today=today).select_related("program")
+    phases = {}
+    for code, key, start in (
+        ClassPhase.objects.filter(training_class__in=visible, start_date__lte=today)
+        .order_by("training_class", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    ):
+        phases[code] = (key, start)
+    rows = [
+        {
+            "code": c.code,
+            "start": c.start_date,
+            "phase": phases.get(c.code, ("Not started", c.start_date)),
+            "agents": c.agents.count(),
+        }
+        for c in visible.order_by("-start_date", "code")
+    ]
+    return render(request, "web/classes.html", {"rows": rows, "today": today})
+
+
+def class_board(request, code: str):
+    training_class = access.get_class_for_user(request.user, code)
+    as_of = _as_of(request, training_class.program)
+    filters = {
+        "site": request.GET.get("site", ""),
+        "tl": request.GET.get("tl", ""),
+        "task": request.GET.get("task", ""),
+        "late_only": request.GET.get("late") == "1",
+        "sort": request.GET.get("sort", "name"),
+    }
+    data = selectors.board(training_class, as_of, **filters)
+    return render(
+        request,
+        "web/board.html",
+        {
+            "board": data,
+            "filters": filters,
+            "can_edit": access.can_edit_agent(request.user, None),
+            "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+            "sorts": [
+                ("name", "Name"),
+                ("employee_id", "Employee ID"),
+                ("site", "Site"),
+                ("age", "Oldest late task"),
+            ],
+        },
+    )
+
+
+def tracker_download(request, code: str):
+    training_class = access.get_class_for_user(request.user, code)
+    as_of = _as_of(request, training_class.program)
+    content = tracker_workbook([training_class], as_of)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tracker-{code}-{as_of}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def agent_detail(request, employee_id: str):
+    agent = access.get_agent_for_user(request.user, employee_id)
+    as_of = _as_of(request, agent.training_class.program)
+    page = selectors.agent_page(agent, as_of)
+    return render(
+        request,
+        "web/agent.html",
+        {
+            "page": page,
+            "can_edit": access.can_edit_agent(request.user, agent),
+            "note_form": forms.NoteForm(),
+            "employment_form": forms.EmploymentForm(
+                initial={"based_on": page.employment[-1].pk if page.employment else ""}
+            ),
+            "equipment_form": forms.EquipmentForm(
+                initial={"based_on": page.equipment[-1].pk if page.equipment else ""}
+            ),
+            "flag_form": forms.FlagForm(),
+            "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+        },
+    )
+
+
+def _editable_agent(request, employee_id: str):
+    agent = access.get_agent_for_user(request.user, employee_id)
+    if not access.can_edit_agent(request.user, agent):
+        raise PermissionDenied("read only")
+    return agent
+
+
+def _back(request, agent, fragment: str = ""):
+    target = request.POST.get("next") or reverse("web:agent", args=[agent.employee_id])
+    if not target.startswith("/"):
+        target = reverse("web:agent", args=[agent.employee_id])
+    return redirect(target + fragment)
+
+
+def _row_response(request, agent, error: str = "", status: int = 200):
+    """The board row after a change (htmx), with a conflict or error message in it."""
+    row = selectors.agent_row(agent, clock.today(agent.training_class.program.time_zone))
+    return render(
+        request,
+        "web/_row.html",
+        {
+            "row": row,
+            "error": error,
+            "can_edit": True,
+            "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+            "code": agent.training_class.code,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def task_status(request, employee_id: str, task: str):
+    agent = _editable_agent(request, employee_id)
+    program = agent.training_class.program
+    if not program.tasks.filter(key=task).exists():
+        raise Http404("no such task")
+    form = forms.TaskStatusForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.task_status_set(
+                agent=agent,
+                task=task,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                day=clock.today(program.time_zone),
+                actor=request.user,
+                based_on=form.cleaned_data["based_on"],
+            )
+        except services.Conflict as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = "Choose a status."
+    if request.htmx:
+        return _row_response(request, agent, error, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{task.replace('_', ' ').capitalize()} updated.")
+    return _back(request, agent)
+
+
+@require_POST
+def add_note(request, employee_id: str):
+    agent = _editable_agent(request, employee_id)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(
+            agent=agent,
+            text=form.cleaned_data["note"],
+            day=clock.today(agent.training_class.program.time_zone),
+            actor=request.user,
+        )
+        messages.success(request, "Note added.")
+    else:
+        messages.error(request, "A note needs some text.")
+    return _back(request, agent, "#notes")
+
+
+@require_POST
+def deliver_step(request, employee_id: str):
+    agent = _editable_agent(request, employee_id)
+    form = forms.DeliverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the expectation set with the agent, then deliver.")
+        return _back(request, agent, "#ladders")
+    try:
+        services.step_deliver(
+            agent=agent,
+            ladder=form.cleaned_data["ladder"],
+            step=form.cleaned_data["step"],
+            expectation=form.cleaned_data["expectation"],
+            day=clock.today(agent.training_class.program.time_zone),
+            actor=request.user,
+        )
+        messages.success(request, "Delivered and recorded.")
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, agent, "#ladders")
+
+
+def _simple_change(request, employee_id, form_class, apply, anchor, done_message):
+    agent = _editable_agent(request, employee_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return _back(request, agent, anchor)
+    try:
+        apply(agent, form.cleaned_data, clock.today(agent.training_class.program.time_zone))
+        messages.success(request, done_message)
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, agent, anchor)
+
+
+@require_POST
+def employment(request, employee_id: str):
+    return _simple_change(
+        request,
+        employee_id,
+        forms.EmploymentForm,
+        lambda agent, data, day: services.employment_set(
+            agent=agent,
+            status=data["status"],
+            note=data["note"],
+            day=day,
+            actor=request.user,
+            based_on=data["based_on"],
+        ),
+        "#employment",
+        "Employment status recorded.",
+    )
+
+
+@require_POST
+def equipment(request, employee_id: str):
+    return _simple_change(
+        request,
+        employee_id,
+        forms.EquipmentForm,
+        lambda agent, data, day: services.equipment_set(
+            agent=agent,
+            status=data["status"],
+            ticket=data["ticket"],
+            note=data["note"],
+            day=day,
+            actor=request.user,
+            based_on=data["based_on"],
+        ),
+        "#equipment",
+        "Equipment status recorded.",
+    )
+
+
+@require_POST
+def flag(request, employee_id: str):
+    def apply(agent, data, day):
+        change = services.flag_raise if data["action"] == "raised" else services.flag_resolve
+        change(agent=agent, flag=data["flag"], note=data["note"], day=day, actor=request.user)
+
+    return _simple_change(
+        request, employee_id, forms.FlagForm, apply, "#flags", "Red flag recorded."
+    )
