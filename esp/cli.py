@@ -11,7 +11,7 @@ from pathlib import Path
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 IMPORT_KINDS = ("classes", "roster", "activity")
-EXPORT_KINDS = ("activity",)
+EXPORT_KINDS = ("activity", "tracker")
 REPORT_NAMES = ("incompletions", "actions", "callcert", "extensions")
 FORMATS = ("text", "json", "csv", "xlsx")
 DEMO_LOGIN = ("manager@esp.example", "demo-manager")
@@ -50,10 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
-    exp = commands.add_parser("export", help="export the activity history")
+    exp = commands.add_parser(
+        "export", help="export the activity history, or the tracker .xlsx like the old sheet"
+    )
     exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("file", type=Path)
     exp.add_argument("--class", dest="class_code")
+    exp.add_argument("--as-of", type=_date, help="tracker: as of this day (default: today)")
 
     rep = commands.add_parser("report", help="print a report as of a date")
     rep.add_argument("name", choices=REPORT_NAMES)
@@ -233,6 +236,23 @@ def cmd_export(args) -> int:
 
         if not TrainingClass.objects.filter(code=args.class_code).exists():
             raise BadInput(f"unknown class '{args.class_code}'")
+    if args.kind == "tracker":
+        from esp import clock
+        from esp.roster.models import TrainingClass
+        from esp.web.tracker import tracker_workbook
+
+        classes = TrainingClass.objects.select_related("program").order_by("code")
+        if args.class_code:
+            classes = classes.filter(code=args.class_code)
+        classes = list(classes)
+        if not classes:
+            raise BadInput("no class to export")
+        as_of = args.as_of or clock.today(classes[0].program.time_zone)
+        args.file.write_bytes(tracker_workbook(classes, as_of))
+        print(
+            f"Exported the tracker of {len(classes)} class(es) as of {as_of:%m/%d/%Y} to {args.file}"
+        )
+        return EXIT_OK
     count = export_activity(args.file, class_code=args.class_code)
     print(f"Exported {count} fact(s) to {args.file}")
     return EXIT_OK
