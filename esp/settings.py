@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "esp.access_matrix.RouteAccessMiddleware",
     "esp.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 ESP_BASE_URL = os.environ.get("ESP_BASE_URL", "http://127.0.0.1:8000")
+# Proof files live outside the web root, served only through a permission-checked view.
+ESP_PROOF_DIR = os.environ.get("ESP_PROOF_DIR", str(VAR_DIR / "proofs"))
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # Sessions end after 30 idle minutes and 12 hours in all.
 SESSION_COOKIE_AGE = 30 * 60

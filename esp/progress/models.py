@@ -110,3 +110,26 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%m/%d/%Y} {self.kind} {self.item} {self.value}".strip()
+
+
+class CarrierTicket(models.Model):
+    """A ticket opened with the carrier for an agent (the carrier ticket form, R-N4)."""
+
+    OPEN, RESOLVED = "open", "resolved"
+    agent = models.ForeignKey(Agent, related_name="carrier_tickets", on_delete=models.CASCADE)
+    date = models.DateField()
+    ticket_number = models.CharField(max_length=60)
+    issue = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=[(OPEN, "open"), (RESOLVED, "resolved")], default=OPEN
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_number} ({self.status})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from esp.access_matrix import FORM_ROLES, REVIEWERS
 from esp.roster import access
 
 
@@ -16,6 +17,10 @@ def navigation(request):
         links.append(("My progress", reverse("web:agent", args=[user.agent.employee_id])))
     if access.roles(user) - {access.AGENT}:
         links.append(("Classes", reverse("web:classes")))
+    if access.has_role(user, *FORM_ROLES):
+        links.append(("Tracking forms", reverse("web:forms")))
+    if access.has_role(user, *REVIEWERS):
+        links.append(("Proofs to review", reverse("web:review_queue")))
     if access.has_role(user, access.ESP_MANAGER):
         links += [
             ("Reports", reverse("reports:index")),

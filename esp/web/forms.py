@@ -55,3 +55,129 @@ class FlagForm(forms.Form):
     action = forms.ChoiceField(choices=[("raised", "Raise"), ("resolved", "Resolve")])
     flag = forms.ChoiceField(choices=_choices(FLAG_VALUES))
     note = forms.CharField(max_length=2000, required=False)
+
+
+class AgentField(forms.CharField):
+    """An employee ID, looked up among the agents the user may see (never outside)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Agent (employee ID)")
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"list": "agents", "autocomplete": "off"})
+
+
+class TrackingForm(forms.Form):
+    """The common part of the five tracking forms: the agent and the date."""
+
+    agent = AgentField()
+    day = forms.DateField(
+        label="Date", help_text="MM/DD/YYYY", input_formats=["%m/%d/%Y", "%Y-%m-%d"]
+    )
+
+    def __init__(self, *args, agents=None, today=None, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agents = agents
+        self.today = today
+        self.program = program
+
+    def clean_agent(self):
+        employee_id = self.cleaned_data["agent"].strip()
+        agent = (
+            self.agents.filter(employee_id=employee_id)
+            .select_related("training_class__program")
+            .first()
+        )
+        if agent is None:
+            raise forms.ValidationError(f"No agent {employee_id} among the agents you work with.")
+        return agent
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if self.today and day > self.today:
+            raise forms.ValidationError("The date cannot be in the future.")
+        return day
+
+
+class CarrierCertForm(TrackingForm):
+    certification = forms.ChoiceField(
+        choices=[
+            ("carrier_cert", "Aetna certification (13 green checks)"),
+            ("ahip", "AHIP certification"),
+        ]
+    )
+    screenshot = forms.FileField(help_text="PNG or JPEG screenshot of the completion")
+
+
+class TbtForm(TrackingForm):
+    course = forms.ChoiceField(required=False, help_text="The TBT course number")
+    proof = forms.FileField(required=False, help_text="The course's completion PDF")
+    all_done = forms.BooleanField(
+        required=False, label="All TBTs are complete (marks the TBT task done)"
+    )
+
+    def __init__(self, *args, courses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", "—")] + [(n, f"{n} {name}") for n, name in courses]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_done") and not (data.get("course") and data.get("proof")):
+            raise forms.ValidationError(
+                "Choose a course and attach its PDF, or tick “All TBTs are complete”."
+            )
+        return data
+
+
+class CallCertForm(TrackingForm):
+    call = forms.TypedChoiceField(coerce=int, choices=[(n, f"Call {n}") for n in range(1, 6)])
+    score = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="0–100; call 1 is coached and scores 100",
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Coaching: what went well, what was marked down",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("call") == 1:
+            data["score"] = 100
+        elif data.get("score") is None:
+            self.add_error("score", "Calls 2–5 need a score.")
+        return data
+
+
+class FailedExamForm(TrackingForm):
+    exam = forms.ChoiceField()
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, courses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exam"].choices = [
+            ("carrier_cert", "Aetna certification exam"),
+            ("ahip", "AHIP final exam"),
+        ] + [(f"tbt:{n}", f"TBT final exam {n} {name}") for n, name in courses]
+
+
+class CarrierTicketForm(TrackingForm):
+    ticket_number = forms.CharField(max_length=60)
+    issue = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProofUploadForm(forms.Form):
+    item = forms.ChoiceField()
+    file = forms.FileField()
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = list(items)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
+    reason = forms.CharField(required=False, max_length=2000)

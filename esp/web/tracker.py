@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from esp.programs.calendars import calendar_for
-from esp.progress.models import Fact
+from esp.progress.models import Fact, Proof
 from esp.reports.render import sheet_title, tables_xlsx
 from esp.roster.models import TrainingClass
 from esp.rules.attendance import day_label
@@ -73,6 +73,11 @@ def tracker_sheet(training_class: TrainingClass, as_of: date) -> tuple[list[str]
     facts: dict[int, list[Fact]] = defaultdict(list)
     for fact in Fact.objects.filter(agent_id__in=ids, date__lte=as_of).order_by("date", "pk"):
         facts[fact.agent_id].append(fact)
+    searched = set(
+        Proof.objects.filter(
+            agent_id__in=ids, item="searched_by_course", status=Proof.ACCEPTED
+        ).values_list("agent_id", flat=True)
+    )
     days = class_days(training_class, calendar)
     columns = COLUMNS + [_us(d) for d in days] + ["Notes"]
     rows = []
@@ -123,7 +128,7 @@ def tracker_sheet(training_class: TrainingClass, as_of: date) -> tuple[list[str]
                 _us(request.date if request else None),
                 "",
                 "Yes" if cells.get("tbt") and cells["tbt"].status == "done" else "No",
-                "",
+                "Yes" if row.agent_id in searched else "No",
                 chip("call_cert"),
                 chip("equipment"),
                 chip("rts"),

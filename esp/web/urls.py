@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tracking, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("agents/<str:employee_id>/employment/", views.employment, name="employment"),
     path("agents/<str:employee_id>/equipment/", views.equipment, name="equipment"),
     path("agents/<str:employee_id>/flags/", views.flag, name="flag"),
+    path("agents/<str:employee_id>/proofs/", tracking.proof_upload, name="proof_upload"),
+    path("forms/", tracking.forms_index, name="forms"),
+    path("forms/<slug:name>/", tracking.tracking_form, name="tracking_form"),
+    path("proofs/", tracking.review_queue, name="review_queue"),
+    path("proofs/<int:pk>/file", tracking.proof_file, name="proof_file"),
+    path("proofs/<int:pk>/decide/", tracking.proof_decide, name="proof_decide"),
 ]

@@ -60,7 +60,12 @@ def classes(request):
         }
         for c in visible.order_by("-start_date", "code")
     ]
-    return render(request, "web/classes.html", {"rows": rows, "today": today})
+    assigned = []
+    if access.has_role(request.user, access.CERTIFIER):
+        assigned = access.visible_agents(request.user, today=today).filter(
+            certifier_assignments__certifier=request.user
+        )
+    return render(request, "web/classes.html", {"rows": rows, "today": today, "assigned": assigned})
 
 
 def class_board(request, code: str):
@@ -109,12 +114,21 @@ def agent_detail(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
     as_of = _as_of(request, agent.training_class.program)
     page = selectors.agent_page(agent, as_of)
+    can_edit = access.can_edit_agent(request.user, agent)
+    from esp.access_matrix import REVIEWERS
+
+    from .tracking import proof_items
+
     return render(
         request,
         "web/agent.html",
         {
             "page": page,
-            "can_edit": access.can_edit_agent(request.user, agent),
+            "can_edit": can_edit,
+            "proofs": agent.proofs.select_related("submitted_by", "reviewed_by"),
+            "proof_items": proof_items(agent),
+            "can_upload": can_edit or getattr(request.user, "agent", None) == agent,
+            "is_reviewer": access.has_role(request.user, *REVIEWERS),
             "note_form": forms.NoteForm(),
             "employment_form": forms.EmploymentForm(
                 initial={"based_on": page.employment[-1].pk if page.employment else ""}

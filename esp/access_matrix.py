@@ -1,0 +1,119 @@
+"""Who may open each route: the access matrix, declared in one place (SPEC §1, §17).
+
+Every named route of the project is listed with the roles allowed and the scope its view
+checks on the object (through `esp.roster.access`). `RouteAccessMiddleware` enforces the
+roles before any view runs: a route missing from the matrix is refused to everyone (deny by
+default), and a signed-in user without an allowed role gets 404, as if it did not exist.
+The access-matrix test walks the URL resolver so that a new route without an entry fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from esp.roster.staff import (
+    AGENT,
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    TBT_SME,
+    TL,
+    WFM,
+)
+
+ALL_STAFF = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM)
+EVERYONE = (*ALL_STAFF, AGENT)
+CLASS_ROLES = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, WFM)
+AGENT_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, AGENT)
+EDITORS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
+FORM_ROLES = EDITORS
+REVIEWERS = (ESP_MANAGER, LICENSING, TBT_SME, TL)
+
+# Scopes: what the view checks on the object after the role check.
+PUBLIC = "public"  # no sign-in needed
+NONE = "none"  # no object: the page lists only what the user may see
+CLASS = "class"  # a class among visible_classes(user)
+AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only themselves)
+PROOF = "proof"  # a proof whose agent is among visible_agents(user)
+MESSAGE = "message"  # an outbox message (ESP Manager only)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...]
+    scope: str
+    methods: tuple[str, ...] = ("GET",)
+
+
+ACCESS: dict[str, Rule] = {
+    # sign-in
+    "accounts:sign_in": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
+    # tracker pages
+    "web:home": Rule(EVERYONE, NONE),
+    "web:classes": Rule(CLASS_ROLES, NONE),
+    "web:board": Rule(CLASS_ROLES, CLASS),
+    "web:tracker": Rule(CLASS_ROLES, CLASS),
+    "web:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "web:task_status": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:add_note": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:deliver": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:employment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:equipment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:flag": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:proof_upload": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("POST",)),
+    "web:forms": Rule(FORM_ROLES, NONE),
+    "web:tracking_form": Rule(FORM_ROLES, NONE, ("GET", "POST")),
+    "web:review_queue": Rule(REVIEWERS, NONE),
+    "web:proof_file": Rule(AGENT_VIEWERS, PROOF),
+    "web:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
+    # the ESP Manager's pages
+    "reports:index": Rule((ESP_MANAGER,), NONE),
+    "reports:report": Rule((ESP_MANAGER,), NONE),
+    "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
+    "mailing:outbox": Rule((ESP_MANAGER,), NONE),
+    "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
+}
+
+# The Django admin keeps its own staff and permission checks; only ESP Managers get in.
+ADMIN_NAMESPACE = "admin"
+ADMIN_RULE = Rule((ESP_MANAGER,), NONE, ("GET", "POST"))
+ADMIN_PUBLIC = {"admin:login"}
+
+
+def rule_for(view_name: str) -> Rule | None:
+    if view_name in ACCESS:
+        return ACCESS[view_name]
+    if view_name.split(":", 1)[0] == ADMIN_NAMESPACE:
+        return Rule((), PUBLIC, ("GET", "POST")) if view_name in ADMIN_PUBLIC else ADMIN_RULE
+    return None
+
+
+class RouteAccessMiddleware:
+    """Refuse any route the matrix does not allow for the user's roles (404)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from esp.roster.access import roles
+
+        match = request.resolver_match
+        rule = rule_for(match.view_name if match else "")
+        if rule is None:
+            raise Http404("not found")
+        if rule.scope == PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return None  # LoginRequiredMiddleware sends anonymous visitors to sign in
+        if not roles(request.user) & set(rule.roles):
+            raise Http404("not found")
+        return None

@@ -1,0 +1,200 @@
+"""Proof files (R-B2, R-B3): checked by content, images re-encoded, stored outside the web
+root under random names, reviewed; only an accepted proof completes a task.
+
+- A TBT course proof must be a real PDF; a certification screenshot a PNG or JPEG; other
+  tasks take any of the three. The name a browser sends is kept for display only.
+- Images are decoded and encoded again (Pillow), so nothing appended to or hidden in the
+  file survives; PDFs must parse (pypdf) and have at least one page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from esp.roster.models import Agent
+
+from .models import Proof
+from .services import actor_name, fact_record
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
+SCREENSHOT_TASKS = {"ahip", "carrier_cert", "searched_by_course"}
+NAME_FORBIDDEN = ("/", "\\", "\x00")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    content_type: str
+
+
+def proof_dir() -> Path:
+    directory = Path(settings.ESP_PROOF_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def allowed_types(item: str) -> tuple[str, ...]:
+    if item.startswith("tbt:"):
+        return (PDF,)
+    if item in SCREENSHOT_TASKS:
+        return (PNG, JPEG)
+    return (PDF, PNG, JPEG)
+
+
+def _describe(types) -> str:
+    names = {PDF: "a PDF", PNG: "a PNG screenshot", JPEG: "a JPEG screenshot"}
+    return " or ".join(names[t] for t in types)
+
+
+def check_file(name: str, data: bytes, *, item: str, max_bytes: int) -> CheckedFile:
+    """The file as it will be stored, or ValidationError saying plainly what is wrong."""
+    if not name or any(c in name for c in NAME_FORBIDDEN) or name.startswith("."):
+        raise ValidationError(f"The file name '{name}' is not allowed (no folders in names).")
+    if len(data) > max_bytes:
+        raise ValidationError(
+            f"{name} is {len(data) / 1_000_000:.1f} MB; the limit is {max_bytes // 1_000_000} MB."
+        )
+    if not data:
+        raise ValidationError(f"{name} is empty.")
+    allowed = allowed_types(item)
+    if data.startswith(b"%PDF-"):
+        if PDF not in allowed:
+            raise ValidationError(f"{name} is a PDF; this proof must be {_describe(allowed)}.")
+        return CheckedFile(_checked_pdf(name, data), PDF)
+    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
+        kind = PNG if data.startswith(b"\x89PNG") else JPEG
+        if kind not in allowed:
+            raise ValidationError(f"{name} is an image; this proof must be {_describe(allowed)}.")
+        return CheckedFile(_reencoded_image(name, data, kind), kind)
+    raise ValidationError(
+        f"{name} is not {_describe(allowed)} (its content says otherwise, whatever its name)."
+    )
+
+
+def _checked_pdf(name: str, data: bytes) -> bytes:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if len(reader.pages) < 1:
+            raise ValidationError(f"{name} is a PDF without pages.")
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ValidationError(f"{name} is not a readable PDF ({exc}).") from None
+    return data
+
+
+def _reencoded_image(name: str, data: bytes, kind: str) -> bytes:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > 60_000_000:
+                raise ValidationError(f"{name} is too large an image.")
+            image.load()
+            out = io.BytesIO()
+            if kind == PNG:
+                image.save(out, format="PNG")
+            else:
+                image.convert("RGB").save(out, format="JPEG", quality=90)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(f"{name} is not a readable image.") from None
+    return out.getvalue()
+
+
+@transaction.atomic
+def proof_submit(*, agent: Agent, item: str, name: str, data: bytes, actor) -> Proof:
+    """Check, store under a random name, and record the proof as submitted."""
+    program = agent.training_class.program
+    checked = check_file(name, data, item=item, max_bytes=program.proof_max_mb * 1_000_000)
+    stored = secrets.token_hex(16) + EXTENSIONS[checked.content_type]
+    (proof_dir() / stored).write_bytes(checked.content)
+    return Proof.objects.create(
+        agent=agent,
+        item=item,
+        stored_name=stored,
+        original_name=Path(name).name[:255],
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=hashlib.sha256(checked.content).hexdigest(),
+        submitted_by=actor,
+    )
+
+
+class ReviewError(ValueError):
+    pass
+
+
+@transaction.atomic
+def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = "") -> Proof:
+    """Accept (completing the task or course) or reject with a reason (R-B2)."""
+    proof = Proof.objects.select_for_update().get(pk=proof.pk)
+    if proof.status != Proof.SUBMITTED:
+        raise ReviewError(
+            f"This proof was already {proof.status} by "
+            f"{actor_name(proof.reviewed_by) or 'someone'}."
+        )
+    if not accept and not reason.strip():
+        raise ReviewError("A rejection needs a reason the agent can act on.")
+    proof.status = Proof.ACCEPTED if accept else Proof.REJECTED
+    proof.reason = reason.strip()
+    proof.reviewed_by = actor
+    proof.reviewed_at = timezone.now()
+    proof.save()
+    if accept:
+        agent = proof.agent
+        if proof.item.startswith("tbt:"):
+            fact = fact_record(
+                agent=agent,
+                day=day,
+                kind="tbt",
+                item=proof.item.removeprefix("tbt:"),
+                value="done",
+                by=actor_name(actor),
+                actor=actor,
+                source="proof",
+            )
+        elif proof.item == "searched_by_course":
+            fact = fact_record(
+                agent=agent,
+                day=day,
+                kind="note",
+                by=actor_name(actor),
+                actor=actor,
+                note="Searched by course number: screenshot accepted.",
+                source="proof",
+            )
+        else:
+            fact = fact_record(
+                agent=agent,
+                day=day,
+                kind="task",
+                item=proof.item,
+                value="done",
+                by=actor_name(actor),
+                actor=actor,
+                source="proof",
+                note=f"Proof accepted: {proof.original_name}",
+            )
+        type(fact).objects.filter(pk=fact.pk).update(proof=proof)
+    return proof
+
+
+def proof_path(proof: Proof) -> Path:
+    path = (proof_dir() / proof.stored_name).resolve()
+    if path.parent != proof_dir().resolve():
+        raise ValidationError("bad proof path")
+    return path
