@@ -282,8 +282,12 @@ def cmd_report(args) -> int:
     if args.format == "text":
         from esp.reports.builders import line_details
 
-        ids = [a["employee_id"] for s in report.get("sections", []) for a in s["agents"]]
-        text = render.to_text(report, details=line_details(ids, as_of))
+        classes = {
+            a["employee_id"]: a["class_code"]
+            for s in report.get("sections", [])
+            for a in s["agents"]
+        }
+        text = render.to_text(report, details=line_details(classes, as_of))
     else:
         text = {"json": render.to_json, "csv": render.to_csv}[args.format](report)
     if args.output:

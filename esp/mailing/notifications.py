@@ -206,4 +206,25 @@ def _exam_failed(agent, fact, class_code, program, now):
         },
     )
     to = _tls(agent) + _pms(agent) + _list("licensing")
-    return _send(f"notify|exam_failed|{fact.pk}", "exam_failed", to, message, now, fact.date)
+    sent = _send(f"notify|exam_failed|{fact.pk}", "exam_failed", to, message, now, fact.date)
+    if attempt >= program.exam_attempts:
+        # R-N4a: the last allowed fail is a red flag, "cannot sell for this carrier this year",
+        # reported like any red flag (R-N4b).
+        flag = make_message(
+            "red-flag",
+            {
+                "agent": agent,
+                "fact": fact,
+                "class_code": class_code,
+                "flag_label": f"{FLAG_LABELS['cannot_sell']} ({attempt} failed {label})",
+            },
+        )
+        _send(
+            f"notify|red_flag|exam:{fact.pk}",
+            "red_flag",
+            _list("esp_managers") + _list("ops_management") + _pms(agent),
+            flag,
+            now,
+            fact.date,
+        )
+    return sent

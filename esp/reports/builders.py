@@ -82,19 +82,19 @@ def only_class(report: dict, class_code: str, records, ctx) -> dict:
     return report
 
 
-def line_details(employee_ids, as_of: date) -> dict[str, dict]:
-    """R-I2: each listed agent's site, TL and latest note as of D (one query).
+def line_details(classes: dict[str, str], as_of: date) -> dict[str, dict]:
+    """R-I2: each listed agent's site, TL and latest note as of D (two queries).
 
-    The notes timeline is every fact with a note (notes, self-reports, and the note of any
-    other fact); the latest prints as `MM/DD/YYYY - Author - Note` (R-N1).
+    `classes` maps each employee id to their class as of D: a moved agent's TL is the TL of
+    the class they are in now (R-T3), not the one the roster named. The notes timeline is
+    every fact with a note; the latest prints as `MM/DD/YYYY - Author - Note` (R-N1).
     """
     from django.db.models import OuterRef, Subquery
 
     from esp.progress.models import Fact
     from esp.roster.models import Agent
 
-    ids = sorted(set(employee_ids))
-    if not ids:
+    if not classes:
         return {}
     latest = (
         Fact.objects.filter(agent=OuterRef("pk"), date__lte=as_of)
@@ -102,7 +102,7 @@ def line_details(employee_ids, as_of: date) -> dict[str, dict]:
         .order_by("-date", "-pk")
     )
     rows = (
-        Agent.objects.filter(employee_id__in=ids)
+        Agent.objects.filter(employee_id__in=sorted(classes))
         .annotate(
             note_text=Subquery(latest.values("note")[:1]),
             note_date=Subquery(latest.values("date")[:1]),
@@ -110,6 +110,7 @@ def line_details(employee_ids, as_of: date) -> dict[str, dict]:
         )
         .values_list(
             "employee_id",
+            "training_class__code",
             "site__code",
             "tl__first_name",
             "tl__last_name",
@@ -119,14 +120,21 @@ def line_details(employee_ids, as_of: date) -> dict[str, dict]:
             "note_by",
         )
     )
+    class_tls: dict[str, str] = {}
+    for code, first, last, email in TrainingClass.objects.filter(
+        code__in=set(classes.values())
+    ).values_list("code", "tls__first_name", "tls__last_name", "tls__email"):
+        if email and code not in class_tls:
+            class_tls[code] = f"{first} {last}".strip() or email
     details = {}
-    for employee_id, site, first, last, email, text, day, by in rows:
+    for employee_id, home, site, first, last, email, text, day, by in rows:
         if isinstance(day, str):
             day = date.fromisoformat(day)
         note = f"{day:%m/%d/%Y} - {by or 'unknown'} - {text}" if text else ""
-        details[employee_id] = {
-            "site": site or "",
-            "tl": f"{first} {last}".strip() or (email or ""),
-            "latest_note": note,
-        }
+        now_in = classes[employee_id]
+        if now_in != home or not email:
+            tl = class_tls.get(now_in, "")
+        else:
+            tl = f"{first} {last}".strip() or email
+        details[employee_id] = {"site": site or "", "tl": tl, "latest_note": note}
     return details

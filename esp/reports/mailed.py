@@ -61,13 +61,20 @@ def program_tls(program: Program) -> list[str]:
 
 
 def _attachments(basename: str, sheets: dict[str, tuple[list[str], list[list]]]):
-    """The CSV (all sheets' rows, with a leading sheet column when several) and the .xlsx."""
+    """The CSV (every sheet's rows; with several sheets a leading `sheet` column and the union
+    of their columns, each value under its own column) and the .xlsx (one sheet each)."""
     if len(sheets) == 1:
         columns, rows = next(iter(sheets.values()))
     else:
-        first_columns = next(iter(sheets.values()))[0]
-        columns = ["sheet", *first_columns]
-        rows = [[title, *row] for title, (_, sheet_rows) in sheets.items() for row in sheet_rows]
+        union: list[str] = []
+        for sheet_columns, _ in sheets.values():
+            union += [c for c in sheet_columns if c not in union]
+        columns = ["sheet", *union]
+        rows = [
+            [title, *(dict(zip(sheet_columns, row)).get(c, "") for c in union)]
+            for title, (sheet_columns, sheet_rows) in sheets.items()
+            for row in sheet_rows
+        ]
     return (
         Attachment(f"{basename}.csv", render.table_csv(columns, rows), "text/csv"),
         Attachment(f"{basename}.xlsx", render.tables_xlsx(sheets), render.XLSX_TYPE),
@@ -110,8 +117,9 @@ def transferred_recently(program: Program, day: date) -> list[dict]:
 def daily_incompletions(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
     report = build_report("incompletions", as_of=day, program=program)
     transferred = transferred_recently(program, day)
-    ids = [a["employee_id"] for s in report["sections"] for a in s["agents"]]
-    details = line_details(ids + [t["employee_id"] for t in transferred], day)
+    classes = {a["employee_id"]: a["class_code"] for s in report["sections"] for a in s["agents"]}
+    classes.update({t["employee_id"]: t["class_code"] for t in transferred})
+    details = line_details(classes, day)
     sections = []
     sheets: dict[str, tuple[list[str], list[list]]] = {}
     for section in report["sections"]:
