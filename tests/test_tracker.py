@@ -5,7 +5,6 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-
 from test_reports import ACTIVITY, CLASSES, ROSTER
 
 FIXED = [
