@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 
 from esp.roster.staff import (
     AGENT,
@@ -40,6 +40,7 @@ CLASS = "class"  # a class among visible_classes(user)
 AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only themselves)
 PROOF = "proof"  # a proof whose agent is among visible_agents(user)
 MESSAGE = "message"  # an outbox message (ESP Manager only)
+ATTENDANCE = "attendance"  # an agent among visible_agents(user); WFM: every agent, read only
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,22 @@ ACCESS: dict[str, Rule] = {
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
+    # REST API v1 (session or token; the views check the scope, writes need an editor role)
+    "api:schema": Rule(EVERYONE, NONE),
+    "api:docs": Rule(EVERYONE, NONE),
+    "api:me": Rule(EVERYONE, NONE),
+    "api:classes": Rule(CLASS_ROLES, NONE),
+    "api:class": Rule(CLASS_ROLES, CLASS),
+    "api:agents": Rule(AGENT_VIEWERS, NONE),
+    "api:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "api:tasks": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "api:task": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "api:notes": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:calls": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
+    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "api:report": Rule(AGENT_VIEWERS, NONE),
 }
 
 # The Django admin keeps its own staff and permission checks; only ESP Managers get in.
@@ -94,8 +111,19 @@ def rule_for(view_name: str) -> Rule | None:
     return None
 
 
+def _method_check(request, rule: Rule):
+    """The methods the matrix declares are the only ones a route answers (405 otherwise)."""
+    allowed = set(rule.methods) | {"OPTIONS"}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    if request.method not in allowed:
+        return HttpResponseNotAllowed(sorted(allowed))
+    return None
+
+
 class RouteAccessMiddleware:
-    """Refuse any route the matrix does not allow for the user's roles (404)."""
+    """Refuse any route the matrix does not allow for the user's roles (404), and any method
+    it does not declare for the route (405)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,9 +139,9 @@ class RouteAccessMiddleware:
         if rule is None:
             raise Http404("not found")
         if rule.scope == PUBLIC:
-            return None
+            return _method_check(request, rule)
         if not request.user.is_authenticated:
             return None  # LoginRequiredMiddleware sends anonymous visitors to sign in
         if not roles(request.user) & set(rule.roles):
             raise Http404("not found")
-        return None
+        return _method_check(request, rule)

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("esp.accounts.urls")),
     path("reports/", include("esp.reports.urls")),
     path("mail/", include("esp.mailing.urls")),
+    path("api/v1/", include("esp.api.urls")),
     path("", include("esp.web.urls")),
 ]

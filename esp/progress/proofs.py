@@ -105,11 +105,15 @@ def _reencoded_image(name: str, data: bytes, kind: str) -> bytes:
             if image.width * image.height > 60_000_000:
                 raise ValidationError(f"{name} is too large an image.")
             image.load()
+            clean = image if kind == PNG else image.convert("RGB")
+            # Pillow writes some metadata of the original back (a JPEG comment, an ICC
+            # profile): keep only the pixels (and a palette's transparency).
+            clean.info = {k: v for k, v in clean.info.items() if k == "transparency"}
             out = io.BytesIO()
             if kind == PNG:
-                image.save(out, format="PNG")
+                clean.save(out, format="PNG")
             else:
-                image.convert("RGB").save(out, format="JPEG", quality=90)
+                clean.save(out, format="JPEG", quality=90)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError(f"{name} is not a readable image.") from None
     return out.getvalue()

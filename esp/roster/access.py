@@ -123,6 +123,16 @@ def get_agent_for_user(user, employee_id: str, *, today: date | None = None) -> 
         raise Http404("no such agent") from None
 
 
+def get_agent_for_attendance(user, employee_id: str) -> Agent:
+    """WFM reads every agent's attendance (read only); others as for the agent page."""
+    if has_role(user, WFM, ESP_MANAGER):
+        try:
+            return Agent.objects.get(employee_id=employee_id)
+        except Agent.DoesNotExist:
+            raise Http404("no such agent") from None
+    return get_agent_for_user(user, employee_id)
+
+
 def get_class_for_user(user, code: str, *, today: date | None = None) -> TrainingClass:
     try:
         return visible_classes(user, today=today).select_related("program").get(code=code)

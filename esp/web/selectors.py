@@ -247,7 +247,9 @@ def agent_page(agent: Agent, as_of: date) -> AgentPage:
         employment=by_kind.get("status", []),
         equipment=by_kind.get("equipment", []),
         flags=by_kind.get("flag", []),
-        open_flags=open_flags(by_kind.get("flag", [])),
+        open_flags=open_flags(
+            [f for f in facts if f.kind in ("flag", "exam")], exam_attempts=program.exam_attempts
+        ),
         notes=[f for f in facts if f.note],  # the timeline: every fact with a note (R-N1)
         exams=by_kind.get("exam", []),
         n_number_requests=by_kind.get("n_number", []),

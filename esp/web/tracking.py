@@ -23,6 +23,7 @@ from esp.progress.models import CarrierTicket, Proof
 from esp.roster import access
 
 from . import forms
+from .views import local_url
 
 
 def _courses():
@@ -284,4 +285,4 @@ def proof_decide(request, pk: int):
     except proofs.ReviewError as exc:
         messages.error(request, str(exc))
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") else reverse("web:review_queue"))
+    return redirect(target if local_url(request, target) else reverse("web:review_queue"))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from esp import clock
@@ -149,9 +150,16 @@ def _editable_agent(request, employee_id: str):
     return agent
 
 
+def local_url(request, target: str) -> bool:
+    """A path on this site ("//host/..." and "/\\host" lead elsewhere: no open redirect)."""
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 def _back(request, agent, fragment: str = ""):
-    target = request.POST.get("next") or reverse("web:agent", args=[agent.employee_id])
-    if not target.startswith("/"):
+    target = request.POST.get("next", "")
+    if not local_url(request, target):
         target = reverse("web:agent", args=[agent.employee_id])
     return redirect(target + fragment)
 
@@ -159,6 +167,7 @@ def _back(request, agent, fragment: str = ""):
 def _row_response(request, agent, error: str = "", status: int = 200):
     """The board row after a change (htmx), with a conflict or error message in it."""
     row = selectors.agent_row(agent, clock.today(agent.training_class.program.time_zone))
+    next_url = request.POST.get("next", "")
     return render(
         request,
         "web/_row.html",
@@ -168,6 +177,7 @@ def _row_response(request, agent, error: str = "", status: int = 200):
             "can_edit": True,
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "code": agent.training_class.code,
+            "next_url": next_url if local_url(request, next_url) else "",
         },
         status=status,
     )

@@ -231,3 +231,33 @@ def test_the_board_from_the_keyboard_tab_to_a_chip_enter_opens_its_form(
     expect(opened.get_by_role("button", name="Save")).to_be_visible()
     tl.keyboard.press("Tab")
     assert tl.evaluate("document.activeElement.name") == "status"
+
+
+def test_two_people_changing_one_chip_the_second_sees_the_conflict(scenario, live_server, sign_in):
+    """§17: pages loaded earlier never silently overwrite each other."""
+    first = sign_in(TL_EMAIL, PASSWORD)
+    second = sign_in(TL_EMAIL, PASSWORD)
+    for page in (first, second):
+        page.goto(f"{live_server.url}/classes/{CLASS}/")
+
+    def change(page, status: str):
+        chip(page, "E102", "Producer World registration").click()
+        cell = page.locator("#row-E102 td.cell").filter(
+            has=page.locator("summary.chip[aria-label^='Producer World registration:']")
+        )
+        cell.get_by_label("Status").select_option(status)
+        with page.expect_response(re.compile(r"/agents/E102/tasks/producer_world/$")) as answer:
+            cell.get_by_role("button", name="Save").click()
+        return answer.value
+
+    assert change(first, "in_progress").status == 200
+    expect(chip(first, "E102", "Producer World registration")).to_have_text("In progress")
+
+    assert change(second, "done").status == 409
+    conflict = second.locator("#row-E102 .conflict")
+    expect(conflict).to_contain_text("was changed to 'in_progress' by Tl One")
+    expect(conflict).to_contain_text("Nothing was saved")
+    # The row now shows the current value, and nothing was overwritten.
+    expect(chip(second, "E102", "Producer World registration")).to_have_text("In progress")
+    first.reload()
+    expect(chip(first, "E102", "Producer World registration")).to_have_text("In progress")

@@ -7,3 +7,20 @@ register = template.Library()
 def dict_get(mapping, key):
     """`{{ mapping|dict_get:key }}`: a dict value by a variable key (empty list if missing)."""
     return mapping.get(key, [])
+
+
+@register.filter
+def words(key):
+    """`{{ "written_cap"|words }}` → "written cap": a key shown as words."""
+    return str(key).replace("_", " ")
+
+
+@register.filter
+def us_date(iso):
+    """`{{ "2026-12-02"|us_date }}` → "12/02/2026": ISO dates as people write them."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(iso)).strftime("%m/%d/%Y")
+    except ValueError:
+        return iso

@@ -1,0 +1,122 @@
+"""API shapes. Reads are plain; writes are validated here and applied by the services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from esp.progress.activity import FLAG_VALUES
+from esp.rules.records import TASK_STATUSES
+
+
+class ClassSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    program = serializers.CharField(source="program.key")
+    campaign = serializers.CharField(source="campaign.name")
+    start_date = serializers.DateField()
+    phase_starts = serializers.SerializerMethodField()
+    tl_emails = serializers.SerializerMethodField()
+    pm_emails = serializers.SerializerMethodField()
+
+    def get_phase_starts(self, obj) -> dict[str, str]:
+        return {p.phase.key: p.start_date.isoformat() for p in obj.phase_starts.all()}
+
+    def get_tl_emails(self, obj) -> list[str]:
+        return sorted(u.email for u in obj.tls.all())
+
+    def get_pm_emails(self, obj) -> list[str]:
+        return sorted(u.email for u in obj.pms.all())
+
+
+class AgentSerializer(serializers.Serializer):
+    employee_id = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    work_email = serializers.EmailField()
+    personal_email = serializers.EmailField()
+    class_code = serializers.CharField(source="training_class.code")
+    site = serializers.CharField(source="site.code", allow_null=True, default=None)
+    npn = serializers.CharField()
+    n_number = serializers.CharField()
+    tl_email = serializers.EmailField(source="tl.email", allow_null=True, default=None)
+    pm_email = serializers.EmailField(source="pm.email", allow_null=True, default=None)
+    equipment_owner = serializers.CharField()
+
+
+class TaskStatusSerializer(serializers.Serializer):
+    task = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    label = serializers.CharField()
+    age_business_days = serializers.IntegerField(source="age", allow_null=True)
+    late = serializers.BooleanField()
+    detail = serializers.CharField()
+    based_on = serializers.CharField(help_text="id of the latest status fact, for updates")
+
+
+class TaskStatusWriteSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TASK_STATUSES)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    based_on = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="the `based_on` you read; a newer change makes this a 409 conflict",
+    )
+
+
+class FactSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    item = serializers.CharField()
+    value = serializers.CharField()
+    by = serializers.CharField()
+    note = serializers.CharField()
+    source = serializers.CharField()
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    date = serializers.DateField(read_only=True)
+    by = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    note = serializers.CharField(max_length=4000)
+    line = serializers.SerializerMethodField(help_text="MM/DD/YYYY - Name - Note (R-N1)")
+
+    def get_line(self, obj) -> str:
+        return f"{obj.date:%m/%d/%Y} - {obj.by or 'unknown'} - {obj.note}"
+
+
+class CallSerializer(serializers.Serializer):
+    call = serializers.IntegerField(min_value=1, max_value=5)
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if data["call"] == 1 and data["score"] != 100:
+            raise serializers.ValidationError({"score": "call 1 is coached and always scores 100"})
+        return data
+
+
+class DueStepSerializer(serializers.Serializer):
+    ladder = serializers.CharField()
+    step = serializers.CharField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+
+
+class DeliverSerializer(serializers.Serializer):
+    ladder = serializers.CharField(max_length=40)
+    step = serializers.CharField(max_length=40)
+    expectation = serializers.CharField(max_length=4000)
+
+
+class FlagSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["raised", "resolved"])
+    flag = serializers.ChoiceField(choices=FLAG_VALUES)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+
+def api(view_class):
+    """API views authenticate themselves (session or token) and answer 401/404 in JSON."""
+    return login_not_required(view_class.as_view())
+
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("me/", api(views.Me), name="me"),
+    path("classes/", api(views.ClassList), name="classes"),
+    path("classes/<str:code>/", api(views.ClassDetail), name="class"),
+    path("agents/", api(views.AgentList), name="agents"),
+    path("agents/<str:employee_id>/", api(views.AgentDetail), name="agent"),
+    path("agents/<str:employee_id>/tasks/", api(views.TaskList), name="tasks"),
+    path("agents/<str:employee_id>/tasks/<slug:task>/", api(views.TaskUpdate), name="task"),
+    path("agents/<str:employee_id>/notes/", api(views.NoteList), name="notes"),
+    path("agents/<str:employee_id>/calls/", api(views.CallList), name="calls"),
+    path("agents/<str:employee_id>/ladder-steps/", api(views.LadderSteps), name="ladder_steps"),
+    path("agents/<str:employee_id>/attendance/", api(views.Attendance), name="attendance"),
+    path("agents/<str:employee_id>/flags/", api(views.Flags), name="flags"),
+    path("reports/<slug:name>/", api(views.Report), name="report"),
+]
