@@ -4,7 +4,9 @@ and its queries counted (SPEC §17 speed). Prints figures; asserts nothing.
     .venv/bin/python bench/run.py --agents 20000            # SQLite in bench/out/
     ESP_DATABASE_URL=postgres://... .venv/bin/python bench/run.py --agents 20000
 
-Every run starts from an empty database (a new SQLite file, or a flushed PostgreSQL one).
+Every run starts from an empty database (a new SQLite file, or a flushed PostgreSQL one),
+unless `--reuse` times the reports on the season a previous run imported into the same
+database (e.g. several runs inside one `scripts/with-postgres bash -c '...'`).
 """
 
 from __future__ import annotations
@@ -28,32 +30,47 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="skip generating and importing; time the reports on the season already there",
+    )
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("ESP_DATABASE_URL"):
         database = args.out / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        if not args.reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.environ["ESP_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esp.settings")
     import django
 
     django.setup()
+    from rich.console import Console
+
+    from esp.setup import initialize
+
+    console = Console()
+    if args.reuse:
+        initialize()
+    else:
+        import_season(args, console)
+    time_reports(args, console)
+
+
+def import_season(args, console) -> None:
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from rich.console import Console
     from rich.table import Table
 
     from esp.programs.calendars import calendar_for
     from esp.progress.activity import import_activity
-    from esp.reports.builders import REPORTS, build_report
     from esp.roster.importers import import_classes, import_roster
     from esp.seasons import generate_season, write_season
     from esp.setup import initialize
 
-    console = Console()
     if connection.vendor == "postgresql":
         initialize()
         call_command("flush", interactive=False, verbosity=0)
@@ -88,6 +105,14 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f}",
     )
     console.print(imports)
+
+
+def time_reports(args, console) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rich.table import Table
+
+    from esp.reports.builders import REPORTS, build_report
 
     table = Table(
         title=f"Reports as of {args.as_of:%m/%d/%Y}, {args.agents} agents ({connection.vendor})"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from esp.dbstats import refresh_planner_statistics
 from esp.imports import (
     ImportRejected,
     ImportSummary,
@@ -283,22 +284,12 @@ def import_activity(
             if progress:
                 progress(len(new[start : start + 2000]))
     if len(new) >= ANALYZE_AFTER:
-        refresh_planner_statistics()
+        refresh_planner_statistics(Fact)
     notify_changed_agents({fact.agent_id for fact in new if fact.kind in NOTIFYING_KINDS})
     return summary
 
 
 ANALYZE_AFTER = 10_000
-
-
-def refresh_planner_statistics() -> None:
-    """After a large import, PostgreSQL's planner must learn the new table sizes at once
-    (autovacuum would, minutes later); until then it picks sequential scans."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Fact._meta.db_table}")
 
 
 NOTIFYING_KINDS = {"task", "tbt", "call", "equipment", "flag", "exam"}

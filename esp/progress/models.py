@@ -103,6 +103,9 @@ class Fact(models.Model):
                 fields=["agent", "kind", "item", "date"], name="fact_agent_kind_item_date"
             ),
             models.Index(fields=["kind", "date"], name="fact_kind_date"),
+            # Everyone's latest fact of one kind and item, e.g. the in-flight filter's
+            # employment status and transfer task (progress.selectors).
+            models.Index(fields=["kind", "item", "date"], name="fact_kind_item_date"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["content_hash", "occurrence"], name="fact_identity")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import FirstValue
 
 from esp.programs.models import Program
 from esp.roster.models import Agent, ClassPhase, TrainingClass
@@ -21,11 +22,25 @@ from .models import Fact as FactRow
 ENDED = ("termed", "resigned", "withdrawn")
 
 
-def _latest_value(kind: str, item: str, as_of: date) -> Subquery:
-    return Subquery(
-        FactRow.objects.filter(agent=OuterRef("pk"), kind=kind, item=item, date__lte=as_of)
-        .order_by("-date", "-pk")
-        .values("value")[:1]
+def _latest_in(kind: str, item: str, as_of: date, values) -> QuerySet:
+    """The ids of the agents whose latest `kind item` fact dated on or before D has one of
+    `values` (latest: by date, then by entry order).
+
+    One window over those facts, evaluated once (served by the `fact_kind_item_date`
+    index), rather than a correlated subquery per agent: PostgreSQL ran those for each of
+    the season's agents, mis-estimated how many agents the filter keeps, and its JIT
+    compiler spent more time on the query than the query itself.
+    """
+    latest = Window(
+        FirstValue("value"),
+        partition_by=F("agent_id"),
+        order_by=(F("date").desc(), F("pk").desc()),
+    )
+    return (
+        FactRow.objects.filter(kind=kind, item=item, date__lte=as_of)
+        .annotate(latest=latest)
+        .filter(latest__in=values)
+        .values("agent_id")
     )
 
 
@@ -50,12 +65,8 @@ def agents_in_scope(
         moved_in = FactRow.objects.filter(kind="move", item=class_code).values("agent_id")
         agents = agents.filter(Q(training_class__code=class_code) | Q(pk__in=moved_in))
     if in_flight:
-        agents = agents.annotate(
-            employment=_latest_value("status", "employment", as_of),
-            transfer=_latest_value("task", transfer_task, as_of),
-        ).filter(
-            Q(employment__isnull=True) | ~Q(employment__in=ENDED),
-            Q(transfer__isnull=True) | ~Q(transfer__in=SATISFYING),
+        agents = agents.exclude(pk__in=_latest_in("status", "employment", as_of, ENDED)).exclude(
+            pk__in=_latest_in("task", transfer_task, as_of, SATISFYING)
         )
     return agents
 
@@ -73,6 +84,10 @@ def class_dates(codes=None) -> dict[str, ClassDates]:
     return {code: ClassDates(code, starts.get(code, {})) for code in names}
 
 
+# Up to this many agents, their facts are read by the list of their ids (well under the
+# query-parameter limits of SQLite, 32,766, and PostgreSQL, 65,535); beyond, by a subquery.
+IDS_INLINE_MAX = 5000
+
 FACT_KINDS = ("task", "tbt", "call", "exam", "action", "status", "equipment", "move")
 
 
@@ -89,7 +104,10 @@ def agent_records(
     """The records of the agents in scope with their facts dated on or before D.
 
     Four queries, whatever the number of agents: agents, their facts, and the phase dates
-    and codes of the classes they belong to or moved to.
+    and codes of the classes they belong to or moved to. The facts are read for the ids the
+    first query returned (up to `IDS_INLINE_MAX`): the scope is evaluated once, and the
+    database knows how many agents it has to look up instead of guessing what the in-flight
+    filter keeps (PostgreSQL's guess made it scan every fact).
     """
     agents = agents_in_scope(
         program,
@@ -102,9 +120,11 @@ def agent_records(
     rows = list(
         agents.values_list("pk", "employee_id", "first_name", "last_name", "training_class__code")
     )
+    ids = [row[0] for row in rows]
+    in_scope = ids if len(ids) <= IDS_INLINE_MAX else agents.values("pk")
     facts: dict[int, list[Fact]] = defaultdict(list)
     fact_rows = (
-        FactRow.objects.filter(agent__in=agents.values("pk"), date__lte=as_of, kind__in=kinds)
+        FactRow.objects.filter(agent__in=in_scope, date__lte=as_of, kind__in=kinds)
         .order_by("agent_id", "date", "pk")
         .values_list("agent_id", "date", "pk", "kind", "item", "value")
     )

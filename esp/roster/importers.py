@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from esp.audit.services import audit_record
+from esp.dbstats import refresh_planner_statistics
 from esp.imports import (
     ImportRejected,
     ImportSummary,
@@ -421,4 +422,9 @@ def import_roster(
             )
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and summary.created + summary.updated >= ANALYZE_AFTER:
+        refresh_planner_statistics(Agent)
     return summary
+
+
+ANALYZE_AFTER = 1000
