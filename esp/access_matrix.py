@@ -57,6 +57,7 @@ ACCESS: dict[str, Rule] = {
     "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
     # tracker pages
     "web:home": Rule(EVERYONE, NONE),
+    "web:today": Rule(ALL_STAFF, NONE),
     "web:classes": Rule(CLASS_ROLES, NONE),
     "web:board": Rule(CLASS_ROLES, CLASS),
     "web:tracker": Rule(CLASS_ROLES, CLASS),
@@ -74,11 +75,15 @@ ACCESS: dict[str, Rule] = {
     "web:proof_file": Rule(AGENT_VIEWERS, PROOF),
     "web:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
     # the ESP Manager's pages
-    "reports:index": Rule((ESP_MANAGER,), NONE),
-    "reports:report": Rule((ESP_MANAGER,), NONE),
+    "reports:index": Rule(CLASS_ROLES, NONE),
+    "reports:report": Rule(CLASS_ROLES, NONE),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
+    # agent self-reports: the personal link (no sign-in) and the staff actions that send it
+    "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
+    "selfreport:link": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "selfreport:class_send": Rule(EDITORS, CLASS, ("POST",)),
     # REST API v1 (session or token; the views check the scope, writes need an editor role)
     "api:schema": Rule(EVERYONE, NONE),
     "api:docs": Rule(EVERYONE, NONE),

@@ -138,3 +138,23 @@ def line_details(classes: dict[str, str], as_of: date) -> dict[str, dict]:
             tl = f"{first} {last}".strip() or email
         details[employee_id] = {"site": site or "", "tl": tl, "latest_note": note}
     return details
+
+
+def scoped_report(user, report: dict) -> dict:
+    """Keep the lines of agents (and classes) `user` may see; the shape stays §15's."""
+    from esp.roster import access
+
+    if access.has_role(user, access.ESP_MANAGER):
+        return report
+    ids = set(access.visible_agents(user).values_list("employee_id", flat=True))
+    if "sections" in report:
+        for section in report["sections"]:
+            section["agents"] = [a for a in section["agents"] if a["employee_id"] in ids]
+    for key in ("agents", "actions"):
+        if key in report:
+            report[key] = [a for a in report[key] if a["employee_id"] in ids]
+    if "classes" in report:
+        for entry in report["classes"]:
+            entry["employee_ids"] = [e for e in entry["employee_ids"] if e in ids]
+        report["classes"] = [c for c in report["classes"] if c["employee_ids"]]
+    return report

@@ -1,6 +1,5 @@
-"""Read-only report pages for the ESP Manager. Parse, build, render.
-
-(Each role's own report views come with the Today pages.)"""
+"""Report pages (SPEC §15) with the as-of date picker and CSV/.xlsx downloads, each limited
+to the agents and classes the user may see. Parse, build, render."""
 
 from __future__ import annotations
 
@@ -9,12 +8,11 @@ from django.shortcuts import render
 
 from esp import clock
 from esp.imports import parse_date
-from esp.mailing.views import esp_manager_required
 from esp.programs.models import Program
-from esp.roster.models import TrainingClass
+from esp.roster import access
 
 from . import render as renderers
-from .builders import REPORTS, build_report, program_for
+from .builders import REPORTS, build_report, program_for, scoped_report
 
 TITLES = {
     "incompletions": "Daily incompletions",
@@ -24,18 +22,16 @@ TITLES = {
 }
 
 
-@esp_manager_required
 def index(request):
     return render(request, "reports/index.html", {"reports": TITLES})
 
 
-@esp_manager_required
 def report(request, name: str):
     if name not in REPORTS:
         raise Http404("no such report")
     class_code = request.GET.get("class") or None
-    if class_code and not TrainingClass.objects.filter(code=class_code).exists():
-        raise Http404("no such class")
+    if class_code:
+        access.get_class_for_user(request.user, class_code)
     try:
         program = program_for(class_code=class_code)
     except Program.DoesNotExist:
@@ -47,13 +43,22 @@ def report(request, name: str):
             as_of = parse_date(request.GET["as_of"])
         except ValueError as exc:
             error = str(exc)
-    data = build_report(name, as_of=as_of, class_code=class_code, program=program)
+    data = scoped_report(
+        request.user, build_report(name, as_of=as_of, class_code=class_code, program=program)
+    )
     fmt = request.GET.get("format")
     if fmt == "json":
         return HttpResponse(renderers.to_json(data), content_type="application/json")
     if fmt == "csv":
         response = HttpResponse(renderers.to_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            renderers.tables_xlsx({name: renderers.flat_rows(data)}),
+            content_type=renderers.XLSX_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.xlsx"'
         return response
     columns, rows = renderers.flat_rows(data)
     return render(
@@ -64,7 +69,7 @@ def report(request, name: str):
             "title": TITLES[name],
             "as_of": as_of,
             "class_code": class_code or "",
-            "classes": TrainingClass.objects.values_list("code", flat=True),
+            "classes": access.visible_classes(request.user).values_list("code", flat=True),
             "columns": columns,
             "rows": rows,
             "error": error,

@@ -16,14 +16,15 @@ def navigation(request):
     if access.has_role(user, access.AGENT) and hasattr(user, "agent"):
         links.append(("My progress", reverse("web:agent", args=[user.agent.employee_id])))
     if access.roles(user) - {access.AGENT}:
+        links.append(("Today", reverse("web:today")))
         links.append(("Classes", reverse("web:classes")))
+        links.append(("Reports", reverse("reports:index")))
     if access.has_role(user, *FORM_ROLES):
         links.append(("Tracking forms", reverse("web:forms")))
     if access.has_role(user, *REVIEWERS):
         links.append(("Proofs to review", reverse("web:review_queue")))
     if access.has_role(user, access.ESP_MANAGER):
         links += [
-            ("Reports", reverse("reports:index")),
             ("Mail sent", reverse("mailing:outbox")),
             ("Distribution lists", reverse("mailing:lists")),
             ("Admin", reverse("admin:index")),

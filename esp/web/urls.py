@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import tracking, views
+from . import today, tracking, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("today/", today.today, name="today"),
     path("classes/", views.classes, name="classes"),
     path("classes/<str:code>/", views.class_board, name="board"),
     path("classes/<str:code>/tracker.xlsx", views.tracker_download, name="tracker"),

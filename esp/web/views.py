@@ -39,7 +39,7 @@ def home(request):
     user = request.user
     if access.has_role(user, access.AGENT) and hasattr(user, "agent"):
         return redirect("web:agent", employee_id=user.agent.employee_id)
-    return redirect("web:classes")
+    return redirect("web:today")
 
 
 def classes(request):

@@ -10,6 +10,12 @@ def dict_get(mapping, key):
 
 
 @register.filter
+def dict_value(mapping, key):
+    """`{{ mapping|dict_value:key }}`: a dict value by a variable key, or the key itself."""
+    return mapping.get(key, key)
+
+
+@register.filter
 def words(key):
     """`{{ "written_cap"|words }}` → "written cap": a key shown as words."""
     return str(key).replace("_", " ")

@@ -1,0 +1,266 @@
+"""Today pages (SPEC §1, R-N5, R-N7): what each role must do now, with links to act.
+
+One view assembles the sections the user's roles call for, each read through the access
+layer, so a TL's page holds only their classes and an agent never gets here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from esp import clock
+from esp.imports import parse_date
+from esp.mailing.models import OutboxMessage
+from esp.programs.calendars import calendar_for
+from esp.progress.models import CarrierTicket, Fact, Proof
+from esp.progress.selectors import agent_records
+from esp.progress.services import open_flags
+from esp.reports.builders import build_report, program_for, scoped_report
+from esp.reports.render import SECTION_TITLES
+from esp.roster import access
+from esp.roster.models import Agent, ClassPhase
+from esp.rules.progress import Progress
+
+from . import charts
+
+
+def _as_of(request, program) -> date:
+    text = request.GET.get("as_of")
+    if text:
+        try:
+            return parse_date(text)
+        except ValueError:
+            pass
+    return clock.today(program.time_zone)
+
+
+def _names(employee_ids) -> dict[str, str]:
+    return {
+        employee_id: f"{first} {last}"
+        for employee_id, first, last in Agent.objects.filter(
+            employee_id__in=set(employee_ids)
+        ).values_list("employee_id", "first_name", "last_name")
+    }
+
+
+def _in_flight(user, program, as_of):
+    """The records of the active, not yet transferred agents the user may see, with Progress."""
+    visible = access.visible_agents(user, today=as_of).values("pk")
+    records = agent_records(
+        program,
+        as_of,
+        in_flight=True,
+        agent_ids=visible,
+        transfer_task=program.policy().transfer_task,
+    )
+    policy = program.policy()
+    return [Progress(record, policy) for record in records]
+
+
+def classes_at_a_glance(program, as_of, flying, incompletions, actions) -> list[dict]:
+    late = Counter()
+    for section in incompletions["sections"]:
+        if section["key"] != "transfer_needed":
+            for line in section["agents"]:
+                late[line["class_code"]] += 1
+    by_class: dict[str, list] = defaultdict(list)
+    for progress in flying:
+        by_class[progress.class_dates(as_of).code].append(progress)
+    due = Counter()
+    employee_class = {p.record.employee_id: code for code, items in by_class.items() for p in items}
+    for action in actions["actions"]:
+        due[employee_class.get(action["employee_id"], "")] += 1
+    phases = {}
+    for code, name, start in (
+        ClassPhase.objects.filter(training_class__code__in=by_class, start_date__lte=as_of)
+        .order_by("training_class__code", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    ):
+        phases[code] = (name, start)
+    calendar = calendar_for(program)
+    rows = []
+    for code in sorted(by_class):
+        name, start = phases.get(code, ("Not started", None))
+        rows.append(
+            {
+                "code": code,
+                "phase": name,
+                "day": calendar.age(start, as_of) + 1 if start else None,
+                "agents": len(by_class[code]),
+                "late": late[code],
+                "due": due[code],
+            }
+        )
+    return rows
+
+
+def teams(program, as_of) -> list[dict]:
+    """R-N7: per TL, licensing and cert coordinator, whether today's work is done."""
+    User = get_user_model()
+    people = (
+        User.objects.filter(groups__name__in=[access.TL, access.LICENSING, access.CERT_COORDINATOR])
+        .annotate(
+            updates=Count(
+                "fact",
+                filter=Q(fact__date=as_of) & ~Q(fact__kind__in=["note", "self_report"]),
+                distinct=True,
+            ),
+            notes=Count("fact", filter=Q(fact__date=as_of, fact__kind="note"), distinct=True),
+            tickets=Count("carrierticket", filter=Q(carrierticket__date=as_of), distinct=True),
+        )
+        .order_by("last_name", "email")
+        .distinct()
+    )
+    rows = []
+    for person in people:
+        roles = sorted(
+            access.roles(person) & {access.TL, access.LICENSING, access.CERT_COORDINATOR}
+        )
+        rows.append(
+            {
+                "name": person.get_full_name() or person.email,
+                "roles": ", ".join(roles),
+                "updates": person.updates,
+                "notes": person.notes,
+                "tickets": person.tickets,
+            }
+        )
+    return rows
+
+
+def today(request):
+    user = request.user
+    program = program_for()
+    as_of = _as_of(request, program)
+    roles = access.roles(user)
+    incompletions = scoped_report(user, build_report("incompletions", as_of=as_of, program=program))
+    actions = scoped_report(user, build_report("actions", as_of=as_of, program=program))
+    flying = _in_flight(user, program, as_of)
+    ids = [p.record.employee_id for p in flying]
+    names = _names(ids + [a["employee_id"] for a in actions["actions"]])
+    for action in actions["actions"]:
+        action["name"] = names.get(action["employee_id"], action["employee_id"])
+    context = {
+        "section_titles": SECTION_TITLES,
+        "as_of": as_of,
+        "roles": roles,
+        "incompletions": incompletions,
+        "late_count": sum(
+            len(s["agents"]) for s in incompletions["sections"] if s["key"] != "transfer_needed"
+        ),
+        "actions": actions["actions"],
+        "overdue": [a for a in actions["actions"] if a["status"] == "overdue"],
+        "proofs_waiting": Proof.objects.filter(
+            status=Proof.SUBMITTED, agent__in=access.visible_agents(user, today=as_of)
+        ).count(),
+    }
+    reported = set(
+        Fact.objects.filter(kind="self_report", date=as_of, agent__employee_id__in=ids).values_list(
+            "agent__employee_id", flat=True
+        )
+    )
+    touched = set(
+        Fact.objects.filter(
+            date=as_of, kind__in=("task", "tbt", "call", "equipment"), agent__employee_id__in=ids
+        ).values_list("agent__employee_id", flat=True)
+    )
+    if roles & {access.TL, access.ESP_MANAGER, access.CERT_COORDINATOR}:
+        context["not_reported"] = sorted(
+            (
+                {
+                    "employee_id": p.record.employee_id,
+                    "name": p.record.name,
+                    "class_code": p.class_dates(as_of).code,
+                }
+                for p in flying
+                if p.record.employee_id not in reported
+            ),
+            key=lambda a: (a["class_code"], a["name"]),
+        )
+    if access.TL in roles:
+        context["checklist"] = {
+            "not_touched": sum(1 for e in ids if e not in touched),
+            "due": len(actions["actions"]),
+            "not_reported": sum(1 for e in ids if e not in reported),
+            "tickets": CarrierTicket.objects.filter(date=as_of, recorded_by=user).count(),
+            "agents": len(ids),
+        }
+    if access.ESP_MANAGER in roles:
+        context["classes"] = classes_at_a_glance(program, as_of, flying, incompletions, actions)
+        context["extensions"] = build_report("extensions", as_of=as_of, program=program)["classes"]
+        context["sends"] = OutboxMessage.objects.filter(
+            status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
+        ).order_by("created_at")
+        context["teams"] = teams(program, as_of)
+        context.update(pictures(program, as_of, flying, incompletions))
+    if roles & {access.ESP_MANAGER, access.PM}:
+        context["transfers"] = next(
+            s["agents"] for s in incompletions["sections"] if s["key"] == "transfer_needed"
+        )
+        flags = []
+        for progress in flying:
+            for flag in open_flags(
+                [f for f in progress.record.facts if f.kind in ("flag", "exam")],
+                exam_attempts=program.exam_attempts,
+            ):
+                flags.append(
+                    {
+                        "employee_id": progress.record.employee_id,
+                        "name": progress.record.name,
+                        "flag": flag.value,
+                        "since": flag.date,
+                    }
+                )
+        context["flags"] = flags
+    if roles & {access.CERT_COORDINATOR, access.TBT_SME, access.CERTIFIER, access.ESP_MANAGER}:
+        callcert = scoped_report(user, build_report("callcert", as_of=as_of, program=program))
+        open_calls = [a for a in callcert["agents"] if a["result"] != "passed"]
+        names.update(_names(a["employee_id"] for a in open_calls))
+        for line in open_calls:
+            line["name"] = names.get(line["employee_id"], line["employee_id"])
+        context["callcert"] = open_calls
+    if access.WFM in roles:
+        context["attendance"] = (
+            Fact.objects.filter(kind="attendance", date=as_of)
+            .select_related("agent")
+            .order_by("agent__last_name")
+        )
+    return render(request, "web/today.html", context)
+
+
+def pictures(program, as_of, flying, incompletions) -> dict:
+    """The funnel of in-flight agents by task and the aging of late tasks per class."""
+    policy = program.policy()
+    names = dict(program.tasks.values_list("key", "name"))
+    bars = [
+        charts.Bar(
+            names.get(task.key, task.key), sum(1 for p in flying if p.is_done(task.key, as_of))
+        )
+        for task in policy.tasks
+    ]
+    ages: dict[str, list[int]] = defaultdict(list)
+    for section in incompletions["sections"]:
+        if section["key"] != "transfer_needed":
+            for line in section["agents"]:
+                ages[line["class_code"]].append(line["age_business_days"])
+    aging = sorted(ages.items())
+    return {
+        "funnel": bars,
+        "funnel_total": len(flying),
+        "funnel_svg": charts.funnel_svg(
+            bars, len(flying), title=f"Agents in flight who have done each task, {as_of:%m/%d/%Y}"
+        ),
+        "aging": [
+            {"code": code, "buckets": charts.bucket_counts(values), "total": len(values)}
+            for code, values in aging
+        ],
+        "aging_buckets": [name for name, _, _ in charts.AGE_BUCKETS],
+        "aging_svg": charts.aging_svg(
+            aging, title=f"Late tasks per class by age in business days, {as_of:%m/%d/%Y}"
+        ),
+    }
