@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--no-input", action="store_true", help="never prompt")
 
-    commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
+    demo = commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
+    demo.add_argument("--port", type=int, default=8000)
 
     serve = commands.add_parser("serve", help="serve the web app and API")
     serve.add_argument("--host", default="127.0.0.1")
@@ -181,12 +182,12 @@ def cmd_demo(args) -> int:
     print(summary)
     smtp = settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
     mail = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}" if smtp else settings.EMAIL_FILE_PATH
-    print("\nESP Tracker demo: http://127.0.0.1:8000/")
+    print(f"\nESP Tracker demo: http://127.0.0.1:{args.port}/")
     print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}")
     print(f"A worker sends the scheduled reports and notifications to {mail}\n", flush=True)
     worker = subprocess.Popen([sys.executable, "-m", "esp.cli", "worker"])
     try:
-        serve("127.0.0.1", 8000)
+        serve("127.0.0.1", args.port)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
