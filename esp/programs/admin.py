@@ -4,6 +4,7 @@ from .models import (
     AttendanceLevel,
     Campaign,
     Closure,
+    DaySchedule,
     Ladder,
     LadderStep,
     OccurrenceKind,
@@ -47,6 +48,11 @@ class AttendanceLevelInline(admin.TabularInline):
     extra = 0
 
 
+class DayScheduleInline(admin.TabularInline):
+    model = DaySchedule
+    extra = 0
+
+
 class TbtCourseInline(admin.TabularInline):
     model = TbtCourse
     extra = 0
@@ -63,6 +69,7 @@ class ProgramAdmin(admin.ModelAdmin):
         OccurrenceKindInline,
         AttendanceLevelInline,
         TbtCourseInline,
+        DayScheduleInline,
     ]
 
 

@@ -15,6 +15,7 @@ from esp.rules import records
 from .models import (
     AttendanceLevel,
     Campaign,
+    DaySchedule,
     Ladder,
     LadderStep,
     OccurrenceKind,
@@ -249,6 +250,7 @@ def load_default_program() -> Program:
         OccurrenceKind.objects.get_or_create(
             program=program, key=key, defaults=dict(label=label, points=Decimal(points))
         )
+    DaySchedule.objects.get_or_create(program=program, phase=None)
     if not program.attendance_levels.exists():
         for order, (step, points, ncns) in enumerate(ATTENDANCE_LEVELS, start=1):
             AttendanceLevel.objects.create(

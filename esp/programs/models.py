@@ -57,6 +57,15 @@ class Program(models.Model):
     exam_attempts = models.PositiveSmallIntegerField(default=3, help_text="R-N4a")
     proof_max_mb = models.PositiveSmallIntegerField(default=10, help_text="R-B2")
     attendance_window_days = models.PositiveSmallIntegerField(default=90, help_text="R-A4")
+    occurrence_minimum_minutes = models.PositiveSmallIntegerField(
+        default=10, help_text="R-A2: a tardy or early leave under this is no occurrence"
+    )
+    occurrence_hour_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="R-A2: from this, 'Over 1 Hr, Up to Half of Shift'"
+    )
+    occurrence_absent_minutes = models.PositiveSmallIntegerField(
+        default=240, help_text="R-A2: joined this late or left this early counts as absent"
+    )
     tbt_hours = models.PositiveSmallIntegerField(default=8, help_text="R-B7")
     n_number_escalation_days = models.PositiveSmallIntegerField(default=10, help_text="R-B5")
 
@@ -303,3 +312,32 @@ class TbtCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+
+class DaySchedule(models.Model):
+    """R-A1: a class day's schedule for a phase of the program (or every phase)."""
+
+    program = models.ForeignKey(Program, related_name="day_schedules", on_delete=models.CASCADE)
+    phase = models.ForeignKey(
+        Phase,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="empty: every phase without its own schedule",
+    )
+    start = models.TimeField(default="08:00")
+    end = models.TimeField(default="16:30")
+    first_break = models.TimeField(default="10:00")
+    lunch = models.TimeField(default="12:00")
+    second_break = models.TimeField(default="14:30")
+    break_minutes = models.PositiveSmallIntegerField(default=15)
+    lunch_minutes = models.PositiveSmallIntegerField(default=30)
+
+    class Meta:
+        ordering = ["program", "phase__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "phase"], name="one_schedule_per_phase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase or 'every phase'}: {self.start:%I:%M %p}–{self.end:%I:%M %p}"

@@ -1,10 +1,15 @@
 from django.contrib import admin
 
-from .models import Agent, ClassPhase, TrainingClass
+from .models import Agent, ClassDay, ClassPhase, TrainingClass
 
 
 class ClassPhaseInline(admin.TabularInline):
     model = ClassPhase
+    extra = 0
+
+
+class ClassDayInline(admin.TabularInline):
+    model = ClassDay
     extra = 0
 
 
@@ -15,7 +20,7 @@ class TrainingClassAdmin(admin.ModelAdmin):
     search_fields = ["code"]
     date_hierarchy = "start_date"
     filter_horizontal = ["sites", "tls", "pms"]
-    inlines = [ClassPhaseInline]
+    inlines = [ClassPhaseInline, ClassDayInline]
 
 
 @admin.register(Agent)

@@ -113,3 +113,22 @@ class CertifierAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["certifier", "agent"], name="one_assignment_per_pair")
         ]
+
+
+class ClassDay(models.Model):
+    """A class's own schedule for one date (a half day, a closure) over the program's (R-A1)."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, related_name="class_days", on_delete=models.CASCADE
+    )
+    date = models.DateField()
+    closed = models.BooleanField(default=False, help_text="no class that day")
+    start = models.TimeField(null=True, blank=True)
+    end = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["training_class", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "date"], name="one_override_per_day")
+        ]
