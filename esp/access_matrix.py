@@ -41,6 +41,7 @@ AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only the
 PROOF = "proof"  # a proof whose agent is among visible_agents(user)
 MESSAGE = "message"  # an outbox message (ESP Manager only)
 ATTENDANCE = "attendance"  # an agent among visible_agents(user); WFM: every agent, read only
+CAP_DOCUMENT = "cap_document"  # a CAP document whose agent is among visible_agents(user)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ ACCESS: dict[str, Rule] = {
     "web:classes": Rule(CLASS_ROLES, NONE),
     "web:board": Rule(CLASS_ROLES, CLASS),
     "web:tracker": Rule(CLASS_ROLES, CLASS),
+    "web:attendance": Rule(CLASS_ROLES, CLASS),
+    "web:attendance_mark": Rule(EDITORS, CLASS, ("POST",)),
+    "web:digest": Rule((ESP_MANAGER, WFM, TL, PM), NONE),
     "web:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
     "web:task_status": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "web:add_note": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
@@ -74,6 +78,7 @@ ACCESS: dict[str, Rule] = {
     "web:review_queue": Rule(REVIEWERS, NONE),
     "web:proof_file": Rule(AGENT_VIEWERS, PROOF),
     "web:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
+    "accountability:cap_download": Rule(AGENT_VIEWERS, CAP_DOCUMENT),
     # the ESP Manager's pages
     "reports:index": Rule(CLASS_ROLES, NONE),
     "reports:report": Rule(CLASS_ROLES, NONE),

@@ -10,9 +10,9 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
-IMPORT_KINDS = ("classes", "roster", "activity")
+IMPORT_KINDS = ("classes", "roster", "activity", "meeting")
 EXPORT_KINDS = ("activity", "tracker")
-REPORT_NAMES = ("incompletions", "actions", "callcert", "extensions")
+REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extensions")
 FORMATS = ("text", "json", "csv", "xlsx")
 DEMO_LOGIN = ("manager@esp.example", "demo-manager")
 
@@ -46,10 +46,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
-    imp = commands.add_parser("import", help="import classes, roster or activity (all or nothing)")
+    imp = commands.add_parser(
+        "import",
+        help="import classes, roster, activity or a meeting attendance report (all or nothing)",
+    )
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument("--class", dest="class_code", help="meeting: the class (others ignore it)")
+    imp.add_argument("--date", type=_date, help="meeting: the class day (others ignore it)")
+    imp.add_argument(
+        "--absent-as",
+        choices=("absent", "absent_approved", "ncns"),
+        help="meeting: record the agents with no row as this (default: only list them)",
+    )
+    imp.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="meeting: read FIELD (name, first_name, last_name, email, join_time, leave_time) "
+        "from COLUMN of any other CSV; repeat for each field",
+    )
 
     exp = commands.add_parser(
         "export", help="export the activity history, or the tracker .xlsx like the old sheet"
@@ -211,6 +229,8 @@ def cmd_import(args) -> int:
 
     if not args.file.exists():
         raise BadInput(f"{args.file}: no such file")
+    if args.kind == "meeting":
+        return cmd_import_meeting(args)
     importer = {"classes": import_classes, "roster": import_roster, "activity": import_activity}[
         args.kind
     ]
@@ -226,6 +246,74 @@ def cmd_import(args) -> int:
                 args.file, dry_run=args.dry_run, progress=lambda n: progress.advance(task, n)
             )
     print(summary)
+    return EXIT_OK
+
+
+def cmd_import_meeting(args) -> int:
+    """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
+    --absent-as) and the unmatched rows."""
+    from esp.attendance_import import (
+        MeetingImportError,
+        describe_row,
+        describe_times,
+        propose_meeting,
+        save_meeting,
+    )
+
+    if not args.class_code or not args.date:
+        raise BadInput("import meeting needs --class CODE and --date D")
+    columns = {}
+    for pair in args.column:
+        field, _, column = pair.partition("=")
+        if not field.strip() or not column.strip():
+            raise BadInput(f"--column {pair}: expected FIELD=COLUMN")
+        columns[field.strip()] = column.strip()
+    try:
+        result = propose_meeting(
+            args.file, class_code=args.class_code, day=args.date, columns=columns or None
+        )
+        saved = save_meeting(result, absent_as=args.absent_as, dry_run=args.dry_run)
+    except MeetingImportError as exc:
+        raise BadInput(str(exc)) from None
+    verb = "would save" if args.dry_run else "saved"
+    names = {a.agent.employee_id: a.agent.name for a in result.matched}
+    names.update({a.employee_id: a.name for a in result.absences})
+
+    def entry(employee_id: str, kind: str, minutes) -> str:
+        how = "" if minutes is None else f" {minutes} min"
+        return f"  {employee_id} {names.get(employee_id, '')}: {kind}{how}"
+
+    print(
+        f"meeting {result.day:%m/%d/%Y}, class {result.class_code} ({result.layout}), "
+        f"{describe_times(result.times)}"
+    )
+    quiet = sum(1 for a in result.matched if not a.occurrences)
+    print(f"{len(result.matched)} agent(s) matched, {quiet} of them without an occurrence")
+    print(f"{verb} {len(saved.created)} occurrence(s):")
+    for line in saved.created:
+        print(entry(*line))
+    if saved.already:
+        print(f"already recorded, not added again: {len(saved.already)}")
+        for line in saved.already:
+            print(entry(*line))
+    if args.absent_as:
+        print(f"{verb} {len(saved.absences)} absence(s) as {args.absent_as}:")
+        for line in saved.absences:
+            print(entry(*line))
+    else:
+        print(
+            f"proposed absences (no row), not saved: {len(result.absences)}"
+            + (
+                " (record them with --absent-as absent|absent_approved|ncns)"
+                if result.absences
+                else ""
+            )
+        )
+        for agent in result.absences:
+            print(f"  {agent.employee_id} {agent.name}")
+    print(f"unmatched rows, not saved: {len(result.unmatched)}")
+    for row in result.unmatched:
+        print(f"  {describe_row(row)}")
     return EXIT_OK
 
 

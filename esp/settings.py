@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "esp.mailing",
     "esp.web",
     "esp.api",
+    "esp.selfreport",
+    "esp.accountability",
 ]
 
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
+from esp.accountability.defaults import load_default_cap_templates
 from esp.programs.defaults import load_default_program
 from esp.programs.models import Program
 from esp.roster.staff import ensure_roles
@@ -17,4 +18,5 @@ def initialize(*, verbosity: int = 0) -> Program:
     ensure_roles()
     program = load_default_program()
     ensure_lists_and_schedules(program, active_from=clock.today(program.time_zone))
+    load_default_cap_templates(program)
     return program

@@ -7,5 +7,7 @@ urlpatterns = [
     path("reports/", include("esp.reports.urls")),
     path("mail/", include("esp.mailing.urls")),
     path("api/v1/", include("esp.api.urls")),
+    path("", include("esp.selfreport.urls")),
+    path("", include("esp.accountability.urls")),
     path("", include("esp.web.urls")),
 ]

@@ -34,6 +34,7 @@ from esp.access_matrix import (
     ACCESS,
     ADMIN_NAMESPACE,
     AGENT_SCOPE,
+    CAP_DOCUMENT,
     CLASS,
     MESSAGE,
     PROOF,
@@ -45,6 +46,7 @@ from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import Message, enqueue
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.proofs import proof_submit
+from esp.progress.services import step_deliver
 from esp.roster import access
 from esp.roster.models import Agent, CertifierAssignment, ClassPhase
 from esp.roster.staff import (
@@ -60,6 +62,7 @@ from esp.roster.staff import (
     WFM,
     create_esp_manager,
 )
+from esp.selfreport.services import link_issue
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 30, 12, tzinfo=CHICAGO)
@@ -167,8 +170,8 @@ class Persona:
     others: dict  # scope → an object outside it
 
 
-AET_A = {CLASS: "AET-A", AGENT_SCOPE: "E001", PROOF: "E001"}  # the ESP-phase class
-LIC_B = {CLASS: "LIC-B", AGENT_SCOPE: "E101", PROOF: "E101"}  # the licensing-phase class
+AET_A = {CLASS: "AET-A", AGENT_SCOPE: "E001", PROOF: "E001", CAP_DOCUMENT: "E001"}  # ESP phase
+LIC_B = {CLASS: "LIC-B", AGENT_SCOPE: "E101", PROOF: "E101", CAP_DOCUMENT: "E101"}  # licensing
 
 PERSONAS = [
     Persona(ESP_MANAGER, "esp.manager@cxp.example", {**AET_A, MESSAGE: "uncertain"},
@@ -178,10 +181,11 @@ PERSONAS = [
     Persona(LICENSING, "licensing@cxp.example", LIC_B, AET_A),
     Persona(CERT_COORDINATOR, "cert.coordinator@cxp.example", AET_A, LIC_B),
     Persona(TBT_SME, "tbt.sme@cxp.example", AET_A, LIC_B),
-    Persona(CERTIFIER, "certifier@cxp.example", {AGENT_SCOPE: "E002", PROOF: "E002"}, AET_A),
+    Persona(CERTIFIER, "certifier@cxp.example",
+            {AGENT_SCOPE: "E002", PROOF: "E002", CAP_DOCUMENT: "E002"}, AET_A),
     Persona(WFM, "wfm@cxp.example", {}, AET_A),  # no board: attendance only (SPEC §1)
-    Persona(AGENT, "ann@cxp.example", {AGENT_SCOPE: "E001", PROOF: "E001"},
-            {AGENT_SCOPE: "E002", PROOF: "E002"}),
+    Persona(AGENT, "ann@cxp.example", {AGENT_SCOPE: "E001", PROOF: "E001", CAP_DOCUMENT: "E001"},
+            {AGENT_SCOPE: "E002", PROOF: "E002", CAP_DOCUMENT: "E002"}),
 ]  # fmt: skip
 MANAGER = PERSONAS[0]
 
@@ -213,6 +217,17 @@ def world(program, write, esp, settings, tmp_path):
         ).pk
         for employee_id, agent in agents.items()
     }
+    cap_documents = {  # a written CAP delivered to each agent, with its document (R-N6)
+        employee_id: step_deliver(
+            agent=agent,
+            ladder="licensing",
+            step="written_cap",
+            expectation="Finish the licensing tasks",
+            day=NOW.date(),
+            actor=manager,
+        ).cap_document.pk
+        for employee_id, agent in agents.items()
+    }
     messages = {}
     for status in ("uncertain", "pending"):
         row = enqueue(
@@ -230,7 +245,11 @@ def world(program, write, esp, settings, tmp_path):
     invited = Agent.objects.get(employee_id="E101").tl  # tl.two: imported, not yet signed in
     uidb64, token = invitation_link(invited).rstrip("/").split("/")[-2:]
     return SimpleNamespace(
-        users=users, proofs=proofs, messages=messages, welcome={"uidb64": uidb64, "token": token}
+        users=users,
+        proofs=proofs,
+        messages=messages,
+        welcome={"uidb64": uidb64, "token": token},
+        cap_documents=cap_documents,
     )
 
 
@@ -268,6 +287,9 @@ POST_DATA = {
     },
     "web:proof_decide": lambda: {"decision": "accept"},
     "mailing:decide": lambda: {"decision": "resend"},
+    "selfreport:link": lambda: {"action": "send"},
+    "selfreport:class_send": lambda: {},
+    "web:attendance_mark": lambda: {"kind": "tardy", "minutes": "20", "date": "2026-11-30"},
 }
 
 REDIRECTING = {"web:home", "accounts:sign_in", "accounts:welcome"}  # 302 is their answer
@@ -282,14 +304,21 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
     kwargs = dict(FIXED_KWARGS.get(route, {}))
     if rule.scope == CLASS:
         kwargs["code"] = objects[CLASS]
+        if route == "web:attendance_mark":  # a class day's mark for one of its agents
+            kwargs["employee_id"] = objects[AGENT_SCOPE]
     elif rule.scope == AGENT_SCOPE:
         kwargs["employee_id"] = objects[AGENT_SCOPE]
     elif rule.scope == PROOF:
         kwargs["pk"] = world.proofs[objects[PROOF]]
+    elif rule.scope == CAP_DOCUMENT:
+        kwargs["pk"] = world.cap_documents[objects[CAP_DOCUMENT]]
     elif rule.scope == MESSAGE:
         kwargs["pk"] = world.messages[objects[MESSAGE]]
     elif route == "accounts:welcome":
         kwargs.update(world.welcome)
+    elif route == "selfreport:form":  # a fresh personal link: sending links revokes earlier ones
+        url = link_issue(Agent.objects.get(employee_id="E001"), actor=None)
+        kwargs["token"] = url.rstrip("/").rsplit("/", 1)[-1]
     method = "GET" if "GET" in rule.methods else "POST"
     data = POST_DATA[route]() if method == "POST" else {}
     return method, reverse(route, kwargs=kwargs), data
@@ -330,7 +359,7 @@ def test_it_answers_each_role_inside_its_scope_and_404_outside(world, client, pe
         ok = {302} if route in REDIRECTING else {200} if method == "GET" else {200, 302, 400, 409}
         if rule.scope != PUBLIC and persona.role not in rule.roles:
             check(route, {**MANAGER.mine, **persona.mine}, {403, 404}, unchanged=True)
-        elif rule.scope in (CLASS, AGENT_SCOPE, PROOF, MESSAGE):
+        elif rule.scope in (CLASS, AGENT_SCOPE, PROOF, MESSAGE, CAP_DOCUMENT):
             if rule.scope in persona.mine:
                 check(route, persona.mine, ok)
             if rule.scope in persona.others:

@@ -112,6 +112,7 @@ DEFAULT_SCHEDULES = [
     ("daily_incompletions", Schedule.LIST, "esp_managers", time(18, 0)),
     ("actions_per_tl", Schedule.TLS, None, time(17, 0)),
     ("tl_checklist", Schedule.TLS, None, time(17, 30)),
+    ("wfm_digest", Schedule.LIST, "wfm", time(18, 0)),
 ]
 
 

@@ -109,6 +109,17 @@ class Program(models.Model):
             else ()
         )
         transfer = self.tasks.filter(is_transfer=True).first()
+        # R-A4/R-A5: points per occurrence kind and the levels of the attendance ladder
+        # (none when the program has no attendance ladder).
+        attendance = self.ladders.filter(kind=Ladder.ATTENDANCE).first()
+        levels = (
+            tuple(
+                records.AttendanceLevel(level.step, level.points, level.ncns)
+                for level in self.attendance_levels.order_by("order", "pk")
+            )
+            if attendance
+            else ()
+        )
         return records.Policy(
             tasks=tasks,
             sections=sections,
@@ -124,6 +135,13 @@ class Program(models.Model):
             environment_days=self.environment_days,
             spin_up_min_agents=self.spin_up_min_agents,
             transfer_task=transfer.key if transfer else "transfer",
+            attendance_ladder=attendance.key if attendance else "attendance",
+            occurrence_points=tuple(
+                (kind.key, kind.points) for kind in self.occurrence_kinds.order_by("pk")
+            ),
+            attendance_levels=levels,
+            attendance_window_days=self.attendance_window_days,
+            occurrence_minimum_minutes=self.occurrence_minimum_minutes,
         )
 
 

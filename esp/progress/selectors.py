@@ -88,7 +88,17 @@ def class_dates(codes=None) -> dict[str, ClassDates]:
 # query-parameter limits of SQLite, 32,766, and PostgreSQL, 65,535); beyond, by a subquery.
 IDS_INLINE_MAX = 5000
 
-FACT_KINDS = ("task", "tbt", "call", "exam", "action", "status", "equipment", "move")
+FACT_KINDS = (
+    "task",
+    "tbt",
+    "call",
+    "exam",
+    "action",
+    "status",
+    "equipment",
+    "move",
+    "attendance",
+)
 
 
 def agent_records(

@@ -104,7 +104,8 @@ def step_deliver(
     actor,
     source: str = "form",
 ) -> Fact:
-    """R-L5: a delivered ladder step, with who, when and the expectation set."""
+    """R-L5: a delivered ladder step, with who, when, the expectation set and, for a written
+    or final CAP, its document (esp.accountability)."""
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
     already = (
         Fact.objects.filter(agent=agent, kind="action", item=step, value=ladder, date__lte=day)
@@ -113,7 +114,7 @@ def step_deliver(
     )
     if already is not None and already.date == day:
         raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
-    return fact_record(
+    fact = fact_record(
         agent=agent,
         day=day,
         kind="action",
@@ -124,6 +125,10 @@ def step_deliver(
         actor=actor,
         source=source,
     )
+    from esp.accountability.services import cap_document_for_delivery
+
+    cap_document_for_delivery(fact, actor)  # R-N6: a written or final CAP's document to sign
+    return fact
 
 
 def note_add(*, agent: Agent, text: str, day: date, actor, source: str = "note") -> Fact:

@@ -11,14 +11,25 @@ from esp.progress.selectors import agent_records
 from esp.roster.models import TrainingClass
 from esp.rules import reports as rules
 
-REPORTS = ("incompletions", "actions", "callcert", "extensions")
+REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Reports that never name a transferred or ended agent may skip them in SQL.
 IN_FLIGHT_ONLY = {"incompletions", "actions", "extensions"}
 # The kinds of facts each report's rules read (status and move: who is active, and where).
 KINDS = {
     "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
-    "actions": ("task", "tbt", "call", "equipment", "status", "move", "action", "exam"),
+    "actions": (
+        "task",
+        "tbt",
+        "call",
+        "equipment",
+        "status",
+        "move",
+        "action",
+        "exam",
+        "attendance",
+    ),
     "callcert": ("task", "call", "status", "move"),
+    "attendance": ("attendance", "status", "move"),
     "extensions": ("task", "call", "status", "move"),
 }
 

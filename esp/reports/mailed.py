@@ -294,12 +294,26 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
     return _tl_outgoing(program, day, make)
 
 
+def wfm_digest(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
+    """R-A6/R-N2: the day's occurrences to the WFM list, with CSV and .xlsx."""
+    from .digest import attendance_digest, digest_table
+
+    rows = attendance_digest(program, day)
+    message = make_message(
+        "wfm-digest",
+        {"program": program, "day": day, "rows": rows},
+        _attachments(f"attendance-{day.isoformat()}", {"Attendance": digest_table(rows)}),
+    )
+    return [Outgoing(distribution_list.key, distribution_list.addresses, message)]
+
+
 MAILED_REPORTS: dict[str, MailedReport] = {
     report.key: report
     for report in (
         MailedReport("daily_incompletions", "Daily incompletion report", LIST, daily_incompletions),
         MailedReport("actions_per_tl", "Corrective actions due, per TL", TLS, actions_per_tl),
         MailedReport("tl_checklist", "TL evening checklist", TLS, tl_checklist),
+        MailedReport("wfm_digest", "End-of-day attendance digest", LIST, wfm_digest),
     )
 }
 

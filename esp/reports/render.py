@@ -182,6 +182,25 @@ def to_text(report: dict, *, details: dict | None = None, width: int = 160) -> s
                 ", ".join(c["employee_ids"]),
             )
         console.print(table)
+    elif name == "attendance":
+        table = Table(
+            title=f"Attendance occurrences in the rolling window ({len(report['agents'])})",
+            title_justify="left",
+        )
+        for column in ("Employee ID", "Points", "Occurrences"):
+            table.add_column(column, justify="right" if column == "Points" else "left")
+        table.columns[2].overflow = "fold"
+        for a in report["agents"]:
+            table.add_row(
+                a["employee_id"],
+                f"{a['points']:g}",
+                "; ".join(
+                    f"{us_date(o['date'])} {o['kind'].replace('_', ' ')}"
+                    + ("" if o["minutes"] is None else f" {o['minutes']} min")
+                    for o in a["occurrences"]
+                ),
+            )
+        console.print(table)
     else:
         columns, rows = flat_rows(report)
         table = Table()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 # Task statuses (R-P1) and which of them satisfy a task (R-P4).
 NOT_STARTED = "not_started"
@@ -89,6 +90,32 @@ class TimeframeLadder:
 
 
 @dataclass(frozen=True)
+class AttendanceLevel:
+    """R-A5: the step owed from `points` in the rolling window, or from `ncns` NCNS in it."""
+
+    step: str
+    points: Decimal
+    ncns: int | None = None
+
+
+# R-A4: points per occurrence kind; R-A5: the levels of the attendance ladder (SPEC defaults).
+DEFAULT_OCCURRENCE_POINTS: tuple[tuple[str, Decimal], ...] = (
+    ("tardy", Decimal("0.5")),
+    ("left_early", Decimal("0.5")),
+    ("absent", Decimal("1")),
+    ("absent_approved", Decimal("0")),
+    ("ncns", Decimal("2")),
+    ("mia", Decimal("0.5")),
+)
+DEFAULT_ATTENDANCE_LEVELS: tuple[AttendanceLevel, ...] = (
+    AttendanceLevel("coaching", Decimal("1")),
+    AttendanceLevel("written_cap", Decimal("4"), 1),
+    AttendanceLevel("final_cap", Decimal("5"), 2),
+    AttendanceLevel("termination_review", Decimal("6"), 3),
+)
+
+
+@dataclass(frozen=True)
 class Policy:
     """The parts of a program's policy the rules read (SPEC: every *configurable* value)."""
 
@@ -107,6 +134,12 @@ class Policy:
     transfer_section: str = "transfer_needed"
     call_task: str = "call_cert"
     esp_phase: str = "esp"
+    # Attendance (R-A2, R-A4, R-A5). No levels: the program has no attendance ladder.
+    attendance_ladder: str = "attendance"
+    occurrence_points: tuple[tuple[str, Decimal], ...] = DEFAULT_OCCURRENCE_POINTS
+    attendance_levels: tuple[AttendanceLevel, ...] = DEFAULT_ATTENDANCE_LEVELS
+    attendance_window_days: int = 90
+    occurrence_minimum_minutes: int = 10
 
     def task(self, key: str) -> TaskRule:
         for task in self.tasks:
@@ -117,3 +150,8 @@ class Policy:
     @property
     def task_keys(self) -> tuple[str, ...]:
         return tuple(task.key for task in self.tasks)
+
+    @property
+    def points_table(self) -> dict[str, Decimal]:
+        """R-A4: occurrence kind -> points."""
+        return dict(self.occurrence_points)

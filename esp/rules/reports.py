@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from .attendance import attendance_step, in_window, occurrences_from_facts, points
 from .calendar import BusinessCalendar
 from .ladders import exam_steps, timeframe_step
 from .progress import Progress
@@ -153,6 +155,20 @@ def action_lines(progress: Progress, ctx: Context) -> list[dict]:
             steps=policy.exam_steps,
         )
     )
+    if policy.attendance_levels:  # R-A5
+        step = attendance_step(
+            occurrences_from_facts(progress.facts("attendance")),
+            deliveries,
+            as_of,
+            calendar,
+            policy.attendance_levels,
+            policy.attendance_window_days,
+            policy.points_table,
+            ladder=policy.attendance_ladder,
+            minimum=policy.occurrence_minimum_minutes,
+        )
+        if step is not None:
+            steps.append(step)
     class_code = progress.class_dates(as_of).code
     lines = []
     for step in steps:
@@ -261,9 +277,62 @@ def extensions(records: Iterable[AgentRecord], ctx: Context) -> dict:
     }
 
 
+# -- attendance (R-A2, R-A4) ---------------------------------------------------------------------
+
+
+def json_number(value: Decimal) -> int | float:
+    """A points total as a JSON number: 2 for 2.0, 2.5 for 2.5."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def attendance_line(progress: Progress, ctx: Context) -> dict | None:
+    """An active agent's occurrences in the rolling window and their points (R-A4), or None
+    when there is none (a tardy or early leave under the minimum is no occurrence, R-A2)."""
+    as_of, policy = ctx.as_of, ctx.policy
+    if not progress.is_active(as_of):
+        return None
+    occurrences = occurrences_from_facts(progress.facts("attendance"))
+    window = in_window(
+        occurrences,
+        as_of,
+        window_days=policy.attendance_window_days,
+        minimum=policy.occurrence_minimum_minutes,
+    )
+    if not window:
+        return None
+    total = points(
+        window,
+        as_of,
+        window_days=policy.attendance_window_days,
+        points_table=policy.points_table,
+        minimum=policy.occurrence_minimum_minutes,
+    )
+    return {
+        "employee_id": progress.record.employee_id,
+        "points": json_number(total),
+        "occurrences": [
+            {"date": o.date.isoformat(), "kind": o.kind, "minutes": o.minutes} for o in window
+        ],
+        "class_code": progress.class_dates(as_of).code,
+    }
+
+
+def attendance(records: Iterable[AgentRecord], ctx: Context) -> dict:
+    lines = [
+        line
+        for progress in _progress(records, ctx.policy)
+        if (line := attendance_line(progress, ctx)) is not None
+    ]
+    lines.sort(key=_sort_key)
+    for line in lines:
+        del line["class_code"]
+    return {"report": "attendance", "as_of": ctx.as_of.isoformat(), "agents": lines}
+
+
 BUILDERS = {
     "incompletions": incompletions,
     "actions": actions,
     "callcert": callcert,
+    "attendance": attendance,
     "extensions": extensions,
 }

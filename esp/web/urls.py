@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import today, tracking, views
+from . import attendance, today, tracking, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("classes/", views.classes, name="classes"),
     path("classes/<str:code>/", views.class_board, name="board"),
     path("classes/<str:code>/tracker.xlsx", views.tracker_download, name="tracker"),
+    path("classes/<str:code>/attendance/", attendance.attendance_day, name="attendance"),
+    path(
+        "classes/<str:code>/attendance/<str:employee_id>/",
+        attendance.attendance_mark,
+        name="attendance_mark",
+    ),
+    path("attendance/digest/", attendance.digest, name="digest"),
     path("agents/<str:employee_id>/", views.agent_detail, name="agent"),
     path("agents/<str:employee_id>/tasks/<slug:task>/", views.task_status, name="task_status"),
     path("agents/<str:employee_id>/notes/", views.add_note, name="add_note"),

@@ -117,6 +117,7 @@ def agent_detail(request, employee_id: str):
     page = selectors.agent_page(agent, as_of)
     can_edit = access.can_edit_agent(request.user, agent)
     from esp.access_matrix import REVIEWERS
+    from esp.accountability.selectors import cap_documents_by_fact
 
     from .tracking import proof_items
 
@@ -139,6 +140,7 @@ def agent_detail(request, employee_id: str):
             ),
             "flag_form": forms.FlagForm(),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+            "cap_documents": cap_documents_by_fact(agent),
         },
     )
 

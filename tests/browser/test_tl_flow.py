@@ -123,8 +123,9 @@ def test_tl_marks_done_delivers_coaching_and_licensing_accepts_the_proof(
 ):
     tl = sign_in(TL_EMAIL, PASSWORD)
 
-    # The TL opens their class board from the classes page.
-    expect(tl).to_have_url(re.compile(r"/classes/$"))
+    # Signed in, the TL lands on their Today page; they open their class board from Classes.
+    expect(tl).to_have_url(re.compile(r"/today/$"))
+    tl.get_by_role("navigation", name="Main").get_by_role("link", name="Classes").click()
     tl.get_by_role("link", name=CLASS, exact=True).click()
     expect(tl.get_by_role("heading", level=1)).to_contain_text(f"Class {CLASS}")
     expect(tl.locator("tbody tr[id^=row-]")).to_have_count(2)

@@ -1,0 +1,153 @@
+"""CAP document templates and PDFs (R-N6): plain text with `$placeholders`, made into a PDF.
+
+A template is filled with Python's `string.Template`, never with Django's template engine:
+an editor can only name the values below, never run template code. `$$` prints a literal
+`$`. A line starting with `# ` prints as a heading. A template naming an unknown placeholder
+is refused when it is saved, with the placeholder and its line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from string import Template
+
+from django.core.exceptions import ValidationError
+from fpdf import FPDF, XPos, YPos
+
+PLACEHOLDERS: dict[str, str] = {
+    "agent_name": "the agent's first and last name",
+    "first_name": "the agent's first name",
+    "last_name": "the agent's last name",
+    "employee_id": "the agent's employee ID",
+    "class_code": "the agent's class as of the delivery",
+    "site": "the agent's site (or the class's sites)",
+    "tl_name": "the agent's TL (or the class's TLs)",
+    "pm_name": "the agent's PM (or the class's PMs)",
+    "program": "the program's name",
+    "today": "the delivery date, MM/DD/YYYY",
+    "due_date": "the day the step fell due, MM/DD/YYYY",
+    "phase": "the phase of a timeframe ladder, else the class's phase on the delivery date",
+    "phase_start": "that phase's start date, MM/DD/YYYY",
+    "facts": "the facts that triggered the step, one per line (missed timeframe with its "
+    "business days and the tasks not done; occurrences with dates, points and the rolling "
+    "total; failed exam attempts with dates)",
+    "step": "the step delivered, e.g. Written CAP",
+    "ladder": "the ladder, e.g. Licensing timeframe",
+    "expectation": "the expectation set with the agent",
+    "next_step": "the next step and when it would be owed",
+    "delivered_by": "who delivered the step",
+}
+
+HEADING = "# "
+
+
+def template_problems(text: str) -> list[str]:
+    """Everything wrong with a template, each naming the placeholder or mark and its line."""
+    if not text.strip():
+        return ["The template is empty."]
+    problems = []
+    for match in Template.pattern.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        name = match.group("named") or match.group("braced")
+        if name is not None and name not in PLACEHOLDERS:
+            problems.append(
+                f"Unknown placeholder ${name} on line {line}. The placeholders are: "
+                + ", ".join(f"${known}" for known in PLACEHOLDERS)
+                + "."
+            )
+        elif match.group("invalid") is not None:
+            problems.append(
+                f"A $ on line {line} is not followed by a placeholder name: "
+                "write $$ for a dollar sign."
+            )
+    for mark in ("{{", "{%"):
+        if mark in text:
+            line = text.count("\n", 0, text.index(mark)) + 1
+            problems.append(
+                f"'{mark}' on line {line}: this template takes $placeholders such as "
+                "$agent_name, not Django template syntax."
+            )
+    return problems
+
+
+def validate_cap_template(text: str) -> None:
+    """The field validator: refuse a template with any problem, saying which."""
+    problems = template_problems(text)
+    if problems:
+        raise ValidationError(problems)
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """The template with every placeholder replaced (refused when it has a problem)."""
+    validate_cap_template(text)
+    return Template(text).substitute({name: values.get(name, "") for name in PLACEHOLDERS})
+
+
+# -- the PDF ----------------------------------------------------------------------------------
+
+# The PDF core fonts print Latin-1; typographic marks are written plainly, accents kept.
+PLAIN = str.maketrans(
+    {
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u00a0": " ",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\t": "    ",
+    }
+)
+
+
+def printable(text: str) -> str:
+    out = []
+    for char in text.translate(PLAIN):
+        if ord(char) < 256:
+            out.append(char)
+        else:
+            plain = (
+                unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
+            )
+            out.append(plain or "?")
+    return "".join(out)
+
+
+class _Document(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("helvetica", size=8)
+        self.cell(0, 5, text=f"{self.footer_text}   Page {self.page_no()} of {{nb}}", align="C")
+
+
+def pdf_bytes(text: str, *, title: str, footer: str = "") -> bytes:
+    """A Letter-size PDF of the filled template: `# ` lines as headings, the rest as is."""
+    document = _Document(format="Letter")
+    document.footer_text = printable(footer)
+    document.set_title(printable(title))
+    document.set_creator("ESP Tracker")
+    document.set_margins(20, 18, 20)
+    document.set_auto_page_break(auto=True, margin=18)
+    document.add_page()
+    for line in text.splitlines():
+        if line.startswith(HEADING):
+            document.set_font("helvetica", style="B", size=13)
+            document.multi_cell(
+                0, 8, text=printable(line[len(HEADING) :]), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+        elif not line.strip():
+            document.ln(4)
+        else:
+            document.set_font("helvetica", size=11)
+            document.multi_cell(
+                0, 5.5, text=printable(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+    return bytes(document.output())

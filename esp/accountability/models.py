@@ -1,0 +1,91 @@
+"""CAP documents (R-N6, R-L5): the program's templates and the document of each delivered CAP.
+
+A delivered ladder step is an `action` fact (esp.progress); delivering a written or final
+CAP also stores the PDF made for it, with the template text and version it was made from.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from esp.programs.models import Program
+from esp.progress.models import Fact
+
+from .documents import validate_cap_template
+
+WRITTEN_CAP, FINAL_CAP = "written_cap", "final_cap"
+CAP_STEPS = (WRITTEN_CAP, FINAL_CAP)
+
+
+class CapTemplate(models.Model):
+    """The text a CAP document is made from, edited by the ESP Manager in the admin."""
+
+    STEPS = [("", "every CAP step"), (WRITTEN_CAP, "Written CAP"), (FINAL_CAP, "Final CAP")]
+
+    program = models.ForeignKey(Program, related_name="cap_templates", on_delete=models.CASCADE)
+    step = models.CharField(
+        max_length=40,
+        choices=STEPS,
+        blank=True,
+        help_text="A template for one step wins over the one for every CAP step",
+    )
+    text = models.TextField(validators=[validate_cap_template])
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        ordering = ["program", "step"]
+        verbose_name = "CAP template"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "step"], name="one_cap_template_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.key}: {self.get_step_display()} (version {self.version})"
+
+
+class CapDocument(models.Model):
+    """The PDF made when a written or final CAP was delivered, to sign."""
+
+    fact = models.OneToOneField(Fact, related_name="cap_document", on_delete=models.CASCADE)
+    template = models.ForeignKey(
+        CapTemplate, null=True, blank=True, related_name="documents", on_delete=models.SET_NULL
+    )
+    template_version = models.PositiveIntegerField()
+    template_text = models.TextField(help_text="The template as it was when the PDF was made")
+    text = models.TextField(help_text="The document's text, as printed in the PDF")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "CAP document"
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        """e.g. `Fox_Flo_written_cap_esp_12-02-2026.pdf` (letters, digits, `-` and `_` only)."""
+        agent = self.fact.agent
+        name = (
+            f"{agent.last_name}_{agent.first_name}_{self.fact.item}_{self.fact.value}_"
+            f"{self.fact.date:%m-%d-%Y}"
+        )
+        return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) + ".pdf"

@@ -1,0 +1,163 @@
+"""Reads for CAP documents: the values a template is filled with, and the documents a user
+may download (through the agent's access, esp.roster.access)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+
+from esp.programs.calendars import calendar_for
+from esp.programs.models import Ladder
+from esp.progress.models import Fact
+from esp.progress.selectors import FACT_KINDS, agent_records
+from esp.roster import access
+from esp.roster.models import Agent
+from esp.rules import caps
+from esp.rules.progress import Progress
+
+from .models import CapDocument
+
+
+def _people(agent_user, class_users) -> str:
+    users = [agent_user] if agent_user is not None else list(class_users)
+    return ", ".join(u.get_full_name() or u.email for u in users) or "n/a"
+
+
+def _current_phase(starts: dict[str, date], day: date) -> str | None:
+    begun = [(start, key) for key, start in starts.items() if start <= day]
+    return max(begun)[1] if begun else None
+
+
+def cap_values(fact: Fact) -> dict[str, str]:
+    """Every placeholder's value for the delivered step `fact` (an `action` fact), as of
+    its date: the agent, class, dates and the facts the rules say made the step owed."""
+    agent = Agent.objects.select_related("training_class__program", "site", "tl", "pm").get(
+        pk=fact.agent_id
+    )
+    program = agent.training_class.program
+    policy = program.policy()
+    calendar = calendar_for(program)
+    day = fact.date
+    record = agent_records(program, day, agent_ids=[agent.pk], kinds=(*FACT_KINDS, "attendance"))[0]
+    progress = Progress(record, policy)
+    deliveries = [f for f in progress.facts("action") if f.seq != fact.pk]
+    ladder = (
+        Ladder.objects.filter(program=program, key=fact.value)
+        .select_related("phase")
+        .prefetch_related("steps")
+        .first()
+    )
+    steps = sorted(ladder.steps.all(), key=lambda s: s.order) if ladder else []
+    step_names = {s.key: s.name for s in steps}
+    phase_names = dict(program.phases.values_list("key", "name"))
+    class_dates = progress.class_dates(day)
+
+    phase_key = ladder.phase.key if ladder and ladder.phase else None
+    if phase_key is None:
+        phase_key = _current_phase(dict(class_dates.phase_starts), day)
+    phase_start = class_dates.phase_starts.get(phase_key) if phase_key else None
+
+    found = caps.CapFacts(None, (), "")
+    if ladder is not None and ladder.kind == Ladder.TIMEFRAME:
+        rule = next((lv for lv in policy.ladders if lv.key == ladder.key), None)
+        if rule is not None:
+            task_names = dict(program.tasks.values_list("key", "name"))
+            found = caps.timeframe_facts(
+                calendar,
+                rule,
+                phase_name=phase_names.get(rule.phase, rule.phase),
+                phase_start=phase_start,
+                deliveries=deliveries,
+                day=day,
+                step=fact.item,
+                not_done=[task_names[t] for t in rule.tasks if not progress.is_done(t, day)],
+                step_names=step_names,
+            )
+    elif ladder is not None and ladder.kind == Ladder.ATTENDANCE:
+        kinds = program.occurrence_kinds.all()
+        found = caps.attendance_facts(
+            calendar,
+            caps.AttendancePolicy(
+                points={k.key: Decimal(k.points) for k in kinds},
+                labels={k.key: k.label for k in kinds},
+                window_days=program.attendance_window_days,
+                minimum_minutes=program.occurrence_minimum_minutes,
+                levels=tuple(
+                    caps.Level(lv.step, Decimal(lv.points), lv.ncns)
+                    for lv in program.attendance_levels.order_by("order")
+                ),
+            ),
+            facts=progress.facts("attendance"),
+            deliveries=deliveries,
+            ladder=ladder.key,
+            day=day,
+            step=fact.item,
+            step_names=step_names,
+        )
+    elif ladder is not None and ladder.kind == Ladder.EXAMS:
+        found = caps.exam_facts(
+            calendar,
+            exam_facts=progress.facts("exam"),
+            deliveries=deliveries,
+            ladder=ladder.key,
+            steps=policy.exam_steps,
+            attempts=program.exam_attempts,
+            day=day,
+            step=fact.item,
+            step_names=step_names,
+        )
+
+    keys = [s.key for s in steps]
+    following = keys[keys.index(fact.item) + 1] if fact.item in keys[:-1] else None
+    if following is None:
+        next_step = "none: this is the last step of the ladder"
+    else:
+        next_step = step_names[following]
+        if following == "termination_review":
+            next_step += " (a recommendation to the program manager, who decides)"
+        if found.next_when:
+            next_step += f", {found.next_when}"
+
+    training_class = agent.training_class
+    return {
+        "agent_name": agent.name,
+        "first_name": agent.first_name,
+        "last_name": agent.last_name,
+        "employee_id": agent.employee_id,
+        "class_code": class_dates.code,
+        "site": agent.site.code
+        if agent.site
+        else ", ".join(training_class.sites.values_list("code", flat=True)) or "n/a",
+        "tl_name": _people(agent.tl, training_class.tls.all()),
+        "pm_name": _people(agent.pm, training_class.pms.all()),
+        "program": program.name,
+        "today": caps.us(day),
+        "due_date": caps.us(found.due_on),
+        "phase": phase_names.get(phase_key, "n/a") if phase_key else "n/a",
+        "phase_start": caps.us(phase_start),
+        "facts": "\n".join(f"- {line}" for line in found.lines),
+        "step": step_names.get(fact.item, fact.item.replace("_", " ")),
+        "ladder": ladder.name if ladder else fact.value,
+        "expectation": fact.note,
+        "next_step": next_step,
+        "delivered_by": fact.by or "n/a",
+    }
+
+
+def get_cap_document_for_user(user, pk: int) -> CapDocument:
+    """A CAP document whose agent `user` may see (404 otherwise, as for the agent page)."""
+    document = (
+        CapDocument.objects.select_related("fact__agent")
+        .filter(pk=pk, fact__agent__in=access.visible_agents(user))
+        .first()
+    )
+    if document is None:
+        raise Http404("no such CAP document")
+    return document
+
+
+def cap_documents_by_fact(agent: Agent) -> dict[int, int]:
+    """The agent's CAP documents: delivered step's fact id → document id (for links)."""
+    return dict(CapDocument.objects.filter(fact__agent=agent).values_list("fact_id", "pk"))

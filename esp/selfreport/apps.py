@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfReportConfig(AppConfig):
+    name = "esp.selfreport"
+    verbose_name = "Agent self-reports"

@@ -1,0 +1,215 @@
+"""Agent self-reports (SPEC R-N1, R-N5): personal links, their e-mails, the reports themselves.
+
+- `link_issue` makes a new link for an agent (revoking their earlier ones) and returns its URL;
+  `link_revoke` / `links_revoke` end links at once.
+- `links_send` (re)issues each agent's link and e-mails it, through the outbox, to their work
+  and personal addresses.
+- `report_submit` turns the form into a `self_report` fact (a note with its source).
+- `not_reported` lists the agents without a self-report on a day.
+
+Links are random 256-bit tokens; only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from esp import clock
+from esp.audit.services import audit_record
+from esp.mailing.messages import make_message
+from esp.mailing.outbox import enqueue
+from esp.progress.models import Fact
+from esp.progress.services import note_add
+from esp.roster.models import Agent
+
+from .models import SelfReportLink
+
+DEFAULT_DAYS = 14
+MAX_TOKEN_LENGTH = 100
+MAX_ANSWER_LENGTH = 2000
+REPORT = "self_report_link"  # the outbox's report name for the link e-mails
+
+
+def link_days() -> int:
+    """How long a new link works: settings.ESP_SELF_REPORT_LINK_DAYS, or the environment's
+    ESP_SELF_REPORT_LINK_DAYS, else 14 days."""
+    days = getattr(settings, "ESP_SELF_REPORT_LINK_DAYS", None)
+    if days is None:
+        days = os.environ.get("ESP_SELF_REPORT_LINK_DAYS") or DEFAULT_DAYS
+    return int(days)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_url(token: str) -> str:
+    path = reverse("selfreport:form", kwargs={"token": token})
+    return f"{settings.ESP_BASE_URL.rstrip('/')}{path}"
+
+
+def _time_zone(agent: Agent) -> str:
+    return agent.training_class.program.time_zone
+
+
+def _active(now: datetime) -> dict:
+    return {"revoked_at__isnull": True, "expires_at__gt": now}
+
+
+@transaction.atomic
+def _issue(
+    agent: Agent, *, actor, days: int | None = None, now: datetime | None = None
+) -> tuple[SelfReportLink, str]:
+    """A new link for `agent` (earlier active links revoked) and its URL."""
+    now = now or clock.now(_time_zone(agent))
+    days = link_days() if days is None else int(days)
+    if days < 1:
+        raise ValueError("a self-report link works for at least one day")
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()  # one issuer at a time
+    SelfReportLink.objects.filter(agent=agent, **_active(now)).update(
+        revoked_at=now, revoked_by=actor
+    )
+    token = secrets.token_urlsafe(32)
+    link = SelfReportLink.objects.create(
+        agent=agent,
+        token_hash=token_hash(token),
+        created_at=now,
+        created_by=actor,
+        expires_at=now + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action="self_report_link_issued",
+        obj=agent,
+        changes={"link": link.pk, "expires_at": link.expires_at.isoformat()},
+    )
+    return link, link_url(token)
+
+
+def link_issue(agent: Agent, *, actor, days: int | None = None, now: datetime | None = None) -> str:
+    """Issue a new personal link for `agent` (their earlier links stop working); its URL."""
+    return _issue(agent, actor=actor, days=days, now=now)[1]
+
+
+@transaction.atomic
+def link_revoke(link: SelfReportLink, *, actor, now: datetime | None = None) -> bool:
+    """Revoke one link; False when it was already revoked."""
+    now = now or clock.now(_time_zone(link.agent))
+    changed = SelfReportLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=actor
+    )
+    if changed:
+        link.revoked_at, link.revoked_by = now, actor
+        audit_record(
+            actor=actor,
+            action="self_report_link_revoked",
+            obj=link.agent,
+            changes={"link": link.pk},
+        )
+    return bool(changed)
+
+
+def links_revoke(agent: Agent, *, actor, now: datetime | None = None) -> int:
+    """Revoke every active link of `agent`; how many there were."""
+    now = now or clock.now(_time_zone(agent))
+    links = SelfReportLink.objects.filter(agent=agent, **_active(now)).select_related("agent")
+    return sum(link_revoke(link, actor=actor, now=now) for link in links)
+
+
+def active_link(agent: Agent, *, now: datetime | None = None) -> SelfReportLink | None:
+    now = now or clock.now(_time_zone(agent))
+    return SelfReportLink.objects.filter(agent=agent, **_active(now)).first()
+
+
+def link_for_token(token: str, *, now: datetime | None = None) -> SelfReportLink | None:
+    """The active link of a URL's token; None for an unknown, expired or revoked one."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    now = now or clock.now()
+    return (
+        SelfReportLink.objects.select_related("agent__training_class__program")
+        .filter(token_hash=token_hash(token), **_active(now))
+        .first()
+    )
+
+
+def report_text(finished: str, blocked: str) -> str:
+    parts = []
+    if finished.strip():
+        parts.append(f"Finished: {' '.join(finished.split())}")
+    if blocked.strip():
+        parts.append(f"Blocked: {' '.join(blocked.split())}")
+    return " | ".join(parts)
+
+
+def report_submit(
+    link: SelfReportLink, *, finished: str, blocked: str, now: datetime | None = None
+) -> Fact:
+    """Record the agent's self-report as a `self_report` fact dated today in their program's
+    time zone (R-N1), authored by the agent."""
+    agent = link.agent
+    now = now or clock.now(_time_zone(agent))
+    text = report_text(finished, blocked)
+    if not text:
+        raise ValueError("a self-report needs what was finished or what blocks")
+    with transaction.atomic():
+        fact = note_add(
+            agent=agent,
+            text=text,
+            day=now.astimezone(ZoneInfo(_time_zone(agent))).date(),
+            actor=None,
+            source="self_report",
+        )
+        SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    return fact
+
+
+def links_send(agents, *, actor, now: datetime) -> list:
+    """(Re)issue each agent's link and e-mail it to their work and personal addresses through
+    the outbox (one message per agent and link). Returns the outbox rows."""
+    rows = []
+    for agent in agents:
+        link, url = _issue(agent, actor=actor, now=now)
+        message = make_message(
+            "self-report-link",
+            {"agent": agent, "link": url, "expires_at": link.expires_at, "days": link_days()},
+        )
+        rows.append(
+            enqueue(
+                key=f"self_report_link|{agent.pk}|{link.pk}",
+                report=REPORT,
+                list_key=f"agent:{agent.employee_id}",
+                to=[a for a in (agent.work_email, agent.personal_email) if a],
+                message=message,
+                now=now,
+            )
+        )
+    return rows
+
+
+def not_reported(agents, day: date) -> QuerySet[Agent]:
+    """The agents among `agents` (a queryset or an iterable of agents) with no self-report
+    dated `day`: one query when evaluated."""
+    if not isinstance(agents, QuerySet):
+        agents = Agent.objects.filter(pk__in=[a.pk for a in agents])
+    reported = Fact.objects.filter(agent=OuterRef("pk"), kind="self_report", date=day)
+    return agents.filter(~Exists(reported))
+
+
+def not_reported_rows(agents, day: date) -> list[dict]:
+    """`not_reported` as the rows the Today page lists: employee_id, name, class_code."""
+    return [
+        {"employee_id": e, "name": f"{first} {last}", "class_code": code}
+        for e, first, last, code in not_reported(agents, day)
+        .order_by("training_class__code", "first_name", "last_name", "employee_id")
+        .values_list("employee_id", "first_name", "last_name", "training_class__code")
+    ]

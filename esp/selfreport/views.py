@@ -1,0 +1,119 @@
+"""The agent's self-report form (public, through a personal link) and the staff actions that
+send and revoke links (SPEC R-N1, R-N5, §17 access).
+
+The form's page is standalone: no navigation, no sign-in, no session; it opens only the one
+agent's form. An unknown, expired or revoked link answers 404 with a plain page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from esp import clock
+from esp.access_matrix import EDITORS
+from esp.progress.selectors import agents_in_scope
+from esp.roster import access
+
+from . import services
+from .forms import SelfReportForm
+
+
+def _private(response):
+    """The token is in the URL: never cached, never sent to another site, never indexed."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_form(request, token: str):
+    link = services.link_for_token(token)
+    if link is None:
+        return _private(render(request, "selfreport/gone.html", status=404))
+    agent = link.agent
+    status = 200
+    if request.method == "POST":
+        form = SelfReportForm(request.POST)
+        if form.is_valid():
+            services.report_submit(
+                link, finished=form.cleaned_data["finished"], blocked=form.cleaned_data["blocked"]
+            )
+            return _private(redirect(f"{request.path}?sent=1"))
+        status = 400
+    else:
+        form = SelfReportForm()
+    context = {
+        "agent": agent,
+        "form": form,
+        "sent": request.method == "GET" and request.GET.get("sent") == "1",
+        "today": clock.today(agent.training_class.program.time_zone),
+    }
+    return _private(render(request, "selfreport/form.html", context, status=status))
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if local else default)
+
+
+@require_POST
+def agent_link(request, employee_id: str):
+    """POST action=send: issue a new link and e-mail it; action=revoke: end the active link."""
+    agent = access.get_agent_for_user(request.user, employee_id)
+    if not access.can_edit_agent(request.user, agent):
+        raise PermissionDenied("read only")
+    action = request.POST.get("action", "send")
+    if action == "revoke":
+        if services.links_revoke(agent, actor=request.user):
+            messages.success(request, f"The self-report link of {agent.name} was revoked.")
+        else:
+            messages.error(request, f"{agent.name} had no active self-report link.")
+    elif action == "send":
+        now = clock.now(agent.training_class.program.time_zone)
+        services.links_send([agent], actor=request.user, now=now)
+        messages.success(
+            request,
+            f"A new self-report link was e-mailed to {agent.name} (work and personal e-mail); "
+            "earlier links no longer work.",
+        )
+    else:
+        messages.error(request, "Choose to send a new link or to revoke the link.")
+    return _back(request, reverse("web:agent", args=[agent.employee_id]) + "#self-report")
+
+
+@require_POST
+def class_send(request, code: str):
+    """E-mail a new self-report link to every active agent of the class (in the user's scope)."""
+    training_class = access.get_class_for_user(request.user, code)
+    if not access.has_role(request.user, *EDITORS):
+        raise PermissionDenied("read only")
+    program = training_class.program
+    now = clock.now(program.time_zone)
+    agents = (
+        agents_in_scope(program, now.date(), class_code=training_class.code, in_flight=True)
+        .filter(pk__in=access.visible_agents(request.user).values("pk"))
+        .select_related("training_class__program")
+        .order_by("employee_id")
+    )
+    rows = services.links_send(list(agents), actor=request.user, now=now)
+    if rows:
+        messages.success(
+            request,
+            f"Self-report links e-mailed to {len(rows)} agent{'s' if len(rows) != 1 else ''} "
+            f"of {training_class.code}.",
+        )
+    else:
+        messages.error(request, f"{training_class.code} has no active agent to send a link to.")
+    return _back(request, reverse("web:board", args=[training_class.code]))
