@@ -104,7 +104,7 @@ ACCESS: dict[str, Rule] = {
     "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
     "api:flags": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "api:report": Rule(AGENT_VIEWERS, NONE),
+    "api:report": Rule((*AGENT_VIEWERS, WFM), NONE),
 }
 
 # The Django admin keeps its own staff and permission checks; only ESP Managers get in.

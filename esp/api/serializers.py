@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 from esp.progress.activity import FLAG_VALUES
@@ -118,5 +120,116 @@ class FlagSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ErrorSerializer(serializers.Serializer):
+class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    current = FactSerializer(
+        allow_null=True, help_text="the latest fact now (null when it was cleared)"
+    )
+
+
+# A 400: DRF's field errors ({"field": ["reason", ...]}) or a service's {"detail": "reason"}.
+INVALID = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description='Invalid input: `{"field": ["reason", ...]}` or `{"detail": "reason"}`; '
+    "nothing was saved",
+)
+
+
+# -- the JSON shapes of the reports (SPEC §15), for the schema ------------------------------------
+
+
+class IncompletionAgentSerializer(serializers.Serializer):
+    employee_id = serializers.CharField()
+    name = serializers.CharField()
+    class_code = serializers.CharField()
+    age_business_days = serializers.IntegerField()
+
+
+class IncompletionSectionSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=["producer_world", "ahip_carrier", "tbt", "call_cert", "transfer_needed"]
+    )
+    threshold_days = serializers.IntegerField(allow_null=True)
+    agents = IncompletionAgentSerializer(many=True)
+
+
+class IncompletionsReportSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=["incompletions"])
+    as_of = serializers.DateField()
+    sections = IncompletionSectionSerializer(many=True)
+
+
+class ActionLineSerializer(serializers.Serializer):
+    employee_id = serializers.CharField()
+    ladder = serializers.CharField()
+    step = serializers.CharField()
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=["due", "overdue"])
+
+
+class ActionsReportSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=["actions"])
+    as_of = serializers.DateField()
+    actions = ActionLineSerializer(many=True)
+
+
+class CallCertLineSerializer(serializers.Serializer):
+    employee_id = serializers.CharField()
+    calls_scored = serializers.IntegerField()
+    calls_passed = serializers.IntegerField()
+    pass_rate = serializers.IntegerField(allow_null=True)
+    result = serializers.ChoiceField(choices=["pending", "passed", "failed"])
+    scorecard_name = serializers.CharField(allow_null=True)
+
+
+class CallCertReportSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=["callcert"])
+    as_of = serializers.DateField()
+    agents = CallCertLineSerializer(many=True)
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(
+        choices=["tardy", "left_early", "absent", "absent_approved", "ncns", "mia"]
+    )
+    minutes = serializers.IntegerField(allow_null=True)
+
+
+class AttendanceLineSerializer(serializers.Serializer):
+    employee_id = serializers.CharField()
+    points = serializers.FloatField(help_text="the rolling-window total (R-A4)")
+    occurrences = OccurrenceSerializer(many=True)
+
+
+class AttendanceReportSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=["attendance"])
+    as_of = serializers.DateField()
+    agents = AttendanceLineSerializer(many=True)
+
+
+class ExtensionClassSerializer(serializers.Serializer):
+    class_code = serializers.CharField()
+    method = serializers.ChoiceField(choices=["class_spin_up", "uptraining_class"])
+    employee_ids = serializers.ListField(child=serializers.CharField())
+
+
+class ExtensionsReportSerializer(serializers.Serializer):
+    report = serializers.ChoiceField(choices=["extensions"])
+    as_of = serializers.DateField()
+    classes = ExtensionClassSerializer(many=True)
+
+
+REPORT_SHAPES = {
+    "incompletions": IncompletionsReportSerializer,
+    "actions": ActionsReportSerializer,
+    "callcert": CallCertReportSerializer,
+    "attendance": AttendanceReportSerializer,
+    "extensions": ExtensionsReportSerializer,
+}
+
+REPORT = PolymorphicProxySerializer(
+    component_name="Report",
+    serializers=REPORT_SHAPES,
+    resource_type_field_name="report",
+)

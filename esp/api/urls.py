@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -12,8 +12,20 @@ def api(view_class):
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The schema as the API answers (a token works; no credentials → 401); the docs page is
+    # for people: without a session, the sign-in page, then back.
+    path(
+        "schema/",
+        login_not_required(
+            SpectacularAPIView.as_view(authentication_classes=views.ApiView.authentication_classes)
+        ),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("me/", api(views.Me), name="me"),
     path("classes/", api(views.ClassList), name="classes"),
     path("classes/<str:code>/", api(views.ClassDetail), name="class"),

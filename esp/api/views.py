@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -17,17 +18,22 @@ from rest_framework.views import APIView
 
 from esp import clock
 from esp.imports import parse_date
+from esp.programs.calendars import calendar_for
 from esp.programs.defaults import TASKS as DEFAULT_TASKS
+from esp.programs.models import Program
 from esp.progress import services
 from esp.progress.models import Fact
-from esp.reports.builders import REPORTS, build_report, program_for
+from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
 from esp.roster import access
 from esp.web import selectors
 
 from . import serializers as s
 
 AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="YYYY-MM-DD (default: today in the program's zone)"
+    "as_of",
+    OpenApiTypes.DATE,
+    description="YYYY-MM-DD or MM/DD/YYYY, within the program's calendar years "
+    "(default: today in the program's zone)",
 )
 CLASS = OpenApiParameter("class", OpenApiTypes.STR, description="a class code")
 REPORT_NAME = OpenApiParameter(
@@ -48,18 +54,46 @@ class Page(PageNumberPagination):
     max_page_size = 1000
 
 
+class ApiView(APIView):
+    """Token first: a request without credentials is answered 401 with `WWW-Authenticate:
+    Token` (DRF takes that header from the first authenticator; the session's has none, which
+    made it a 403). A browser's session still works, with its CSRF check on writes."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+
+def _text(value: str | None, what: str) -> str | None:
+    """A path or query text with a NUL character names nothing (PostgreSQL refuses NUL in a
+    query: that was a server error)."""
+    if value is not None and "\x00" in value:
+        raise NotFound(f"no such {what}")
+    return value
+
+
 def _as_of(request, program=None):
+    """The `as_of` query parameter: a date within the program's business calendar (a day
+    outside its years was a server error in the rules), or today in the program's zone."""
     text = request.query_params.get("as_of")
-    if text:
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise ValidationError({"as_of": str(exc)}) from None
-    return clock.today(program.time_zone if program else "America/Chicago")
+    if not text:
+        return clock.today(program.time_zone if program else "America/Chicago")
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        raise ValidationError({"as_of": str(exc)}) from None
+    if program is not None:
+        calendar = calendar_for(program)
+        if not calendar.first_year <= day.year <= calendar.last_year:
+            raise ValidationError(
+                {
+                    "as_of": f"{day.isoformat()} is outside the calendar's years "
+                    f"{calendar.first_year}–{calendar.last_year}"
+                }
+            )
+    return day
 
 
 def _agent(request, employee_id):
-    return access.get_agent_for_user(request.user, employee_id)
+    return access.get_agent_for_user(request.user, _text(employee_id, "agent"))
 
 
 def _editable(request, employee_id):
@@ -78,12 +112,15 @@ def _write(apply):
     try:
         return apply()
     except services.Conflict as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        current = s.FactSerializer(exc.current).data if exc.current is not None else None
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     except DjangoValidationError as exc:
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 
 
-class ClassList(APIView):
+class ClassList(ApiView):
+    pagination_class = Page  # documents the page envelope and parameters
+
     @extend_schema(responses=s.ClassSerializer(many=True), summary="Classes you may see")
     def get(self, request):
         classes = (
@@ -97,45 +134,50 @@ class ClassList(APIView):
         return page.get_paginated_response(s.ClassSerializer(rows, many=True).data)
 
 
-class ClassDetail(APIView):
+class ClassDetail(ApiView):
     @extend_schema(responses=s.ClassSerializer)
     def get(self, request, code: str):
-        training_class = access.get_class_for_user(request.user, code)
+        training_class = access.get_class_for_user(request.user, _text(code, "class"))
         return Response(s.ClassSerializer(training_class).data)
 
 
-class AgentList(APIView):
+class AgentList(ApiView):
+    pagination_class = Page
+
     @extend_schema(parameters=[CLASS], responses=s.AgentSerializer(many=True))
     def get(self, request):
         agents = access.visible_agents(request.user).select_related(
             "training_class", "site", "tl", "pm"
         )
-        if request.query_params.get("class"):
-            agents = agents.filter(training_class__code=request.query_params["class"])
+        code = _text(request.query_params.get("class"), "class")
+        if code:
+            agents = agents.filter(training_class__code=code)
         page = Page()
         rows = page.paginate_queryset(agents.order_by("employee_id"), request, view=self)
         return page.get_paginated_response(s.AgentSerializer(rows, many=True).data)
 
 
-class AgentDetail(APIView):
+class AgentDetail(ApiView):
     @extend_schema(responses=s.AgentSerializer)
     def get(self, request, employee_id: str):
         return Response(s.AgentSerializer(_agent(request, employee_id)).data)
 
 
-class TaskList(APIView):
-    @extend_schema(parameters=[AS_OF], responses=s.TaskStatusSerializer(many=True))
+class TaskList(ApiView):
+    @extend_schema(
+        parameters=[AS_OF], responses={200: s.TaskStatusSerializer(many=True), 400: s.INVALID}
+    )
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
         row = selectors.agent_row(agent, _as_of(request, agent.training_class.program))
         return Response(s.TaskStatusSerializer(row.cells, many=True).data)
 
 
-class TaskUpdate(APIView):
+class TaskUpdate(ApiView):
     @extend_schema(
         parameters=[TASK_KEY],
         request=s.TaskStatusWriteSerializer,
-        responses={200: s.TaskStatusSerializer, 400: s.ErrorSerializer, 409: s.ErrorSerializer},
+        responses={200: s.TaskStatusSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
         summary="Set a task's status (R-P1); 409 when it changed since `based_on`",
     )
     def post(self, request, employee_id: str, task: str):
@@ -163,16 +205,14 @@ class TaskUpdate(APIView):
         return _write(apply)
 
 
-class NoteList(APIView):
+class NoteList(ApiView):
     @extend_schema(responses=s.NoteSerializer(many=True), summary="The notes timeline (R-N1)")
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
         notes = Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
         return Response(s.NoteSerializer(notes, many=True).data)
 
-    @extend_schema(
-        request=s.NoteSerializer, responses={201: s.NoteSerializer, 400: s.ErrorSerializer}
-    )
+    @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer, 400: s.INVALID})
     def post(self, request, employee_id: str):
         agent = _editable(request, employee_id)
         data = s.NoteSerializer(data=request.data)
@@ -189,16 +229,14 @@ class NoteList(APIView):
         return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
 
 
-class CallList(APIView):
+class CallList(ApiView):
     @extend_schema(responses=s.FactSerializer(many=True), summary="Call scores, re-scores too")
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
         calls = Fact.objects.filter(agent=agent, kind="call").order_by("date", "pk")
         return Response(s.FactSerializer(calls, many=True).data)
 
-    @extend_schema(
-        request=s.CallSerializer, responses={201: s.FactSerializer, 400: s.ErrorSerializer}
-    )
+    @extend_schema(request=s.CallSerializer, responses={201: s.FactSerializer, 400: s.INVALID})
     def post(self, request, employee_id: str):
         agent = _editable(request, employee_id)
         data = s.CallSerializer(data=request.data)
@@ -221,16 +259,19 @@ class CallList(APIView):
         return _write(apply)
 
 
-class LadderSteps(APIView):
+class LadderSteps(ApiView):
     @extend_schema(
         parameters=[AS_OF],
-        responses=inline_serializer(
-            "LadderSteps",
-            {
-                "due": s.DueStepSerializer(many=True),
-                "delivered": s.FactSerializer(many=True),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "LadderSteps",
+                {
+                    "due": s.DueStepSerializer(many=True),
+                    "delivered": s.FactSerializer(many=True),
+                },
+            ),
+            400: s.INVALID,
+        },
         summary="Ladder steps due and delivered (R-L3a)",
     )
     def get(self, request, employee_id: str):
@@ -245,7 +286,7 @@ class LadderSteps(APIView):
 
     @extend_schema(
         request=s.DeliverSerializer,
-        responses={201: s.FactSerializer, 400: s.ErrorSerializer, 409: s.ErrorSerializer},
+        responses={201: s.FactSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
         summary="Deliver a step with the expectation set (R-L5)",
     )
     def post(self, request, employee_id: str):
@@ -268,18 +309,18 @@ class LadderSteps(APIView):
         return _write(apply)
 
 
-class Attendance(APIView):
+class Attendance(ApiView):
     @extend_schema(responses=s.FactSerializer(many=True), summary="Attendance occurrences")
     def get(self, request, employee_id: str):
-        agent = access.get_agent_for_attendance(request.user, employee_id)
+        agent = access.get_agent_for_attendance(request.user, _text(employee_id, "agent"))
         facts = Fact.objects.filter(agent=agent, kind="attendance").order_by("date", "pk")
         return Response(s.FactSerializer(facts, many=True).data)
 
 
-class Flags(APIView):
+class Flags(ApiView):
     @extend_schema(
         request=s.FlagSerializer,
-        responses={201: s.FactSerializer, 400: s.ErrorSerializer},
+        responses={201: s.FactSerializer, 400: s.INVALID},
         summary="Raise or resolve a red flag (R-N4b)",
     )
     def post(self, request, employee_id: str):
@@ -305,43 +346,28 @@ class Flags(APIView):
         return _write(apply)
 
 
-def scoped_report(user, report: dict) -> dict:
-    """Keep the lines of agents (and classes) the user may see; the shape stays §15's."""
-    if access.has_role(user, access.ESP_MANAGER):
-        return report
-    ids = set(access.visible_agents(user).values_list("employee_id", flat=True))
-    if "sections" in report:
-        for section in report["sections"]:
-            section["agents"] = [a for a in section["agents"] if a["employee_id"] in ids]
-    for key in ("agents", "actions"):
-        if key in report:
-            report[key] = [a for a in report[key] if a["employee_id"] in ids]
-    if "classes" in report:
-        for entry in report["classes"]:
-            entry["employee_ids"] = [e for e in entry["employee_ids"] if e in ids]
-        report["classes"] = [c for c in report["classes"] if c["employee_ids"]]
-    return report
-
-
-class Report(APIView):
+class Report(ApiView):
     @extend_schema(
         parameters=[REPORT_NAME, AS_OF, CLASS],
-        responses={200: OpenApiTypes.OBJECT, 400: s.ErrorSerializer},
+        responses={200: s.REPORT, 400: s.INVALID},
         summary="A report in the JSON shape of SPEC §15, limited to the agents you may see",
     )
     def get(self, request, name: str):
         if name not in REPORTS:
             raise NotFound("no such report")
-        code = request.query_params.get("class") or None
+        code = _text(request.query_params.get("class"), "class") or None
         if code:
             access.get_class_for_user(request.user, code)
-        program = program_for(class_code=code)
+        try:
+            program = program_for(class_code=code)
+        except Program.DoesNotExist:  # a database without a program (before `esp init`)
+            raise NotFound("no program") from None
         as_of = _as_of(request, program)
         report = build_report(name, as_of=as_of, class_code=code, program=program)
         return Response(scoped_report(request.user, report))
 
 
-class Me(APIView):
+class Me(ApiView):
     @extend_schema(
         responses=inline_serializer(
             "Me",

@@ -34,3 +34,8 @@ def calendar_for(program: Program) -> BusinessCalendar:
     for day, is_open in program.closures.values_list("date", "is_open"):
         (openings if is_open else closures).add(day)
     return _calendar(program.holiday_country, frozenset(closures), frozenset(openings))
+
+
+def in_calendar(day) -> bool:
+    """Whether a date lies within the years every calendar covers (input checks)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR

@@ -157,6 +157,8 @@ def scoped_report(user, report: dict) -> dict:
 
     if access.has_role(user, access.ESP_MANAGER):
         return report
+    if report.get("report") == "attendance" and access.has_role(user, access.WFM):
+        return report  # WFM reads every agent's attendance (SPEC §1)
     ids = set(access.visible_agents(user).values_list("employee_id", flat=True))
     if "sections" in report:
         for section in report["sections"]:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from esp import clock
 from esp.imports import parse_date
+from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
 from esp.roster import access
 
@@ -40,7 +41,10 @@ def report(request, name: str):
     as_of = clock.today(program.time_zone)
     if request.GET.get("as_of"):
         try:
-            as_of = parse_date(request.GET["as_of"])
+            picked = parse_date(request.GET["as_of"])
+            if not in_calendar(picked):
+                raise ValueError(f"{picked:%m/%d/%Y} is outside the calendar's years")
+            as_of = picked
         except ValueError as exc:
             error = str(exc)
     data = scoped_report(

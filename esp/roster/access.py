@@ -113,6 +113,8 @@ def visible_agents(user, *, today: date | None = None) -> QuerySet[Agent]:
 
 
 def get_agent_for_user(user, employee_id: str, *, today: date | None = None) -> Agent:
+    if "\x00" in employee_id:
+        raise Http404("no such agent")
     try:
         return (
             visible_agents(user, today=today)
@@ -125,6 +127,8 @@ def get_agent_for_user(user, employee_id: str, *, today: date | None = None) -> 
 
 def get_agent_for_attendance(user, employee_id: str) -> Agent:
     """WFM reads every agent's attendance (read only); others as for the agent page."""
+    if "\x00" in employee_id:
+        raise Http404("no such agent")
     if has_role(user, WFM, ESP_MANAGER):
         try:
             return Agent.objects.get(employee_id=employee_id)
@@ -134,6 +138,8 @@ def get_agent_for_attendance(user, employee_id: str) -> Agent:
 
 
 def get_class_for_user(user, code: str, *, today: date | None = None) -> TrainingClass:
+    if "\x00" in code:
+        raise Http404("no such class")
     try:
         return visible_classes(user, today=today).select_related("program").get(code=code)
     except TrainingClass.DoesNotExist:

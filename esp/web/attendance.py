@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from esp import clock
 from esp.imports import parse_date
-from esp.programs.calendars import calendar_for
+from esp.programs.calendars import calendar_for, in_calendar
 from esp.progress import services
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
@@ -53,9 +53,11 @@ def _day(request, program) -> date:
     text = request.GET.get("date") or request.POST.get("date")
     if text:
         try:
-            return parse_date(text)
+            day = parse_date(text)
         except ValueError:
-            pass
+            day = None
+        if day is not None and in_calendar(day):
+            return day
     return clock.today(program.time_zone)
 
 

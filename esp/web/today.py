@@ -16,7 +16,7 @@ from django.shortcuts import render
 from esp import clock
 from esp.imports import parse_date
 from esp.mailing.models import OutboxMessage
-from esp.programs.calendars import calendar_for
+from esp.programs.calendars import calendar_for, in_calendar
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.selectors import agent_records
 from esp.progress.services import open_flags
@@ -33,9 +33,11 @@ def _as_of(request, program) -> date:
     text = request.GET.get("as_of")
     if text:
         try:
-            return parse_date(text)
+            day = parse_date(text)
         except ValueError:
-            pass
+            day = None
+        if day is not None and in_calendar(day):
+            return day
     return clock.today(program.time_zone)
 
 

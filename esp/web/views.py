@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from esp import clock
 from esp.imports import parse_date
+from esp.programs.calendars import in_calendar
 from esp.progress import services
 from esp.roster import access
 from esp.roster.models import ClassPhase
@@ -29,9 +30,11 @@ def _as_of(request, program=None):
     text = request.GET.get("as_of") or request.POST.get("as_of")
     if text:
         try:
-            return parse_date(text)
+            day = parse_date(text)
         except ValueError:
-            pass
+            day = None
+        if day is not None and in_calendar(day):
+            return day
     return clock.today(program.time_zone if program else "America/Chicago")
 
 
