@@ -64,6 +64,7 @@ ACCESS: dict[str, Rule] = {
     "web:tracker": Rule(CLASS_ROLES, CLASS),
     "web:attendance": Rule(CLASS_ROLES, CLASS),
     "web:attendance_mark": Rule(EDITORS, CLASS, ("POST",)),
+    "web:meeting": Rule(CLASS_ROLES, CLASS, ("GET", "POST")),
     "web:digest": Rule((ESP_MANAGER, WFM, TL, PM), NONE),
     "web:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
     "web:task_status": Rule(EDITORS, AGENT_SCOPE, ("POST",)),

@@ -97,3 +97,30 @@ def test_wfm_reads_the_digest_of_every_class_as_a_page_csv_and_xlsx(world, clien
     assert book["Attendance"]["D2"].value.startswith("Tardy")
     # WFM has no agent pages (attendance only).
     assert client.get("/agents/E002/").status_code == 404
+
+
+def test_the_agent_page_shows_the_rolling_points_R_A4(world, client):
+    client.force_login(world["tl"])
+    mark(client, "E002", kind="tardy", minutes="75")  # ½
+    mark(client, "E002", kind="ncns")  # 2
+    page = client.get("/agents/E002/?as_of=2026-11-06").content.decode()
+    assert "2.5 points in the last 90 days" in page
+    assert "11/05/2026 — ncns — 2 points" in page
+
+
+def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, client, write, esp):
+    esp(
+        "import",
+        "activity",
+        write(
+            "date,employee_id,kind,item,value,by,note\n"
+            "2026-11-05,E004,exam,ahip,failed,licensing@cxp.example,\n"
+            "2026-11-06,E004,exam,ahip,failed,licensing@cxp.example,\n"
+            "2026-11-06,E006,exam,carrier_cert,failed,licensing@cxp.example,\n",
+            "exams.csv",
+        ),
+    )
+    client.force_login(staff("lic@cxp.example", "Licensing"))
+    page = client.get("/today/?as_of=2026-11-06").content.decode()
+    assert "Proctored last attempts to arrange (1)" in page
+    assert "Di Dunn</a> (E004): ahip failed 2 times" in page

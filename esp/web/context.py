@@ -21,6 +21,8 @@ def navigation(request):
         links.append(("Reports", reverse("reports:index")))
     if access.has_role(user, *FORM_ROLES):
         links.append(("Tracking forms", reverse("web:forms")))
+    if access.has_role(user, access.ESP_MANAGER, access.WFM, access.TL, access.PM):
+        links.append(("Attendance digest", reverse("web:digest")))
     if access.has_role(user, *REVIEWERS):
         links.append(("Proofs to review", reverse("web:review_queue")))
     if access.has_role(user, access.ESP_MANAGER):

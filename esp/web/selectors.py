@@ -212,6 +212,8 @@ class AgentPage:
     exams: list[Fact]
     n_number_requests: list[Fact]
     moves: list[Fact]
+    attendance: list = field(default_factory=list)
+    attendance_points: float = 0.0
 
 
 def agent_page(agent: Agent, as_of: date) -> AgentPage:
@@ -254,4 +256,30 @@ def agent_page(agent: Agent, as_of: date) -> AgentPage:
         exams=by_kind.get("exam", []),
         n_number_requests=by_kind.get("n_number", []),
         moves=by_kind.get("move", []),
+        **_attendance(by_kind.get("attendance", []), policy, as_of),
     )
+
+
+def _attendance(facts, policy, as_of) -> dict:
+    """R-A4: the occurrences in the rolling window with their points, and the total."""
+    from esp.rules import attendance
+
+    occurrences = attendance.in_window(
+        attendance.occurrences_from_facts(facts),
+        as_of,
+        window_days=policy.attendance_window_days,
+        minimum=policy.occurrence_minimum_minutes,
+    )
+    table = policy.points_table
+    return {
+        "attendance": [(o, float(table.get(o.kind, 0))) for o in occurrences],
+        "attendance_points": float(
+            attendance.points(
+                occurrences,
+                as_of,
+                window_days=policy.attendance_window_days,
+                points_table=table,
+                minimum=policy.occurrence_minimum_minutes,
+            )
+        ),
+    }

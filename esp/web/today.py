@@ -226,6 +226,8 @@ def today(request):
         for line in open_calls:
             line["name"] = names.get(line["employee_id"], line["employee_id"])
         context["callcert"] = open_calls
+    if roles & {access.LICENSING, access.ESP_MANAGER}:
+        context["proctored"] = proctored_attempts(flying, as_of, program.exam_attempts)
     if access.WFM in roles:
         context["attendance"] = (
             Fact.objects.filter(kind="attendance", date=as_of)
@@ -266,3 +268,30 @@ def pictures(program, as_of, flying, incompletions) -> dict:
             aging, title=f"Late tasks per class by age in business days, {as_of:%m/%d/%Y}"
         ),
     }
+
+
+def proctored_attempts(flying, as_of, attempts: int) -> list[dict]:
+    """R-N4a: agents one fail away from the last attempt of an exam, who have not passed it:
+    licensing arranges a proctored attempt."""
+    found = []
+    for progress in flying:
+        fails: Counter = Counter()
+        passed = set()
+        for fact in progress.facts("exam"):
+            if fact.date > as_of:
+                break
+            if fact.value == "failed":
+                fails[fact.item] += 1
+            else:
+                passed.add(fact.item)
+        for exam, count in sorted(fails.items()):
+            if count == attempts - 1 and exam not in passed:
+                found.append(
+                    {
+                        "employee_id": progress.record.employee_id,
+                        "name": progress.record.name,
+                        "exam": exam,
+                        "fails": count,
+                    }
+                )
+    return found

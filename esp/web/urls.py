@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance, today, tracking, views
+from . import attendance, meeting, today, tracking, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("classes/<str:code>/", views.class_board, name="board"),
     path("classes/<str:code>/tracker.xlsx", views.tracker_download, name="tracker"),
     path("classes/<str:code>/attendance/", attendance.attendance_day, name="attendance"),
+    path("classes/<str:code>/attendance/import/", meeting.meeting_import, name="meeting"),
     path(
         "classes/<str:code>/attendance/<str:employee_id>/",
         attendance.attendance_mark,
