@@ -327,15 +327,11 @@ class Flags(ApiView):
         agent = _editable(request, employee_id)
         data = s.FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        change = (
-            services.flag_raise
-            if data.validated_data["action"] == "raised"
-            else services.flag_resolve
-        )
 
         def apply():
-            fact = change(
+            fact = services.flag_record(
                 agent=agent,
+                action=data.validated_data["action"],
                 flag=data.validated_data["flag"],
                 note=data.validated_data["note"],
                 day=_today(agent),

@@ -185,31 +185,27 @@ def equipment_set(
     )
 
 
-def flag_raise(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
-    """R-N4b: raised at once to the ESP Managers, ops management and the PM (outbox)."""
+def flag_record(*, agent: Agent, action: str, flag: str, day: date, actor, note: str = ""):
+    """R-N4b: a red flag `raised` (reported at once to the ESP Managers, ops management and the
+    PM, through the outbox) or `resolved`."""
     return fact_record(
         agent=agent,
         day=day,
         kind="flag",
-        item="raised",
+        item=action,
         value=flag,
         by=actor_name(actor),
         note=note,
         actor=actor,
     )
+
+
+def flag_raise(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
+    return flag_record(agent=agent, action="raised", flag=flag, day=day, actor=actor, note=note)
 
 
 def flag_resolve(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
-    return fact_record(
-        agent=agent,
-        day=day,
-        kind="flag",
-        item="resolved",
-        value=flag,
-        by=actor_name(actor),
-        note=note,
-        actor=actor,
-    )
+    return flag_record(agent=agent, action="resolved", flag=flag, day=day, actor=actor, note=note)
 
 
 @dataclass(frozen=True)

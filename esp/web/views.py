@@ -321,10 +321,18 @@ def equipment(request, employee_id: str):
 
 @require_POST
 def flag(request, employee_id: str):
-    def apply(agent, data, day):
-        change = services.flag_raise if data["action"] == "raised" else services.flag_resolve
-        change(agent=agent, flag=data["flag"], note=data["note"], day=day, actor=request.user)
-
     return _simple_change(
-        request, employee_id, forms.FlagForm, apply, "#flags", "Red flag recorded."
+        request,
+        employee_id,
+        forms.FlagForm,
+        lambda agent, data, day: services.flag_record(
+            agent=agent,
+            action=data["action"],
+            flag=data["flag"],
+            note=data["note"],
+            day=day,
+            actor=request.user,
+        ),
+        "#flags",
+        "Red flag recorded.",
     )
