@@ -80,9 +80,24 @@ ACCESS: dict[str, Rule] = {
     "web:proof_file": Rule(AGENT_VIEWERS, PROOF),
     "web:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
     "accountability:cap_download": Rule(AGENT_VIEWERS, CAP_DOCUMENT),
+    # scoring certification calls (R-C3–R-C6): assigned agents, or any for the coordinator
+    "certification:score": Rule(
+        (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER), AGENT_SCOPE, ("GET", "POST")
+    ),
+    # the Call Cert queue (R-C2): the coordinator connects; certifiers see their own agents
+    "callqueue:queue": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE),
+    "callqueue:connect": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("POST",)),
+    "callqueue:mine": Rule((ESP_MANAGER, CERTIFIER), NONE),
+    "callqueue:shadowing": Rule((ESP_MANAGER, CERT_COORDINATOR, TL), NONE, ("GET", "POST")),
     # the ESP Manager's pages
     "reports:index": Rule(CLASS_ROLES, NONE),
     "reports:report": Rule(CLASS_ROLES, NONE),
+    # TBTs (R-B3–R-B7) and the end-of-day summaries (R-N2): lists of visible agents only
+    "tbt:escalations": Rule((ESP_MANAGER, TBT_SME), NONE, ("GET", "POST")),
+    "tbt:behind_pace": Rule((ESP_MANAGER, TBT_SME), NONE),
+    "tbt:searched": Rule((ESP_MANAGER, TBT_SME), NONE),
+    "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
+    "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
-IMPORT_KINDS = ("classes", "roster", "activity", "meeting")
+IMPORT_KINDS = ("classes", "roster", "activity", "meeting", "courses")
 EXPORT_KINDS = ("activity", "tracker")
 REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extensions")
 FORMATS = ("text", "json", "csv", "xlsx")
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     imp.add_argument("--class", dest="class_code", help="meeting: the class (others ignore it)")
     imp.add_argument("--date", type=_date, help="meeting: the class day (others ignore it)")
+    imp.add_argument("--program", help="courses: the program key (default: the only one)")
     imp.add_argument(
         "--absent-as",
         choices=("absent", "absent_approved", "ncns"),
@@ -231,6 +232,8 @@ def cmd_import(args) -> int:
         raise BadInput(f"{args.file}: no such file")
     if args.kind == "meeting":
         return cmd_import_meeting(args)
+    if args.kind == "courses":
+        return cmd_import_courses(args)
     importer = {"classes": import_classes, "roster": import_roster, "activity": import_activity}[
         args.kind
     ]
@@ -246,6 +249,20 @@ def cmd_import(args) -> int:
                 args.file, dry_run=args.dry_run, progress=lambda n: progress.advance(task, n)
             )
     print(summary)
+    return EXIT_OK
+
+
+def cmd_import_courses(args) -> int:
+    """R-B1: the program's TBT course list from `number,name` (all or nothing)."""
+    from esp.programs.models import Program
+    from esp.reports.builders import program_for
+    from esp.tbt.services import import_courses
+
+    try:
+        program = program_for(program_key=args.program)
+    except Program.DoesNotExist:
+        raise BadInput(f"no program '{args.program}'") from None
+    print(import_courses(args.file, program=program, dry_run=args.dry_run))
     return EXIT_OK
 
 

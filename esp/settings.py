@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "esp.api",
     "esp.selfreport",
     "esp.accountability",
+    "esp.certification",
+    "esp.callqueue",
+    "esp.tbt",
 ]
 
 REST_FRAMEWORK = {

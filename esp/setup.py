@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 
 from esp.accountability.defaults import load_default_cap_templates
+from esp.certification.scorecards import load_default_scorecard
 from esp.programs.defaults import load_default_program
 from esp.programs.models import Program
 from esp.roster.staff import ensure_roles
@@ -19,4 +20,5 @@ def initialize(*, verbosity: int = 0) -> Program:
     program = load_default_program()
     ensure_lists_and_schedules(program, active_from=clock.today(program.time_zone))
     load_default_cap_templates(program)
+    load_default_scorecard()
     return program

@@ -9,5 +9,8 @@ urlpatterns = [
     path("api/v1/", include("esp.api.urls")),
     path("", include("esp.selfreport.urls")),
     path("", include("esp.accountability.urls")),
+    path("", include("esp.certification.urls")),
+    path("call-cert/", include("esp.callqueue.urls")),
+    path("tbt/", include("esp.tbt.urls")),
     path("", include("esp.web.urls")),
 ]

@@ -271,6 +271,7 @@ FIXED_KWARGS = {
     "web:task_status": {"task": "producer_world"},
     "web:tracking_form": {"name": "call-cert"},
     "reports:report": {"name": "incompletions"},
+    "certification:score": {"number": 2},
 }
 
 POST_DATA = {
@@ -290,6 +291,7 @@ POST_DATA = {
     "selfreport:link": lambda: {"action": "send"},
     "selfreport:class_send": lambda: {},
     "web:attendance_mark": lambda: {"kind": "tardy", "minutes": "20", "date": "2026-11-30"},
+    "callqueue:connect": lambda: {"action": "connect"},  # nobody ready: a message
 }
 
 REDIRECTING = {"web:home", "accounts:sign_in", "accounts:welcome"}  # 302 is their answer

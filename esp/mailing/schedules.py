@@ -113,6 +113,8 @@ DEFAULT_SCHEDULES = [
     ("actions_per_tl", Schedule.TLS, None, time(17, 0)),
     ("tl_checklist", Schedule.TLS, None, time(17, 30)),
     ("wfm_digest", Schedule.LIST, "wfm", time(18, 0)),
+    ("callcert_summary", Schedule.LIST, "ops_leadership", time(18, 0)),
+    ("tbt_completion", Schedule.LIST, "carrier_leadership", time(18, 0)),
 ]
 
 

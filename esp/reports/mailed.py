@@ -307,6 +307,20 @@ def wfm_digest(program: Program, day: date, *, distribution_list) -> list[Outgoi
     return [Outgoing(distribution_list.key, distribution_list.addresses, message)]
 
 
+def callcert_summary(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
+    """The end-of-day Call Cert summary (R-N2, ops leadership); built in esp.tbt."""
+    from esp.tbt.mailed import callcert_summary_mail
+
+    return callcert_summary_mail(program, day, distribution_list=distribution_list)
+
+
+def tbt_completion(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
+    """The end-of-day TBT completion summary (R-B4, carrier leadership); built in esp.tbt."""
+    from esp.tbt.mailed import tbt_completion_mail
+
+    return tbt_completion_mail(program, day, distribution_list=distribution_list)
+
+
 MAILED_REPORTS: dict[str, MailedReport] = {
     report.key: report
     for report in (
@@ -314,6 +328,8 @@ MAILED_REPORTS: dict[str, MailedReport] = {
         MailedReport("actions_per_tl", "Corrective actions due, per TL", TLS, actions_per_tl),
         MailedReport("tl_checklist", "TL evening checklist", TLS, tl_checklist),
         MailedReport("wfm_digest", "End-of-day attendance digest", LIST, wfm_digest),
+        MailedReport("callcert_summary", "End-of-day Call Cert summary", LIST, callcert_summary),
+        MailedReport("tbt_completion", "End-of-day TBT completion", LIST, tbt_completion),
     )
 }
 

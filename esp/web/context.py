@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from esp.access_matrix import FORM_ROLES, REVIEWERS
+from esp.access_matrix import ACCESS, FORM_ROLES, REVIEWERS
 from esp.roster import access
+
+CALL_CERT_LINKS = (
+    ("callqueue:queue", "Call Cert queue"),
+    ("callqueue:mine", "My Call Cert agents"),
+    ("callqueue:shadowing", "Shadowing"),
+)
 
 
 def navigation(request):
@@ -25,6 +31,9 @@ def navigation(request):
         links.append(("Attendance digest", reverse("web:digest")))
     if access.has_role(user, *REVIEWERS):
         links.append(("Proofs to review", reverse("web:review_queue")))
+    for route, label in CALL_CERT_LINKS:  # R-C1, R-C2: the roles the matrix lets in
+        if access.has_role(user, *ACCESS[route].roles):
+            links.append((label, reverse(route)))
     if access.has_role(user, access.ESP_MANAGER):
         links += [
             ("Mail sent", reverse("mailing:outbox")),

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from esp import clock
+from esp.callqueue.selectors import over_the_clock
 from esp.imports import parse_date
 from esp.mailing.models import OutboxMessage
 from esp.programs.calendars import calendar_for, in_calendar
@@ -226,6 +227,16 @@ def today(request):
         for line in open_calls:
             line["name"] = names.get(line["employee_id"], line["employee_id"])
         context["callcert"] = open_calls
+    if roles & {access.TL, access.CERT_COORDINATOR, access.ESP_MANAGER}:  # R-C2
+        context["over_the_clock"] = over_the_clock(
+            access.visible_agents(user, today=as_of), clock.now(program.time_zone)
+        )
+    if roles & {access.TBT_SME, access.ESP_MANAGER}:  # R-B5, R-B7
+        from esp.tbt.selectors import behind_pace, help_desk_escalations
+
+        seen = None if access.ESP_MANAGER in roles else access.visible_agents(user).values("pk")
+        context["tbt_behind"] = behind_pace(program, as_of, seen)
+        context["tbt_escalations"] = help_desk_escalations(program, as_of, seen)
     if roles & {access.LICENSING, access.ESP_MANAGER}:
         context["proctored"] = proctored_attempts(flying, as_of, program.exam_attempts)
     if access.WFM in roles:

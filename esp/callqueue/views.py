@@ -1,0 +1,139 @@
+"""The Cert Coordinator's queue page and its actions; a certifier's own connections (R-C2).
+
+Views parse input, call a selector or a service and render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from esp import clock
+from esp.reports.builders import program_for
+from esp.roster import access
+from esp.roster.models import Agent
+from esp.roster.staff import CERTIFIER
+
+from . import selectors, services
+from .models import Mentor
+
+
+def _now(program):
+    return clock.now(program.time_zone)
+
+
+def queue(request):
+    program = program_for()
+    now = _now(program)
+    context = selectors.queue(request.user, program, now)
+    context.update({"now": now, "clock_hours": program.call_clock_hours})
+    return render(request, "callqueue/queue.html", context)
+
+
+def connect(request):
+    """Connect the chosen pair or the suggested pair, release a certifier, or set a
+    certifier's availability today."""
+    program = program_for()
+    now = _now(program)
+    action = request.POST.get("action", "")
+    if action == "release":
+        connection = selectors.get_connection_for_user(request.user, request.POST.get("connection"))
+        services.connection_close(connection=connection, now=now, actor=request.user)
+        messages.success(request, f"{connection.agent.name}'s certifier was released.")
+        return redirect("callqueue:queue")
+    if action == "availability":
+        return _availability(request, now)
+    state = selectors.queue(request.user, program, now)
+    if action == "suggested":
+        if state["suggested"] is None:
+            messages.error(request, "No free certifier or no waiting agent to connect.")
+            return redirect("callqueue:queue")
+        certifier_key, employee_id = state["suggested"][0].key, state["suggested"][1].employee_id
+    else:
+        certifier_key = request.POST.get("certifier", "")
+        employee_id = request.POST.get("agent", "")
+    free = {str(c.key) for c in state["free"]}
+    waiting = {w.employee_id for w in state["waiting"]}
+    if str(certifier_key) not in free or employee_id not in waiting:
+        messages.error(request, "Choose a free certifier and a waiting agent.")
+        return redirect("callqueue:queue")
+    certifier = get_user_model().objects.get(pk=certifier_key)
+    agent = Agent.objects.get(employee_id=employee_id)
+    try:
+        services.connection_open(certifier=certifier, agent=agent, now=now, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("callqueue:queue")
+    messages.success(
+        request,
+        f"{agent.name} connected with {certifier.get_full_name() or certifier.email} at "
+        f"{now:%I:%M %p}; the calls are due within {program.call_clock_hours} hours.",
+    )
+    return redirect("callqueue:queue")
+
+
+def _availability(request, now):
+    """The coordinator marks a certifier available (or not) today."""
+    key = request.POST.get("certifier", "")
+    certifier = (
+        get_user_model().objects.filter(pk=key, groups__name=CERTIFIER).first()
+        if key.isdigit()
+        else None
+    )
+    if certifier is None:
+        messages.error(request, "Choose a certifier.")
+        return redirect("callqueue:queue")
+    available = request.POST.get("available") == "yes"
+    services.availability_set(
+        certifier=certifier, day=now.date(), available=available, actor=request.user
+    )
+    name = certifier.get_full_name() or certifier.email
+    messages.success(request, f"{name} is {'' if available else 'not '}available today.")
+    return redirect("callqueue:queue")
+
+
+def mine(request):
+    program = program_for()
+    now = _now(program)
+    return render(
+        request,
+        "callqueue/mine.html",
+        {"connections": selectors.my_connections(request.user, now), "now": now},
+    )
+
+
+def shadowing(request):
+    """R-C1: mentors and their shadowing rooms; pair an agent with a mentor, or end a pairing."""
+    program = program_for()
+    day = clock.today(program.time_zone)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "end":
+                pairing = selectors.get_pairing_for_user(request.user, request.POST.get("pairing"))
+                services.shadowing_end(pairing=pairing, day=day, actor=request.user)
+                messages.success(request, f"{pairing.agent.name}'s shadowing ended.")
+            elif action == "pair":
+                mentor = Mentor.objects.filter(
+                    pk=request.POST.get("mentor", "") or 0, active=True
+                ).first()
+                agent = (
+                    access.visible_agents(request.user)
+                    .filter(employee_id=request.POST.get("agent", ""))
+                    .first()
+                )
+                room = request.POST.get("room", "").strip()
+                if mentor is None or agent is None or not room:
+                    raise ValidationError("Choose a mentor, an agent and a shadowing room.")
+                services.shadowing_pair(
+                    mentor=mentor, agent=agent, room=room, day=day, actor=request.user
+                )
+                messages.success(request, f"{agent.name} shadows {mentor} in {room}.")
+            else:
+                raise ValidationError("Nothing to do.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("callqueue:shadowing")
+    return render(request, "callqueue/shadowing.html", selectors.shadowing_board(request.user))

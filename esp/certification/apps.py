@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CertificationConfig(AppConfig):
+    name = "esp.certification"
+    verbose_name = "Call certification (scorecards, scored calls)"

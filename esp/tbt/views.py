@@ -1,0 +1,193 @@
+"""TBT pages (R-B3–R-B7) and the two end-of-day summaries as pages, CSV and .xlsx.
+
+Parse, call a selector or service, render. Every list is limited to the agents the user may
+see (`visible_agents`); the escalation form fetches its agent through `get_agent_for_user`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from esp import clock
+from esp.imports import parse_date
+from esp.programs.calendars import in_calendar
+from esp.programs.models import Program
+from esp.reports import render as renderers
+from esp.reports.builders import program_for
+from esp.roster import access
+
+from . import selectors, services, tables
+
+PAGES = {
+    "callcert_summary": (
+        "End-of-day Call Cert summary",
+        selectors.callcert_summary,
+        tables.callcert_table,
+    ),
+    "tbt_completion": (
+        "End-of-day TBT completion",
+        selectors.tbt_completion,
+        tables.tbt_completion_table,
+    ),
+    "behind_pace": ("TBTs behind pace", selectors.behind_pace, tables.tbt_completion_table),
+    "searched": (
+        "Searched by course number",
+        selectors.searched_by_course,
+        tables.searched_table,
+    ),
+    "escalations": (
+        "N-Number help-desk escalations",
+        selectors.help_desk_escalations,
+        tables.escalation_table,
+    ),
+}
+
+
+class HelpDeskCallForm(forms.Form):
+    employee_id = forms.CharField(max_length=40)
+    incident_number = forms.CharField(max_length=60)
+    call_date = forms.CharField(max_length=20)
+
+    def clean_call_date(self):
+        try:
+            return parse_date(self.cleaned_data["call_date"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class TbtAccessForm(forms.Form):
+    employee_id = forms.CharField(max_length=40)
+    granted_on = forms.CharField(max_length=20)
+
+    def clean_granted_on(self):
+        try:
+            return parse_date(self.cleaned_data["granted_on"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def _agent_ids(user):
+    if access.has_role(user, access.ESP_MANAGER):
+        return None
+    return access.visible_agents(user).values("pk")
+
+
+def _program() -> Program:
+    try:
+        return program_for()
+    except Program.DoesNotExist:
+        raise Http404("no program") from None
+
+
+def _as_of(request, program: Program):
+    as_of, error = clock.today(program.time_zone), ""
+    if request.GET.get("as_of"):
+        try:
+            picked = parse_date(request.GET["as_of"])
+            if not in_calendar(picked):
+                raise ValueError(f"{picked:%m/%d/%Y} is outside the calendar's years")
+            as_of = picked
+        except ValueError as exc:
+            error = str(exc)
+    return as_of, error
+
+
+def _page(request, name: str, *, form=None):
+    title, select, to_table = PAGES[name]
+    program = _program()
+    as_of, error = _as_of(request, program)
+    lines = select(program, as_of, _agent_ids(request.user))
+    columns, rows = to_table(lines)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        response = HttpResponse(
+            renderers.table_csv(columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            renderers.tables_xlsx({title: (columns, rows)}), content_type=renderers.XLSX_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.xlsx"'
+        return response
+    return render(
+        request,
+        "tbt/table.html",
+        {
+            "name": name,
+            "title": title,
+            "as_of": as_of,
+            "columns": columns,
+            "rows": rows,
+            "lines": lines,
+            "error": error,
+            "form": form,
+            "pages": {key: page[0] for key, page in PAGES.items()},
+        },
+    )
+
+
+def callcert_summary(request):
+    return _page(request, "callcert_summary")
+
+
+def tbt_completion(request):
+    return _page(request, "tbt_completion")
+
+
+def behind_pace(request):
+    return _page(request, "behind_pace")
+
+
+def searched(request):
+    return _page(request, "searched")
+
+
+def escalations(request):
+    """R-B5: the help-desk list, and the form recording a call's incident number and date."""
+    if request.method == "POST" and request.POST.get("action") == "access":
+        return _record_access(request)
+    form = HelpDeskCallForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            agent = access.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
+            try:
+                services.help_desk_call_record(
+                    agent=agent,
+                    incident_number=form.cleaned_data["incident_number"],
+                    call_date=form.cleaned_data["call_date"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, "; ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    f"Help-desk call {form.cleaned_data['incident_number']} recorded for "
+                    f"{agent.first_name} {agent.last_name}.",
+                )
+                return redirect("tbt:escalations")
+    return _page(request, "escalations", form=form)
+
+
+def _record_access(request):
+    """R-B5: the agent's remote-desktop access works: they leave the help-desk list."""
+    form = TbtAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the agent and the date their TBT access started.")
+        return redirect("tbt:escalations")
+    agent = access.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
+    services.tbt_access_record(
+        agent=agent, granted_on=form.cleaned_data["granted_on"], actor=request.user
+    )
+    messages.success(
+        request,
+        f"TBT access recorded for {agent.first_name} {agent.last_name} "
+        f"since {form.cleaned_data['granted_on']:%m/%d/%Y}.",
+    )
+    return redirect("tbt:escalations")
