@@ -73,6 +73,7 @@ ACCESS: dict[str, Rule] = {
     "web:employment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "web:equipment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "web:flag": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "web:move": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "web:proof_upload": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("POST",)),
     "web:forms": Rule(FORM_ROLES, NONE),
     "web:tracking_form": Rule(FORM_ROLES, NONE, ("GET", "POST")),
@@ -101,11 +102,19 @@ ACCESS: dict[str, Rule] = {
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
+    # manager operations: environment extensions (R-E1–R-E3), transfers (R-X1–R-X2)
+    "operations:extensions": Rule((ESP_MANAGER,), NONE),
+    "operations:extension_step": Rule((ESP_MANAGER,), CLASS, ("POST",)),
+    "operations:undo": Rule((ESP_MANAGER,), AGENT_SCOPE, ("POST",)),
+    "operations:transfers": Rule((ESP_MANAGER,), NONE),
+    "operations:transfer": Rule((ESP_MANAGER,), AGENT_SCOPE, ("GET", "POST")),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
     "selfreport:link": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "selfreport:class_send": Rule(EDITORS, CLASS, ("POST",)),
     # REST API v1 (session or token; the views check the scope, writes need an editor role)
+    # troubleshooting playbooks (R-Q2): an editor walks an agent through one
+    "playbooks:troubleshoot": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
     "api:schema": Rule(EVERYONE, NONE),
     "api:docs": Rule(EVERYONE, NONE),
     "api:me": Rule(EVERYONE, NONE),

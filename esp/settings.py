@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "esp.certification",
     "esp.callqueue",
     "esp.tbt",
+    "esp.operations",
+    "esp.playbooks",
 ]
 
 REST_FRAMEWORK = {

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from esp.accountability.defaults import load_default_cap_templates
 from esp.certification.scorecards import load_default_scorecard
+from esp.playbooks.defaults import load_default_playbooks
 from esp.programs.defaults import load_default_program
 from esp.programs.models import Program
 from esp.roster.staff import ensure_roles
@@ -21,4 +22,5 @@ def initialize(*, verbosity: int = 0) -> Program:
     ensure_lists_and_schedules(program, active_from=clock.today(program.time_zone))
     load_default_cap_templates(program)
     load_default_scorecard()
+    load_default_playbooks()
     return program

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("esp.certification.urls")),
     path("call-cert/", include("esp.callqueue.urls")),
     path("tbt/", include("esp.tbt.urls")),
+    path("", include("esp.playbooks.urls")),
+    path("operations/", include("esp.operations.urls")),
     path("", include("esp.web.urls")),
 ]

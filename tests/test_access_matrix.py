@@ -282,6 +282,7 @@ POST_DATA = {
     "web:employment": lambda: {"status": "active"},
     "web:equipment": lambda: {"status": "received"},
     "web:flag": lambda: {"action": "raised", "flag": "other", "note": "From the matrix test"},
+    "web:move": lambda: {"to_class": "LIC-B", "date": "2026-11-30", "reason": "Matrix test"},
     "web:proof_upload": lambda: {
         "item": "carrier_cert",
         "file": SimpleUploadedFile("checks.png", png(), "image/png"),
@@ -292,6 +293,9 @@ POST_DATA = {
     "selfreport:class_send": lambda: {},
     "web:attendance_mark": lambda: {"kind": "tardy", "minutes": "20", "date": "2026-11-30"},
     "callqueue:connect": lambda: {"action": "connect"},  # nobody ready: a message
+    "playbooks:troubleshoot": lambda: {"action": "start", "playbook": "general"},
+    "operations:extension_step": lambda: {"step": "dashboard_check"},  # refused: a message
+    "operations:undo": lambda: {"note": "From the matrix test"},  # nobody to undo: a message
 }
 
 REDIRECTING = {"web:home", "accounts:sign_in", "accounts:welcome"}  # 302 is their answer

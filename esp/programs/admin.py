@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from .models import (
     AttendanceLevel,
@@ -58,9 +62,71 @@ class TbtCourseInline(admin.TabularInline):
     extra = 0
 
 
+class ProgramCopyForm(forms.Form):
+    key = forms.SlugField(max_length=40, help_text="The new program's key, e.g. esp-humana")
+    name = forms.CharField(max_length=100)
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.all(), required=False, help_text="empty: the same campaign"
+    )
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if Program.objects.filter(key=key).exists():
+            raise ValidationError(f"A program with the key '{key}' exists already.")
+        return key
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["key", "name", "campaign", "time_zone"]
+    actions = ["copy_program"]
+
+    @admin.action(description="Copy this program")
+    def copy_program(self, request, queryset):
+        """Issue 8 item 7: copy one program (e.g. for another carrier), asking for the new
+        key, name and campaign on an intermediate page; classes keep their own program."""
+        from .services import program_copy
+
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one program to copy.", messages.ERROR)
+            return None
+        program = queryset.get()
+        if "apply" in request.POST:
+            form = ProgramCopyForm(request.POST)
+            if form.is_valid():
+                copy = program_copy(
+                    program,
+                    key=form.cleaned_data["key"],
+                    name=form.cleaned_data["name"],
+                    campaign=form.cleaned_data["campaign"],
+                )
+                self.message_user(
+                    request,
+                    f"Copied {program.key} to {copy.key}: edit its phases, tasks, thresholds, "
+                    "ladders, points and courses here. Existing classes keep their program.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:programs_program_change", args=[copy.pk]))
+        else:
+            form = ProgramCopyForm(
+                initial={
+                    "key": f"{program.key}-copy"[:40],
+                    "name": f"{program.name} (copy)",
+                    "campaign": program.campaign_id,
+                }
+            )
+        return render(
+            request,
+            "programs/admin_copy.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Copy {program}",
+                "program": program,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
+
     inlines = [
         PhaseInline,
         TaskInline,

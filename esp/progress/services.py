@@ -286,3 +286,39 @@ def fact_record(
     if kind in NOTIFYING_KINDS:
         transaction.on_commit(lambda: notify_changed_agents({agent.pk}))
     return fact
+
+
+@transaction.atomic
+def agent_move(agent: Agent, to_class, day: date, reason: str, actor) -> Fact:
+    """R-T3: the agent joins `to_class` (a class or its code) from `day`, for the remaining
+    phases; every rule then uses that class's phase dates for the agent. The class must exist,
+    belong to the agent's program and differ from the class the agent is in as of `day`."""
+    code = to_class.code if isinstance(to_class, TrainingClass) else str(to_class or "").strip()
+    target = TrainingClass.objects.filter(code=code).select_related("program").first()
+    if target is None:
+        raise ValidationError({"item": f"No class '{code}'."})
+    program = agent.training_class.program
+    if target.program_id != program.pk:
+        raise ValidationError(
+            {"item": f"Class {code} belongs to program {target.program.key}, not {program.key}."}
+        )
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    move = (
+        Fact.objects.filter(agent=agent, kind="move", date__lte=day)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    current = move.item if move is not None else agent.training_class.code
+    if current == code:
+        raise ValidationError({"item": f"The agent is already in class {code} on {day:%m/%d/%Y}."})
+    if not reason.strip():
+        raise ValidationError({"note": "Give the reason for the move."})
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="move",
+        item=code,
+        by=actor_name(actor),
+        note=reason.strip(),
+        actor=actor,
+    )

@@ -20,6 +20,7 @@ TITLES = {
     "actions": "Corrective actions due",
     "callcert": "Call certification",
     "extensions": "Training-environment extensions",
+    "attendance": "Attendance points (90 days)",
 }
 
 

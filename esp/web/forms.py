@@ -57,6 +57,14 @@ class FlagForm(forms.Form):
     note = forms.CharField(max_length=2000, required=False)
 
 
+class MoveForm(forms.Form):
+    """R-T3: move the agent to another class of the program from a date, with the reason."""
+
+    to_class = forms.CharField(max_length=40, label="To class (code)")
+    date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=2000)
+
+
 class AgentField(forms.CharField):
     """An employee ID, looked up among the agents the user may see (never outside)."""
 

@@ -142,6 +142,7 @@ def agent_detail(request, employee_id: str):
                 initial={"based_on": page.equipment[-1].pk if page.equipment else ""}
             ),
             "flag_form": forms.FlagForm(),
+            "move_form": forms.MoveForm(initial={"date": as_of}),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "cap_documents": cap_documents_by_fact(agent),
         },
@@ -335,4 +336,19 @@ def flag(request, employee_id: str):
         ),
         "#flags",
         "Red flag recorded.",
+    )
+
+
+@require_POST
+def move(request, employee_id: str):
+    """R-T3: move the agent to another class of the program from a date, with the reason."""
+    return _simple_change(
+        request,
+        employee_id,
+        forms.MoveForm,
+        lambda agent, data, day: services.agent_move(
+            agent, data["to_class"], data["date"], data["reason"], request.user
+        ),
+        "#employment",
+        "Move recorded.",
     )

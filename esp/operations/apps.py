@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "esp.operations"
+    verbose_name = "Manager operations (environment extensions, transfers to production)"

@@ -1,0 +1,94 @@
+"""In a real browser (issue 8): the ESP Manager opens an ESP-complete agent's transfer
+checklist from Today, records each step of both systems, verifies after the 10-minute wait,
+and the transfer task is done (R-X1, R-X2).
+
+The class started 70 days ago, so it holds on any day; the agent's tasks (but the transfer)
+are done as of today.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture skips the tests, saying why
+    expect = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Browser-test-pass-8"
+MANAGER_EMAIL = "esp.manager@cxp.example"
+CLASS = "AET-X1"
+
+
+@pytest.fixture
+def scenario(program, tmp_path, settings):
+    from esp import clock
+    from esp.progress.services import task_status_set
+    from esp.roster.importers import import_classes, import_roster
+    from esp.roster.models import Agent
+    from esp.roster.staff import create_esp_manager
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    today = clock.today(program.time_zone)
+    start = today - timedelta(days=70)
+    files = {
+        "classes": f"""
+class_code,program,campaign,site,start_date,tl_emails
+{CLASS},esp-aetna,Aetna,SLC,{start},tl.one@cxp.example
+""",
+        "roster": f"""
+employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email
+E201,Ann,Able,ann@cxp.example,ann@mail.example,{CLASS},tl.one@cxp.example
+""",
+    }
+    for kind, importer in (("classes", import_classes), ("roster", import_roster)):
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(files[kind].strip() + "\n", encoding="utf-8")
+        importer(path)
+    manager = create_esp_manager(MANAGER_EMAIL, PASSWORD)
+    agent = Agent.objects.get(employee_id="E201")
+    policy = program.policy()
+    for key in policy.task_keys:
+        if key != policy.transfer_task:
+            task_status_set(agent=agent, task=key, status="done", day=today, actor=manager)
+    return agent
+
+
+def test_esp_manager_completes_a_transfer_checklist(scenario, live_server, sign_in, program):
+    from esp.operations.models import TransferStep
+    from esp.progress.models import Fact
+
+    page = sign_in(MANAGER_EMAIL, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    page.locator("#transfers + ul").get_by_role("link", name="transfer checklist").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Transfer Ann Able (E201)")
+    expect(page.locator("#home-department")).to_have_text("SLC — 510 Aetna Contact Center")
+
+    for step in ("cc_department", "cc_effective", "hc_department", "hc_effective", "saved"):
+        item = page.locator(f"li[data-step='{step}']")
+        item.get_by_role("button", name="Mark done").click()
+        expect(page.locator(f"li[data-step='{step}']")).to_contain_text("Done by")
+
+    # Verifying sooner than 10 minutes after saving is refused.
+    verify = page.locator("li[data-step='verify_1']")
+    verify.get_by_role("button", name="Still in a training classroom").click()
+    expect(page.get_by_text("Wait 10 minutes after saving")).to_be_visible()
+
+    # Ten minutes later (the saved step moved back), the agent shows in no training classroom.
+    saved = TransferStep.objects.get(agent=scenario, step="saved")
+    TransferStep.objects.filter(pk=saved.pk).update(done_at=saved.done_at - timedelta(minutes=11))
+    page.reload()
+    verify = page.locator("li[data-step='verify_1']")
+    verify.get_by_label("Note").fill("BlackDash clear")
+    verify.get_by_role("button", name="No longer in a training classroom").click()
+    expect(page.locator("#transfer-done")).to_have_text("Verified: the transfer is done.")
+    expect(page.locator("li[data-step='verify_1']")).to_contain_text("passed — BlackDash clear")
+
+    fact = Fact.objects.get(agent=scenario, kind="task", item=program.policy().transfer_task)
+    assert fact.value == "done"
+    assert "SLC — 510 Aetna Contact Center" in fact.note
