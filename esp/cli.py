@@ -203,6 +203,11 @@ def cmd_demo(args) -> int:
     mail = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}" if smtp else settings.EMAIL_FILE_PATH
     print(f"\nESP Tracker demo: http://127.0.0.1:{args.port}/")
     print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}")
+    print(
+        "Other roles, same password: coordinator@esp.example, certifier1@esp.example, "
+        "tbt.sme@esp.example, licensing@esp.example, wfm@esp.example, and each class's TL "
+        "(see Classes)"
+    )
     print(f"A worker sends the scheduled reports and notifications to {mail}\n", flush=True)
     worker = subprocess.Popen([sys.executable, "-m", "esp.cli", "worker"])
     try:

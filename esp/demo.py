@@ -14,7 +14,15 @@ from esp.mailing.lists import list_set
 from esp.programs.calendars import calendar_for
 from esp.progress.activity import import_activity
 from esp.roster.importers import import_classes, import_roster
-from esp.roster.staff import ESP_MANAGER
+from esp.roster.staff import (
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    TBT_SME,
+    WFM,
+    ensure_staff,
+)
 from esp.seasons import generate_season, write_season
 from esp.setup import initialize
 
@@ -43,6 +51,7 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
             import_activity(paths["activity"], source_label="demo"),
         ]
     email, password = login
+    demo_staff(program, as_of, password)
     User = get_user_model()
     manager, _ = User.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": "Demo", "last_name": "Manager"}
@@ -53,3 +62,38 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     manager.groups.add(Group.objects.get(name=ESP_MANAGER))
     lines = [f"Demo season as of {as_of:%m/%d/%Y}:"] + [f"  {s}" for s in summaries]
     return "\n".join(lines)
+
+
+DEMO_STAFF = [
+    ("coordinator@esp.example", CERT_COORDINATOR),
+    ("certifier1@esp.example", CERTIFIER),
+    ("certifier2@esp.example", CERTIFIER),
+    ("tbt.sme@esp.example", TBT_SME),
+    ("licensing@esp.example", LICENSING),
+    ("wfm@esp.example", WFM),
+]
+
+
+def demo_staff(program, as_of, password: str) -> list[str]:
+    """Sign-ins for each role of the demo (same password as the manager's): the demo classes'
+    TLs and PMs, a cert coordinator, two certifiers available today, a TBT SME, licensing,
+    WFM. Returns the e-mails, one per role."""
+    from esp.callqueue.services import availability_set
+    from esp.roster.models import TrainingClass
+
+    shown = []
+    for address, role in DEMO_STAFF:
+        user = ensure_staff(address, role)
+        shown.append(address)
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        if role == CERTIFIER and calendar_for(program).is_business_day(as_of):
+            availability_set(certifier=user, day=as_of, available=True, actor=None)
+    for training_class in TrainingClass.objects.prefetch_related("tls", "pms"):
+        for user in [*training_class.tls.all(), *training_class.pms.all()]:
+            if not user.is_active:
+                user.is_active = True
+                user.set_password(password)
+                user.save()
+    return shown
