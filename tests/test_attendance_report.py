@@ -11,25 +11,16 @@ import json
 from pathlib import Path
 
 import pytest
+from test_reports import CLASSES
+from test_reports import ROSTER as SCENARIO_ROSTER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "meeting"
 
-CLASSES = """
-class_code,program,campaign,site,start_date,tl_emails,pm_email
-AET-A,esp-aetna,Aetna,SLC,2026-11-02,tl.one@cxp.example,pm.one@cxp.example
-AET-B,esp-aetna,Aetna,PRV,2026-11-16,tl.two@cxp.example,pm.one@cxp.example
-"""
-
-ROSTER = """
-employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email
-E001,Ann,Able,ann@cxp.example,ann@mail.example,AET-A,tl.one@cxp.example
-E002,Bob,Baker,bob@cxp.example,bob@mail.example,AET-A,tl.one@cxp.example
-E003,Cy,Cole,cy@cxp.example,cy@mail.example,AET-A,tl.one@cxp.example
-E004,Di,Dunn,di@cxp.example,di@mail.example,AET-A,tl.one@cxp.example
-E005,Ed,Eng,ed@cxp.example,ed@mail.example,AET-A,tl.one@cxp.example
-E006,Flo,Fox,flo@cxp.example,flo@mail.example,AET-A,tl.one@cxp.example
-E007,Gus,Gray,gus@cxp.example,gus@mail.example,AET-B,tl.two@cxp.example
-"""
+# The scenario of tests/test_reports.py, plus an agent in AET-B.
+ROSTER = (
+    SCENARIO_ROSTER.strip()
+    + "\nE007,Gus,Gray,gus@cxp.example,gus@mail.example,AET-B,tl.two@cxp.example\n"
+)
 
 ACTIVITY = """
 date,employee_id,kind,item,value,by,note
