@@ -250,7 +250,6 @@ class CallList(ApiView):
                 item=str(data.validated_data["call"]),
                 value=str(data.validated_data["score"]),
                 note=data.validated_data["notes"],
-                by=services.actor_name(request.user),
                 actor=request.user,
                 source="api",
             )

@@ -21,7 +21,7 @@ from esp.mailing.messages import make_message
 from esp.mailing.models import DistributionList, OutboxMessage
 from esp.mailing.outbox import Attachment, enqueue
 from esp.progress.models import Fact
-from esp.progress.services import actor_name, fact_record
+from esp.progress.services import fact_record
 from esp.roster.models import Agent
 from esp.roster.staff import CERT_COORDINATOR
 from esp.rules.callcert import call_cert_result, round_score
@@ -99,7 +99,6 @@ def call_score(
         kind="call",
         item=str(call_number),
         value=str(result.score),
-        by=actor_name(actor),
         note="coached" if coached else f"scorecard {template.name} v{template.version}",
         actor=actor,
     )

@@ -159,41 +159,26 @@ def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = 
     proof.reviewed_at = timezone.now()
     proof.save()
     if accept:
-        agent = proof.agent
         if proof.item.startswith("tbt:"):
-            fact = fact_record(
-                agent=agent,
-                day=day,
-                kind="tbt",
-                item=proof.item.removeprefix("tbt:"),
-                value="done",
-                by=actor_name(actor),
-                actor=actor,
-                source="proof",
-            )
+            kind, item, value = "tbt", proof.item.removeprefix("tbt:"), "done"
+            note = ""
         elif proof.item == "searched_by_course":
-            fact = fact_record(
-                agent=agent,
-                day=day,
-                kind="note",
-                by=actor_name(actor),
-                actor=actor,
-                note="Searched by course number: screenshot accepted.",
-                source="proof",
-            )
+            kind, item, value = "note", "", ""
+            note = "Searched by course number: screenshot accepted."
         else:
-            fact = fact_record(
-                agent=agent,
-                day=day,
-                kind="task",
-                item=proof.item,
-                value="done",
-                by=actor_name(actor),
-                actor=actor,
-                source="proof",
-                note=f"Proof accepted: {proof.original_name}",
-            )
-        type(fact).objects.filter(pk=fact.pk).update(proof=proof)
+            kind, item, value = "task", proof.item, "done"
+            note = f"Proof accepted: {proof.original_name}"
+        fact_record(
+            agent=proof.agent,
+            day=day,
+            kind=kind,
+            item=item,
+            value=value,
+            note=note,
+            actor=actor,
+            source="proof",
+            proof=proof,
+        )
     return proof
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from esp.roster.models import Agent, TrainingClass
 
@@ -77,20 +78,17 @@ def task_status_set(
     """R-P1: set one task's status (with an optional note); `based_on` is the id of the
     latest status fact the page showed ("" when it showed none)."""
     _check_based_on(agent, "task", task, based_on, f"The {task.replace('_', ' ')} status")
-    fact = fact_record(
+    return fact_record(
         agent=agent,
         day=day,
         kind="task",
         item=task,
         value=status,
-        by=actor_name(actor),
         note=note,
         actor=actor,
         source=source,
+        proof=proof,
     )
-    if proof is not None:
-        Fact.objects.filter(pk=fact.pk).update(proof=proof)
-    return fact
 
 
 @transaction.atomic
@@ -107,12 +105,10 @@ def step_deliver(
     """R-L5: a delivered ladder step, with who, when, the expectation set and, for a written
     or final CAP, its document (esp.accountability)."""
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
-    already = (
-        Fact.objects.filter(agent=agent, kind="action", item=step, value=ladder, date__lte=day)
-        .order_by("date", "pk")
-        .first()
-    )
-    if already is not None and already.date == day:
+    already = Fact.objects.filter(
+        agent=agent, kind="action", item=step, value=ladder, date=day
+    ).first()
+    if already is not None:
         raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
     fact = fact_record(
         agent=agent,
@@ -120,7 +116,6 @@ def step_deliver(
         kind="action",
         item=step,
         value=ladder,
-        by=actor_name(actor),
         note=expectation,
         actor=actor,
         source=source,
@@ -154,7 +149,6 @@ def employment_set(*, agent: Agent, status: str, day: date, actor, note: str = "
         kind="status",
         item="employment",
         value=status,
-        by=actor_name(actor),
         note=note,
         actor=actor,
     )
@@ -179,7 +173,6 @@ def equipment_set(
         kind="equipment",
         item=status,
         value=ticket.strip(),
-        by=actor_name(actor),
         note=note,
         actor=actor,
     )
@@ -194,7 +187,6 @@ def flag_record(*, agent: Agent, action: str, flag: str, day: date, actor, note:
         kind="flag",
         item=action,
         value=flag,
-        by=actor_name(actor),
         note=note,
         actor=actor,
     )
@@ -258,8 +250,13 @@ def fact_record(
     note: str = "",
     actor=None,
     source: str = "form",
+    proof=None,
 ) -> Fact:
-    """Validate and append one fact; its identity is its content and its position."""
+    """Validate and append one fact; its identity is its content and its position.
+
+    `by` defaults to the acting user's name; `proof` links the proof that completed a task.
+    """
+    by = by or actor_name(actor)
     program = agent.training_class.program
     class_codes = (
         set(TrainingClass.objects.values_list("code", flat=True)) if kind == "move" else ()
@@ -279,10 +276,11 @@ def fact_record(
         note=note,
         source=source,
         recorded_by=actor,
+        proof=proof,
         content_hash=identity,
         occurrence=occurrence,
     )
-    Agent.objects.filter(pk=agent.pk).update(version=agent.version + 1)
+    Agent.objects.filter(pk=agent.pk).update(version=F("version") + 1)
     if kind in NOTIFYING_KINDS:
         transaction.on_commit(lambda: notify_changed_agents({agent.pk}))
     return fact
@@ -318,7 +316,6 @@ def agent_move(agent: Agent, to_class, day: date, reason: str, actor) -> Fact:
         day=day,
         kind="move",
         item=code,
-        by=actor_name(actor),
         note=reason.strip(),
         actor=actor,
     )

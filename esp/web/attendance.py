@@ -138,7 +138,6 @@ def attendance_mark(request, code: str, employee_id: str):
             item=form.cleaned_data["kind"],
             value="" if minutes is None else str(minutes),
             note=form.cleaned_data["note"],
-            by=services.actor_name(request.user),
             actor=request.user,
             source="attendance",
         )
