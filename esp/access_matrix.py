@@ -32,6 +32,9 @@ AGENT_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERT
 EDITORS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
 FORM_ROLES = EDITORS
 REVIEWERS = (ESP_MANAGER, LICENSING, TBT_SME, TL)
+PLANNERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR)  # R-S1: classroom owners
+ROOM_EDITORS = (ESP_MANAGER, TL, LICENSING, CERT_COORDINATOR)
+ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)  # R-S3: extend or move an ESP invite
 
 # Scopes: what the view checks on the object after the role check.
 PUBLIC = "public"  # no sign-in needed
@@ -99,6 +102,9 @@ ACCESS: dict[str, Rule] = {
     "tbt:searched": Rule((ESP_MANAGER, TBT_SME), NONE),
     "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
+    # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
+    "pace:behind": Rule((ESP_MANAGER, LICENSING), NONE),
+    "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
@@ -108,13 +114,31 @@ ACCESS: dict[str, Rule] = {
     "operations:undo": Rule((ESP_MANAGER,), AGENT_SCOPE, ("POST",)),
     "operations:transfers": Rule((ESP_MANAGER,), NONE),
     "operations:transfer": Rule((ESP_MANAGER,), AGENT_SCOPE, ("GET", "POST")),
+    # which teams keep up (R-N7) and the gap report
+    "upkeep:teams": Rule((ESP_MANAGER,), NONE),
+    "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
     "selfreport:link": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
     "selfreport:class_send": Rule(EDITORS, CLASS, ("POST",)),
     # REST API v1 (session or token; the views check the scope, writes need an editor role)
+    # virtual classroom planner (R-S1–R-S3): rooms, links, invites, the ESP invite ladder
+    "classrooms:planner": Rule(PLANNERS, NONE),
+    "classrooms:class": Rule(PLANNERS, CLASS),
+    "classrooms:room_add": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_edit": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_send": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_cancel": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:extend": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
+    "classrooms:move": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
     # troubleshooting playbooks (R-Q2): an editor walks an agent through one
     "playbooks:troubleshoot": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
+    # the breakout help queue (R-S4): leaders take agents into rooms; an agent asks for themselves
+    "breakouts:queue": Rule(EDITORS, NONE),
+    "breakouts:ask": Rule((*EDITORS, AGENT), NONE, ("GET", "POST")),
+    "breakouts:take": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "breakouts:done": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "breakouts:cancel": Rule((*EDITORS, AGENT), AGENT_SCOPE, ("POST",)),
     "api:schema": Rule(EVERYONE, NONE),
     "api:docs": Rule(EVERYONE, NONE),
     "api:me": Rule(EVERYONE, NONE),

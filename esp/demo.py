@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from esp import clock
+from esp.breakouts.demo import demo_breakouts
+from esp.classrooms.demo import demo_classrooms
 from esp.mailing.lists import list_set
+from esp.pace.demo import demo_pace
 from esp.programs.calendars import calendar_for
 from esp.progress.activity import import_activity
 from esp.roster.importers import import_classes, import_roster
@@ -52,6 +55,9 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
         ]
     email, password = login
     demo_staff(program, as_of, password)
+    demo_pace(program, as_of)
+    demo_breakouts(program, as_of)
+    demo_classrooms(program, as_of)
     User = get_user_model()
     manager, _ = User.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": "Demo", "last_name": "Manager"}

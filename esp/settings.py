@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "esp.tbt",
     "esp.operations",
     "esp.playbooks",
+    "esp.upkeep",
+    "esp.breakouts",
+    "esp.classrooms",
+    "esp.pace",
 ]
 
 REST_FRAMEWORK = {

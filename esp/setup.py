@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from esp.accountability.defaults import load_default_cap_templates
 from esp.certification.scorecards import load_default_scorecard
+from esp.pace.defaults import load_default_pace
 from esp.playbooks.defaults import load_default_playbooks
 from esp.programs.defaults import load_default_program
 from esp.programs.models import Program
@@ -23,4 +24,5 @@ def initialize(*, verbosity: int = 0) -> Program:
     load_default_cap_templates(program)
     load_default_scorecard()
     load_default_playbooks()
+    load_default_pace(program)
     return program

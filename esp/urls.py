@@ -14,5 +14,9 @@ urlpatterns = [
     path("tbt/", include("esp.tbt.urls")),
     path("", include("esp.playbooks.urls")),
     path("operations/", include("esp.operations.urls")),
+    path("classrooms/", include("esp.classrooms.urls")),
+    path("upkeep/", include("esp.upkeep.urls")),
+    path("breakouts/", include("esp.breakouts.urls")),
+    path("licensing-pace/", include("esp.pace.urls")),
     path("", include("esp.web.urls")),
 ]

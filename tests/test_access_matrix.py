@@ -48,7 +48,7 @@ from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.proofs import proof_submit
 from esp.progress.services import step_deliver
 from esp.roster import access
-from esp.roster.models import Agent, CertifierAssignment, ClassPhase
+from esp.roster.models import Agent, CertifierAssignment, ClassPhase, TrainingClass
 from esp.roster.staff import (
     AGENT,
     CERT_COORDINATOR,
@@ -296,9 +296,45 @@ POST_DATA = {
     "playbooks:troubleshoot": lambda: {"action": "start", "playbook": "general"},
     "operations:extension_step": lambda: {"step": "dashboard_check"},  # refused: a message
     "operations:undo": lambda: {"note": "From the matrix test"},  # nobody to undo: a message
+    "upkeep:report": lambda: {},  # nobody chosen: a message
+    "classrooms:room_add": lambda: {
+        "phase": "esp",
+        "kind": "breakout",
+        "name": "Matrix test",
+        "provider": "g2t",
+        "first_day": "2026-11-30",
+        "last_day": "2026-12-02",
+    },
+    "classrooms:room_edit": lambda: {"version": "0"},  # stale: a message
+    "classrooms:room_send": lambda: {},
+    "classrooms:room_cancel": lambda: {"note": "From the matrix test"},
+    "classrooms:extend": lambda: {},  # no ESP invite: a message
+    "classrooms:move": lambda: {},  # no room chosen: a message
+    "breakouts:take": lambda: {"room": "Breakout 1"},  # no open request: a message
+    "breakouts:done": lambda: {"outcome": "From the matrix test"},  # no open request: a message
+    "breakouts:cancel": lambda: {},  # no open request: a message
 }
 
 REDIRECTING = {"web:home", "accounts:sign_in", "accounts:welcome"}  # 302 is their answer
+ROOM_ROUTES = {"classrooms:room_edit", "classrooms:room_send", "classrooms:room_cancel"}
+
+
+def classroom_of(code: str):
+    from esp.classrooms.models import Classroom
+
+    training_class = TrainingClass.objects.get(code=code)
+    room, _ = Classroom.objects.get_or_create(
+        training_class=training_class,
+        name="Matrix test room",
+        defaults={
+            "phase": training_class.program.phases.get(key="esp"),
+            "first_day": NOW.date(),
+            "last_day": NOW.date(),
+            "created_at": NOW,
+        },
+    )
+    return room
+
 
 # The pages. The API answers in JSON (401 to anonymous callers) and has its own tests.
 PAGES = {name: rule for name, rule in sorted(ACCESS.items()) if not name.startswith("api:")}
@@ -310,6 +346,8 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
     kwargs = dict(FIXED_KWARGS.get(route, {}))
     if rule.scope == CLASS:
         kwargs["code"] = objects[CLASS]
+        if route in ROOM_ROUTES:  # a room of that class (R-S1)
+            kwargs["room"] = classroom_of(objects[CLASS]).pk
         if route == "web:attendance_mark":  # a class day's mark for one of its agents
             kwargs["employee_id"] = objects[AGENT_SCOPE]
     elif rule.scope == AGENT_SCOPE:

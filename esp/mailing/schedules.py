@@ -115,6 +115,7 @@ DEFAULT_SCHEDULES = [
     ("wfm_digest", Schedule.LIST, "wfm", time(18, 0)),
     ("callcert_summary", Schedule.LIST, "ops_leadership", time(18, 0)),
     ("tbt_completion", Schedule.LIST, "carrier_leadership", time(18, 0)),
+    ("licensing_pace", Schedule.LIST, "licensing", time(12, 30)),  # R-I1b: the midday check
 ]
 
 

@@ -93,4 +93,8 @@ def program_copy(
 
     for template in CapTemplate.objects.filter(program=program).order_by("pk"):
         CapTemplate.objects.create(**_fields(template, "program_id", "updated_at"), program=copy)
+    from esp.pace.models import PaceModule  # the licensing pace table (R-I1b)
+
+    for module in PaceModule.objects.filter(phase__program=program).order_by("pk"):
+        PaceModule.objects.create(**_fields(module, "phase_id"), phase=phases[module.phase_id])
     return copy

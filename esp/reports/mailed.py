@@ -321,6 +321,13 @@ def tbt_completion(program: Program, day: date, *, distribution_list) -> list[Ou
     return tbt_completion_mail(program, day, distribution_list=distribution_list)
 
 
+def licensing_pace(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
+    """The midday behind-pace list (R-I1b, the licensing list); built in esp.pace."""
+    from esp.pace.mailed import licensing_pace_mail
+
+    return licensing_pace_mail(program, day, distribution_list=distribution_list)
+
+
 MAILED_REPORTS: dict[str, MailedReport] = {
     report.key: report
     for report in (
@@ -330,6 +337,7 @@ MAILED_REPORTS: dict[str, MailedReport] = {
         MailedReport("wfm_digest", "End-of-day attendance digest", LIST, wfm_digest),
         MailedReport("callcert_summary", "End-of-day Call Cert summary", LIST, callcert_summary),
         MailedReport("tbt_completion", "End-of-day TBT completion", LIST, tbt_completion),
+        MailedReport("licensing_pace", "Licensing: behind pace", LIST, licensing_pace),
     )
 }
 

@@ -149,6 +149,15 @@ class BusinessCalendar:
                 f"{age} business days after {start.isoformat()} is out of range"
             ) from None
 
+    def business_days_before(self, day: date, count: int) -> date:
+        """The `count`-th business day before `day` (count >= 1), e.g. Monday - 1 = Friday."""
+        if count < 1:
+            raise CalendarError("count must be at least 1")
+        index = self.ordinal(day) - count
+        if index < 0:
+            raise CalendarError(f"{count} business days before {day.isoformat()} is out of range")
+        return self._days[index]
+
     def add_business_days(self, day: date, count: int) -> date:
         """The `count`-th business day after `day` (count >= 1), e.g. Friday + 1 = Monday."""
         if count < 1:

@@ -34,8 +34,17 @@ def navigation(request):
     for route, label in CALL_CERT_LINKS:  # R-C1, R-C2: the roles the matrix lets in
         if access.has_role(user, *ACCESS[route].roles):
             links.append((label, reverse(route)))
+    if access.has_role(user, *ACCESS["pace:behind"].roles):  # R-I1b
+        links.append(("Licensing pace", reverse("pace:behind")))
+    if access.has_role(user, *ACCESS["classrooms:planner"].roles):  # R-S1
+        links.append(("Classrooms", reverse("classrooms:planner")))
+    if access.has_role(user, *ACCESS["breakouts:queue"].roles):  # R-S4
+        links.append(("Breakout help", reverse("breakouts:queue")))
+    elif access.has_role(user, access.AGENT):
+        links.append(("Ask for help", reverse("breakouts:ask")))
     if access.has_role(user, access.ESP_MANAGER):
         links += [
+            ("Team upkeep", reverse("upkeep:teams")),  # R-N7
             ("Mail sent", reverse("mailing:outbox")),
             ("Distribution lists", reverse("mailing:lists")),
             ("Admin", reverse("admin:index")),

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
 from django.shortcuts import render
 
 from esp import clock
@@ -26,6 +24,7 @@ from esp.reports.render import SECTION_TITLES
 from esp.roster import access
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.progress import Progress
+from esp.upkeep.selectors import team_upkeep
 
 from . import charts
 
@@ -102,40 +101,6 @@ def classes_at_a_glance(program, as_of, flying, incompletions, actions) -> list[
     return rows
 
 
-def teams(program, as_of) -> list[dict]:
-    """R-N7: per TL, licensing and cert coordinator, whether today's work is done."""
-    User = get_user_model()
-    people = (
-        User.objects.filter(groups__name__in=[access.TL, access.LICENSING, access.CERT_COORDINATOR])
-        .annotate(
-            updates=Count(
-                "fact",
-                filter=Q(fact__date=as_of) & ~Q(fact__kind__in=["note", "self_report"]),
-                distinct=True,
-            ),
-            notes=Count("fact", filter=Q(fact__date=as_of, fact__kind="note"), distinct=True),
-            tickets=Count("carrierticket", filter=Q(carrierticket__date=as_of), distinct=True),
-        )
-        .order_by("last_name", "email")
-        .distinct()
-    )
-    rows = []
-    for person in people:
-        roles = sorted(
-            access.roles(person) & {access.TL, access.LICENSING, access.CERT_COORDINATOR}
-        )
-        rows.append(
-            {
-                "name": person.get_full_name() or person.email,
-                "roles": ", ".join(roles),
-                "updates": person.updates,
-                "notes": person.notes,
-                "tickets": person.tickets,
-            }
-        )
-    return rows
-
-
 def today(request):
     user = request.user
     program = program_for()
@@ -199,7 +164,7 @@ def today(request):
         context["sends"] = OutboxMessage.objects.filter(
             status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
         ).order_by("created_at")
-        context["teams"] = teams(program, as_of)
+        context["teams"] = team_upkeep(program, as_of, clock.now(program.time_zone))  # R-N7
         context.update(pictures(program, as_of, flying, incompletions))
     if roles & {access.ESP_MANAGER, access.PM}:
         context["transfers"] = next(
@@ -239,6 +204,11 @@ def today(request):
         context["tbt_escalations"] = help_desk_escalations(program, as_of, seen)
     if roles & {access.LICENSING, access.ESP_MANAGER}:
         context["proctored"] = proctored_attempts(flying, as_of, program.exam_attempts)
+    if access.LICENSING in roles:  # R-I1b: the agents behind the licensing pace
+        from esp.pace.selectors import behind_pace as licensing_behind
+
+        seen = access.visible_agents(user, today=as_of).values("pk")
+        context["pace_behind"] = licensing_behind(program, as_of, seen)
     if access.WFM in roles:
         context["attendance"] = (
             Fact.objects.filter(kind="attendance", date=as_of)

@@ -1,0 +1,153 @@
+"""The breakout help queue pages (R-S4): the leaders' queue, asking for help, and the
+take / done / cancel actions. Views parse input, call a selector or a service, and redirect
+(POST-redirect-GET); every agent is fetched through the access layer (404 outside scope)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from esp import clock
+from esp.access_matrix import EDITORS
+from esp.classrooms.services import breakout_rooms_open
+from esp.reports.builders import program_for
+from esp.roster import access
+
+from . import selectors, services
+from .models import HelpRequest
+
+
+def _now():
+    return clock.now(program_for().time_zone)
+
+
+def _is_leader(user) -> bool:
+    return access.has_role(user, *EDITORS)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _home(request) -> str:
+    return "breakouts:queue" if _is_leader(request.user) else "breakouts:ask"
+
+
+def queue(request):
+    now = _now()
+    context = selectors.queue(request.user, now)
+    context.update(
+        {
+            "now": now,
+            "topics": HelpRequest.TOPICS,
+            "room_suggestion": selectors.free_room_name(selectors.rooms_in_use()),
+            "planned_rooms": breakout_rooms_open(
+                access.visible_classes(request.user), now.date()
+            ),  # R-S1: the planner's breakout rooms open today
+        }
+    )
+    return render(request, "breakouts/queue.html", context)
+
+
+def ask(request):
+    """An agent asks for help for themselves; a leader asks for an agent they can see."""
+    leader = _is_leader(request.user)
+    if request.method == "POST":
+        if leader:
+            employee_id = request.POST.get("agent", "")
+            if not employee_id:
+                messages.error(request, "Choose the agent who needs help.")
+                return _back(request, "breakouts:ask")
+            agent = access.get_agent_for_user(request.user, employee_id)
+        else:
+            agent = selectors.own_agent(request.user)
+        try:
+            help_request = services.help_ask(
+                agent=agent,
+                topic=request.POST.get("topic", ""),
+                need=request.POST.get("need", ""),
+                actor=request.user,
+                now=_now(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            topic = help_request.get_topic_display()
+            messages.success(
+                request,
+                f"{agent.name} is in the breakout queue ({topic})."
+                if leader
+                else f"You asked for help ({topic}): a leader will take you into a breakout room.",
+            )
+        return _back(request, _home(request))
+    context = {"topics": HelpRequest.TOPICS, "leader": leader}
+    if leader:
+        context["askable"] = selectors.queue(request.user, _now())["askable"]
+    else:
+        agent = selectors.own_agent(request.user)
+        current = selectors.open_request_of(agent)
+        context.update(
+            {
+                "agent": agent,
+                "current": current,
+                "place": selectors.place_in_line(current)
+                if current and current.status == HelpRequest.WAITING
+                else None,
+                "visits": selectors.visits_of(agent),
+            }
+        )
+    return render(request, "breakouts/ask.html", context)
+
+
+def _act(request, employee_id: str, act, done_message):
+    agent, help_request = selectors.get_open_request_for_user(
+        request.user, employee_id, request.POST.get("request")
+    )
+    if help_request is None:
+        messages.error(request, f"{agent.name} has no such open help request any more.")
+        return _back(request, _home(request))
+    try:
+        help_request = act(help_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message(help_request))
+    return _back(request, _home(request))
+
+
+def take(request, employee_id: str):
+    room = request.POST.get("room", "")
+    return _act(
+        request,
+        employee_id,
+        lambda r: services.help_take(help_request=r, room=room, actor=request.user, now=_now()),
+        lambda r: f"{r.agent.name} is in {r.room} with you.",
+    )
+
+
+def done(request, employee_id: str):
+    outcome = request.POST.get("outcome", "")
+    return _act(
+        request,
+        employee_id,
+        lambda r: services.help_done(
+            help_request=r, outcome=outcome, actor=request.user, now=_now()
+        ),
+        lambda r: f"{r.agent.name}'s visit is logged.",
+    )
+
+
+def cancel(request, employee_id: str):
+    return _act(
+        request,
+        employee_id,
+        lambda r: services.help_cancel(help_request=r, actor=request.user, now=_now()),
+        lambda r: f"{r.agent.name}'s help request is cancelled.",
+    )

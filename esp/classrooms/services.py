@@ -1,0 +1,688 @@
+"""The virtual classroom planner (SPEC §10, R-S1–R-S3): a class's rooms per phase with their
+warnings and missing links, the invitations sent through the outbox as .ics, and the ESP
+invite ladder (extend day by day, then move to another ESP classroom or propose one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from esp.audit.services import audit_record
+from esp.mailing.messages import make_message
+from esp.mailing.outbox import Attachment, enqueue
+from esp.programs.calendars import calendar_for
+from esp.programs.models import DaySchedule, Phase, Program
+from esp.progress.selectors import agent_records, agents_in_scope
+from esp.roster.models import Agent, ClassDay, TrainingClass
+from esp.rules import classrooms as rules
+from esp.rules.calendar import CalendarError
+from esp.rules.progress import Progress
+
+from . import ics
+from .models import BREAKOUT, CALL_CERT, KINDS, MAIN, PROVIDERS, SHADOWING, Classroom, Invitation
+
+KIND_NAMES = dict(KINDS)
+PROVIDER_NAMES = dict(PROVIDERS)
+REPORT = "classroom-invite"
+# R-S1: the side rooms each phase needs besides its main classroom.
+SIDE_ROOMS = {"esp": (CALL_CERT, SHADOWING, BREAKOUT)}
+DEFAULT_SIDE_ROOMS = (BREAKOUT,)
+
+
+def _iso(days) -> list[str]:
+    return [d.isoformat() for d in days]
+
+
+def _dates(values) -> list[date]:
+    return [date.fromisoformat(v) for v in values]
+
+
+def lifetime(phase: Phase) -> int:
+    return phase.link_lifetime_days or rules.DEFAULT_LINK_LIFETIME_DAYS
+
+
+def day_times(program: Program, phase: Phase):
+    row = (
+        DaySchedule.objects.filter(program=program, phase=phase).first()
+        or DaySchedule.objects.filter(program=program, phase=None).first()
+    )
+    if row is None:
+        from datetime import time
+
+        return time(8), time(16, 30)
+    return row.start, row.end
+
+
+def closed_days(training_class: TrainingClass) -> set[date]:
+    return set(
+        ClassDay.objects.filter(training_class=training_class, closed=True).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def room_days(room: Classroom, calendar, closed: set[date] | None = None) -> list[date]:
+    """The class days a room serves: business days of its span, less the class's closures."""
+    closed = closed if closed is not None else closed_days(room.training_class)
+    return [
+        d for d in rules.served_days(calendar, room.first_day, room.last_day) if d not in closed
+    ]
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoomPlan:
+    room: Classroom
+    days: list[date]
+    warnings: list[rules.Warning]
+    invited: int
+    cancelled: int
+
+
+@dataclass
+class PhasePlan:
+    phase: Phase
+    days: list[date]
+    rooms: list[RoomPlan] = field(default_factory=list)
+    missing_links: list[tuple[date, date]] = field(default_factory=list)
+    missing_sides: list[str] = field(default_factory=list)
+
+    @property
+    def warning_count(self) -> int:
+        return (
+            sum(1 for r in self.rooms for w in r.warnings if w.severity == "warning")
+            + len(self.missing_links)
+            + len(self.missing_sides)
+        )
+
+
+def phase_spans(training_class: TrainingClass, calendar) -> list[tuple[Phase, list[date]]]:
+    """Each phase of the class with a length and its scheduled days (§3)."""
+    spans = []
+    rows = sorted(training_class.phase_starts.all(), key=lambda row: row.phase.order)
+    for row in rows:
+        phase = row.phase
+        if phase.length is None:
+            continue
+        try:
+            spans.append((phase, rules.phase_days(calendar, row.start_date, phase.length)))
+        except CalendarError:
+            continue
+    return spans
+
+
+def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> list[PhasePlan]:
+    program = training_class.program
+    calendar = calendar_for(program)
+    zone = ZoneInfo(program.time_zone)
+    closed = closed_days(training_class)
+    rooms = list(
+        Classroom.objects.filter(training_class=training_class, cancelled_at=None)
+        .select_related("phase")
+        .annotate(
+            invited=Count("invitations", filter=Q(invitations__status=Invitation.ACTIVE)),
+            cancelled=Count("invitations", filter=Q(invitations__status=Invitation.CANCELLED)),
+        )
+    )
+    plans = []
+    for phase, scheduled in phase_spans(training_class, calendar):
+        days = [d for d in scheduled if d not in closed]
+        plan = PhasePlan(phase, days)
+        start, _ = day_times(program, phase)
+        covered = []
+        kinds = set()
+        for room in (r for r in rooms if r.phase_id == phase.pk):
+            served = room_days(room, calendar, closed)
+            sent_at = room.invites_sent_at
+            facts = rules.RoomFacts(
+                days=tuple(served),
+                link=room.link,
+                valid_from=room.link_valid_from,
+                lifetime_days=lifetime(phase),
+                lead_days=phase.invite_lead_days if room.kind == MAIN else None,
+                hours_ahead=phase.link_sent_hours_ahead if room.kind == MAIN else None,
+                opens_at=datetime.combine(served[0], start, tzinfo=zone) if served else None,
+                invites_sent_at=sent_at,
+                invites_sent_on=sent_at.astimezone(zone).date() if sent_at else None,
+            )
+            plan.rooms.append(
+                RoomPlan(
+                    room,
+                    served,
+                    rules.room_warnings(facts, calendar, as_of, now),
+                    room.invited,
+                    room.cancelled,
+                )
+            )
+            kinds.add(room.kind)
+            if room.kind == MAIN and room.link and served:
+                valid_from = room.link_valid_from or served[0]
+                last_ok = rules.link_last_day(valid_from, lifetime(phase))
+                ok = [d for d in served if valid_from <= d <= last_ok]
+                if ok:
+                    covered.append((ok[0], ok[-1]))
+        needed = rules.link_segments(days, lifetime(phase))
+        plan.missing_links = rules.missing_links(needed, covered)
+        plan.missing_sides = [
+            k for k in SIDE_ROOMS.get(phase.key, DEFAULT_SIDE_ROOMS) if k not in kinds
+        ]
+        plans.append(plan)
+    return plans
+
+
+# -- rooms ---------------------------------------------------------------------------------------
+
+
+def _check_room(training_class, phase, kind, name, provider, link, first_day, last_day, calendar):
+    problems = []
+    if phase.program_id != training_class.program_id:
+        problems.append(
+            f"phase {phase.key} is not a phase of class {training_class.code}'s program"
+        )
+    if kind not in KIND_NAMES:
+        problems.append(f"unknown room kind {kind!r}")
+    if provider not in PROVIDER_NAMES:
+        problems.append(f"unknown provider {provider!r}")
+    if not name.strip():
+        problems.append("the room needs a name")
+    if link and not link.lower().startswith("https://"):
+        problems.append("the link must start with https://")
+    if first_day > last_day:
+        problems.append(
+            f"the first day {first_day:%m/%d/%Y} is after the last day {last_day:%m/%d/%Y}"
+        )
+    elif not rules.served_days(calendar, first_day, last_day):
+        problems.append(
+            f"{first_day:%m/%d/%Y}–{last_day:%m/%d/%Y} has no business day (R-T1): no class"
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def room_create(
+    *,
+    training_class: TrainingClass,
+    phase: Phase,
+    kind: str,
+    name: str,
+    provider: str,
+    link: str,
+    first_day: date,
+    last_day: date,
+    link_valid_from: date | None = None,
+    actor=None,
+    now: datetime,
+) -> Classroom:
+    calendar = calendar_for(training_class.program)
+    _check_room(training_class, phase, kind, name, provider, link, first_day, last_day, calendar)
+    room = Classroom.objects.create(
+        training_class=training_class,
+        phase=phase,
+        kind=kind,
+        name=name.strip(),
+        provider=provider,
+        link=link.strip(),
+        first_day=first_day,
+        last_day=last_day,
+        link_valid_from=link_valid_from,
+        created_by=actor,
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="classroom_create",
+        obj=training_class,
+        changes={
+            "room": room.pk,
+            "phase": phase.key,
+            "kind": kind,
+            "name": room.name,
+            "link": room.link,
+            "days": [first_day.isoformat(), last_day.isoformat()],
+        },
+    )
+    return room
+
+
+@transaction.atomic
+def room_update(
+    *,
+    room: Classroom,
+    version: int,
+    name: str,
+    provider: str,
+    link: str,
+    first_day: date,
+    last_day: date,
+    link_valid_from: date | None,
+    actor=None,
+    now: datetime,
+) -> int:
+    """Change a room; the invitations already sent get an update (same UID, SEQUENCE + 1).
+    Returns how many updates were queued."""
+    room = Classroom.objects.select_for_update().get(pk=room.pk)
+    if room.version != version:
+        raise ValidationError(
+            "Someone else changed this room since you opened the page; nothing was saved. "
+            "Here is the current room."
+        )
+    if room.cancelled_at:
+        raise ValidationError("This room is cancelled.")
+    program = room.training_class.program
+    calendar = calendar_for(program)
+    _check_room(
+        room.training_class,
+        room.phase,
+        room.kind,
+        name,
+        provider,
+        link,
+        first_day,
+        last_day,
+        calendar,
+    )
+    before = {
+        "name": room.name,
+        "provider": room.provider,
+        "link": room.link,
+        "days": [room.first_day.isoformat(), room.last_day.isoformat()],
+        "link_valid_from": room.link_valid_from.isoformat() if room.link_valid_from else None,
+    }
+    room.name, room.provider, room.link = name.strip(), provider, link.strip()
+    room.first_day, room.last_day, room.link_valid_from = first_day, last_day, link_valid_from
+    room.version += 1
+    room.save()
+    after = {
+        "name": room.name,
+        "provider": room.provider,
+        "link": room.link,
+        "days": [first_day.isoformat(), last_day.isoformat()],
+        "link_valid_from": link_valid_from.isoformat() if link_valid_from else None,
+    }
+    audit_record(
+        actor=actor,
+        action="classroom_update",
+        obj=room.training_class,
+        changes={"room": room.pk, "before": before, "after": after},
+    )
+    served = room_days(room, calendar)
+    sent = 0
+    for invitation in room.invitations.filter(status=Invitation.ACTIVE).select_related("agent"):
+        old = _dates(invitation.days)
+        first = min(old) if old else served[0]
+        extra = [d for d in old if d > served[-1]] if invitation.extensions else []
+        invitation.days = _iso(sorted({d for d in served if d >= first} | set(extra)) or served)
+        _send(invitation, room, now=now, reason="updated")
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def room_cancel(*, room: Classroom, actor=None, now: datetime, note: str = "") -> int:
+    room = Classroom.objects.select_for_update().get(pk=room.pk)
+    if room.cancelled_at:
+        return 0
+    room.cancelled_at = now
+    room.version += 1
+    room.save(update_fields=["cancelled_at", "version"])
+    count = 0
+    for invitation in room.invitations.filter(status=Invitation.ACTIVE).select_related("agent"):
+        _cancel(invitation, room, now=now, reason=note or "classroom cancelled")
+        count += 1
+    audit_record(
+        actor=actor,
+        action="classroom_cancel",
+        obj=room.training_class,
+        changes={"room": room.pk, "name": room.name, "invitations_cancelled": count, "note": note},
+    )
+    return count
+
+
+def room_agents(room: Classroom, as_of: date) -> list[Agent]:
+    """The agents a class's room invites: its members and movers-in, in flight as of D."""
+    program = room.training_class.program
+    return list(
+        agents_in_scope(
+            program, as_of, class_code=room.training_class.code, in_flight=True
+        ).order_by("last_name", "first_name", "employee_id")
+    )
+
+
+@transaction.atomic
+def invites_send(*, room: Classroom, actor=None, now: datetime, as_of: date) -> int:
+    """R-S2: an invitation (.ics) to every agent of the class not yet invited, at their work
+    and personal addresses. Returns how many were queued."""
+    room = Classroom.objects.select_for_update().get(pk=room.pk)
+    if room.cancelled_at:
+        raise ValidationError("This room is cancelled.")
+    calendar = calendar_for(room.training_class.program)
+    served = room_days(room, calendar)
+    invited = set(room.invitations.values_list("agent_id", flat=True))
+    count = 0
+    for agent in room_agents(room, as_of):
+        if agent.pk in invited:
+            continue
+        invitation = Invitation.objects.create(
+            classroom=room, agent=agent, days=_iso(served), updated_at=now
+        )
+        invitation.agent = agent
+        _deliver(invitation, room, now=now, method=ics.REQUEST, reason="")
+        count += 1
+    if room.invites_sent_at is None and count:
+        room.invites_sent_at = now
+        room.save(update_fields=["invites_sent_at"])
+    audit_record(
+        actor=actor,
+        action="classroom_invites_send",
+        obj=room.training_class,
+        changes={"room": room.pk, "name": room.name, "invited": count},
+    )
+    return count
+
+
+# -- the invitation e-mails ----------------------------------------------------------------------
+
+
+def _organizer() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "esp-tracker@localhost"
+
+
+def _deliver(invitation: Invitation, room: Classroom, *, now: datetime, method: str, reason: str):
+    program = room.training_class.program
+    start, end = day_times(program, room.phase)
+    agent = invitation.agent
+    days = tuple(_dates(invitation.days))
+    summary = f"{room.training_class.code} {room.name}"
+    context = {
+        "agent": agent,
+        "room": room,
+        "provider": PROVIDER_NAMES.get(room.provider, room.provider),
+        "days": days,
+        "start": start,
+        "end": end,
+        "cancelled": method == ics.CANCEL,
+        "updated": invitation.sequence > 0 and method == ics.REQUEST,
+        "reason": reason,
+    }
+    message = make_message("classroom-invite", context)
+    data = ics.InviteData(
+        uid=invitation.uid,
+        sequence=invitation.sequence,
+        summary=summary,
+        link=room.link,
+        description=message.text,
+        days=days,
+        start=start,
+        end=end,
+        time_zone=program.time_zone,
+        organizer=_organizer(),
+        attendees=(agent.work_email, agent.personal_email),
+        stamp=now,
+    )
+    attachment = Attachment(
+        "invite.ics",
+        ics.invitation_ics(data, method),
+        f"{ics.CONTENT_TYPE}; method={method}; charset=UTF-8",
+    )
+    enqueue(
+        key=f"{REPORT}|{invitation.uid}|{invitation.sequence}",
+        report=REPORT,
+        list_key=f"agent:{agent.employee_id}",
+        to=[a for a in (agent.work_email, agent.personal_email) if a],
+        message=replace(message, attachments=(attachment,)),
+        now=now,
+    )
+
+
+def _send(invitation: Invitation, room: Classroom, *, now: datetime, reason: str) -> None:
+    invitation.sequence += 1
+    invitation.updated_at = now
+    invitation.reason = reason
+    invitation.save(update_fields=["sequence", "updated_at", "reason", "days", "extensions"])
+    _deliver(invitation, room, now=now, method=ics.REQUEST, reason=reason)
+
+
+def _cancel(invitation: Invitation, room: Classroom, *, now: datetime, reason: str) -> None:
+    invitation.sequence += 1
+    invitation.status = Invitation.CANCELLED
+    invitation.updated_at = now
+    invitation.reason = reason
+    invitation.save(update_fields=["sequence", "status", "updated_at", "reason"])
+    _deliver(invitation, room, now=now, method=ics.CANCEL, reason=reason)
+
+
+# -- R-S3: the ESP invite ladder -----------------------------------------------------------------
+
+
+def esp_phase(program: Program) -> Phase | None:
+    return program.phases.filter(key=program.policy().esp_phase).first()
+
+
+@dataclass
+class LadderRow:
+    agent: Agent
+    invitation: Invitation
+    days: list[date]
+    step: rules.InviteStep
+    targets: list[tuple[Classroom, tuple[date, ...]]] = field(default_factory=list)
+    proposal: list[date] = field(default_factory=list)
+
+
+def _esp_invitations(program: Program, agents) -> dict[int, Invitation]:
+    phase = esp_phase(program)
+    rows = (
+        Invitation.objects.filter(
+            agent__in=agents,
+            status=Invitation.ACTIVE,
+            classroom__phase=phase,
+            classroom__kind=MAIN,
+            classroom__cancelled_at=None,
+        )
+        .select_related("classroom__training_class", "agent")
+        .order_by("agent_id", "-updated_at", "-pk")
+    )
+    found: dict[int, Invitation] = {}
+    for invitation in rows:
+        found.setdefault(invitation.agent_id, invitation)
+    return found
+
+
+def move_targets(program: Program, as_of: date, exclude_room: int | None = None):
+    """ESP main classrooms running or starting next, with their days after `as_of`."""
+    phase = esp_phase(program)
+    calendar = calendar_for(program)
+    rooms = {
+        room.pk: room
+        for room in Classroom.objects.filter(
+            phase=phase, kind=MAIN, cancelled_at=None, last_day__gt=as_of
+        ).select_related("training_class")
+        if room.pk != exclude_room
+    }
+    found = rules.move_targets(
+        (
+            rules.RoomDays(pk, room.training_class.code, tuple(room_days(room, calendar)))
+            for pk, room in rooms.items()
+        ),
+        as_of,
+    )
+    return [(rooms[target.room_id], target.days) for target in found]
+
+
+def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
+    """R-S3: agents in the ESP phase, not done, whose invite ends today or has ended: extend
+    it by a day (up to the phase's maximum), then move them to another ESP classroom (one
+    running or starting next) or propose a new one."""
+    phase = esp_phase(program)
+    if phase is None:
+        return []
+    calendar = calendar_for(program)
+    policy = program.policy()
+    invitations = {i.agent.employee_id: i for i in _esp_invitations(program, agents).values()}
+    if not invitations:
+        return []
+    ids = [i.agent_id for i in invitations.values()]
+    records = agent_records(program, as_of, in_flight=True, agent_ids=ids)
+    rows = []
+    targets_cache: dict[int, list] = {}
+    for record in records:
+        progress = Progress(record, policy)
+        if progress.is_esp_complete(as_of):
+            continue
+        invitation = invitations[record.employee_id]
+        days = _dates(invitation.days)
+        step = rules.esp_invite_step(
+            days, invitation.extensions, phase.max_extension_days, as_of, calendar
+        )
+        if step is None:
+            continue
+        row = LadderRow(invitation.agent, invitation, days, step)
+        if step.action == rules.MOVE:
+            room_id = invitation.classroom_id
+            if room_id not in targets_cache:
+                targets_cache[room_id] = move_targets(program, as_of, exclude_room=room_id)
+            row.targets = targets_cache[room_id]
+            if not row.targets:
+                row.proposal = rules.proposed_days(calendar, as_of, phase.length or 3)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.invitation.classroom.training_class.code, r.agent.last_name))
+    return rows
+
+
+def _ladder_row(agent: Agent, as_of: date) -> LadderRow:
+    program = agent.training_class.program
+    for row in esp_ladder(program, as_of, [agent.pk]):
+        return row
+    raise ValidationError(
+        f"{agent.name} has no ESP invitation to extend or move as of {as_of:%m/%d/%Y} "
+        "(not in the ESP phase, already done, or their invite still runs)."
+    )
+
+
+@transaction.atomic
+def invitation_extend(*, agent: Agent, actor=None, now: datetime, as_of: date) -> Invitation:
+    """R-S3: add the next business day to the agent's ESP invite (same UID, SEQUENCE + 1)."""
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    row = _ladder_row(agent, as_of)
+    if row.step.action != rules.EXTEND:
+        raise ValidationError(
+            f"{agent.name}'s invite has had its {row.invitation.extensions} extra days (R-S3): "
+            "move them to another ESP classroom."
+        )
+    invitation = row.invitation
+    invitation.days = _iso(sorted(set(row.days) | {row.step.day}))
+    invitation.extensions += 1
+    _send(invitation, invitation.classroom, now=now, reason=f"extended to {row.step.day:%m/%d/%Y}")
+    audit_record(
+        actor=actor,
+        action="classroom_invite_extend",
+        obj=agent,
+        changes={
+            "room": invitation.classroom_id,
+            "day": row.step.day.isoformat(),
+            "extensions": invitation.extensions,
+            "sequence": invitation.sequence,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_move(
+    *, agent: Agent, room: Classroom, actor=None, now: datetime, as_of: date
+) -> Invitation:
+    """R-S3: cancel the agent's ESP invite and invite them to `room` for its days after D."""
+    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    row = _ladder_row(agent, as_of)
+    if row.step.action != rules.MOVE:
+        raise ValidationError(
+            f"{agent.name}'s invite can still be extended (R-S3): extend it before a move."
+        )
+    allowed = {target.pk: days for target, days in row.targets}
+    if room.pk not in allowed:
+        raise ValidationError(
+            f"{room} is not an ESP classroom running or starting next; choose one of the list."
+        )
+    old = row.invitation
+    _cancel(old, old.classroom, now=now, reason=f"moved to {room}")
+    invitation, created = Invitation.objects.get_or_create(
+        classroom=room, agent=agent, defaults={"days": _iso(allowed[room.pk]), "updated_at": now}
+    )
+    invitation.agent = agent
+    if created:
+        _deliver(
+            invitation, room, now=now, method=ics.REQUEST, reason=f"moved from {old.classroom}"
+        )
+    else:
+        invitation.status = Invitation.ACTIVE
+        invitation.days = _iso(allowed[room.pk])
+        invitation.extensions = 0
+        invitation.save(update_fields=["status", "days", "extensions"])
+        _send(invitation, room, now=now, reason=f"moved from {old.classroom}")
+    audit_record(
+        actor=actor,
+        action="classroom_invite_move",
+        obj=agent,
+        changes={"from_room": old.classroom_id, "to_room": room.pk, "days": invitation.days},
+    )
+    return invitation
+
+
+# -- for the Today pages -------------------------------------------------------------------------
+
+
+@dataclass
+class InviteDue:
+    room: Classroom
+    deadline: date
+    late: bool
+
+
+def invites_due(classes, as_of: date, *, within: int = 2) -> list[InviteDue]:
+    """Main rooms of `classes` whose invites are not sent and are due within `within`
+    business days of D, or late (R-S1). Two queries."""
+    rooms = list(
+        Classroom.objects.filter(
+            training_class__in=classes,
+            kind=MAIN,
+            cancelled_at=None,
+            invites_sent_at=None,
+            first_day__gt=as_of,
+            phase__invite_lead_days__isnull=False,
+        ).select_related("training_class__program", "phase")
+    )
+    if not rooms:
+        return []
+    calendar = calendar_for(rooms[0].training_class.program)
+    horizon = calendar.add_business_days(as_of, within)
+    found = []
+    for room in rooms:
+        deadline = rules.invite_deadline(calendar, room.first_day, room.phase.invite_lead_days)
+        if deadline <= horizon:
+            found.append(InviteDue(room, deadline, deadline < as_of))
+    found.sort(key=lambda due: (due.deadline, due.room.training_class.code, due.room.first_day))
+    return found
+
+
+def breakout_rooms_open(classes, day: date) -> list[Classroom]:
+    """The planner's breakout rooms of `classes` open on `day` (R-S1, for the R-S4 queue)."""
+    return list(
+        Classroom.objects.filter(
+            training_class__in=classes,
+            kind=BREAKOUT,
+            cancelled_at=None,
+            first_day__lte=day,
+            last_day__gte=day,
+        )
+        .select_related("training_class")
+        .order_by("training_class__code", "name")
+    )

@@ -1,0 +1,297 @@
+"""The virtual classroom planner's pages (R-S1–R-S3). Views parse input, call a service and
+render; every object is looked up inside the user's scope (404 outside)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from esp import clock
+from esp.imports import parse_date
+from esp.programs.calendars import calendar_for, in_calendar
+from esp.programs.models import Phase
+from esp.reports.builders import program_for
+from esp.roster import access
+
+from . import services
+from .models import KINDS, PROVIDERS, Classroom
+
+
+def _as_of(request, program) -> date:
+    text = request.GET.get("as_of") or request.POST.get("as_of")
+    if text:
+        try:
+            day = parse_date(text)
+        except ValueError:
+            day = None
+        if day is not None and in_calendar(day):
+            return day
+    return clock.today(program.time_zone)
+
+
+def _class(request, code):
+    training_class = (
+        access.visible_classes(request.user)
+        .select_related("program")
+        .prefetch_related("phase_starts__phase")
+        .filter(code=code)
+        .first()
+    )
+    if training_class is None:
+        raise Http404
+    return training_class
+
+
+def _room(training_class, room_id) -> Classroom:
+    room = (
+        Classroom.objects.filter(training_class=training_class, pk=room_id)
+        .select_related("phase", "training_class__program")
+        .first()
+    )
+    if room is None:
+        raise Http404
+    return room
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        day = parse_date(text or "")
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError(f"{what}: enter a date as MM/DD/YYYY ({text or 'empty'!r}).")
+    return day
+
+
+def _optional_day(text: str, what: str) -> date | None:
+    return _day(text, what) if (text or "").strip() else None
+
+
+def _back(training_class, as_of):
+    return redirect(f"/classrooms/{training_class.code}/?as_of={as_of.isoformat()}")
+
+
+def planner(request):
+    program = program_for()
+    as_of = _as_of(request, program)
+    now = clock.now(program.time_zone)
+    calendar = calendar_for(program)
+    classes = []
+    for training_class in (
+        access.visible_classes(request.user)
+        .filter(program=program)
+        .prefetch_related("phase_starts__phase")
+        .order_by("start_date", "code")
+    ):
+        spans = services.phase_spans(training_class, calendar)
+        if not spans or spans[-1][1][-1] < as_of:
+            continue
+        current = next((p for p, days in spans if days[0] <= as_of <= days[-1]), None)
+        upcoming = next((p for p, days in spans if days[0] > as_of), None)
+        plans = services.class_plan(training_class, as_of, now)
+        classes.append(
+            {
+                "class": training_class,
+                "current": current,
+                "upcoming": upcoming,
+                "warnings": sum(p.warning_count for p in plans),
+                "rooms": sum(len(p.rooms) for p in plans),
+            }
+        )
+    ladder = services.esp_ladder(program, as_of, access.visible_agents(request.user))
+    return render(
+        request,
+        "classrooms/planner.html",
+        {
+            "as_of": as_of,
+            "classes": classes,
+            "ladder": ladder,
+            "can_move": access.has_role(
+                request.user, access.ESP_MANAGER, access.TL, access.CERT_COORDINATOR
+            ),
+        },
+    )
+
+
+def class_plan(request, code):
+    training_class = _class(request, code)
+    program = training_class.program
+    as_of = _as_of(request, program)
+    plans = services.class_plan(training_class, as_of, clock.now(program.time_zone))
+    return render(
+        request,
+        "classrooms/class.html",
+        {
+            "class": training_class,
+            "as_of": as_of,
+            "plans": plans,
+            "kinds": KINDS,
+            "providers": PROVIDERS,
+            "kind_names": services.KIND_NAMES,
+        },
+    )
+
+
+def room_add(request, code):
+    training_class = _class(request, code)
+    program = training_class.program
+    as_of = _as_of(request, program)
+    try:
+        phase = Phase.objects.filter(program=program, key=request.POST.get("phase", "")).first()
+        if phase is None:
+            raise ValidationError(f"Unknown phase {request.POST.get('phase', '')!r}.")
+        room = services.room_create(
+            training_class=training_class,
+            phase=phase,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", ""),
+            provider=request.POST.get("provider", ""),
+            link=request.POST.get("link", ""),
+            first_day=_day(request.POST.get("first_day"), "First day"),
+            last_day=_day(request.POST.get("last_day"), "Last day"),
+            link_valid_from=_optional_day(request.POST.get("link_valid_from"), "Link valid from"),
+            actor=request.user,
+            now=clock.now(program.time_zone),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Room {room.name} added.")
+    return _back(training_class, as_of)
+
+
+def room_edit(request, code, room):
+    training_class = _class(request, code)
+    room = _room(training_class, room)
+    program = training_class.program
+    as_of = _as_of(request, program)
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = 0
+    try:
+        sent = services.room_update(
+            room=room,
+            version=version,
+            name=request.POST.get("name", ""),
+            provider=request.POST.get("provider", ""),
+            link=request.POST.get("link", ""),
+            first_day=_day(request.POST.get("first_day"), "First day"),
+            last_day=_day(request.POST.get("last_day"), "Last day"),
+            link_valid_from=_optional_day(request.POST.get("link_valid_from"), "Link valid from"),
+            actor=request.user,
+            now=clock.now(program.time_zone),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Room {room.name} saved"
+            + (f"; {sent} updated invitation{'s' if sent != 1 else ''} queued." if sent else "."),
+        )
+    return _back(training_class, as_of)
+
+
+def room_send(request, code, room):
+    training_class = _class(request, code)
+    room = _room(training_class, room)
+    program = training_class.program
+    as_of = _as_of(request, program)
+    try:
+        count = services.invites_send(
+            room=room, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{count} invitation{'s' if count != 1 else ''} queued for {room.name}."
+            if count
+            else f"Everybody in the class already has an invitation to {room.name}.",
+        )
+    return _back(training_class, as_of)
+
+
+def room_cancel(request, code, room):
+    training_class = _class(request, code)
+    room = _room(training_class, room)
+    program = training_class.program
+    as_of = _as_of(request, program)
+    count = services.room_cancel(
+        room=room,
+        actor=request.user,
+        now=clock.now(program.time_zone),
+        note=request.POST.get("note", "")[:200],
+    )
+    messages.success(
+        request,
+        f"Room {room.name} cancelled; {count} cancellation{'s' if count != 1 else ''} queued.",
+    )
+    return _back(training_class, as_of)
+
+
+def _agent(request, employee_id):
+    agent = (
+        access.visible_agents(request.user)
+        .select_related("training_class__program")
+        .filter(employee_id=employee_id)
+        .first()
+    )
+    if agent is None:
+        raise Http404
+    return agent
+
+
+def extend(request, employee_id):
+    agent = _agent(request, employee_id)
+    program = agent.training_class.program
+    as_of = _as_of(request, program)
+    try:
+        invitation = services.invitation_extend(
+            agent=agent, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        last = max(invitation.days)
+        messages.success(
+            request,
+            f"{agent.name}'s invite now runs to {date.fromisoformat(last):%m/%d/%Y}; "
+            "the update is queued.",
+        )
+    return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")
+
+
+def move(request, employee_id):
+    agent = _agent(request, employee_id)
+    program = agent.training_class.program
+    as_of = _as_of(request, program)
+    try:
+        room_id = int(request.POST.get("room", ""))
+    except ValueError:
+        room_id = 0
+    room = Classroom.objects.filter(pk=room_id).select_related("training_class").first()
+    try:
+        if room is None:
+            raise ValidationError("Choose the ESP classroom to move the agent to.")
+        services.invitation_move(
+            agent=agent,
+            room=room,
+            actor=request.user,
+            now=clock.now(program.time_zone),
+            as_of=as_of,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{agent.name} moved to {room}; the cancellation and the new invite are queued.",
+        )
+    return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")

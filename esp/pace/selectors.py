@@ -1,0 +1,164 @@
+"""Licensing pace reads (R-I1b): the pace table, each agent's progress → the pure rule → lines.
+
+Every function takes the program, the as-of date and optionally `agent_ids` (a queryset of
+agent pks the reader may see); each returns plain dicts a page, CSV or e-mail renders.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date
+
+from esp.programs.calendars import calendar_for
+from esp.programs.models import Phase, Program
+from esp.progress.selectors import agent_records
+from esp.rules import pace as rules
+from esp.rules.progress import Progress
+
+from .models import ModuleProgress, PaceModule
+
+PACE_KINDS = ("task", "status", "move")
+
+
+def pace_phase(program: Program) -> Phase | None:
+    """The phase the program's pace table paces (the first one with modules)."""
+    return (
+        Phase.objects.filter(program=program, pace_modules__isnull=False)
+        .order_by("order")
+        .distinct()
+        .first()
+    )
+
+
+def pace_modules(phase: Phase | None) -> list[PaceModule]:
+    if phase is None:
+        return []
+    return list(phase.pace_modules.order_by("order", "pk"))
+
+
+def phase_days(phase: Phase) -> int | None:
+    """Business days the phase occupies: ceil of its length (§3: 3.5 → 4)."""
+    return max(1, math.ceil(phase.length)) if phase.length is not None else None
+
+
+def pace_lines(
+    program: Program,
+    as_of: date,
+    *,
+    agent_ids=None,
+    class_code: str | None = None,
+    outside_too: bool = False,
+) -> tuple[list[PaceModule], list[dict]]:
+    """The pace table and one line per active, in-flight agent in the paced phase as of D
+    (with `outside_too`, the agents outside it as well: a class grid shows every agent).
+    A constant number of queries, whatever the number of agents."""
+    phase = pace_phase(program)
+    modules = pace_modules(phase)
+    if phase is None:
+        return [], []
+    policy = program.policy()
+    calendar = calendar_for(program)
+    minimums = [rules.PaceMinimum(m.key, m.due_by) for m in modules]
+    records = agent_records(
+        program,
+        as_of,
+        class_code=class_code,
+        in_flight=True,
+        transfer_task=policy.transfer_task,
+        kinds=PACE_KINDS,
+        agent_ids=agent_ids,
+    )
+    done: dict[str, dict[str, date]] = defaultdict(dict)
+    for employee_id, key, day in ModuleProgress.objects.filter(
+        module__in=modules,
+        agent__employee_id__in=[r.employee_id for r in records],
+        done_on__lte=as_of,
+    ).values_list("agent__employee_id", "module__key", "done_on"):
+        done[employee_id][key] = day
+    task_keys = {t.key for t in policy.tasks}
+    names = {m.key: m.name for m in modules}
+    lines = []
+    for record in records:
+        progress = Progress(record, policy)
+        if not progress.is_active(as_of):
+            continue
+        code = progress.class_dates(as_of).code
+        if class_code is not None and code != class_code:
+            continue  # moved out of the class
+        done_on = dict(done.get(record.employee_id, {}))
+        by_task = set()
+        for module in modules:
+            task = module.satisfied_by_task
+            if task in task_keys and module.key not in done_on and progress.is_done(task, as_of):
+                done_on[module.key] = as_of
+                by_task.add(module.key)
+        start = progress.phase_start(phase.key, as_of)
+        status = rules.pace_status(
+            phase_start=start,
+            phase_days=phase_days(phase),
+            minimums=minimums,
+            done_on=done_on,
+            as_of=as_of,
+            calendar=calendar,
+        )
+        if not status.in_phase and not outside_too:
+            continue
+        lines.append(
+            {
+                "class_code": code,
+                "employee_id": record.employee_id,
+                "name": record.name,
+                "licensing_day": status.day,
+                "phase_start": start,
+                "due": status.due,
+                "missing_keys": status.missing,
+                "missing": "; ".join(names[k] for k in status.missing),
+                "behind": status.behind,
+                "done_on": done_on,
+                "by_task": by_task,
+            }
+        )
+    lines.sort(key=lambda line: (line["class_code"], line["employee_id"]))
+    return modules, lines
+
+
+BEHIND_COLUMNS = ["class_code", "employee_id", "name", "licensing_day", "missing"]
+
+
+def behind_pace(program: Program, as_of: date, agent_ids=None) -> list[dict]:
+    """R-I1b: the agents in the paced phase missing a minimum that counts as of D."""
+    _, lines = pace_lines(program, as_of, agent_ids=agent_ids)
+    return [line for line in lines if line["behind"]]
+
+
+def behind_table(lines: list[dict]) -> tuple[list[str], list[list]]:
+    return BEHIND_COLUMNS, [
+        ["" if line[c] is None else line[c] for c in BEHIND_COLUMNS] for line in lines
+    ]
+
+
+def class_grid(program: Program, class_code: str, as_of: date, agent_ids=None) -> dict:
+    """The grid of one class: modules as columns, its active agents as rows, a cell each."""
+    modules, lines = pace_lines(
+        program, as_of, agent_ids=agent_ids, class_code=class_code, outside_too=True
+    )
+    rows = []
+    for line in lines:
+        cells = []
+        for module in modules:
+            cells.append(
+                {
+                    "module": module,
+                    "name": f"{line['employee_id']}:{module.key}",
+                    "done": module.key in line["done_on"],
+                    "by_task": module.key in line["by_task"],
+                    "missing": module.key in line["missing_keys"],
+                }
+            )
+        rows.append({**line, "cells": cells})
+    return {"modules": module_labels(modules), "rows": rows}
+
+
+def module_labels(modules: list[PaceModule]) -> list[dict]:
+    return [{"module": m, "due_label": rules.due_label(m.due_by)} for m in modules]

@@ -1,0 +1,150 @@
+"""Licensing pace pages (R-I1b): the behind-pace list and the quick grid per class.
+
+Parse, call a selector or service, render. The list is limited to the agents the user may
+see (`visible_agents`); the grid fetches its class through `get_class_for_user` (404 outside
+the user's scope) and takes only cells of agents shown on it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from esp import clock
+from esp.imports import parse_date
+from esp.programs.calendars import in_calendar
+from esp.programs.models import Program
+from esp.reports import render as renderers
+from esp.reports.builders import program_for
+from esp.roster import access
+from esp.roster.models import Agent
+
+from . import selectors, services
+
+TITLE = "Licensing: behind pace"
+
+
+def _agent_ids(user):
+    if access.has_role(user, access.ESP_MANAGER):
+        return None
+    return access.visible_agents(user).values("pk")
+
+
+def _as_of(request, program: Program):
+    text = request.GET.get("as_of") or request.POST.get("as_of")
+    if text:
+        try:
+            day = parse_date(text)
+        except ValueError:
+            day = None
+        if day is not None and in_calendar(day):
+            return day
+    return clock.today(program.time_zone)
+
+
+def behind(request):
+    """R-I1b: per class, the agents behind pace and what they miss; CSV and .xlsx."""
+    try:
+        program = program_for()
+    except Program.DoesNotExist:
+        raise Http404("no program") from None
+    as_of = _as_of(request, program)
+    agent_ids = _agent_ids(request.user)
+    _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
+    lines = [line for line in in_phase if line["behind"]]
+    columns, rows = selectors.behind_table(lines)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        response = HttpResponse(
+            renderers.table_csv(columns, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="licensing-pace-{as_of}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            renderers.tables_xlsx({"Behind pace": (columns, rows)}),
+            content_type=renderers.XLSX_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="licensing-pace-{as_of}.xlsx"'
+        return response
+    phase = selectors.pace_phase(program)
+    classes = sorted({line["class_code"] for line in in_phase})
+    return render(
+        request,
+        "pace/behind.html",
+        {
+            "title": TITLE,
+            "as_of": as_of,
+            "lines": lines,
+            "classes": classes,
+            "phase": phase,
+            "modules": selectors.module_labels(selectors.pace_modules(phase)),
+        },
+    )
+
+
+def _cells(post) -> tuple[set[str], set[str], set[str]]:
+    return set(post.getlist("shown")), set(post.getlist("was")), set(post.getlist("done"))
+
+
+def grid(request, code: str):
+    """R-I1b: the class's agents × the pace modules, a checkbox a cell; one POST saves the
+    changed cells."""
+    klass = access.get_class_for_user(request.user, code)
+    program = klass.program
+    as_of = _as_of(request, program)
+    agent_ids = _agent_ids(request.user)
+    data = selectors.class_grid(program, klass.code, as_of, agent_ids)
+    back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"
+    if request.method == "POST" and as_of > clock.today(program.time_zone):
+        messages.error(request, f"{as_of:%m/%d/%Y} is in the future: nothing was saved.")
+        return redirect(back)
+    if request.method == "POST":
+        shown, was, done = _cells(request.POST)
+        rows = {row["employee_id"]: row for row in data["rows"]}
+        modules = {m["module"].key: m["module"] for m in data["modules"]}
+        wanted = []
+        for cell in sorted(shown):
+            employee_id, _, key = cell.partition(":")
+            if employee_id not in rows or key not in modules:
+                return HttpResponseBadRequest(f"Unknown cell {cell}: reload the grid.")
+            if (cell in done) != (cell in was):
+                wanted.append((employee_id, modules[key], cell in done, cell in was))
+        agents = {
+            a.employee_id: a for a in Agent.objects.filter(employee_id__in={w[0] for w in wanted})
+        }
+        result = services.grid_save(
+            changes=[
+                services.CellChange(agents[e], module, now_done, was_done)
+                for e, module, now_done, was_done in wanted
+            ],
+            day=as_of,
+            actor=request.user,
+        )
+        if result.recorded:
+            messages.success(
+                request,
+                f"{len(result.recorded)} change{'s' if len(result.recorded) != 1 else ''} "
+                f"recorded for {as_of:%m/%d/%Y}.",
+            )
+        elif not result.conflicts:
+            messages.success(request, "Nothing changed.")
+        for change in result.conflicts:
+            messages.error(
+                request,
+                f"{change.module.name} for {change.agent.first_name} {change.agent.last_name} "
+                "was changed by someone else meanwhile: not saved, check it again.",
+            )
+        return redirect(back)
+    return render(
+        request,
+        "pace/grid.html",
+        {
+            "title": f"Licensing pace — {klass.code}",
+            "klass": klass,
+            "as_of": as_of,
+            **data,
+        },
+    )

@@ -1,0 +1,89 @@
+"""Licensing pace (R-I1b): pure functions over dates, a calendar and the program's pace table.
+
+The pace table is a list of minimums, each due by a point in the phase measured in business
+days elapsed since the phase started: 1 is the end of day 1, 2 the end of day 2, 3.5 the
+middle of day 4 (its first half). Day N of the phase is the business day whose age is N−1
+(R-T6).
+
+**When a minimum counts.** The pace check of D is taken at midday of D: as of D, with
+age a = R-T4 age of D in the phase, the minimums with ``due_by <= a + 0.5`` count. So the
+list of day N holds what was due by the end of day N−1, plus what is due by the first half
+of day N (the default carrier product modules on day 4). Day 1 never has anything due. On a
+weekend or holiday D the age is that of the next business day (R-T4), so the list is the one
+of that next day. A minimum is missing when it counts and is not done as of D (done on or
+before D, R-T5). An agent is behind pace when at least one minimum is missing. Outside the
+phase (before its start, or from the day after its last occupied business day: a phase of
+length L occupies ceil(L) business days, §3) nobody is behind: the incompletion report (R-I1)
+takes over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .calendar import BusinessCalendar
+
+CHECKPOINT = Decimal("0.5")  # the pace check of a day is taken at its midday
+
+
+@dataclass(frozen=True)
+class PaceMinimum:
+    """One row of the pace table: `key` is due by `due_by` business days into the phase."""
+
+    key: str
+    due_by: Decimal
+
+
+@dataclass(frozen=True)
+class PaceStatus:
+    in_phase: bool
+    day: int | None  # the day of the phase D falls in (1-based), None outside the phase
+    due: tuple[str, ...]  # the keys of the minimums that count as of D, in table order
+    missing: tuple[str, ...]  # those not done as of D, in table order
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.missing)
+
+
+OUTSIDE = PaceStatus(in_phase=False, day=None, due=(), missing=())
+
+
+def due_label(due_by: Decimal) -> str:
+    """How a deadline reads: 'end of day 2', 'first half of day 4'."""
+    whole = int(due_by)
+    if due_by == whole:
+        return f"end of day {whole}"
+    return f"first half of day {whole + 1}"
+
+
+def counts(due_by: Decimal, age: int) -> bool:
+    """Whether a minimum due by `due_by` counts at the midday check of a day of age `age`."""
+    return Decimal(due_by) <= age + CHECKPOINT
+
+
+def pace_status(
+    *,
+    phase_start: date | None,
+    phase_days: int | None,
+    minimums: Sequence[PaceMinimum],
+    done_on: Mapping[str, date],
+    as_of: date,
+    calendar: BusinessCalendar,
+) -> PaceStatus:
+    """R-I1b: the agent's day in the phase, the minimums due and the ones missing as of D.
+
+    `phase_days` is the number of business days the phase occupies (ceil of its length);
+    None for an open-ended phase. `done_on` maps a minimum's key to the day it was done.
+    """
+    if phase_start is None or phase_start > as_of:
+        return OUTSIDE
+    age = calendar.age(phase_start, as_of)
+    if phase_days is not None and age >= phase_days:
+        return OUTSIDE
+    due = tuple(m.key for m in minimums if counts(m.due_by, age))
+    missing = tuple(key for key in due if done_on.get(key) is None or done_on[key] > as_of)
+    return PaceStatus(in_phase=True, day=age + 1, due=due, missing=missing)

@@ -1,0 +1,35 @@
+"""Gap reports (R-N7): the ESP Manager reports a person's gaps of a day, once per (person,
+day), by e-mail through the outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from esp.mailing.models import OutboxMessage
+
+
+class GapReport(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="gap_reports", on_delete=models.CASCADE
+    )
+    day = models.DateField()
+    recipients = models.JSONField(default=list)
+    gaps = models.PositiveIntegerField(help_text="open items reported")
+    note = models.TextField(blank=True)
+    message = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="one_gap_report_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"gaps of {self.person} on {self.day:%m/%d/%Y}"
