@@ -155,3 +155,16 @@ def test_the_admin_action_asks_for_the_new_key_and_copies(program):
     assert done.url == reverse("admin:programs_program_change", args=[copy.pk])
     assert copy.policy() == program.policy()
     assert copy.campaign == program.campaign
+
+
+def test_the_admin_warns_that_editing_a_program_in_use_changes_its_classes(scenario):
+    client = Client()
+    client.force_login(create_esp_manager("esp.manager@cxp.example", "pw-Long-enough-1"))
+    page = client.get(reverse("admin:programs_program_change", args=[scenario.pk]))
+    assert (
+        "1 class uses this program: saving changes applies to them too. To change the rules for "
+        "new classes only, copy the program"
+    ) in page.content.decode()
+    unused = program_copy(scenario, key="esp-unused", name="Unused")
+    page = client.get(reverse("admin:programs_program_change", args=[unused.pk]))
+    assert "uses this program" not in page.content.decode()

@@ -127,6 +127,23 @@ class ProgramAdmin(admin.ModelAdmin):
             },
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Issue 8 item 7: say that editing a program in use changes its classes' rules, and
+        that a copy keeps the classes on the version they started with."""
+        if request.method == "GET":
+            from esp.roster.models import TrainingClass
+
+            count = TrainingClass.objects.filter(program_id=object_id).count()
+            if count:
+                messages.warning(
+                    request,
+                    f"{count} class{'es' if count != 1 else ''} use{'' if count != 1 else 's'} "
+                    "this program: saving changes applies to them too. To change the rules "
+                    'for new classes only, copy the program (the "Copy this program" action) '
+                    "and give the new classes the copy.",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     inlines = [
         PhaseInline,
         TaskInline,
