@@ -12,25 +12,14 @@ from django.shortcuts import redirect, render
 
 from esp import clock
 from esp.imports import parse_date
-from esp.programs.calendars import calendar_for, in_calendar
+from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase
 from esp.reports.builders import program_for
 from esp.roster import access
+from esp.web.dates import picked_day
 
 from . import services
 from .models import KINDS, PROVIDERS, Classroom
-
-
-def _as_of(request, program) -> date:
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
 
 
 def _class(request, code):
@@ -71,13 +60,26 @@ def _optional_day(text: str, what: str) -> date | None:
     return _day(text, what) if (text or "").strip() else None
 
 
+def _room_fields(request) -> dict:
+    """The room form's fields (add and change share them); a bad date raises."""
+    post = request.POST
+    return {
+        "name": post.get("name", ""),
+        "provider": post.get("provider", ""),
+        "link": post.get("link", ""),
+        "first_day": _day(post.get("first_day"), "First day"),
+        "last_day": _day(post.get("last_day"), "Last day"),
+        "link_valid_from": _optional_day(post.get("link_valid_from"), "Link valid from"),
+    }
+
+
 def _back(training_class, as_of):
     return redirect(f"/classrooms/{training_class.code}/?as_of={as_of.isoformat()}")
 
 
 def planner(request):
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     now = clock.now(program.time_zone)
     calendar = calendar_for(program)
     classes = []
@@ -120,7 +122,7 @@ def planner(request):
 def class_plan(request, code):
     training_class = _class(request, code)
     program = training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     plans = services.class_plan(training_class, as_of, clock.now(program.time_zone))
     return render(
         request,
@@ -139,7 +141,7 @@ def class_plan(request, code):
 def room_add(request, code):
     training_class = _class(request, code)
     program = training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         phase = Phase.objects.filter(program=program, key=request.POST.get("phase", "")).first()
         if phase is None:
@@ -148,12 +150,7 @@ def room_add(request, code):
             training_class=training_class,
             phase=phase,
             kind=request.POST.get("kind", ""),
-            name=request.POST.get("name", ""),
-            provider=request.POST.get("provider", ""),
-            link=request.POST.get("link", ""),
-            first_day=_day(request.POST.get("first_day"), "First day"),
-            last_day=_day(request.POST.get("last_day"), "Last day"),
-            link_valid_from=_optional_day(request.POST.get("link_valid_from"), "Link valid from"),
+            **_room_fields(request),
             actor=request.user,
             now=clock.now(program.time_zone),
         )
@@ -168,7 +165,7 @@ def room_edit(request, code, room):
     training_class = _class(request, code)
     room = _room(training_class, room)
     program = training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         version = int(request.POST.get("version", "0"))
     except ValueError:
@@ -177,12 +174,7 @@ def room_edit(request, code, room):
         sent = services.room_update(
             room=room,
             version=version,
-            name=request.POST.get("name", ""),
-            provider=request.POST.get("provider", ""),
-            link=request.POST.get("link", ""),
-            first_day=_day(request.POST.get("first_day"), "First day"),
-            last_day=_day(request.POST.get("last_day"), "Last day"),
-            link_valid_from=_optional_day(request.POST.get("link_valid_from"), "Link valid from"),
+            **_room_fields(request),
             actor=request.user,
             now=clock.now(program.time_zone),
         )
@@ -201,7 +193,7 @@ def room_send(request, code, room):
     training_class = _class(request, code)
     room = _room(training_class, room)
     program = training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         count = services.invites_send(
             room=room, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
@@ -222,7 +214,7 @@ def room_cancel(request, code, room):
     training_class = _class(request, code)
     room = _room(training_class, room)
     program = training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     count = services.room_cancel(
         room=room,
         actor=request.user,
@@ -251,7 +243,7 @@ def _agent(request, employee_id):
 def extend(request, employee_id):
     agent = _agent(request, employee_id)
     program = agent.training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         invitation = services.invitation_extend(
             agent=agent, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
@@ -271,7 +263,7 @@ def extend(request, employee_id):
 def move(request, employee_id):
     agent = _agent(request, employee_id)
     program = agent.training_class.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         room_id = int(request.POST.get("room", ""))
     except ValueError:

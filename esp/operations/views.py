@@ -9,25 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import in_calendar
 from esp.reports.builders import build_report, program_for
 from esp.roster import access
 from esp.roster.models import Agent
+from esp.web.dates import picked_day
 
 from . import services
-
-
-def _as_of(request, program):
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
 
 
 def _agent(request, employee_id) -> Agent:
@@ -39,7 +26,7 @@ def _agent(request, employee_id) -> Agent:
 
 def extensions(request):
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     context = services.extension_board(program, as_of)
     context.update({"as_of": as_of, "uptraining_value": services.UPTRAINING_VALUE})
     return render(request, "operations/extensions.html", context)
@@ -50,7 +37,7 @@ def extension_step(request, code):
     training_class = access.visible_classes(request.user).filter(code=code).first()
     if training_class is None:
         raise Http404
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     employee_id = request.POST.get("employee_id", "")
     agent = _agent(request, employee_id) if employee_id else None
     try:
@@ -75,7 +62,7 @@ def extension_step(request, code):
 def undo(request, employee_id):
     program = program_for()
     agent = _agent(request, employee_id)
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         services.undo_record(
             program=program,
@@ -94,7 +81,7 @@ def undo(request, employee_id):
 
 def transfers(request):
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     report = build_report("incompletions", as_of=as_of, program=program)
     lines = next(s["agents"] for s in report["sections"] if s["key"] == "transfer_needed")
     agents = {

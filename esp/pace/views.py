@@ -13,13 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
 from esp.reports import render as renderers
 from esp.reports.builders import program_for
 from esp.roster import access
 from esp.roster.models import Agent
+from esp.web.dates import picked_day
 
 from . import selectors, services
 
@@ -32,25 +31,13 @@ def _agent_ids(user):
     return access.visible_agents(user).values("pk")
 
 
-def _as_of(request, program: Program):
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
-
-
 def behind(request):
     """R-I1b: per class, the agents behind pace and what they miss; CSV and .xlsx."""
     try:
         program = program_for()
     except Program.DoesNotExist:
         raise Http404("no program") from None
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     agent_ids = _agent_ids(request.user)
     _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
     lines = [line for line in in_phase if line["behind"]]
@@ -94,7 +81,7 @@ def grid(request, code: str):
     changed cells."""
     klass = access.get_class_for_user(request.user, code)
     program = klass.program
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     agent_ids = _agent_ids(request.user)
     data = selectors.class_grid(program, klass.code, as_of, agent_ids)
     back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"

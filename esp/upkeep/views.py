@@ -9,28 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import in_calendar
 from esp.reports.builders import program_for
+from esp.web.dates import picked_day
 
 from . import selectors, services
 
 
-def _as_of(request, program):
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
-
-
 def teams(request):
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     rows = selectors.team_upkeep(program, as_of, clock.now(program.time_zone))
     titles = ("TLs", "Licensing", "Cert coordinators")
     sections = [
@@ -51,7 +38,7 @@ def teams(request):
 
 def report(request):
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     try:
         sent = services.gap_report_send(
             program=program,

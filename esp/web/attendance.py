@@ -6,7 +6,7 @@ when); excusing needs a reason.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -16,15 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import calendar_for, in_calendar
+from esp.programs.calendars import calendar_for
 from esp.progress import services
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster import access
 from esp.rules.attendance import day_label
 from esp.rules.progress import Progress
+from esp.web.dates import picked_day
 
 CHECK_INS = (("break1", "first break"), ("lunch", "lunch"), ("break2", "second break"))
 TIMED = ("tardy", "left_early")
@@ -49,22 +48,10 @@ class MarkForm(forms.Form):
         return data
 
 
-def _day(request, program) -> date:
-    text = request.GET.get("date") or request.POST.get("date")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
-
-
 def attendance_day(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
     program = training_class.program
-    day = _day(request, program)
+    day = picked_day(request, program, "date")
     calendar = calendar_for(program)
     labels = dict(program.occurrence_kinds.values_list("key", "label"))
     records = [
@@ -116,7 +103,7 @@ def attendance_mark(request, code: str, employee_id: str):
     if not access.can_edit_agent(request.user, agent):
         raise Http404("not found")
     program = training_class.program
-    day = _day(request, program)
+    day = picked_day(request, program, "date")
     back = reverse("web:attendance", args=[code]) + f"?date={day.isoformat()}"
     missed = [name for key, name in CHECK_INS if request.POST.get(f"{key}_missed")]
     kinds = list(program.occurrence_kinds.values_list("key", "label"))
@@ -157,7 +144,7 @@ def digest(request):
     from esp.reports.digest import attendance_digest, digest_table
 
     program = program_for()
-    day = _day(request, program)
+    day = picked_day(request, program, "date")
     agents = None
     if not access.has_role(request.user, access.WFM, access.ESP_MANAGER):
         agents = access.visible_agents(request.user, today=day)

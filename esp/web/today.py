@@ -7,15 +7,13 @@ layer, so a TL's page holds only their classes and an agent never gets here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
 
 from django.shortcuts import render
 
 from esp import clock
 from esp.callqueue.selectors import over_the_clock
-from esp.imports import parse_date
 from esp.mailing.models import OutboxMessage
-from esp.programs.calendars import calendar_for, in_calendar
+from esp.programs.calendars import calendar_for
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.selectors import agent_records
 from esp.progress.services import open_flags
@@ -25,20 +23,9 @@ from esp.roster import access
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.progress import Progress
 from esp.upkeep.selectors import team_upkeep
+from esp.web.dates import picked_day
 
 from . import charts
-
-
-def _as_of(request, program) -> date:
-    text = request.GET.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone)
 
 
 def _names(employee_ids) -> dict[str, str]:
@@ -104,7 +91,7 @@ def classes_at_a_glance(program, as_of, flying, incompletions, actions) -> list[
 def today(request):
     user = request.user
     program = program_for()
-    as_of = _as_of(request, program)
+    as_of = picked_day(request, program)
     roles = access.roles(user)
     incompletions = scoped_report(user, build_report("incompletions", as_of=as_of, program=program))
     actions = scoped_report(user, build_report("actions", as_of=as_of, program=program))

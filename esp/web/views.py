@@ -16,26 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import in_calendar
 from esp.progress import services
 from esp.roster import access
 from esp.roster.models import ClassPhase
+from esp.web.dates import picked_day
 
 from . import forms, selectors
 from .tracker import tracker_workbook
-
-
-def _as_of(request, program=None):
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone if program else "America/Chicago")
 
 
 def home(request):
@@ -74,7 +61,7 @@ def classes(request):
 
 def class_board(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
-    as_of = _as_of(request, training_class.program)
+    as_of = picked_day(request, training_class.program)
     filters = {
         "site": request.GET.get("site", ""),
         "tl": request.GET.get("tl", ""),
@@ -103,7 +90,7 @@ def class_board(request, code: str):
 
 def tracker_download(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
-    as_of = _as_of(request, training_class.program)
+    as_of = picked_day(request, training_class.program)
     content = tracker_workbook([training_class], as_of)
     response = HttpResponse(
         content,
@@ -116,7 +103,7 @@ def tracker_download(request, code: str):
 
 def agent_detail(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
-    as_of = _as_of(request, agent.training_class.program)
+    as_of = picked_day(request, agent.training_class.program)
     page = selectors.agent_page(agent, as_of)
     can_edit = access.can_edit_agent(request.user, agent)
     from esp.access_matrix import REVIEWERS
