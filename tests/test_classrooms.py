@@ -518,3 +518,42 @@ def test_the_breakout_queue_offers_the_planners_breakout_rooms_open_today(signed
     with time_machine.travel(at(D(2026, 12, 9)), tick=False):
         signed_in.force_login(world)
         assert "AET-C Breakout (help)" not in signed_in.get("/breakouts/").content.decode()
+
+
+def test_the_demo_plans_rooms_sends_due_invites_and_leaves_moves_to_make(world):
+    from esp.classrooms.demo import demo_classrooms
+
+    program = TrainingClass.objects.get(code="AET-A").program
+    with time_machine.travel(at(D(2026, 12, 2)), tick=False):
+        demo_classrooms(program, D(2026, 12, 2))
+    rooms = {
+        (r.training_class.code, r.phase.key, r.kind, r.first_day): r.invites_sent_at is not None
+        for r in Classroom.objects.select_related("training_class", "phase")
+    }
+    assert rooms == {
+        ("AET-A", "esp", MAIN, D(2026, 11, 25)): True,
+        ("AET-A", "esp", CALL_CERT, D(2026, 11, 25)): False,
+        ("AET-A", "esp", SHADOWING, D(2026, 11, 25)): False,
+        ("AET-A", "esp", BREAKOUT, D(2026, 11, 25)): False,
+        ("AET-C", "training", MAIN, D(2026, 11, 24)): True,
+        ("AET-C", "training", MAIN, D(2026, 12, 1)): True,
+        ("AET-C", "training", MAIN, D(2026, 12, 8)): False,  # its invites are due 12/03
+        ("AET-C", "training", BREAKOUT, D(2026, 11, 24)): False,
+        ("AET-C", "esp", MAIN, D(2026, 12, 9)): False,
+        ("AET-C", "esp", CALL_CERT, D(2026, 12, 9)): False,
+        ("AET-C", "esp", SHADOWING, D(2026, 12, 9)): False,
+        ("AET-C", "esp", BREAKOUT, D(2026, 12, 9)): False,
+    }
+    rows = ladder(D(2026, 12, 2))
+    assert [(r.agent.employee_id, r.step.action, r.invitation.extensions) for r in rows] == [
+        ("E001", "move", 2),
+        ("E002", "move", 2),
+    ]
+    assert [(room.training_class.code, days[0]) for room, days in rows[0].targets] == [
+        ("AET-C", D(2026, 12, 9))
+    ]
+    due = services.invites_due(TrainingClass.objects.all(), D(2026, 12, 2))
+    assert [(d.room.training_class.code, d.room.first_day, d.deadline) for d in due] == [
+        ("AET-C", D(2026, 12, 8), D(2026, 12, 3)),
+        ("AET-C", D(2026, 12, 9), D(2026, 12, 4)),  # within 2 business days
+    ]

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from esp import clock
 from esp.programs.calendars import calendar_for
-from esp.roster.models import TrainingClass
+from esp.roster.models import Agent, TrainingClass
 from esp.rules import classrooms as rules
 
 from . import services
-from .models import MAIN
+from .models import MAIN, Classroom
 
 HORIZON = timedelta(days=14)
 RECENT = timedelta(days=7)
@@ -82,4 +82,25 @@ def demo_classrooms(program, as_of: date) -> int:
                     now=now,
                 )
                 created += 1
+    _extend_late_invites(program, as_of, calendar, zone)
     return created
+
+
+def _extend_late_invites(program, as_of: date, calendar, zone) -> None:
+    """R-S3 as the TLs would have done it: on each past day, the ESP invites of agents not
+    done are extended (up to the phase's 2 days), so today's ladder shows moves too."""
+    first = Classroom.objects.filter(phase__key="esp", kind=MAIN).order_by("last_day").first()
+    if first is None:
+        return
+    day = first.last_day
+    while day < as_of:
+        if calendar.is_business_day(day):
+            agents = Agent.objects.filter(invitations__classroom__phase__key="esp").distinct()
+            for row in services.esp_ladder(program, day, agents):
+                if row.step.action == rules.EXTEND:
+                    services.invitation_extend(
+                        agent=row.agent,
+                        now=datetime.combine(day, time(16), tzinfo=zone),
+                        as_of=day,
+                    )
+        day += timedelta(days=1)
