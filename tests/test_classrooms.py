@@ -557,3 +557,16 @@ def test_the_demo_plans_rooms_sends_due_invites_and_leaves_moves_to_make(world):
         ("AET-C", D(2026, 12, 8), D(2026, 12, 3)),
         ("AET-C", D(2026, 12, 9), D(2026, 12, 4)),  # within 2 business days
     ]
+
+
+def test_a_room_whose_days_are_all_closed_sends_no_invite(world):
+    from esp.roster.models import ClassDay
+
+    training_class = TrainingClass.objects.get(code="AET-C")
+    for day in (D(2026, 12, 9), D(2026, 12, 10), D(2026, 12, 11)):
+        ClassDay.objects.create(training_class=training_class, date=day, closed=True)
+    room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    with pytest.raises(ValidationError, match="the class is closed on each of them"):
+        services.invites_send(room=room, actor=world, now=at(D(2026, 12, 3)), as_of=D(2026, 12, 3))
+    assert not Invitation.objects.exists()
+    assert not OutboxMessage.objects.filter(report=services.REPORT).exists()

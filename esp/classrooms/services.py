@@ -76,6 +76,17 @@ def room_days(room: Classroom, calendar, closed: set[date] | None = None) -> lis
     ]
 
 
+def _class_days(room: Classroom, calendar) -> list[date]:
+    """The room's class days for an invitation; none (every day closed) is refused."""
+    served = room_days(room, calendar)
+    if not served:
+        raise ValidationError(
+            f"{room} has no class day from {room.first_day:%m/%d/%Y} to "
+            f"{room.last_day:%m/%d/%Y}: the class is closed on each of them."
+        )
+    return served
+
+
 # -- the plan ------------------------------------------------------------------------------------
 
 
@@ -315,7 +326,7 @@ def room_update(
         obj=room.training_class,
         changes={"room": room.pk, "before": before, "after": after},
     )
-    served = room_days(room, calendar)
+    served = _class_days(room, calendar)
     sent = 0
     for invitation in room.invitations.filter(status=Invitation.ACTIVE).select_related("agent"):
         old = _dates(invitation.days)
@@ -366,7 +377,7 @@ def invites_send(*, room: Classroom, actor=None, now: datetime, as_of: date) -> 
     if room.cancelled_at:
         raise ValidationError("This room is cancelled.")
     calendar = calendar_for(room.training_class.program)
-    served = room_days(room, calendar)
+    served = _class_days(room, calendar)
     invited = set(room.invitations.values_list("agent_id", flat=True))
     count = 0
     for agent in room_agents(room, as_of):
