@@ -570,3 +570,12 @@ def test_a_room_whose_days_are_all_closed_sends_no_invite(world):
         services.invites_send(room=room, actor=world, now=at(D(2026, 12, 3)), as_of=D(2026, 12, 3))
     assert not Invitation.objects.exists()
     assert not OutboxMessage.objects.filter(report=services.REPORT).exists()
+
+
+def test_a_phase_that_is_over_asks_for_nothing_more(world):
+    # AET-C's onboarding was 11/16–11/17 and its licensing 11/18–11/23
+    plan = plan_of("AET-C", "onboarding", D(2026, 11, 18), at(D(2026, 11, 18)))
+    assert plan.past and plan.missing_links == [] and plan.missing_sides == []
+    assert plan.warning_count == 0
+    plan = plan_of("AET-C", "licensing", D(2026, 11, 18), at(D(2026, 11, 18)))
+    assert not plan.past and plan.missing_links == [(D(2026, 11, 18), D(2026, 11, 23))]

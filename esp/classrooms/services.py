@@ -106,9 +106,12 @@ class PhasePlan:
     rooms: list[RoomPlan] = field(default_factory=list)
     missing_links: list[tuple[date, date]] = field(default_factory=list)
     missing_sides: list[str] = field(default_factory=list)
+    past: bool = False  # the phase ended before D
 
     @property
     def warning_count(self) -> int:
+        if self.past:
+            return 0
         return (
             sum(1 for r in self.rooms for w in r.warnings if w.severity == "warning")
             + len(self.missing_links)
@@ -181,11 +184,14 @@ def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> lis
                 ok = [d for d in served if valid_from <= d <= last_ok]
                 if ok:
                     covered.append((ok[0], ok[-1]))
-        needed = rules.link_segments(days, lifetime(phase))
-        plan.missing_links = rules.missing_links(needed, covered)
-        plan.missing_sides = [
-            k for k in SIDE_ROOMS.get(phase.key, DEFAULT_SIDE_ROOMS) if k not in kinds
-        ]
+        if days and days[-1] < as_of:
+            plan.past = True  # over: nothing left to plan
+        else:
+            needed = rules.link_segments(days, lifetime(phase))
+            plan.missing_links = rules.missing_links(needed, covered)
+            plan.missing_sides = [
+                k for k in SIDE_ROOMS.get(phase.key, DEFAULT_SIDE_ROOMS) if k not in kinds
+            ]
         plans.append(plan)
     return plans
 
