@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from icalendar import Calendar
 from web_support import messages_of, staff
@@ -95,13 +96,17 @@ def event_of(calendar: Calendar):
 
 
 def days_of(event) -> list[date]:
-    """Every day the event occurs on (DTSTART plus RDATEs), in Chicago."""
-    days = [event.decoded("dtstart").astimezone(CHICAGO).date()]
-    rdates = event.get("rdate")
-    if rdates is not None:
-        for group in rdates if isinstance(rdates, list) else [rdates]:
-            days += [d.dt.astimezone(CHICAGO).date() for d in group.dts]
-    return sorted(days)
+    """Every day the event occurs on: DTSTART, repeated by its RRULE, less its EXDATEs."""
+    start = event.decoded("dtstart")
+    rule = event.get("rrule")
+    if rule is None:
+        return [start.astimezone(CHICAGO).date()]
+    skipped = set()
+    exdates = event.get("exdate")
+    for group in exdates if isinstance(exdates, list) else [exdates] if exdates else []:
+        skipped |= {d.dt for d in group.dts}
+    occurrences = rrulestr(rule.to_ical().decode(), dtstart=start)
+    return [d.astimezone(CHICAGO).date() for d in occurrences if d not in skipped]
 
 
 # -- invitations, updates and cancellations (R-S2) ------------------------------------------------
@@ -579,3 +584,207 @@ def test_a_phase_that_is_over_asks_for_nothing_more(world):
     assert plan.warning_count == 0
     plan = plan_of("AET-C", "licensing", D(2026, 11, 18), at(D(2026, 11, 18)))
     assert not plan.past and plan.missing_links == [(D(2026, 11, 18), D(2026, 11, 23))]
+
+
+# -- review findings: what mail clients need, moves, links, owners -----------------------------
+
+
+def test_the_invite_mail_carries_the_calendar_as_an_alternative_and_an_attachment(world):
+    from esp.mailing.outbox import build_email
+
+    room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
+    (_, row), *_ = invites_of("E001")
+    message = build_email(row).message()
+    parts = [(p.get_content_type(), p.get_params(), p.get_filename()) for p in message.walk()]
+    calendars = [p for p in parts if p[0] == "text/calendar"]
+    assert [name for _, _, name in calendars] == [None, "invite.ics"]  # inline, then attached
+    for _, params, _ in calendars:
+        assert ("method", "REQUEST") in params
+        assert [k for k, _ in params].count("charset") == 1
+    body = message.as_string()
+    assert "RRULE:FREQ=DAILY;UNTIL=20261130T140000Z" in body
+    assert "DTSTART;TZID=America/Chicago:20261125T080000" in body
+    assert "BEGIN:VTIMEZONE" in body
+
+
+def test_moving_a_room_earlier_gives_everyone_the_new_days(world):
+    room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 18)), as_of=D(2026, 11, 18))
+    room.refresh_from_db()
+    services.room_update(
+        room=room,
+        version=room.version,
+        name=room.name,
+        provider="g2t",
+        link=room.link,
+        first_day=D(2026, 11, 23),
+        last_day=D(2026, 11, 30),
+        link_valid_from=None,
+        actor=world,
+        now=at(D(2026, 11, 19)),
+    )
+    (_, _), (update, _) = invites_of("E001")
+    assert days_of(event_of(update)) == [
+        D(2026, 11, 23),
+        D(2026, 11, 24),
+        D(2026, 11, 25),
+        D(2026, 11, 27),
+        D(2026, 11, 30),
+    ]
+
+
+def test_an_agent_moved_to_another_class_leaves_its_rooms_and_joins_the_new_ones(world, client):
+    a_room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    c_room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    services.invites_send(room=a_room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
+    with time_machine.travel(at(D(2026, 11, 23)), tick=False):
+        client.force_login(world)
+        response = client.post(
+            "/agents/E002/move/", {"to_class": "AET-C", "date": "2026-11-23", "reason": "Sick"}
+        )
+    assert "Move recorded." in messages_of(response)
+    (_, _), (cancel, row) = invites_of("E002")
+    assert str(cancel["method"]) == "CANCEL"
+    assert Invitation.objects.get(agent__employee_id="E002").status == Invitation.CANCELLED
+    # the new class's room invites the mover; the old class's no longer does
+    assert (
+        services.invites_send(
+            room=c_room, actor=world, now=at(D(2026, 12, 1)), as_of=D(2026, 12, 1)
+        )
+        == 2
+    )
+    assert [a.employee_id for a in services.room_agents(a_room, D(2026, 11, 23))] == ["E001"]
+    assert [a.employee_id for a in services.room_agents(c_room, D(2026, 12, 1))] == ["E002", "E101"]
+
+
+def test_extension_days_past_the_links_week_are_flagged(world):
+    room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
+    ann = Agent.objects.get(employee_id="E001")
+    for day in (D(2026, 11, 30), D(2026, 12, 1)):
+        services.invitation_extend(agent=ann, actor=world, now=at(day, 16), as_of=day)
+    (plan_room,) = plan_of("AET-A", "esp", D(2026, 12, 1), at(D(2026, 12, 1))).rooms
+    # the link of 11/25 works through 12/01; Ann's second extra day is 12/02
+    assert [w.kind for w in plan_room.warnings] == ["link_expires"]
+    assert "used until 12/02/2026: make a new link from 12/02/2026" in plan_room.warnings[0].text
+
+
+def test_a_licensing_link_sent_late_is_flagged_even_if_invites_went_out_early(world):
+    training = TrainingClass.objects.get(code="AET-C")  # licensing 11/18–11/23
+    room = services.room_create(
+        training_class=training,
+        phase=phase("licensing"),
+        kind=MAIN,
+        name="AHIP classroom",
+        provider="g2t",
+        link="",
+        first_day=D(2026, 11, 18),
+        last_day=D(2026, 11, 23),
+        actor=world,
+        now=at(D(2026, 11, 10)),
+    )
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 10)), as_of=D(2026, 11, 10))
+    room.refresh_from_db()
+    services.room_update(
+        room=room,
+        version=room.version,
+        name=room.name,
+        provider="g2t",
+        link="https://g2t.example/ahip",
+        first_day=room.first_day,
+        last_day=room.last_day,
+        link_valid_from=None,
+        actor=world,
+        now=at(D(2026, 11, 17), 15),  # 17 hours before 8:00 AM on 11/18
+    )
+    (plan_room,) = plan_of("AET-C", "licensing", D(2026, 11, 18), at(D(2026, 11, 18))).rooms
+    assert [w.kind for w in plan_room.warnings] == ["link_late"]
+
+
+def test_names_with_apostrophes_and_ampersands_arrive_as_written(world):
+    Agent.objects.filter(employee_id="E101").update(first_name="D'Arcy")
+    room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    room.name = "Q&A <TBT> room"
+    room.save()
+    services.invites_send(room=room, actor=world, now=at(D(2026, 12, 3)), as_of=D(2026, 12, 3))
+    ((invite, row),) = invites_of("E101")
+    assert row.subject == "Invitation: AET-C Q&A <TBT> room, 12/09/2026–12/11/2026"
+    assert row.text.startswith("Hello D'Arcy,")
+    assert "Hello D&#x27;Arcy" in row.html  # the HTML part escapes
+    assert str(event_of(invite)["summary"]) == "AET-C Q&A <TBT> room"
+
+
+def test_licensing_and_the_cert_coordinator_change_only_their_phases_rooms(client, world):
+    from esp.roster.staff import CERT_COORDINATOR, LICENSING
+
+    esp = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    licensing = staff("licensing@cxp.example", LICENSING)
+    with time_machine.travel(at(D(2026, 11, 18)), tick=False):  # AET-C is in licensing
+        client.force_login(licensing)
+        assert client.post(f"/classrooms/AET-C/rooms/{esp.pk}/cancel/").status_code == 404
+        response = client.post(
+            "/classrooms/AET-C/rooms/",
+            {"phase": "training", "kind": "main", "name": "T", "provider": "g2t",
+             "first_day": "2026-11-24", "last_day": "2026-11-30"},
+        )  # fmt: skip
+        assert "The Training classrooms belong to Training team" in messages_of(response)[-1]
+        response = client.post(
+            "/classrooms/AET-C/rooms/",
+            {"phase": "licensing", "kind": "main", "name": "AHIP", "provider": "g2t",
+             "first_day": "2026-11-18", "last_day": "2026-11-23"},
+        )  # fmt: skip
+        assert messages_of(response)[-1] == "Room AHIP added."
+    coordinator = staff("cert.coordinator@cxp.example", CERT_COORDINATOR)
+    with time_machine.travel(at(D(2026, 12, 9)), tick=False):  # AET-C is in ESP
+        client.force_login(coordinator)
+        response = client.post(f"/classrooms/AET-C/rooms/{esp.pk}/send/", {"as_of": "2026-12-09"})
+        assert response.status_code == 302
+    esp.refresh_from_db()
+    assert esp.cancelled_at is None and esp.invites_sent_at is not None
+
+
+def test_the_proposed_classroom_takes_extended_agents_by_move_only(world):
+    room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
+    ann = Agent.objects.get(employee_id="E001")
+    for day in (D(2026, 11, 30), D(2026, 12, 1)):
+        services.invitation_extend(agent=ann, actor=world, now=at(day, 16), as_of=day)
+    (row,) = [r for r in ladder(D(2026, 12, 2)) if r.agent == ann]
+    overflow = services.room_create(
+        training_class=TrainingClass.objects.get(code="AET-A"),
+        phase=phase("esp"),
+        kind=MAIN,
+        name="ESP classroom (extended agents)",
+        provider="g2t",
+        link="https://g2t.example/overflow",
+        first_day=row.proposal[0],
+        last_day=row.proposal[-1],
+        overflow=True,
+        actor=world,
+        now=at(D(2026, 12, 2)),
+    )
+    with pytest.raises(ValidationError, match="they join it by a move"):
+        services.invites_send(
+            room=overflow, actor=world, now=at(D(2026, 12, 2)), as_of=D(2026, 12, 2)
+        )
+    services.invitation_move(
+        agent=ann, room=overflow, actor=world, now=at(D(2026, 12, 2), 16), as_of=D(2026, 12, 2)
+    )
+    moved = Invitation.objects.get(classroom=overflow)
+    assert (moved.agent, moved.from_day) == (ann, D(2026, 12, 3))
+    plan = plan_of("AET-A", "esp", D(2026, 12, 2), at(D(2026, 12, 2)))
+    assert [w.kind for r in plan.rooms if r.room == overflow for w in r.warnings] == []
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("https://g2t.example/a\r\nX-Evil: 1", "is not a web address"),
+        ("https://g2t.example/a b", "is not a web address"),
+        ("https://" + "a" * 500, "at most 500 characters"),
+    ],
+)
+def test_a_bad_link_is_refused_when_the_room_is_saved(world, link, message):
+    with pytest.raises(ValidationError, match=message):
+        esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world, link=link)

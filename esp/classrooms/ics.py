@@ -1,21 +1,22 @@
 """Calendar invitations as RFC 5545 (.ics) through `icalendar` (R-S2).
 
-One VEVENT per invitation: the first day's start and end, the other days as RDATE instances
-(holidays and weekends simply are not listed), times in UTC so no VTIMEZONE is needed. An
-update or a cancellation keeps the UID and carries a higher SEQUENCE; a cancellation is
-METHOD:CANCEL with STATUS:CANCELLED, as calendar clients expect (RFC 5546).
+One VEVENT per invitation in the program's time zone (with its VTIMEZONE): the first day's
+start and end, repeated daily until the last day, every day in between that is not a class
+day (weekends, holidays, closures) an EXDATE. Outlook does not take RDATE lists, so the days
+are a rule with exceptions. An update or a cancellation keeps the UID and carries a higher
+SEQUENCE; a cancellation is METHOD:CANCEL with STATUS:CANCELLED (RFC 5546).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
-CONTENT_TYPE = "text/calendar"
+CONTENT_TYPE = "text/calendar"  # with `; method=...`: Django adds the charset
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class InviteData:
 
 
 def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, moment, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, moment, tzinfo=zone)
 
 
 def invitation_ics(data: InviteData, method: str = REQUEST) -> bytes:
@@ -50,11 +51,21 @@ def invitation_ics(data: InviteData, method: str = REQUEST) -> bytes:
     event.add("uid", data.uid)
     event.add("sequence", data.sequence)
     event.add("dtstamp", data.stamp.astimezone(UTC))
-    first, *rest = sorted(data.days)
+    days = sorted(set(data.days))
+    first, last = days[0], days[-1]
     event.add("dtstart", _at(first, data.start, zone))
     event.add("dtend", _at(first, data.end, zone))
-    if rest:
-        event.add("rdate", [_at(day, data.start, zone) for day in rest])
+    if last > first:
+        until = _at(last, data.start, zone).astimezone(UTC)  # UTC, as RFC 5545 asks
+        event.add("rrule", {"freq": "daily", "until": until})
+        listed = set(days)
+        skipped = [
+            first + timedelta(days=n)
+            for n in range(1, (last - first).days)
+            if first + timedelta(days=n) not in listed
+        ]
+        if skipped:
+            event.add("exdate", [_at(day, data.start, zone) for day in skipped])
     event.add("summary", data.summary)
     if data.link:
         event.add("location", data.link)
@@ -71,4 +82,5 @@ def invitation_ics(data: InviteData, method: str = REQUEST) -> bytes:
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -38,6 +38,13 @@ class Classroom(models.Model):
         null=True, blank=True, help_text="the first day of the link's week; empty: the first day"
     )
     invites_sent_at = models.DateTimeField(null=True, blank=True)
+    link_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="when an invitation first carried the link"
+    )
+    overflow = models.BooleanField(
+        default=False,
+        help_text="an ESP classroom for extended agents: they join by a move, nobody else",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -63,6 +70,9 @@ class Invitation(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     days = models.JSONField(default=list, help_text="ISO dates the agent is invited for")
     extensions = models.PositiveSmallIntegerField(default=0)
+    from_day = models.DateField(
+        null=True, blank=True, help_text="joined part-way (a move): invited from this day on"
+    )
     status = models.CharField(
         max_length=10, choices=[(ACTIVE, "active"), (CANCELLED, "cancelled")], default=ACTIVE
     )

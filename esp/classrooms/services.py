@@ -5,12 +5,13 @@ invite ladder (extend day by day, then move to another ESP classroom or propose 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -20,7 +21,9 @@ from esp.mailing.outbox import Attachment, enqueue
 from esp.programs.calendars import calendar_for
 from esp.programs.models import DaySchedule, Phase, Program
 from esp.progress.selectors import agent_records, agents_in_scope
+from esp.roster.access import has_role
 from esp.roster.models import Agent, ClassDay, TrainingClass
+from esp.roster.staff import CERT_COORDINATOR, ESP_MANAGER, LICENSING, TL
 from esp.rules import classrooms as rules
 from esp.rules.calendar import CalendarError
 from esp.rules.progress import Progress
@@ -48,16 +51,20 @@ def lifetime(phase: Phase) -> int:
     return phase.link_lifetime_days or rules.DEFAULT_LINK_LIFETIME_DAYS
 
 
-def day_times(program: Program, phase: Phase):
-    row = (
-        DaySchedule.objects.filter(program=program, phase=phase).first()
-        or DaySchedule.objects.filter(program=program, phase=None).first()
-    )
-    if row is None:
-        from datetime import time
+def schedules(program: Program) -> dict[int | None, tuple[time, time]]:
+    """The program's class-day hours per phase id (None: every other phase), one query."""
+    return {
+        phase_id: (start, end)
+        for phase_id, start, end in DaySchedule.objects.filter(program=program).values_list(
+            "phase_id", "start", "end"
+        )
+    }
 
-        return time(8), time(16, 30)
-    return row.start, row.end
+
+def day_times(program: Program, phase: Phase, known: dict | None = None) -> tuple[time, time]:
+    """R-A1: the phase's class-day hours, else the program's, else 8:00 AM–4:30 PM."""
+    known = known if known is not None else schedules(program)
+    return known.get(phase.pk) or known.get(None) or (time(8), time(16, 30))
 
 
 def closed_days(training_class: TrainingClass) -> set[date]:
@@ -139,6 +146,12 @@ def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> lis
     calendar = calendar_for(program)
     zone = ZoneInfo(program.time_zone)
     closed = closed_days(training_class)
+    hours = schedules(program)
+    used: dict[int, set[date]] = {}  # the days invitations use, extensions included
+    for room_id, days in Invitation.objects.filter(
+        classroom__training_class=training_class, status=Invitation.ACTIVE
+    ).values_list("classroom_id", "days"):
+        used.setdefault(room_id, set()).update(_dates(days))
     rooms = list(
         Classroom.objects.filter(training_class=training_class, cancelled_at=None)
         .select_related("phase")
@@ -151,22 +164,24 @@ def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> lis
     for phase, scheduled in phase_spans(training_class, calendar):
         days = [d for d in scheduled if d not in closed]
         plan = PhasePlan(phase, days)
-        start, _ = day_times(program, phase)
+        start, _ = day_times(program, phase, hours)
         covered = []
         kinds = set()
         for room in (r for r in rooms if r.phase_id == phase.pk):
             served = room_days(room, calendar, closed)
             sent_at = room.invites_sent_at
+            invited = room.kind == MAIN and not room.overflow  # ahead of time, to everyone
             facts = rules.RoomFacts(
-                days=tuple(served),
+                days=tuple(sorted(set(served) | used.get(room.pk, set()))),
                 link=room.link,
-                valid_from=room.link_valid_from,
+                valid_from=room.link_valid_from or (served[0] if served else None),
                 lifetime_days=lifetime(phase),
-                lead_days=phase.invite_lead_days if room.kind == MAIN else None,
-                hours_ahead=phase.link_sent_hours_ahead if room.kind == MAIN else None,
+                lead_days=phase.invite_lead_days if invited else None,
+                hours_ahead=phase.link_sent_hours_ahead if invited else None,
                 opens_at=datetime.combine(served[0], start, tzinfo=zone) if served else None,
                 invites_sent_at=sent_at,
                 invites_sent_on=sent_at.astimezone(zone).date() if sent_at else None,
+                link_sent_at=room.link_sent_at,
             )
             plan.rooms.append(
                 RoomPlan(
@@ -178,7 +193,7 @@ def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> lis
                 )
             )
             kinds.add(room.kind)
-            if room.kind == MAIN and room.link and served:
+            if invited and room.link and served:
                 valid_from = room.link_valid_from or served[0]
                 last_ok = rules.link_last_day(valid_from, lifetime(phase))
                 ok = [d for d in served if valid_from <= d <= last_ok]
@@ -198,6 +213,30 @@ def class_plan(training_class: TrainingClass, as_of: date, now: datetime) -> lis
 
 # -- rooms ---------------------------------------------------------------------------------------
 
+# §3: who owns a phase's classrooms besides the ESP Manager and the class's TLs
+PHASE_OWNERS = {"licensing": LICENSING, "esp": CERT_COORDINATOR}
+
+
+def may_change(user, phase: Phase) -> bool:
+    """The ESP Manager and TLs change any room of a class they see; Licensing only the
+    licensing phase's rooms, the Cert Coordinator only the ESP phase's (§3 owners)."""
+    if has_role(user, ESP_MANAGER, TL):
+        return True
+    owner = PHASE_OWNERS.get(phase.key)
+    return owner is not None and has_role(user, owner)
+
+
+def _link_problems(link: str) -> list[str]:
+    if len(link) > 500:
+        return ["the link has at most 500 characters"]
+    if not link.lower().startswith("https://"):
+        return ["the link must start with https://"]
+    try:
+        URLValidator(schemes=["https"])(link)
+    except ValidationError:
+        return [f"{link!r} is not a web address (no spaces or line breaks)"]
+    return []
+
 
 def _check_room(training_class, phase, kind, name, provider, link, first_day, last_day, calendar):
     problems = []
@@ -211,8 +250,10 @@ def _check_room(training_class, phase, kind, name, provider, link, first_day, la
         problems.append(f"unknown provider {provider!r}")
     if not name.strip():
         problems.append("the room needs a name")
-    if link and not link.lower().startswith("https://"):
-        problems.append("the link must start with https://")
+    elif len(name.strip()) > 120 or "\x00" in name:
+        problems.append("the room's name has at most 120 characters")
+    if link:
+        problems += _link_problems(link)
     if first_day > last_day:
         problems.append(
             f"the first day {first_day:%m/%d/%Y} is after the last day {last_day:%m/%d/%Y}"
@@ -237,9 +278,11 @@ def room_create(
     first_day: date,
     last_day: date,
     link_valid_from: date | None = None,
+    overflow: bool = False,
     actor=None,
     now: datetime,
 ) -> Classroom:
+    link = link.strip()
     calendar = calendar_for(training_class.program)
     _check_room(training_class, phase, kind, name, provider, link, first_day, last_day, calendar)
     room = Classroom.objects.create(
@@ -252,6 +295,7 @@ def room_create(
         first_day=first_day,
         last_day=last_day,
         link_valid_from=link_valid_from,
+        overflow=overflow and kind == MAIN,
         created_by=actor,
         created_at=now,
     )
@@ -297,6 +341,7 @@ def room_update(
         raise ValidationError("This room is cancelled.")
     program = room.training_class.program
     calendar = calendar_for(program)
+    link = link.strip()
     _check_room(
         room.training_class,
         room.phase,
@@ -336,9 +381,9 @@ def room_update(
     sent = 0
     for invitation in room.invitations.filter(status=Invitation.ACTIVE).select_related("agent"):
         old = _dates(invitation.days)
-        first = min(old) if old else served[0]
+        start = invitation.from_day or served[0]
         extra = [d for d in old if d > served[-1]] if invitation.extensions else []
-        invitation.days = _iso(sorted({d for d in served if d >= first} | set(extra)) or served)
+        invitation.days = _iso(sorted({d for d in served if d >= start} | set(extra)) or served)
         _send(invitation, room, now=now, reason="updated")
         sent += 1
     return sent
@@ -366,12 +411,21 @@ def room_cancel(*, room: Classroom, actor=None, now: datetime, note: str = "") -
 
 
 def room_agents(room: Classroom, as_of: date) -> list[Agent]:
-    """The agents a class's room invites: its members and movers-in, in flight as of D."""
+    """The agents a class's room invites: those in flight as of D who belong to the class
+    (home class or an R-T3 move) when the room opens, or on D if it is open already."""
     program = room.training_class.program
+    code = room.training_class.code
+    on = max(as_of, room.first_day)
+    candidates = agents_in_scope(program, as_of, class_code=code, in_flight=True)
+    records = agent_records(
+        program, on, kinds=("move",), agent_ids=list(candidates.values_list("pk", flat=True))
+    )
+    policy = program.policy()
+    members = {r.employee_id for r in records if Progress(r, policy).class_dates(on).code == code}
     return list(
-        agents_in_scope(
-            program, as_of, class_code=room.training_class.code, in_flight=True
-        ).order_by("last_name", "first_name", "employee_id")
+        candidates.filter(employee_id__in=members).order_by(
+            "last_name", "first_name", "employee_id"
+        )
     )
 
 
@@ -382,6 +436,10 @@ def invites_send(*, room: Classroom, actor=None, now: datetime, as_of: date) -> 
     room = Classroom.objects.select_for_update().get(pk=room.pk)
     if room.cancelled_at:
         raise ValidationError("This room is cancelled.")
+    if room.overflow:
+        raise ValidationError(
+            f"{room} is a classroom for extended agents: they join it by a move (R-S3)."
+        )
     calendar = calendar_for(room.training_class.program)
     served = _class_days(room, calendar)
     invited = set(room.invitations.values_list("agent_id", flat=True))
@@ -449,9 +507,9 @@ def _deliver(invitation: Invitation, room: Classroom, *, now: datetime, method: 
     attachment = Attachment(
         "invite.ics",
         ics.invitation_ics(data, method),
-        f"{ics.CONTENT_TYPE}; method={method}; charset=UTF-8",
+        f"{ics.CONTENT_TYPE}; method={method}",
     )
-    enqueue(
+    queued = enqueue(
         key=f"{REPORT}|{invitation.uid}|{invitation.sequence}",
         report=REPORT,
         list_key=f"agent:{agent.employee_id}",
@@ -459,6 +517,14 @@ def _deliver(invitation: Invitation, room: Classroom, *, now: datetime, method: 
         message=replace(message, attachments=(attachment,)),
         now=now,
     )
+    if queued is None:  # this SEQUENCE went out already: someone changed it at the same time
+        raise ValidationError(
+            f"{agent.name}'s invitation was changed elsewhere at the same time; nothing was "
+            "sent. Open the page again and retry."
+        )
+    if room.link and room.link_sent_at is None and method == ics.REQUEST:
+        room.link_sent_at = now
+        Classroom.objects.filter(pk=room.pk, link_sent_at=None).update(link_sent_at=now)
 
 
 def _send(invitation: Invitation, room: Classroom, *, now: datetime, reason: str) -> None:
@@ -575,6 +641,18 @@ def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
     return rows
 
 
+def _lock(invitation: Invitation) -> None:
+    """Lock the invitation's room, then the invitation (the order room edits take), and
+    refuse when either changed since it was read."""
+    room = Classroom.objects.select_for_update().get(pk=invitation.classroom_id)
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if room.version != invitation.classroom.version or current.sequence != invitation.sequence:
+        raise ValidationError(
+            "This classroom or invitation changed at the same time; nothing was saved. "
+            "Open the page again and retry."
+        )
+
+
 def _ladder_row(agent: Agent, as_of: date) -> LadderRow:
     program = agent.training_class.program
     for row in esp_ladder(program, as_of, [agent.pk]):
@@ -590,6 +668,7 @@ def invitation_extend(*, agent: Agent, actor=None, now: datetime, as_of: date) -
     """R-S3: add the next business day to the agent's ESP invite (same UID, SEQUENCE + 1)."""
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
     row = _ladder_row(agent, as_of)
+    _lock(row.invitation)
     if row.step.action != rules.EXTEND:
         raise ValidationError(
             f"{agent.name}'s invite has had its {row.invitation.extensions} extra days (R-S3): "
@@ -620,6 +699,8 @@ def invitation_move(
     """R-S3: cancel the agent's ESP invite and invite them to `room` for its days after D."""
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
     row = _ladder_row(agent, as_of)
+    _lock(row.invitation)
+    Classroom.objects.select_for_update().filter(pk=room.pk).first()
     if row.step.action != rules.MOVE:
         raise ValidationError(
             f"{agent.name}'s invite can still be extended (R-S3): extend it before a move."
@@ -631,8 +712,11 @@ def invitation_move(
         )
     old = row.invitation
     _cancel(old, old.classroom, now=now, reason=f"moved to {room}")
+    days = allowed[room.pk]
     invitation, created = Invitation.objects.get_or_create(
-        classroom=room, agent=agent, defaults={"days": _iso(allowed[room.pk]), "updated_at": now}
+        classroom=room,
+        agent=agent,
+        defaults={"days": _iso(days), "from_day": days[0], "updated_at": now},
     )
     invitation.agent = agent
     if created:
@@ -641,9 +725,10 @@ def invitation_move(
         )
     else:
         invitation.status = Invitation.ACTIVE
-        invitation.days = _iso(allowed[room.pk])
+        invitation.days = _iso(days)
+        invitation.from_day = days[0]
         invitation.extensions = 0
-        invitation.save(update_fields=["status", "days", "extensions"])
+        invitation.save(update_fields=["status", "days", "from_day", "extensions"])
         _send(invitation, room, now=now, reason=f"moved from {old.classroom}")
     audit_record(
         actor=actor,
@@ -703,3 +788,27 @@ def breakout_rooms_open(classes, day: date) -> list[Classroom]:
         .select_related("training_class")
         .order_by("training_class__code", "name")
     )
+
+
+@transaction.atomic
+def invitations_after_move(*, agent: Agent, to_class: str, day: date, actor=None, now) -> int:
+    """R-T3 with R-S2: an agent moving to another class from `day` leaves the rooms of other
+    classes still in use from then on (a cancellation each); the new class's rooms invite
+    them with "invite agents not yet invited". Returns how many were cancelled."""
+    count = 0
+    for invitation in (
+        Invitation.objects.select_for_update()
+        .filter(agent=agent, status=Invitation.ACTIVE, classroom__last_day__gte=day)
+        .exclude(classroom__training_class__code=to_class)
+        .select_related("classroom__training_class__program", "classroom__phase", "agent")
+    ):
+        _cancel(invitation, invitation.classroom, now=now, reason=f"moved to class {to_class}")
+        count += 1
+    if count:
+        audit_record(
+            actor=actor,
+            action="classroom_invites_cancel_on_move",
+            obj=agent,
+            changes={"to_class": to_class, "from": day.isoformat(), "cancelled": count},
+        )
+    return count

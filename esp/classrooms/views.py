@@ -35,13 +35,13 @@ def _class(request, code):
     return training_class
 
 
-def _room(training_class, room_id) -> Classroom:
+def _room(request, training_class, room_id) -> Classroom:
     room = (
         Classroom.objects.filter(training_class=training_class, pk=room_id)
         .select_related("phase", "training_class__program")
         .first()
     )
-    if room is None:
+    if room is None or not services.may_change(request.user, room.phase):
         raise Http404
     return room
 
@@ -146,10 +146,16 @@ def room_add(request, code):
         phase = Phase.objects.filter(program=program, key=request.POST.get("phase", "")).first()
         if phase is None:
             raise ValidationError(f"Unknown phase {request.POST.get('phase', '')!r}.")
+        if not services.may_change(request.user, phase):
+            raise ValidationError(
+                f"The {phase.name} classrooms belong to {phase.owner or 'another team'}: "
+                "ask them or the ESP Manager."
+            )
         room = services.room_create(
             training_class=training_class,
             phase=phase,
             kind=request.POST.get("kind", ""),
+            overflow=request.POST.get("overflow") == "1",
             **_room_fields(request),
             actor=request.user,
             now=clock.now(program.time_zone),
@@ -163,7 +169,7 @@ def room_add(request, code):
 
 def room_edit(request, code, room):
     training_class = _class(request, code)
-    room = _room(training_class, room)
+    room = _room(request, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
     try:
@@ -191,7 +197,7 @@ def room_edit(request, code, room):
 
 def room_send(request, code, room):
     training_class = _class(request, code)
-    room = _room(training_class, room)
+    room = _room(request, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
     try:
@@ -212,7 +218,7 @@ def room_send(request, code, room):
 
 def room_cancel(request, code, room):
     training_class = _class(request, code)
-    room = _room(training_class, room)
+    room = _room(request, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
     count = services.room_cancel(

@@ -108,7 +108,12 @@ def build_email(row: OutboxMessage, connection=None) -> EmailMultiAlternatives:
     if row.html:
         email.attach_alternative(row.html, "text/html")
     for attachment in row.attachments.all():
-        email.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+        content = bytes(attachment.content)
+        if attachment.content_type.startswith("text/calendar"):
+            # a calendar invitation is also an alternative body, as mail clients expect to
+            # offer accept/decline and to apply updates and cancellations (RFC 6047)
+            email.attach_alternative(content.decode("utf-8"), attachment.content_type)
+        email.attach(attachment.filename, content, attachment.content_type)
     return email
 
 

@@ -90,6 +90,7 @@ class RoomFacts:
     opens_at: datetime | None  # the first day's start, aware
     invites_sent_at: datetime | None  # aware
     invites_sent_on: date | None  # the same moment as a local date
+    link_sent_at: datetime | None = None  # aware: when an invitation first carried the link
 
 
 def room_warnings(
@@ -125,13 +126,13 @@ def room_warnings(
     if room.hours_ahead and room.opens_at is not None:
         deadline_at = link_deadline(room.opens_at, room.hours_ahead)
         ahead = f"{room.hours_ahead} hours before it opens"
-        if room.invites_sent_at is None and now > deadline_at:
+        if room.link_sent_at is None and now > deadline_at:
             found.append(
                 Warning("link_late", f"The link has not been sent and it is less than {ahead}.")
             )
-        elif room.invites_sent_at is not None and room.invites_sent_at > deadline_at:
+        elif room.link_sent_at is not None and room.link_sent_at > deadline_at:
             found.append(Warning("link_late", f"The link was sent less than {ahead}."))
-        elif room.invites_sent_at is None:
+        elif room.link_sent_at is None:
             local = deadline_at.date()
             found.append(
                 Warning(

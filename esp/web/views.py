@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from esp import clock
+from esp.classrooms.services import invitations_after_move
 from esp.progress import services
 from esp.roster import access
 from esp.roster.models import ClassPhase
@@ -326,6 +328,23 @@ def flag(request, employee_id: str):
     )
 
 
+def _move_and_leave_rooms(request, agent, data):
+    """R-T3, then R-S2: the classroom invitations of the old class from that day are
+    cancelled (esp.classrooms)."""
+    with transaction.atomic():
+        fact = services.agent_move(
+            agent, data["to_class"], data["date"], data["reason"], request.user
+        )
+        invitations_after_move(
+            agent=agent,
+            to_class=fact.item,
+            day=data["date"],
+            actor=request.user,
+            now=clock.now(agent.training_class.program.time_zone),
+        )
+    return fact
+
+
 @require_POST
 def move(request, employee_id: str):
     """R-T3: move the agent to another class of the program from a date, with the reason."""
@@ -333,9 +352,7 @@ def move(request, employee_id: str):
         request,
         employee_id,
         forms.MoveForm,
-        lambda agent, data, day: services.agent_move(
-            agent, data["to_class"], data["date"], data["reason"], request.user
-        ),
+        lambda agent, data, day: _move_and_leave_rooms(request, agent, data),
         "#employment",
         "Move recorded.",
     )

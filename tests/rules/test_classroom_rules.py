@@ -167,14 +167,14 @@ def test_a_link_sent_less_than_24_hours_ahead_is_flagged(calendar):
     days = phase_days(calendar, D(2026, 11, 30), 3.5)
     sent = at(D(2026, 11, 29), 9)  # Sunday 9:00, opening Monday 8:00
     room = facts(
-        days, lead_days=None, hours_ahead=24, invites_sent_at=sent, invites_sent_on=sent.date()
+        days, lead_days=None, hours_ahead=24, link_sent_at=sent
     )
     assert kinds(room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7))) == [
         "link_late"
     ]
     friday = at(D(2026, 11, 27), 15)
     room = facts(
-        days, lead_days=None, hours_ahead=24, invites_sent_at=friday, invites_sent_on=friday.date()
+        days, lead_days=None, hours_ahead=24, link_sent_at=friday
     )
     assert room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7)) == []
 
@@ -190,7 +190,7 @@ def test_the_link_check_compares_aware_times_across_zones(calendar):
     days = phase_days(calendar, D(2026, 11, 30), 3.5)
     sent = datetime(2026, 11, 29, 13, 59, tzinfo=UTC)  # 07:59 in Chicago: 24 h + 1 minute
     room = facts(
-        days, lead_days=None, hours_ahead=24, invites_sent_at=sent, invites_sent_on=D(2026, 11, 29)
+        days, lead_days=None, hours_ahead=24, link_sent_at=sent
     )
     assert room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7)) == []
 
@@ -364,3 +364,19 @@ def test_phase_days_never_include_a_weekend_or_holiday(calendar):
             assert calendar.is_business_day(day)
         assert phase_days(calendar, start, 5)[0] >= start
         assert phase_days(calendar, start, 5)[0] - start < timedelta(days=5)
+
+
+def test_invites_sent_early_without_the_link_do_not_count_as_the_link_sent(calendar):
+    days = phase_days(calendar, D(2026, 11, 30), 3.5)
+    early = at(D(2026, 11, 24), 10)
+    room = facts(
+        days,
+        lead_days=None,
+        hours_ahead=24,
+        invites_sent_at=early,
+        invites_sent_on=early.date(),
+        link_sent_at=at(D(2026, 11, 30), 7),  # the update that carried the link
+    )
+    assert kinds(room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7))) == [
+        "link_late"
+    ]
