@@ -788,3 +788,30 @@ def test_the_proposed_classroom_takes_extended_agents_by_move_only(world):
 def test_a_bad_link_is_refused_when_the_room_is_saved(world, link, message):
     with pytest.raises(ValidationError, match=message):
         esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world, link=link)
+
+
+def test_the_planner_reads_a_fixed_number_of_queries_whatever_the_classes(
+    signed_in, world, write, esp
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with time_machine.travel(at(D(2026, 11, 18)), tick=False):
+            signed_in.force_login(world)
+            with CaptureQueriesContext(connection) as queries:
+                assert signed_in.get("/classrooms/").status_code == 200
+        return len(queries)
+
+    esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    before = count()
+    starts = ("2026-11-09", "2026-11-10", "2026-11-12", "2026-11-13")
+    more = "\n".join(
+        f"AET-N{n},esp-aetna,Aetna,SLC,{start},tl.one@cxp.example,pm.one@cxp.example"
+        for n, start in enumerate(starts, start=1)
+    )
+    code, _, err = esp("import", "classes", write(CLASSES + more, "more.csv"))
+    assert code == 0, err
+    for n in range(1, 5):
+        esp_room(f"AET-N{n}", D(2026, 12, 14), D(2026, 12, 16), world)
+    assert count() == before

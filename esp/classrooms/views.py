@@ -3,7 +3,7 @@ render; every object is looked up inside the user's scope (404 outside)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -82,28 +82,32 @@ def planner(request):
     as_of = picked_day(request, program)
     now = clock.now(program.time_zone)
     calendar = calendar_for(program)
-    classes = []
+    running = []
     for training_class in (
         access.visible_classes(request.user)
         .filter(program=program)
+        .exclude(  # long over: production began more than a month ago
+            phase_starts__phase__key="production",
+            phase_starts__start_date__lt=as_of - timedelta(days=31),
+        )
+        .select_related("program")
         .prefetch_related("phase_starts__phase")
         .order_by("start_date", "code")
     ):
         spans = services.phase_spans(training_class, calendar)
-        if not spans or spans[-1][1][-1] < as_of:
-            continue
-        current = next((p for p, days in spans if days[0] <= as_of <= days[-1]), None)
-        upcoming = next((p for p, days in spans if days[0] > as_of), None)
-        plans = services.class_plan(training_class, as_of, now)
-        classes.append(
-            {
-                "class": training_class,
-                "current": current,
-                "upcoming": upcoming,
-                "warnings": sum(p.warning_count for p in plans),
-                "rooms": sum(len(p.rooms) for p in plans),
-            }
-        )
+        if spans and spans[-1][1][-1] >= as_of:
+            running.append((training_class, spans))
+    plans = services.class_plans([c for c, _ in running], as_of, now)
+    classes = [
+        {
+            "class": training_class,
+            "current": next((p for p, days in spans if days[0] <= as_of <= days[-1]), None),
+            "upcoming": next((p for p, days in spans if days[0] > as_of), None),
+            "warnings": sum(p.warning_count for p in plans[training_class.pk]),
+            "rooms": sum(len(p.rooms) for p in plans[training_class.pk]),
+        }
+        for training_class, spans in running
+    ]
     ladder = services.esp_ladder(program, as_of, access.visible_agents(request.user))
     return render(
         request,
