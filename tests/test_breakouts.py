@@ -153,7 +153,10 @@ def test_it_hides_and_refuses_an_agent_outside_a_tls_classes_r_s4(world, client)
     ):
         response = client.post(reverse(route, args=["E101"]), {"request": request.pk, **data})
         assert response.status_code == 404, route
-    assert client.post(reverse("breakouts:ask"), {"agent": "E101", "topic": "other", "need": "x"})
+    response = client.post(
+        reverse("breakouts:ask"), {"agent": "E101", "topic": "other", "need": "x"}
+    )
+    assert response.status_code == 404
     assert HelpRequest.objects.count() == 1
     request.refresh_from_db()
     assert request.status == HelpRequest.WAITING and request.taken_by is None
@@ -304,13 +307,14 @@ def test_it_lists_the_waiting_oldest_first_with_the_wait_r_s4(world, client):
             actor=None,
             now=NOW - timedelta(minutes=minutes),
         )
-    waiting = selectors.queue(world["tl_one"], NOW)["waiting"]
+    program = world["agents"]["E001"].training_class.program
+    waiting = selectors.queue(world["tl_one"], NOW, program)["waiting"]
     assert [(w["request"].agent.employee_id, w["wait"]) for w in waiting] == [
         ("E002", "1 h 15 min"),
         ("E004", "12 min"),
         ("E003", "3 min"),
     ]
-    askable = selectors.queue(world["tl_one"], NOW)["askable"]
+    askable = selectors.queue(world["tl_one"], NOW, program)["askable"]
     assert [a.employee_id for a in askable] == ["E001", "E005", "E006"]  # by last name
     client.force_login(world["tl_one"])
     page = client.get(reverse("web:today")).content.decode()
@@ -343,3 +347,110 @@ def test_it_makes_demo_visits_waiting_in_a_room_and_done_r_s4(world):
     assert set(HelpRequest.objects.values_list("agent__training_class__code", flat=True)) == {
         "AET-A"
     }
+
+
+# -- who can be asked for (R-P3) and how the form scales ---------------------------------------
+
+LATER_CLASSES = (
+    CLASSES.strip()
+    + "\nNEW-C,esp-aetna,Aetna,PRV,2026-12-07,tl.one@cxp.example,"
+    + "\nOLD-D,esp-aetna,Aetna,PRV,2026-09-01,tl.one@cxp.example,\n"
+)
+LATER_ROSTER = (
+    ROSTER.strip()
+    + "\nE201,Ned,Next,ned@cxp.example,ned@mail.example,NEW-C,tl.one@cxp.example"
+    + "\nE301,Old,Olds,old@cxp.example,old@mail.example,OLD-D,tl.one@cxp.example\n"
+)
+LEFT = """
+date,employee_id,kind,item,value,by,note
+2026-11-20,E003,status,employment,termed,tl.one@cxp.example,
+2026-11-27,E004,task,transfer,done,esp.manager@cxp.example,
+"""
+
+
+@pytest.fixture
+def left(world, esp, write):
+    """E003 termed, E004 transferred, E201 in a class that starts next week, E301 in a class
+    in production since October (not transferred: still in flight)."""
+    for kind, text in (("classes", LATER_CLASSES), ("roster", LATER_ROSTER), ("activity", LEFT)):
+        code, _, err = esp("import", kind, write(text, f"{kind}-2.csv"))
+        assert code == 0, err
+    world["agents"].update({a.employee_id: a for a in Agent.objects.all()})
+    return world
+
+
+def test_it_offers_only_agents_in_flight_in_a_running_class_r_p3(left, client):
+    program = left["agents"]["E001"].training_class.program
+    askable = selectors.askable_agents(left["manager"], program, NOW.date())
+    assert [a.employee_id for a in askable] == ["E001", "E002", "E005", "E006", "E101"]
+    client.force_login(left["manager"])
+    page = client.get(reverse("breakouts:queue")).content.decode()
+    form = page[page.index('id="ask-agent"') :]
+    assert 'value="E002"' in form and 'value="E101"' in form
+    for gone in ("E003", "E004", "E201", "E301"):  # termed, transferred, not running
+        assert f'value="{gone}"' not in form, gone
+
+
+def test_it_refuses_help_for_an_agent_termed_or_transferred_r_p3(left, client):
+    agents = left["agents"]
+    with pytest.raises(ValidationError) as error:
+        services.help_ask(agent=agents["E003"], topic="other", need="x", actor=None, now=NOW)
+    assert error.value.messages == [
+        "Cat Cole's employment ended (termed on 11/20/2026): no help request can be made for them."
+    ]
+    response = ask_page(client, left["tl_one"], agent="E004", topic="other", need="Headset")
+    assert messages_of(response) == [
+        "Dan Dale was transferred to production (11/27/2026): no help request can be made for them."
+    ]
+    assert not HelpRequest.objects.exists()
+    assert not AuditEntry.objects.filter(action="help_ask").exists()
+
+
+def test_it_asks_for_an_employee_id_instead_of_listing_a_large_scope(left, client, monkeypatch):
+    """The ESP Manager's scope is the whole season: past ASK_LIST_MAX agents the form takes
+    an employee ID rather than a list of thousands."""
+    monkeypatch.setattr(selectors, "ASK_LIST_MAX", 4)
+    client.force_login(left["manager"])
+    for route in ("breakouts:queue", "breakouts:ask"):
+        page = client.get(reverse(route)).content.decode()
+        assert "Agent&#x27;s employee ID" in page or "Agent's employee ID" in page, route
+        assert '<select id="ask-agent"' not in page and 'value="E002"' not in page, route
+    response = ask_page(client, left["manager"], agent=" E002 ", topic="other", need="Help")
+    assert response["Location"] == reverse("breakouts:queue")
+    assert open_request("E002").asked_by == left["manager"]
+    monkeypatch.setattr(selectors, "ASK_LIST_MAX", 5)  # exactly the limit: still a list
+    page = client.get(reverse("breakouts:queue")).content.decode()
+    assert '<select id="ask-agent"' in page
+
+
+# -- bad input (§17) ---------------------------------------------------------------------------
+
+
+def test_it_names_the_field_of_a_need_too_long_r_s4(world, client):
+    response = ask_page(client, world["ann"], topic="other", need="x" * 301)
+    assert messages_of(response) == ["What is needed: at most 300 characters (this one has 301)."]
+    ask_page(client, world["ann"], topic="other", need="x" * 300)
+    assert len(open_request("E001").need) == 300
+
+
+@pytest.mark.parametrize("field", ["need", "room", "outcome"])
+def test_it_refuses_a_nul_character_naming_the_field_r_s4(world, field):
+    ann = world["agents"]["E001"]
+    names = {"need": "What is needed", "room": "Breakout room", "outcome": "Outcome"}
+    with pytest.raises(ValidationError) as error:
+        request = services.help_ask(
+            agent=ann, topic="other", need="a\x00b" if field == "need" else "x", actor=None, now=NOW
+        )
+        request = services.help_take(
+            help_request=request,
+            room="B\x001" if field == "room" else "B1",
+            actor=world["tl_one"],
+            now=NOW,
+        )
+        services.help_done(help_request=request, outcome="ok\x00", actor=world["tl_one"], now=NOW)
+    assert error.value.messages == [
+        f"{names[field]}: remove the NUL character (\\x00) from the text."
+    ]
+    expected = {"need": None, "room": "waiting", "outcome": "in_room"}[field]
+    current = HelpRequest.objects.filter(agent=ann).values_list("status", flat=True).first()
+    assert current == expected  # nothing of the refused step was stored

@@ -340,3 +340,198 @@ def test_it_refuses_to_record_progress_on_a_future_day(scenario, client):
     assert response.status_code == 302
     assert not ModuleProgress.objects.exists()
     assert "in the future: nothing was saved" in client.get(response["Location"]).content.decode()
+
+
+# -- modules only an accepted proof completes (R-I1b "with its proof", R-B2) -------------------
+
+
+def test_it_shows_the_proof_bound_modules_read_only_and_refuses_a_tick(scenario, client):
+    """The AHIP final and the carrier certification are done only through their task (its
+    proof accepted): no checkbox, a plain note, and a posted tick saves nothing."""
+    assert set(PaceModule.objects.filter(task_only=True).values_list("key", flat=True)) == {
+        "ahip_final",
+        "carrier_cert",
+    }
+    sign_in(client, "licensing@cxp.example", LICENSING)
+    page = client.get(reverse("pace:grid", args=["LIC-A"])).content.decode()
+    for key in ("ahip_final", "carrier_cert"):
+        assert f'value="E201:{key}"' not in page
+    # the AHIP final of E201 and E202, the carrier certification of all three, the intro
+    assert page.count("done when the proof is accepted") == 2 + 3 + 1
+    assert 'aria-label="AHIP final — Cy Cole: done (its task is done)"' in page
+    assert 'value="E201:ahip_5"' in page  # AHIP modules 1–5 stay hand-ticked
+
+    cells = [cell("E201", "ahip_1"), cell("E201", "carrier_cert")]
+    response = save(client, "LIC-A", shown=cells, done=cells)
+    assert response.status_code == 302
+    assert not ModuleProgress.objects.exists()  # the whole save is refused
+    assert not AuditEntry.objects.filter(action__startswith="pace_module").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Carrier certification for Ann Able is done only when the proof is accepted "
+        "(its task, carrier_cert), not by a check on the grid: nothing was saved."
+    ) in page
+    response = save(client, "LIC-A", shown=[], done=[cell("E202", "ahip_final")])
+    assert not ModuleProgress.objects.exists()
+    assert (
+        "AHIP final for Bob Baker is done only when"
+        in client.get(response["Location"]).content.decode()
+    )
+
+
+def test_it_counts_a_proof_bound_module_only_through_its_task(scenario, esp, write):
+    """A hand tick stored for the carrier certification (the service refuses one; an older
+    row may exist) does not count; the task done does."""
+    ann = selectors.Agent.objects.get(employee_id="E201")
+    carrier = PaceModule.objects.get(key="carrier_cert")
+    from esp.pace import services
+
+    with pytest.raises(ValidationError, match="done only when the proof is accepted"):
+        services.module_progress_set(agent=ann, module=carrier, done=True, day=FRIDAY, actor=None)
+    ModuleProgress.objects.create(
+        agent=ann,
+        module=carrier,
+        done_on=FRIDAY,
+        recorded_at=datetime(2026, 11, 27, tzinfo=CHICAGO),
+    )
+    monday = date(2026, 11, 30)
+    lines = {line["employee_id"]: line for line in selectors.behind_pace(scenario, monday)}
+    assert "Carrier certification" in lines["E201"]["missing"]
+    activity = (
+        "date,employee_id,kind,item,value,by,note\n2026-11-27,E201,task,carrier_cert,done,x,\n"
+    )
+    code, _, err = esp("import", "activity", write(activity, "a2.csv"))
+    assert code == 0, err
+    lines = {line["employee_id"]: line for line in selectors.behind_pace(scenario, monday)}
+    assert "Carrier certification" not in lines["E201"]["missing"]
+
+
+# -- saving under concurrency (§17 no lost work) -----------------------------------------------
+
+
+def test_it_counts_a_change_made_meanwhile_as_a_conflict_not_as_recorded(
+    scenario, client, monkeypatch
+):
+    """module_progress_set answers None when the stored state already is the wanted one:
+    someone else made the change between the read and the write. Not "1 change recorded"."""
+    from esp.pace import services
+
+    real = services.module_progress_set
+
+    def someone_else_first(**kwargs):
+        real(**{**kwargs, "actor": None})  # the other person's save lands first
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "module_progress_set", someone_else_first)
+    sign_in(client, "licensing@cxp.example", LICENSING)
+    response = record(client, "E202", ("ahip_1",))
+    page = client.get(response["Location"]).content.decode()
+    assert "recorded for" not in page
+    assert "AHIP module 1 for Bob Baker was changed by someone else meanwhile" in page
+    assert AuditEntry.objects.filter(action="pace_module_done").count() == 1
+    assert ModuleProgress.objects.get().recorded_by is None  # the other person's row
+
+
+def test_it_reports_a_row_inserted_meanwhile_as_a_conflict_not_a_500(scenario, client, monkeypatch):
+    from django.db import IntegrityError
+
+    from esp.pace import services
+
+    def inserted_meanwhile(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: one_progress_per_module")
+
+    monkeypatch.setattr(services, "module_progress_set", inserted_meanwhile)
+    sign_in(client, "licensing@cxp.example", LICENSING)
+    response = record(client, "E202", ("ahip_1", "ahip_2"))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("was changed by someone else meanwhile") == 2
+    assert "recorded for" not in page
+
+
+def test_it_locks_the_agents_before_reading_their_cells(scenario, monkeypatch):
+    """Two saves of the same new cell take turns on the agent's row (as the fact services do):
+    the second compares against the first's row instead of inserting a second one."""
+    from django.db.models import QuerySet
+
+    from esp.pace import services
+
+    locked = []
+    real = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append((self.model.__name__, len(queries.captured_queries)))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    bob = selectors.Agent.objects.get(employee_id="E202")
+    module = PaceModule.objects.get(key="ahip_1")
+    change = services.CellChange(bob, module, True, False)
+    with CaptureQueriesContext(connection) as queries:
+        first = services.grid_save(changes=[change], day=FRIDAY, actor=None)
+    reads = [i for i, q in enumerate(queries.captured_queries) if "pace_moduleprogress" in q["sql"]]
+    assert locked[0][0] == "Agent" and locked[0][1] < reads[0]  # locked before the first read
+    second = services.grid_save(changes=[change], day=FRIDAY, actor=None)  # the stale page
+    assert (len(first.recorded), len(second.recorded), len(second.conflicts)) == (1, 0, 1)
+    assert ModuleProgress.objects.count() == 1
+
+
+# -- bad input (§17) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["11/31/2026x", "yesterday", "", "2026-13-01"])
+def test_it_refuses_a_save_whose_day_is_not_a_date(scenario, client, as_of):
+    sign_in(client, "licensing@cxp.example", LICENSING)
+    target = cell("E202", "ahip_1")
+    response = client.post(
+        reverse("pace:grid", args=["LIC-A"]), {"as_of": as_of, "shown": [target], "done": [target]}
+    )
+    assert response.status_code == 302
+    assert not ModuleProgress.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "The grid&#x27;s day (as of)" in page and "nothing was saved" in page
+
+
+# -- scope and the cost of the list ------------------------------------------------------------
+
+
+def test_it_lists_the_agents_visible_as_of_the_chosen_day(scenario, client):
+    """The list of 11/27 read on 12/02 shows who licensing saw on 11/27 (LIC-A was in
+    licensing then, in training now), as the Today page does."""
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=CHICAGO), tick=False):
+        sign_in(client, "licensing@cxp.example", LICENSING)
+        response = client.get(reverse("pace:behind"), {"as_of": "2026-11-27"})
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    assert "Bob Baker" in page and "Ann Able" in page
+
+
+def test_it_reads_only_the_agents_of_classes_under_way_in_licensing(
+    scenario, esp, write, monkeypatch
+):
+    """The database narrows to the classes whose licensing is under way (and agents moved into
+    one): ESP-B's agents are not read at all, unless moved into LIC-A."""
+    read = []
+    real = selectors.agent_records
+
+    def spy(*args, **kwargs):
+        records = real(*args, **kwargs)
+        read.extend(r.employee_id for r in records)
+        return records
+
+    monkeypatch.setattr(selectors, "agent_records", spy)
+    assert [line["employee_id"] for line in selectors.pace_lines(scenario, FRIDAY)[1]] == [
+        "E201",
+        "E202",
+        "E203",
+    ]
+    assert sorted(read) == ["E201", "E202", "E203"]
+    read.clear()
+    assert selectors.pace_lines(scenario, date(2026, 12, 1))[1] == [] and read == []
+    activity = "date,employee_id,kind,item,value,by,note\n2026-11-24,E301,move,LIC-A,,x,\n"
+    code, _, err = esp("import", "activity", write(activity, "move.csv"))
+    assert code == 0, err
+    lines = selectors.pace_lines(scenario, FRIDAY)[1]
+    assert "E301" in [line["employee_id"] for line in lines]
+    grid = selectors.class_grid(scenario, "ESP-B", FRIDAY)  # a grid still shows every agent
+    assert [row["employee_id"] for row in grid["rows"]] == []  # E301 moved out of ESP-B

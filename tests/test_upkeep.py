@@ -137,6 +137,62 @@ def test_it_lists_agents_without_a_status_update_or_a_self_report_today(program,
     ]
 
 
+def _tickable_module(program):
+    from esp.pace.defaults import load_default_pace
+    from esp.pace.models import PaceModule
+
+    load_default_pace(program)
+    module = next(
+        (m for m in PaceModule.objects.order_by("pk") if not getattr(m, "task_only", False)), None
+    )
+    assert module is not None, "the default program has no pace module to tick"
+    return module
+
+
+def test_it_counts_a_pace_grid_tick_as_an_update(program, world):
+    """Licensing's ticks on the pace grid (R-I1b) are the tracker being updated."""
+    from esp.pace.services import module_progress_set
+
+    module = _tickable_module(program)
+    # A tick recorded on Thursday for Thursday is not an update of Friday.
+    with time_machine.travel(datetime(2026, 12, 3, 16, tzinfo=CHICAGO), tick=False):
+        module_progress_set(
+            agent=agent("E201"), module=module, done=True, day=date(2026, 12, 3), actor=world
+        )
+    assert names(upkeep(program, "licensing@cxp.example", LICENSING)["updates"]) == ["E201"]
+    assert "E201" in names(upkeep(program, "tl.three@cxp.example", TL)["updates"])
+
+    module_progress_set(agent=agent("E201"), module=module, done=False, day=AS_OF, actor=world)
+    assert upkeep(program, "licensing@cxp.example", LICENSING)["updates"].done
+    assert upkeep(program, "tl.three@cxp.example", TL)["updates"].done
+    # A tick recorded on Monday as done on Friday updates Friday.
+    with time_machine.travel(datetime(2026, 12, 7, 9, tzinfo=CHICAGO), tick=False):
+        module_progress_set(agent=agent("E101"), module=module, done=True, day=AS_OF, actor=world)
+    assert upkeep(program, "tl.two@cxp.example", TL)["updates"].done
+
+
+def test_it_charges_a_tl_only_once_their_class_has_started(program, world, write, esp):
+    """LIC-F starts Monday 12/07: on Friday its TL owes nothing for its agent; from Monday on,
+    they do."""
+    classes = (
+        "class_code,program,campaign,site,start_date,tl_emails,pm_email\n"
+        "LIC-F,esp-aetna,Aetna,PRV,2026-12-07,tl.five@cxp.example,pm.two@cxp.example"
+    )
+    roster = (
+        "employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email\n"
+        "E501,Fay,Ford,fay@cxp.example,fay@mail.example,LIC-F,tl.five@cxp.example"
+    )
+    for kind, text in (("classes", classes), ("roster", roster)):
+        code, _, err = esp("import", kind, write(text, f"{kind}.csv"))
+        assert code == 0, err
+    staff("tl.five@cxp.example", TL)
+    friday = [r for r in team_upkeep(program, AS_OF, NOW) if r.email == "tl.five@cxp.example"]
+    assert [(r.agents, r.gaps) for r in friday] == [(0, 0)]
+    monday = datetime(2026, 12, 7, 9, tzinfo=CHICAGO)
+    checks = upkeep(program, "tl.five@cxp.example", TL, as_of=monday.date(), now=monday)
+    assert names(checks["updates"]) == ["E501"] and names(checks["self_reports"]) == ["E501"]
+
+
 def test_it_flags_an_equipment_issue_without_an_it_ticket(program, world):
     fact_record(agent=agent("E101"), day=AS_OF, kind="equipment", item="issue", value="")
     assert names(upkeep(program, "tl.two@cxp.example", TL)["tickets"]) == ["E101"]
@@ -234,6 +290,26 @@ def test_it_shows_the_page_with_the_gaps_linked_to_the_agents(program, world, cl
     assert f"{reverse('upkeep:teams')}?as_of=2026-12-04" in today
 
 
+def test_it_links_the_today_page_without_computing_the_checks(program, world, client, monkeypatch):
+    """The checks take a long time on a big season: the ESP Manager's Today page only links
+    to them (with the count of gap reports sent), it does not compute them."""
+    import esp.upkeep.selectors
+    import esp.web.today
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the Today page computed the team checks")
+
+    monkeypatch.setattr(esp.upkeep.selectors, "team_upkeep", not_here)
+    monkeypatch.setattr(esp.web.today, "team_upkeep", not_here, raising=False)
+    client.force_login(world)
+    page = client.get(reverse("web:today")).content.decode()
+    assert "Which teams keep up today" in page and "gap report sent" not in page
+    tl = Agent.objects.get(employee_id="E101").tl
+    GapReport.objects.create(person=tl, day=AS_OF, gaps=1, sent_by=world, sent_at=NOW)
+    page = client.get(reverse("web:today")).content.decode()
+    assert "(1 gap report sent for the day)" in page
+
+
 def test_it_lets_only_esp_managers_open_the_page_or_send_a_report(program, world, client):
     for role in (PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM):
         client.force_login(staff(f"{role.lower().replace(' ', '.')}.x@cxp.example", role))
@@ -280,9 +356,10 @@ def test_it_sends_the_gap_report_once_per_person_and_day(program, world, client)
     assert GAPS.count() == 1 and GapReport.objects.count() == 1
     page = client.get(reverse("upkeep:teams"), {"as_of": "2026-12-04"}).content.decode()
     assert "Gaps reported on 12/04/2026" in page
-    # Another day is another key.
-    client.post(reverse("upkeep:report"), {**data, "as_of": "2026-12-07"})
+    # Another (past business) day is another key.
+    client.post(reverse("upkeep:report"), {**data, "as_of": "2026-12-03"})
     assert GAPS.count() == 2
+    assert GapReport.objects.filter(day=date(2026, 12, 3)).exists()
 
 
 def test_it_refuses_a_report_without_gaps_or_recipients(program, world, client):
@@ -297,12 +374,76 @@ def test_it_refuses_a_report_without_gaps_or_recipients(program, world, client):
     assert "has nothing open" in " ".join(messages_of(refused))
     tl = Agent.objects.get(employee_id="E101").tl
     refused = client.post(
-        reverse("upkeep:report"), {"person": tl.pk, "recipients": "ops_management"}
+        reverse("upkeep:report"),
+        {"person": tl.pk, "recipients": "ops_management", "as_of": "2026-12-04"},
     )
     assert "ops management list is empty" in " ".join(messages_of(refused))
-    refused = client.post(reverse("upkeep:report"), {"person": "x", "recipients": "person"})
+    refused = client.post(
+        reverse("upkeep:report"), {"person": "x", "recipients": "person", "as_of": "2026-12-04"}
+    )
     assert "Choose a person" in " ".join(messages_of(refused))
     assert not GAPS.exists() and not GapReport.objects.exists()
+
+
+def test_it_names_the_person_without_an_e_mail_address_as_the_reason(program, world, client):
+    DistributionList.objects.get_or_create(key="ops_management", defaults={"name": "Ops"})
+    tl = Agent.objects.get(employee_id="E101").tl
+    type(tl).objects.filter(pk=tl.pk).update(email="")
+    client.force_login(world)
+    data = {"person": tl.pk, "recipients": "person", "as_of": "2026-12-04"}
+    said = " ".join(messages_of(client.post(reverse("upkeep:report"), data)))
+    assert "Tl Two has no e-mail address" in said
+    assert "ops management" not in said
+    said = " ".join(
+        messages_of(client.post(reverse("upkeep:report"), {**data, "recipients": "both"}))
+    )
+    assert "Tl Two has no e-mail address and the ops management list is empty" in said
+    assert not GAPS.exists() and not GapReport.objects.exists()
+
+
+def test_it_refuses_a_note_with_a_nul_character(program, world, client):
+    tl = Agent.objects.get(employee_id="E101").tl
+    client.force_login(world)
+    data = {"person": tl.pk, "recipients": "person", "as_of": "2026-12-04", "note": "a\x00b"}
+    said = " ".join(messages_of(client.post(reverse("upkeep:report"), data)))
+    assert "NUL character" in said
+    assert not GAPS.exists() and not GapReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "reason"),
+    [
+        ("2026-12-07", "12/07/2026 is after today (12/04/2026)"),
+        ("2026-11-28", "Saturday 11/28/2026 is not a business day"),
+        ("2026-11-26", "Thursday 11/26/2026 is not a business day"),  # Thanksgiving
+        ("2026-12-32", "'2026-12-32' is not a date"),
+        ("tomorrow", "'tomorrow' is not a date"),
+        ("1900-01-02", "01/02/1900 is outside the business calendar"),
+        ("", "Give the day of the gaps to report"),
+    ],
+)
+def test_it_refuses_a_report_for_a_future_non_business_or_bad_day(
+    program, world, client, as_of, reason
+):
+    tl = Agent.objects.get(employee_id="E101").tl
+    client.force_login(world)
+    response = client.post(
+        reverse("upkeep:report"), {"person": tl.pk, "recipients": "person", "as_of": as_of}
+    )
+    assert response.status_code == 302
+    assert reason in " ".join(messages_of(response))
+    assert not GAPS.exists() and not GapReport.objects.exists()
+
+
+def test_it_expects_nothing_on_a_weekend(program, world, client):
+    client.force_login(world)
+    page = client.get(reverse("upkeep:teams"), {"as_of": "2026-12-05"}).content.decode()
+    assert "Saturday 12/05/2026 is not a business day" in page
+    assert "Report the gaps" not in page and 'data-check="' not in page
+    assert team_upkeep(program, date(2026, 12, 5), NOW) == []
+    # The Friday before does list expectations.
+    page = client.get(reverse("upkeep:teams"), {"as_of": "2026-12-04"}).content.decode()
+    assert 'data-check="updates"' in page and "not a business day" not in page
 
 
 # -- queries --------------------------------------------------------------------------------------

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from esp.programs.models import Program, Task
+from esp.progress.models import Fact
+from esp.progress.selectors import agents_in_scope
 from esp.roster import access
-from esp.roster.models import Agent
+from esp.roster.models import Agent, ClassPhase, TrainingClass
 
 from .models import HelpRequest
 
@@ -24,9 +28,60 @@ def _visible(user):
     return HelpRequest.objects.filter(agent__in=access.visible_agents(user).values("pk"))
 
 
-def queue(user, now: datetime) -> dict:
+# Up to this many agents the "ask for an agent" form offers a list; beyond, an employee ID field
+# (an ESP Manager's scope is the whole season: a list of thousands is no help, and heavy).
+ASK_LIST_MAX = 200
+
+
+def running_classes(program: Program, today: date):
+    """The classes of `program` under way on `today`: started, and not yet at the phase of
+    the transfer to production."""
+    transfer = Task.objects.filter(program=program, is_transfer=True).values("phase")
+    in_production = ClassPhase.objects.filter(
+        training_class=OuterRef("pk"), phase__in=transfer, start_date__lte=today
+    )
+    return TrainingClass.objects.filter(program=program, start_date__lte=today).exclude(
+        Exists(in_production)
+    )
+
+
+def askable_agents(user, program: Program, today: date):
+    """The agents a leader may put in the queue: in flight on `today` (employment not ended,
+    not transferred: R-P3), of a class under way (their own, or one they moved into), in the
+    user's scope, and without an open request; by name.
+
+    The classes under way are read first (a short list of ids), then the candidates' ids
+    before the user's scope: SQLite, which keeps no statistics here, plans the nested
+    subqueries of one single query badly (seconds for an ESP Manager's season of 20,000
+    agents). An ESP Manager sees everyone: no scope filter at all."""
+    policy = program.policy()
+    running = list(running_classes(program, today).values_list("pk", "code"))
+    moved_in = Fact.objects.filter(
+        kind="move", date__lte=today, item__in=[code for _, code in running]
+    ).values("agent_id")
+    agents = agents_in_scope(
+        program, today, in_flight=True, transfer_task=policy.transfer_task
+    ).filter(Q(training_class__in=[pk for pk, _ in running]) | Q(pk__in=moved_in))
+    if not access.has_role(user, access.ESP_MANAGER):  # the candidates' ids, then the scope
+        candidates = list(agents.values_list("pk", flat=True))
+        agents = access.visible_agents(user, today=today).filter(pk__in=candidates)
+    return agents.exclude(help_requests__status__in=HelpRequest.OPEN).order_by(
+        "last_name", "first_name", "employee_id"
+    )
+
+
+def ask_choices(user, program: Program, today: date) -> dict:
+    """The "ask for an agent" form: a list of the askable agents when there are few, else an
+    employee ID field (`askable` None, `ask_by_id` True)."""
+    askable = list(askable_agents(user, program, today)[: ASK_LIST_MAX + 1])
+    if len(askable) > ASK_LIST_MAX:
+        return {"askable": None, "ask_by_id": True}
+    return {"askable": askable, "ask_by_id": False}
+
+
+def queue(user, now: datetime, program: Program) -> dict:
     """The leaders' page: who waits (oldest first, with the wait), who is in which room with
-    whom, today's finished visits, and the agents a leader may ask for (no open request)."""
+    whom, today's finished visits, and the agents a leader may ask for (`ask_choices`)."""
     visible = _visible(user).select_related("agent")
     waiting = [
         {"request": r, "wait": wait_label(r.asked_at, now)}
@@ -40,12 +95,12 @@ def queue(user, now: datetime) -> dict:
     finished = visible.filter(
         status__in=(HelpRequest.DONE, HelpRequest.CANCELLED), closed_at__gte=start_of_day
     ).order_by("-closed_at", "-pk")
-    askable = (
-        access.visible_agents(user)
-        .exclude(help_requests__status__in=HelpRequest.OPEN)
-        .order_by("last_name", "first_name", "employee_id")
-    )
-    return {"waiting": waiting, "in_room": in_room, "finished": finished, "askable": askable}
+    return {
+        "waiting": waiting,
+        "in_room": in_room,
+        "finished": finished,
+        **ask_choices(user, program, now.date()),
+    }
 
 
 def waiting_count(user) -> int:

@@ -12,12 +12,58 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from esp.audit.services import audit_record
+from esp.programs.models import Task
+from esp.progress.models import Fact
+from esp.progress.selectors import ENDED
 from esp.progress.services import actor_name
 from esp.roster.models import Agent
+from esp.rules.records import SATISFYING
 
 from .models import HelpRequest
 
 TOPIC_KEYS = {key for key, _ in HelpRequest.TOPICS}
+
+
+def _text(value: str, *, field: str, limit: int, missing: str) -> str:
+    """A free-text field with its spaces tidied; refused, naming the field, when empty, too
+    long or holding a NUL character (which PostgreSQL cannot store)."""
+    if "\x00" in value:
+        raise ValidationError(f"{field}: remove the NUL character (\\x00) from the text.")
+    value = " ".join(value.split())
+    if not value:
+        raise ValidationError(missing)
+    if len(value) > limit:
+        raise ValidationError(f"{field}: at most {limit} characters (this one has {len(value)}).")
+    return value
+
+
+def _latest(agent: Agent, kind: str, items, day) -> Fact | None:
+    return (
+        Fact.objects.filter(agent=agent, kind=kind, item__in=items, date__lte=day)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def _not_in_flight(agent: Agent, day) -> str | None:
+    """Why no help can be asked for `agent` on `day` (R-P3): employment ended, or transferred
+    to production; None when they are in flight."""
+    employment = _latest(agent, "status", ["employment"], day)
+    if employment is not None and employment.value in ENDED:
+        return (
+            f"{agent.name}'s employment ended ({employment.value} on "
+            f"{employment.date:%m/%d/%Y}): no help request can be made for them."
+        )
+    transfer = Task.objects.filter(
+        program_id=agent.training_class.program_id, is_transfer=True
+    ).values("key")
+    moved = _latest(agent, "task", transfer, day)
+    if moved is not None and moved.value in SATISFYING:
+        return (
+            f"{agent.name} was transferred to production ({moved.date:%m/%d/%Y}): "
+            "no help request can be made for them."
+        )
+    return None
 
 
 def _audit(help_request: HelpRequest, *, actor, action: str, changes: dict) -> None:
@@ -46,10 +92,16 @@ def help_ask(*, agent: Agent, topic: str, need: str, actor, now: datetime) -> He
     """An agent (or a leader for them) asks for help on a topic; one open request at a time."""
     if topic not in TOPIC_KEYS:
         raise ValidationError("Choose a topic: TBT retake, equipment, AHIP/carrier site or other.")
-    need = " ".join(need.split())
-    if not need:
-        raise ValidationError("Say in a few words what you need help with.")
+    need = _text(
+        need,
+        field="What is needed",
+        limit=HelpRequest._meta.get_field("need").max_length,
+        missing="Say in a few words what you need help with.",
+    )
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    refused = _not_in_flight(agent, now.date())
+    if refused:
+        raise ValidationError(refused)
     current = agent.help_requests.filter(status__in=HelpRequest.OPEN).first()
     if current is not None:
         raise ValidationError(_open_message(agent, current))
@@ -91,11 +143,12 @@ def _move(help_request: HelpRequest, *, expected: str, fields: dict, refused: st
 @transaction.atomic
 def help_take(*, help_request: HelpRequest, room: str, actor, now: datetime) -> HelpRequest:
     """A leader takes a waiting agent into a breakout room."""
-    room = " ".join(room.split())
-    if not room:
-        raise ValidationError("Name the breakout room, e.g. Breakout 2.")
-    if len(room) > 100:
-        raise ValidationError("A room name has at most 100 characters.")
+    room = _text(
+        room,
+        field="Breakout room",
+        limit=HelpRequest._meta.get_field("room").max_length,
+        missing="Name the breakout room, e.g. Breakout 2.",
+    )
     help_request = _move(
         help_request,
         expected=HelpRequest.WAITING,
@@ -120,11 +173,12 @@ def help_take(*, help_request: HelpRequest, room: str, actor, now: datetime) -> 
 @transaction.atomic
 def help_done(*, help_request: HelpRequest, outcome: str, actor, now: datetime) -> HelpRequest:
     """The visit is over: log what was done."""
-    outcome = " ".join(outcome.split())
-    if not outcome:
-        raise ValidationError("Write what was done in the room (the outcome).")
-    if len(outcome) > 500:
-        raise ValidationError("An outcome has at most 500 characters.")
+    outcome = _text(
+        outcome,
+        field="Outcome",
+        limit=HelpRequest._meta.get_field("outcome").max_length,
+        missing="Write what was done in the room (the outcome).",
+    )
     help_request = _move(
         help_request,
         expected=HelpRequest.IN_ROOM,

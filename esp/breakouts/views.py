@@ -41,8 +41,9 @@ def _home(request) -> str:
 
 
 def queue(request):
-    now = _now()
-    context = selectors.queue(request.user, now)
+    program = program_for()
+    now = clock.now(program.time_zone)
+    context = selectors.queue(request.user, now, program)
     context.update(
         {
             "now": now,
@@ -61,9 +62,9 @@ def ask(request):
     leader = _is_leader(request.user)
     if request.method == "POST":
         if leader:
-            employee_id = request.POST.get("agent", "")
+            employee_id = request.POST.get("agent", "").strip()
             if not employee_id:
-                messages.error(request, "Choose the agent who needs help.")
+                messages.error(request, "Agent: choose the agent who needs help.")
                 return _back(request, "breakouts:ask")
             agent = access.get_agent_for_user(request.user, employee_id)
         else:
@@ -89,7 +90,9 @@ def ask(request):
         return _back(request, _home(request))
     context = {"topics": HelpRequest.TOPICS, "leader": leader}
     if leader:
-        context["askable"] = selectors.queue(request.user, _now())["askable"]
+        program = program_for()
+        today = clock.now(program.time_zone).date()
+        context.update(selectors.ask_choices(request.user, program, today))
     else:
         agent = selectors.own_agent(request.user)
         current = selectors.open_request_of(agent)

@@ -5,7 +5,16 @@ from .models import ModuleProgress, PaceModule
 
 @admin.register(PaceModule)
 class PaceModuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "phase", "order", "due_by", "proof", "satisfied_by_task"]
+    list_display = [
+        "name",
+        "key",
+        "phase",
+        "order",
+        "due_by",
+        "proof",
+        "satisfied_by_task",
+        "task_only",
+    ]
     list_editable = ["order", "due_by", "proof"]
     list_filter = ["phase__program"]
     search_fields = ["key", "name"]

@@ -31,6 +31,11 @@ MODULES = [
     ("carrier_products", "Carrier product modules", "3.5", "", ""),
 ]
 
+# Done only through their task, whose proof must be accepted (R-I1b "the carrier certification
+# with its proof", R-B2): the grid shows them read-only. AHIP modules 1–5 stay hand-ticked:
+# they are steps towards the AHIP certification, which is done only at the final.
+TASK_ONLY = ("ahip_final", "carrier_cert")
+
 
 def load_default_pace(program: Program) -> None:
     phase = program.phases.filter(key=PACED_PHASE).first()
@@ -47,5 +52,6 @@ def load_default_pace(program: Program) -> None:
                 due_by=Decimal(due_by),
                 proof=proof,
                 satisfied_by_task=task if task in tasks else "",
+                task_only=key in TASK_ONLY and task in tasks,
             ),
         )

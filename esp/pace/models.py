@@ -2,7 +2,9 @@
 
 `PaceModule` is program data: one row per module or minimum of the phase it paces (the
 licensing phase in the default program), due by a number of business days into that phase
-(1 = the end of day 1, 3.5 = the first half of day 4; see esp.rules.pace). `ModuleProgress`
+(1 = the end of day 1, 3.5 = the first half of day 4; see esp.rules.pace). A `task_only`
+module (the AHIP final, the carrier certification) is done only through its task, whose proof
+must be accepted (R-B2): no hand tick counts for it. `ModuleProgress`
 is one row per agent and module: the day it was done, or none once the check was undone;
 every change is also an audit row (who, old and new day).
 """
@@ -39,6 +41,14 @@ class PaceModule(models.Model):
         blank=True,
         help_text="A task key of the program: the module also counts as done once it is done",
     )
+    task_only = models.BooleanField(
+        "done only through its task",
+        default=False,
+        help_text=(
+            "The module counts as done only once its task is done (its proof accepted, R-B2): "
+            "the grid shows it read-only and refuses a hand tick"
+        ),
+    )
 
     class Meta:
         ordering = ["phase", "order", "pk"]
@@ -50,6 +60,10 @@ class PaceModule(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.task_only and not self.satisfied_by_task:
+            raise ValidationError(
+                {"task_only": "Name the task that completes the module (satisfied by task)."}
+            )
         if (
             self.satisfied_by_task
             and self.phase_id

@@ -10,9 +10,13 @@ import math
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import Q
+
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
+from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
+from esp.roster.models import Agent, ClassPhase
 from esp.rules import pace as rules
 from esp.rules.progress import Progress
 
@@ -42,6 +46,27 @@ def phase_days(phase: Phase) -> int | None:
     return max(1, math.ceil(phase.length)) if phase.length is not None else None
 
 
+def in_phase_window(phase: Phase, as_of: date, calendar, agent_ids=None):
+    """The pks of the agents who may be in `phase` on D, as a subquery: those of the classes
+    whose start of the phase lies in the window of a phase under way on D, or moved (on or
+    before D) into such a class. A superset: the pure rule decides for each agent."""
+    starts = ClassPhase.objects.filter(phase=phase, start_date__lte=as_of)
+    after = rules.started_after(as_of=as_of, phase_days=phase_days(phase), calendar=calendar)
+    if after is not None:
+        starts = starts.filter(start_date__gt=after)
+    moved_in = Fact.objects.filter(
+        kind="move",
+        date__lte=as_of,
+        item__in=starts.values("training_class__code"),
+    ).values("agent_id")
+    agents = Agent.objects.filter(
+        Q(training_class__in=starts.values("training_class")) | Q(pk__in=moved_in)
+    )
+    if agent_ids is not None:
+        agents = agents.filter(pk__in=agent_ids)
+    return agents.values("pk")
+
+
 def pace_lines(
     program: Program,
     as_of: date,
@@ -52,7 +77,11 @@ def pace_lines(
 ) -> tuple[list[PaceModule], list[dict]]:
     """The pace table and one line per active, in-flight agent in the paced phase as of D
     (with `outside_too`, the agents outside it as well: a class grid shows every agent).
-    A constant number of queries, whatever the number of agents."""
+    A constant number of queries, whatever the number of agents: without `outside_too` the
+    database reads only the agents of the classes under way in the phase (`in_phase_window`).
+
+    A `task_only` module is done only through its task (its proof accepted, R-B2): a hand
+    tick stored for it does not count."""
     phase = pace_phase(program)
     modules = pace_modules(phase)
     if phase is None:
@@ -60,6 +89,8 @@ def pace_lines(
     policy = program.policy()
     calendar = calendar_for(program)
     minimums = [rules.PaceMinimum(m.key, m.due_by) for m in modules]
+    if not outside_too:
+        agent_ids = in_phase_window(phase, as_of, calendar, agent_ids)
     records = agent_records(
         program,
         as_of,
@@ -71,7 +102,7 @@ def pace_lines(
     )
     done: dict[str, dict[str, date]] = defaultdict(dict)
     for employee_id, key, day in ModuleProgress.objects.filter(
-        module__in=modules,
+        module__in=[m for m in modules if not m.task_only],
         agent__employee_id__in=[r.employee_id for r in records],
         done_on__lte=as_of,
     ).values_list("agent__employee_id", "module__key", "done_on"):
@@ -153,6 +184,7 @@ def class_grid(program: Program, class_code: str, as_of: date, agent_ids=None) -
                     "name": f"{line['employee_id']}:{module.key}",
                     "done": module.key in line["done_on"],
                     "by_task": module.key in line["by_task"],
+                    "task_only": module.task_only,
                     "missing": module.key in line["missing_keys"],
                 }
             )

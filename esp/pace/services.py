@@ -5,6 +5,13 @@ whose stored state (as of the grid's day) no longer matches what the page showed
 by someone else meanwhile: it is left alone and reported as a conflict, never overwritten.
 Checking a cell records the grid's day as the day the module was done (back-dating is allowed,
 R-T5); undoing a check clears the day (the row stays, with who undid it and when).
+
+A `task_only` module (the AHIP final, the carrier certification) is done only through its task,
+once its proof is accepted (R-B2): no hand tick is recorded for it.
+
+A save locks the agents' rows first, as the fact services do (esp.progress.services): two
+people saving the same agent's cells at once take turns, and the second compares against
+what the first wrote (a conflict, never a duplicate row or a lost change).
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from esp import clock
 from esp.audit.services import audit_record
@@ -33,6 +41,19 @@ class CellChange:
 class GridResult:
     recorded: list[CellChange] = field(default_factory=list)
     conflicts: list[CellChange] = field(default_factory=list)
+    task_only: list[CellChange] = field(default_factory=list)  # refused: done by its task
+
+
+def task_only_message(module: PaceModule, agent: Agent) -> str:
+    return (
+        f"{module.name} for {agent.name} is done only when the proof is accepted "
+        f"(its task, {module.satisfied_by_task}): it cannot be checked on the grid."
+    )
+
+
+def _lock_agents(pks) -> None:
+    """Lock the agents' rows (in pk order, so two saves never wait on each other)."""
+    list(Agent.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
 
 
 def _done_as_of(row: ModuleProgress | None, day: date) -> bool:
@@ -44,6 +65,9 @@ def module_progress_set(
     *, agent: Agent, module: PaceModule, done: bool, day: date, actor
 ) -> ModuleProgress | None:
     """Mark `module` done on `day` for `agent`, or undo it; None when nothing changes."""
+    if module.task_only:
+        raise ValidationError(task_only_message(module, agent))
+    _lock_agents([agent.pk])
     row = ModuleProgress.objects.select_for_update().filter(agent=agent, module=module).first()
     if _done_as_of(row, day) == done:
         return None
@@ -73,21 +97,32 @@ def module_progress_set(
 def grid_save(*, changes: list[CellChange], day: date, actor) -> GridResult:
     """Record the changed cells of one grid POST; cells changed meanwhile are conflicts."""
     result = GridResult()
+    _lock_agents({c.agent.pk for c in changes})
     rows = {
         (row.agent_id, row.module_id): row
-        for row in ModuleProgress.objects.select_for_update().filter(
+        for row in ModuleProgress.objects.filter(
             agent__in=[c.agent for c in changes], module__in=[c.module for c in changes]
         )
     }
     for change in changes:
+        if change.module.task_only:
+            result.task_only.append(change)
+            continue
         current = _done_as_of(rows.get((change.agent.pk, change.module.pk)), day)
         if current != change.was_done:
             result.conflicts.append(change)
             continue
         if current == change.done:
             continue
-        module_progress_set(
-            agent=change.agent, module=change.module, done=change.done, day=day, actor=actor
-        )
+        try:
+            with transaction.atomic():
+                row = module_progress_set(
+                    agent=change.agent, module=change.module, done=change.done, day=day, actor=actor
+                )
+        except IntegrityError:  # a row written meanwhile by someone not holding the lock
+            row = None
+        if row is None:  # someone else made this change meanwhile: nothing of ours recorded
+            result.conflicts.append(change)
+            continue
         result.recorded.append(change)
     return result

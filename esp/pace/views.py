@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
+from esp.imports import parse_date
+from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
 from esp.reports import render as renderers
 from esp.reports.builders import program_for
@@ -25,10 +27,22 @@ from . import selectors, services
 TITLE = "Licensing: behind pace"
 
 
-def _agent_ids(user):
+def _agent_ids(user, as_of):
+    """The agents the user may see as of the page's day (the Today page's rule)."""
     if access.has_role(user, access.ESP_MANAGER):
         return None
-    return access.visible_agents(user).values("pk")
+    return access.visible_agents(user, today=as_of).values("pk")
+
+
+def _posted_day(request):
+    """The grid's day of a save, or None when it is missing or not a date: a save never falls
+    back to today (it would record the modules on a day nobody chose)."""
+    text = request.GET.get("as_of") or request.POST.get("as_of") or ""
+    try:
+        day = parse_date(text.strip())
+    except (ValueError, IndexError):
+        return None
+    return day if in_calendar(day) else None
 
 
 def behind(request):
@@ -38,7 +52,7 @@ def behind(request):
     except Program.DoesNotExist:
         raise Http404("no program") from None
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user)
+    agent_ids = _agent_ids(request.user, as_of)
     _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
     lines = [line for line in in_phase if line["behind"]]
     columns, rows = selectors.behind_table(lines)
@@ -81,8 +95,18 @@ def grid(request, code: str):
     changed cells."""
     klass = access.get_class_for_user(request.user, code)
     program = klass.program
+    if request.method == "POST" and _posted_day(request) is None:
+        text = request.GET.get("as_of") or request.POST.get("as_of") or ""
+        messages.error(
+            request,
+            f"The grid's day (as of) '{text[:40]}' is not a date (expected YYYY-MM-DD): "
+            "nothing was saved."
+            if text
+            else "The grid's day (as of) is missing: nothing was saved.",
+        )
+        return redirect("pace:grid", klass.code)
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user)
+    agent_ids = _agent_ids(request.user, as_of)
     data = selectors.class_grid(program, klass.code, as_of, agent_ids)
     back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"
     if request.method == "POST" and as_of > clock.today(program.time_zone):
@@ -97,6 +121,23 @@ def grid(request, code: str):
             employee_id, _, key = cell.partition(":")
             if employee_id not in rows or key not in modules:
                 return HttpResponseBadRequest(f"Unknown cell {cell}: reload the grid.")
+        by_task = sorted(
+            cell
+            for cell in shown | done
+            if cell.partition(":")[2] in modules and modules[cell.partition(":")[2]].task_only
+        )
+        if by_task:  # read-only on the page: only the accepted proof completes them (R-B2)
+            employee_id, _, key = by_task[0].partition(":")
+            name = rows[employee_id]["name"] if employee_id in rows else employee_id
+            messages.error(
+                request,
+                f"{modules[key].name} for {name} is done only when the proof is accepted "
+                f"(its task, {modules[key].satisfied_by_task}), not by a check on the grid: "
+                "nothing was saved.",
+            )
+            return redirect(back)
+        for cell in sorted(shown):
+            employee_id, _, key = cell.partition(":")
             if (cell in done) != (cell in was):
                 wanted.append((employee_id, modules[key], cell in done, cell in was))
         agents = {
@@ -116,8 +157,10 @@ def grid(request, code: str):
                 f"{len(result.recorded)} change{'s' if len(result.recorded) != 1 else ''} "
                 f"recorded for {as_of:%m/%d/%Y}.",
             )
-        elif not result.conflicts:
+        elif not result.conflicts and not result.task_only:
             messages.success(request, "Nothing changed.")
+        for change in result.task_only:
+            messages.error(request, services.task_only_message(change.module, change.agent))
         for change in result.conflicts:
             messages.error(
                 request,

@@ -213,7 +213,10 @@ class DerivedFlag:
 
 def open_flags(facts, *, exam_attempts: int = 3) -> list:
     """Flags raised and not resolved since, from an agent's facts in date order; the last
-    allowed fail of an exam raises "cannot sell" until a `flag resolved cannot_sell`."""
+    allowed fail of an exam raises "cannot sell" until a `flag resolved cannot_sell`.
+
+    Takes the stored facts (esp.progress.models.Fact) or the pure rules' facts
+    (esp.rules.records.Fact, which carry no `by`: the derived flag's `by` is then empty)."""
     raised: dict[str, object] = {}
     fails: dict[str, int] = {}
     for fact in facts:
@@ -225,7 +228,7 @@ def open_flags(facts, *, exam_attempts: int = 3) -> list:
                     DerivedFlag(
                         fact.date,
                         "cannot_sell",
-                        fact.by,
+                        getattr(fact, "by", ""),
                         f"{exam_attempts} failed attempts of {fact.item}",
                     ),
                 )

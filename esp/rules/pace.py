@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .calendar import BusinessCalendar
+from .calendar import BusinessCalendar, CalendarError
 
 CHECKPOINT = Decimal("0.5")  # the pace check of a day is taken at its midday
 
@@ -87,3 +87,18 @@ def pace_status(
     due = tuple(m.key for m in minimums if counts(m.due_by, age))
     missing = tuple(key for key in due if done_on.get(key) is None or done_on[key] > as_of)
     return PaceStatus(in_phase=True, day=age + 1, due=due, missing=missing)
+
+
+def started_after(
+    *, as_of: date, phase_days: int | None, calendar: BusinessCalendar
+) -> date | None:
+    """The day after which a phase occupying `phase_days` business days must have started to
+    be under way on D: it is under way exactly when that day < its start <= D (the bound the
+    database narrows the agents with). None: no bound (an open-ended phase, or a D too close
+    to the start of the calendar's years)."""
+    if phase_days is None:
+        return None
+    try:
+        return calendar.business_days_before(as_of, phase_days)
+    except CalendarError:
+        return None

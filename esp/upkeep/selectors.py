@@ -3,12 +3,14 @@
 Every check is computed from data the teams already record; nobody ticks anything by hand.
 The reads are a fixed number of queries whatever the number of people and agents: the
 in-flight agents' records once (esp.progress.selectors), then one query per kind of data
-(people, class TLs, proofs, carrier tickets, outbox rows, connections, gap reports), and the
-rest is plain Python over those rows and the pure rules.
+(people, class TLs, proofs, carrier tickets, pace-grid ticks, outbox rows, connections, gap
+reports), and the rest is plain Python over those rows and the pure rules. A day that is not
+a business day expects nothing of anyone.
 
-- TL (their classes as of the day, as in the evening checklist, R-N5): statuses touched
-  today, due ladder steps delivered, self-reports, equipment issues with an IT ticket;
-  the checklist e-mail's status is shown beside.
+- TL (their classes as of the day, as in the evening checklist, R-N5, once the class has
+  started): statuses touched today (a status fact or a pace-grid tick), due ladder steps
+  delivered, self-reports, equipment issues with an IT ticket; the checklist e-mail's
+  status is shown beside.
 - Licensing (classes in the licensing phase): proofs waiting for review with their age,
   licensing-phase agents updated today, proctored last attempts to arrange (R-N4a).
 - Cert Coordinator (classes in the ESP phase): agents over the 4-hour clock (R-C2, live:
@@ -28,6 +30,7 @@ from django.db.models import Q
 
 from esp.callqueue.selectors import connection_line, running_connections
 from esp.mailing.models import OutboxMessage
+from esp.pace.models import ModuleProgress
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Proof
@@ -112,6 +115,12 @@ def _in_window(progress: Progress, role: str, as_of: date) -> bool:
     return started is not None and started <= as_of and not (over is not None and over <= as_of)
 
 
+def _class_started(progress: Progress, as_of: date) -> bool:
+    """Whether the class whose dates apply on the day (R-T3) has begun its first phase."""
+    starts = progress.class_dates(as_of).phase_starts.values()
+    return any(start <= as_of for start in starts)
+
+
 def _day_bounds(as_of: date, time_zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(as_of, time.min, tzinfo=ZoneInfo(time_zone))
     return start, start + timedelta(days=1)
@@ -170,9 +179,12 @@ def _calls_without_follow_up(progress: Progress, as_of: date, pass_mark: int) ->
 
 
 def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
-    """R-N7: every TL, licensing user and cert coordinator with the day's checks."""
+    """R-N7: every TL, licensing user and cert coordinator with the day's checks; none on a
+    day that is not a business day (nothing is expected of the teams)."""
     policy = program.policy()
     calendar = calendar_for(program)
+    if not calendar.is_business_day(as_of):
+        return []
     ctx = rules.Context(policy=policy, calendar=calendar, as_of=as_of)
     records = agent_records(
         program, as_of, in_flight=True, transfer_task=policy.transfer_task, kinds=KINDS
@@ -192,6 +204,14 @@ def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
         tickets_today[employee_id] += 1
 
     start, end = _day_bounds(as_of, program.time_zone)
+    # Licensing's pace-grid ticks (and unticks) are updates too: recorded that day, or
+    # ticked as done on it.
+    ticked = set(
+        ModuleProgress.objects.filter(agent__training_class__program=program)
+        .filter(Q(recorded_at__gte=start, recorded_at__lt=end) | Q(done_on=as_of))
+        .values_list("agent__employee_id", flat=True)
+        .distinct()
+    )
     waiting_proofs: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
     for employee_id, item, submitted_at in (
         Proof.objects.filter(agent__training_class__program=program, submitted_at__lt=end)
@@ -225,12 +245,13 @@ def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
     # One pass over the agents: what each one owes today.
     by_tl: dict[int, list[Progress]] = defaultdict(list)
     licensing_agents, cert_agents = [], []
-    touched, reported, due, delivered, unticketed = set(), set(), {}, defaultdict(int), set()
+    touched, reported, due, delivered, unticketed = ticked, set(), {}, defaultdict(int), set()
     for progress in flying:
         record = progress.record
         employee_id = record.employee_id
-        for user_id in tls_of_class.get(progress.class_dates(as_of).code, ()):
-            by_tl[user_id].append(progress)
+        if _class_started(progress, as_of):  # nothing is owed before the class begins
+            for user_id in tls_of_class.get(progress.class_dates(as_of).code, ()):
+                by_tl[user_id].append(progress)
         if _in_window(progress, LICENSING, as_of):
             licensing_agents.append(progress)
         if _in_window(progress, CERT_COORDINATOR, as_of):

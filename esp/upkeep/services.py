@@ -13,6 +13,7 @@ from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
 from esp.mailing.models import DistributionList
 from esp.mailing.outbox import enqueue
+from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 
 from .models import GapReport
@@ -31,16 +32,25 @@ def gap_report_key(person_id: int, day: date) -> str:
     return f"{REPORT}|person:{person_id}|{day.isoformat()}"
 
 
-def _addresses(person, recipients: str) -> list[str]:
-    to = []
+def _addresses(person, name: str, recipients: str) -> list[str]:
+    """The addresses to send to; refused, naming why, when there is none at all."""
+    to, missing = [], []
     if recipients in ("person", "both"):
-        to.append(person.email.lower())
+        if person.email.strip():
+            to.append(person.email.strip().lower())
+        else:
+            missing.append(f"{name} has no e-mail address")
     if recipients in (OPS_MANAGEMENT, "both"):
         found = (
             DistributionList.objects.filter(key=OPS_MANAGEMENT).prefetch_related("members").first()
         )
-        to += found.addresses if found else []
-    return sorted(set(a for a in to if a))
+        addresses = [a for a in (found.addresses if found else []) if a]
+        if not addresses:
+            missing.append("the ops management list is empty")
+        to += addresses
+    if not to:
+        raise ValidationError(f"Nobody to send to: {' and '.join(missing)}.")
+    return sorted(set(to))
 
 
 @transaction.atomic
@@ -49,15 +59,27 @@ def gap_report_send(
     program: Program,
     person_id,
     day: date,
+    today: date,
     recipients: str,
     note: str = "",
     actor,
     now: datetime,
 ) -> GapReport:
     """Enqueue the e-mail listing the person's open items of `day` and record it; refused
-    when there is nothing open, no address, or a report for (person, day) already exists."""
+    when `day` is after `today` or not a business day, when there is nothing open, no
+    address, or a report for (person, day) already exists."""
+    if day > today:
+        raise ValidationError(
+            f"{day:%m/%d/%Y} is after today ({today:%m/%d/%Y}): its gaps cannot be reported yet."
+        )
+    if not calendar_for(program).is_business_day(day):
+        raise ValidationError(
+            f"{day:%A %m/%d/%Y} is not a business day: nothing is expected of the teams."
+        )
     if recipients not in RECIPIENTS:
         raise ValidationError("Choose who gets the report.")
+    if "\x00" in note:
+        raise ValidationError("The note contains a NUL character (\\x00): remove it.")
     try:
         person = get_user_model().objects.get(pk=int(person_id))
     except (ValueError, TypeError, get_user_model().DoesNotExist):
@@ -74,9 +96,7 @@ def gap_report_send(
     gaps = sum(row.gaps for row in rows)
     if not gaps:
         raise ValidationError(f"{rows[0].name} has nothing open on {day:%m/%d/%Y}.")
-    to = _addresses(person, recipients)
-    if not to:
-        raise ValidationError("Nobody to send to: the ops management list is empty.")
+    to = _addresses(person, rows[0].name, recipients)
     message = make_message(
         "upkeep-gaps",
         {

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
+from esp.imports import parse_date
+from esp.programs.calendars import calendar_for, in_calendar
 from esp.reports.builders import program_for
 from esp.web.dates import picked_day
 
@@ -18,7 +20,10 @@ from . import selectors, services
 def teams(request):
     program = program_for()
     as_of = picked_day(request, program)
-    rows = selectors.team_upkeep(program, as_of, clock.now(program.time_zone))
+    business_day = calendar_for(program).is_business_day(as_of)
+    rows = (
+        selectors.team_upkeep(program, as_of, clock.now(program.time_zone)) if business_day else []
+    )
     titles = ("TLs", "Licensing", "Cert coordinators")
     sections = [
         (title, [row for row in rows if row.role == role])
@@ -29,6 +34,7 @@ def teams(request):
         "upkeep/teams.html",
         {
             "as_of": as_of,
+            "business_day": business_day,
             "sections": sections,
             "gaps": sum(row.gaps for row in rows),
             "recipients": services.RECIPIENTS,
@@ -36,18 +42,42 @@ def teams(request):
     )
 
 
+def _posted_day(request):
+    """The day of the gaps, as posted: required, a date within the calendar's years."""
+    text = request.POST.get("as_of", "").strip()
+    if not text:
+        raise ValidationError("Give the day of the gaps to report (as_of).")
+    try:
+        day = parse_date(text)
+    except ValueError:
+        raise ValidationError(
+            f"The day of the gaps (as_of) '{text}' is not a date (expected YYYY-MM-DD)."
+        ) from None
+    if not in_calendar(day):
+        raise ValidationError(
+            f"The day of the gaps (as_of) {day:%m/%d/%Y} is outside the business calendar."
+        )
+    return day
+
+
 def report(request):
     program = program_for()
-    as_of = picked_day(request, program)
+    try:
+        as_of = _posted_day(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("upkeep:teams"))
+    now = clock.now(program.time_zone)
     try:
         sent = services.gap_report_send(
             program=program,
             person_id=request.POST.get("person"),
             day=as_of,
+            today=now.date(),
             recipients=request.POST.get("recipients", ""),
             note=request.POST.get("note", ""),
             actor=request.user,
-            now=clock.now(program.time_zone),
+            now=now,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

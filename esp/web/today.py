@@ -15,14 +15,14 @@ from esp.callqueue.selectors import over_the_clock
 from esp.mailing.models import OutboxMessage
 from esp.programs.calendars import calendar_for
 from esp.progress.models import CarrierTicket, Fact, Proof
-from esp.progress.selectors import agent_records
+from esp.progress.selectors import FACT_KINDS, agent_records
 from esp.progress.services import open_flags
 from esp.reports.builders import build_report, program_for, scoped_report
 from esp.reports.render import SECTION_TITLES
 from esp.roster import access
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.progress import Progress
-from esp.upkeep.selectors import team_upkeep
+from esp.upkeep.models import GapReport
 from esp.web.dates import picked_day
 
 from . import charts
@@ -46,6 +46,7 @@ def _in_flight(user, program, as_of):
         in_flight=True,
         agent_ids=visible,
         transfer_task=program.policy().transfer_task,
+        kinds=(*FACT_KINDS, "flag"),  # the red flags raised and resolved (R-N4b)
     )
     policy = program.policy()
     return [Progress(record, policy) for record in records]
@@ -151,7 +152,9 @@ def today(request):
         context["sends"] = OutboxMessage.objects.filter(
             status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
         ).order_by("created_at")
-        context["teams"] = team_upkeep(program, as_of, clock.now(program.time_zone))  # R-N7
+        # R-N7: only a link and a count here; the checks themselves (too slow to compute on
+        # every page load of a big season) are on /upkeep/.
+        context["teams"] = {"gap_reports": GapReport.objects.filter(day=as_of).count()}
         context.update(pictures(program, as_of, flying, incompletions))
     if roles & {access.ESP_MANAGER, access.PM}:
         context["transfers"] = next(

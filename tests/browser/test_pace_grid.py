@@ -30,9 +30,18 @@ def demo_behind(settings, tmp_path):
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
     load_demo(login=("manager@esp.example", PASSWORD))
     program = Program.objects.get()
-    behind = selectors.behind_pace(program, clock.today(program.time_zone))
+    from esp.pace.models import PaceModule
+
+    # the AHIP final and the carrier certification are done only through their proof (R-B2):
+    # licensing catches up on the grid an agent who misses only hand-ticked modules
+    proof_bound = set(PaceModule.objects.filter(task_only=True).values_list("key", flat=True))
+    behind = [
+        line
+        for line in selectors.behind_pace(program, clock.today(program.time_zone))
+        if not proof_bound & set(line["missing_keys"])
+    ]
     if not behind:
-        pytest.skip("no demo class is past day 1 of licensing today")
+        pytest.skip("no demo agent is behind on a hand-ticked module of licensing today")
     return behind[0]
 
 

@@ -166,16 +166,12 @@ def test_a_monday_room_names_the_last_business_day_before_a_sunday_deadline(cale
 def test_a_link_sent_less_than_24_hours_ahead_is_flagged(calendar):
     days = phase_days(calendar, D(2026, 11, 30), 3.5)
     sent = at(D(2026, 11, 29), 9)  # Sunday 9:00, opening Monday 8:00
-    room = facts(
-        days, lead_days=None, hours_ahead=24, link_sent_at=sent
-    )
+    room = facts(days, lead_days=None, hours_ahead=24, link_sent_at=sent)
     assert kinds(room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7))) == [
         "link_late"
     ]
     friday = at(D(2026, 11, 27), 15)
-    room = facts(
-        days, lead_days=None, hours_ahead=24, link_sent_at=friday
-    )
+    room = facts(days, lead_days=None, hours_ahead=24, link_sent_at=friday)
     assert room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7)) == []
 
 
@@ -189,9 +185,7 @@ def test_an_unsent_link_is_late_once_the_24_hours_have_begun(calendar):
 def test_the_link_check_compares_aware_times_across_zones(calendar):
     days = phase_days(calendar, D(2026, 11, 30), 3.5)
     sent = datetime(2026, 11, 29, 13, 59, tzinfo=UTC)  # 07:59 in Chicago: 24 h + 1 minute
-    room = facts(
-        days, lead_days=None, hours_ahead=24, link_sent_at=sent
-    )
+    room = facts(days, lead_days=None, hours_ahead=24, link_sent_at=sent)
     assert room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7)) == []
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esp.rules.calendar import BusinessCalendar
-from esp.rules.pace import PaceMinimum, counts, due_label, pace_status
+from esp.rules.pace import PaceMinimum, counts, due_label, pace_status, started_after
 
 # The default pace table (esp/pace/defaults.py): end of day 1, 2, 3; first half of day 4.
 TABLE = (
@@ -181,3 +181,29 @@ def test_property_missing_is_due_and_not_done_and_due_only_grows(
     # nothing is ever due on day 1 unless the table asks for the first half of day 1
     if as_of == start:
         assert set(result.due) == {m.key for m in table if m.due_by <= Decimal("0.5")}
+
+
+def test_it_bounds_the_starts_of_a_phase_under_way_around_thanksgiving(calendar):
+    """The window the database narrows the agents with: on Friday 11/27 (day 3 of a class
+    started Tuesday 11/24) a 4-day phase is under way for starts after Friday 11/20."""
+    friday = date(2026, 11, 27)
+    assert started_after(as_of=friday, phase_days=4, calendar=calendar) == date(2026, 11, 20)
+    assert status(calendar, friday, start=date(2026, 11, 23)).in_phase  # its day 4
+    assert not status(calendar, friday, start=date(2026, 11, 20)).in_phase
+    saturday = date(2026, 11, 28)  # a weekend reads as the next business day, Monday 11/30
+    assert started_after(as_of=saturday, phase_days=4, calendar=calendar) == date(2026, 11, 23)
+    assert status(calendar, saturday, start=date(2026, 11, 24)).in_phase
+    assert not status(calendar, saturday, start=date(2026, 11, 23)).in_phase
+    assert started_after(as_of=friday, phase_days=None, calendar=calendar) is None
+    assert started_after(as_of=date(2015, 1, 2), phase_days=4, calendar=calendar) is None
+
+
+@settings(max_examples=150)
+@given(start=starts, offset=offsets, days=st.integers(1, 12))
+def test_property_a_phase_is_under_way_exactly_inside_the_start_window(
+    calendar, start, offset, days
+):
+    as_of = start + timedelta(days=offset)
+    bound = started_after(as_of=as_of, phase_days=days, calendar=calendar)
+    inside = bound is not None and bound < start <= as_of
+    assert status(calendar, as_of, start=start, days=days).in_phase == inside
