@@ -58,7 +58,10 @@ def agents_in_scope(
     With `in_flight`, agents whose employment ended or whose transfer is done as of D are
     left out: no incompletion, action or extension can name them (R-P3, decisions.md).
     """
-    agents = Agent.objects.filter(training_class__program=program)
+    # by the program's class ids: a join on the program made SQLite walk every class first
+    agents = Agent.objects.filter(
+        training_class__in=TrainingClass.objects.filter(program=program).values("pk")
+    )
     if agent_ids is not None:
         agents = agents.filter(pk__in=agent_ids)
     if class_code:
@@ -133,13 +136,20 @@ def agent_records(
     ids = [row[0] for row in rows]
     in_scope = ids if len(ids) <= IDS_INLINE_MAX else agents.values("pk")
     facts: dict[int, list[Fact]] = defaultdict(list)
-    fact_rows = (
-        FactRow.objects.filter(agent__in=in_scope, date__lte=as_of, kind__in=kinds)
-        .order_by("agent_id", "date", "pk")
-        .values_list("agent_id", "date", "pk", "kind", "item", "value")
+    fact_rows = FactRow.objects.filter(agent__in=in_scope, date__lte=as_of)
+    if in_scope is not ids:
+        # a subquery: the kind narrows the rows. With a list of ids the agent index is the
+        # fast way in, and a kind filter made SQLite prefer its (kind, date) index and scan
+        # the season, so the kinds are kept below instead.
+        fact_rows = fact_rows.filter(kind__in=kinds)
+    fact_rows = fact_rows.order_by("agent_id", "date", "pk").values_list(
+        "agent_id", "date", "pk", "kind", "item", "value"
     )
+    wanted = set(kinds)
     moved_to: set[str] = set()
     for agent_id, day, pk, kind, item, value in fact_rows.iterator(chunk_size=10000):
+        if kind not in wanted:
+            continue
         facts[agent_id].append(Fact(day, pk, kind, item, value))
         if kind == "move":
             moved_to.add(item)
