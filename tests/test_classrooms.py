@@ -77,6 +77,21 @@ def esp_room(
     )
 
 
+def change_room(room: Classroom, actor, now: datetime, **changes) -> int:
+    """Change a room through the service as the page would, from its current values."""
+    room.refresh_from_db()
+    fields = dict(
+        name=room.name,
+        provider=room.provider,
+        link=room.link,
+        first_day=room.first_day,
+        last_day=room.last_day,
+        link_valid_from=room.link_valid_from,
+    )
+    fields.update(changes)
+    return services.room_update(room=room, version=room.version, actor=actor, now=now, **fields)
+
+
 def invites_of(employee_id: str) -> list[tuple[Calendar, OutboxMessage]]:
     """The agent's invitation e-mails in outbox order, each with its parsed .ics."""
     found = []
@@ -139,18 +154,7 @@ def test_an_invite_its_update_and_its_cancellation_keep_the_uid_with_a_rising_se
     ]
 
     room.refresh_from_db()
-    updated = services.room_update(
-        room=room,
-        version=room.version,
-        name=room.name,
-        provider="g2t",
-        link="https://g2t.example/esp-new",
-        first_day=room.first_day,
-        last_day=room.last_day,
-        link_valid_from=None,
-        actor=manager,
-        now=at(D(2026, 11, 23)),
-    )
+    updated = change_room(room, manager, at(D(2026, 11, 23)), link="https://g2t.example/esp-new")
     assert updated == 2
     room.refresh_from_db()
     services.room_cancel(room=room, actor=manager, now=at(D(2026, 11, 24)), note="merged")
@@ -612,18 +616,7 @@ def test_moving_a_room_earlier_gives_everyone_the_new_days(world):
     room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
     services.invites_send(room=room, actor=world, now=at(D(2026, 11, 18)), as_of=D(2026, 11, 18))
     room.refresh_from_db()
-    services.room_update(
-        room=room,
-        version=room.version,
-        name=room.name,
-        provider="g2t",
-        link=room.link,
-        first_day=D(2026, 11, 23),
-        last_day=D(2026, 11, 30),
-        link_valid_from=None,
-        actor=world,
-        now=at(D(2026, 11, 19)),
-    )
+    change_room(room, world, at(D(2026, 11, 19)), first_day=D(2026, 11, 23))
     (_, _), (update, _) = invites_of("E001")
     assert days_of(event_of(update)) == [
         D(2026, 11, 23),
@@ -686,18 +679,8 @@ def test_a_licensing_link_sent_late_is_flagged_even_if_invites_went_out_early(wo
     )
     services.invites_send(room=room, actor=world, now=at(D(2026, 11, 10)), as_of=D(2026, 11, 10))
     room.refresh_from_db()
-    services.room_update(
-        room=room,
-        version=room.version,
-        name=room.name,
-        provider="g2t",
-        link="https://g2t.example/ahip",
-        first_day=room.first_day,
-        last_day=room.last_day,
-        link_valid_from=None,
-        actor=world,
-        now=at(D(2026, 11, 17), 15),  # 17 hours before 8:00 AM on 11/18
-    )
+    # 17 hours before 8:00 AM on 11/18
+    change_room(room, world, at(D(2026, 11, 17), 15), link="https://g2t.example/ahip")
     (plan_room,) = plan_of("AET-C", "licensing", D(2026, 11, 18), at(D(2026, 11, 18))).rooms
     assert [w.kind for w in plan_room.warnings] == ["link_late"]
 
