@@ -798,3 +798,14 @@ def test_the_planner_reads_a_fixed_number_of_queries_whatever_the_classes(
     for n in range(1, 5):
         esp_room(f"AET-N{n}", D(2026, 12, 14), D(2026, 12, 16), world)
     assert count() == before
+
+
+def test_a_room_date_outside_the_calendar_is_refused_with_a_message(signed_in, world):
+    response = signed_in.post(
+        "/classrooms/AET-C/rooms/",
+        {"phase": "esp", "kind": "main", "name": "x", "provider": "g2t",
+         "first_day": "1900-01-02", "last_day": "1900-01-05"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert messages_of(response)[-1] == "First day: 01/02/1900 is outside the business calendar."
+    assert not Classroom.objects.exists()

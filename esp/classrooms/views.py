@@ -11,12 +11,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from esp import clock
-from esp.imports import parse_date
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase
 from esp.reports.builders import program_for
 from esp.roster import access
-from esp.web.dates import picked_day
+from esp.web.dates import picked_day, required_day
 
 from . import services
 from .models import KINDS, PROVIDERS, Classroom
@@ -46,18 +45,8 @@ def _room(request, training_class, room_id) -> Classroom:
     return room
 
 
-def _day(text: str, what: str) -> date:
-    try:
-        day = parse_date(text or "")
-    except ValueError:
-        day = None
-    if day is None:
-        raise ValidationError(f"{what}: enter a date as MM/DD/YYYY ({text or 'empty'!r}).")
-    return day
-
-
 def _optional_day(text: str, what: str) -> date | None:
-    return _day(text, what) if (text or "").strip() else None
+    return required_day(text, what) if (text or "").strip() else None
 
 
 def _room_fields(request) -> dict:
@@ -67,8 +56,8 @@ def _room_fields(request) -> dict:
         "name": post.get("name", ""),
         "provider": post.get("provider", ""),
         "link": post.get("link", ""),
-        "first_day": _day(post.get("first_day"), "First day"),
-        "last_day": _day(post.get("last_day"), "Last day"),
+        "first_day": required_day(post.get("first_day"), "First day"),
+        "last_day": required_day(post.get("last_day"), "Last day"),
         "link_valid_from": _optional_day(post.get("link_valid_from"), "Link valid from"),
     }
 

@@ -7,20 +7,21 @@ the user's scope) and takes only cells of agents shown on it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
 from esp.reports import render as renderers
 from esp.reports.builders import program_for
 from esp.roster import access
 from esp.roster.models import Agent
-from esp.web.dates import picked_day
+from esp.web.dates import picked_day, required_day
 
 from . import selectors, services
 
@@ -34,15 +35,11 @@ def _agent_ids(user, as_of):
     return access.visible_agents(user, today=as_of).values("pk")
 
 
-def _posted_day(request):
-    """The grid's day of a save, or None when it is missing or not a date: a save never falls
-    back to today (it would record the modules on a day nobody chose)."""
-    text = request.GET.get("as_of") or request.POST.get("as_of") or ""
-    try:
-        day = parse_date(text.strip())
-    except (ValueError, IndexError):
-        return None
-    return day if in_calendar(day) else None
+def _posted_day(request) -> date:
+    """The grid's day of a save: a save never falls back to today (it would record the
+    modules on a day nobody chose)."""
+    text = request.GET.get("as_of") or request.POST.get("as_of")
+    return required_day(text, "The grid's day (as of)")
 
 
 def behind(request):
@@ -95,16 +92,13 @@ def grid(request, code: str):
     changed cells."""
     klass = access.get_class_for_user(request.user, code)
     program = klass.program
-    if request.method == "POST" and _posted_day(request) is None:
-        text = request.GET.get("as_of") or request.POST.get("as_of") or ""
-        messages.error(
-            request,
-            f"The grid's day (as of) '{text[:40]}' is not a date (expected YYYY-MM-DD): "
-            "nothing was saved."
-            if text
-            else "The grid's day (as of) is missing: nothing was saved.",
-        )
-        return redirect("pace:grid", klass.code)
+    if request.method == "POST":
+        try:
+            _posted_day(request)
+        except ValidationError as error:
+            problem = " ".join(error.messages).rstrip(".")
+            messages.error(request, f"{problem}: nothing was saved.")
+            return redirect("pace:grid", klass.code)
     as_of = picked_day(request, program)
     agent_ids = _agent_ids(request.user, as_of)
     data = selectors.class_grid(program, klass.code, as_of, agent_ids)

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from esp import clock
-from esp.imports import parse_date
-from esp.programs.calendars import calendar_for, in_calendar
+from esp.programs.calendars import calendar_for
 from esp.reports.builders import program_for
-from esp.web.dates import picked_day
+from esp.web.dates import picked_day, required_day
 
 from . import selectors, services
 
@@ -47,17 +46,7 @@ def _posted_day(request):
     text = request.POST.get("as_of", "").strip()
     if not text:
         raise ValidationError("Give the day of the gaps to report (as_of).")
-    try:
-        day = parse_date(text)
-    except ValueError:
-        raise ValidationError(
-            f"The day of the gaps (as_of) '{text}' is not a date (expected YYYY-MM-DD)."
-        ) from None
-    if not in_calendar(day):
-        raise ValidationError(
-            f"The day of the gaps (as_of) {day:%m/%d/%Y} is outside the business calendar."
-        )
-    return day
+    return required_day(text, "The day of the gaps (as_of)")
 
 
 def report(request):

@@ -1,8 +1,10 @@
-"""The day a page is about: picked in its as-of (or date) field, else today."""
+"""The day a page or a write is about, read from its form."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from django.core.exceptions import ValidationError
 
 from esp import clock
 from esp.imports import parse_date
@@ -11,15 +13,34 @@ from esp.programs.calendars import in_calendar
 DEFAULT_TIME_ZONE = "America/Chicago"
 
 
+def _day_in_calendar(text: str) -> date | None:
+    try:
+        day = parse_date(text)
+    except ValueError:
+        return None
+    return day if in_calendar(day) else None
+
+
 def picked_day(request, program=None, field: str = "as_of") -> date:
-    """The date in `field` (query string, then form) when it parses and lies within the
-    business calendar's years; otherwise today in the program's time zone."""
+    """A page's day: the date in `field` (query string, then form) when it parses and lies
+    within the business calendar's years; otherwise today in the program's time zone."""
     text = request.GET.get(field) or request.POST.get(field)
-    if text:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is not None and in_calendar(day):
-            return day
-    return clock.today(program.time_zone if program else DEFAULT_TIME_ZONE)
+    day = _day_in_calendar(text) if text else None
+    return day or clock.today(program.time_zone if program else DEFAULT_TIME_ZONE)
+
+
+def required_day(text: str | None, what: str) -> date:
+    """A write's day: never today by default. A missing, malformed or out-of-calendar date is
+    refused with a message naming `what`."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"{what}: enter a date as MM/DD/YYYY (none given).")
+    try:
+        day = parse_date(text)
+    except ValueError:
+        raise ValidationError(
+            f"{what}: enter a date as MM/DD/YYYY ('{text[:40]}' is not a date)."
+        ) from None
+    if not in_calendar(day):
+        raise ValidationError(f"{what}: {day:%m/%d/%Y} is outside the business calendar.")
+    return day
