@@ -809,3 +809,23 @@ def test_a_room_date_outside_the_calendar_is_refused_with_a_message(signed_in, w
     assert response.status_code == 302
     assert messages_of(response)[-1] == "First day: 01/02/1900 is outside the business calendar."
     assert not Classroom.objects.exists()
+
+
+def test_sending_invites_reads_the_class_day_hours_once_per_room(world, write, esp):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    more = "\n".join(
+        f"E01{n},Al{n},Add,al{n}@cxp.example,al{n}@mail.example,AET-C,tl.two@cxp.example"
+        for n in range(4)
+    )
+    code, _, err = esp("import", "roster", write(ROSTER + more, "more.csv"))
+    assert code == 0, err
+    room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    with CaptureQueriesContext(connection) as queries:
+        sent = services.invites_send(
+            room=room, actor=world, now=at(D(2026, 12, 3)), as_of=D(2026, 12, 3)
+        )
+    assert sent == 5
+    schedule_reads = [q for q in queries if "programs_dayschedule" in q["sql"]]
+    assert len(schedule_reads) == 1

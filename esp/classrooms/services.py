@@ -500,7 +500,9 @@ def _organizer() -> str:
 
 def _deliver(invitation: Invitation, room: Classroom, *, now: datetime, method: str, reason: str):
     program = room.training_class.program
-    start, end = day_times(program, room.phase)
+    if not hasattr(room, "_day_hours"):  # once per room, not once per agent invited
+        room._day_hours = day_times(program, room.phase)
+    start, end = room._day_hours
     agent = invitation.agent
     days = tuple(_dates(invitation.days))
     summary = f"{room.training_class.code} {room.name}"
