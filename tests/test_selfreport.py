@@ -438,6 +438,14 @@ def test_it_ends_the_link_once_the_agent_is_termed_resigned_or_withdrawn(people,
     assert not OutboxMessage.objects.exists()
     assert SelfReportLink.objects.count() == 1
 
+    # The agent page says why, offers no new link, and still lets the TL revoke the old one.
+    html = render(people["tl"], "{% self_report_link agent %}", agent=agent("E001"))
+    assert (
+        "Self-reports have ended: Ann Able left the program or was transferred to production, "
+        "so the link above no longer takes reports." in html
+    )
+    assert 'value="send"' not in html and 'value="revoke"' in html
+
 
 def test_it_ends_the_link_once_the_agent_is_transferred(people, client, monday_november_30):
     """Issue 12 item 8 (SPEC R-N1, R-X1): the transfer task done ends the link, from that day
