@@ -59,6 +59,9 @@ ACCESS: dict[str, Rule] = {
     "accounts:sign_in": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
+    # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
+    "accounts:invitations": Rule((ESP_MANAGER,), NONE),
+    "accounts:invitation_cancel": Rule((ESP_MANAGER,), NONE, ("POST",)),
     # tracker pages
     "web:home": Rule(EVERYONE, NONE),
     "web:today": Rule(ALL_STAFF, NONE),

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_list = lists_commands.add_parser("set", help="replace a list's addresses")
     set_list.add_argument("list")
     set_list.add_argument("addresses", nargs="*", metavar="ADDRESS")
+
+    token = commands.add_parser(
+        "token", help="print a new API token for an active account (its earlier token ends)"
+    )
+    token.add_argument("email")
     return parser
 
 
@@ -443,6 +448,31 @@ def cmd_lists(args) -> int:
     return EXIT_OK
 
 
+def cmd_token(args) -> int:
+    """A new API token for the account (issue 12 item 8): it works ESP_API_TOKEN_DAYS days,
+    until the password changes or the account is deactivated."""
+    from django.contrib.auth import get_user_model
+
+    from esp.accounts.tokens import token_issue
+    from esp.api.authentication import token_days
+
+    user = get_user_model().objects.filter(email__iexact=args.email.strip()).first()
+    if user is None:
+        raise BadInput(f"no account with the e-mail {args.email}")
+    try:
+        key = token_issue(user=user, actor_label="esp token")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    print(key)
+    print(
+        f"The API token of {user.email}, sent as 'Authorization: Token <token>': it works "
+        f"{token_days()} days, until the password changes or the account is deactivated. "
+        "An earlier token of this account no longer works.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -453,6 +483,7 @@ COMMANDS = {
     "send-reports": cmd_send_reports,
     "worker": cmd_worker,
     "lists": cmd_lists,
+    "token": cmd_token,
 }
 
 

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "esp.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["esp.api.permissions.MatrixPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -172,6 +172,9 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 ESP_SESSION_MAX_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# API tokens stop working this many days after they are created (issue 12 item 8).
+ESP_API_TOKEN_DAYS = int(os.environ.get("ESP_API_TOKEN_DAYS", "90"))
 
 # Mail: SMTP when ESP_SMTP_HOST is set, else each message is written to a file in var/mail/.
 if os.environ.get("ESP_SMTP_HOST"):

@@ -276,6 +276,7 @@ FIXED_KWARGS = {
 
 POST_DATA = {
     "accounts:sign_out": lambda: {},
+    "accounts:invitation_cancel": lambda: {},  # the manager's own: nothing pending, a message
     "web:task_status": lambda: {"status": "in_progress", "note": "From the matrix test"},
     "web:add_note": lambda: {"note": "From the matrix test"},
     "web:deliver": lambda: {"ladder": "licensing", "step": "coaching", "expectation": "Finish"},
@@ -363,6 +364,8 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
         kwargs["pk"] = world.messages[objects[MESSAGE]]
     elif route == "accounts:welcome":
         kwargs.update(world.welcome)
+    elif route == "accounts:invitation_cancel":  # tl.two's invitation stays for the welcome
+        kwargs["user_id"] = world.users[ESP_MANAGER].pk
     elif route == "selfreport:form":  # a fresh personal link: sending links revokes earlier ones
         url = link_issue(Agent.objects.get(employee_id="E001"), actor=None)
         kwargs["token"] = url.rstrip("/").rsplit("/", 1)[-1]

@@ -22,7 +22,7 @@ from web_support import messages_of, staff
 from esp.audit.models import AuditEntry
 from esp.mailing.models import OutboxMessage
 from esp.progress.models import Fact
-from esp.progress.services import fact_record
+from esp.progress.services import employment_set, fact_record, task_status_set
 from esp.roster.models import Agent
 from esp.roster.staff import AGENT, PM, TL, WFM
 from esp.selfreport import services
@@ -169,7 +169,9 @@ def test_it_answers_404_to_an_unknown_token(people, client, token):
 # -- the form ----------------------------------------------------------------------------------------
 
 
-def test_it_records_the_report_as_a_self_report_note_of_that_agent_and_thanks_them(people, client):
+def test_it_records_the_report_as_a_self_report_note_of_that_agent_and_thanks_them(
+    people, client, monday_november_30
+):
     path = path_of(services.link_issue(agent("E001"), actor=people["tl"]))
     client.get(path)
     response = client.post(
@@ -196,7 +198,8 @@ def test_it_records_the_report_as_a_self_report_note_of_that_agent_and_thanks_th
     thanks = client.get(response["Location"]).content.decode()
     assert "Thank you, Ann. Your report was recorded" in thanks
 
-    # Either answer alone is enough.
+    # Either answer alone is enough (the next day: one report a day, issue 12 item 8).
+    monday_november_30.shift(timedelta(days=1))
     client.post(path, {"blocked": "Waiting for my laptop"})
     assert self_reports("E001").last().note == "Blocked: Waiting for my laptop"
 
@@ -397,3 +400,102 @@ def test_the_today_snippet_lists_who_has_not_reported_with_send_buttons(people):
     assert html.count('value="send"') == 3
     assert render(people["wfm"], "{% not_reported_list rows %}", rows=rows).count("<form") == 0
     assert render(people["tl"], "{% not_reported_list rows %}", rows=[]).strip() == ""
+
+
+# -- links end with the agent's time in the program; one report a day (issue 12 item 8) ------------
+
+
+def assert_ended(response):
+    """410, a plain "this link has ended" page: no form, no agent, no links anywhere."""
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This link has ended" in page
+    for absent in ("<form", "<textarea", "Ann", "E001", "href=", "Sign out"):
+        assert absent not in page, absent
+
+
+@pytest.mark.parametrize("status", ["termed", "resigned", "withdrawn"])
+def test_it_ends_the_link_once_the_agent_is_termed_resigned_or_withdrawn(people, client, status):
+    """Issue 12 item 8 (SPEC R-N1, R-P3): an employment status that ends the agent's time in
+    the program ends their self-report link: a plain page, no form, no report, no new link."""
+    path = path_of(services.link_issue(agent("E001"), actor=people["tl"]))
+    employment_set(agent=agent("E001"), status=status, day=TODAY, actor=people["tl"])
+    assert_ended(client.get(path))
+    assert_ended(client.post(path, {"finished": "Module 5"}))
+    assert not self_reports("E001").exists()
+    with pytest.raises(services.LinkEnded):
+        services.report_submit(
+            SelfReportLink.objects.get(), finished="Module 5", blocked="", now=NOW
+        )
+    assert not self_reports("E001").exists()
+
+    client.force_login(people["tl"])
+    response = client.post(reverse("selfreport:link", args=["E001"]), {"action": "send"})
+    assert messages_of(response) == [
+        "No link was sent: Ann Able (E001) has left the program or was transferred to "
+        "production: self-report links no longer work for them."
+    ]
+    assert not OutboxMessage.objects.exists()
+    assert SelfReportLink.objects.count() == 1
+
+    # The agent page says why, offers no new link, and still lets the TL revoke the old one.
+    html = render(people["tl"], "{% self_report_link agent %}", agent=agent("E001"))
+    assert (
+        "Self-reports have ended: Ann Able left the program or was transferred to production, "
+        "so the link above no longer takes reports." in html
+    )
+    assert 'value="send"' not in html and 'value="revoke"' in html
+
+
+def test_it_ends_the_link_once_the_agent_is_transferred(people, client, monday_november_30):
+    """Issue 12 item 8 (SPEC R-N1, R-X1): the transfer task done ends the link, from that day
+    on; the day before it still works."""
+    path = path_of(services.link_issue(agent("E001"), actor=people["tl"]))
+    task_status_set(
+        agent=agent("E001"), task="transfer", status="done", day=TODAY + timedelta(days=1),
+        actor=people["tl"],
+    )  # fmt: skip
+    assert client.get(path).status_code == 200
+    monday_november_30.shift(timedelta(days=1))
+    assert_ended(client.get(path))
+    assert_ended(client.post(path, {"finished": "Transferred"}))
+    assert not self_reports("E001").exists()
+    assert client.get(path_of(services.link_issue(agent("E002"), actor=None))).status_code == 200
+
+
+def test_it_takes_one_report_a_day_and_refuses_a_second_with_a_plain_message(
+    people, client, monday_november_30
+):
+    """Issue 12 item 8 (SPEC R-N1, R-N5): one self-report per day in the program's time zone;
+    a second the same day is refused (the first stays) and the page shows today's report
+    instead of the form; the next day the form is back."""
+    path = path_of(services.link_issue(agent("E001"), actor=people["tl"]))
+    assert client.post(path, {"finished": "Module 1"}).status_code == 302
+    page = client.get(f"{path}?sent=1").content.decode()
+    assert "Your report was recorded" in page and "Finished: Module 1" in page
+    assert "<form" not in page and "one report a day" in page
+
+    response = client.post(path, {"finished": "Module 2 as well"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert (
+        "You already sent your report for 11/30/2026. One report a day is recorded; you can "
+        "send the next one tomorrow." in page
+    )
+    assert "<form" not in page
+    assert [f.note for f in self_reports("E001")] == ["Finished: Module 1"]
+    with pytest.raises(services.AlreadyReported):
+        services.report_submit(
+            services.link_for_token(token_of(path)), finished="Again", blocked="", now=NOW
+        )
+
+    # 11:30 PM in Chicago is still Monday; just after midnight is Tuesday.
+    monday_november_30.move_to(datetime(2026, 11, 30, 23, 30, tzinfo=CHICAGO))
+    assert client.post(path, {"finished": "Late"}).status_code == 409
+    monday_november_30.move_to(datetime(2026, 12, 1, 0, 5, tzinfo=CHICAGO))
+    assert "<form" in client.get(path).content.decode()
+    assert client.post(path, {"finished": "Module 2"}).status_code == 302
+    assert [(f.date, f.note) for f in self_reports("E001").order_by("pk")] == [
+        (TODAY, "Finished: Module 1"),
+        (TODAY + timedelta(days=1), "Finished: Module 2"),
+    ]

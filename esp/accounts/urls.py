@@ -7,4 +7,6 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:user_id>/cancel/", views.invitation_cancel, name="invitation_cancel"),
 ]

@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from .forms import WelcomeForm
+from .invitations import NoPendingInvitation, pending_invitations
+from .invitations import invitation_cancel as cancel
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -35,3 +40,30 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
             return get_user_model()._default_manager.get(pk=uid)
         except (TypeError, ValueError, OverflowError, get_user_model().DoesNotExist):
             return None
+
+
+def invitations(request):
+    """The ESP Manager's list of pending invitations, each with a Cancel button."""
+    rows = [
+        {
+            "invitation": pending,
+            "roles": ", ".join(sorted(g.name for g in pending.user.groups.all())),
+        }
+        for pending in pending_invitations()
+    ]
+    return render(request, "accounts/invitations.html", {"rows": rows})
+
+
+@require_POST
+def invitation_cancel(request, user_id: int):
+    try:
+        user = cancel(user_id=user_id, actor=request.user)
+    except NoPendingInvitation as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"The invitation of {user.get_full_name() or user.email} ({user.email}) was "
+            "cancelled: its link no longer sets a password and the account stays inactive.",
+        )
+    return redirect("accounts:invitations")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from esp.roster import access
 from esp.web import selectors
 
 from . import serializers as s
+from .authentication import ExpiringTokenAuthentication
 
 AS_OF = OpenApiParameter(
     "as_of",
@@ -57,9 +58,10 @@ class Page(PageNumberPagination):
 class ApiView(APIView):
     """Token first: a request without credentials is answered 401 with `WWW-Authenticate:
     Token` (DRF takes that header from the first authenticator; the session's has none, which
-    made it a 403). A browser's session still works, with its CSRF check on writes."""
+    made it a 403). A browser's session still works, with its CSRF check on writes. Tokens
+    end after ESP_API_TOKEN_DAYS (esp/api/authentication.py)."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
 
 
 def _text(value: str | None, what: str) -> str | None:

@@ -4,7 +4,11 @@
   `link_revoke` / `links_revoke` end links at once.
 - `links_send` (re)issues each agent's link and e-mails it, through the outbox, to their work
   and personal addresses.
-- `report_submit` turns the form into a `self_report` fact (a note with its source).
+- `report_submit` turns the form into a `self_report` fact (a note with its source): one per
+  day in the program's time zone; a second one the same day is refused (`AlreadyReported`).
+- A link ends with the agent's time in the program (issue 12 item 8): once their employment
+  ended (termed, resigned, withdrawn) or their transfer task is done, `link_ended` is true,
+  the form is not shown and no new link is issued (`LinkEnded`).
 - `not_reported` lists the agents without a self-report on a day.
 
 Links are random 256-bit tokens; only their SHA-256 is stored.
@@ -28,6 +32,7 @@ from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
 from esp.mailing.outbox import enqueue
 from esp.progress.models import Fact
+from esp.progress.selectors import agents_in_scope
 from esp.progress.services import note_add
 from esp.roster.models import Agent
 
@@ -48,6 +53,28 @@ def link_days() -> int:
     return int(days)
 
 
+class LinkEnded(Exception):
+    """The agent left the program (employment ended) or was transferred: no self-reports."""
+
+    def __init__(self, agent: Agent):
+        self.agent = agent
+        super().__init__(
+            f"{agent.name} ({agent.employee_id}) has left the program or was transferred to "
+            "production: self-report links no longer work for them."
+        )
+
+
+class AlreadyReported(Exception):
+    """The agent already sent their self-report of that day."""
+
+    def __init__(self, fact: Fact):
+        self.fact = fact
+        super().__init__(
+            f"You already sent your report for {fact.date:%m/%d/%Y}. One report a day is "
+            "recorded; you can send the next one tomorrow."
+        )
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -65,6 +92,18 @@ def _active(now: datetime) -> dict:
     return {"revoked_at__isnull": True, "expires_at__gt": now}
 
 
+def link_ended(agent: Agent, *, day: date | None = None) -> bool:
+    """True once the agent's employment ended (termed, resigned, withdrawn) or their transfer
+    task is done, as of `day` (today in the program's time zone): their links end then."""
+    program = agent.training_class.program
+    day = day or clock.today(program.time_zone)
+    transfer = program.tasks.filter(is_transfer=True).values_list("key", flat=True).first()
+    in_flight = agents_in_scope(
+        program, day, agent_ids=[agent.pk], in_flight=True, transfer_task=transfer or "transfer"
+    )
+    return not in_flight.exists()
+
+
 @transaction.atomic
 def _issue(
     agent: Agent, *, actor, days: int | None = None, now: datetime | None = None
@@ -74,6 +113,8 @@ def _issue(
     days = link_days() if days is None else int(days)
     if days < 1:
         raise ValueError("a self-report link works for at least one day")
+    if link_ended(agent, day=now.astimezone(ZoneInfo(_time_zone(agent))).date()):
+        raise LinkEnded(agent)
     Agent.objects.select_for_update().filter(pk=agent.pk).first()  # one issuer at a time
     SelfReportLink.objects.filter(agent=agent, **_active(now)).update(
         revoked_at=now, revoked_by=actor
@@ -151,24 +192,31 @@ def report_text(finished: str, blocked: str) -> str:
     return " | ".join(parts)
 
 
+def report_of_day(agent: Agent, day: date) -> Fact | None:
+    """The agent's self-report dated `day`, if they sent one."""
+    return Fact.objects.filter(agent=agent, kind="self_report", date=day).order_by("pk").first()
+
+
 def report_submit(
     link: SelfReportLink, *, finished: str, blocked: str, now: datetime | None = None
 ) -> Fact:
     """Record the agent's self-report as a `self_report` fact dated today in their program's
-    time zone (R-N1), authored by the agent."""
+    time zone (R-N1), authored by the agent: one a day (`AlreadyReported` for a second), and
+    none once the link ended with the agent's time in the program (`LinkEnded`)."""
     agent = link.agent
     now = now or clock.now(_time_zone(agent))
+    day = now.astimezone(ZoneInfo(_time_zone(agent))).date()
     text = report_text(finished, blocked)
     if not text:
         raise ValueError("a self-report needs what was finished or what blocks")
     with transaction.atomic():
-        fact = note_add(
-            agent=agent,
-            text=text,
-            day=now.astimezone(ZoneInfo(_time_zone(agent))).date(),
-            actor=None,
-            source="self_report",
-        )
+        Agent.objects.select_for_update().filter(pk=agent.pk).first()  # one report at a time
+        if link_ended(agent, day=day):
+            raise LinkEnded(agent)
+        already = report_of_day(agent, day)
+        if already is not None:
+            raise AlreadyReported(already)
+        fact = note_add(agent=agent, text=text, day=day, actor=None, source="self_report")
         SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
     return fact
 

@@ -2,7 +2,9 @@
 send and revoke links (SPEC R-N1, R-N5, §17 access).
 
 The form's page is standalone: no navigation, no sign-in, no session; it opens only the one
-agent's form. An unknown, expired or revoked link answers 404 with a plain page.
+agent's form. An unknown, expired or revoked link answers 404 with a plain page; a link whose
+agent left the program or was transferred answers 410 "this link has ended" (issue 12 item 8).
+One report a day: once today's is sent, the page shows it instead of the form.
 """
 
 from __future__ import annotations
@@ -40,24 +42,43 @@ def report_form(request, token: str):
     if link is None:
         return _private(render(request, "selfreport/gone.html", status=404))
     agent = link.agent
-    status = 200
+    today = clock.today(agent.training_class.program.time_zone)
+    if services.link_ended(agent, day=today):
+        return _ended(request)
+    status, refused = 200, ""
     if request.method == "POST":
         form = SelfReportForm(request.POST)
         if form.is_valid():
-            services.report_submit(
-                link, finished=form.cleaned_data["finished"], blocked=form.cleaned_data["blocked"]
-            )
-            return _private(redirect(f"{request.path}?sent=1"))
-        status = 400
+            try:
+                services.report_submit(
+                    link,
+                    finished=form.cleaned_data["finished"],
+                    blocked=form.cleaned_data["blocked"],
+                )
+            except services.LinkEnded:
+                return _ended(request)
+            except services.AlreadyReported as exc:
+                status, refused = 409, str(exc)
+            else:
+                return _private(redirect(f"{request.path}?sent=1"))
+        else:
+            status = 400
     else:
         form = SelfReportForm()
     context = {
         "agent": agent,
         "form": form,
         "sent": request.method == "GET" and request.GET.get("sent") == "1",
-        "today": clock.today(agent.training_class.program.time_zone),
+        "refused": refused,
+        "report": services.report_of_day(agent, today),
+        "today": today,
     }
     return _private(render(request, "selfreport/form.html", context, status=status))
+
+
+def _ended(request):
+    """The agent left the program or was transferred: a plain page, no form, no names."""
+    return _private(render(request, "selfreport/ended.html", status=410))
 
 
 def _back(request, default: str):
@@ -82,12 +103,16 @@ def agent_link(request, employee_id: str):
             messages.error(request, f"{agent.name} had no active self-report link.")
     elif action == "send":
         now = clock.now(agent.training_class.program.time_zone)
-        services.links_send([agent], actor=request.user, now=now)
-        messages.success(
-            request,
-            f"A new self-report link was e-mailed to {agent.name} (work and personal e-mail); "
-            "earlier links no longer work.",
-        )
+        try:
+            services.links_send([agent], actor=request.user, now=now)
+        except services.LinkEnded as exc:
+            messages.error(request, f"No link was sent: {exc}")
+        else:
+            messages.success(
+                request,
+                f"A new self-report link was e-mailed to {agent.name} (work and personal "
+                "e-mail); earlier links no longer work.",
+            )
     else:
         messages.error(request, "Choose to send a new link or to revoke the link.")
     return _back(request, reverse("web:agent", args=[agent.employee_id]) + "#self-report")

@@ -47,6 +47,7 @@ def navigation(request):
             ("Team upkeep", reverse("upkeep:teams")),  # R-N7
             ("Mail sent", reverse("mailing:outbox")),
             ("Distribution lists", reverse("mailing:lists")),
+            ("Invitations", reverse("accounts:invitations")),
             ("Admin", reverse("admin:index")),
         ]
     return {"nav_links": links}
