@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,25 +100,32 @@ class Place:
 
 
 @pytest.fixture
-def empty_place(tmp_path):
-    """A database with nothing in it (a SQLite file not yet made, or a new PostgreSQL database)
-    and a proof folder that does not exist yet."""
-    (tmp_path / "place").mkdir()
-    if connection.vendor == "sqlite":
-        yield Place(
-            database_url(str(tmp_path / "place" / "esp.sqlite3")),
-            tmp_path / "place" / "proofs",
-            tmp_path / "place",
-        )
-        return
-    name = f"esp_restore_{secrets.token_hex(4)}"
-    with server_connection() as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield Place(database_url(name), tmp_path / "place" / "proofs", tmp_path / "place")
-    finally:
+def new_place(tmp_path):
+    """Makes empty places: a database with nothing in it (a SQLite file not yet made, or a new
+    PostgreSQL database, dropped afterwards) and a proof folder that does not exist yet."""
+    made: list[str] = []
+
+    def new_place() -> Place:
+        folder = tmp_path / f"place{len(made) + 1}"
+        folder.mkdir()
+        if connection.vendor == "sqlite":
+            made.append(str(folder / "esp.sqlite3"))
+            return Place(database_url(made[-1]), folder / "proofs", folder)
+        made.append(f"esp_restore_{secrets.token_hex(4)}")
         with server_connection() as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.execute(f'CREATE DATABASE "{made[-1]}"')
+        return Place(database_url(made[-1]), folder / "proofs", folder)
+
+    yield new_place
+    if connection.vendor == "postgresql":
+        with server_connection() as server:
+            for name in made:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_place(new_place) -> Place:
+    return new_place()
 
 
 # -- what is compared ---------------------------------------------------------------------------
@@ -333,3 +341,46 @@ def test_it_says_plainly_that_a_file_is_not_a_backup(proof_dir, esp, tmp_path, p
     assert code == 2 and f"{not_a_backup} is not an ESP Tracker backup" in err
     code, _, err = esp("restore", tmp_path / "missing.tar.gz")
     assert code == 2 and "missing.tar.gz: no such file" in err
+
+
+def test_it_backs_up_online_while_another_connection_keeps_writing(new_place, tmp_path):
+    """Issue 12 item 15 "online": rows committed by another connection all through `esp
+    backup` neither stop it nor make it inconsistent: the manifest counts rows the copy holds
+    (some of the rows written meanwhile, not all), and the restore's own count check passes."""
+    source, target = new_place(), new_place()
+    initialized = source.esp("init", "--no-input")
+    assert initialized.returncode == 0, initialized.stderr
+    with source.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM auth_group")
+        roles = cursor.fetchone()[0]
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    started, stop, written = threading.Event(), threading.Event(), []
+
+    def keep_writing() -> None:
+        with source.cursor() as cursor:
+            while not stop.is_set():
+                cursor.execute(
+                    f"INSERT INTO auth_group (name) VALUES ({mark})", [f"group {len(written)}"]
+                )
+                cursor.connection.commit()
+                written.append(1)
+                started.set()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        assert started.wait(timeout=30)
+        archive = tmp_path / "online.tar.gz"
+        backed_up = source.esp("backup", archive)
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+    assert backed_up.returncode == 0, backed_up.stderr
+    with tarfile.open(archive) as opened:
+        manifest = json.load(opened.extractfile("manifest.json"))
+    assert roles < manifest["tables"]["auth_group"] < roles + len(written)
+
+    restored = target.esp("restore", archive)
+    assert restored.returncode == 0, restored.stderr
+    with target.cursor() as cursor:
+        assert row_counts(cursor) == manifest["tables"]
