@@ -95,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
 
+    backup = commands.add_parser(
+        "backup", help="copy the database and the proof files into one archive, while serving"
+    )
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    restore = commands.add_parser(
+        "restore", help="restore a backup into an empty database and proof folder"
+    )
+    restore.add_argument("file", type=Path)
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a database that has rows (files already in the proof folder are kept)",
+    )
+
     lists = commands.add_parser("lists", help="distribution lists")
     lists_commands = lists.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     lists_commands.add_parser("show", help="print every list and its addresses")
@@ -433,6 +448,53 @@ def cmd_worker(args) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args) -> int:
+    """Issue 12 item 15: the database and the proof files in one archive (esp/backups.py)."""
+    from esp.backups import backup
+
+    return _backup_command(lambda reporter: backup(args.file, force=args.force, reporter=reporter))
+
+
+def cmd_restore(args) -> int:
+    """Issue 12 item 15: an archive of `esp backup` back into the database and proof folder."""
+    from esp.backups import restore
+
+    return _backup_command(lambda reporter: restore(args.file, force=args.force, reporter=reporter))
+
+
+def _backup_command(work) -> int:
+    from esp.backups import BackupError, Reporter
+
+    class Bar(Reporter):
+        """Each stage a line of a rich progress bar on standard error."""
+
+        def __init__(self, progress) -> None:
+            self.progress, self.task = progress, None
+
+        def stage(self, description: str, total: int | None = None) -> None:
+            if self.task is not None:  # the previous stage is over
+                self.progress.update(self.task, visible=False)
+            self.task = self.progress.add_task(description, total=total)
+
+        def advance(self, amount: int) -> None:
+            self.progress.advance(self.task, amount)
+
+    try:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            with Progress(console=Console(stderr=True), transient=True) as progress:
+                summary = work(Bar(progress))
+        else:
+            summary = work(Reporter())
+    except BackupError as exc:
+        print(f"esp: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.bad_input else EXIT_FAILURE
+    print(summary)
+    return EXIT_OK
+
+
 def cmd_lists(args) -> int:
     from esp.mailing.lists import ListError, list_set, lists_show
 
@@ -482,6 +544,8 @@ COMMANDS = {
     "report": cmd_report,
     "send-reports": cmd_send_reports,
     "worker": cmd_worker,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "lists": cmd_lists,
     "token": cmd_token,
 }
