@@ -299,3 +299,19 @@ def test_it_audits_each_admin_registered_model(db):
     for model, model_admin in admin.site._registry.items():
         assert isinstance(model_admin, AuditedAdminMixin), model
     assert Program in admin.site._registry
+
+
+def test_it_opens_the_objects_audit_history_from_its_history_button(scenario, client):
+    """Issue 12 item 16: the admin's "History" of an agent lists its audit rows — the
+    roster import's and the admin's — with the changes as old → new."""
+    agent = Agent.objects.get(employee_id="E001")
+    url = reverse("admin:roster_agent_change", args=[agent.pk])
+    data = change_form(client, url)
+    data["last_name"] = "Abel"
+    client.post(url, data)
+
+    history = client.get(reverse("admin:roster_agent_history", args=[agent.pk]), follow=True)
+    assert history.status_code == 200
+    rows = list(history.context["cl"].result_list)
+    assert {(r.action, r.object_id) for r in rows} == {("create", "E001"), ("update", "E001")}
+    assert "last_name: Able → Abel" in history.content.decode()

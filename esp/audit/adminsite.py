@@ -10,8 +10,12 @@ phases, tasks ...) included, the latter each in a row of its own.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from .services import HIDDEN, audit_admin_change, audit_object_id, audit_record, audit_snapshot
 
@@ -24,6 +28,15 @@ def _stored(model, pks) -> dict:
 class AuditedAdminMixin:
     #: True for an admin whose save_model calls a service that audits the save itself.
     audited_by_service = False
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's "History" button opens its rows of the audit history: the admin's
+        changes and the app's own writes (imports, pages, API) together."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return super().history_view(request, object_id, extra_context)
+        query = urlencode({"object_type": obj._meta.model_name, "object_id": audit_object_id(obj)})
+        return redirect(f"{reverse('admin:audit_auditentry_changelist')}?{query}")
 
     def save_model(self, request, obj, form, change):
         stored = _stored(type(obj), [obj.pk]).get(obj.pk) if change and obj.pk else None
