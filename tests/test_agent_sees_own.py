@@ -7,8 +7,8 @@ task status, raised a red flag with its details, delivered a coaching (the expec
 the agent's), a termination review (a recommendation to the PM) and a written CAP dated
 Wednesday 12/02 (not delivered yet as of today).
 
-The agent page and the API, opened as the agent, show the note to the agent and never the
-others; staff see everything.
+The agent page and the API, opened as the agent, show the note to the agent, the coaching's
+expectation and the steps due, and never the others; staff see everything.
 """
 
 from __future__ import annotations
@@ -126,18 +126,44 @@ def test_it_shows_the_agent_the_note_written_to_them_and_no_staff_matters(world)
     assert "/cap-documents/" not in page
 
 
-def test_it_shows_no_corrective_action_due_but_not_delivered_to_the_agent(world):
-    """Issue 12 item 5: a step that is due is staff's work until delivered (no CAP drafts)."""
-    Fact.objects.filter(kind="action").delete()
-    CapDocument.objects.all().delete()
-    staff_page = agent_page(world["tl"])
-    assert "ladder — due" in staff_page or "ladder — overdue" in staff_page
+def test_it_shows_the_agent_their_due_steps_but_never_a_termination_review(world):
+    """Issue 12 item 5 (§1 "due steps", R-L5): the agent sees the coaching and CAPs owed on
+    their ladders; a termination review owed is a recommendation to the PM, staff's only.
+
+    Licensing started Wednesday 11/04 (timeframe 3): coaching fell due Monday 11/09; delivered
+    11/09, 11/10 and Thursday 11/12 (Veterans Day 11/11 is a holiday) the written and final
+    CAPs follow, and the termination review is overdue since Friday 11/13."""
+    due = "</strong> on the licensing ladder — overdue"
+    assert f"Coaching{due}" in agent_page(world["ann"])
+    assert f"Coaching{due}" in agent_page(world["tl"])
+    for step, day in (("coaching", 9), ("written_cap", 10), ("final_cap", 12)):
+        services.step_deliver(
+            agent=world["agent"],
+            ladder="licensing",
+            step=step,
+            expectation=f"Licensing {step}",
+            day=date(2026, 11, day),
+            actor=world["tl"],
+        )
+    assert f"Termination review{due}" in agent_page(world["tl"])
     page = agent_page(world["ann"])
-    assert "ladder — due" not in page and "ladder — overdue" not in page
-    response = api(world["ann"]).get("/api/v1/agents/E001/ladder-steps/")
-    assert response.status_code == 200
-    assert response.json()["due"] == []
-    assert api(world["tl"]).get("/api/v1/agents/E001/ladder-steps/").json()["due"]
+    assert "Termination review" not in page
+    assert "Licensing final_cap" in page  # the final CAP delivered to them, with its document
+
+    steps = api(world["ann"]).get("/api/v1/agents/E001/ladder-steps/").json()
+    assert "termination_review" not in {s["step"] for s in steps["due"]}
+    staff_steps = api(world["tl"]).get("/api/v1/agents/E001/ladder-steps/").json()
+    assert "termination_review" in {s["step"] for s in staff_steps["due"]}
+    report = api(world["ann"]).get("/api/v1/reports/actions/").json()
+    assert {a["step"] for a in report["actions"] if a["employee_id"] == "E001"} <= {
+        "coaching",
+        "written_cap",
+        "final_cap",
+    }
+    staff_report = api(world["tl"]).get("/api/v1/reports/actions/").json()
+    assert ("E001", "termination_review") in {
+        (a["employee_id"], a["step"]) for a in staff_report["actions"]
+    }
 
 
 def test_it_shows_staff_every_note_flag_and_step(world):

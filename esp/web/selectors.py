@@ -8,7 +8,7 @@ from datetime import date
 from esp import clock
 from esp.programs.calendars import calendar_for
 from esp.progress.models import Fact
-from esp.progress.selectors import agent_records, facts_for_agent
+from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records, facts_for_agent
 from esp.progress.services import open_flags
 from esp.roster.models import Agent, TrainingClass
 from esp.rules import reports as rules
@@ -220,8 +220,8 @@ class AgentPage:
 
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
     """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
-    issue 12 item 5): the notes written to them, no red flags, staff remarks, termination
-    reviews or steps not yet delivered."""
+    issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
+    reviews (due or delivered), nothing dated after today."""
     program = agent.training_class.program
     policy = program.policy()
     ctx = rules.Context(policy, calendar_for(program), as_of)
@@ -251,7 +251,11 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         class_code=progress.class_dates(as_of).code,
         history=history,
         calls=sorted(calls.items()),
-        due_steps=[] if for_agent else rules.action_lines(progress, ctx),
+        due_steps=[
+            line
+            for line in rules.action_lines(progress, ctx)
+            if not (for_agent and line["step"] in STAFF_ONLY_STEPS)
+        ],
         deliveries=by_kind.get("action", []),
         employment=by_kind.get("status", []),
         equipment=by_kind.get("equipment", []),
