@@ -212,6 +212,9 @@ def test_it_audits_a_program_and_its_inline_rows_changed_in_the_admin(scenario, 
     phases = list(scenario.phases.order_by("order", "pk"))
     index = next(i for i, p in enumerate(phases) if p.key == "training")
     data[f"{prefix['phase']}-{index}-name"] = "Product training"
+    tasks = list(scenario.tasks.all())
+    index = next(i for i, t in enumerate(tasks) if t.key == "rts")
+    data[f"{prefix['task']}-{index}-name"] = "RTS / No More Forms (all carriers)"
     sections = list(scenario.sections.all())
     index = next(i for i, s in enumerate(sections) if s.key == "tbt")
     data[f"{prefix['reportsection']}-{index}-threshold_days"] = "5"
@@ -232,6 +235,10 @@ def test_it_audits_a_program_and_its_inline_rows_changed_in_the_admin(scenario, 
         "update",
         {"name": ["Training", "Product training"]},
     )
+    (task_row,) = entries("task", "rts")
+    assert task_row.changes == {
+        "name": ["RTS / No More Forms", "RTS / No More Forms (all carriers)"]
+    }
     (section_row,) = entries("reportsection", "tbt")
     assert section_row.changes == {"threshold_days": [3, 5]}
     (closure_row,) = entries("closure")
