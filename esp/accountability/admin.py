@@ -29,6 +29,7 @@ class CapTemplateAdmin(admin.ModelAdmin):
     form = CapTemplateForm
     list_display = ["program", "step", "version", "updated_at", "updated_by"]
     readonly_fields = ["version", "updated_at", "updated_by"]
+    audited_by_service = True  # cap_template_save audits the text and its version
 
     def save_model(self, request, obj, form, change):
         services.cap_template_save(template=obj, actor=request.user)

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from django.http import Http404
 
+from esp import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
 from esp.progress.models import Fact
-from esp.progress.selectors import FACT_KINDS, agent_records
+from esp.progress.selectors import FACT_KINDS, STAFF_ONLY_STEPS, agent_records
 from esp.roster import access
 from esp.roster.models import Agent
 from esp.rules import caps
@@ -147,17 +148,27 @@ def cap_values(fact: Fact) -> dict[str, str]:
 
 
 def get_cap_document_for_user(user, pk: int) -> CapDocument:
-    """A CAP document whose agent `user` may see (404 otherwise, as for the agent page)."""
+    """A CAP document whose agent `user` may see (404 otherwise, as for the agent page); an
+    agent only one of a step delivered by today (issue 12 item 5: never one ahead of it)."""
     document = (
-        CapDocument.objects.select_related("fact__agent")
+        CapDocument.objects.select_related("fact__agent__training_class__program")
         .filter(pk=pk, fact__agent__in=access.visible_agents(user))
         .first()
     )
+    if document is not None and access.sees_as_agent(user):
+        fact = document.fact
+        today = clock.today(fact.agent.training_class.program.time_zone)
+        if fact.date > today or fact.item in STAFF_ONLY_STEPS:
+            document = None
     if document is None:
         raise Http404("no such CAP document")
     return document
 
 
-def cap_documents_by_fact(agent: Agent) -> dict[int, int]:
-    """The agent's CAP documents: delivered step's fact id → document id (for links)."""
-    return dict(CapDocument.objects.filter(fact__agent=agent).values_list("fact_id", "pk"))
+def cap_documents_by_fact(agent: Agent, *, delivered=None) -> dict[int, int]:
+    """The agent's CAP documents: delivered step's fact id → document id (for links); only
+    those of the `delivered` step facts when given (the ones the page shows)."""
+    documents = CapDocument.objects.filter(fact__agent=agent)
+    if delivered is not None:
+        documents = documents.filter(fact__in=[f.pk for f in delivered])
+    return dict(documents.values_list("fact_id", "pk"))

@@ -84,6 +84,10 @@ class NoteSerializer(serializers.Serializer):
     by = serializers.CharField(read_only=True)
     kind = serializers.CharField(read_only=True)
     note = serializers.CharField(max_length=4000)
+    to_agent = serializers.BooleanField(
+        default=False,
+        help_text="written to the agent, who reads it; otherwise staff-only (SPEC §1)",
+    )
     line = serializers.SerializerMethodField(help_text="MM/DD/YYYY - Name - Note (R-N1)")
 
     def get_line(self, obj) -> str:

@@ -23,6 +23,7 @@ from esp.programs.defaults import TASKS as DEFAULT_TASKS
 from esp.programs.models import Program
 from esp.progress import services
 from esp.progress.models import Fact
+from esp.progress.selectors import facts_for_agent
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
 from esp.roster import access
 from esp.web import selectors
@@ -212,6 +213,8 @@ class NoteList(ApiView):
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
         notes = Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
+        if access.sees_as_agent(request.user):  # only the notes written to them (SPEC §1)
+            notes = [f for f in facts_for_agent(notes, today=_today(agent)) if f.note]
         return Response(s.NoteSerializer(notes, many=True).data)
 
     @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer, 400: s.INVALID})
@@ -227,6 +230,7 @@ class NoteList(ApiView):
             day=_today(agent),
             actor=request.user,
             source="api",
+            to_agent=data.validated_data["to_agent"],
         )
         return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
 
@@ -277,7 +281,11 @@ class LadderSteps(ApiView):
     )
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
-        page = selectors.agent_page(agent, _as_of(request, agent.training_class.program))
+        page = selectors.agent_page(
+            agent,
+            _as_of(request, agent.training_class.program),
+            for_agent=access.sees_as_agent(request.user),
+        )
         return Response(
             {
                 "due": s.DueStepSerializer(page.due_steps, many=True).data,
@@ -315,6 +323,8 @@ class Attendance(ApiView):
     def get(self, request, employee_id: str):
         agent = access.get_agent_for_attendance(request.user, _text(employee_id, "agent"))
         facts = Fact.objects.filter(agent=agent, kind="attendance").order_by("date", "pk")
+        if access.sees_as_agent(request.user):  # staff remarks stay with staff (SPEC §1)
+            facts = facts_for_agent(facts, today=_today(agent))
         return Response(s.FactSerializer(facts, many=True).data)
 
 

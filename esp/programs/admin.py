@@ -99,6 +99,7 @@ class ProgramAdmin(admin.ModelAdmin):
                     key=form.cleaned_data["key"],
                     name=form.cleaned_data["name"],
                     campaign=form.cleaned_data["campaign"],
+                    actor=request.user,
                 )
                 self.message_user(
                     request,

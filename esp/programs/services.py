@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from esp.audit.services import audit_record, audit_snapshot
+
 from .models import (
     AttendanceLevel,
     Campaign,
@@ -41,9 +43,10 @@ def _fields(row, *skip: str) -> dict:
 
 @transaction.atomic
 def program_copy(
-    program: Program, *, key: str, name: str, campaign: Campaign | None = None
+    program: Program, *, key: str, name: str, campaign: Campaign | None = None, actor=None
 ) -> Program:
-    """A new program `key` with a copy of every policy row of `program` (see the module)."""
+    """A new program `key` with a copy of every policy row of `program` (see the module),
+    audited as the copy's creation (who, and from which program: issue 12 item 16)."""
     if Program.objects.filter(key=key).exists():
         from django.core.exceptions import ValidationError
 
@@ -97,4 +100,14 @@ def program_copy(
 
     for module in PaceModule.objects.filter(phase__program=program).order_by("pk"):
         PaceModule.objects.create(**_fields(module, "phase_id"), phase=phases[module.phase_id])
+    audit_record(
+        actor=actor,
+        actor_label="" if actor is not None else "program copy",
+        action="create",
+        obj=copy,
+        changes={
+            "copied_from": [None, program.key],
+            **{field: [None, value] for field, value in audit_snapshot(copy).items()},
+        },
+    )
     return copy

@@ -88,6 +88,11 @@ class Fact(models.Model):
     by = models.CharField(max_length=200, blank=True, help_text="Who, as written in the source")
     note = models.TextField(blank=True)
     source = models.CharField(max_length=40, blank=True, help_text="import, form, self-report ...")
+    to_agent = models.BooleanField(
+        "visible to the agent",
+        default=False,
+        help_text="A note written to the agent; every other note is staff-only (SPEC §1)",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

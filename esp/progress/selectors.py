@@ -7,6 +7,7 @@ queries, whatever the number of agents. Agents who cannot appear in the as-of re
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from datetime import date
 
@@ -160,3 +161,37 @@ def agent_records(
         moves = {f.item: dates[f.item] for f in own if f.kind == "move" and f.item in dates}
         records.append(AgentRecord(employee_id, first, last, dates[code], tuple(own), moves))
     return records
+
+
+# -- what an agent reads of their own history (SPEC §1, issue 12 item 5) -----------------------
+
+#: Steps that are staff business: a termination review is a recommendation to the PM (R-L5).
+STAFF_ONLY_STEPS = frozenset({"termination_review"})
+#: Kinds whose note is written to the agent: a certifier's coaching on a call (R-C6), the
+#: expectation set when a step was delivered (it is printed on the CAP they sign), and their
+#: own self-report. A `note` is the agent's only when written to them; every other note (task
+#: statuses, attendance, employment, equipment, moves, exams) is a staff remark.
+KINDS_WRITTEN_TO_AGENT = frozenset({"call", "action", "self_report"})
+
+
+def note_is_for_agent(fact) -> bool:
+    """Whether the agent may read `fact`'s note."""
+    return fact.to_agent if fact.kind == "note" else fact.kind in KINDS_WRITTEN_TO_AGENT
+
+
+def facts_for_agent(facts, *, today: date) -> list:
+    """The agent's own view of their facts: red flags (raised or resolved, with their
+    details), termination reviews and anything dated after `today` (a step delivered ahead
+    is not delivered yet) left out, and every note not written to the agent emptied — on
+    copies, the rows stay as they are."""
+    shown = []
+    for fact in facts:
+        if fact.kind == "flag" or (fact.kind == "action" and fact.item in STAFF_ONLY_STEPS):
+            continue
+        if fact.date > today:
+            continue
+        if fact.note and not note_is_for_agent(fact):
+            fact = copy.copy(fact)
+            fact.note = ""
+        shown.append(fact)
+    return shown

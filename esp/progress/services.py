@@ -126,8 +126,11 @@ def step_deliver(
     return fact
 
 
-def note_add(*, agent: Agent, text: str, day: date, actor, source: str = "note") -> Fact:
-    """R-N1: a note on the agent's timeline (self-reports use kind self_report)."""
+def note_add(
+    *, agent: Agent, text: str, day: date, actor, source: str = "note", to_agent: bool = False
+) -> Fact:
+    """R-N1: a note on the agent's timeline (self-reports use kind self_report). A note is
+    staff-only unless written `to_agent` (SPEC §1, issue 12 item 5)."""
     kind = "self_report" if source == "self_report" else "note"
     return fact_record(
         agent=agent,
@@ -137,6 +140,7 @@ def note_add(*, agent: Agent, text: str, day: date, actor, source: str = "note")
         by=actor_name(actor) or agent.name,
         actor=actor,
         source=source,
+        to_agent=to_agent and kind == "note",
     )
 
 
@@ -254,10 +258,12 @@ def fact_record(
     actor=None,
     source: str = "form",
     proof=None,
+    to_agent: bool = False,
 ) -> Fact:
     """Validate and append one fact; its identity is its content and its position.
 
-    `by` defaults to the acting user's name; `proof` links the proof that completed a task.
+    `by` defaults to the acting user's name; `proof` links the proof that completed a task;
+    `to_agent` makes a note one the agent reads (not part of its identity: issue 12 item 5).
     """
     by = by or actor_name(actor)
     program = agent.training_class.program
@@ -280,6 +286,7 @@ def fact_record(
         source=source,
         recorded_by=actor,
         proof=proof,
+        to_agent=to_agent,
         content_hash=identity,
         occurrence=occurrence,
     )

@@ -166,6 +166,11 @@ def scoped_report(user, report: dict) -> dict:
     for key in ("agents", "actions"):
         if key in report:
             report[key] = [a for a in report[key] if a["employee_id"] in ids]
+    if "actions" in report and access.sees_as_agent(user):
+        from esp.progress.selectors import STAFF_ONLY_STEPS
+
+        # A termination review is a recommendation to the PM (R-L5, issue 12 item 5).
+        report["actions"] = [a for a in report["actions"] if a["step"] not in STAFF_ONLY_STEPS]
     if "classes" in report:
         for entry in report["classes"]:
             entry["employee_ids"] = [e for e in entry["employee_ids"] if e in ids]

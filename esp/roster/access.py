@@ -58,6 +58,13 @@ def has_role(user, *names: str) -> bool:
     return bool(roles(user) & set(names))
 
 
+def sees_as_agent(user) -> bool:
+    """Whether `user` reads agent pages as an agent (their own): only the notes written to
+    them, no red flags, staff remarks or undelivered steps (SPEC §1, issue 12 item 5). Anyone
+    without a staff role does: what is not known to be staff is not shown staff matters."""
+    return not roles(user) - {AGENT}
+
+
 def _in_phase(first: str, following: str, today: date) -> Q:
     started = ClassPhase.objects.filter(
         training_class=OuterRef("pk"), phase__key=first, start_date__lte=today

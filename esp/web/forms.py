@@ -20,6 +20,11 @@ class TaskStatusForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    to_agent = forms.BooleanField(
+        label="Visible to the agent",
+        required=False,
+        help_text="Unticked, the note is for staff only (SPEC §1).",
+    )
 
 
 class DeliverForm(forms.Form):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from esp import clock
 from esp.programs.calendars import calendar_for
 from esp.progress.models import Fact
-from esp.progress.selectors import agent_records
+from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records, facts_for_agent
 from esp.progress.services import open_flags
 from esp.roster.models import Agent, TrainingClass
 from esp.rules import reports as rules
@@ -214,9 +215,13 @@ class AgentPage:
     moves: list[Fact]
     attendance: list = field(default_factory=list)
     attendance_points: float = 0.0
+    for_agent: bool = False
 
 
-def agent_page(agent: Agent, as_of: date) -> AgentPage:
+def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
+    """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
+    issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
+    reviews (due or delivered), nothing dated after today."""
     program = agent.training_class.program
     policy = program.policy()
     ctx = rules.Context(policy, calendar_for(program), as_of)
@@ -228,6 +233,8 @@ def agent_page(agent: Agent, as_of: date) -> AgentPage:
         .select_related("recorded_by", "proof")
         .order_by("date", "pk")
     )
+    if for_agent:
+        facts = facts_for_agent(facts, today=clock.today(program.time_zone))
     by_kind: dict[str, list[Fact]] = {}
     history: dict[str, list[Fact]] = {}
     for fact in facts:
@@ -244,12 +251,18 @@ def agent_page(agent: Agent, as_of: date) -> AgentPage:
         class_code=progress.class_dates(as_of).code,
         history=history,
         calls=sorted(calls.items()),
-        due_steps=rules.action_lines(progress, ctx),
+        due_steps=[
+            line
+            for line in rules.action_lines(progress, ctx)
+            if not (for_agent and line["step"] in STAFF_ONLY_STEPS)
+        ],
         deliveries=by_kind.get("action", []),
         employment=by_kind.get("status", []),
         equipment=by_kind.get("equipment", []),
         flags=by_kind.get("flag", []),
-        open_flags=open_flags(
+        open_flags=[]
+        if for_agent
+        else open_flags(
             [f for f in facts if f.kind in ("flag", "exam")], exam_attempts=program.exam_attempts
         ),
         notes=[f for f in facts if f.note],  # the timeline: every fact with a note (R-N1)
@@ -257,6 +270,7 @@ def agent_page(agent: Agent, as_of: date) -> AgentPage:
         n_number_requests=by_kind.get("n_number", []),
         moves=by_kind.get("move", []),
         **_attendance(by_kind.get("attendance", []), policy, as_of),
+        for_agent=for_agent,
     )
 
 

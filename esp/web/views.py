@@ -106,7 +106,7 @@ def tracker_download(request, code: str):
 def agent_detail(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
     as_of = picked_day(request, agent.training_class.program)
-    page = selectors.agent_page(agent, as_of)
+    page = selectors.agent_page(agent, as_of, for_agent=access.sees_as_agent(request.user))
     can_edit = access.can_edit_agent(request.user, agent)
     from esp.access_matrix import REVIEWERS
     from esp.accountability.selectors import cap_documents_by_fact
@@ -133,7 +133,7 @@ def agent_detail(request, employee_id: str):
             "flag_form": forms.FlagForm(),
             "move_form": forms.MoveForm(initial={"date": as_of}),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
-            "cap_documents": cap_documents_by_fact(agent),
+            "cap_documents": cap_documents_by_fact(agent, delivered=page.deliveries),
         },
     )
 
@@ -222,8 +222,14 @@ def add_note(request, employee_id: str):
             text=form.cleaned_data["note"],
             day=clock.today(agent.training_class.program.time_zone),
             actor=request.user,
+            to_agent=form.cleaned_data["to_agent"],
         )
-        messages.success(request, "Note added.")
+        messages.success(
+            request,
+            "Note added (visible to the agent)."
+            if form.cleaned_data["to_agent"]
+            else "Note added (staff only).",
+        )
     else:
         messages.error(request, "A note needs some text.")
     return _back(request, agent, "#notes")
