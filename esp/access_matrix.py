@@ -152,7 +152,7 @@ ACCESS: dict[str, Rule] = {
     "api:calls": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
-    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
     "api:report": Rule((*AGENT_VIEWERS, WFM), NONE),
 }
 
