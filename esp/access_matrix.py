@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 
 from esp.roster.staff import (
     AGENT,
@@ -155,7 +155,7 @@ ACCESS: dict[str, Rule] = {
     "api:calls": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
-    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
     "api:report": Rule((*AGENT_VIEWERS, WFM), NONE),
 }
 
@@ -173,13 +173,30 @@ def rule_for(view_name: str) -> Rule | None:
     return None
 
 
-def _method_check(request, rule: Rule):
-    """The methods the matrix declares are the only ones a route answers (405 otherwise)."""
+def allowed_methods(rule: Rule) -> list[str]:
+    """The methods a route answers: those the matrix declares, HEAD where GET is declared, and
+    OPTIONS (answered without running the view)."""
     allowed = set(rule.methods) | {"OPTIONS"}
     if "GET" in allowed:
         allowed.add("HEAD")
+    return sorted(allowed)
+
+
+def _method_check(request, rule: Rule):
+    """The methods the matrix declares are the only ones a route answers (405 otherwise).
+
+    OPTIONS is answered here with the `Allow` header and never reaches the view: it is a safe
+    method, so it passes the CSRF check, and a view that took every non-GET request for a POST
+    used to act on it (issue 12 item 6). That holds for the API too (DRF's own OPTIONS answer
+    was a server error on the docs page)."""
+    allowed = allowed_methods(rule)
     if request.method not in allowed:
-        return HttpResponseNotAllowed(sorted(allowed))
+        return HttpResponseNotAllowed(allowed)
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=200)
+        response["Allow"] = ", ".join(allowed)
+        response["Content-Length"] = "0"
+        return response
     return None
 
 

@@ -102,18 +102,19 @@ def facts() -> int:
 # Every operation of the API: (method, path, body) on agent E001 / class AET-A.
 AGENT_READS = ["", "tasks/", "notes/", "calls/", "ladder-steps/", "attendance/"]
 WRITES = {
-    "tasks/producer_world/": {"status": "in_progress", "note": "From the API test"},
+    "tasks/producer_world/": {"status": "in_progress", "note": "From the API test", "based_on": ""},
     "notes/": {"note": "From the API test"},
-    "calls/": {"call": 2, "score": 90},
+    "calls/": {"call": 2, "score": 90, "based_on": ""},
     "ladder-steps/": {"ladder": "licensing", "step": "coaching", "expectation": "Finish AHIP"},
-    "flags/": {"action": "raised", "flag": "other", "note": "From the API test"},
+    "flags/": {"action": "raised", "flag": "other", "note": "From the API test", "based_on": ""},
 }
+EDITOR_READS = ["flags/"]  # the red flags, for their `based_on` (issue 12 item 7)
 
 
 def operations(employee_id: str = "E001", code: str = "AET-A"):
     for name in ("me/", "classes/", f"classes/{code}/", "agents/"):
         yield "GET", f"{API}/{name}", None
-    for tail in AGENT_READS:
+    for tail in AGENT_READS + EDITOR_READS:
         yield "GET", f"{API}/agents/{employee_id}/{tail}", None
     for name in REPORTS:
         yield "GET", f"{API}/reports/{name}/", None
@@ -362,7 +363,9 @@ def test_it_refuses_an_unknown_task_or_status(world):
     client, before = as_role(world, TL), facts()
     unknown = client.post(f"{API}/agents/E001/tasks/juggling/", {"status": "done"}, format="json")
     assert unknown.status_code == 404
-    bad = client.post(f"{API}/agents/E001/tasks/ahip/", {"status": "finished"}, format="json")
+    bad = client.post(
+        f"{API}/agents/E001/tasks/ahip/", {"status": "finished", "based_on": ""}, format="json"
+    )
     assert bad.status_code == 400 and "status" in bad.json()
     assert facts() == before
 
@@ -391,15 +394,19 @@ def test_it_records_call_scores_and_call_1_is_always_100(world):
     """R-C3: call 1 scores 100 or is refused (400, nothing saved); calls 2-5 score 0-100."""
     client, url = as_role(world, TL), f"{API}/agents/E001/calls/"
     before = facts()
-    refused = client.post(url, {"call": 1, "score": 90}, format="json")
+    refused = client.post(url, {"call": 1, "score": 90, "based_on": ""}, format="json")
     assert refused.status_code == 400
     assert refused.json() == {"score": ["call 1 is coached and always scores 100"]}
     for body in ({"call": 6, "score": 90}, {"call": 2, "score": 101}, {"call": "two"}):
+        body["based_on"] = ""
         assert client.post(url, body, format="json").status_code == 400, body
     assert facts() == before
 
-    assert client.post(url, {"call": 1, "score": 100}, format="json").status_code == 201
-    second = client.post(url, {"call": 2, "score": 84, "notes": "Missed the recap"}, format="json")
+    first = {"call": 1, "score": 100, "based_on": ""}
+    assert client.post(url, first, format="json").status_code == 201
+    second = client.post(
+        url, {"call": 2, "score": 84, "notes": "Missed the recap", "based_on": ""}, format="json"
+    )
     assert second.status_code == 201
     assert {k: second.json()[k] for k in ("kind", "item", "value", "note", "source")} == {
         "kind": "call",
@@ -468,7 +475,9 @@ def test_it_raises_a_red_flag_and_enqueues_its_notification(
     client, url = as_role(world, TL), f"{API}/agents/E001/flags/"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"action": "raised", "flag": "needs_release", "note": "HR hold"}, format="json"
+            url,
+            {"action": "raised", "flag": "needs_release", "note": "HR hold", "based_on": ""},
+            format="json",
         )
     assert response.status_code == 201
     assert (response.json()["item"], response.json()["value"]) == ("raised", "needs_release")
@@ -477,11 +486,15 @@ def test_it_raises_a_red_flag_and_enqueues_its_notification(
     assert row.status == OutboxMessage.PENDING
 
     with django_capture_on_commit_callbacks(execute=True):
-        resolved = client.post(url, {"action": "resolved", "flag": "needs_release"}, format="json")
+        resolved = client.post(
+            url,
+            {"action": "resolved", "flag": "needs_release", "based_on": str(response.json()["id"])},
+            format="json",
+        )
     assert resolved.status_code == 201
     assert OutboxMessage.objects.filter(report="red_flag").count() == 1
     before = facts()
-    bad = client.post(url, {"action": "raised", "flag": "sunburn"}, format="json")
+    bad = client.post(url, {"action": "raised", "flag": "sunburn", "based_on": ""}, format="json")
     assert bad.status_code == 400 and facts() == before
 
 
@@ -570,7 +583,7 @@ def test_it_serves_a_valid_openapi_3_schema_to_signed_in_users(world):
     operations_in_schema = {
         (method.upper(), path) for path, item in schema["paths"].items() for method in item
     }
-    assert len(operations_in_schema) == 16
+    assert len(operations_in_schema) == 17
     assert ("POST", f"{API}/agents/{{employee_id}}/tasks/{{task}}/") in operations_in_schema
     listed = schema["paths"][f"{API}/agents/"]["get"]["responses"]["200"]
     assert listed["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedAgentList")

@@ -62,19 +62,26 @@ VALID = {
     ("GET", "/api/v1/agents/{employee_id}/"): [({}, {}, None)],
     ("GET", "/api/v1/agents/{employee_id}/tasks/"): [({}, {"as_of": "2026-12-03"}, None)],
     ("POST", "/api/v1/agents/{employee_id}/tasks/{task}/"): [
-        ({"task": "producer_world"}, {}, {"status": "in_progress", "note": "Schemathesis"})
+        (
+            {"task": "producer_world"},
+            {},
+            {"status": "in_progress", "note": "Schemathesis", "based_on": ""},
+        )
     ],
     ("GET", "/api/v1/agents/{employee_id}/notes/"): [({}, {}, None)],
     ("POST", "/api/v1/agents/{employee_id}/notes/"): [({}, {}, {"note": "Schemathesis"})],
     ("GET", "/api/v1/agents/{employee_id}/calls/"): [({}, {}, None)],
-    ("POST", "/api/v1/agents/{employee_id}/calls/"): [({}, {}, {"call": 1, "score": 100})],
+    ("POST", "/api/v1/agents/{employee_id}/calls/"): [
+        ({}, {}, {"call": 1, "score": 100, "based_on": ""})
+    ],
     ("GET", "/api/v1/agents/{employee_id}/ladder-steps/"): [({}, {}, None)],
     ("POST", "/api/v1/agents/{employee_id}/ladder-steps/"): [
         ({}, {}, {"ladder": "licensing", "step": "coaching", "expectation": "Finish AHIP"})
     ],
     ("GET", "/api/v1/agents/{employee_id}/attendance/"): [({}, {}, None)],
+    ("GET", "/api/v1/agents/{employee_id}/flags/"): [({}, {}, None)],
     ("POST", "/api/v1/agents/{employee_id}/flags/"): [
-        ({}, {}, {"action": "raised", "flag": "other", "note": "Schemathesis"})
+        ({}, {}, {"action": "raised", "flag": "other", "note": "Schemathesis", "based_on": ""})
     ],
     ("GET", "/api/v1/reports/{name}/"): [
         ({"name": name}, {"as_of": "2026-12-03"}, None) for name in REPORTS

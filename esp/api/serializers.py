@@ -59,11 +59,9 @@ class TaskStatusWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TASK_STATUSES)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     based_on = serializers.CharField(
-        required=False,
         allow_blank=True,
-        allow_null=True,
-        default=None,
-        help_text="the `based_on` you read; a newer change makes this a 409 conflict",
+        help_text='required: the `based_on` of the task you read (GET the agent\'s tasks), "" '
+        "when it had no status; a newer change makes this a 409 conflict, none a 428",
     )
 
 
@@ -98,6 +96,12 @@ class CallSerializer(serializers.Serializer):
     call = serializers.IntegerField(min_value=1, max_value=5)
     score = serializers.IntegerField(min_value=0, max_value=100)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    based_on = serializers.CharField(
+        allow_blank=True,
+        help_text="required: the `id` of the call's latest score you read (GET the agent's "
+        'calls), "" when the call had none (a re-score replaces it, R-C4); a newer score makes '
+        "this a 409 conflict, none a 428",
+    )
 
     def validate(self, data):
         if data["call"] == 1 and data["score"] != 100:
@@ -122,6 +126,11 @@ class FlagSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["raised", "resolved"])
     flag = serializers.ChoiceField(choices=FLAG_VALUES)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    based_on = serializers.CharField(
+        allow_blank=True,
+        help_text="required: the `id` of the flag's latest fact you read (GET the agent's "
+        'flags), "" when it had none; a newer change makes this a 409 conflict, none a 428',
+    )
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -129,6 +138,19 @@ class ConflictSerializer(serializers.Serializer):
     current = FactSerializer(
         allow_null=True, help_text="the latest fact now (null when it was cleared)"
     )
+
+
+# A 428: a write of a status-like value without the `based_on` the client read (issue 12 item 7).
+PRECONDITION_REQUIRED = OpenApiResponse(
+    response=ConflictSerializer,
+    description="`based_on` is missing (or null): a status-like value is never overwritten "
+    'blindly. `current` is the latest fact now; send its `id` ("" when null) as `based_on` '
+    "after checking it. Nothing was saved",
+)
+CONFLICT = OpenApiResponse(
+    response=ConflictSerializer,
+    description="It changed since `based_on`: `current` is the latest fact now. Nothing was saved",
+)
 
 
 # A 400: DRF's field errors ({"field": ["reason", ...]}) or a service's {"detail": "reason"}.

@@ -22,6 +22,7 @@ from esp.programs.calendars import calendar_for
 from esp.programs.defaults import TASKS as DEFAULT_TASKS
 from esp.programs.models import Program
 from esp.progress import services
+from esp.progress.activity import FLAG_VALUES
 from esp.progress.models import Fact
 from esp.progress.selectors import facts_for_agent
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
@@ -121,6 +122,31 @@ def _write(apply):
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _based_on_missing(request, current, what: str, where: str):
+    """Issue 12 item 7 (§17 no lost work): a write of a status-like value names the version it
+    was based on. Without `based_on` (or with null) it is refused with 428 and the current
+    value, and nothing is saved; "" is a value: "it had none when I read it"."""
+    data = request.data
+    if not hasattr(data, "get") or data.get("based_on") is not None:
+        return None  # present (a body that is not an object is the serializer's 400)
+    return Response(
+        {
+            "detail": f"based_on is required to change {what}: send the id you read ({where}), "
+            'or "" if it had none. Nothing was saved.',
+            "current": s.FactSerializer(current).data if current is not None else None,
+        },
+        status=status.HTTP_428_PRECONDITION_REQUIRED,
+    )
+
+
+def _posted_int(request, field: str) -> int | None:
+    value = request.data.get(field) if hasattr(request.data, "get") else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class ClassList(ApiView):
     pagination_class = Page  # documents the page envelope and parameters
 
@@ -180,13 +206,27 @@ class TaskUpdate(ApiView):
     @extend_schema(
         parameters=[TASK_KEY],
         request=s.TaskStatusWriteSerializer,
-        responses={200: s.TaskStatusSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
-        summary="Set a task's status (R-P1); 409 when it changed since `based_on`",
+        responses={
+            200: s.TaskStatusSerializer,
+            400: s.INVALID,
+            409: s.CONFLICT,
+            428: s.PRECONDITION_REQUIRED,
+        },
+        summary="Set a task's status (R-P1); `based_on` required: 409 when it changed since, "
+        "428 without it",
     )
     def post(self, request, employee_id: str, task: str):
         agent = _editable(request, employee_id)
         if not agent.training_class.program.tasks.filter(key=task).exists():
             raise NotFound("no such task")
+        missing = _based_on_missing(
+            request,
+            services.latest_fact(agent, "task", task),
+            f"the {task.replace('_', ' ')} status",
+            f"`based_on` in GET /api/v1/agents/{agent.employee_id}/tasks/",
+        )
+        if missing:
+            return missing
         data = s.TaskStatusWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -242,21 +282,40 @@ class CallList(ApiView):
         calls = Fact.objects.filter(agent=agent, kind="call").order_by("date", "pk")
         return Response(s.FactSerializer(calls, many=True).data)
 
-    @extend_schema(request=s.CallSerializer, responses={201: s.FactSerializer, 400: s.INVALID})
+    @extend_schema(
+        request=s.CallSerializer,
+        responses={
+            201: s.FactSerializer,
+            400: s.INVALID,
+            409: s.CONFLICT,
+            428: s.PRECONDITION_REQUIRED,
+        },
+        summary="Score a call or re-score it (R-C3, R-C4); `based_on` required: 409 when the "
+        "call's score changed since, 428 without it",
+    )
     def post(self, request, employee_id: str):
         agent = _editable(request, employee_id)
+        call = _posted_int(request, "call")
+        missing = _based_on_missing(
+            request,
+            services.latest_fact(agent, "call", str(call)) if call is not None else None,
+            f"call {call}'s score" if call is not None else "a call's score",
+            f"the latest `id` of that call in GET /api/v1/agents/{agent.employee_id}/calls/",
+        )
+        if missing:
+            return missing
         data = s.CallSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
         def apply():
-            fact = services.fact_record(
+            fact = services.call_record(
                 agent=agent,
+                call=data.validated_data["call"],
+                score=data.validated_data["score"],
+                notes=data.validated_data["notes"],
                 day=_today(agent),
-                kind="call",
-                item=str(data.validated_data["call"]),
-                value=str(data.validated_data["score"]),
-                note=data.validated_data["notes"],
                 actor=request.user,
+                based_on=data.validated_data["based_on"],
                 source="api",
             )
             return Response(s.FactSerializer(fact).data, status=status.HTTP_201_CREATED)
@@ -330,12 +389,41 @@ class Attendance(ApiView):
 
 class Flags(ApiView):
     @extend_schema(
+        responses=s.FactSerializer(many=True),
+        summary="Red flags raised and resolved (R-N4b), oldest first",
+    )
+    def get(self, request, employee_id: str):
+        agent = _editable(request, employee_id)
+        flags = Fact.objects.filter(agent=agent, kind="flag").order_by("date", "pk")
+        return Response(s.FactSerializer(flags, many=True).data)
+
+    @extend_schema(
         request=s.FlagSerializer,
-        responses={201: s.FactSerializer, 400: s.INVALID},
-        summary="Raise or resolve a red flag (R-N4b)",
+        responses={
+            201: s.FactSerializer,
+            400: s.INVALID,
+            409: s.CONFLICT,
+            428: s.PRECONDITION_REQUIRED,
+        },
+        summary="Raise or resolve a red flag (R-N4b); `based_on` required: 409 when the flag "
+        "changed since, 428 without it",
     )
     def post(self, request, employee_id: str):
         agent = _editable(request, employee_id)
+        flag = request.data.get("flag") if hasattr(request.data, "get") else None
+        known = isinstance(flag, str) and flag in FLAG_VALUES
+        missing = _based_on_missing(
+            request,
+            Fact.objects.filter(agent=agent, kind="flag", value=flag)
+            .order_by("-date", "-pk")
+            .first()
+            if known
+            else None,
+            f"the {flag.replace('_', ' ')} red flag" if known else "a red flag",
+            f"the latest `id` of that flag in GET /api/v1/agents/{agent.employee_id}/flags/",
+        )
+        if missing:
+            return missing
         data = s.FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -347,6 +435,8 @@ class Flags(ApiView):
                 note=data.validated_data["note"],
                 day=_today(agent),
                 actor=request.user,
+                based_on=data.validated_data["based_on"],
+                source="api",
             )
             return Response(s.FactSerializer(fact).data, status=status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
 from esp.access_matrix import EDITORS
@@ -57,6 +58,7 @@ def queue(request):
     return render(request, "breakouts/queue.html", context)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask(request):
     """An agent asks for help for themselves; a leader asks for an agent they can see."""
     leader = _is_leader(request.user)
@@ -125,6 +127,7 @@ def _act(request, employee_id: str, act, done_message):
     return _back(request, _home(request))
 
 
+@require_POST
 def take(request, employee_id: str):
     room = request.POST.get("room", "")
     return _act(
@@ -135,6 +138,7 @@ def take(request, employee_id: str):
     )
 
 
+@require_POST
 def done(request, employee_id: str):
     outcome = request.POST.get("outcome", "")
     return _act(
@@ -147,6 +151,7 @@ def done(request, employee_id: str):
     )
 
 
+@require_POST
 def cancel(request, employee_id: str):
     return _act(
         request,

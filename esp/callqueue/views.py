@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
 from esp.reports.builders import program_for
@@ -32,6 +33,7 @@ def queue(request):
     return render(request, "callqueue/queue.html", context)
 
 
+@require_POST
 def connect(request):
     """Connect the chosen pair or the suggested pair, release a certifier, or set a
     certifier's availability today."""
@@ -104,6 +106,7 @@ def mine(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def shadowing(request):
     """R-C1: mentors and their shadowing rooms; pair an agent with a mentor, or end a pairing."""
     program = program_for()

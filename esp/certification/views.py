@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from esp import clock
 from esp.roster.access import get_agent_for_user, has_role
@@ -48,6 +49,7 @@ def _points(request, template) -> tuple[dict, dict, list[str]]:
     return points, typed, problems
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def score(request, employee_id: str, number: int):
     """Score call `number` of an agent assigned to the certifier (or any the coordinator or
     ESP Manager sees); anyone else gets 404."""

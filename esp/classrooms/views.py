@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from esp import clock
 from esp.programs.calendars import calendar_for
@@ -131,6 +132,7 @@ def class_plan(request, code):
     )
 
 
+@require_POST
 def room_add(request, code):
     training_class = _class(request, code)
     program = training_class.program
@@ -160,6 +162,7 @@ def room_add(request, code):
     return _back(training_class, as_of)
 
 
+@require_POST
 def room_edit(request, code, room):
     training_class = _class(request, code)
     room = _room(request, training_class, room)
@@ -188,6 +191,7 @@ def room_edit(request, code, room):
     return _back(training_class, as_of)
 
 
+@require_POST
 def room_send(request, code, room):
     training_class = _class(request, code)
     room = _room(request, training_class, room)
@@ -209,6 +213,7 @@ def room_send(request, code, room):
     return _back(training_class, as_of)
 
 
+@require_POST
 def room_cancel(request, code, room):
     training_class = _class(request, code)
     room = _room(request, training_class, room)
@@ -239,6 +244,7 @@ def _agent(request, employee_id):
     return agent
 
 
+@require_POST
 def extend(request, employee_id):
     agent = _agent(request, employee_id)
     program = agent.training_class.program
@@ -259,6 +265,7 @@ def extend(request, employee_id):
     return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")
 
 
+@require_POST
 def move(request, employee_id):
     agent = _agent(request, employee_id)
     program = agent.training_class.program

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
 from esp.roster.staff import ESP_MANAGER
@@ -35,6 +35,7 @@ def esp_manager_required(view):
 
 
 @esp_manager_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def lists(request):
     error, saved = "", ""
     if request.method == "POST":

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
 from esp.reports.builders import build_report, program_for
@@ -32,6 +33,7 @@ def extensions(request):
     return render(request, "operations/extensions.html", context)
 
 
+@require_POST
 def extension_step(request, code):
     program = program_for()
     training_class = access.visible_classes(request.user).filter(code=code).first()
@@ -59,6 +61,7 @@ def extension_step(request, code):
     return redirect(f"/operations/extensions/?as_of={as_of.isoformat()}")
 
 
+@require_POST
 def undo(request, employee_id):
     program = program_for()
     agent = _agent(request, employee_id)
@@ -108,6 +111,7 @@ def transfers(request):
     return render(request, "operations/transfers.html", {"rows": rows, "as_of": as_of})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def transfer(request, employee_id):
     program = program_for()
     agent = _agent(request, employee_id)

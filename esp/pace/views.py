@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from esp import clock
 from esp.programs.models import Program
@@ -87,6 +88,7 @@ def _cells(post) -> tuple[set[str], set[str], set[str]]:
     return set(post.getlist("shown")), set(post.getlist("was")), set(post.getlist("done"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def grid(request, code: str):
     """R-I1b: the class's agents × the pace modules, a checkbox a cell; one POST saves the
     changed cells."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from esp.roster import access
 
@@ -19,6 +20,7 @@ def _error(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def troubleshoot(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
     if not access.can_edit_agent(request.user, agent):

@@ -24,14 +24,14 @@ from .models import Fact, content_hash
 class Conflict(Exception):
     """Someone changed the same thing since the page was loaded."""
 
-    def __init__(self, current: Fact | None, what: str):
+    def __init__(self, current: Fact | None, what: str, value: str = ""):
         self.current = current
         self.what = what
         if current is None:
             text = f"{what} was cleared since you loaded the page."
         else:
             who = current.by or "someone"
-            value = current.value or current.item or current.note
+            value = value or current.value or current.item or current.note
             text = (
                 f"{what} was changed to '{value}' by {who} on {current.date:%m/%d/%Y} "
                 "since you loaded the page. Nothing was saved: check the current value and "
@@ -182,9 +182,31 @@ def equipment_set(
     )
 
 
-def flag_record(*, agent: Agent, action: str, flag: str, day: date, actor, note: str = ""):
+@transaction.atomic
+def flag_record(
+    *,
+    agent: Agent,
+    action: str,
+    flag: str,
+    day: date,
+    actor,
+    note: str = "",
+    based_on=None,
+    source: str = "form",
+):
     """R-N4b: a red flag `raised` (reported at once to the ESP Managers, ops management and the
-    PM, through the outbox) or `resolved`."""
+    PM, through the outbox) or `resolved`; `based_on` is the id of the latest fact of that flag
+    the caller saw ("" when it saw none)."""
+    if based_on is not None:
+        Agent.objects.select_for_update().filter(pk=agent.pk).first()
+        current = (
+            Fact.objects.filter(agent=agent, kind="flag", value=flag)
+            .order_by("-date", "-pk")
+            .first()
+        )
+        if str(based_on) != str(current.pk if current else ""):
+            what = f"The {flag.replace('_', ' ')} red flag"
+            raise Conflict(current, what, value=current.item if current else "")
     return fact_record(
         agent=agent,
         day=day,
@@ -193,6 +215,34 @@ def flag_record(*, agent: Agent, action: str, flag: str, day: date, actor, note:
         value=flag,
         note=note,
         actor=actor,
+        source=source,
+    )
+
+
+@transaction.atomic
+def call_record(
+    *,
+    agent: Agent,
+    call: int,
+    score: int,
+    day: date,
+    actor,
+    notes: str = "",
+    based_on=None,
+    source: str = "form",
+) -> Fact:
+    """R-C3, R-C4: a call's score (a re-score replaces the earlier one); `based_on` is the id of
+    the latest score of that call the caller saw ("" when it saw none)."""
+    _check_based_on(agent, "call", str(call), based_on, f"Call {call}'s score")
+    return fact_record(
+        agent=agent,
+        day=day,
+        kind="call",
+        item=str(call),
+        value=str(score),
+        note=notes,
+        actor=actor,
+        source=source,
     )
 
 

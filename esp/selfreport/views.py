@@ -36,7 +36,7 @@ def _private(response):
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request, token: str):
     link = services.link_for_token(token)
     if link is None:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from esp import clock
 from esp.imports import parse_date
@@ -148,6 +149,7 @@ def searched(request):
     return _page(request, "searched")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def escalations(request):
     """R-B5: the help-desk list, and the form recording a call's incident number and date."""
     if request.method == "POST" and request.POST.get("action") == "access":

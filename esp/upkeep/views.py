@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from esp import clock
 from esp.programs.calendars import calendar_for
@@ -49,6 +50,7 @@ def _posted_day(request):
     return required_day(text, "The day of the gaps (as_of)")
 
 
+@require_POST
 def report(request):
     program = program_for()
     try:

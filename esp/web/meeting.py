@@ -10,6 +10,7 @@ import base64
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from esp.attendance_import import (
     ABSENCE_KINDS,
@@ -26,6 +27,7 @@ MAX_BYTES = 2_000_000
 SESSION_KEY = "esp_meeting_upload"
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_import(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
     can_edit = access.can_edit_agent(request.user, None)

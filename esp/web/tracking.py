@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
 from esp.access_matrix import FORM_ROLES, REVIEWERS
@@ -145,6 +145,7 @@ def forms_index(request):
     return render(request, "web/forms_index.html", {"forms": TRACKING_FORMS})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def tracking_form(request, name: str):
     if name not in TRACKING_FORMS or not access.has_role(request.user, *FORM_ROLES):
         raise Http404("no such form")
