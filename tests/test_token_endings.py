@@ -102,7 +102,7 @@ def test_it_ends_the_token_when_the_password_is_set_anywhere(tl):
     assert api(key).get(ME).json() == {"detail": "Invalid token."}
     assert not Token.objects.filter(user=tl).exists()
     entry = AuditEntry.objects.get(action="api_token_revoked")
-    assert (entry.object_id, entry.changes) == (str(tl.pk), {"reason": "password changed"})
+    assert (entry.object_id, entry.changes) == (tl.username, {"reason": "password changed"})
 
     # A new token works until the next change, an unusable password included.
     key = token_issue(user=tl)
@@ -255,7 +255,7 @@ def test_it_lets_the_esp_manager_cancel_a_pending_invitation_that_then_sets_no_p
     assert [p.user for p in pending_invitations()] == [later]
     assert not OutboxMessage.objects.filter(key__startswith=f"invite|{invited.pk}|").exists()
     assert AuditEntry.objects.filter(
-        action="invitation_cancelled", object_id=str(invited.pk), actor=manager
+        action="invitation_cancelled", object_id=invited.username, actor=manager
     ).exists()
 
     # The link: no form, a plain message; a post sets nothing.
