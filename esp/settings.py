@@ -217,6 +217,7 @@ if ESP_SECURE:
 
 # Errors go to standard error (gunicorn's and the worker's log): a 500 with its traceback,
 # the request path and the user id (esp.logs.RequestContextFilter), each failed send.
+LOG_LEVEL = os.environ.get("ESP_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -229,11 +230,9 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "plain",
+            "level": LOG_LEVEL,
         },
     },
-    "root": {"handlers": ["stderr"], "level": os.environ.get("ESP_LOG_LEVEL", "WARNING")},
-    "loggers": {
-        "django.request": {"filters": ["request_context"]},
-        "esp": {"level": "INFO"},
-    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"filters": ["request_context"]}},
 }
