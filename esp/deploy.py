@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 DEVELOPMENT_KEY_PROBLEM = (
@@ -40,3 +40,19 @@ def check_secret_key(app_configs, **kwargs) -> list[Error]:
     if not uses_development_key():
         return []
     return [Error(DEVELOPMENT_KEY_PROBLEM, hint=DEVELOPMENT_KEY_FIX, id="esp.E001")]
+
+
+@register(Tags.security, deploy=True)
+def check_base_url(app_configs, **kwargs) -> list[Warning]:
+    """The links in e-mails (invitations, self-report links) must use HTTPS like the app."""
+    if not getattr(settings, "ESP_SECURE", False) or settings.ESP_BASE_URL.startswith("https://"):
+        return []
+    return [
+        Warning(
+            f"ESP_BASE_URL is {settings.ESP_BASE_URL}, but the app is served over HTTPS only "
+            "(ESP_SECURE=1): the links in e-mails would use plain HTTP.",
+            hint="Set ESP_BASE_URL to the https:// address people use, e.g. "
+            "https://esp.example.com.",
+            id="esp.W001",
+        )
+    ]

@@ -29,6 +29,7 @@ PRODUCTION = {
     "ESP_SECURE": "1",
     "ESP_SECRET_KEY": "a-production-key-" + "x7Qp2Lm9" * 6,
     "ESP_ALLOWED_HOSTS": "esp.example.com",
+    "ESP_BASE_URL": "https://esp.example.com",
 }
 
 
@@ -60,6 +61,18 @@ def test_it_fails_esp_check_naming_each_missing_production_setting(tmp_path):
     assert done.returncode == 1
     for problem in ("esp.E001", "ESP_SECRET_KEY is not set", "W004", "W008", "W012", "W016"):
         assert problem in done.stderr
+
+
+def test_it_fails_esp_check_when_e_mail_links_would_use_plain_http(tmp_path):
+    """issue 12 item 12: with ESP_SECURE=1, an http:// ESP_BASE_URL (the links in invitations
+    and self-report e-mails) is a warning."""
+    done = run(
+        ["-m", "esp.cli", "check"],
+        tmp_path,
+        **{**PRODUCTION, "ESP_BASE_URL": "http://esp.example.com"},
+    )
+    assert done.returncode == 1
+    assert "(esp.W001) ESP_BASE_URL is http://esp.example.com" in done.stderr
 
 
 def test_it_turns_on_https_only_settings_with_esp_secure(tmp_path):
