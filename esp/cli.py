@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace a database that has rows (files already in the proof folder are kept)",
     )
 
+    commands.add_parser(
+        "check",
+        help="check the settings for production (Django's check --deploy plus ESP's own); "
+        "exit 1 on any warning",
+    )
+
     lists = commands.add_parser("lists", help="distribution lists")
     lists_commands = lists.add_subparsers(dest="lists_command", required=True, metavar="ACTION")
     lists_commands.add_parser("show", help="print every list and its addresses")
@@ -132,6 +138,11 @@ def _setup(demo: bool = False) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.environ["ESP_DATABASE_URL"] = f"sqlite:///{database}"
+    if demo and not os.environ.get("ESP_SECRET_KEY"):
+        # the demo's web server and worker share a key of their own (sessions end with it)
+        import secrets
+
+        os.environ["ESP_SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esp.settings")
     import django
 
@@ -203,8 +214,15 @@ def _ask_for_a_manager() -> None:
 
 
 def cmd_serve(args) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from esp.deploy import refuse_development_key
     from esp.serving import serve
 
+    try:
+        refuse_development_key()
+    except ImproperlyConfigured as exc:
+        raise BadInput(str(exc)) from None
     serve(args.host, args.port)
     return EXIT_OK
 
@@ -495,6 +513,21 @@ def _backup_command(work) -> int:
     return EXIT_OK
 
 
+def cmd_check(args) -> int:
+    """Django's `check --deploy` with ESP's own checks; any warning is a failure."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    import esp.deploy  # noqa: F401 - registers the development-key check
+
+    try:
+        call_command("check", deploy=True, fail_level="WARNING")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
 def cmd_lists(args) -> int:
     from esp.mailing.lists import ListError, list_set, lists_show
 
@@ -548,6 +581,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "lists": cmd_lists,
     "token": cmd_token,
+    "check": cmd_check,
 }
 
 

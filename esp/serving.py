@@ -15,6 +15,9 @@ def serve(host: str, port: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", int(os.environ.get("ESP_WORKERS", "2")))
             self.cfg.set("accesslog", "-")
+            # gunicorn's own messages and the app's log (settings.LOGGING: every 500 with its
+            # traceback, path and user id) both go to standard error
+            self.cfg.set("errorlog", "-")
 
         def load(self):
             return application

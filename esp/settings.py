@@ -11,7 +11,10 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ESP_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("ESP_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("ESP_SECRET_KEY") or "esp-insecure-development-key-set-ESP_SECRET_KEY"
+# The development key is public (it is in this file): esp/wsgi.py refuses to serve with it
+# unless ESP_DEBUG=1, and `esp check` reports it.
+DEVELOPMENT_SECRET_KEY = "esp-insecure-development-key-set-ESP_SECRET_KEY"
+SECRET_KEY = os.environ.get("ESP_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [
     h for h in os.environ.get("ESP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -79,6 +82,7 @@ SPECTACULAR_SETTINGS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "esp.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esp.web.context.navigation",
+                "esp.headers.csp_nonce",
             ],
         },
     },
@@ -130,9 +135,13 @@ def _database() -> dict:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "esp.sqlite3")}
     if config["ENGINE"].endswith("sqlite3"):
+        # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a
+        # writer waits its turn instead of failing when it upgrades from reading; a writer
+        # waits up to ESP_SQLITE_TIMEOUT seconds for the lock (imports commit in batches).
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("ESP_SQLITE_TIMEOUT", "20")),
         }
     return config
 
@@ -195,3 +204,38 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Production behind a TLS-terminating proxy (README, "Running in production"): ESP_SECURE=1
+# sends every request to HTTPS, marks the cookies secure and asks browsers to use HTTPS only.
+# The proxy must set X-Forwarded-Proto (and strip it from what clients send).
+ESP_SECURE = os.environ.get("ESP_SECURE", "").lower() in ("1", "true", "yes")
+if ESP_SECURE:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ESP_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Errors go to standard error (gunicorn's and the worker's log): a 500 with its traceback,
+# the request path and the user id (esp.logs.RequestContextFilter), each failed send.
+LOG_LEVEL = os.environ.get("ESP_LOG_LEVEL", "WARNING").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "esp.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+            "level": LOG_LEVEL,
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"filters": ["request_context"]}},
+}

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from .models import DeliveryAttempt, OutboxAttachment, OutboxMessage
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 STALE_AFTER = timedelta(minutes=15)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,16 @@ def deliver_one(row_id: int, *, now: datetime, worker: str | None = None) -> str
         DeliveryAttempt.objects.create(
             message=row, at=now, worker=worker, outcome="error", error=error
         )
+        what = (
+            f"Sending outbox message {row.pk} ({row.report} to {row.list_key or ', '.join(row.to)}, "
+            f"key {row.key}) failed on try {row.attempts} of {MAX_ATTEMPTS}"
+        )
+        if status == OutboxMessage.FAILED:
+            log.error("%s; no more tries, it is marked failed: %s", what, error, exc_info=exc)
+        else:
+            log.warning(
+                "%s; trying again at %s: %s", what, next_at.isoformat(), error, exc_info=exc
+            )
         return status
     OutboxMessage.objects.filter(pk=row.pk).update(
         status=OutboxMessage.SENT, sent_at=now, last_error=""
@@ -178,6 +191,11 @@ def mark_stale_uncertain(*, now: datetime) -> int:
         ):
             DeliveryAttempt.objects.create(
                 message_id=pk, at=now, worker=claimed_by, outcome="uncertain"
+            )
+            log.warning(
+                "Outbox message %s was left sending by worker %s: marked uncertain, not resent",
+                pk,
+                claimed_by,
             )
             count += 1
     return count

@@ -7,8 +7,8 @@ round directly with the time they choose.
 
 from __future__ import annotations
 
+import logging
 import signal
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,6 +19,8 @@ from esp import clock
 from .models import OutboxMessage
 from .outbox import deliver_due
 from .schedules import plan_due
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,10 +89,8 @@ def run_worker(*, interval: float = 30.0, once: bool = False) -> None:
         started = clock.now()
         try:
             summary = send_round(now=started)
-        except Exception as exc:  # a database hiccup must not end the worker
-            print(
-                f"{started:%m/%d/%Y %I:%M:%S %p} round failed: {exc}", file=sys.stderr, flush=True
-            )
+        except Exception:  # a database hiccup must not end the worker
+            log.exception("The worker's round of %s failed", f"{started:%m/%d/%Y %I:%M:%S %p}")
         else:
             if summary.planned or summary.counts:
                 print(f"{started:%m/%d/%Y %I:%M:%S %p} {summary}", flush=True)

@@ -6,12 +6,14 @@ file import and the services that record single facts both use it.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from esp.dbstats import refresh_planner_statistics
 from esp.imports import (
@@ -27,7 +29,7 @@ from esp.programs.models import Program
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.records import TASK_STATUSES
 
-from .models import Fact, Kind, content_hash
+from .models import Fact, Kind, StagedFact, content_hash
 
 COLUMNS = ["date", "employee_id", "kind", "item", "value", "by", "note"]
 
@@ -278,11 +280,7 @@ def import_activity(
     summary.created = len(new)
     if dry_run:
         return summary
-    with transaction.atomic():
-        for start in range(0, len(new), 2000):
-            Fact.objects.bulk_create(new[start : start + 2000])
-            if progress:
-                progress(len(new[start : start + 2000]))
+    apply_facts(new, progress=progress, filename=str(source))
     if len(new) >= ANALYZE_AFTER:
         refresh_planner_statistics(Fact)
     notify_changed_agents({fact.agent_id for fact in new if fact.kind in NOTIFYING_KINDS})
@@ -290,6 +288,78 @@ def import_activity(
 
 
 ANALYZE_AFTER = 10_000
+STAGE_BATCH = 2000
+STALE_STAGING_AFTER = timedelta(days=1)
+FACT_COLUMNS = (
+    "agent_id",
+    "date",
+    "kind",
+    "item",
+    "value",
+    "by",
+    "note",
+    "source",
+    "recorded_by_id",
+    "content_hash",
+    "occurrence",
+)
+
+
+def apply_facts(new: list[Fact], *, progress: Progress | None = None, filename: str = "") -> None:
+    """Add `new` to the facts, all or nothing, without holding the write lock for long.
+
+    The facts are staged in batches of STAGE_BATCH, each its own short transaction (with
+    SQLite every transaction takes the one write lock, so other people's saves go through
+    between batches); one short transaction then copies them into the fact table and removes
+    them from the stage. A failure before that copy leaves the fact table untouched.
+    """
+    if not new:
+        return
+    now = timezone.now()
+    StagedFact.objects.filter(staged_at__lt=now - STALE_STAGING_AFTER).delete()
+    batch = uuid.uuid4().hex
+    try:
+        for start in range(0, len(new), STAGE_BATCH):
+            chunk = new[start : start + STAGE_BATCH]
+            with transaction.atomic():
+                StagedFact.objects.bulk_create(
+                    [
+                        StagedFact(
+                            batch=batch, **{name: getattr(fact, name) for name in FACT_COLUMNS}
+                        )
+                        for fact in chunk
+                    ]
+                )
+            if progress:
+                progress(len(chunk))
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(name) for name in FACT_COLUMNS)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}, {quote('recorded_at')}) "
+                f"SELECT {columns}, %s FROM {quote(StagedFact._meta.db_table)} "
+                f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
+                [connection.ops.adapt_datetimefield_value(now), batch],
+            )
+            StagedFact.objects.filter(batch=batch).delete()
+    except IntegrityError:
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "",
+                    "some of these facts were added by another import while this one ran; "
+                    "nothing was imported: import the file again (facts already present are "
+                    "skipped)",
+                )
+            ],
+            filename,
+        ) from None
+    finally:
+        try:
+            StagedFact.objects.filter(batch=batch).delete()  # nothing left after a success
+        except DatabaseError:
+            pass  # the next import removes them (STALE_STAGING_AFTER)
 
 
 NOTIFYING_KINDS = {"task", "tbt", "call", "equipment", "flag", "exam"}

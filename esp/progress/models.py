@@ -120,6 +120,34 @@ class Fact(models.Model):
         return f"{self.date:%m/%d/%Y} {self.kind} {self.item} {self.value}".strip()
 
 
+class StagedFact(models.Model):
+    """A fact of an activity import waiting to be applied (issue 12 item 14).
+
+    A large import writes its new facts here in short transactions, one batch at a time, so
+    the SQLite write lock is free between batches for the people using the app; then one
+    short transaction copies the whole import into `Fact` with a single INSERT ... SELECT
+    and deletes the staged rows. Until then no page sees any of it: all or nothing. Rows of
+    an import that died half-way are removed by the next import (STALE_STAGING_AFTER).
+    """
+
+    batch = models.CharField(max_length=32, db_index=True, help_text="one import's key")
+    staged_at = models.DateTimeField(auto_now_add=True)
+    agent_id = models.BigIntegerField()
+    date = models.DateField()
+    kind = models.CharField(max_length=20)
+    item = models.CharField(max_length=60, blank=True)
+    value = models.CharField(max_length=120, blank=True)
+    by = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=40, blank=True)
+    recorded_by_id = models.BigIntegerField(null=True)
+    content_hash = models.CharField(max_length=64)
+    occurrence = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"import {self.batch}: {self.date:%m/%d/%Y} {self.kind} {self.item}".strip()
+
+
 class CarrierTicket(models.Model):
     """A ticket opened with the carrier for an agent (the carrier ticket form, R-N4)."""
 
