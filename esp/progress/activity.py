@@ -334,12 +334,20 @@ def apply_facts(new: list[Fact], *, progress: Progress | None = None, filename: 
                 progress(len(chunk))
         quote = connection.ops.quote_name
         columns = ", ".join(quote(name) for name in FACT_COLUMNS)
+        # What an imported fact holds that the file does not carry: when it was recorded, and
+        # staff-only visibility (the activity format has no column for it).
+        constants = {
+            "recorded_at": connection.ops.adapt_datetimefield_value(now),
+            "to_agent": False,
+        }
+        constant_columns = ", ".join(quote(name) for name in constants)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}, {quote('recorded_at')}) "
-                f"SELECT {columns}, %s FROM {quote(StagedFact._meta.db_table)} "
+                f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}, {constant_columns}) "
+                f"SELECT {columns}, {', '.join(['%s'] * len(constants))} "
+                f"FROM {quote(StagedFact._meta.db_table)} "
                 f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
-                [connection.ops.adapt_datetimefield_value(now), batch],
+                [*constants.values(), batch],
             )
             StagedFact.objects.filter(batch=batch).delete()
     except IntegrityError:
