@@ -38,6 +38,7 @@ def run(args: list[str], tmp_path: Path, **environment: str) -> subprocess.Compl
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESP_")}
     env.update(PYTHONPATH=str(ROOT), ESP_VAR_DIR=str(tmp_path / "var"), **environment)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     return subprocess.run(
         [sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
