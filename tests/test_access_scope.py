@@ -383,6 +383,8 @@ def test_it_keeps_licensing_to_todays_classes_on_a_past_report_day(world, client
     for text in report_texts(client, name, query):
         for employee_id in ("E001", "E002", "E005", "E201"):
             assert employee_id not in text, (name, employee_id)
+    assert client.get(f"/reports/{name}/?class=AET-A&{query}").status_code == 404
+    assert client.get(f"/api/v1/reports/{name}/?class=AET-A&{query}").status_code == 404
     for text in report_texts(client, name, "as_of=2026-11-30"):
         for employee_id in ("E001", "E002", "E005", "E201"):
             assert employee_id not in text, (name, employee_id)
@@ -420,6 +422,23 @@ def test_it_keeps_the_today_page_and_the_pace_list_to_todays_scope_for_licensing
     for text in pages:
         for name in ("Ann Able", "Bob Baker", "Eve Eden", "Zed Zane"):
             assert name not in text
+
+
+@pytest.mark.parametrize("route", ["tbt:callcert_summary", "tbt:tbt_completion"])
+def test_it_keeps_the_end_of_day_summaries_to_todays_scope(world, client, route):
+    """Issue 12 item 2 (R-N2): the end-of-day summaries (a line per class) picked on a day
+    OLD-Z was in ESP (page, CSV, .xlsx) leave OLD-Z out for the Cert Coordinator."""
+    query = f"as_of={phase_day('OLD-Z', 'esp').isoformat()}"
+    client.force_login(world.manager)
+    assert "OLD-Z" in client.get(f"{reverse(route)}?{query}").content.decode()
+    client.force_login(world.coordinator)
+    texts = [
+        client.get(f"{reverse(route)}?{query}").content.decode(),
+        client.get(f"{reverse(route)}?{query}&format=csv").content.decode(),
+        xlsx_text(client.get(f"{reverse(route)}?{query}&format=xlsx").content),
+    ]
+    for text in texts:
+        assert "OLD-Z" not in text
 
 
 def test_it_keeps_the_today_page_to_todays_scope_for_the_coordinator(world, client):
