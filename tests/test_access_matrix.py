@@ -283,7 +283,9 @@ POST_DATA = {
     "web:employment": lambda: {"status": "active"},
     "web:equipment": lambda: {"status": "received"},
     "web:flag": lambda: {"action": "raised", "flag": "other", "note": "From the matrix test"},
-    "web:move": lambda: {"to_class": "LIC-B", "date": "2026-11-30", "reason": "Matrix test"},
+    # from tomorrow: a move effective today takes the agent out of the old class's scope
+    # (issue 12 item 1), and the routes walked after this one still need E001 in AET-A
+    "web:move": lambda: {"to_class": "LIC-B", "date": "2026-12-01", "reason": "Matrix test"},
     "web:proof_upload": lambda: {
         "item": "carrier_cert",
         "file": SimpleUploadedFile("checks.png", png(), "image/png"),

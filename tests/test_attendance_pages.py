@@ -3,8 +3,11 @@ digest page (CSV, .xlsx) — through the Django test client."""
 
 import csv
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from test_reports import CLASSES, ROSTER
 from web_support import messages_of, staff
@@ -121,6 +124,8 @@ def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, clie
         ),
     )
     client.force_login(staff("lic@cxp.example", "Licensing"))
-    page = client.get("/today/?as_of=2026-11-06").content.decode()
+    # on 11/06 itself: Licensing sees the classes in licensing today (issue 12 item 2)
+    with time_machine.travel(datetime(2026, 11, 6, 12, tzinfo=ZoneInfo("America/Chicago"))):
+        page = client.get("/today/?as_of=2026-11-06").content.decode()
     assert "Proctored last attempts to arrange (1)" in page
     assert "Di Dunn</a> (E004): ahip failed 2 times" in page

@@ -186,6 +186,9 @@ def test_the_move_form_on_the_agent_page(scenario):
         "Restarts with AET-B",
         tl,
     )
+    # the agent now belongs to AET-B's TL; AET-A's TL no longer reaches them (issue 12 item 1)
+    assert client.get(reverse("web:agent", args=["E001"])).status_code == 404
+    client.force_login(staff("tl.two@cxp.example", TL))
     page = client.get(reverse("web:agent", args=["E001"]))
     assert "Moved to class AET-B on 11/09/2026: Restarts with AET-B" in page.content.decode()
 

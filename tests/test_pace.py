@@ -495,14 +495,19 @@ def test_it_refuses_a_save_whose_day_is_not_a_date(scenario, client, as_of):
 # -- scope and the cost of the list ------------------------------------------------------------
 
 
-def test_it_lists_the_agents_visible_as_of_the_chosen_day(scenario, client):
-    """The list of 11/27 read on 12/02 shows who licensing saw on 11/27 (LIC-A was in
-    licensing then, in training now), as the Today page does."""
+def test_it_lists_only_the_agents_visible_today_whatever_the_chosen_day(scenario, client):
+    """Issue 12 item 2: the list of 11/27 read on 12/02 names nobody of LIC-A (in licensing
+    then, in training now): the picked day never widens Licensing's scope. Read on 11/27, the
+    same list names them."""
     with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=CHICAGO), tick=False):
         sign_in(client, "licensing@cxp.example", LICENSING)
         response = client.get(reverse("pace:behind"), {"as_of": "2026-11-27"})
     assert response.status_code == 200, response
     page = response.content.decode()
+    assert "Bob Baker" not in page and "Ann Able" not in page
+    with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=CHICAGO), tick=False):
+        sign_in(client, "licensing@cxp.example", LICENSING)
+        page = client.get(reverse("pace:behind"), {"as_of": "2026-11-27"}).content.decode()
     assert "Bob Baker" in page and "Ann Able" in page
 
 

@@ -141,7 +141,7 @@ def test_it_shows_one_row_per_agent_with_the_programs_tasks_chips_ages_and_late(
     assert other.status_code == 200 and row_ids(other.content.decode()) == ["E005"]  # moved in
 
 
-def test_it_filters_by_site_tl_task_and_late_only_and_sorts(tl):
+def test_it_filters_by_site_tl_task_and_late_only_and_sorts(tl, client, people):
     assert row_ids(board(tl, site="PRV")) == ["E004", "E006"]
     assert row_ids(board(tl, site="SLC")) == ["E001", "E002", "E003"]  # the class's site
     assert row_ids(board(tl, tl="Tl Two")) == ["E004"]
@@ -152,7 +152,12 @@ def test_it_filters_by_site_tl_task_and_late_only_and_sorts(tl):
     assert row_ids(board(tl, sort="employee_id")) == ["E001", "E002", "E003", "E004", "E006"]
     by_age = row_ids(board(tl, sort="age"))
     assert by_age[:2] == ["E002", "E004"] and by_age[-1] == "E003"  # 18 days late first
+    # E005 has moved to AET-B since: AET-B's TL's agent now, no longer on tl.one's board of
+    # an earlier day (issue 12 items 1 and 2); the ESP Manager sees the class as it was
     before_the_move = row_ids(board(tl, as_of="2026-11-04"))
+    assert before_the_move == ["E001", "E002", "E003", "E004", "E006"]
+    client.force_login(people["manager"])
+    before_the_move = row_ids(board(client, as_of="2026-11-04"))
     assert before_the_move == ["E001", "E002", "E003", "E004", "E005", "E006"]
 
 
@@ -383,13 +388,18 @@ def test_it_refuses_a_date_in_the_future(tl):
 
 
 def test_it_refuses_an_agent_outside_the_users_scope_with_a_clear_message(client, people):
-    """§17 access on the object: tl.two runs AET-B (and E004), not E001."""
+    """§17 access on the object: tl.two runs AET-B, not AET-A: neither E001 nor E004, whose
+    roster TL field names tl.two (that field grants nothing, issue 12 item 1)."""
     client.force_login(people["other_tl"])
     facts = Fact.objects.count()
     response = send_form(client, "call-cert", agent="E001", call="2", score="90")
     assert response.status_code == 400
     assert "No agent E001 among the agents you work with." in response.content.decode()
+    response = send_form(client, "call-cert", agent="E004", call="2", score="90")
+    assert response.status_code == 400
+    assert "No agent E004 among the agents you work with." in response.content.decode()
     assert Fact.objects.count() == facts
+    client.force_login(people["tl"])
     assert send_form(client, "call-cert", agent="E004", call="2", score="90").status_code == 302
 
 

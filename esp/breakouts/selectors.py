@@ -64,7 +64,7 @@ def askable_agents(user, program: Program, today: date):
     ).filter(Q(training_class__in=[pk for pk, _ in running]) | Q(pk__in=moved_in))
     if not access.has_role(user, access.ESP_MANAGER):  # the candidates' ids, then the scope
         candidates = list(agents.values_list("pk", flat=True))
-        agents = access.visible_agents(user, today=today).filter(pk__in=candidates)
+        agents = access.visible_agents(user).filter(pk__in=candidates)
     return agents.exclude(help_requests__status__in=HelpRequest.OPEN).order_by(
         "last_name", "first_name", "employee_id"
     )

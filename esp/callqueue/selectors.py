@@ -138,7 +138,7 @@ def queue(user, program: Program, now: datetime) -> dict:
     equipment issue, free certifiers, the suggested pair and the running connections."""
     as_of = now.date()
     policy = program.policy()
-    visible = access.visible_agents(user, today=as_of)
+    visible = access.visible_agents(user)
     records = agent_records(
         program,
         as_of,

@@ -104,7 +104,8 @@ def availability_set(
 @transaction.atomic
 def connection_open(*, certifier, agent: Agent, now: datetime, actor) -> CertifierConnection:
     """R-C2: connect a certifier with an agent; the 4-hour clock starts now. The certifier is
-    assigned to the agent (and so sees the agent's page)."""
+    assigned to the agent, and so sees the agent's page until the connection is closed
+    (`esp.roster.access`, issue 12 item 1)."""
     if not has_role(certifier, CERTIFIER):
         raise ValidationError(f"{certifier} is not a certifier.")
     from .selectors import finished_connections
@@ -138,7 +139,8 @@ def connection_open(*, certifier, agent: Agent, now: datetime, actor) -> Certifi
 
 @transaction.atomic
 def connection_close(*, connection: CertifierConnection, now: datetime, actor) -> bool:
-    """Release the certifier (the agent returns to the queue unless all calls are scored)."""
+    """Release the certifier (the agent returns to the queue unless all calls are scored);
+    from then on the certifier no longer sees the agent (`esp.roster.access`)."""
     changed = CertifierConnection.objects.filter(pk=connection.pk, closed_at__isnull=True).update(
         closed_at=now
     )

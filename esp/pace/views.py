@@ -29,11 +29,11 @@ from . import selectors, services
 TITLE = "Licensing: behind pace"
 
 
-def _agent_ids(user, as_of):
-    """The agents the user may see as of the page's day (the Today page's rule)."""
+def _agent_ids(user):
+    """The agents the user may see today, whatever the page's day (issue 12 item 2)."""
     if access.has_role(user, access.ESP_MANAGER):
         return None
-    return access.visible_agents(user, today=as_of).values("pk")
+    return access.visible_agents(user).values("pk")
 
 
 def _posted_day(request) -> date:
@@ -50,7 +50,7 @@ def behind(request):
     except Program.DoesNotExist:
         raise Http404("no program") from None
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user, as_of)
+    agent_ids = _agent_ids(request.user)
     _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
     lines = [line for line in in_phase if line["behind"]]
     columns, rows = selectors.behind_table(lines)
@@ -102,7 +102,7 @@ def grid(request, code: str):
             messages.error(request, f"{problem}: nothing was saved.")
             return redirect("pace:grid", klass.code)
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user, as_of)
+    agent_ids = _agent_ids(request.user)
     data = selectors.class_grid(program, klass.code, as_of, agent_ids)
     back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"
     if request.method == "POST" and as_of > clock.today(program.time_zone):

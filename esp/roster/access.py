@@ -7,12 +7,20 @@ same queryset filtered by id, so nothing outside a user's scope is ever found (4
 | role | sees |
 | --- | --- |
 | ESP Manager | everything |
-| PM, TL | their classes (classes.csv `pm_email` / `tl_emails`), agents assigned to them |
-| Licensing | classes in the licensing phase |
-| Cert Coordinator, TBT SME | classes in the call-cert (ESP) phase |
-| Certifier | the agents assigned to them |
+| PM, TL | their classes (classes.csv `pm_email` / `tl_emails`) and the agents in them |
+| Licensing | classes in the licensing phase today, and the agents in them |
+| Cert Coordinator, TBT SME | classes in the call-cert (ESP) phase today, and the agents in them |
+| Certifier | the agents assigned to them, until the connection is released |
 | WFM | attendance only (no agent pages) |
 | Agent | themselves |
+
+An agent is "in" a class when it is their **current class**: the class of their latest move
+dated on or before today (R-T3), else their roster class. The agent's own `tl` / `pm` fields
+grant nothing: they only say which of the class's TLs (PMs) is theirs, so a TL or PM taken off
+a class, or the old class's TL after a move, no longer reaches the agent (issue 12 item 1).
+
+Scope is always today's (the one clock): a page's as-of date changes what the rules compute,
+never who is seen, so picking another date never widens it (issue 12 item 2).
 """
 
 from __future__ import annotations
@@ -75,13 +83,13 @@ def _in_phase(first: str, following: str, today: date) -> Q:
     return Q(Exists(started)) & ~Q(Exists(over))
 
 
-def visible_classes(user, *, today: date | None = None) -> QuerySet[TrainingClass]:
-    """The classes whose board `user` may open."""
+def visible_classes(user) -> QuerySet[TrainingClass]:
+    """The classes whose board `user` may open, today."""
     user_roles = roles(user)
     classes = TrainingClass.objects.all()
     if ESP_MANAGER in user_roles:
         return classes
-    today = today or clock.today()
+    today = clock.today()
     scope = Q(pk__in=[])
     if TL in user_roles:
         scope |= Q(tls=user)
@@ -93,38 +101,69 @@ def visible_classes(user, *, today: date | None = None) -> QuerySet[TrainingClas
     return classes.filter(pk__in=classes.filter(scope).values("pk"))
 
 
-def visible_agents(user, *, today: date | None = None) -> QuerySet[Agent]:
-    """The agents whose page `user` may open: the one filter for lists and object checks."""
+def _in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
+    """Agents whose current class (R-T3: the latest move dated on or before today, else the
+    roster class) is one of `classes`: the agents never moved by today, by their roster class,
+    and the moves into one of `classes` with no later move of the same agent by today (later:
+    by date, then entry order). Subqueries only, so the query count stays fixed."""
+    from esp.progress.models import Fact
+
+    moves = Fact.objects.filter(kind="move", date__lte=today)
+    later = moves.filter(agent_id=OuterRef("agent_id")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    moved_in = (
+        moves.filter(item__in=classes.values("code")).exclude(Exists(later)).values("agent_id")
+    )
+    never_moved = Q(training_class__in=classes) & ~Q(pk__in=moves.values("agent_id"))
+    return never_moved | Q(pk__in=moved_in)
+
+
+def _assigned_and_not_released(certifier) -> Q:
+    """A certifier's agents (R-C2): assigned, and either in an open connection with them or
+    never connected (an assignment made by hand). Once the Cert Coordinator releases the
+    connection (or it is closed when finished), the certifier no longer sees the agent."""
+    from esp.callqueue.models import CertifierConnection
+
+    from .models import CertifierAssignment
+
+    connections = CertifierConnection.objects.filter(certifier=certifier)
+    assigned = CertifierAssignment.objects.filter(certifier=certifier).values("agent_id")
+    open_now = connections.filter(closed_at__isnull=True).values("agent_id")
+    return Q(pk__in=assigned) & (Q(pk__in=open_now) | ~Q(pk__in=connections.values("agent_id")))
+
+
+def visible_agents(user) -> QuerySet[Agent]:
+    """The agents whose page `user` may open today: the one filter for lists and object
+    checks."""
     user_roles = roles(user)
     agents = Agent.objects.all()
     if ESP_MANAGER in user_roles:
         return agents
     scope = Q(pk__in=[])
     if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
-        from esp.progress.models import Fact
-
-        classes = visible_classes(user, today=today)
-        moved_in = Fact.objects.filter(kind="move", item__in=classes.values("code")).values(
-            "agent_id"
-        )
-        scope |= Q(training_class__in=classes) | Q(pk__in=moved_in)
-    if TL in user_roles:
-        scope |= Q(tl=user)
-    if PM in user_roles:
-        scope |= Q(pm=user)
+        scope |= _in_current_class(visible_classes(user), clock.today())
     if CERTIFIER in user_roles:
-        scope |= Q(certifier_assignments__certifier=user)
+        scope |= _assigned_and_not_released(user)
     if AGENT in user_roles:
         scope |= Q(user=user)
     return agents.filter(pk__in=agents.filter(scope).values("pk"))
 
 
-def get_agent_for_user(user, employee_id: str, *, today: date | None = None) -> Agent:
+def visible_agent_ids(user) -> QuerySet | None:
+    """The ids of `visible_agents(user)` as a subquery for a class's rows (board, tracker,
+    attendance day), or None when the user sees every agent (no filter to add)."""
+    if ESP_MANAGER in roles(user):
+        return None
+    return visible_agents(user).values("pk")
+
+
+def get_agent_for_user(user, employee_id: str) -> Agent:
     if "\x00" in employee_id:
         raise Http404("no such agent")
     try:
         return (
-            visible_agents(user, today=today)
+            visible_agents(user)
             .select_related("training_class__program", "site", "tl", "pm")
             .get(employee_id=employee_id)
         )
@@ -144,11 +183,11 @@ def get_agent_for_attendance(user, employee_id: str) -> Agent:
     return get_agent_for_user(user, employee_id)
 
 
-def get_class_for_user(user, code: str, *, today: date | None = None) -> TrainingClass:
+def get_class_for_user(user, code: str) -> TrainingClass:
     if "\x00" in code:
         raise Http404("no such class")
     try:
-        return visible_classes(user, today=today).select_related("program").get(code=code)
+        return visible_classes(user).select_related("program").get(code=code)
     except TrainingClass.DoesNotExist:
         raise Http404("no such class") from None
 

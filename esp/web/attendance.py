@@ -56,7 +56,9 @@ def attendance_day(request, code: str):
     labels = dict(program.occurrence_kinds.values_list("key", "label"))
     records = [
         r
-        for r in agent_records(program, day, class_code=code)
+        for r in agent_records(
+            program, day, class_code=code, agent_ids=access.visible_agent_ids(request.user)
+        )
         if Progress(r, program.policy()).class_dates(day).code == code
     ]
     facts = Fact.objects.filter(
@@ -147,7 +149,7 @@ def digest(request):
     day = picked_day(request, program, "date")
     agents = None
     if not access.has_role(request.user, access.WFM, access.ESP_MANAGER):
-        agents = access.visible_agents(request.user, today=day)
+        agents = access.visible_agents(request.user)
     rows = attendance_digest(program, day, agents=agents)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):

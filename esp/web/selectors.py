@@ -155,14 +155,16 @@ def board(
     task: str = "",
     late_only: bool = False,
     sort: str = "name",
+    agent_ids=None,
 ) -> Board:
-    """One row per agent of the class as of D (moves included), one cell per task."""
+    """One row per agent of the class as of D (moves included), one cell per task; with
+    `agent_ids`, only those agents (the viewer's scope today, `access.visible_agent_ids`)."""
     program = training_class.program
     policy = program.policy()
     ctx = rules.Context(policy, calendar_for(program), as_of)
     records = [
         r
-        for r in agent_records(program, as_of, class_code=training_class.code)
+        for r in agent_records(program, as_of, class_code=training_class.code, agent_ids=agent_ids)
         if Progress(r, policy).class_dates(as_of).code == training_class.code
     ]
     agents = {

@@ -39,7 +39,7 @@ def _names(employee_ids) -> dict[str, str]:
 
 def _in_flight(user, program, as_of):
     """The records of the active, not yet transferred agents the user may see, with Progress."""
-    visible = access.visible_agents(user, today=as_of).values("pk")
+    visible = access.visible_agents(user).values("pk")
     records = agent_records(
         program,
         as_of,
@@ -112,7 +112,7 @@ def today(request):
         "actions": actions["actions"],
         "overdue": [a for a in actions["actions"] if a["status"] == "overdue"],
         "proofs_waiting": Proof.objects.filter(
-            status=Proof.SUBMITTED, agent__in=access.visible_agents(user, today=as_of)
+            status=Proof.SUBMITTED, agent__in=access.visible_agents(user)
         ).count(),
     }
     reported = set(
@@ -184,7 +184,7 @@ def today(request):
         context["callcert"] = open_calls
     if roles & {access.TL, access.CERT_COORDINATOR, access.ESP_MANAGER}:  # R-C2
         context["over_the_clock"] = over_the_clock(
-            access.visible_agents(user, today=as_of), clock.now(program.time_zone)
+            access.visible_agents(user), clock.now(program.time_zone)
         )
     if roles & {access.TBT_SME, access.ESP_MANAGER}:  # R-B5, R-B7
         from esp.tbt.selectors import behind_pace, help_desk_escalations
@@ -197,7 +197,7 @@ def today(request):
     if access.LICENSING in roles:  # R-I1b: the agents behind the licensing pace
         from esp.pace.selectors import behind_pace as licensing_behind
 
-        seen = access.visible_agents(user, today=as_of).values("pk")
+        seen = access.visible_agents(user).values("pk")
         context["pace_behind"] = licensing_behind(program, as_of, seen)
     if access.WFM in roles:
         context["attendance"] = (

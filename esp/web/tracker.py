@@ -64,11 +64,13 @@ def class_days(training_class: TrainingClass, calendar) -> list[date]:
     return days
 
 
-def tracker_sheet(training_class: TrainingClass, as_of: date) -> tuple[list[str], list[list]]:
+def tracker_sheet(
+    training_class: TrainingClass, as_of: date, agent_ids=None
+) -> tuple[list[str], list[list]]:
     program = training_class.program
     calendar = calendar_for(program)
     labels = dict(program.occurrence_kinds.values_list("key", "label"))
-    board = selectors.board(training_class, as_of)
+    board = selectors.board(training_class, as_of, agent_ids=agent_ids)
     ids = [row.agent_id for row in board.rows]
     facts: dict[int, list[Fact]] = defaultdict(list)
     for fact in Fact.objects.filter(agent_id__in=ids, date__lte=as_of).order_by("date", "pk"):
@@ -140,8 +142,9 @@ def tracker_sheet(training_class: TrainingClass, as_of: date) -> tuple[list[str]
     return columns, rows
 
 
-def tracker_workbook(classes, as_of: date) -> bytes:
+def tracker_workbook(classes, as_of: date, agent_ids=None) -> bytes:
+    """One sheet per class; with `agent_ids`, only those agents' rows (a viewer's scope)."""
     sheets = {}
     for training_class in classes:
-        sheets[sheet_title(training_class.code)] = tracker_sheet(training_class, as_of)
+        sheets[sheet_title(training_class.code)] = tracker_sheet(training_class, as_of, agent_ids)
     return tables_xlsx(sheets)

@@ -36,7 +36,7 @@ def home(request):
 
 def classes(request):
     today = clock.today()
-    visible = access.visible_classes(request.user, today=today).select_related("program")
+    visible = access.visible_classes(request.user).select_related("program")
     phases = {}
     for code, key, start in (
         ClassPhase.objects.filter(training_class__in=visible, start_date__lte=today)
@@ -55,7 +55,7 @@ def classes(request):
     ]
     assigned = []
     if access.has_role(request.user, access.CERTIFIER):
-        assigned = access.visible_agents(request.user, today=today).filter(
+        assigned = access.visible_agents(request.user).filter(
             certifier_assignments__certifier=request.user
         )
     return render(request, "web/classes.html", {"rows": rows, "today": today, "assigned": assigned})
@@ -71,7 +71,9 @@ def class_board(request, code: str):
         "late_only": request.GET.get("late") == "1",
         "sort": request.GET.get("sort", "name"),
     }
-    data = selectors.board(training_class, as_of, **filters)
+    data = selectors.board(
+        training_class, as_of, agent_ids=access.visible_agent_ids(request.user), **filters
+    )
     return render(
         request,
         "web/board.html",
@@ -93,7 +95,7 @@ def class_board(request, code: str):
 def tracker_download(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
     as_of = picked_day(request, training_class.program)
-    content = tracker_workbook([training_class], as_of)
+    content = tracker_workbook([training_class], as_of, access.visible_agent_ids(request.user))
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
