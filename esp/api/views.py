@@ -6,12 +6,13 @@ outside that scope is a 404.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,7 @@ from esp.progress.models import Fact
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
 from esp.roster import access
 from esp.web import selectors
+from esp.write_matrix import require_write
 
 from . import serializers as s
 
@@ -96,10 +98,14 @@ def _agent(request, employee_id):
     return access.get_agent_for_user(request.user, _text(employee_id, "agent"))
 
 
-def _editable(request, employee_id):
+def _editable(request, employee_id, write: str, item: str | None = None):
+    """The agent, when the write matrix lets the user make `write` for them: else 403 with the
+    reason (esp.write_matrix; the service checks again, with the item)."""
     agent = _agent(request, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise NotFound("not found")
+    try:
+        require_write(request.user, write, item, agent)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
     return agent
 
 
@@ -108,9 +114,12 @@ def _today(agent):
 
 
 def _write(apply):
-    """Run a service; its refusals become 409 (conflict) or 400 (invalid)."""
+    """Run a service; its refusals become 409 (conflict), 403 (not yours to write, with the
+    reason) or 400 (invalid)."""
     try:
         return apply()
+    except DjangoPermissionDenied as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     except services.Conflict as exc:
         current = s.FactSerializer(exc.current).data if exc.current is not None else None
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
@@ -177,11 +186,16 @@ class TaskUpdate(ApiView):
     @extend_schema(
         parameters=[TASK_KEY],
         request=s.TaskStatusWriteSerializer,
-        responses={200: s.TaskStatusSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
+        responses={
+            200: s.TaskStatusSerializer,
+            400: s.INVALID,
+            403: s.INVALID,
+            409: s.ConflictSerializer,
+        },
         summary="Set a task's status (R-P1); 409 when it changed since `based_on`",
     )
     def post(self, request, employee_id: str, task: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "task", task)
         if not agent.training_class.program.tasks.filter(key=task).exists():
             raise NotFound("no such task")
         data = s.TaskStatusWriteSerializer(data=request.data)
@@ -212,21 +226,28 @@ class NoteList(ApiView):
         notes = Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
         return Response(s.NoteSerializer(notes, many=True).data)
 
-    @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer, 400: s.INVALID})
+    @extend_schema(
+        request=s.NoteSerializer,
+        responses={201: s.NoteSerializer, 400: s.INVALID, 403: s.INVALID},
+    )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "note")
         data = s.NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not data.validated_data["note"].strip():
             raise ValidationError({"note": "a note needs some text"})
-        fact = services.note_add(
-            agent=agent,
-            text=data.validated_data["note"],
-            day=_today(agent),
-            actor=request.user,
-            source="api",
-        )
-        return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        def apply():
+            fact = services.note_add(
+                agent=agent,
+                text=data.validated_data["note"],
+                day=_today(agent),
+                actor=request.user,
+                source="api",
+            )
+            return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        return _write(apply)
 
 
 class CallList(ApiView):
@@ -236,9 +257,12 @@ class CallList(ApiView):
         calls = Fact.objects.filter(agent=agent, kind="call").order_by("date", "pk")
         return Response(s.FactSerializer(calls, many=True).data)
 
-    @extend_schema(request=s.CallSerializer, responses={201: s.FactSerializer, 400: s.INVALID})
+    @extend_schema(
+        request=s.CallSerializer,
+        responses={201: s.FactSerializer, 400: s.INVALID, 403: s.INVALID},
+    )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "call")
         data = s.CallSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -285,11 +309,16 @@ class LadderSteps(ApiView):
 
     @extend_schema(
         request=s.DeliverSerializer,
-        responses={201: s.FactSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
+        responses={
+            201: s.FactSerializer,
+            400: s.INVALID,
+            403: s.INVALID,
+            409: s.ConflictSerializer,
+        },
         summary="Deliver a step with the expectation set (R-L5)",
     )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "action")
         data = s.DeliverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -319,11 +348,11 @@ class Attendance(ApiView):
 class Flags(ApiView):
     @extend_schema(
         request=s.FlagSerializer,
-        responses={201: s.FactSerializer, 400: s.INVALID},
+        responses={201: s.FactSerializer, 400: s.INVALID, 403: s.INVALID},
         summary="Raise or resolve a red flag (R-N4b)",
     )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "flag")
         data = s.FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 

@@ -6,10 +6,11 @@ Views parse input, call a service and render.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from esp.roster import access
+from esp.write_matrix import require_write
 
 from . import services
 from .models import Playbook, StepOutcome
@@ -21,8 +22,7 @@ def _error(request, error: ValidationError) -> None:
 
 def troubleshoot(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise PermissionDenied("read only")
+    require_write(request.user, "troubleshoot", None, agent)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
