@@ -319,6 +319,17 @@ def test_it_says_who_may_in_a_refusal(world):
     require_write(None, "move", None, agent)  # the system (command line) is allowed
 
 
+def test_it_still_reports_an_unknown_kind_as_invalid(world):
+    """The write check never hides the validation of a fact: an unknown kind is a 400-style
+    ValidationError naming the kinds, not a server error."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="unknown kind 'bogus'"):
+        services.fact_record(
+            agent=world.agents["E001"], day=TODAY, kind="bogus", actor=world.users[TL]
+        )
+
+
 # -- through the API -------------------------------------------------------------------------------
 
 
@@ -465,6 +476,8 @@ def test_it_lists_only_the_tracking_forms_a_role_may_use(world, client):
             if reverse("web:tracking_form", args=[name]) in page
         ]
         assert shown == names, role
+        nav = 'href="/forms/">Tracking forms</a>' in page
+        assert nav == bool(names), role  # no navigation link to forms a role may not use
     client.force_login(world.users[TL])
     response = client.get(reverse("web:tracking_form", args=["call-cert"]))
     assert response.status_code == 403
