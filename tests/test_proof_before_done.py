@@ -128,3 +128,20 @@ def test_the_carrier_cert_form_submits_the_screenshot_and_waits_for_its_acceptan
     assert status_of(world.agents["E101"], "ahip") == "in_progress"
     client.post(reverse("web:proof_decide", args=[proof.pk]), {"decision": "accept"})
     assert status_of(world.agents["E101"], "ahip") == "done"
+
+
+def test_the_board_offers_no_direct_done_for_a_task_that_needs_its_proof(world, client):
+    """Issue 12 item 4: the status menu of AHIP and the carrier certification has no "Done"
+    (the proof's acceptance sets it) and says how it gets done; other tasks keep it."""
+    client.force_login(world.users[LICENSING])
+    page = client.get(reverse("web:board", args=["LIC-B"])).content.decode()
+
+    def menu(task: str) -> str:
+        action = reverse("web:task_status", args=["E101", task])
+        return page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+
+    for task in ("ahip", "carrier_cert"):
+        assert '<option value="done"' not in menu(task), task
+        assert '<option value="not_applicable"' in menu(task), task
+        assert "Done when its proof is accepted: upload the screenshot under Proofs." in menu(task)
+    assert '<option value="done"' in menu("producer_world")

@@ -82,6 +82,7 @@ def class_board(request, code: str):
             "filters": filters,
             "can_edit": bool(can_tasks),
             "can_tasks": can_tasks,
+            "proof_tasks": proof_tasks(training_class.program),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "sorts": [
                 ("name", "Name"),
@@ -125,6 +126,7 @@ def agent_detail(request, employee_id: str):
             "page": page,
             "can": can,
             "can_edit": bool(can["tasks"]),
+            "proof_tasks": proof_tasks(program),
             "proofs": agent.proofs.select_related("submitted_by", "reviewed_by"),
             "proof_items": proof_items(agent),
             "can_upload": can["proof_upload"],
@@ -146,6 +148,12 @@ def agent_detail(request, employee_id: str):
             "cap_documents": cap_documents_by_fact(agent),
         },
     )
+
+
+def proof_tasks(program) -> frozenset[str]:
+    """The tasks done only through an accepted proof (issue 12 item 4): the pages offer no
+    direct "Done" for them."""
+    return frozenset(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
 
 
 def _editable_agent(request, employee_id: str, write: str, item: str | None = None):
@@ -182,6 +190,7 @@ def _row_response(request, agent, error: str = "", status: int = 200):
             "row": row,
             "error": error,
             "can_tasks": can_tasks,
+            "proof_tasks": proof_tasks(agent.training_class.program),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "code": agent.training_class.code,
             "next_url": next_url if local_url(request, next_url) else "",
