@@ -97,6 +97,7 @@ def test_it_shows_the_proposal_on_the_pms_today_and_the_agent_page_with_a_decide
     assert f"/agents/E001/#termination-review-{proposal.pk}" in today
     page = client.get(reverse("web:agent", args=["E001"])).content.decode()
     assert f'id="termination-review-{proposal.pk}"' in page
+    assert "waiting for the PM's decision" in page
     assert reverse("web:termination_decide", args=["E001"]) in page
     client.force_login(world.users[TL])
     page = client.get(reverse("web:agent", args=["E001"])).content.decode()
@@ -138,6 +139,8 @@ def test_it_terms_the_agent_on_the_pms_date_and_audits_it(world, client):
         "Tl One",
     )
     assert list(pending_termination_reviews(world.users[PM])) == []
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert "decided 11/30/2026: term the agent from 12/01/2026 (No improvement)" in page
 
 
 def test_it_keeps_the_agent_with_a_new_expectation_and_refuses_a_second_decision(world, client):

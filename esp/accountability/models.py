@@ -97,7 +97,7 @@ class TerminationDecision(models.Model):
     date or keeps them with a new expectation. Undecided proposals show on the PM's Today."""
 
     TERM, KEEP = "term", "keep"
-    DECISIONS = [(TERM, "Term"), (KEEP, "Keep, with a new expectation")]
+    DECISIONS = [(TERM, "Term the agent"), (KEEP, "Keep, with a new expectation")]
 
     proposal = models.OneToOneField(
         Fact, related_name="termination_decision", on_delete=models.CASCADE

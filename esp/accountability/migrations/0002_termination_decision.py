@@ -25,7 +25,10 @@ class Migration(migrations.Migration):
                 (
                     "decision",
                     models.CharField(
-                        choices=[("term", "Term"), ("keep", "Keep, with a new expectation")],
+                        choices=[
+                            ("term", "Term the agent"),
+                            ("keep", "Keep, with a new expectation"),
+                        ],
                         max_length=10,
                     ),
                 ),
