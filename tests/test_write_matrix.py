@@ -482,3 +482,28 @@ def test_it_lists_only_the_tracking_forms_a_role_may_use(world, client):
     response = client.get(reverse("web:tracking_form", args=["call-cert"]))
     assert response.status_code == 403
     assert "You may not score a certification call" in response.content.decode()
+
+
+# -- a user's import -------------------------------------------------------------------------------
+
+
+def test_it_holds_a_users_meeting_import_to_the_table(program, write, esp):
+    """Issue 12 item 3, R-A3: a meeting attendance import saved by a user goes through the
+    same check: the class's PM records no attendance (nothing saved), its TL does."""
+    import test_meeting_import as meeting
+
+    from esp.attendance_import import propose_meeting, save_meeting
+
+    for kind, text in (("classes", meeting.CLASSES), ("roster", meeting.ROSTER)):
+        code, _, err = esp("import", kind, write(text, f"{kind}.csv"))
+        assert code == 0, err
+    result = propose_meeting(
+        meeting.FIXTURES / "google_meet.csv", class_code="AET-A", day=meeting.DAY
+    )
+    pm, tl = staff("pm.one@cxp.example", PM), staff("tl.one@cxp.example", TL)
+    with pytest.raises(PermissionDenied, match="You may not record attendance for"):
+        save_meeting(result, actor=pm)
+    assert not Fact.objects.filter(kind="attendance").exists()
+    saved = save_meeting(result, actor=tl)
+    assert len(saved.created) == 4
+    assert Fact.objects.filter(kind="attendance", recorded_by=tl).count() == 4
