@@ -1,7 +1,8 @@
 """Who may open each route: the access matrix, declared in one place (SPEC §1, §17).
 
 Every named route of the project is listed with the roles allowed and the scope its view
-checks on the object (through `esp.roster.access`). `RouteAccessMiddleware` enforces the
+checks on the object (through `esp.roster.access`); a route that makes one kind of write
+takes its roles from the write matrix (`esp.write_matrix`), whose services check the rest. `RouteAccessMiddleware` enforces the
 roles before any view runs: a route missing from the matrix is refused to everyone (deny by
 default), and a signed-in user without an allowed role gets 404, as if it did not exist.
 The access-matrix test walks the URL resolver so that a new route without an entry fails.
@@ -24,6 +25,7 @@ from esp.roster.staff import (
     TL,
     WFM,
 )
+from esp.write_matrix import write_roles
 
 ALL_STAFF = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM)
 EVERYONE = (*ALL_STAFF, AGENT)
@@ -31,7 +33,7 @@ CLASS_ROLES = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIF
 AGENT_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, AGENT)
 EDITORS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
 FORM_ROLES = EDITORS
-REVIEWERS = (ESP_MANAGER, LICENSING, TBT_SME, TL)
+REVIEWERS = write_roles("proof_review")  # R-B2: licensing, a TBT SME or the TL
 PLANNERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR)  # R-S1: classroom owners
 ROOM_EDITORS = (ESP_MANAGER, TL, LICENSING, CERT_COORDINATOR)
 ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)  # R-S3: extend or move an ESP invite
@@ -69,18 +71,19 @@ ACCESS: dict[str, Rule] = {
     "web:board": Rule(CLASS_ROLES, CLASS),
     "web:tracker": Rule(CLASS_ROLES, CLASS),
     "web:attendance": Rule(CLASS_ROLES, CLASS),
-    "web:attendance_mark": Rule(EDITORS, CLASS, ("POST",)),
+    "web:attendance_mark": Rule(write_roles("attendance"), CLASS, ("POST",)),
     "web:meeting": Rule(CLASS_ROLES, CLASS, ("GET", "POST")),
     "web:digest": Rule((ESP_MANAGER, WFM, TL, PM), NONE),
     "web:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
-    "web:task_status": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:add_note": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:deliver": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:employment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:equipment": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:flag": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:move": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "web:proof_upload": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("POST",)),
+    "web:task_status": Rule(write_roles("task"), AGENT_SCOPE, ("POST",)),
+    "web:add_note": Rule(write_roles("note"), AGENT_SCOPE, ("POST",)),
+    "web:deliver": Rule(write_roles("action"), AGENT_SCOPE, ("POST",)),
+    "web:employment": Rule(write_roles("status"), AGENT_SCOPE, ("POST",)),
+    "web:equipment": Rule(write_roles("equipment"), AGENT_SCOPE, ("POST",)),
+    "web:flag": Rule(write_roles("flag"), AGENT_SCOPE, ("POST",)),
+    "web:move": Rule(write_roles("move"), AGENT_SCOPE, ("POST",)),
+    "web:termination_decide": Rule(write_roles("termination_decision"), AGENT_SCOPE, ("POST",)),
+    "web:proof_upload": Rule(write_roles("proof_upload"), AGENT_SCOPE, ("POST",)),
     "web:forms": Rule(FORM_ROLES, NONE),
     "web:tracking_form": Rule(FORM_ROLES, NONE, ("GET", "POST")),
     "web:review_queue": Rule(REVIEWERS, NONE),
@@ -135,7 +138,7 @@ ACCESS: dict[str, Rule] = {
     "classrooms:extend": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
     "classrooms:move": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
     # troubleshooting playbooks (R-Q2): an editor walks an agent through one
-    "playbooks:troubleshoot": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
+    "playbooks:troubleshoot": Rule(write_roles("troubleshoot"), AGENT_SCOPE, ("GET", "POST")),
     # the breakout help queue (R-S4): leaders take agents into rooms; an agent asks for themselves
     "breakouts:queue": Rule(EDITORS, NONE),
     "breakouts:ask": Rule((*EDITORS, AGENT), NONE, ("GET", "POST")),

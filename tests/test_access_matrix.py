@@ -63,6 +63,7 @@ from esp.roster.staff import (
     create_esp_manager,
 )
 from esp.selfreport.services import link_issue
+from esp.write_matrix import write_roles
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 30, 12, tzinfo=CHICAGO)
@@ -286,6 +287,7 @@ POST_DATA = {
     # from tomorrow: a move effective today takes the agent out of the old class's scope
     # (issue 12 item 1), and the routes walked after this one still need E001 in AET-A
     "web:move": lambda: {"to_class": "LIC-B", "date": "2026-12-01", "reason": "Matrix test"},
+    "web:termination_decide": lambda: {"decision": "keep", "reason": "Matrix test"},  # none
     "web:proof_upload": lambda: {
         "item": "carrier_cert",
         "file": SimpleUploadedFile("checks.png", png(), "image/png"),
@@ -316,6 +318,13 @@ POST_DATA = {
     "breakouts:take": lambda: {"room": "Breakout 1"},  # no open request: a message
     "breakouts:done": lambda: {"outcome": "From the matrix test"},  # no open request: a message
     "breakouts:cancel": lambda: {},  # no open request: a message
+}
+
+# Routes whose write depends on the item or the form (esp.write_matrix): a role the route lets in but the
+# write matrix refuses for this item is answered 403 with the reason (issue 12 item 3).
+ITEM_WRITES = {
+    "web:task_status": ("task", "producer_world"),
+    "web:tracking_form": ("call", None),  # the call-cert form
 }
 
 REDIRECTING = {"web:home", "accounts:sign_in", "accounts:welcome"}  # 302 is their answer
@@ -411,6 +420,9 @@ def test_it_answers_each_role_inside_its_scope_and_404_outside(world, client, pe
         ok = {302} if route in REDIRECTING else {200} if method == "GET" else {200, 302, 400, 409}
         if rule.scope != PUBLIC and persona.role not in rule.roles:
             check(route, {**MANAGER.mine, **persona.mine}, {403, 404}, unchanged=True)
+        elif route in ITEM_WRITES and persona.role not in write_roles(*ITEM_WRITES[route]):
+            if rule.scope in persona.mine:
+                check(route, persona.mine, {403}, unchanged=True)
         elif rule.scope in (CLASS, AGENT_SCOPE, PROOF, MESSAGE, CAP_DOCUMENT):
             if rule.scope in persona.mine:
                 check(route, persona.mine, ok)

@@ -21,7 +21,7 @@ from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.services import agent_move
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.staff import ESP_MANAGER, TL
+from esp.roster.staff import ESP_MANAGER, PM, TL
 
 CLASSES = """
 class_code,program,campaign,site,start_date,tl_emails,pm_email
@@ -161,9 +161,10 @@ def test_refused_moves(scenario):
 
 
 def test_the_move_form_on_the_agent_page(scenario):
-    tl = staff("tl.one@cxp.example", TL)
+    """The class's PM moves an agent (a TL does not: issue 12 item 3)."""
+    pm = staff("pm.one@cxp.example", PM)
     client = Client()
-    client.force_login(tl)
+    client.force_login(pm)
     page = client.get(reverse("web:agent", args=["E001"]))
     assert page.status_code == 200
     assert reverse("web:move", args=["E001"]) in page.content.decode()
@@ -184,7 +185,7 @@ def test_the_move_form_on_the_agent_page(scenario):
         date(2026, 11, 9),
         "AET-B",
         "Restarts with AET-B",
-        tl,
+        pm,
     )
     # the agent now belongs to AET-B's TL; AET-A's TL no longer reaches them (issue 12 item 1)
     assert client.get(reverse("web:agent", args=["E001"])).status_code == 404

@@ -18,7 +18,7 @@ from web_support import staff
 from esp.certification.scorecards import load_default_scorecard
 from esp.certification.services import call_score
 from esp.certification.workbooks import scorecard_workbook
-from esp.roster.models import Agent
+from esp.roster.models import Agent, CertifierAssignment
 from esp.roster.staff import CERTIFIER
 
 SOFFICE = shutil.which("soffice")
@@ -34,6 +34,8 @@ def test_it_writes_a_workbook_libreoffice_reads_with_the_five_calls(program, wri
         assert code == 0, err
     jane = Agent.objects.get(employee_id="E001")
     certifier = staff("cert.one@cxp.example", CERTIFIER)
+    # A certifier scores the agents connected to them (issue 12 item 3).
+    CertifierAssignment.objects.create(certifier=certifier, agent=jane)
     template = load_default_scorecard()
     call_score(agent=jane, call_number=1, actor=certifier, day=DAY)
     for number, score in zip(range(2, 6), [85, 84, "84.5", 70], strict=True):

@@ -89,3 +89,37 @@ class CapDocument(models.Model):
             f"{self.fact.date:%m-%d-%Y}"
         )
         return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) + ".pdf"
+
+
+class TerminationDecision(models.Model):
+    """The PM's decision on a termination review (R-L5; issue 12 item 3): a delivered
+    `termination_review` step is a proposal; the PM (or the ESP Manager) terms the agent on a
+    date or keeps them with a new expectation. Undecided proposals show on the PM's Today."""
+
+    TERM, KEEP = "term", "keep"
+    DECISIONS = [(TERM, "Term the agent"), (KEEP, "Keep, with a new expectation")]
+
+    proposal = models.OneToOneField(
+        Fact, related_name="termination_decision", on_delete=models.CASCADE
+    )
+    decision = models.CharField(max_length=10, choices=DECISIONS)
+    effective = models.DateField(help_text="The termination date, or the day of the decision")
+    reason = models.TextField()
+    employment = models.ForeignKey(
+        Fact,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text="The employment change a decision to term recorded",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.effective:%m/%d/%Y})"

@@ -172,3 +172,23 @@ def cap_documents_by_fact(agent: Agent, *, delivered=None) -> dict[int, int]:
     if delivered is not None:
         documents = documents.filter(fact__in=[f.pk for f in delivered])
     return dict(documents.values_list("fact_id", "pk"))
+
+
+def pending_termination_reviews(user, agents=None):
+    """R-L5: the delivered termination reviews not yet decided, of the agents `user` sees (or
+    of `agents`), oldest first, for the people who may decide them (esp.write_matrix)."""
+    from esp.write_matrix import may_write
+
+    if not may_write(user, "termination_decision"):
+        return Fact.objects.none()
+    scope = access.visible_agents(user) if agents is None else agents
+    return (
+        Fact.objects.filter(
+            kind="action",
+            item="termination_review",
+            agent__in=scope,
+            termination_decision__isnull=True,
+        )
+        .select_related("agent")
+        .order_by("date", "pk")
+    )

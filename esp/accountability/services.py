@@ -18,7 +18,7 @@ from esp.progress.models import Fact
 
 from . import documents
 from .defaults import load_default_cap_templates
-from .models import CAP_STEPS, CapDocument, CapTemplate
+from .models import CAP_STEPS, CapDocument, CapTemplate, TerminationDecision
 from .selectors import cap_values
 
 
@@ -101,3 +101,73 @@ def cap_template_save(*, template: CapTemplate, actor) -> CapTemplate:
             changes={"text": [before, template.text], "version": template.version},
         )
     return template
+
+
+@transaction.atomic
+def termination_decide(
+    *, proposal: Fact, decision: str, reason: str, day, actor
+) -> TerminationDecision:
+    """R-L5: the PM's decision on a termination review (a delivered `termination_review`
+    step): term the agent from `day` (an employment change, by the PM) or keep them, with the
+    reason or new expectation. Once per proposal; audited."""
+    from django.core.exceptions import ValidationError
+
+    from esp.progress.services import TERMINATION_REVIEW, employment_set, note_add
+    from esp.write_matrix import require_write
+
+    require_write(actor, "termination_decision", None, proposal.agent)
+    proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)
+    if proposal.kind != "action" or proposal.item != TERMINATION_REVIEW:
+        raise ValidationError("Only a delivered termination review can be decided.")
+    earlier = TerminationDecision.objects.filter(proposal=proposal).select_related("decided_by")
+    if earlier.exists():
+        done = earlier.get()
+        who = (done.decided_by.get_full_name() or done.decided_by.email) if done.decided_by else ""
+        raise ValidationError(
+            f"This termination review was already decided ({done.get_decision_display().lower()})"
+            f" by {who or 'someone'} on {done.decided_at:%m/%d/%Y}. Nothing was saved."
+        )
+    reason = reason.strip()
+    if decision not in (TerminationDecision.TERM, TerminationDecision.KEEP):
+        raise ValidationError("Choose to term the agent or to keep them.")
+    if not reason:
+        raise ValidationError(
+            "Write the reason for the termination."
+            if decision == TerminationDecision.TERM
+            else "Write the new expectation the agent is kept with."
+        )
+    agent = proposal.agent
+    employment = None
+    review = f"termination review of {proposal.date:%m/%d/%Y} ({proposal.value} ladder)"
+    if decision == TerminationDecision.TERM:
+        employment = employment_set(
+            agent=agent, status="termed", day=day, actor=actor, note=f"{reason} ({review})"
+        )
+    else:
+        note_add(
+            agent=agent,
+            text=f"Kept after the {review}: {reason}",
+            day=day,
+            actor=actor,
+        )
+    made = TerminationDecision.objects.create(
+        proposal=proposal,
+        decision=decision,
+        effective=day,
+        reason=reason,
+        employment=employment,
+        decided_by=_user(actor),
+    )
+    audit_record(
+        actor=_user(actor),
+        action=f"termination_{decision}",
+        obj=agent,
+        changes={
+            "proposal": proposal.pk,
+            "proposed_by": proposal.by,
+            "decision": decision,
+            "effective": day.isoformat(),
+            "reason": reason,
+        },
+    )
+    return made

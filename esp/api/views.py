@@ -6,12 +6,13 @@ outside that scope is a 404.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +29,7 @@ from esp.progress.selectors import facts_for_agent
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
 from esp.roster import access
 from esp.web import selectors
+from esp.write_matrix import require_write
 
 from . import serializers as s
 from .authentication import ExpiringTokenAuthentication
@@ -100,10 +102,14 @@ def _agent(request, employee_id):
     return access.get_agent_for_user(request.user, _text(employee_id, "agent"))
 
 
-def _editable(request, employee_id):
+def _editable(request, employee_id, write: str, item: str | None = None):
+    """The agent, when the write matrix lets the user make `write` for them: else 403 with the
+    reason (esp.write_matrix; the service checks again, with the item)."""
     agent = _agent(request, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise NotFound("not found")
+    try:
+        require_write(request.user, write, item, agent)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
     return agent
 
 
@@ -112,9 +118,12 @@ def _today(agent):
 
 
 def _write(apply):
-    """Run a service; its refusals become 409 (conflict) or 400 (invalid)."""
+    """Run a service; its refusals become 409 (conflict), 403 (not yours to write, with the
+    reason) or 400 (invalid)."""
     try:
         return apply()
+    except DjangoPermissionDenied as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     except services.Conflict as exc:
         current = s.FactSerializer(exc.current).data if exc.current is not None else None
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
@@ -216,7 +225,7 @@ class TaskUpdate(ApiView):
         "428 without it",
     )
     def post(self, request, employee_id: str, task: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "task", task)
         if not agent.training_class.program.tasks.filter(key=task).exists():
             raise NotFound("no such task")
         missing = _based_on_missing(
@@ -257,22 +266,29 @@ class NoteList(ApiView):
             notes = [f for f in facts_for_agent(notes, today=_today(agent)) if f.note]
         return Response(s.NoteSerializer(notes, many=True).data)
 
-    @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer, 400: s.INVALID})
+    @extend_schema(
+        request=s.NoteSerializer,
+        responses={201: s.NoteSerializer, 400: s.INVALID, 403: s.INVALID},
+    )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "note")
         data = s.NoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not data.validated_data["note"].strip():
             raise ValidationError({"note": "a note needs some text"})
-        fact = services.note_add(
-            agent=agent,
-            text=data.validated_data["note"],
-            day=_today(agent),
-            actor=request.user,
-            source="api",
-            to_agent=data.validated_data["to_agent"],
-        )
-        return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        def apply():
+            fact = services.note_add(
+                agent=agent,
+                text=data.validated_data["note"],
+                day=_today(agent),
+                actor=request.user,
+                source="api",
+                to_agent=data.validated_data["to_agent"],
+            )
+            return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        return _write(apply)
 
 
 class CallList(ApiView):
@@ -287,6 +303,7 @@ class CallList(ApiView):
         responses={
             201: s.FactSerializer,
             400: s.INVALID,
+            403: s.INVALID,
             409: s.CONFLICT,
             428: s.PRECONDITION_REQUIRED,
         },
@@ -294,7 +311,7 @@ class CallList(ApiView):
         "call's score changed since, 428 without it",
     )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "call")
         call = _posted_int(request, "call")
         missing = _based_on_missing(
             request,
@@ -354,11 +371,16 @@ class LadderSteps(ApiView):
 
     @extend_schema(
         request=s.DeliverSerializer,
-        responses={201: s.FactSerializer, 400: s.INVALID, 409: s.ConflictSerializer},
+        responses={
+            201: s.FactSerializer,
+            400: s.INVALID,
+            403: s.INVALID,
+            409: s.ConflictSerializer,
+        },
         summary="Deliver a step with the expectation set (R-L5)",
     )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "action")
         data = s.DeliverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -393,7 +415,7 @@ class Flags(ApiView):
         summary="Red flags raised and resolved (R-N4b), oldest first",
     )
     def get(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "flag")  # who may change a flag reads them
         flags = Fact.objects.filter(agent=agent, kind="flag").order_by("date", "pk")
         return Response(s.FactSerializer(flags, many=True).data)
 
@@ -402,6 +424,7 @@ class Flags(ApiView):
         responses={
             201: s.FactSerializer,
             400: s.INVALID,
+            403: s.INVALID,
             409: s.CONFLICT,
             428: s.PRECONDITION_REQUIRED,
         },
@@ -409,7 +432,7 @@ class Flags(ApiView):
         "changed since, 428 without it",
     )
     def post(self, request, employee_id: str):
-        agent = _editable(request, employee_id)
+        agent = _editable(request, employee_id, "flag")
         flag = request.data.get("flag") if hasattr(request.data, "get") else None
         known = isinstance(flag, str) and flag in FLAG_VALUES
         missing = _based_on_missing(

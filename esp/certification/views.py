@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from esp import clock
 from esp.roster.access import get_agent_for_user, has_role
 from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
+from esp.write_matrix import require_write
 
 from .models import CallScore, ScorecardTemplate
 from .scorecards import current_template
@@ -56,6 +57,7 @@ def score(request, employee_id: str, number: int):
     if not has_role(request.user, CERTIFIER, CERT_COORDINATOR, ESP_MANAGER):
         raise Http404("no such page")
     agent = get_agent_for_user(request.user, employee_id)
+    require_write(request.user, "call", None, agent)  # a certifier: connected agents only
     program = agent.training_class.program
     if not 1 <= number <= program.calls_per_agent:
         raise Http404("no such call")

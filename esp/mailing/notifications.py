@@ -228,3 +228,38 @@ def _exam_failed(agent, fact, class_code, program, now):
             fact.date,
         )
     return sent
+
+
+def notify_termination_review(fact: Fact, *, now: datetime | None = None):
+    """R-L5: a delivered termination review is a recommendation to the agent's PM, mailed at
+    once (once per delivery); the PM decides it on their Today page or the agent's page."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from esp import clock
+
+    agent = Agent.objects.select_related("training_class__program", "pm").get(pk=fact.agent_id)
+    moved = (
+        Fact.objects.filter(agent=agent, kind="move", date__lte=fact.date)
+        .order_by("-date", "-pk")
+        .values_list("item", flat=True)
+        .first()
+    )
+    link = settings.ESP_BASE_URL.rstrip("/") + reverse("web:agent", args=[agent.employee_id])
+    message = make_message(
+        "termination-review",
+        {
+            "agent": agent,
+            "fact": fact,
+            "class_code": moved or agent.training_class.code,
+            "link": link + "#ladders",
+        },
+    )
+    return _send(
+        f"notify|termination_review|{fact.pk}",
+        "termination_review",
+        _pms(agent),
+        message,
+        now or clock.now(agent.training_class.program.time_zone),
+        fact.date,
+    )

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from esp import clock
-from esp.progress.models import CarrierTicket
-from esp.progress.services import equipment_set, note_add
+from esp.progress.services import carrier_ticket_record, equipment_set, note_add
 from esp.roster.models import Agent
+from esp.write_matrix import require_write
 
 from .models import Playbook, PlaybookStep, StepOutcome, Walkthrough
 
@@ -42,6 +42,7 @@ def is_last(walkthrough: Walkthrough, step: PlaybookStep) -> bool:
 
 @transaction.atomic
 def walkthrough_start(*, agent: Agent, playbook: Playbook, actor) -> Walkthrough:
+    require_write(actor, "troubleshoot", None, agent)
     if not playbook.active or not playbook.steps.exists():
         raise ValidationError("This playbook has no steps or is not in use.")
     if open_walkthrough(agent) is not None:
@@ -54,6 +55,7 @@ def outcome_record(
     *, walkthrough: Walkthrough, outcome: str, note: str = "", actor, ticket: str = ""
 ) -> StepOutcome:
     """Log one step's outcome; end the walk-through when solved or after the last step."""
+    require_write(actor, "troubleshoot", None, walkthrough.agent)
     walkthrough = Walkthrough.objects.select_for_update().get(pk=walkthrough.pk)
     if walkthrough.status != Walkthrough.OPEN:
         raise ValidationError("This walk-through has ended.")
@@ -101,8 +103,8 @@ def _escalate(walkthrough: Walkthrough, *, ticket: str, note: str, actor) -> Non
         )
         _end(walkthrough, Walkthrough.UNRESOLVED, f"equipment issue, IT ticket {ticket}")
     else:
-        CarrierTicket.objects.create(
-            agent=agent, date=day, ticket_number=ticket, issue=summary, recorded_by=actor
+        carrier_ticket_record(
+            agent=agent, day=day, ticket_number=ticket, issue=summary, actor=actor, note=False
         )
         note_add(
             agent=agent,

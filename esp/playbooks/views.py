@@ -6,11 +6,12 @@ Views parse input, call a service and render.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from esp.roster import access
+from esp.write_matrix import require_write
 
 from . import services
 from .models import Playbook, StepOutcome
@@ -23,8 +24,7 @@ def _error(request, error: ValidationError) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def troubleshoot(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise PermissionDenied("read only")
+    require_write(request.user, "troubleshoot", None, agent)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from esp.roster.models import Agent
+from esp.write_matrix import require_write
 
 from .models import Proof
 from .services import actor_name, fact_record
@@ -122,6 +123,7 @@ def _reencoded_image(name: str, data: bytes, kind: str) -> bytes:
 @transaction.atomic
 def proof_submit(*, agent: Agent, item: str, name: str, data: bytes, actor) -> Proof:
     """Check, store under a random name, and record the proof as submitted."""
+    require_write(actor, "proof_upload", item, agent)
     program = agent.training_class.program
     checked = check_file(name, data, item=item, max_bytes=program.proof_max_mb * 1_000_000)
     stored = secrets.token_hex(16) + EXTENSIONS[checked.content_type]
@@ -144,7 +146,9 @@ class ReviewError(ValueError):
 
 @transaction.atomic
 def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = "") -> Proof:
-    """Accept (completing the task or course) or reject with a reason (R-B2)."""
+    """Accept (completing the task or course) or reject with a reason (R-B2); the reviewer
+    is licensing, a TBT SME or the TL (esp.write_matrix "proof_review")."""
+    require_write(actor, "proof_review", proof.item, proof.agent)
     proof = Proof.objects.select_for_update().get(pk=proof.pk)
     if proof.status != Proof.SUBMITTED:
         raise ReviewError(
@@ -178,6 +182,7 @@ def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = 
             actor=actor,
             source="proof",
             proof=proof,
+            write="proof_review",
         )
     return proof
 

@@ -16,9 +16,13 @@ from django.db import transaction
 from django.db.models import F
 
 from esp.roster.models import Agent, TrainingClass
+from esp.rules.records import DONE
+from esp.write_matrix import WRITES, require_write
 
 from .activity import NOTIFYING_KINDS, Vocabulary, check_fact, notify_changed_agents
-from .models import Fact, content_hash
+from .models import CarrierTicket, Fact, content_hash
+
+TERMINATION_REVIEW = "termination_review"
 
 
 class Conflict(Exception):
@@ -38,6 +42,20 @@ class Conflict(Exception):
                 "try again."
             )
         super().__init__(text)
+
+
+def proof_needed(task) -> str:
+    """Why a task that needs a proof cannot be marked done directly (R-B2, R-P4)."""
+    what = (
+        "the screenshot showing the 13 green checks"
+        if task.key == "carrier_cert"
+        else "the completion screenshot"
+    )
+    return (
+        f"{task.name} is done only when its proof is accepted: upload {what} under Proofs on "
+        "the agent's page (or with the carrier cert completion form); a reviewer's acceptance "
+        "marks it done. Nothing was saved."
+    )
 
 
 def latest_fact(agent: Agent, kind: str, item: str | None = None) -> Fact | None:
@@ -77,6 +95,7 @@ def task_status_set(
 ) -> Fact:
     """R-P1: set one task's status (with an optional note); `based_on` is the id of the
     latest status fact the page showed ("" when it showed none)."""
+    require_write(actor, "task", task, agent)
     _check_based_on(agent, "task", task, based_on, f"The {task.replace('_', ' ')} status")
     return fact_record(
         agent=agent,
@@ -103,7 +122,10 @@ def step_deliver(
     source: str = "form",
 ) -> Fact:
     """R-L5: a delivered ladder step, with who, when, the expectation set and, for a written
-    or final CAP, its document (esp.accountability)."""
+    or final CAP, its document (esp.accountability). A termination review is a proposal to the
+    PM, who is mailed at once and decides it (esp.accountability.services.termination_decide).
+    """
+    require_write(actor, "action", step, agent)
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
     already = Fact.objects.filter(
         agent=agent, kind="action", item=step, value=ladder, date=day
@@ -123,6 +145,10 @@ def step_deliver(
     from esp.accountability.services import cap_document_for_delivery
 
     cap_document_for_delivery(fact, actor)  # R-N6: a written or final CAP's document to sign
+    if step == TERMINATION_REVIEW:
+        from esp.mailing.notifications import notify_termination_review
+
+        notify_termination_review(fact)  # R-L5: a recommendation to the PM, mailed at once
     return fact
 
 
@@ -146,6 +172,8 @@ def note_add(
 
 @transaction.atomic
 def employment_set(*, agent: Agent, status: str, day: date, actor, note: str = "", based_on=None):
+    """R-P3, R-L5: only the ESP Manager or the PM changes employment (esp.write_matrix)."""
+    require_write(actor, "status", "employment", agent)
     _check_based_on(agent, "status", "employment", based_on, "The employment status")
     return fact_record(
         agent=agent,
@@ -309,14 +337,25 @@ def fact_record(
     source: str = "form",
     proof=None,
     to_agent: bool = False,
+    write: str | None = None,
 ) -> Fact:
     """Validate and append one fact; its identity is its content and its position.
 
     `by` defaults to the acting user's name; `proof` links the proof that completed a task;
     `to_agent` makes a note one the agent reads (not part of its identity: issue 12 item 5).
+    The write matrix (esp.write_matrix) must let `actor` record the fact's kind and item for
+    the agent, or let it make `write` (the write a caller already checked, e.g.
+    "proof_review"); `actor` None is the system. A task that needs a proof (AHIP, the
+    carrier certification) becomes done only with its accepted proof (issue 12 item 4).
     """
+    if (write or kind) in WRITES:  # an unknown kind is refused by the validation below
+        require_write(actor, write or kind, item, agent)
     by = by or actor_name(actor)
     program = agent.training_class.program
+    if kind == "task" and value == DONE and proof is None:
+        task = program.tasks.filter(key=item, needs_proof=True).first()
+        if task is not None:
+            raise ValidationError({"value": proof_needed(task)})
     class_codes = (
         set(TrainingClass.objects.values_list("code", flat=True)) if kind == "move" else ()
     )
@@ -347,10 +386,36 @@ def fact_record(
 
 
 @transaction.atomic
+def carrier_ticket_record(
+    *, agent: Agent, day: date, ticket_number: str, issue: str, actor, note: bool = True
+) -> CarrierTicket:
+    """R-N4: a ticket opened with the carrier for the agent, with a note on the timeline."""
+    require_write(actor, "carrier_ticket", None, agent)
+    ticket_number, issue = ticket_number.strip(), issue.strip()
+    if not ticket_number:
+        raise ValidationError({"ticket_number": "Give the carrier's ticket number."})
+    ticket = CarrierTicket.objects.create(
+        agent=agent, date=day, ticket_number=ticket_number, issue=issue, recorded_by=actor
+    )
+    if note:
+        fact_record(
+            agent=agent,
+            day=day,
+            kind="note",
+            note=f"Carrier ticket {ticket_number}: {issue}",
+            actor=actor,
+            source="note",
+            write="carrier_ticket",
+        )
+    return ticket
+
+
+@transaction.atomic
 def agent_move(agent: Agent, to_class, day: date, reason: str, actor) -> Fact:
     """R-T3: the agent joins `to_class` (a class or its code) from `day`, for the remaining
     phases; every rule then uses that class's phase dates for the agent. The class must exist,
     belong to the agent's program and differ from the class the agent is in as of `day`."""
+    require_write(actor, "move", None, agent)
     code = to_class.code if isinstance(to_class, TrainingClass) else str(to_class or "").strip()
     target = TrainingClass.objects.filter(code=code).select_related("program").first()
     if target is None:

@@ -192,10 +192,5 @@ def get_class_for_user(user, code: str) -> TrainingClass:
         raise Http404("no such class") from None
 
 
-def can_edit_agent(user, agent: Agent) -> bool:
-    """Who may change an agent's tracker facts: every staff role but WFM and agents."""
-    return has_role(user, ESP_MANAGER, TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
-
-
 def sees_attendance(user) -> bool:
     return has_role(user, ESP_MANAGER, TL, PM, WFM)

@@ -22,6 +22,7 @@ from esp import clock
 from esp.access_matrix import EDITORS
 from esp.progress.selectors import agents_in_scope
 from esp.roster import access
+from esp.write_matrix import require_write
 
 from . import services
 from .forms import SelfReportForm
@@ -93,8 +94,7 @@ def _back(request, default: str):
 def agent_link(request, employee_id: str):
     """POST action=send: issue a new link and e-mail it; action=revoke: end the active link."""
     agent = access.get_agent_for_user(request.user, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise PermissionDenied("read only")
+    require_write(request.user, "note", None, agent)  # the link asks for a self-report note
     action = request.POST.get("action", "send")
     if action == "revoke":
         if services.links_revoke(agent, actor=request.user):

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from esp.roster import access
 from esp.rules.attendance import day_label
 from esp.rules.progress import Progress
 from esp.web.dates import picked_day
+from esp.write_matrix import may_write, require_write
 
 CHECK_INS = (("break1", "first break"), ("lunch", "lunch"), ("break2", "second break"))
 TIMED = ("tardy", "left_early")
@@ -93,7 +93,7 @@ def attendance_day(request, code: str):
             "rows": rows,
             "kinds": list(program.occurrence_kinds.values_list("key", "label")),
             "check_ins": CHECK_INS,
-            "can_edit": access.can_edit_agent(request.user, None),
+            "can_edit": may_write(request.user, "attendance"),
         },
     )
 
@@ -102,8 +102,7 @@ def attendance_day(request, code: str):
 def attendance_mark(request, code: str, employee_id: str):
     training_class = access.get_class_for_user(request.user, code)
     agent = access.get_agent_for_user(request.user, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise Http404("not found")
+    require_write(request.user, "attendance", None, agent)
     program = training_class.program
     day = picked_day(request, program, "date")
     back = reverse("web:attendance", args=[code]) + f"?date={day.isoformat()}"

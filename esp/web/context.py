@@ -26,7 +26,10 @@ def navigation(request):
         links.append(("Classes", reverse("web:classes")))
         links.append(("Reports", reverse("reports:index")))
     if access.has_role(user, *FORM_ROLES):
-        links.append(("Tracking forms", reverse("web:forms")))
+        from .tracking import usable_forms  # only a role with a form it may use (issue 12)
+
+        if usable_forms(user):
+            links.append(("Tracking forms", reverse("web:forms")))
     if access.has_role(user, access.ESP_MANAGER, access.WFM, access.TL, access.PM):
         links.append(("Attendance digest", reverse("web:digest")))
     if access.has_role(user, *REVIEWERS):

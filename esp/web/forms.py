@@ -70,6 +70,24 @@ class MoveForm(forms.Form):
     reason = forms.CharField(max_length=2000)
 
 
+class TerminationDecisionForm(forms.Form):
+    """R-L5: the PM's decision on a termination review."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("term", "Term the agent"), ("keep", "Keep, with a new expectation")]
+    )
+    date = forms.DateField(
+        required=False,
+        label="Termination date",
+        help_text="MM/DD/YYYY; today when empty",
+        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
+    )
+    reason = forms.CharField(
+        max_length=2000, label="Reason, or the new expectation", widget=forms.Textarea({"rows": 2})
+    )
+
+
 class AgentField(forms.CharField):
     """An employee ID, looked up among the agents the user may see (never outside)."""
 

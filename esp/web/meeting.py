@@ -22,6 +22,7 @@ from esp.attendance_import import (
 )
 from esp.imports import ImportRejected, parse_date
 from esp.roster import access
+from esp.write_matrix import may_write
 
 MAX_BYTES = 2_000_000
 SESSION_KEY = "esp_meeting_upload"
@@ -30,7 +31,7 @@ SESSION_KEY = "esp_meeting_upload"
 @require_http_methods(["GET", "HEAD", "POST"])
 def meeting_import(request, code: str):
     training_class = access.get_class_for_user(request.user, code)
-    can_edit = access.can_edit_agent(request.user, None)
+    can_edit = may_write(request.user, "attendance")
     context = {"training_class": training_class, "can_edit": can_edit, "kinds": ABSENCE_KINDS}
     if request.method == "POST" and can_edit:
         step = request.POST.get("step")

@@ -24,6 +24,7 @@ from esp.roster.models import Agent, ClassPhase
 from esp.rules.progress import Progress
 from esp.upkeep.models import GapReport
 from esp.web.dates import picked_day
+from esp.write_matrix import may_write
 
 from . import charts
 
@@ -156,6 +157,10 @@ def today(request):
         # every page load of a big season) are on /upkeep/.
         context["teams"] = {"gap_reports": GapReport.objects.filter(day=as_of).count()}
         context.update(pictures(program, as_of, flying, incompletions))
+    if may_write(user, "termination_decision"):  # R-L5: the PM decides termination reviews
+        from esp.accountability.selectors import pending_termination_reviews
+
+        context["termination_reviews"] = list(pending_termination_reviews(user))
     if roles & {access.ESP_MANAGER, access.PM}:
         context["transfers"] = next(
             s["agents"] for s in incompletions["sections"] if s["key"] == "transfer_needed"

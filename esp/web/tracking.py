@@ -19,8 +19,9 @@ from esp import clock
 from esp.access_matrix import FORM_ROLES, REVIEWERS
 from esp.programs.models import TbtCourse
 from esp.progress import proofs, services
-from esp.progress.models import CarrierTicket, Proof
+from esp.progress.models import Proof
 from esp.roster import access
+from esp.write_matrix import may_write, require_write
 
 from . import forms
 from .views import local_url
@@ -114,18 +115,12 @@ def _record_failed_exam(request, data):
 
 def _record_ticket(request, data):
     agent = data["agent"]
-    CarrierTicket.objects.create(
-        agent=agent,
-        date=data["day"],
-        ticket_number=data["ticket_number"].strip(),
-        issue=data["issue"].strip(),
-        recorded_by=request.user,
-    )
-    services.note_add(
+    services.carrier_ticket_record(
         agent=agent,
         day=data["day"],
+        ticket_number=data["ticket_number"],
+        issue=data["issue"],
         actor=request.user,
-        text=f"Carrier ticket {data['ticket_number'].strip()}: {data['issue'].strip()}",
     )
     return f"Carrier ticket {data['ticket_number']} recorded for {agent.name}."
 
@@ -139,20 +134,44 @@ TRACKING_FORMS = {
 }
 
 
+# The write each form makes (esp.write_matrix): a form is offered to the roles that may make it.
+FORM_WRITES = {
+    "carrier-cert": ("task", "carrier_cert"),
+    "tbt": ("task", "tbt"),
+    "call-cert": ("call", None),
+    "failed-exam": ("exam", None),
+    "carrier-ticket": ("carrier_ticket", None),
+}
+
+
+def usable_forms(user) -> dict:
+    """The tracking forms `user` may use (issue 12 item 3: no form a role may not use)."""
+    return {key: form for key, form in TRACKING_FORMS.items() if may_write(user, *FORM_WRITES[key])}
+
+
 def forms_index(request):
     if not access.has_role(request.user, *FORM_ROLES):
         raise Http404("not found")
-    return render(request, "web/forms_index.html", {"forms": TRACKING_FORMS})
+    return render(
+        request,
+        "web/forms_index.html",
+        {
+            "forms": usable_forms(request.user),
+            "is_reviewer": access.has_role(request.user, *REVIEWERS),
+        },
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def tracking_form(request, name: str):
     if name not in TRACKING_FORMS or not access.has_role(request.user, *FORM_ROLES):
         raise Http404("no such form")
+    require_write(request.user, *FORM_WRITES[name])
     title, form_class, record = TRACKING_FORMS[name]
     agents = access.visible_agents(request.user)
     today = clock.today()
     extra = {"courses": _courses()} if form_class in (forms.TbtForm, forms.FailedExamForm) else {}
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, agents=agents, today=today, **extra)
         if form.is_valid():
@@ -163,6 +182,9 @@ def tracking_form(request, name: str):
                 form.add_error(None, " ".join(exc.messages))
             except services.Conflict as exc:
                 form.add_error(None, str(exc))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 messages.success(request, done)
                 agent = form.cleaned_data["agent"]
@@ -181,7 +203,7 @@ def tracking_form(request, name: str):
         request,
         "web/tracking_form.html",
         {"title": title, "form": form, "name": name, "suggestions": suggestions},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -212,9 +234,7 @@ def proof_file(request, pk: int):
 @require_POST
 def proof_upload(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
-    own = getattr(request.user, "agent", None) == agent
-    if not (own or access.can_edit_agent(request.user, agent)):
-        raise PermissionDenied("read only")
+    require_write(request.user, "proof_upload", None, agent)
     form = forms.ProofUploadForm(request.POST, request.FILES, items=proof_items(agent))
     if form.is_valid():
         upload = form.cleaned_data["file"]

@@ -25,6 +25,11 @@ urlpatterns = [
     path("agents/<str:employee_id>/equipment/", views.equipment, name="equipment"),
     path("agents/<str:employee_id>/flags/", views.flag, name="flag"),
     path("agents/<str:employee_id>/move/", views.move, name="move"),
+    path(
+        "agents/<str:employee_id>/termination-review/",
+        views.termination_decide,
+        name="termination_decide",
+    ),
     path("agents/<str:employee_id>/proofs/", tracking.proof_upload, name="proof_upload"),
     path("forms/", tracking.forms_index, name="forms"),
     path("forms/<slug:name>/", tracking.tracking_form, name="tracking_form"),

@@ -20,8 +20,9 @@ from esp import clock
 from esp.classrooms.services import invitations_after_move
 from esp.progress import services
 from esp.roster import access
-from esp.roster.models import ClassPhase
+from esp.roster.models import Agent, ClassPhase
 from esp.web.dates import picked_day
+from esp.write_matrix import require_write, writable
 
 from . import forms, selectors
 from .tracker import tracker_workbook
@@ -74,13 +75,16 @@ def class_board(request, code: str):
     data = selectors.board(
         training_class, as_of, agent_ids=access.visible_agent_ids(request.user), **filters
     )
+    can_tasks = writable(request.user, tasks=[task.key for task in data.tasks])["tasks"]
     return render(
         request,
         "web/board.html",
         {
             "board": data,
             "filters": filters,
-            "can_edit": access.can_edit_agent(request.user, None),
+            "can_edit": bool(can_tasks),
+            "can_tasks": can_tasks,
+            "proof_tasks": proof_tasks(training_class.program),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "sorts": [
                 ("name", "Name"),
@@ -109,9 +113,11 @@ def agent_detail(request, employee_id: str):
     agent = access.get_agent_for_user(request.user, employee_id)
     as_of = picked_day(request, agent.training_class.program)
     page = selectors.agent_page(agent, as_of, for_agent=access.sees_as_agent(request.user))
-    can_edit = access.can_edit_agent(request.user, agent)
+    program = agent.training_class.program
+    can = writable(request.user, agent, tasks=program.tasks.values_list("key", flat=True))
     from esp.access_matrix import REVIEWERS
-    from esp.accountability.selectors import cap_documents_by_fact
+    from esp.accountability.models import TerminationDecision
+    from esp.accountability.selectors import cap_documents_by_fact, pending_termination_reviews
 
     from .tracking import proof_items
 
@@ -120,10 +126,16 @@ def agent_detail(request, employee_id: str):
         "web/agent.html",
         {
             "page": page,
-            "can_edit": can_edit,
+            "can": can,
+            "can_edit": bool(can["tasks"]),
+            "proof_tasks": proof_tasks(program),
             "proofs": agent.proofs.select_related("submitted_by", "reviewed_by"),
             "proof_items": proof_items(agent),
-            "can_upload": can_edit or getattr(request.user, "agent", None) == agent,
+            "can_upload": can["proof_upload"],
+            "termination_reviews": pending_termination_reviews(
+                request.user, agents=Agent.objects.filter(pk=agent.pk)
+            ),
+            "termination_decisions": TerminationDecision.DECISIONS,
             "is_reviewer": access.has_role(request.user, *REVIEWERS),
             "note_form": forms.NoteForm(),
             "employment_form": forms.EmploymentForm(
@@ -140,10 +152,17 @@ def agent_detail(request, employee_id: str):
     )
 
 
-def _editable_agent(request, employee_id: str):
+def proof_tasks(program) -> frozenset[str]:
+    """The tasks done only through an accepted proof (issue 12 item 4): the pages offer no
+    direct "Done" for them."""
+    return frozenset(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
+
+
+def _editable_agent(request, employee_id: str, write: str, item: str | None = None):
+    """The agent, when the write matrix lets the user make `write` for them (else 403 with
+    the reason: esp.write_matrix; the service checks again)."""
     agent = access.get_agent_for_user(request.user, employee_id)
-    if not access.can_edit_agent(request.user, agent):
-        raise PermissionDenied("read only")
+    require_write(request.user, write, item, agent)
     return agent
 
 
@@ -165,13 +184,15 @@ def _row_response(request, agent, error: str = "", status: int = 200):
     """The board row after a change (htmx), with a conflict or error message in it."""
     row = selectors.agent_row(agent, clock.today(agent.training_class.program.time_zone))
     next_url = request.POST.get("next", "")
+    can_tasks = writable(request.user, agent, tasks=[cell.task for cell in row.cells])["tasks"]
     return render(
         request,
         "web/_row.html",
         {
             "row": row,
             "error": error,
-            "can_edit": True,
+            "can_tasks": can_tasks,
+            "proof_tasks": proof_tasks(agent.training_class.program),
             "statuses": forms.TaskStatusForm.base_fields["status"].choices,
             "code": agent.training_class.code,
             "next_url": next_url if local_url(request, next_url) else "",
@@ -182,12 +203,12 @@ def _row_response(request, agent, error: str = "", status: int = 200):
 
 @require_POST
 def task_status(request, employee_id: str, task: str):
-    agent = _editable_agent(request, employee_id)
+    agent = access.get_agent_for_user(request.user, employee_id)
     program = agent.training_class.program
     if not program.tasks.filter(key=task).exists():
         raise Http404("no such task")
     form = forms.TaskStatusForm(request.POST)
-    error = ""
+    error, refused = "", False
     if form.is_valid():
         try:
             services.task_status_set(
@@ -203,10 +224,16 @@ def task_status(request, employee_id: str, task: str):
             error = str(exc)
         except ValidationError as exc:
             error = " ".join(exc.messages)
+        except PermissionDenied as exc:
+            error, refused = str(exc), True
     else:
         error = "Choose a status."
+    if refused and not request.htmx:
+        raise PermissionDenied(error)
     if request.htmx:
-        return _row_response(request, agent, error, status=409 if error else 200)
+        return _row_response(
+            request, agent, error, status=403 if refused else 409 if error else 200
+        )
     if error:
         messages.error(request, error)
     else:
@@ -216,7 +243,7 @@ def task_status(request, employee_id: str, task: str):
 
 @require_POST
 def add_note(request, employee_id: str):
-    agent = _editable_agent(request, employee_id)
+    agent = _editable_agent(request, employee_id, "note")
     form = forms.NoteForm(request.POST)
     if form.is_valid():
         services.note_add(
@@ -239,7 +266,7 @@ def add_note(request, employee_id: str):
 
 @require_POST
 def deliver_step(request, employee_id: str):
-    agent = _editable_agent(request, employee_id)
+    agent = _editable_agent(request, employee_id, "action", request.POST.get("step") or None)
     form = forms.DeliverForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the expectation set with the agent, then deliver.")
@@ -261,8 +288,8 @@ def deliver_step(request, employee_id: str):
     return _back(request, agent, "#ladders")
 
 
-def _simple_change(request, employee_id, form_class, apply, anchor, done_message):
-    agent = _editable_agent(request, employee_id)
+def _simple_change(request, employee_id, write, form_class, apply, anchor, done_message):
+    agent = _editable_agent(request, employee_id, write)
     form = form_class(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -283,6 +310,7 @@ def employment(request, employee_id: str):
     return _simple_change(
         request,
         employee_id,
+        "status",
         forms.EmploymentForm,
         lambda agent, data, day: services.employment_set(
             agent=agent,
@@ -302,6 +330,7 @@ def equipment(request, employee_id: str):
     return _simple_change(
         request,
         employee_id,
+        "equipment",
         forms.EquipmentForm,
         lambda agent, data, day: services.equipment_set(
             agent=agent,
@@ -322,6 +351,7 @@ def flag(request, employee_id: str):
     return _simple_change(
         request,
         employee_id,
+        "flag",
         forms.FlagForm,
         lambda agent, data, day: services.flag_record(
             agent=agent,
@@ -359,8 +389,48 @@ def move(request, employee_id: str):
     return _simple_change(
         request,
         employee_id,
+        "move",
         forms.MoveForm,
         lambda agent, data, day: _move_and_leave_rooms(request, agent, data),
         "#employment",
         "Move recorded.",
     )
+
+
+@require_POST
+def termination_decide(request, employee_id: str):
+    """R-L5: the PM terms the agent on a date, or keeps them with a new expectation."""
+    from esp.accountability.services import termination_decide as decide
+    from esp.progress.models import Fact
+
+    agent = _editable_agent(request, employee_id, "termination_decision")
+    form = forms.TerminationDecisionForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = "The termination review" if name == "proposal" else form.fields[name].label
+            messages.error(request, f"{label or name.capitalize()}: {' '.join(errors)}")
+        return _back(request, agent, "#ladders")
+    proposal = Fact.objects.filter(
+        pk=form.cleaned_data["proposal"],
+        agent=agent,
+        kind="action",
+        item=services.TERMINATION_REVIEW,
+    ).first()
+    if proposal is None:
+        raise Http404("no such termination review")
+    try:
+        made = decide(
+            proposal=proposal,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            day=form.cleaned_data["date"] or clock.today(agent.training_class.program.time_zone),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if made.decision == made.TERM:
+            messages.success(request, f"{agent.name} termed from {made.effective:%m/%d/%Y}.")
+        else:
+            messages.success(request, f"{agent.name} kept; the new expectation is on the notes.")
+    return _back(request, agent, "#ladders")

@@ -1,7 +1,6 @@
 from django import template
 
-from esp.roster.access import has_role
-from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
+from esp.write_matrix import may_write
 
 from ..models import CallScore
 
@@ -16,7 +15,7 @@ def certification_calls(context, agent):
         latest[scored.call_number] = scored
     request = context.get("request")
     user = getattr(request, "user", None)
-    can_score = bool(user) and has_role(user, CERTIFIER, CERT_COORDINATOR, ESP_MANAGER)
+    can_score = bool(user) and may_write(user, "call", None, agent)  # connected certifiers
     program = agent.training_class.program
     return {
         "agent": agent,

@@ -14,6 +14,7 @@ from django import template
 
 from esp.access_matrix import EDITORS
 from esp.roster import access
+from esp.write_matrix import may_write
 
 from .. import services
 
@@ -23,7 +24,7 @@ register = template.Library()
 @register.inclusion_tag("selfreport/_agent_link.html", takes_context=True)
 def self_report_link(context, agent):
     request = context["request"]
-    can_send = access.can_edit_agent(request.user, agent)
+    can_send = may_write(request.user, "note", None, agent)
     return {
         "agent": agent,
         "can_send": can_send,

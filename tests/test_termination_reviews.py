@@ -1,0 +1,187 @@
+"""Termination reviews are proposals the PM decides (issue 12 item 3; SPEC R-L5, R-P3): a TL
+delivers the termination-review step, which mails the agent's PM at once and waits on the
+PM's Today page and the agent's page; the PM terms the agent on a date or keeps them with a
+new expectation, both audited; nobody else changes employment, and nothing is termed by
+itself.
+
+The scenario of tests/test_write_matrix.py (Monday 11/30/2026): AET-A has tl.one / pm.one and
+agents E001 (Ann Able) and E002; LIC-B has tl.two / pm.two and E101.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from test_write_matrix import NOW, build_world
+from web_support import messages_of
+
+from esp.accountability.models import TerminationDecision
+from esp.accountability.selectors import pending_termination_reviews
+from esp.accountability.services import termination_decide
+from esp.audit.models import AuditEntry
+from esp.mailing.models import OutboxMessage
+from esp.progress import services
+from esp.progress.models import Fact
+from esp.roster.staff import ESP_MANAGER, PM, TL
+
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def monday_november_30(settings, tmp_path):
+    import time_machine
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(program, write, esp):
+    world = build_world(program, write, esp)
+    OutboxMessage.objects.all().delete()  # the import's invitations: not ours
+    return world
+
+
+def propose(world, client):
+    """tl.one delivers the attendance termination review of Ann Able from her page."""
+    client.force_login(world.users[TL])
+    response = client.post(
+        reverse("web:deliver", args=["E001"]),
+        {
+            "ladder": "attendance",
+            "step": "termination_review",
+            "expectation": "6 points in 90 days",
+        },
+    )
+    assert messages_of(response) == ["Delivered and recorded."]
+    return Fact.objects.get(kind="action", item="termination_review")
+
+
+def employment(agent_id: str) -> list[str]:
+    return list(
+        Fact.objects.filter(agent__employee_id=agent_id, kind="status").values_list(
+            "value", flat=True
+        )
+    )
+
+
+def test_it_mails_the_pm_when_a_tl_delivers_a_termination_review(world, client):
+    """R-L5, issue 12 item 3: the TL's delivery is a proposal, mailed to the PM at once;
+    the employment does not change."""
+    proposal = propose(world, client)
+    [mail] = OutboxMessage.objects.all()
+    assert mail.to == ["pm.one@cxp.example"]
+    assert mail.report == "termination_review" and mail.status == OutboxMessage.PENDING
+    assert mail.subject == "Termination review to decide: Ann Able (E001)"
+    assert "Tl One delivered a termination review for Ann Able (E001), class AET-A" in mail.text
+    assert "on the attendance ladder on 11/30/2026" in mail.text
+    assert "Expectation set: 6 points in 90 days" in mail.text
+    assert "/agents/E001/#ladders" in mail.text
+    assert employment("E001") == []
+    assert list(pending_termination_reviews(world.users[PM])) == [proposal]
+    assert list(pending_termination_reviews(world.users[TL])) == []  # a TL does not decide
+
+
+def test_it_shows_the_proposal_on_the_pms_today_and_the_agent_page_with_a_decide_form(
+    world, client
+):
+    proposal = propose(world, client)
+    client.force_login(world.users[PM])
+    today = client.get(reverse("web:today")).content.decode()
+    assert "Termination reviews to decide (1)" in today
+    assert f"/agents/E001/#termination-review-{proposal.pk}" in today
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert f'id="termination-review-{proposal.pk}"' in page
+    assert "waiting for the PM's decision" in page
+    assert reverse("web:termination_decide", args=["E001"]) in page
+    client.force_login(world.users[TL])
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert reverse("web:termination_decide", args=["E001"]) not in page  # not the TL's to use
+    assert "Termination reviews to decide" not in client.get(reverse("web:today")).content.decode()
+
+
+def test_it_terms_the_agent_on_the_pms_date_and_audits_it(world, client):
+    proposal = propose(world, client)
+    client.force_login(world.users[PM])
+    response = client.post(
+        reverse("web:termination_decide", args=["E001"]),
+        {
+            "proposal": proposal.pk,
+            "decision": "term",
+            "date": "12/01/2026",
+            "reason": "No improvement",
+        },
+    )
+    assert messages_of(response)[-1] == "Ann Able termed from 12/01/2026."
+    decision = TerminationDecision.objects.get(proposal=proposal)
+    assert (decision.decision, decision.effective, decision.decided_by) == (
+        "term",
+        date(2026, 12, 1),
+        world.users[PM],
+    )
+    fact = decision.employment
+    assert (fact.kind, fact.value, fact.date, fact.recorded_by) == (
+        "status",
+        "termed",
+        date(2026, 12, 1),
+        world.users[PM],
+    )
+    assert fact.note == "No improvement (termination review of 11/30/2026 (attendance ladder))"
+    audit = AuditEntry.objects.get(action="termination_term")
+    assert (audit.actor, audit.object_id, audit.changes["proposed_by"]) == (
+        world.users[PM],
+        "E001",
+        "Tl One",
+    )
+    assert list(pending_termination_reviews(world.users[PM])) == []
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert "decided 11/30/2026: term the agent from 12/01/2026 (No improvement)" in page
+
+
+def test_it_keeps_the_agent_with_a_new_expectation_and_refuses_a_second_decision(world, client):
+    proposal = propose(world, client)
+    pm = world.users[PM]
+    with pytest.raises(ValidationError, match="Write the new expectation"):
+        termination_decide(proposal=proposal, decision="keep", reason=" ", day=TODAY, actor=pm)
+    kept = termination_decide(
+        proposal=proposal, decision="keep", reason="Perfect attendance for 30 days", day=TODAY,
+        actor=pm,
+    )  # fmt: skip
+    assert kept.employment is None and employment("E001") == []
+    note = Fact.objects.get(agent__employee_id="E001", kind="note")
+    assert note.note == (
+        "Kept after the termination review of 11/30/2026 (attendance ladder): "
+        "Perfect attendance for 30 days"
+    )
+    assert AuditEntry.objects.filter(action="termination_keep", actor=pm).count() == 1
+    with pytest.raises(ValidationError, match="already decided \\(keep, with a new expectation\\)"):
+        termination_decide(proposal=proposal, decision="term", reason="x", day=TODAY, actor=pm)
+    assert employment("E001") == []
+
+
+def test_it_lets_only_the_pm_or_the_esp_manager_decide(world, client):
+    """Issue 12 item 3: a TL proposes, never decides or terms (404 on the route; the service
+    refuses with the reason); another class's PM does not see the agent."""
+    proposal = propose(world, client)
+    tl = world.users[TL]
+    with pytest.raises(PermissionDenied, match="only the ESP Manager or the PM may"):
+        termination_decide(proposal=proposal, decision="term", reason="x", day=TODAY, actor=tl)
+    with pytest.raises(PermissionDenied):
+        services.employment_set(agent=proposal.agent, status="termed", day=TODAY, actor=tl)
+    data = {"proposal": proposal.pk, "decision": "term", "reason": "x"}
+    url = reverse("web:termination_decide", args=["E001"])
+    client.force_login(tl)
+    assert client.post(url, data).status_code == 404
+    from web_support import staff
+
+    client.force_login(staff("pm.two@cxp.example", PM))  # LIC-B's PM
+    assert client.post(url, data).status_code == 404
+    assert employment("E001") == [] and not TerminationDecision.objects.exists()
+    manager = world.users[ESP_MANAGER]
+    termination_decide(proposal=proposal, decision="term", reason="x", day=TODAY, actor=manager)
+    assert employment("E001") == ["termed"]
