@@ -25,7 +25,7 @@ from test_access_matrix import NOW
 from test_api import API, as_role, build_world
 
 from esp.progress.models import Fact
-from esp.roster.staff import TL
+from esp.roster.staff import ESP_MANAGER, TL
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,7 @@ class Write:
     kind: str
     item: str | None = None  # the fact's item that identifies the value (task, call)
     value: str | None = None  # or its value (the flag)
+    role: str = TL  # who may make the write (esp.write_matrix)
 
     def based_on(self, client) -> str:
         """The `based_on` a client reads before writing ("" when there is none)."""
@@ -86,6 +87,7 @@ WRITES = [
         f"{API}/agents/E001/calls/",
         "call",
         item="2",
+        role=ESP_MANAGER,  # a TL may not score calls (issue 12 item 3)
     ),
     Write(
         "red flag",
@@ -109,7 +111,7 @@ def test_it_refuses_a_status_like_write_without_based_on_with_428_and_the_curren
 ):
     """Issue 12 item 7: `based_on` missing or null → 428 with the current value (null when
     there is none yet), nothing saved; the read's `based_on` then goes through."""
-    client = as_role(world, TL)
+    client = as_role(world, case.role)
     facts = Fact.objects.count()
     for extra in ({}, {"based_on": None}):
         refused = post(client, case, **extra)
@@ -131,7 +133,7 @@ def test_it_refuses_a_status_like_write_without_based_on_with_428_and_the_curren
 def test_it_refuses_a_stale_status_like_write_with_409_and_the_current_value(world, case):
     """Issue 12 item 7, §17: a `based_on` older than the latest (or "" when there is one now)
     → 409 naming the current value, nothing saved; the current `based_on` is accepted."""
-    client = as_role(world, TL)
+    client = as_role(world, case.role)
     seen = case.based_on(client)
     assert seen == ""
     assert post(client, case, based_on=seen).status_code in (200, 201)
@@ -191,13 +193,13 @@ def test_it_saves_one_of_many_concurrent_writes_based_on_the_same_version(
     others get 409 with the value it saved (threads on PostgreSQL; on SQLite, which has one
     writer at a time, the same stale writes one after the other)."""
     world = build_world(esp, write)
-    seen = case.based_on(as_role(world, TL))
+    seen = case.based_on(as_role(world, case.role))
     facts = Fact.objects.count()
     answers: list[int] = []
 
     def writer(index: int):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[TL]}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[case.role]}")
         try:
             answers.append(post(client, case, based_on=seen).status_code)
         finally:

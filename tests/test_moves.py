@@ -188,6 +188,7 @@ def test_the_move_form_on_the_agent_page(scenario):
         pm,
     )
     # the agent now belongs to AET-B's TL; AET-A's TL no longer reaches them (issue 12 item 1)
+    client.force_login(staff("tl.one@cxp.example", TL))
     assert client.get(reverse("web:agent", args=["E001"])).status_code == 404
     client.force_login(staff("tl.two@cxp.example", TL))
     page = client.get(reverse("web:agent", args=["E001"]))

@@ -105,7 +105,7 @@ def test_it_says_to_upload_the_screenshot_in_the_api(world):
     client.force_authenticate(world.users[LICENSING])
     for task, text in (("ahip", UPLOAD), ("carrier_cert", CHECKS)):
         response = client.post(
-            f"/api/v1/agents/E101/tasks/{task}/", {"status": "done"}, format="json"
+            f"/api/v1/agents/E101/tasks/{task}/", {"status": "done", "based_on": ""}, format="json"
         )
         assert response.status_code == 400, task
         assert text in response.json()["detail"], task

@@ -245,7 +245,6 @@ def test_it_checks_the_other_writes_in_their_services(world, role):
         "status": lambda: services.employment_set(
             agent=agent, status="withdrawn", day=TODAY, actor=user
         ),
-        "move": lambda: services.agent_move(agent, other_class(agent), TODAY, "Restart", user),
         "action": lambda: services.step_deliver(
             agent=agent,
             ladder="licensing",
@@ -264,6 +263,8 @@ def test_it_checks_the_other_writes_in_their_services(world, role):
         "termination_decision": lambda: termination_decide(
             proposal=proposal, decision="keep", reason="Improving", day=TODAY, actor=user
         ),
+        # last: a move effective today takes the agent out of the old class's scope (item 1)
+        "move": lambda: services.agent_move(agent, other_class(agent), TODAY, "Restart", user),
     }
     problems = []
     for write, call in calls.items():
@@ -358,6 +359,23 @@ def api_writes(agent: Agent, program) -> list[tuple[str, str, str | None, dict]]
     ]
 
 
+def based_on(agent: Agent, write: str, item: str | None, body: dict) -> dict:
+    """The version a client read before a status-like write (issue 12 item 7)."""
+    if write == "task":
+        latest = services.latest_fact(agent, "task", item)
+    elif write == "call":
+        latest = services.latest_fact(agent, "call", str(body["call"]))
+    elif write == "flag":
+        latest = (
+            Fact.objects.filter(agent=agent, kind="flag", value=body["flag"])
+            .order_by("-date", "-pk")
+            .first()
+        )
+    else:
+        return {}
+    return {"based_on": str(latest.pk) if latest else ""}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_it_answers_each_api_write_by_the_table(world, role):
     """Issue 12 item 3 through the API: allowed → 2xx; refused → 403 (with the reason) or 404
@@ -369,6 +387,7 @@ def test_it_answers_each_api_write_by_the_table(world, role):
     for path, write, item, body in api_writes(agent, world.program):
         allowed = may_write(user, write, item, agent)
         before = written()
+        body = {**body, **based_on(agent, write, item, body)}
         response = client.post(f"{API}/agents/{agent.employee_id}/{path}", body, format="json")
         if allowed and not 200 <= response.status_code < 300:
             problems.append(f"{path} {item}: {response.status_code} {response.content[:200]}")
