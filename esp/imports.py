@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from esp.reports.render import escape_row, unescape_formula
+
 EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 
 
@@ -86,7 +88,8 @@ def read_rows(
     """Read a UTF-8 CSV with a header row; column names are case-insensitive.
 
     Missing required columns and unknown columns (unless prefixed `x_`) reject the file.
-    Values are stripped of surrounding spaces; `x_` columns are dropped.
+    Values are stripped of surrounding spaces and read back from formula escaping (a cell
+    `'=x` that an export wrote is the value `=x`); `x_` columns are dropped.
     """
     if isinstance(source, (str, Path)):
         try:
@@ -136,7 +139,7 @@ def read_rows(
                 Row(
                     line,
                     {
-                        name: value.strip()
+                        name: unescape_formula(value.strip())
                         for name, value in zip(columns, values)
                         if not name.startswith("x_")
                     },
@@ -173,12 +176,13 @@ def is_email(text: str) -> bool:
 
 
 def write_csv(path_or_stream, columns: list[str], rows: Iterable[Iterable[str]]) -> None:
-    """Write a UTF-8 CSV with a header row and `\\n` line ends (stable bytes)."""
+    """Write a UTF-8 CSV with a header row and `\\n` line ends (stable bytes); cells that a
+    spreadsheet would run as formulas are escaped (`read_rows` reads them back as written)."""
 
     def write(stream):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows(map(escape_row, rows))
 
     if isinstance(path_or_stream, (str, Path)):
         with open(path_or_stream, "w", encoding="utf-8", newline="") as stream:

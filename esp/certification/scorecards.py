@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
+from esp.reports.render import escape_row, unescape_formula
+
 from .models import ScorecardItem, ScorecardSection, ScorecardTemplate
 
 HEADER = ["Section", "Item", "Points", "Auto-fail", "Definition"]
@@ -177,19 +179,21 @@ def template_to_xlsx(template: ScorecardTemplate) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorecard"
-    sheet.append(["Template", template.name])
+    sheet.append(escape_row(["Template", template.name]))
     sheet.append(["Placeholder", "yes" if template.placeholder else "no"])
     sheet.append(["Version", template.version])
     sheet.append(HEADER)
     for item in template.items():
         sheet.append(
-            [
-                item.section.title,
-                item.text,
-                float(item.points),
-                "yes" if item.auto_fail else "",
-                item.definition,
-            ]
+            escape_row(
+                [
+                    item.section.title,
+                    item.text,
+                    float(item.points),
+                    "yes" if item.auto_fail else "",
+                    item.definition,
+                ]
+            )
         )
     out = io.BytesIO()
     book.save(out)
@@ -204,7 +208,10 @@ def parse_template_xlsx(content: bytes) -> TemplateData:
     """Read and check the sheet; raises ValidationError listing every problem (row, column)."""
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        rows = [list(r) + [None] * 5 for r in sheet.iter_rows(values_only=True)]
+        rows = [
+            [unescape_formula(c) if isinstance(c, str) else c for c in r] + [None] * 5
+            for r in sheet.iter_rows(values_only=True)
+        ]
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one problem to report
         raise ValidationError([f"not a readable .xlsx file: {exc}"]) from None
     problems = []

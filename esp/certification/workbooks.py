@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from esp.progress.models import Fact
+from esp.reports.render import escape_row
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result
 
@@ -46,15 +47,20 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
     book = Workbook()
     sheet = book.active
     sheet.title = "Call certification"
+
+    def append(row) -> None:
+        """Every cell through the one formula escaping: a note `=...` stays text (issue 12)."""
+        sheet.append(escape_row(row))
+
     bold = Font(bold=True)
-    sheet.append(["Agent", f"{agent.last_name}, {agent.first_name}"])
-    sheet.append(["Employee ID", agent.employee_id])
-    sheet.append(["Class", agent.training_class.code])
+    append(["Agent", f"{agent.last_name}, {agent.first_name}"])
+    append(["Employee ID", agent.employee_id])
+    append(["Class", agent.training_class.code])
     rate = "" if result.pass_rate is None else f"{result.pass_rate}%"
-    sheet.append(["Pass rate", rate])
-    sheet.append(["Result", result.result])
-    sheet.append([])
-    sheet.append(
+    append(["Pass rate", rate])
+    append(["Result", result.result])
+    append([])
+    append(
         [
             "Call",
             "Score",
@@ -72,7 +78,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
         fact = latest.get(number)
         detail = details.get(fact.pk) if fact else None
         score = scores.get(number)
-        sheet.append(
+        append(
             [
                 number,
                 score,
@@ -86,9 +92,9 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
                 detail.notes_down if detail else "",
             ]
         )
-    sheet.append(["Total passed", result.calls_passed])
-    sheet.append([])
-    sheet.append(["Call", "Section", "Item", "Points", "Earned", "Auto-fail missed"])
+    append(["Total passed", result.calls_passed])
+    append([])
+    append(["Call", "Section", "Item", "Points", "Earned", "Auto-fail missed"])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for number in range(1, program.calls_per_agent + 1):
@@ -98,7 +104,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
             continue
         for row in detail.item_scores.all():
             item = row.item
-            sheet.append(
+            append(
                 [
                     number,
                     item.section.title,
@@ -108,7 +114,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
                     ("yes" if row.failed else "no") if item.auto_fail else "",
                 ]
             )
-        sheet.append([number, "", "Call total", "", detail.score, ""])
+        append([number, "", "Call total", "", detail.score, ""])
     sheet.column_dimensions["C"].width = 40
     sheet.column_dimensions["G"].width = 40
     sheet.column_dimensions["H"].width = 40
