@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "esp.access_matrix.RouteAccessMiddleware",
     "esp.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "esp.textcheck.TextRefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

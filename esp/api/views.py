@@ -219,14 +219,18 @@ class NoteList(ApiView):
         data.is_valid(raise_exception=True)
         if not data.validated_data["note"].strip():
             raise ValidationError({"note": "a note needs some text"})
-        fact = services.note_add(
-            agent=agent,
-            text=data.validated_data["note"],
-            day=_today(agent),
-            actor=request.user,
-            source="api",
-        )
-        return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        def apply():
+            fact = services.note_add(
+                agent=agent,
+                text=data.validated_data["note"],
+                day=_today(agent),
+                actor=request.user,
+                source="api",
+            )
+            return Response(s.NoteSerializer(fact).data, status=status.HTTP_201_CREATED)
+
+        return _write(apply)
 
 
 class CallList(ApiView):
