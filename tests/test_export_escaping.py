@@ -257,3 +257,29 @@ def test_it_escapes_the_generated_season_files(tmp_path):
     paths = write_season(season, tmp_path)
     cells = [c for path in paths.values() for c in assert_csv_safe(path.read_bytes())]
     assert {"'=1+1", "'@x", "'-2+3"} <= set(cells)
+
+
+PAGE_DOWNLOADS = [
+    # (url name, the day's parameter)
+    ("tbt:callcert_summary", "as_of"),
+    ("tbt:tbt_completion", "as_of"),
+    ("tbt:behind_pace", "as_of"),
+    ("tbt:escalations", "as_of"),
+    ("tbt:searched", "as_of"),
+    ("pace:behind", "as_of"),
+    ("web:digest", "date"),
+]
+
+
+@pytest.mark.parametrize("route, day_parameter", PAGE_DOWNLOADS, ids=[p[0] for p in PAGE_DOWNLOADS])
+def test_it_escapes_every_page_download(season, client, route, day_parameter):
+    """issue 12 item 11: the TBT summaries and lists, the pace list and the WFM digest pages'
+    CSV and .xlsx downloads (the same tables the mails attach) are escaped."""
+    from django.urls import reverse
+
+    client.force_login(staff("boss@cxp.example", "ESP Manager"))
+    for day in ("2026-11-06", "2026-11-16", "2026-11-27", "2026-12-01"):
+        for fmt, check in (("csv", assert_csv_safe), ("xlsx", assert_xlsx_safe)):
+            response = client.get(reverse(route), {day_parameter: day, "format": fmt})
+            assert response.status_code == 200, (route, day, fmt)
+            check(response.content)
