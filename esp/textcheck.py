@@ -135,11 +135,15 @@ class TextRefusedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = _nul_in(request.POST) if request.method == "POST" else None
-        if name is not None:
-            reason = f"The field “{name}” contains a NUL character (U+0000), which cannot be stored"
-            return self._refused(request, reason)
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        """After the CSRF and access checks (earlier middleware), before the view."""
+        name = _nul_in(request.POST) if request.method == "POST" else None
+        if name is None:
+            return None
+        reason = f"The field “{name}” contains a NUL character (U+0000), which cannot be stored"
+        return self._refused(request, reason)
 
     def _refused(self, request, reason: str):
         from django.contrib import messages

@@ -366,3 +366,37 @@ def test_it_answers_400_to_bad_text_in_every_api_write(world, client, route, kwa
             assert field in response.json() or "detail" in response.json()
             assert words in response.content.decode()
     assert stored_bad_text() == []
+
+
+def test_it_shows_the_line_and_column_of_bad_text_in_an_uploaded_meeting_report(world, client):
+    """issue 12 item 10: the meeting import page lists the bad cell like the command does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users[ESP_MANAGER])
+    report = MEETING + "Ann\x00 Able,ann@cxp.example,2026-11-30T09:00,2026-11-30T12:00\n"
+    response = client.post(
+        reverse("web:meeting", args=["AET-A"]),
+        {
+            "step": "preview",
+            "date": "2026-11-30",
+            "file": SimpleUploadedFile("meet.csv", report.encode(), "text/csv"),
+        },
+    )
+    assert response.status_code == 400
+    assert "line 2, column name: contains a NUL character (U+0000)" in response.content.decode()
+    assert stored_bad_text() == []
+
+
+@pytest.mark.parametrize("bad", [NUL, BELL, LONG + "@cxp.example"], ids=["nul", "bell", "long"])
+def test_it_answers_bad_text_in_a_distribution_list_with_a_form_error(world, client, bad):
+    """issue 12 item 10: the ESP Manager's distribution list form (a textarea of addresses)."""
+    client.force_login(world.users[ESP_MANAGER])
+    response = client.post(
+        reverse("mailing:lists"), {"list": "wfm", "addresses": f"wfm@cxp.example {bad}"}
+    )
+    assert answered_plainly(response)
+    assert stored_bad_text() == []
+    from esp.mailing.models import DistributionList
+
+    wfm = DistributionList.objects.filter(key="wfm").first()
+    assert wfm is None or all(len(a) <= 254 for a in wfm.addresses)
