@@ -400,3 +400,26 @@ def test_it_answers_bad_text_in_a_distribution_list_with_a_form_error(world, cli
 
     wfm = DistributionList.objects.filter(key="wfm").first()
     assert wfm is None or all(len(a) <= 254 for a in wfm.addresses)
+
+
+def test_it_names_the_row_and_column_of_an_over_long_scorecard_item(program):
+    """issue 12 item 10 (R-C7): the scorecard template import (.xlsx) checks lengths too."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from openpyxl import Workbook
+
+    from esp.certification.scorecards import HEADER, parse_template_xlsx
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["Template", "Carrier card"], ["Placeholder", "no"], ["Version", 1], HEADER):
+        sheet.append(row)
+    sheet.append(["Opening", "x" * 301, 100, "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ValidationError) as error:
+        parse_template_xlsx(out.getvalue())
+    assert "row 5, column B: is 301 characters long; at most 300 are allowed" in (
+        error.value.messages
+    )

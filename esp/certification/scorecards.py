@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
-from esp.reports.render import escape_row, unescape_formula
+from esp.reports.render import escape_sheet, unescape_formula
+from esp.textcheck import max_length_of, text_problem
 
 from .models import ScorecardItem, ScorecardSection, ScorecardTemplate
 
@@ -179,25 +180,33 @@ def template_to_xlsx(template: ScorecardTemplate) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Scorecard"
-    sheet.append(escape_row(["Template", template.name]))
+    sheet.append(["Template", template.name])
     sheet.append(["Placeholder", "yes" if template.placeholder else "no"])
     sheet.append(["Version", template.version])
     sheet.append(HEADER)
     for item in template.items():
         sheet.append(
-            escape_row(
-                [
-                    item.section.title,
-                    item.text,
-                    float(item.points),
-                    "yes" if item.auto_fail else "",
-                    item.definition,
-                ]
-            )
+            [
+                item.section.title,
+                item.text,
+                float(item.points),
+                "yes" if item.auto_fail else "",
+                item.definition,
+            ]
         )
+    escape_sheet(sheet)  # an item `=...` is text; the import reads it back (issue 12)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_limits() -> tuple:
+    """Section title, item text and definition: the lengths their fields take (issue 12)."""
+    return (
+        max_length_of(ScorecardSection, "title"),
+        max_length_of(ScorecardItem, "text"),
+        max_length_of(ScorecardItem, "definition"),
+    )
 
 
 def _yes(value) -> bool:
@@ -230,6 +239,9 @@ def parse_template_xlsx(content: bytes) -> TemplateData:
         cells = ["" if c is None else str(c).strip() for c in row[:5]]
         if not any(cells):
             continue
+        for letter, text, limit in zip("ABE", (cells[0], cells[1], cells[4]), _text_limits()):
+            if problem := text_problem(text, limit):
+                problems.append(f"row {number}, column {letter}: {problem}")
         section = cells[0] or section
         if not section:
             problems.append(f"row {number}, column A: no section")

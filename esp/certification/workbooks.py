@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from esp.progress.models import Fact
-from esp.reports.render import escape_row
+from esp.reports.render import escape_sheet
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result
 
@@ -47,20 +47,15 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
     book = Workbook()
     sheet = book.active
     sheet.title = "Call certification"
-
-    def append(row) -> None:
-        """Every cell through the one formula escaping: a note `=...` stays text (issue 12)."""
-        sheet.append(escape_row(row))
-
     bold = Font(bold=True)
-    append(["Agent", f"{agent.last_name}, {agent.first_name}"])
-    append(["Employee ID", agent.employee_id])
-    append(["Class", agent.training_class.code])
+    sheet.append(["Agent", f"{agent.last_name}, {agent.first_name}"])
+    sheet.append(["Employee ID", agent.employee_id])
+    sheet.append(["Class", agent.training_class.code])
     rate = "" if result.pass_rate is None else f"{result.pass_rate}%"
-    append(["Pass rate", rate])
-    append(["Result", result.result])
-    append([])
-    append(
+    sheet.append(["Pass rate", rate])
+    sheet.append(["Result", result.result])
+    sheet.append([])
+    sheet.append(
         [
             "Call",
             "Score",
@@ -78,7 +73,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
         fact = latest.get(number)
         detail = details.get(fact.pk) if fact else None
         score = scores.get(number)
-        append(
+        sheet.append(
             [
                 number,
                 score,
@@ -92,9 +87,9 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
                 detail.notes_down if detail else "",
             ]
         )
-    append(["Total passed", result.calls_passed])
-    append([])
-    append(["Call", "Section", "Item", "Points", "Earned", "Auto-fail missed"])
+    sheet.append(["Total passed", result.calls_passed])
+    sheet.append([])
+    sheet.append(["Call", "Section", "Item", "Points", "Earned", "Auto-fail missed"])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for number in range(1, program.calls_per_agent + 1):
@@ -104,7 +99,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
             continue
         for row in detail.item_scores.all():
             item = row.item
-            append(
+            sheet.append(
                 [
                     number,
                     item.section.title,
@@ -114,13 +109,14 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
                     ("yes" if row.failed else "no") if item.auto_fail else "",
                 ]
             )
-        append([number, "", "Call total", "", detail.score, ""])
+        sheet.append([number, "", "Call total", "", detail.score, ""])
     sheet.column_dimensions["C"].width = 40
     sheet.column_dimensions["G"].width = 40
     sheet.column_dimensions["H"].width = 40
     name = result.scorecard_name(agent.first_name, agent.last_name) or (
         f"{agent.last_name}_{agent.first_name}_pending"
     )
+    escape_sheet(sheet)  # a certifier's note `=...` is text, never a live formula (issue 12)
     out = io.BytesIO()
     book.save(out)
     return ScorecardFile(f"{name.replace(' ', '_')}.xlsx", out.getvalue())

@@ -47,6 +47,15 @@ def unescape_formula(text: str) -> str:
     return text
 
 
+def escape_sheet(sheet) -> None:
+    """Every text cell of an openpyxl worksheet escaped in place (it is then text, not a
+    formula: openpyxl types a value by its first character when it is set)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and _formula_like(cell.value):
+                cell.value = escape_formula(cell.value)
+
+
 def escape_row(row) -> list:
     """A row of cells, each escaped (None stays None for .xlsx; CSV writes it empty)."""
     return [escape_formula(value) for value in row]
