@@ -21,7 +21,11 @@ SECTION_TITLES = {
 
 def _formula_like(text: str) -> bool:
     """Text that starts like a formula once any leading apostrophes are set aside."""
-    return text.lstrip("'").startswith(FORMULA_STARTS)
+    if not text:
+        return False
+    if text[0] == "'":
+        return text.lstrip("'").startswith(FORMULA_STARTS)
+    return text[0] in FORMULA_STARTS  # one character: the common case, no copy of the text
 
 
 def escape_formula(value):
