@@ -61,6 +61,7 @@ from esp.rules.attendance import (
     half_shift,
     working_minutes,
 )
+from esp.textcheck import text_problem
 
 ABSENCE_KINDS = (ABSENT, ABSENT_APPROVED, NCNS)
 FIELDS = ("name", "first_name", "last_name", "email", "join_time", "leave_time")
@@ -346,7 +347,11 @@ def parse_meeting(
             )
             continue
         cell = {name: values[index].strip() for name, index in found.items()}
-        row_errors: list[RowError] = []
+        row_errors: list[RowError] = [
+            RowError(line, label[found[name]], problem)
+            for name, value in cell.items()
+            if (problem := text_problem(value))
+        ]
         if "name" in cell:
             person = " ".join(cell["name"].split())
         else:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+from esp.reports.render import escape_row, unescape_formula
+from esp.textcheck import text_problem
 
 EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 
@@ -82,11 +85,15 @@ def read_rows(
     *,
     required: Iterable[str],
     optional: Iterable[str] = (),
+    limits: Mapping[str, int | None] | None = None,
 ) -> list[Row]:
     """Read a UTF-8 CSV with a header row; column names are case-insensitive.
 
     Missing required columns and unknown columns (unless prefixed `x_`) reject the file.
-    Values are stripped of surrounding spaces; `x_` columns are dropped.
+    Values are stripped of surrounding spaces and read back from formula escaping (a cell
+    `'=x` that an export wrote is the value `=x`); `x_` columns are dropped. A value that
+    cannot be stored (a NUL or other control character, or longer than `limits[column]`, the
+    max_length of the field it is stored in) is an error at its line and column.
     """
     if isinstance(source, (str, Path)):
         try:
@@ -132,16 +139,19 @@ def read_rows(
                     RowError(line, "", f"has {len(values)} fields, the header has {len(columns)}")
                 )
                 continue
-            rows.append(
-                Row(
-                    line,
-                    {
-                        name: value.strip()
-                        for name, value in zip(columns, values)
-                        if not name.startswith("x_")
-                    },
-                )
+            row = Row(
+                line,
+                {
+                    name: unescape_formula(value.strip())
+                    for name, value in zip(columns, values)
+                    if not name.startswith("x_")
+                },
             )
+            for name, value in row.values.items():
+                problem = text_problem(value, (limits or {}).get(name))
+                if problem:
+                    errors.append(RowError(line, name, problem))
+            rows.append(row)
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "", f"malformed CSV: {exc}"))
     if errors:
@@ -173,12 +183,13 @@ def is_email(text: str) -> bool:
 
 
 def write_csv(path_or_stream, columns: list[str], rows: Iterable[Iterable[str]]) -> None:
-    """Write a UTF-8 CSV with a header row and `\\n` line ends (stable bytes)."""
+    """Write a UTF-8 CSV with a header row and `\\n` line ends (stable bytes); cells that a
+    spreadsheet would run as formulas are escaped (`read_rows` reads them back as written)."""
 
     def write(stream):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows(map(escape_row, rows))
 
     if isinstance(path_or_stream, (str, Path)):
         with open(path_or_stream, "w", encoding="utf-8", newline="") as stream:

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from esp.reports.render import escape_row
 from esp.rules.calendar import BusinessCalendar, PhaseLength, phase_starts
 
 CLASS_COLUMNS = [
@@ -1040,6 +1041,6 @@ def write_season(season: Season, directory: Path) -> dict[str, Path]:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
-            writer.writerows(map(values, rows))
+            writer.writerows(escape_row(values(row)) for row in rows)
         paths[name] = path
     return paths

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "esp.access_matrix.RouteAccessMiddleware",
     "esp.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "esp.textcheck.TextRefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -175,6 +176,9 @@ ESP_BASE_URL = os.environ.get("ESP_BASE_URL", "http://127.0.0.1:8000")
 # Proof files live outside the web root, served only through a permission-checked view.
 ESP_PROOF_DIR = os.environ.get("ESP_PROOF_DIR", str(VAR_DIR / "proofs"))
 FILE_UPLOAD_PERMISSIONS = 0o600
+# An image proof larger than this many pixels is refused from its header, before decoding
+# (a 5K screenshot is 14.7 million; 25 million decoded take about 100 MB).
+ESP_PROOF_MAX_PIXELS = int(os.environ.get("ESP_PROOF_MAX_PIXELS", "25000000"))
 
 # Sessions end after 30 idle minutes and 12 hours in all.
 SESSION_COOKIE_AGE = 30 * 60

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from esp.progress.activity import FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
+from esp.textcheck import validate_text
 
 
 class ClassSerializer(serializers.Serializer):
@@ -57,7 +58,9 @@ class TaskStatusSerializer(serializers.Serializer):
 
 class TaskStatusWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TASK_STATUSES)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", validators=[validate_text()]
+    )
     based_on = serializers.CharField(
         allow_blank=True,
         help_text='required: the `based_on` of the task you read (GET the agent\'s tasks), "" '
@@ -81,7 +84,7 @@ class NoteSerializer(serializers.Serializer):
     date = serializers.DateField(read_only=True)
     by = serializers.CharField(read_only=True)
     kind = serializers.CharField(read_only=True)
-    note = serializers.CharField(max_length=4000)
+    note = serializers.CharField(max_length=4000, validators=[validate_text()])
     to_agent = serializers.BooleanField(
         default=False,
         help_text="written to the agent, who reads it; otherwise staff-only (SPEC §1)",
@@ -95,7 +98,9 @@ class NoteSerializer(serializers.Serializer):
 class CallSerializer(serializers.Serializer):
     call = serializers.IntegerField(min_value=1, max_value=5)
     score = serializers.IntegerField(min_value=0, max_value=100)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_text()]
+    )
     based_on = serializers.CharField(
         allow_blank=True,
         help_text="required: the `id` of the call's latest score you read (GET the agent's "
@@ -117,15 +122,17 @@ class DueStepSerializer(serializers.Serializer):
 
 
 class DeliverSerializer(serializers.Serializer):
-    ladder = serializers.CharField(max_length=40)
-    step = serializers.CharField(max_length=40)
-    expectation = serializers.CharField(max_length=4000)
+    ladder = serializers.CharField(max_length=40, validators=[validate_text()])
+    step = serializers.CharField(max_length=40, validators=[validate_text()])
+    expectation = serializers.CharField(max_length=4000, validators=[validate_text()])
 
 
 class FlagSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["raised", "resolved"])
     flag = serializers.ChoiceField(choices=FLAG_VALUES)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_text()]
+    )
     based_on = serializers.CharField(
         allow_blank=True,
         help_text="required: the `id` of the flag's latest fact you read (GET the agent's "

@@ -17,6 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
+from esp.reports.render import escape_sheet, unescape_formula
+from esp.textcheck import max_length_of, text_problem
+
 from .models import ScorecardItem, ScorecardSection, ScorecardTemplate
 
 HEADER = ["Section", "Item", "Points", "Auto-fail", "Definition"]
@@ -191,9 +194,19 @@ def template_to_xlsx(template: ScorecardTemplate) -> bytes:
                 item.definition,
             ]
         )
+    escape_sheet(sheet)  # an item `=...` is text; the import reads it back (issue 12)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_limits() -> tuple:
+    """Section title, item text and definition: the lengths their fields take (issue 12)."""
+    return (
+        max_length_of(ScorecardSection, "title"),
+        max_length_of(ScorecardItem, "text"),
+        max_length_of(ScorecardItem, "definition"),
+    )
 
 
 def _yes(value) -> bool:
@@ -204,7 +217,10 @@ def parse_template_xlsx(content: bytes) -> TemplateData:
     """Read and check the sheet; raises ValidationError listing every problem (row, column)."""
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        rows = [list(r) + [None] * 5 for r in sheet.iter_rows(values_only=True)]
+        rows = [
+            [unescape_formula(c) if isinstance(c, str) else c for c in r] + [None] * 5
+            for r in sheet.iter_rows(values_only=True)
+        ]
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one problem to report
         raise ValidationError([f"not a readable .xlsx file: {exc}"]) from None
     problems = []
@@ -223,6 +239,9 @@ def parse_template_xlsx(content: bytes) -> TemplateData:
         cells = ["" if c is None else str(c).strip() for c in row[:5]]
         if not any(cells):
             continue
+        for letter, text, limit in zip("ABE", (cells[0], cells[1], cells[4]), _text_limits()):
+            if problem := text_problem(text, limit):
+                problems.append(f"row {number}, column {letter}: {problem}")
         section = cells[0] or section
         if not section:
             problems.append(f"row {number}, column A: no section")

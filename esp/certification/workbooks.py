@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from esp.progress.models import Fact
+from esp.reports.render import escape_sheet
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result
 
@@ -115,6 +116,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
     name = result.scorecard_name(agent.first_name, agent.last_name) or (
         f"{agent.last_name}_{agent.first_name}_pending"
     )
+    escape_sheet(sheet)  # a certifier's note `=...` is text, never a live formula (issue 12)
     out = io.BytesIO()
     book.save(out)
     return ScorecardFile(f"{name.replace(' ', '_')}.xlsx", out.getvalue())

@@ -28,6 +28,7 @@ from esp.imports import (
 from esp.programs.models import Program
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.records import TASK_STATUSES
+from esp.textcheck import limits_of
 
 from .models import Fact, Kind, StagedFact, content_hash
 
@@ -184,7 +185,11 @@ class ParsedFact:
 
 def parse_activity(source: str | Path) -> list[ParsedFact]:
     """Read and check an activity file; raise ImportRejected naming every bad row."""
-    rows = read_rows(source, required=COLUMNS)
+    rows = read_rows(
+        source,
+        required=COLUMNS,
+        limits=limits_of(Fact, kind="kind", item="item", value="value", by="by", note="note"),
+    )
     agents = dict(Agent.objects.values_list("employee_id", "pk"))
     agent_program = dict(Agent.objects.values_list("pk", "training_class__program_id"))
     class_codes = set(TrainingClass.objects.values_list("code", flat=True))

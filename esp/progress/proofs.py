@@ -4,7 +4,9 @@ root under random names, reviewed; only an accepted proof completes a task.
 - A TBT course proof must be a real PDF; a certification screenshot a PNG or JPEG; other
   tasks take any of the three. The name a browser sends is kept for display only.
 - Images are decoded and encoded again (Pillow), so nothing appended to or hidden in the
-  file survives; PDFs must parse (pypdf) and have at least one page.
+  file survives; an image over `ESP_PROOF_MAX_PIXELS` is refused from its header, before
+  decoding. PDFs must parse (pypdf) and have at least one page, and carry no JavaScript,
+  automatic or launching actions, attached files or XFA forms (issue 12 item 9).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,6 +86,79 @@ def check_file(name: str, data: bytes, *, item: str, max_bytes: int) -> CheckedF
     )
 
 
+# What a proof PDF may not carry (issue 12 item 9): actions that run code, open other files or
+# send data, scripts, attached files, and XFA forms (which script). Links to web pages (/URI),
+# named actions and "open at page 1" destinations are ordinary and stay allowed.
+PDF_FORBIDDEN_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "an action that launches a program",
+    "/SubmitForm": "an action that sends form data",
+    "/ImportData": "an action that imports data",
+    "/GoToE": "an action that opens an attached file",
+    "/GoToR": "an action that opens another file",
+    "/RichMediaExecute": "an action that runs embedded media",
+    "/Rendition": "an action that plays embedded media",
+}
+PDF_FORBIDDEN_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/AA": "actions that run automatically (on opening a page, a field or the file)",
+    "/EmbeddedFiles": "attached files",
+    "/EF": "attached files",
+    "/XFA": "an XFA form (which can run scripts)",
+}
+PDF_FORBIDDEN_TYPES = {
+    "/EmbeddedFile": "attached files",
+    "/FileAttachment": "attached files",
+    "/RichMedia": "embedded media",
+}
+PDF_OBJECTS_LIMIT = 200_000
+
+
+def _pdf_hazard(reader) -> str | None:
+    """What in the PDF could act on the reviewer's machine, in plain words; None if nothing.
+
+    Walks every object reachable from the document catalog (names tree, pages and their
+    annotations, outlines, forms) without decoding any stream.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    root = reader.trailer["/Root"].get_object()
+    opening = root.get("/OpenAction")
+    if opening is not None:
+        opening = opening.get_object()
+        if isinstance(opening, DictionaryObject) and opening.get("/S") != "/GoTo":
+            kind = PDF_FORBIDDEN_ACTIONS.get(opening.get("/S"), f"a {opening.get('/S')} action")
+            return f"an action that runs when it is opened ({kind})"
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            if len(seen) > PDF_OBJECTS_LIMIT:
+                return f"more than {PDF_OBJECTS_LIMIT:,} objects"
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            for key in node:
+                if key in PDF_FORBIDDEN_KEYS:
+                    return PDF_FORBIDDEN_KEYS[key]
+            for key in ("/S", "/Type", "/Subtype"):
+                value = node.get(key)
+                if not isinstance(value, str):
+                    continue
+                if key == "/S" and value in PDF_FORBIDDEN_ACTIONS:
+                    return PDF_FORBIDDEN_ACTIONS[value]
+                if value in PDF_FORBIDDEN_TYPES:
+                    return PDF_FORBIDDEN_TYPES[value]
+            stack.extend(value for key, value in node.items() if key != "/Parent")
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return None
+
+
 def _checked_pdf(name: str, data: bytes) -> bytes:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -91,20 +167,51 @@ def _checked_pdf(name: str, data: bytes) -> bytes:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if len(reader.pages) < 1:
             raise ValidationError(f"{name} is a PDF without pages.")
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        hazard = _pdf_hazard(reader)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise ValidationError(f"{name} is not a readable PDF ({exc}).") from None
+    except RecursionError:
+        raise ValidationError(f"{name} is not a readable PDF (nested too deeply).") from None
+    if hazard:
+        raise ValidationError(
+            f"{name} is a PDF with {hazard}, which a proof may not contain. Print it to a new "
+            "PDF (Print, then Save as PDF) and upload that."
+        )
     return data
+
+
+def max_pixels() -> int:
+    return int(getattr(settings, "ESP_PROOF_MAX_PIXELS", 25_000_000))
+
+
+def _too_many_pixels(name: str, width: int, height: int, limit: int) -> ValidationError:
+    return ValidationError(
+        f"{name} is {width} × {height} pixels ({width * height / 1_000_000:.1f} million); "
+        f"the limit is {limit / 1_000_000:g} million. Upload a smaller screenshot."
+    )
 
 
 def _reencoded_image(name: str, data: bytes, kind: str) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
+    limit = max_pixels()
+    # Pillow itself refuses anything over twice this before decoding (DecompressionBombError).
+    Image.MAX_IMAGE_PIXELS = limit
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        # The size comes from the header: open() reads it without decoding any pixel, so an
+        # image too large is refused before it costs memory or time (issue 12 item 9).
+        with warnings.catch_warnings():
+            # Between the limit and twice it Pillow only warns; the check below refuses it.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
+            width, height = probe.size
+            if width * height > limit:
+                raise _too_many_pixels(name, width, height, limit)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 60_000_000:
-                raise ValidationError(f"{name} is too large an image.")
+            if image.size != (width, height):
+                raise ValidationError(f"{name} is not a readable image.")
             image.load()
             clean = image if kind == PNG else image.convert("RGB")
             # Pillow writes some metadata of the original back (a JPEG comment, an ICC
@@ -115,7 +222,12 @@ def _reencoded_image(name: str, data: bytes, kind: str) -> bytes:
                 clean.save(out, format="PNG")
             else:
                 clean.save(out, format="JPEG", quality=90)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            f"{name} is more than {2 * limit / 1_000_000:g} million pixels; the limit is "
+            f"{limit / 1_000_000:g} million. Upload a smaller screenshot."
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(f"{name} is not a readable image.") from None
     return out.getvalue()
 

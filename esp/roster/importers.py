@@ -23,6 +23,7 @@ from esp.imports import (
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Campaign, Program, Site
 from esp.rules.calendar import CalendarError, PhaseLength, phase_starts
+from esp.textcheck import limits_of
 
 from .models import Agent, ClassPhase, TrainingClass
 from .staff import PM, TL, ensure_staff
@@ -38,6 +39,22 @@ ROSTER_REQUIRED = [
     "class_code",
 ]
 ROSTER_OPTIONAL = ["site", "npn", "n_number", "tl_email", "pm_email", "equipment_owner"]
+
+
+def _roster_limits() -> dict:
+    """The roster columns' maximum lengths: those of the Agent fields they are stored in."""
+    return limits_of(
+        Agent,
+        employee_id="employee_id",
+        first_name="first_name",
+        last_name="last_name",
+        work_email="work_email",
+        personal_email="personal_email",
+        npn="npn",
+        n_number="n_number",
+        tl_email="work_email",
+        pm_email="work_email",
+    )
 
 
 # -- classes -----------------------------------------------------------------------------------
@@ -139,7 +156,12 @@ def _validate_classes(rows) -> tuple[list[ClassRow], list[RowError]]:
 def import_classes(
     source: str | Path, *, dry_run: bool = False, actor=None, progress: Progress | None = None
 ) -> ImportSummary:
-    rows = read_rows(source, required=CLASS_REQUIRED, optional=CLASS_OPTIONAL)
+    rows = read_rows(
+        source,
+        required=CLASS_REQUIRED,
+        optional=CLASS_OPTIONAL,
+        limits=limits_of(TrainingClass, class_code="code"),
+    )
     parsed, errors = _validate_classes(rows)
     if errors:
         raise ImportRejected(errors, str(source))
@@ -337,7 +359,12 @@ def _validate_roster(rows) -> tuple[list[tuple[int, dict]], list[RowError]]:
 def import_roster(
     source: str | Path, *, dry_run: bool = False, actor=None, progress: Progress | None = None
 ) -> ImportSummary:
-    rows = read_rows(source, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL)
+    rows = read_rows(
+        source,
+        required=ROSTER_REQUIRED,
+        optional=ROSTER_OPTIONAL,
+        limits=_roster_limits(),
+    )
     parsed, errors = _validate_roster(rows)
     if errors:
         raise ImportRejected(errors, str(source))

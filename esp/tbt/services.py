@@ -12,6 +12,7 @@ from esp.audit.services import audit_record
 from esp.imports import ImportRejected, ImportSummary, RowError, read_rows
 from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent
+from esp.textcheck import limits_of
 
 from .models import HelpDeskCall, TbtAccess
 
@@ -58,7 +59,11 @@ def import_courses(
     Courses missing from the file are kept (remove them in the admin); the file's order
     becomes the courses' order. Importing the same file twice changes nothing.
     """
-    rows = read_rows(source, required=["number", "name"])
+    rows = read_rows(
+        source,
+        required=["number", "name"],
+        limits=limits_of(TbtCourse, number="number", name="name"),
+    )
     parsed, errors = _validate_courses(rows)
     if errors:
         raise ImportRejected(errors, str(source))
