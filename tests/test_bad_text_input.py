@@ -336,17 +336,22 @@ API_WRITES = [
     (
         "api:task",
         {"task": "producer_world"},
-        {"status": "in_progress", "note": "Ok"},
+        {"status": "in_progress", "note": "Ok", "based_on": ""},
         {"note": True},
     ),
-    ("api:calls", {}, {"call": 2, "score": 90, "notes": "Ok"}, {"notes": False}),
+    ("api:calls", {}, {"call": 2, "score": 90, "notes": "Ok", "based_on": ""}, {"notes": False}),
     (
         "api:ladder_steps",
         {},
         {"ladder": "licensing", "step": "coaching", "expectation": "Ok"},
         {"ladder": True, "step": True, "expectation": True},
     ),
-    ("api:flags", {}, {"action": "raised", "flag": "other", "note": "Ok"}, {"note": False}),
+    (
+        "api:flags",
+        {},
+        {"action": "raised", "flag": "other", "note": "Ok", "based_on": ""},
+        {"note": False},
+    ),
 ]
 
 

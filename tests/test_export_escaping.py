@@ -22,7 +22,7 @@ from esp.reports.render import (
     tables_xlsx,
     unescape_formula,
 )
-from esp.roster.models import Agent
+from esp.roster.models import Agent, CertifierAssignment
 
 HOSTILE_NAME = '=HYPERLINK("http://x")'
 HOSTILE_ROSTER = (
@@ -210,6 +210,7 @@ def test_it_writes_a_certifiers_note_starting_with_equals_as_text_in_the_call_ce
 
     agent = Agent.objects.get(employee_id="E001")
     certifier = staff("cert.one@cxp.example", CERTIFIER)
+    CertifierAssignment.objects.create(certifier=certifier, agent=agent)  # issue 12 item 3
     template = load_default_scorecard()
     call_score(
         agent=agent,
