@@ -829,3 +829,22 @@ def test_sending_invites_reads_the_class_day_hours_once_per_room(world, write, e
     assert sent == 5
     schedule_reads = [q for q in queries if "programs_dayschedule" in q["sql"]]
     assert len(schedule_reads) == 1
+
+
+def test_the_class_page_shows_room_buttons_only_for_the_phases_the_user_may_change(client, world):
+    """Issue 12 item 3: "Buttons a role may not use are not shown". The PM plans with the
+    others but changes no room; Licensing changes only the licensing phase's rooms."""
+    from esp.roster.staff import LICENSING, PM
+
+    room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    send = f"/classrooms/AET-C/rooms/{room.pk}/send/"
+    with time_machine.travel(at(D(2026, 11, 18)), tick=False):  # AET-C is in licensing
+        client.force_login(staff("pm.two@cxp.example", PM))
+        page = client.get("/classrooms/AET-C/").content.decode()
+        assert "Main classroom link for 11/24/2026–11/30/2026" in page  # what is missing
+        assert "Add the room" not in page and send not in page and "<button>Add" not in page
+        client.force_login(staff("licensing@cxp.example", LICENSING))
+        page = client.get("/classrooms/AET-C/").content.decode()
+        assert "Add the room" in page
+        assert send not in page  # the ESP room is the Cert Coordinator's
+        assert '<option value="licensing">' in page and '<option value="esp">' not in page

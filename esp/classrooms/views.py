@@ -125,6 +125,11 @@ def class_plan(request, code):
             "class": training_class,
             "as_of": as_of,
             "plans": plans,
+            # the phases whose rooms the user may change: no buttons for the others (issue 12
+            # item 3; the PM plans with the others but changes no room)
+            "changeable": [
+                p.phase.key for p in plans if services.may_change(request.user, p.phase)
+            ],
             "kinds": KINDS,
             "providers": PROVIDERS,
             "kind_names": services.KIND_NAMES,
