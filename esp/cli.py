@@ -130,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup(demo: bool = False) -> None:
+def _setup(demo: bool = False, port: int | None = None) -> None:
+    if demo and port and not os.environ.get("ESP_BASE_URL"):
+        # the links in the demo's mail (self-report links, invitations) open the demo itself
+        os.environ["ESP_BASE_URL"] = f"http://127.0.0.1:{port}"
     if demo and not os.environ.get("ESP_DATABASE_URL"):
         var = Path(os.environ.get("ESP_VAR_DIR", Path.cwd() / "var"))
         var.mkdir(parents=True, exist_ok=True)
@@ -152,7 +155,8 @@ def _setup(demo: bool = False) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup(demo=args.command == "demo")
+    demo = args.command == "demo"
+    _setup(demo=demo, port=args.port if demo else None)
     from esp.imports import ImportRejected
 
     try:

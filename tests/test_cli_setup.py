@@ -1,5 +1,7 @@
 """`esp init` is idempotent and loads the default program (SPEC §3, §16)."""
 
+import os
+
 import pytest
 
 from esp.programs.models import Program
@@ -71,3 +73,19 @@ def test_init_offers_to_create_the_first_esp_manager(esp, monkeypatch):
     # With a manager present, init asks nothing.
     monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked again"))
     assert esp("init")[0] == 0
+
+
+def test_the_demo_mails_links_to_its_own_port(monkeypatch):
+    """The self-report links and invitations the demo mails open the demo's own server (found
+    trying the demo on another port: the links pointed at port 8000)."""
+    from esp.cli import _setup
+
+    monkeypatch.setenv("ESP_DATABASE_URL", os.environ.get("ESP_DATABASE_URL", "sqlite://"))
+    monkeypatch.setenv("ESP_SECRET_KEY", "kept")
+    monkeypatch.setenv("ESP_BASE_URL", "")  # restored (removed) after the test
+    monkeypatch.delenv("ESP_BASE_URL")
+    _setup(demo=True, port=8123)
+    assert os.environ["ESP_BASE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("ESP_BASE_URL", "https://esp.example.com")
+    _setup(demo=True, port=8124)
+    assert os.environ["ESP_BASE_URL"] == "https://esp.example.com"  # a set address is kept
