@@ -208,3 +208,32 @@ def test_move_access(scenario):
     assert not Fact.objects.filter(kind="move").exists()
     assert manager.post(url, data).status_code == 302
     assert Fact.objects.filter(kind="move").count() == 1
+
+
+def test_the_classes_page_counts_agents_by_their_current_class(scenario):
+    """R-T3, issue 12 item 1: a moved agent counts in the class they moved to (the board's
+    count), in a fixed number of queries whatever the number of classes."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = staff("manager@cxp.example", ESP_MANAGER)
+    agent_move(Agent.objects.get(employee_id="E001"), "AET-B", date(2026, 11, 9), "Restart", None)
+    client = Client()
+    client.force_login(manager)
+
+    def counts() -> tuple[dict[str, str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("web:classes")).content.decode()
+        return dict(re.findall(r">(AET-\w)</a>.*?<td>(\d+)</td></tr>", page)), len(queries)
+
+    shown, queries = counts()
+    assert shown == {"AET-A": "1", "AET-B": "1"}
+    for code in ("AET-C", "AET-D", "AET-E"):
+        another = TrainingClass.objects.get(code="AET-A")
+        another.pk, another.code = None, code
+        another.save()
+    shown, more_classes = counts()
+    assert shown == {"AET-A": "1", "AET-B": "1", "AET-C": "0", "AET-D": "0", "AET-E": "0"}
+    assert more_classes == queries

@@ -21,6 +21,7 @@ from esp.classrooms.services import invitations_after_move
 from esp.progress import services
 from esp.roster import access
 from esp.roster.models import Agent, ClassPhase
+from esp.roster.selectors import agent_counts
 from esp.web.dates import picked_day
 from esp.write_matrix import require_write, writable
 
@@ -45,12 +46,13 @@ def classes(request):
         .values_list("training_class__code", "phase__name", "start_date")
     ):
         phases[code] = (key, start)
+    counts = agent_counts(visible, today)
     rows = [
         {
             "code": c.code,
             "start": c.start_date,
             "phase": phases.get(c.code, ("Not started", c.start_date)),
-            "agents": c.agents.count(),
+            "agents": counts.get(c.code, 0),
         }
         for c in visible.order_by("-start_date", "code")
     ]
