@@ -535,3 +535,13 @@ def test_it_activates_an_invited_account_from_its_link_once(client, program):
 
     assert sign_in(client, "new.tl@cxp.example", new).status_code == 302
     assert client.get(reverse("web:classes")).status_code == 200
+
+
+def test_a_page_outside_the_users_scope_says_not_found_in_the_sites_look(client, people):
+    """Issue 12: a refused page is a 404 that says so in plain words, with the navigation."""
+    client.force_login(people["other_tl"])
+    response = client.get(reverse("web:agent", args=["E001"]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Not found</h1>" in page and "Go to your start page" in page
+    assert "Ann" not in page  # nothing about the agent
