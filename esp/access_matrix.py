@@ -62,7 +62,7 @@ ACCESS: dict[str, Rule] = {
     "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
     # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
-    "accounts:invitations": Rule((ESP_MANAGER,), NONE),
+    "accounts:invitations": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "accounts:invitation_cancel": Rule((ESP_MANAGER,), NONE, ("POST",)),
     # tracker pages
     "web:home": Rule(EVERYONE, NONE),

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from esp import clock
+from esp.accounts.invitations import staff_invite
 from esp.breakouts.demo import demo_breakouts
 from esp.classrooms.demo import demo_classrooms
 from esp.mailing.lists import list_set
@@ -23,6 +24,7 @@ from esp.roster.staff import (
     ESP_MANAGER,
     LICENSING,
     TBT_SME,
+    TL,
     WFM,
     ensure_staff,
 )
@@ -102,4 +104,8 @@ def demo_staff(program, as_of, password: str) -> list[str]:
                 user.is_active = True
                 user.set_password(password)
                 user.save()
+    # a new TL invited and not signed in yet: the ESP Manager's invitations page shows her
+    staff_invite(
+        email="dana.lopez@esp.example", first_name="Dana", last_name="Lopez", roles=[TL], actor=None
+    )
     return shown

@@ -89,3 +89,13 @@ def test_the_demo_mails_links_to_its_own_port(monkeypatch):
     monkeypatch.setenv("ESP_BASE_URL", "https://esp.example.com")
     _setup(demo=True, port=8124)
     assert os.environ["ESP_BASE_URL"] == "https://esp.example.com"  # a set address is kept
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_an_invitation_pending_for_the_esp_manager_to_see():
+    """Issue 12 item 8: the demo's invitations page has something to cancel."""
+    from esp.accounts.invitations import pending_invitations
+    from esp.demo import load_demo
+
+    load_demo(login=("manager@esp.example", "demo-manager"), agents=12)
+    assert [p.user.get_full_name() for p in pending_invitations()] == ["Dana Lopez"]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -329,3 +330,34 @@ def test_it_lets_only_the_esp_manager_see_and_cancel_invitations(manager, tl, cl
     assert [p.user for p in pending_invitations()] == [invited]
     anonymous = Client().get(reverse("accounts:invitations"))
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/sign-in/")
+
+
+def test_it_lets_the_esp_manager_invite_a_person_and_cancel_it_again(manager, tl, client):
+    """Issue 12 item 8 (SPEC §1): the ESP Manager invites a person from the invitations page
+    (name, e-mail, roles): an inactive account, the e-mail with its link, an audit row; an
+    address with an active account is refused in plain words; the invitation can be cancelled
+    and sent again."""
+    client.force_login(manager)
+    url = reverse("accounts:invitations")
+    data = {"first_name": "Dana", "last_name": "Lopez", "email": "Dana.Lopez@cxp.example"}
+    response = client.post(url, {**data, "roles": ["TL", "PM"]})
+    assert messages_of(response) == [
+        "Dana Lopez (dana.lopez@cxp.example) is invited: the e-mail with the link to set a "
+        "password is on its way."
+    ]
+    dana = get_user_model().objects.get(email="dana.lopez@cxp.example")
+    assert not dana.is_active and not dana.has_usable_password()
+    assert sorted(dana.groups.values_list("name", flat=True)) == ["PM", "TL"]
+    assert [p.user for p in pending_invitations()] == [dana]
+    assert AuditEntry.objects.filter(action="invitation_sent", actor=manager).exists()
+    table = client.get(url).content.decode().split("<table", 1)[1]
+    assert "Dana Lopez" in table and "PM, TL" in table
+
+    refused = client.post(url, {**data, "email": tl.email, "roles": ["TL"]})
+    assert "already has an account: change their roles in the admin" in refused.content.decode()
+    assert client.post(url, {**data, "roles": []}).status_code == 200  # a role is required
+
+    invitation_cancel(user_id=dana.pk, actor=manager)
+    assert pending_invitations() == []
+    client.post(url, {**data, "roles": ["TL"]})  # invited again: a new link
+    assert [p.user for p in pending_invitations()] == [dana]

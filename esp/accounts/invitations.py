@@ -89,6 +89,42 @@ class NoPendingInvitation(Exception):
     pass
 
 
+class AlreadyHasAccount(Exception):
+    pass
+
+
+@transaction.atomic
+def staff_invite(*, email: str, first_name: str, last_name: str, roles: list[str], actor):
+    """Invite a person to ESP Tracker in `roles`: an inactive account (no password) and an
+    e-mailed link to set one (the same path as a class import naming a new TL or PM).
+    Refused, in plain words, for an address that already has an active account."""
+    from esp.roster.staff import ensure_staff
+
+    email = email.strip().lower()
+    existing = get_user_model().objects.filter(email__iexact=email).first()
+    if existing is not None and existing.is_active:
+        raise AlreadyHasAccount(
+            f"{existing.get_full_name() or email} already has an account: change their roles "
+            "in the admin (Users) instead."
+        )
+    if not roles:
+        raise ValueError("Choose at least one role.")
+    user = None
+    for role in roles:
+        user = ensure_staff(email, role)
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    if existing is not None:  # invited before: a new link (the old one still works until used)
+        invite(user)
+    audit_record(
+        actor=actor,
+        action="invitation_sent",
+        obj=user,
+        changes={"email": email, "roles": sorted(roles)},
+    )
+    return user
+
+
 @transaction.atomic
 def invitation_cancel(*, user_id: int, actor) -> object:
     """End the pending invitation of account `user_id`: its links no longer set a password

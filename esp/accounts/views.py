@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import WelcomeForm
-from .invitations import NoPendingInvitation, pending_invitations
+from .forms import InviteForm, WelcomeForm
+from .invitations import AlreadyHasAccount, NoPendingInvitation, pending_invitations, staff_invite
 from .invitations import invitation_cancel as cancel
 
 
@@ -42,8 +42,30 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
             return None
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitations(request):
-    """The ESP Manager's list of pending invitations, each with a Cancel button."""
+    """The ESP Manager's invitations: invite a person, and the pending invitations, each with
+    a Cancel button."""
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = staff_invite(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                roles=data["roles"],
+                actor=request.user,
+            )
+        except AlreadyHasAccount as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                f"{user.get_full_name()} ({user.email}) is invited: the e-mail with the link to "
+                "set a password is on its way.",
+            )
+            return redirect("accounts:invitations")
     rows = [
         {
             "invitation": pending,
@@ -51,7 +73,7 @@ def invitations(request):
         }
         for pending in pending_invitations()
     ]
-    return render(request, "accounts/invitations.html", {"rows": rows})
+    return render(request, "accounts/invitations.html", {"rows": rows, "form": form})
 
 
 @require_POST
