@@ -117,7 +117,12 @@ def agent_detail(request, employee_id: str):
     can = writable(request.user, agent, tasks=program.tasks.values_list("key", flat=True))
     from esp.access_matrix import REVIEWERS
     from esp.accountability.models import TerminationDecision
-    from esp.accountability.selectors import cap_documents_by_fact, pending_termination_reviews
+    from esp.accountability.selectors import (
+        cap_documents_by_fact,
+        pending_termination_reviews,
+        termination_review_ladders,
+        waiting_termination_review,
+    )
 
     from .tracking import proof_items
 
@@ -136,6 +141,8 @@ def agent_detail(request, employee_id: str):
                 request.user, agents=Agent.objects.filter(pk=agent.pk)
             ),
             "termination_decisions": TerminationDecision.DECISIONS,
+            "waiting_review": None if page.for_agent else waiting_termination_review(agent),
+            "review_ladders": termination_review_ladders(program),
             "is_reviewer": access.has_role(request.user, *REVIEWERS),
             "note_form": forms.NoteForm(),
             "employment_form": forms.EmploymentForm(
