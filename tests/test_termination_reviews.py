@@ -242,3 +242,31 @@ def test_it_refuses_a_second_review_while_one_waits_and_one_on_a_ladder_without_
         day=TODAY, actor=tl,
     )  # fmt: skip
     assert later.value == "licensing"  # once decided, a new proposal may follow
+
+
+def test_it_shows_a_termination_scheduled_after_the_as_of_day(world, client):
+    """Issue 12 item 3 (follow-up of item 3; R-L5, R-P3): once the PM terms the agent from a
+    later date, the agent page says "Termed from 12/04/2026 (scheduled)" in its header and
+    Employment card until that day, then "Termed"; the employment form is based on it."""
+    import re
+
+    proposal = propose(world, client)
+    termination_decide(
+        proposal=proposal, decision="term", reason="No improvement", day=date(2026, 12, 4),
+        actor=world.users[PM],
+    )  # fmt: skip
+    client.force_login(world.users[PM])
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    header = page.split("<p>Class ", 1)[1].split("</p>", 1)[0]
+    assert "Active · <strong>Termed from 12/04/2026 (scheduled)</strong> · as of 11/30/2026" in (
+        header
+    )
+    card = page.split('id="employment-h"', 1)[1].split("</section>", 1)[0]
+    assert "<li><strong>Termed from 12/04/2026 (scheduled)</strong> by Pm One: No improvement" in (
+        card
+    )
+    scheduled = Fact.objects.get(kind="status")
+    assert re.search(rf'name="based_on" value="{scheduled.pk}"', card)
+    later = client.get(reverse("web:agent", args=["E001"]), {"as_of": "12/04/2026"})
+    header = later.content.decode().split("<p>Class ", 1)[1].split("</p>", 1)[0]
+    assert "Termed · as of 12/04/2026" in header and "(scheduled)" not in header

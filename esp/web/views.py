@@ -126,6 +126,8 @@ def agent_detail(request, employee_id: str):
 
     from .tracking import proof_items
 
+    # the latest employment fact, a scheduled one included: the page shows it (R-P3, §17)
+    employment_now = services.latest_fact(agent, "status", "employment")
     return render(
         request,
         "web/agent.html",
@@ -146,7 +148,7 @@ def agent_detail(request, employee_id: str):
             "is_reviewer": access.has_role(request.user, *REVIEWERS),
             "note_form": forms.NoteForm(),
             "employment_form": forms.EmploymentForm(
-                initial={"based_on": page.employment[-1].pk if page.employment else ""}
+                initial={"based_on": getattr(employment_now, "pk", "")}
             ),
             "equipment_form": forms.EquipmentForm(
                 initial={"based_on": page.equipment[-1].pk if page.equipment else ""}
