@@ -258,9 +258,11 @@ def test_it_marks_for_staff_every_note_the_agent_reads(world):
 
 def test_it_puts_the_visible_to_the_agent_box_beside_its_label(world):
     """Issue 12 item 2: the checkbox sits in a row with its label (label.check), not alone in
-    the middle of a column."""
+    the middle of a column; the note form's ids are its own (the other forms have a "note"
+    field too) and the help text is the one the box is described by."""
     page = agent_page(world["tl"])
     assert (
-        '<label class="check" for="id_to_agent"><input type="checkbox" name="to_agent" '
-        'aria-describedby="id_to_agent_helptext" id="id_to_agent"> Visible to the agent</label>'
+        '<label class="check" for="add-note-to_agent"><input type="checkbox" name="to_agent" '
+        'aria-describedby="add-note-to_agent_helptext" id="add-note-to_agent"> Visible to the '
+        'agent</label><span class="detail" id="add-note-to_agent_helptext">'
     ) in page

@@ -146,7 +146,8 @@ def agent_detail(request, employee_id: str):
             "waiting_review": None if page.for_agent else waiting_termination_review(agent),
             "review_ladders": termination_review_ladders(program),
             "is_reviewer": access.has_role(request.user, *REVIEWERS),
-            "note_form": forms.NoteForm(),
+            # ids of their own: the employment, equipment and flag forms have a "note" too
+            "note_form": forms.NoteForm(auto_id="add-note-%s"),
             "employment_form": forms.EmploymentForm(
                 initial={"based_on": getattr(employment_now, "pk", "")}
             ),
