@@ -261,7 +261,8 @@ def assert_refused(client, world, employee_id: str, *, class_code: str | None = 
 
 def test_it_refuses_a_tl_taken_off_the_class_by_a_class_import(world, client, write, esp):
     """Issue 12 item 1 (SPEC §1, §17): a class import naming other TLs takes the class's
-    agents away from the TL, although the agents' own TL field still names them."""
+    agents away from the TL; the agents' own TL field follows the class (issue 12 item 4
+    follow-up: it named the removed TL before)."""
     client.force_login(world.tl_one)
     assert reaches(client, world, "E001")
     assert client.get("/classes/AET-A/").status_code == 200
@@ -270,7 +271,7 @@ def test_it_refuses_a_tl_taken_off_the_class_by_a_class_import(world, client, wr
     )
     code, _, err = esp("import", "classes", write(replaced, "classes2.csv"))
     assert code == 0, err
-    assert Agent.objects.get(employee_id="E001").tl == world.tl_one  # the stale field
+    assert Agent.objects.get(employee_id="E001").tl.email == "tl.other@cxp.example"
     assert_refused(client, world, "E001", class_code="AET-A")
     assert not access.visible_agents(world.tl_one).filter(training_class__code="AET-A").exists()
 

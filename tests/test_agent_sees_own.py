@@ -230,3 +230,39 @@ def test_it_writes_a_note_to_the_agent_through_the_api(world):
     texts = [n["note"] for n in api(world["ann"]).get("/api/v1/agents/E001/notes/").json()]
     assert "API to Ann" in texts
     assert "API staff only" not in texts
+
+
+def notes_timeline(page: str) -> dict[str, bool]:
+    """The Notes timeline of a page: each note's text → whether it is marked "(to the agent)"."""
+    import re
+
+    timeline = page.split('<h2 id="notes">', 1)[1].split('<ul class="timeline">', 1)[1]
+    timeline = timeline.split("</ul>", 1)[0]
+    return {
+        re.sub(r"^\d\d/\d\d/\d{4} - [^-]+ - ", "", item.split(" <em>")[0]): "(to the agent)" in item
+        for item in re.findall(r"<li>(.*?)</li>", timeline)
+    }
+
+
+def test_it_marks_for_staff_every_note_the_agent_reads(world):
+    """Issue 12 item 2 (follow-up of item 5; SPEC §1, R-N1): the staff page marks "(to the
+    agent)" on each note the agent's own view shows — the note written to them and the
+    coaching's expectation (printed on what they sign) — computed by facts_for_agent, and on
+    none of the staff remarks, the termination review or a step dated after today."""
+    marked = notes_timeline(agent_page(world["tl"], as_of="12/02/2026"))
+    assert marked[TO_AGENT] and marked[EXPECTATION]
+    for text in HIDDEN:
+        assert marked.get(text) is False, text  # shown to staff, not marked
+    assert marked[CAP_EXPECTATION] is False  # dated 12/02: not the agent's yet on 11/30
+
+
+def test_it_puts_the_visible_to_the_agent_box_beside_its_label(world):
+    """Issue 12 item 2: the checkbox sits in a row with its label (label.check), not alone in
+    the middle of a column; the note form's ids are its own (the other forms have a "note"
+    field too) and the help text is the one the box is described by."""
+    page = agent_page(world["tl"])
+    assert (
+        '<label class="check" for="add-note-to_agent"><input type="checkbox" name="to_agent" '
+        'aria-describedby="add-note-to_agent_helptext" id="add-note-to_agent"> Visible to the '
+        'agent</label><span class="detail" id="add-note-to_agent_helptext">'
+    ) in page

@@ -185,3 +185,88 @@ def test_it_lets_only_the_pm_or_the_esp_manager_decide(world, client):
     manager = world.users[ESP_MANAGER]
     termination_decide(proposal=proposal, decision="term", reason="x", day=TODAY, actor=manager)
     assert employment("E001") == ["termed"]
+
+
+# -- the TL proposes when they judge it needed (issue 12 item 3 follow-up) ----------------------
+
+
+def test_it_offers_the_tl_a_propose_form_before_the_ladder_says_a_review_is_due(world, client):
+    """Issue 12 item 1 (follow-up of item 3), R-L5: the agent page gives the TL a visible
+    "Propose a termination review" form (the ladder it concerns + the reason) even when no
+    review is due; it goes through step_deliver, mails the PM and waits on the PM's Today."""
+    from esp.web import selectors
+
+    agent = world.agents["E001"]
+    due = selectors.agent_page(agent, TODAY).due_steps
+    assert "termination_review" not in {s["step"] for s in due}  # not due today
+    client.force_login(world.users[TL])
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert "<h3>Propose a termination review</h3>" in page
+    assert '<option value="attendance">Attendance</option>' in page
+    assert '<option value="exams">' not in page  # the failed-exams ladder has no review
+    proposal = propose(world, client)
+    assert proposal.recorded_by == world.users[TL] and proposal.value == "attendance"
+    [mail] = OutboxMessage.objects.filter(report="termination_review")
+    assert mail.to == ["pm.one@cxp.example"]
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert "Propose a termination review</h3>" not in page
+    assert "delivered 11/30/2026 by Tl One is waiting for the PM's decision" in page
+    client.force_login(world.users[PM])
+    assert "Termination reviews to decide (1)" in client.get(reverse("web:today")).content.decode()
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    assert "Propose a termination review</h3>" not in page  # the PM decides, never proposes
+
+
+def test_it_refuses_a_second_review_while_one_waits_and_one_on_a_ladder_without_it(world, client):
+    """Issue 12 item 1 (follow-up of item 3), R-L5: one proposal waits for the PM at a time,
+    and only on a ladder that has a termination review step; both refused in plain words."""
+    propose(world, client)
+    tl, agent = world.users[TL], world.agents["E001"]
+    with pytest.raises(ValidationError, match="already waiting for the PM's decision"):
+        services.step_deliver(
+            agent=agent, ladder="licensing", step="termination_review", expectation="x",
+            day=TODAY, actor=tl,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="The Failed exams ladder has no termination review"):
+        services.step_deliver(
+            agent=world.agents["E002"], ladder="exams", step="termination_review",
+            expectation="x", day=TODAY, actor=tl,
+        )  # fmt: skip
+    assert Fact.objects.filter(kind="action").count() == 1
+    termination_decide(
+        proposal=Fact.objects.get(kind="action"), decision="keep", reason="Improving",
+        day=TODAY, actor=world.users[PM],
+    )  # fmt: skip
+    later = services.step_deliver(
+        agent=agent, ladder="licensing", step="termination_review", expectation="Again",
+        day=TODAY, actor=tl,
+    )  # fmt: skip
+    assert later.value == "licensing"  # once decided, a new proposal may follow
+
+
+def test_it_shows_a_termination_scheduled_after_the_as_of_day(world, client):
+    """Issue 12 item 3 (follow-up of item 3; R-L5, R-P3): once the PM terms the agent from a
+    later date, the agent page says "Termed from 12/04/2026 (scheduled)" in its header and
+    Employment card until that day, then "Termed"; the employment form is based on it."""
+    import re
+
+    proposal = propose(world, client)
+    termination_decide(
+        proposal=proposal, decision="term", reason="No improvement", day=date(2026, 12, 4),
+        actor=world.users[PM],
+    )  # fmt: skip
+    client.force_login(world.users[PM])
+    page = client.get(reverse("web:agent", args=["E001"])).content.decode()
+    header = page.split("<p>Class ", 1)[1].split("</p>", 1)[0]
+    assert "Active · <strong>Termed from 12/04/2026 (scheduled)</strong> · as of 11/30/2026" in (
+        header
+    )
+    card = page.split('id="employment-h"', 1)[1].split("</section>", 1)[0]
+    assert "<li><strong>Termed from 12/04/2026 (scheduled)</strong> by Pm One: No improvement" in (
+        card
+    )
+    scheduled = Fact.objects.get(kind="status")
+    assert re.search(rf'name="based_on" value="{scheduled.pk}"', card)
+    later = client.get(reverse("web:agent", args=["E001"]), {"as_of": "12/04/2026"})
+    header = later.content.decode().split("<p>Class ", 1)[1].split("</p>", 1)[0]
+    assert "Termed · as of 12/04/2026" in header and "(scheduled)" not in header

@@ -192,3 +192,28 @@ def pending_termination_reviews(user, agents=None):
         .select_related("agent")
         .order_by("date", "pk")
     )
+
+
+def waiting_termination_review(agent: Agent) -> Fact | None:
+    """R-L5: the agent's termination review delivered and not yet decided (at most one waits:
+    esp.progress.services.step_deliver), whoever looks."""
+    return (
+        Fact.objects.filter(
+            agent=agent,
+            kind="action",
+            item="termination_review",
+            termination_decision__isnull=True,
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+
+
+def termination_review_ladders(program) -> list[tuple[str, str]]:
+    """The program's ladders that end in a termination review, as (key, name): the ones a TL
+    may propose a review on at any time (issue 12 item 3 follow-up, docs/decisions.md)."""
+    return list(
+        Ladder.objects.filter(program=program, steps__key="termination_review")
+        .order_by("pk")
+        .values_list("key", "name")
+    )

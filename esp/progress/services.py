@@ -127,11 +127,14 @@ def step_deliver(
     """
     require_write(actor, "action", step, agent)
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    _check_step_of_ladder(agent, ladder, step)
     already = Fact.objects.filter(
         agent=agent, kind="action", item=step, value=ladder, date=day
     ).first()
     if already is not None:
         raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
+    if step == TERMINATION_REVIEW:
+        _check_no_waiting_review(agent)
     fact = fact_record(
         agent=agent,
         day=day,
@@ -150,6 +153,48 @@ def step_deliver(
 
         notify_termination_review(fact)  # R-L5: a recommendation to the PM, mailed at once
     return fact
+
+
+def _check_step_of_ladder(agent: Agent, ladder: str, step: str) -> None:
+    """The step must be one of the ladder's steps (the failed-exams ladder has no termination
+    review, for instance); an unknown ladder or step is refused by the fact's validation."""
+    from esp.programs.models import Ladder
+
+    found = (
+        Ladder.objects.filter(program=agent.training_class.program_id, key=ladder)
+        .prefetch_related("steps")
+        .first()
+    )
+    if found is None:
+        return
+    steps = sorted(found.steps.all(), key=lambda s: s.order)
+    if steps and step not in {s.key for s in steps}:
+        names = ", ".join(s.name.lower() for s in steps)
+        raise ValidationError(
+            f"The {found.name} ladder has no {step.replace('_', ' ')} step (its steps: {names}). "
+            "Nothing was saved."
+        )
+
+
+def _check_no_waiting_review(agent: Agent) -> None:
+    """R-L5 (issue 12 item 3 follow-up): one termination review at a time waits for the PM's
+    decision; a second proposal is refused while the first is undecided."""
+    waiting = (
+        Fact.objects.filter(
+            agent=agent,
+            kind="action",
+            item=TERMINATION_REVIEW,
+            termination_decision__isnull=True,
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+    if waiting is not None:
+        raise ValidationError(
+            f"A termination review of {agent.name} ({waiting.value} ladder), delivered "
+            f"{waiting.date:%m/%d/%Y} by {waiting.by or 'someone'}, is already waiting for the "
+            "PM's decision. Nothing was saved."
+        )
 
 
 def note_add(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Agent, ClassDay, ClassPhase, TrainingClass
+from .services import class_people_follow
 
 
 class ClassPhaseInline(admin.TabularInline):
@@ -21,6 +22,11 @@ class TrainingClassAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     filter_horizontal = ["sites", "tls", "pms"]
     inlines = [ClassPhaseInline, ClassDayInline]
+
+    def save_related(self, request, form, formsets, change):
+        """The class's TLs and PMs are saved here: its agents follow (issue 12 item 4)."""
+        super().save_related(request, form, formsets, change)
+        class_people_follow(training_class=form.instance, actor=request.user, actor_label="admin")
 
 
 @admin.register(Agent)

@@ -26,6 +26,7 @@ from esp.rules.calendar import CalendarError, PhaseLength, phase_starts
 from esp.textcheck import limits_of
 
 from .models import Agent, ClassPhase, TrainingClass
+from .services import class_people_follow
 from .staff import PM, TL, ensure_staff
 
 CLASS_REQUIRED = ["class_code", "program", "campaign", "site", "start_date"]
@@ -245,6 +246,8 @@ def _apply_class(row: ClassRow, current, actor, label: str, before, state) -> No
         obj=training_class,
         changes={"before": before, "after": state},
     )
+    if current is not None:  # its agents' TL and PM follow the class's (issue 12 item 4)
+        class_people_follow(training_class=training_class, actor=actor, actor_label=label)
 
 
 # -- roster ------------------------------------------------------------------------------------

@@ -218,6 +218,10 @@ class AgentPage:
     attendance: list = field(default_factory=list)
     attendance_points: float = 0.0
     for_agent: bool = False
+    #: ids of the facts whose note the agent reads (facts_for_agent, the agent's own view)
+    agent_reads: frozenset[int] = frozenset()
+    #: employment changes recorded with a date after as_of (a term the PM set ahead), in order
+    scheduled: list[Fact] = field(default_factory=list)
 
 
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
@@ -235,8 +239,15 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         .select_related("recorded_by", "proof")
         .order_by("date", "pk")
     )
+    today = clock.today(program.time_zone)
+    agent_view = facts_for_agent(facts, today=today)
+    agent_reads = frozenset(f.pk for f in agent_view if f.note)
     if for_agent:
-        facts = facts_for_agent(facts, today=clock.today(program.time_zone))
+        facts = agent_view
+    later = Fact.objects.filter(agent=agent, kind="status", item="employment", date__gt=as_of)
+    later = list(later.select_related("recorded_by").order_by("date", "pk"))
+    if for_agent:
+        later = facts_for_agent(later, today=today)
     by_kind: dict[str, list[Fact]] = {}
     history: dict[str, list[Fact]] = {}
     for fact in facts:
@@ -273,7 +284,25 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         moves=by_kind.get("move", []),
         **_attendance(by_kind.get("attendance", []), policy, as_of),
         for_agent=for_agent,
+        agent_reads=agent_reads,
+        scheduled=scheduled_employment(row.employment, later),
     )
+
+
+def scheduled_employment(current: str, later: list[Fact]) -> list[Fact]:
+    """The employment changes after the as-of day (issue 12 item 3 follow-up, R-P3): of
+    `later` (employment facts dated after it, in date order), the last of each day when it
+    changes the status then in force, starting from `current`."""
+    last_of_day: dict[date, Fact] = {}
+    for fact in later:
+        last_of_day[fact.date] = fact
+    changes, status = [], current
+    for day in sorted(last_of_day):
+        fact = last_of_day[day]
+        if fact.value != status:
+            changes.append(fact)
+            status = fact.value
+    return changes
 
 
 def _attendance(facts, policy, as_of) -> dict:

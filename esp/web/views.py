@@ -119,10 +119,17 @@ def agent_detail(request, employee_id: str):
     can = writable(request.user, agent, tasks=program.tasks.values_list("key", flat=True))
     from esp.access_matrix import REVIEWERS
     from esp.accountability.models import TerminationDecision
-    from esp.accountability.selectors import cap_documents_by_fact, pending_termination_reviews
+    from esp.accountability.selectors import (
+        cap_documents_by_fact,
+        pending_termination_reviews,
+        termination_review_ladders,
+        waiting_termination_review,
+    )
 
     from .tracking import proof_items
 
+    # the latest employment fact, a scheduled one included: the page shows it (R-P3, §17)
+    employment_now = services.latest_fact(agent, "status", "employment")
     return render(
         request,
         "web/agent.html",
@@ -138,10 +145,13 @@ def agent_detail(request, employee_id: str):
                 request.user, agents=Agent.objects.filter(pk=agent.pk)
             ),
             "termination_decisions": TerminationDecision.DECISIONS,
+            "waiting_review": None if page.for_agent else waiting_termination_review(agent),
+            "review_ladders": termination_review_ladders(program),
             "is_reviewer": access.has_role(request.user, *REVIEWERS),
-            "note_form": forms.NoteForm(),
+            # ids of their own: the employment, equipment and flag forms have a "note" too
+            "note_form": forms.NoteForm(auto_id="add-note-%s"),
             "employment_form": forms.EmploymentForm(
-                initial={"based_on": page.employment[-1].pk if page.employment else ""}
+                initial={"based_on": getattr(employment_now, "pk", "")}
             ),
             "equipment_form": forms.EquipmentForm(
                 initial={"based_on": page.equipment[-1].pk if page.equipment else ""}
