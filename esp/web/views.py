@@ -119,7 +119,7 @@ def agent_detail(request, employee_id: str):
     from esp.accountability.models import TerminationDecision
     from esp.accountability.selectors import cap_documents_by_fact, pending_termination_reviews
 
-    from .tracking import proof_items
+    from .tracking import decidable, proof_items
 
     return render(
         request,
@@ -129,7 +129,9 @@ def agent_detail(request, employee_id: str):
             "can": can,
             "can_edit": bool(can["tasks"]),
             "proof_tasks": proof_tasks(program),
-            "proofs": agent.proofs.select_related("submitted_by", "reviewed_by"),
+            "proofs": decidable(
+                request.user, agent.proofs.select_related("submitted_by", "reviewed_by")
+            ),
             "proof_items": proof_items(agent),
             "can_upload": can["proof_upload"],
             "termination_reviews": pending_termination_reviews(
