@@ -125,8 +125,8 @@ ACCESS: dict[str, Rule] = {
     "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
-    "selfreport:link": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
-    "selfreport:class_send": Rule(EDITORS, CLASS, ("POST",)),
+    "selfreport:link": Rule(write_roles("self_report_link"), AGENT_SCOPE, ("POST",)),
+    "selfreport:class_send": Rule(write_roles("self_report_link"), CLASS, ("POST",)),
     # REST API v1 (session or token; the views check the scope, writes need an editor role)
     # virtual classroom planner (R-S1–R-S3): rooms, links, invites, the ESP invite ladder
     "classrooms:planner": Rule(PLANNERS, NONE),

@@ -10,13 +10,18 @@ same table; a page asks `may_write` / `writable` to show only the buttons a role
 | --- | --- |
 | ESP Manager | everything |
 | PM | employment changes, moves, the decision on a termination review, notes, red flags |
-| TL | their classes' task statuses (not the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, equipment, red flags, carrier tickets, proofs, troubleshooting |
+| TL | their classes' task statuses (not AHIP, the carrier certification or the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, equipment, red flags, carrier tickets, proofs, troubleshooting |
 | Licensing | the licensing tasks (Producer World, AHIP, carrier certification), exams, N-Number requests, carrier tickets, red flags, notes, proofs |
 | Cert Coordinator | TBTs, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, proofs |
 | TBT SME | TBTs, readiness (day 1, shadowing, equipment), TBT final exams, N-Number requests, notes, proofs |
-| Certifier | call scores of the agents connected to them, notes |
+| Certifier | call scores of the agents connected to them, notes (no self-report links) |
 | WFM | nothing (attendance is read only) |
 | Agent | their own self-report and proofs |
+
+Every staff role with the note right but the certifiers sends and revokes self-report links
+("self_report_link"). A proof is accepted or rejected only by someone who may make
+"proof_review" *and* record what accepting it records (`proof_write`): the task, the TBT course
+(issue 12 follow-up item 1).
 
 `actor=None` is the system (the command line, a personal self-report link): it is allowed.
 """
@@ -63,6 +68,7 @@ WRITES: dict[str, str] = {
     "termination_decision": "decide a termination review",
     "proof_upload": "upload a proof",
     "proof_review": "accept or reject a proof",
+    "self_report_link": "send or revoke a self-report link",
     "troubleshoot": "walk an agent through troubleshooting",
 }
 
@@ -90,6 +96,7 @@ class Grant:
 
 EVERY = Grant()
 LICENSING_TASKS = frozenset({"producer_world", "ahip", "carrier_cert"})
+CERTIFICATIONS = frozenset({"ahip", "carrier_cert"})  # Licensing's, with their proofs
 READINESS = frozenset({"readiness_day1", "readiness_shadowing"})
 
 WRITE_MATRIX: dict[str, dict[str, Grant]] = {
@@ -99,13 +106,15 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "move": EVERY,
         "termination_decision": EVERY,
         "note": EVERY,
+        "self_report_link": EVERY,
         "flag": EVERY,
     },
     TL: {
-        "task": Grant(but=frozenset({"transfer"})),
+        "task": Grant(but=frozenset({"transfer"}) | CERTIFICATIONS),
         "attendance": EVERY,
         "action": EVERY,  # a termination review delivered by a TL is a proposal (R-L5)
         "note": EVERY,
+        "self_report_link": EVERY,
         "equipment": EVERY,
         "flag": EVERY,
         "carrier_ticket": EVERY,
@@ -120,6 +129,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "carrier_ticket": EVERY,
         "flag": EVERY,
         "note": EVERY,
+        "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
     },
@@ -130,6 +140,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "n_number": EVERY,
         "call": EVERY,
         "note": EVERY,
+        "self_report_link": EVERY,
         "proof_upload": EVERY,
     },
     TBT_SME: {
@@ -139,6 +150,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "exam": Grant(prefixes=("tbt:",)),
         "n_number": EVERY,
         "note": EVERY,
+        "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
     },
@@ -166,13 +178,35 @@ ROLE_NAMES = {
 }
 
 
+def proof_write(item: str) -> tuple[str, str | None]:
+    """What accepting a proof of `item` records, as (write, item): a TBT course's proof the
+    course ("tbt"), the searched-by-course screenshot the TBT follow-up ("tbt", the TBT SMEs'
+    and the coordinator's duty), any other proof its task."""
+    if item.startswith("tbt:"):
+        return "tbt", item.removeprefix("tbt:")
+    if item == "searched_by_course":
+        return "tbt", None
+    return "task", item
+
+
+def _grants(role: str, write: str, item: str | None) -> Grant | None:
+    """The grant of `role` for `write` of `item`, or None. Reviewing a proof of an item needs
+    the grant to record that item too (issue 12 follow-up item 1)."""
+    grants = WRITE_MATRIX.get(role, {})
+    grant = grants.get(write)
+    if grant is None or not grant.covers(item):
+        return None
+    if write == "proof_review" and item is not None:
+        recorded, recorded_item = proof_write(item)
+        under = grants.get(recorded)
+        if under is None or not under.covers(recorded_item):
+            return None
+    return grant
+
+
 def write_roles(write: str, item: str | None = None) -> tuple[str, ...]:
     """The roles that may make `write` (of `item`, when given), in the order of the table."""
-    return tuple(
-        role
-        for role, grants in WRITE_MATRIX.items()
-        if write in grants and grants[write].covers(item)
-    )
+    return tuple(role for role in WRITE_MATRIX if _grants(role, write, item) is not None)
 
 
 class _Reach:
@@ -209,8 +243,8 @@ def _roles(user) -> set[str]:
 
 def _allowed(user, write: str, item: str | None, reach: _Reach) -> bool:
     for role in _roles(user):
-        grant = WRITE_MATRIX.get(role, {}).get(write)
-        if grant is not None and grant.covers(item) and grant.scope in reach:
+        grant = _grants(role, write, item)
+        if grant is not None and grant.scope in reach:
             return True
     return False
 
@@ -232,6 +266,11 @@ def _or_list(names: list[str]) -> str:
 
 
 def _item_label(write: str, item: str | None, agent) -> str:
+    if write == "proof_review" and item:
+        recorded, recorded_item = proof_write(item)
+        if recorded == "tbt":
+            return f"TBT course {recorded_item}" if recorded_item else "search by course number"
+        return _item_label("task", item, agent)
     if write != "task" or not item:
         return item or ""
     name = None
@@ -245,6 +284,8 @@ def _item_label(write: str, item: str | None, agent) -> str:
 def refusal(user, write: str, item: str | None = None, agent=None) -> str:
     """The plain-words reason `user` may not make `write`: what, for whom, and who may."""
     label = WRITES[write].format(item=_item_label(write, item, agent))
+    if write == "proof_review" and item:
+        label = f"accept or reject the proof of the {_item_label(write, item, agent)}"
     whom = f" for {agent.name}" if agent is not None else ""
     allowed = [ROLE_NAMES[role] for role in write_roles(write, item)]
     reason = f"You may not {label}{whom}: only {_or_list(allowed)} may."

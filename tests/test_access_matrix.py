@@ -46,7 +46,7 @@ from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import Message, enqueue
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.proofs import proof_submit
-from esp.progress.services import step_deliver
+from esp.progress.services import fact_record, step_deliver
 from esp.roster import access
 from esp.roster.models import Agent, CertifierAssignment, ClassPhase, TrainingClass
 from esp.roster.staff import (
@@ -198,6 +198,22 @@ def monday_november_30(settings):
         yield
 
 
+def certified(*agents):
+    """AHIP and the carrier certification "not applicable" for `agents` since 11/20: AET-A is
+    past the licensing phase and its agents are done with it, so they are out of Licensing's
+    scope (which keeps agents still late on AHIP/Aetna: issue 12 follow-up item 4)."""
+    for agent in agents:
+        for task in ("ahip", "carrier_cert"):
+            fact_record(
+                agent=agent,
+                day=NOW.date().replace(day=20),
+                kind="task",
+                item=task,
+                value="not_applicable",
+                actor=None,
+            )
+
+
 @pytest.fixture
 def world(program, write, esp, settings, tmp_path):
     """The two classes, one account per role, a proof per agent, two outbox messages."""
@@ -212,6 +228,7 @@ def world(program, write, esp, settings, tmp_path):
     agents = {a.employee_id: a for a in Agent.objects.all()}
     Agent.objects.filter(pk=agents["E001"].pk).update(user=users[AGENT])
     CertifierAssignment.objects.create(certifier=users[CERTIFIER], agent=agents["E002"])
+    certified(agents["E001"], agents["E002"])
     proofs = {
         employee_id: proof_submit(
             agent=agent, item="carrier_cert", name="checks.png", data=png(), actor=manager
@@ -324,6 +341,7 @@ POST_DATA = {
 # write matrix refuses for this item is answered 403 with the reason (issue 12 item 3).
 ITEM_WRITES = {
     "web:task_status": ("task", "producer_world"),
+    "web:proof_decide": ("proof_review", "carrier_cert"),  # Licensing's (issue 12 follow-up 1)
     "web:tracking_form": ("call", None),  # the call-cert form
 }
 

@@ -81,6 +81,16 @@ def monday_november_30(settings):
         yield
 
 
+def certify(agent, day: date, tasks=("ahip", "carrier_cert")) -> None:
+    """AHIP and the carrier certification "not applicable" (R-P4: satisfied) from `day`: an
+    agent past the licensing phase is Licensing's only while one of them is not done (issue 12
+    follow-up item 4)."""
+    for task in tasks:
+        fact_record(
+            agent=agent, day=day, kind="task", item=task, value="not_applicable", actor=None
+        )
+
+
 @pytest.fixture
 def world(program, write, esp, settings, tmp_path):
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
@@ -118,6 +128,8 @@ def world(program, write, esp, settings, tmp_path):
             actor=manager,
         )  # fmt: skip
     agent_move(agents["E005"], "AET-N", D("2026-11-27"), "Joins the later class", manager)
+    for employee_id in ("E001", "E002", "E005", "E201"):
+        certify(agents[employee_id], D("2026-11-27"))  # past licensing and done with AHIP/Aetna
     return SimpleNamespace(manager=manager, agents=agents, proofs=proofs, caps=caps, **people)
 
 

@@ -340,11 +340,12 @@ def test_it_records_a_task_status_and_the_board_and_report_show_it(world):
 
 
 def test_it_refuses_a_change_based_on_an_older_status_with_409_and_saves_nothing(world):
-    """§17 no lost work: `based_on` older than the latest → 409 naming the current value."""
-    client, url = as_role(world, TL), f"{API}/agents/E001/tasks/ahip/"
+    """§17 no lost work: `based_on` older than the latest → 409 naming the current value (on
+    a task the TL sets: AHIP is Licensing's, issue 12 follow-up item 1)."""
+    client, url = as_role(world, TL), f"{API}/agents/E001/tasks/producer_world/"
     first = client.post(url, {"status": "in_progress", "based_on": ""}, format="json")
     assert first.status_code == 200
-    current = Fact.objects.get(kind="task", item="ahip")
+    current = Fact.objects.get(kind="task", item="producer_world")
     before = facts()
 
     stale = client.post(url, {"status": "failed", "based_on": ""}, format="json")
@@ -354,7 +355,7 @@ def test_it_refuses_a_change_based_on_an_older_status_with_409_and_saves_nothing
     assert body["current"]["id"] == current.pk and body["current"]["value"] == "in_progress"
     older = client.post(url, {"status": "failed", "based_on": str(current.pk - 1)}, format="json")
     assert older.status_code == 409
-    assert facts() == before and cell(client, "E001", "ahip")["status"] == "in_progress"
+    assert facts() == before and cell(client, "E001", "producer_world")["status"] == "in_progress"
 
     fresh = client.post(url, {"status": "failed", "based_on": str(current.pk)}, format="json")
     assert fresh.status_code == 200 and fresh.json()["status"] == "failed"
@@ -365,7 +366,9 @@ def test_it_refuses_an_unknown_task_or_status(world):
     unknown = client.post(f"{API}/agents/E001/tasks/juggling/", {"status": "done"}, format="json")
     assert unknown.status_code == 404
     bad = client.post(
-        f"{API}/agents/E001/tasks/ahip/", {"status": "finished", "based_on": ""}, format="json"
+        f"{API}/agents/E001/tasks/producer_world/",
+        {"status": "finished", "based_on": ""},
+        format="json",
     )
     assert bad.status_code == 400 and "status" in bad.json()
     assert facts() == before

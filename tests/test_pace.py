@@ -498,7 +498,16 @@ def test_it_refuses_a_save_whose_day_is_not_a_date(scenario, client, as_of):
 def test_it_lists_only_the_agents_visible_today_whatever_the_chosen_day(scenario, client):
     """Issue 12 item 2: the list of 11/27 read on 12/02 names nobody of LIC-A (in licensing
     then, in training now): the picked day never widens Licensing's scope. Read on 11/27, the
-    same list names them."""
+    same list names them. (They are done with AHIP and Aetna by 12/01: an agent still late on
+    them stays Licensing's past the phase, issue 12 follow-up item 4.)"""
+    from esp.progress.services import fact_record
+
+    for agent in selectors.Agent.objects.filter(training_class__code="LIC-A"):
+        for task in ("ahip", "carrier_cert"):
+            fact_record(
+                agent=agent, day=date(2026, 12, 1), kind="task", item=task,
+                value="not_applicable", actor=None,
+            )  # fmt: skip
     with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=CHICAGO), tick=False):
         sign_in(client, "licensing@cxp.example", LICENSING)
         response = client.get(reverse("pace:behind"), {"as_of": "2026-11-27"})

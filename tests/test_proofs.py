@@ -30,7 +30,7 @@ from esp.programs.models import Program, TbtCourse
 from esp.progress.models import Fact, Proof
 from esp.progress.proofs import check_file, proof_submit
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, LICENSING, TL, WFM
+from esp.roster.staff import AGENT, ESP_MANAGER, LICENSING, TL, WFM
 from esp.web.selectors import agent_row
 
 NOW = datetime(2026, 11, 5, 10, tzinfo=ZoneInfo("America/Chicago"))
@@ -58,6 +58,7 @@ def people(program, write, esp, proof_dir):
             "tl": staff("tl.one@cxp.example", TL),
             "other_tl": staff("tl.two@cxp.example", TL),
             "licensing": staff("licensing@cxp.example", LICENSING),
+            "manager": staff("esp.manager@cxp.example", ESP_MANAGER),
             "wfm": staff("wfm@cxp.example", WFM),
             "ann": staff("ann@cxp.example", AGENT),
             "bob": staff("bob@cxp.example", AGENT),
@@ -295,10 +296,12 @@ def test_it_completes_the_task_only_when_licensing_accepts_the_proof(submitted, 
 
 
 def test_it_records_the_tbt_course_when_its_pdf_is_accepted(submitted, people, client):
-    """R-B2 / §3: the TBT task is done when every course of the list has an accepted PDF."""
+    """R-B2 / §3: the TBT task is done when every course of the list has an accepted PDF
+    (accepted by one who records TBT courses: a TBT SME or, here, the ESP Manager; issue 12
+    follow-up item 1 — no longer the TL)."""
     assert cell("tbt").status != "done"
     with time_machine.travel(NOW, tick=False):
-        client.force_login(people["tl"])
+        client.force_login(people["manager"])
         decide(client, submitted["tbt:101"], "accept")
     fact = Fact.objects.get(kind="tbt")
     assert (fact.item, fact.value, fact.proof) == ("101", "done", submitted["tbt:101"])
@@ -327,7 +330,7 @@ def test_it_refuses_a_second_review(submitted, people, client):
     with time_machine.travel(NOW, tick=False):
         client.force_login(people["licensing"])
         decide(client, proof, "accept")
-        client.force_login(people["tl"])
+        client.force_login(people["manager"])  # another who may decide it (not the TL)
         response = decide(client, proof, "reject", "Wrong screenshot")
     assert messages_of(response)[-1] == "This proof was already accepted by Licensing."
     proof.refresh_from_db()
@@ -355,18 +358,21 @@ def test_it_checks_a_proof_in_the_service_the_same_way(people):
     assert proof.status == Proof.SUBMITTED and proof.content_type == "application/pdf"
 
 
-def test_it_refuses_a_hostile_screenshot_in_the_carrier_cert_form_too(people, tl_client, proof_dir):
-    """R-N4 form, R-B2 check: the form says what is wrong and records nothing."""
+def test_it_refuses_a_hostile_screenshot_in_the_carrier_cert_form_too(people, client, proof_dir):
+    """R-N4 form, R-B2 check: the form says what is wrong and records nothing (the form is
+    Licensing's: issue 12 follow-up item 2)."""
     facts = Fact.objects.count()
-    response = tl_client.post(
-        reverse("web:tracking_form", args=["carrier-cert"]),
-        {
-            "agent": "E001",
-            "day": "11/05/2026",
-            "certification": "carrier_cert",
-            "screenshot": SimpleUploadedFile("checks.png", SVG, "image/png"),
-        },
-    )
+    client.force_login(people["licensing"])
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            reverse("web:tracking_form", args=["carrier-cert"]),
+            {
+                "agent": "E001",
+                "day": "11/05/2026",
+                "certification": "carrier_cert",
+                "screenshot": SimpleUploadedFile("checks.png", SVG, "image/png"),
+            },
+        )
     assert response.status_code == 400
     assert "checks.png is not a PNG screenshot or a JPEG screenshot" in response.content.decode()
     assert Proof.objects.count() == 0 and stored_files(proof_dir) == []

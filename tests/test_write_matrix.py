@@ -18,7 +18,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.test import APIClient
-from test_access_matrix import AGENT_SCOPE, CLASSES, NOW, PERSONAS, ROSTER
+from test_access_matrix import AGENT_SCOPE, CLASSES, NOW, PERSONAS, ROSTER, certified
 from web_support import staff
 
 from esp.access_matrix import ACCESS
@@ -168,7 +168,10 @@ def test_it_gives_the_writes_the_issue_names_to_the_roles_it_names():
         assert role in write_roles("n_number")
     for write in ("attendance", "action", "note", "equipment"):
         assert TL in write_roles(write), write
-    assert TL in write_roles("task", "ahip") and TL not in write_roles("task", "transfer")
+    # AHIP and the carrier certification are Licensing's, not the TL's (issue 12 follow-up 1)
+    assert TL in write_roles("task", "producer_world") and TL not in write_roles("task", "transfer")
+    for task in ("ahip", "carrier_cert"):
+        assert write_roles("task", task) == (ESP_MANAGER, LICENSING), task
     for role in (CERTIFIER, TBT_SME, LICENSING, CERT_COORDINATOR):
         for write in ("status", "move", "action"):
             assert role not in write_roles(write), (role, write)
@@ -213,6 +216,8 @@ def test_it_refuses_every_write_on_an_agent_outside_the_roles_scope(world, role)
     outside = world.agents[PERSONA[role].others.get(AGENT_SCOPE, "E101")]
     if role == ESP_MANAGER:
         return  # everything is in the ESP Manager's scope
+    if role == LICENSING:
+        certified(outside)  # done with AHIP/Aetna: out of Licensing's scope (follow-up item 4)
     before = written()
     for kind, fields in fact_cases(world, outside):
         with pytest.raises(PermissionDenied):
@@ -267,9 +272,10 @@ def test_it_checks_the_other_writes_in_their_services(world, role):
         "move": lambda: services.agent_move(agent, other_class(agent), TODAY, "Restart", user),
     }
     problems = []
+    items = {"proof_upload": "carrier_cert", "proof_review": "ahip"}  # the proofs' items
     for write, call in calls.items():
-        allowed = may_write(user, write, None, agent)
-        assert allowed == (role in write_roles(write)), (role, write)
+        allowed = may_write(user, write, items.get(write), agent)
+        assert allowed == (role in write_roles(write, items.get(write))), (role, write)
         before = written()
         try:
             call()
@@ -483,7 +489,9 @@ def test_it_lists_only_the_tracking_forms_a_role_may_use(world, client):
     expected = {
         LICENSING: ["carrier-cert", "failed-exam", "carrier-ticket"],
         CERTIFIER: ["call-cert"],
-        TL: ["carrier-cert", "tbt", "carrier-ticket"],
+        TL: ["tbt", "carrier-ticket"],  # AHIP/carrier cert are Licensing's (follow-up item 1)
+        TBT_SME: ["tbt", "failed-exam"],  # the TBT final exams only (follow-up item 2)
+        CERT_COORDINATOR: ["tbt", "call-cert"],
         PM: [],
     }
     for role, names in expected.items():

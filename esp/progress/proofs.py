@@ -258,8 +258,11 @@ class ReviewError(ValueError):
 
 @transaction.atomic
 def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = "") -> Proof:
-    """Accept (completing the task or course) or reject with a reason (R-B2); the reviewer
-    is licensing, a TBT SME or the TL (esp.write_matrix "proof_review")."""
+    """Accept (completing the task or course) or reject with a reason (R-B2). The reviewer
+    must be one whose task it is: someone who may review proofs and record what accepting
+    this one records (esp.write_matrix "proof_review", `proof_write`): AHIP and the carrier
+    certification Licensing (or the ESP Manager), a TBT course a TBT SME, any other task
+    whoever the table gives it (issue 12 follow-up item 1)."""
     require_write(actor, "proof_review", proof.item, proof.agent)
     proof = Proof.objects.select_for_update().get(pk=proof.pk)
     if proof.status != Proof.SUBMITTED:
@@ -294,7 +297,6 @@ def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = 
             actor=actor,
             source="proof",
             proof=proof,
-            write="proof_review",
         )
     return proof
 

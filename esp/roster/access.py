@@ -8,7 +8,7 @@ same queryset filtered by id, so nothing outside a user's scope is ever found (4
 | --- | --- |
 | ESP Manager | everything |
 | PM, TL | their classes (classes.csv `pm_email` / `tl_emails`) and the agents in them |
-| Licensing | classes in the licensing phase today, and the agents in them |
+| Licensing | classes in the licensing phase today, and the agents in them; also the agents of classes past it, in flight, whose AHIP or carrier certification is not done |
 | Cert Coordinator, TBT SME | classes in the call-cert (ESP) phase today, and the agents in them |
 | Certifier | the agents assigned to them, until the connection is released |
 | WFM | attendance only (no agent pages) |
@@ -48,6 +48,7 @@ from .staff import (
 # Phase windows: a class is "in" a phase from that phase's start up to the next one's.
 PHASE_WINDOWS = {LICENSING: ("licensing", "training"), CERT_COORDINATOR: ("esp", "production")}
 PHASE_WINDOWS[TBT_SME] = PHASE_WINDOWS[CERT_COORDINATOR]
+CERTIFICATIONS = ("ahip", "carrier_cert")  # AHIP/Aetna, Licensing's to see through (R-I1)
 
 
 def roles(user) -> set[str]:
@@ -81,6 +82,35 @@ def _in_phase(first: str, following: str, today: date) -> Q:
         training_class=OuterRef("pk"), phase__key=following, start_date__lte=today
     )
     return Q(Exists(started)) & ~Q(Exists(over))
+
+
+def _past_phase(first: str, following: str, today: date) -> Q:
+    """Classes whose phase `first` started and is over (`following` started) by today."""
+    started = ClassPhase.objects.filter(
+        training_class=OuterRef("pk"), phase__key=first, start_date__lte=today
+    )
+    over = ClassPhase.objects.filter(
+        training_class=OuterRef("pk"), phase__key=following, start_date__lte=today
+    )
+    return Q(Exists(started)) & Q(Exists(over))
+
+
+def _late_on_certifications(today: date) -> Q:
+    """Licensing's agents beyond its phase (issue 12 follow-up item 4; seed: Licensing makes
+    sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
+    phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
+    carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
+    only, so the query count stays fixed."""
+    from esp.progress.selectors import ENDED, SATISFYING, _latest_in
+
+    past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
+    done = [_latest_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
+    return (
+        _in_current_class(past, today)
+        & ~Q(pk__in=_latest_in("status", "employment", today, ENDED))
+        & ~Q(pk__in=_latest_in("task", "transfer", today, SATISFYING))
+        & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
+    )
 
 
 def visible_classes(user) -> QuerySet[TrainingClass]:
@@ -143,6 +173,8 @@ def visible_agents(user) -> QuerySet[Agent]:
     scope = Q(pk__in=[])
     if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
         scope |= _in_current_class(visible_classes(user), clock.today())
+    if LICENSING in user_roles:
+        scope |= _late_on_certifications(clock.today())
     if CERTIFIER in user_roles:
         scope |= _assigned_and_not_released(user)
     if AGENT in user_roles:

@@ -35,6 +35,7 @@ from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
 from esp.progress.services import note_add
 from esp.roster.models import Agent
+from esp.write_matrix import require_write
 
 from .models import SelfReportLink
 
@@ -161,6 +162,7 @@ def link_revoke(link: SelfReportLink, *, actor, now: datetime | None = None) -> 
 
 def links_revoke(agent: Agent, *, actor, now: datetime | None = None) -> int:
     """Revoke every active link of `agent`; how many there were."""
+    require_write(actor, "self_report_link", None, agent)  # issue 12 follow-up item 3
     now = now or clock.now(_time_zone(agent))
     links = SelfReportLink.objects.filter(agent=agent, **_active(now)).select_related("agent")
     return sum(link_revoke(link, actor=actor, now=now) for link in links)
@@ -223,7 +225,9 @@ def report_submit(
 
 def links_send(agents, *, actor, now: datetime) -> list:
     """(Re)issue each agent's link and e-mail it to their work and personal addresses through
-    the outbox (one message per agent and link). Returns the outbox rows."""
+    the outbox (one message per agent and link). Returns the outbox rows. The caller picks
+    agents the user sees; the role must be one that sends links (issue 12 follow-up item 3)."""
+    require_write(actor, "self_report_link")
     rows = []
     for agent in agents:
         link, url = _issue(agent, actor=actor, now=now)

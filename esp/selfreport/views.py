@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp import clock
-from esp.access_matrix import EDITORS
 from esp.progress.selectors import agents_in_scope
 from esp.roster import access
 from esp.write_matrix import require_write
@@ -94,7 +92,7 @@ def _back(request, default: str):
 def agent_link(request, employee_id: str):
     """POST action=send: issue a new link and e-mail it; action=revoke: end the active link."""
     agent = access.get_agent_for_user(request.user, employee_id)
-    require_write(request.user, "note", None, agent)  # the link asks for a self-report note
+    require_write(request.user, "self_report_link", None, agent)
     action = request.POST.get("action", "send")
     if action == "revoke":
         if services.links_revoke(agent, actor=request.user):
@@ -122,8 +120,7 @@ def agent_link(request, employee_id: str):
 def class_send(request, code: str):
     """E-mail a new self-report link to every active agent of the class (in the user's scope)."""
     training_class = access.get_class_for_user(request.user, code)
-    if not access.has_role(request.user, *EDITORS):
-        raise PermissionDenied("read only")
+    require_write(request.user, "self_report_link")
     program = training_class.program
     now = clock.now(program.time_zone)
     agents = (

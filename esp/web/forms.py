@@ -130,14 +130,28 @@ class TrackingForm(forms.Form):
         return day
 
 
+CERTIFICATIONS = [
+    ("carrier_cert", "Aetna certification (13 green checks)"),
+    ("ahip", "AHIP certification"),
+]
+
+
+def exam_choices(courses) -> list[tuple[str, str]]:
+    """Every exam a fail is recorded for (R-N4a): the carrier's, AHIP's, each TBT course's."""
+    return [
+        ("carrier_cert", "Aetna certification exam"),
+        ("ahip", "AHIP final exam"),
+    ] + [(f"tbt:{n}", f"TBT final exam {n} {name}") for n, name in courses]
+
+
 class CarrierCertForm(TrackingForm):
-    certification = forms.ChoiceField(
-        choices=[
-            ("carrier_cert", "Aetna certification (13 green checks)"),
-            ("ahip", "AHIP certification"),
-        ]
-    )
+    certification = forms.ChoiceField(choices=CERTIFICATIONS)
     screenshot = forms.FileField(help_text="PNG or JPEG screenshot of the completion")
+
+    def __init__(self, *args, certifications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if certifications is not None:  # only those the user may record (issue 12 follow-up)
+            self.fields["certification"].choices = list(certifications)
 
 
 class TbtForm(TrackingForm):
@@ -187,12 +201,10 @@ class FailedExamForm(TrackingForm):
     exam = forms.ChoiceField()
     note = forms.CharField(required=False, max_length=2000)
 
-    def __init__(self, *args, courses=(), **kwargs):
+    def __init__(self, *args, courses=(), exams=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["exam"].choices = [
-            ("carrier_cert", "Aetna certification exam"),
-            ("ahip", "AHIP final exam"),
-        ] + [(f"tbt:{n}", f"TBT final exam {n} {name}") for n, name in courses]
+        # `exams`: only those the user may record (issue 12 follow-up item 2)
+        self.fields["exam"].choices = list(exam_choices(courses) if exams is None else exams)
 
 
 class CarrierTicketForm(TrackingForm):

@@ -21,7 +21,7 @@ from esp.programs.models import TbtCourse
 from esp.progress import proofs, services
 from esp.progress.models import Proof
 from esp.roster import access
-from esp.write_matrix import may_write, require_write
+from esp.write_matrix import may_write, refusal, require_write
 
 from . import forms
 from .views import local_url
@@ -144,9 +144,41 @@ FORM_WRITES = {
 }
 
 
+def form_choices(user, name: str) -> dict:
+    """The choices of form `name` narrowed to what `user` may record, as the form's keyword
+    arguments (issue 12 follow-up item 2): the certifications whose status and proof the user
+    may record, the exams whose fail they may record. Empty for a form without such choices."""
+    if name == "carrier-cert":
+        return {
+            "certifications": [
+                (key, label)
+                for key, label in forms.CERTIFICATIONS
+                if may_write(user, "task", key) and may_write(user, "proof_upload", key)
+            ]
+        }
+    if name == "failed-exam":
+        return {
+            "exams": [
+                (key, label)
+                for key, label in forms.exam_choices(_courses())
+                if may_write(user, "exam", key)
+            ]
+        }
+    return {}
+
+
+# The write a form's narrowed choices stand for, to say who may when none is left.
+FORM_CHOICE_WRITES = {"carrier-cert": ("task", "carrier_cert"), "failed-exam": ("exam", "ahip")}
+
+
 def usable_forms(user) -> dict:
-    """The tracking forms `user` may use (issue 12 item 3: no form a role may not use)."""
-    return {key: form for key, form in TRACKING_FORMS.items() if may_write(user, *FORM_WRITES[key])}
+    """The tracking forms `user` may use (issue 12 item 3 and its follow-up item 2): the form's
+    write is the user's, and so is at least one of its choices."""
+    return {
+        key: form
+        for key, form in TRACKING_FORMS.items()
+        if may_write(user, *FORM_WRITES[key]) and all(form_choices(user, key).values())
+    }
 
 
 def forms_index(request):
@@ -168,9 +200,13 @@ def tracking_form(request, name: str):
         raise Http404("no such form")
     require_write(request.user, *FORM_WRITES[name])
     title, form_class, record = TRACKING_FORMS[name]
+    choices = form_choices(request.user, name)
+    if not all(choices.values()):
+        raise PermissionDenied(refusal(request.user, *FORM_CHOICE_WRITES[name]))
     agents = access.visible_agents(request.user)
     today = clock.today()
     extra = {"courses": _courses()} if form_class in (forms.TbtForm, forms.FailedExamForm) else {}
+    extra.update(choices)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, agents=agents, today=today, **extra)
@@ -271,7 +307,20 @@ def proof_items(agent) -> list[tuple[str, str]]:
     return items
 
 
+def decidable(user, proofs) -> list[Proof]:
+    """`proofs` as a list, each marked `can_decide`: whether `user` may accept or reject it
+    (issue 12 follow-up item 1). The proofs are of agents the user sees, and every
+    "proof_review" grant reaches the agents one sees, so the role-level check of the write
+    matrix decides, with no query per proof."""
+    proofs = list(proofs)
+    for proof in proofs:
+        proof.can_decide = may_write(user, "proof_review", proof.item)
+    return proofs
+
+
 def review_queue(request):
+    """The submitted proofs of the agents the user sees that the user may decide: a TBT SME
+    the TBT courses, Licensing AHIP and the carrier certification (issue 12 follow-up item 1)."""
     if not access.has_role(request.user, *REVIEWERS):
         raise Http404("not found")
     pending = (
@@ -279,6 +328,7 @@ def review_queue(request):
         .select_related("agent", "submitted_by")
         .order_by("submitted_at")
     )
+    pending = [proof for proof in decidable(request.user, pending) if proof.can_decide]
     return render(request, "web/review_queue.html", {"pending": pending})
 
 

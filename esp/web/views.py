@@ -126,7 +126,7 @@ def agent_detail(request, employee_id: str):
         waiting_termination_review,
     )
 
-    from .tracking import proof_items
+    from .tracking import decidable, proof_items
 
     # the latest employment fact, a scheduled one included: the page shows it (R-P3, §17)
     employment_now = services.latest_fact(agent, "status", "employment")
@@ -138,7 +138,9 @@ def agent_detail(request, employee_id: str):
             "can": can,
             "can_edit": bool(can["tasks"]),
             "proof_tasks": proof_tasks(program),
-            "proofs": agent.proofs.select_related("submitted_by", "reviewed_by"),
+            "proofs": decidable(
+                request.user, agent.proofs.select_related("submitted_by", "reviewed_by")
+            ),
             "proof_items": proof_items(agent),
             "can_upload": can["proof_upload"],
             "termination_reviews": pending_termination_reviews(

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from django import template
 
-from esp.access_matrix import EDITORS
-from esp.roster import access
 from esp.write_matrix import may_write
 
 from .. import services
@@ -24,7 +22,7 @@ register = template.Library()
 @register.inclusion_tag("selfreport/_agent_link.html", takes_context=True)
 def self_report_link(context, agent):
     request = context["request"]
-    can_send = may_write(request.user, "note", None, agent)
+    can_send = may_write(request.user, "self_report_link", None, agent)  # not a certifier
     return {
         "agent": agent,
         "can_send": can_send,
@@ -40,7 +38,7 @@ def not_reported_list(context, rows):
     request = context["request"]
     return {
         "rows": rows,
-        "can_send": access.has_role(request.user, *EDITORS),
+        "can_send": may_write(request.user, "self_report_link"),
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path(),
     }
