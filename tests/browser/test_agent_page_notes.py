@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_tl_flow import PASSWORD, TL_EMAIL, scenario  # noqa: F401 - the fixture
+from browser.test_tl_flow import PASSWORD, TL_EMAIL, scenario  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
