@@ -129,3 +129,28 @@ def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, clie
         page = client.get("/today/?as_of=2026-11-06").content.decode()
     assert "Proctored last attempts to arrange (1)" in page
     assert "Di Dunn</a> (E004): ahip failed 2 times" in page
+
+
+def test_the_attendance_page_reads_a_fixed_number_of_queries_whatever_the_agents(
+    world, client, write, esp
+):
+    """SPEC §17: the class's attendance day answers in the same number of queries for 6
+    agents as for 16 (the program's policy is read once, not twice per agent)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["tl"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/classes/AET-A/attendance/?date={DAY}").status_code == 200
+        return len(captured)
+
+    six = queries()
+    more = "".join(
+        f"E1{n:02},Al{n},Extra,al{n}@cxp.example,al{n}@mail.example,AET-A,tl.one@cxp.example\n"
+        for n in range(10)
+    )
+    header = "employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email\n"
+    assert esp("import", "roster", write(header + more, "more.csv"))[0] == 0
+    assert queries() == six

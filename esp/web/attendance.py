@@ -54,12 +54,13 @@ def attendance_day(request, code: str):
     day = picked_day(request, program, "date")
     calendar = calendar_for(program)
     labels = dict(program.occurrence_kinds.values_list("key", "label"))
+    policy = program.policy()  # read once: it is 14 queries
     records = [
         r
         for r in agent_records(
             program, day, class_code=code, agent_ids=access.visible_agent_ids(request.user)
         )
-        if Progress(r, program.policy()).class_dates(day).code == code
+        if Progress(r, policy).class_dates(day).code == code
     ]
     facts = Fact.objects.filter(
         agent__employee_id__in=[r.employee_id for r in records], kind="attendance", date=day
@@ -69,7 +70,7 @@ def attendance_day(request, code: str):
         by_agent.setdefault(fact.agent.employee_id, []).append(fact)
     rows = []
     for record in sorted(records, key=lambda r: (r.last_name, r.first_name)):
-        progress = Progress(record, program.policy())
+        progress = Progress(record, policy)
         own = by_agent.get(record.employee_id, [])
         occurrences = [(f.item, int(f.value) if f.value.isdigit() else None) for f in own]
         rows.append(
