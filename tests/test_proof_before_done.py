@@ -15,7 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
-from test_write_matrix import NOW, build_world
+from test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
+    NOW,
+    build_world,
+    monday_november_30,
+)
 from web_support import messages_of, png
 
 from esp.progress import services
@@ -27,16 +31,6 @@ from esp.web.selectors import agent_row
 TODAY = NOW.date()
 UPLOAD = "upload the completion screenshot under Proofs on the agent's page"
 CHECKS = "upload the screenshot showing the 13 green checks under Proofs"
-
-
-@pytest.fixture(autouse=True)
-def monday_november_30(settings, tmp_path):
-    import time_machine
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
-    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -18,12 +18,15 @@ the carrier certification; LIC-B is in licensing with E101 (Liz Lane).
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from test_write_matrix import NOW, build_world
+from test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
+    NOW,
+    build_world,
+    monday_november_30,
+)
 from web_support import pdf, png
 
 from esp.progress import services
@@ -41,14 +44,6 @@ from esp.roster.staff import (
 from esp.write_matrix import may_write
 
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def monday_november_30(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
-    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

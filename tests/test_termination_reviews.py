@@ -15,7 +15,11 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from test_write_matrix import NOW, build_world
+from test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
+    NOW,
+    build_world,
+    monday_november_30,
+)
 from web_support import messages_of
 
 from esp.accountability.models import TerminationDecision
@@ -28,16 +32,6 @@ from esp.progress.models import Fact
 from esp.roster.staff import ESP_MANAGER, PM, TL
 
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def monday_november_30(settings, tmp_path):
-    import time_machine
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
-    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

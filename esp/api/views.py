@@ -53,6 +53,16 @@ TASK_KEY = OpenApiParameter(
 )
 
 
+# What a status-like write may answer besides success (issue 12 items 3 and 7): a bad body, a
+# write the user may not make, a stale `based_on`, a missing one.
+STATUS_WRITE_ANSWERS = {
+    400: s.INVALID,
+    403: s.INVALID,
+    409: s.CONFLICT,
+    428: s.PRECONDITION_REQUIRED,
+}
+
+
 class Page(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
@@ -217,9 +227,7 @@ class TaskUpdate(ApiView):
         request=s.TaskStatusWriteSerializer,
         responses={
             200: s.TaskStatusSerializer,
-            400: s.INVALID,
-            409: s.CONFLICT,
-            428: s.PRECONDITION_REQUIRED,
+            **STATUS_WRITE_ANSWERS,
         },
         summary="Set a task's status (R-P1); `based_on` required: 409 when it changed since, "
         "428 without it",
@@ -302,10 +310,7 @@ class CallList(ApiView):
         request=s.CallSerializer,
         responses={
             201: s.FactSerializer,
-            400: s.INVALID,
-            403: s.INVALID,
-            409: s.CONFLICT,
-            428: s.PRECONDITION_REQUIRED,
+            **STATUS_WRITE_ANSWERS,
         },
         summary="Score a call or re-score it (R-C3, R-C4); `based_on` required: 409 when the "
         "call's score changed since, 428 without it",
@@ -423,10 +428,7 @@ class Flags(ApiView):
         request=s.FlagSerializer,
         responses={
             201: s.FactSerializer,
-            400: s.INVALID,
-            403: s.INVALID,
-            409: s.CONFLICT,
-            428: s.PRECONDITION_REQUIRED,
+            **STATUS_WRITE_ANSWERS,
         },
         summary="Raise or resolve a red flag (R-N4b); `based_on` required: 409 when the flag "
         "changed since, 428 without it",

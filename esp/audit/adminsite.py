@@ -82,35 +82,18 @@ class AuditedAdminMixin:
                     after=audit_snapshot(row),
                 )
             for row in formset.deleted_objects:
-                name, before = inline_before.get(id(row), (None, {}))
-                audit_admin_change(
-                    actor=request.user,
-                    action="delete",
-                    obj=row,
-                    before=before,
-                    after={},
-                    object_id=name,
-                )
+                _audit_deleted(request, row, *inline_before.get(id(row), (None, {})))
 
     def delete_model(self, request, obj):
         name, before = audit_object_id(obj), audit_snapshot(obj)
         super().delete_model(request, obj)
-        audit_admin_change(
-            actor=request.user, action="delete", obj=obj, before=before, after={}, object_id=name
-        )
+        _audit_deleted(request, obj, name, before)
 
     def delete_queryset(self, request, queryset):
         gone = [(row, audit_object_id(row), audit_snapshot(row)) for row in queryset]
         super().delete_queryset(request, queryset)
         for row, name, before in gone:
-            audit_admin_change(
-                actor=request.user,
-                action="delete",
-                obj=row,
-                before=before,
-                after={},
-                object_id=name,
-            )
+            _audit_deleted(request, row, name, before)
 
 
 class PasswordAuditMixin:
@@ -144,3 +127,10 @@ def audited(admin_class: type) -> type:
 class AuditedAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, audited(admin_class or admin.ModelAdmin), **options)
+
+
+def _audit_deleted(request, row, name: str | None, before: dict) -> None:
+    """A row the admin deleted: its name and values from before the deletion."""
+    audit_admin_change(
+        actor=request.user, action="delete", obj=row, before=before, after={}, object_id=name
+    )
