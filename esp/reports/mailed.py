@@ -18,7 +18,7 @@ from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
-from esp.roster.models import Agent, TrainingClass
+from esp.roster.models import TrainingClass
 from esp.rules import reports as rules
 from esp.rules.progress import Progress
 
@@ -340,10 +340,3 @@ MAILED_REPORTS: dict[str, MailedReport] = {
         MailedReport("licensing_pace", "Licensing: behind pace", LIST, licensing_pace),
     )
 }
-
-
-def agent_tl_emails(agent: Agent) -> list[str]:
-    """The TL of an agent: the roster's TL, else the class's TLs."""
-    if agent.tl_id:
-        return [agent.tl.email]
-    return list(agent.training_class.tls.values_list("email", flat=True))

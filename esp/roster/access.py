@@ -222,7 +222,3 @@ def get_class_for_user(user, code: str) -> TrainingClass:
         return visible_classes(user).select_related("program").get(code=code)
     except TrainingClass.DoesNotExist:
         raise Http404("no such class") from None
-
-
-def sees_attendance(user) -> bool:
-    return has_role(user, ESP_MANAGER, TL, PM, WFM)
