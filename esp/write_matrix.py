@@ -226,12 +226,11 @@ class _Reach:
         user, agent = self.user, self.agent
         if scope == OWN:
             return agent.user_id is not None and agent.user_id == user.pk
-        if scope == CONNECTED:
-            from esp.roster.models import CertifierAssignment
+        from esp.roster.access import connected_to, visible_agents
+        from esp.roster.models import Agent
 
-            return CertifierAssignment.objects.filter(certifier=user, agent=agent).exists()
-        from esp.roster.access import visible_agents
-
+        if scope == CONNECTED:  # the same rule as the certifier's scope: released is gone
+            return Agent.objects.filter(connected_to(user), pk=agent.pk).exists()
         return visible_agents(user).filter(pk=agent.pk).exists()
 
 

@@ -48,6 +48,7 @@ from esp.roster.staff import (
     TL,
     create_esp_manager,
 )
+from esp.write_matrix import may_write
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 30, 12, tzinfo=CHICAGO)
@@ -307,9 +308,12 @@ def test_it_refuses_a_certifier_once_the_connection_is_released(world, client):
     client.force_login(world.certifier)
     assert reaches(client, world, "E002")
     assert client.get("/agents/E002/calls/2/score/").status_code == 200
+    assert may_write(world.certifier, "call", "2", world.agents["E002"])
     callqueue.connection_close(connection=connection, now=NOW, actor=world.coordinator)
     assert_refused(client, world, "E002")
     assert "Bob Baker" not in client.get("/classes/").content.decode()
+    # the services refuse the score too, by the same rule (issue 12 item 3, R-C2)
+    assert not may_write(world.certifier, "call", "2", world.agents["E002"])
 
 
 def test_it_gives_a_reconnected_certifier_the_agent_back(world, client):

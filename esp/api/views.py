@@ -439,11 +439,7 @@ class Flags(ApiView):
         known = isinstance(flag, str) and flag in FLAG_VALUES
         missing = _based_on_missing(
             request,
-            Fact.objects.filter(agent=agent, kind="flag", value=flag)
-            .order_by("-date", "-pk")
-            .first()
-            if known
-            else None,
+            services.latest_fact(agent, "flag", value=flag) if known else None,
             f"the {flag.replace('_', ' ')} red flag" if known else "a red flag",
             f"the latest `id` of that flag in GET /api/v1/agents/{agent.employee_id}/flags/",
         )

@@ -58,10 +58,14 @@ def proof_needed(task) -> str:
     )
 
 
-def latest_fact(agent: Agent, kind: str, item: str | None = None) -> Fact | None:
+def latest_fact(
+    agent: Agent, kind: str, item: str | None = None, *, value: str | None = None
+) -> Fact | None:
     facts = Fact.objects.filter(agent=agent, kind=kind)
     if item is not None:
         facts = facts.filter(item=item)
+    if value is not None:
+        facts = facts.filter(value=value)
     return facts.order_by("-date", "-pk").first()
 
 
@@ -71,13 +75,18 @@ def actor_name(user) -> str:
     return user.get_full_name() or user.email or user.get_username()
 
 
-def _check_based_on(agent: Agent, kind: str, item: str | None, based_on, what: str) -> None:
-    """Lock the agent row, then compare the latest fact with the one the page showed."""
+def _check_based_on(
+    agent: Agent, kind: str, item: str | None, based_on, what: str, *, value: str | None = None
+) -> None:
+    """Lock the agent row, then compare the latest fact with the one the page showed. A fact
+    kept by its `value` (a red flag) changes in its item (raised, resolved): the conflict
+    names that."""
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
-    current = latest_fact(agent, kind, item)
+    current = latest_fact(agent, kind, item, value=value)
     current_id = current.pk if current else None
     if based_on is not None and str(based_on) != str(current_id or ""):
-        raise Conflict(current, what)
+        shown = current.item if current is not None and value is not None else ""
+        raise Conflict(current, what, value=shown)
 
 
 @transaction.atomic
@@ -270,16 +279,8 @@ def flag_record(
     """R-N4b: a red flag `raised` (reported at once to the ESP Managers, ops management and the
     PM, through the outbox) or `resolved`; `based_on` is the id of the latest fact of that flag
     the caller saw ("" when it saw none)."""
-    if based_on is not None:
-        Agent.objects.select_for_update().filter(pk=agent.pk).first()
-        current = (
-            Fact.objects.filter(agent=agent, kind="flag", value=flag)
-            .order_by("-date", "-pk")
-            .first()
-        )
-        if str(based_on) != str(current.pk if current else ""):
-            what = f"The {flag.replace('_', ' ')} red flag"
-            raise Conflict(current, what, value=current.item if current else "")
+    what = f"The {flag.replace('_', ' ')} red flag"
+    _check_based_on(agent, "flag", None, based_on, what, value=flag)
     return fact_record(
         agent=agent,
         day=day,

@@ -74,25 +74,25 @@ def sees_as_agent(user) -> bool:
     return not roles(user) - {AGENT}
 
 
+def _started(key: str, today: date) -> Q:
+    """Classes whose phase `key` has started by today."""
+    return Q(
+        Exists(
+            ClassPhase.objects.filter(
+                training_class=OuterRef("pk"), phase__key=key, start_date__lte=today
+            )
+        )
+    )
+
+
 def _in_phase(first: str, following: str, today: date) -> Q:
-    started = ClassPhase.objects.filter(
-        training_class=OuterRef("pk"), phase__key=first, start_date__lte=today
-    )
-    over = ClassPhase.objects.filter(
-        training_class=OuterRef("pk"), phase__key=following, start_date__lte=today
-    )
-    return Q(Exists(started)) & ~Q(Exists(over))
+    """Classes in phase `first` today: started, and `following` not yet."""
+    return _started(first, today) & ~_started(following, today)
 
 
 def _past_phase(first: str, following: str, today: date) -> Q:
     """Classes whose phase `first` started and is over (`following` started) by today."""
-    started = ClassPhase.objects.filter(
-        training_class=OuterRef("pk"), phase__key=first, start_date__lte=today
-    )
-    over = ClassPhase.objects.filter(
-        training_class=OuterRef("pk"), phase__key=following, start_date__lte=today
-    )
-    return Q(Exists(started)) & Q(Exists(over))
+    return _started(first, today) & _started(following, today)
 
 
 def _late_on_certifications(today: date) -> Q:
@@ -149,7 +149,7 @@ def _in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     return never_moved | Q(pk__in=moved_in)
 
 
-def _assigned_and_not_released(certifier) -> Q:
+def connected_to(certifier) -> Q:
     """A certifier's agents (R-C2): assigned, and either in an open connection with them or
     never connected (an assignment made by hand). Once the Cert Coordinator releases the
     connection (or it is closed when finished), the certifier no longer sees the agent."""
@@ -176,7 +176,7 @@ def visible_agents(user) -> QuerySet[Agent]:
     if LICENSING in user_roles:
         scope |= _late_on_certifications(clock.today())
     if CERTIFIER in user_roles:
-        scope |= _assigned_and_not_released(user)
+        scope |= connected_to(user)
     if AGENT in user_roles:
         scope |= Q(user=user)
     return agents.filter(pk__in=agents.filter(scope).values("pk"))
