@@ -144,7 +144,8 @@ def _write(apply):
 def _based_on_missing(request, current, what: str, where: str):
     """Issue 12 item 7 (§17 no lost work): a write of a status-like value names the version it
     was based on. Without `based_on` (or with null) it is refused with 428 and the current
-    value, and nothing is saved; "" is a value: "it had none when I read it"."""
+    value (`current()`, read only then), and nothing is saved; "" is a value: "it had none
+    when I read it"."""
     data = request.data
     if not hasattr(data, "get") or data.get("based_on") is not None:
         return None  # present (a body that is not an object is the serializer's 400)
@@ -152,7 +153,7 @@ def _based_on_missing(request, current, what: str, where: str):
         {
             "detail": f"based_on is required to change {what}: send the id you read ({where}), "
             'or "" if it had none. Nothing was saved.',
-            "current": s.FactSerializer(current).data if current is not None else None,
+            "current": s.FactSerializer(latest).data if (latest := current()) else None,
         },
         status=status.HTTP_428_PRECONDITION_REQUIRED,
     )
@@ -238,7 +239,7 @@ class TaskUpdate(ApiView):
             raise NotFound("no such task")
         missing = _based_on_missing(
             request,
-            services.latest_fact(agent, "task", task),
+            lambda: services.latest_fact(agent, "task", task),
             f"the {task.replace('_', ' ')} status",
             f"`based_on` in GET /api/v1/agents/{agent.employee_id}/tasks/",
         )
@@ -320,7 +321,7 @@ class CallList(ApiView):
         call = _posted_int(request, "call")
         missing = _based_on_missing(
             request,
-            services.latest_fact(agent, "call", str(call)) if call is not None else None,
+            lambda: services.latest_fact(agent, "call", str(call)) if call is not None else None,
             f"call {call}'s score" if call is not None else "a call's score",
             f"the latest `id` of that call in GET /api/v1/agents/{agent.employee_id}/calls/",
         )
@@ -439,7 +440,7 @@ class Flags(ApiView):
         known = isinstance(flag, str) and flag in FLAG_VALUES
         missing = _based_on_missing(
             request,
-            services.latest_fact(agent, "flag", value=flag) if known else None,
+            lambda: services.latest_fact(agent, "flag", value=flag) if known else None,
             f"the {flag.replace('_', ' ')} red flag" if known else "a red flag",
             f"the latest `id` of that flag in GET /api/v1/agents/{agent.employee_id}/flags/",
         )
