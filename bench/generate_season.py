@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from esp.seasons import generate_season, write_season  # noqa: E402
+from esp.demo.season import generate_season, write_season  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,7 +50,7 @@ def main() -> None:
     django.setup()
     from rich.console import Console
 
-    from esp.setup import initialize
+    from esp.programs.bootstrap import initialize
 
     console = Console()
     if args.reuse:
@@ -63,13 +63,13 @@ def main() -> None:
 def import_season(args, console) -> None:
     from django.core.management import call_command
     from django.db import connection
+    from esp.demo.season import generate_season, write_season
     from rich.table import Table
 
+    from esp.programs.bootstrap import initialize
     from esp.programs.calendars import calendar_for
     from esp.progress.activity import import_activity
     from esp.roster.importers import import_classes, import_roster
-    from esp.seasons import generate_season, write_season
-    from esp.setup import initialize
 
     if connection.vendor == "postgresql":
         initialize()

@@ -22,7 +22,7 @@ class BadInput(Exception):
 
 
 def _date(text: str) -> date:
-    from esp.imports import parse_date
+    from esp.lib.csvio import parse_date
 
     try:
         return parse_date(text)
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     demo = args.command == "demo"
     _setup(demo=demo, port=args.port if demo else None)
-    from esp.imports import ImportRejected
+    from esp.lib.csvio import ImportRejected
 
     try:
         return COMMANDS[args.command](args)
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_init(args) -> int:
-    from esp.setup import initialize
+    from esp.programs.bootstrap import initialize
 
     program = initialize()
     print(f"Database ready; program {program.key} loaded.")
@@ -192,7 +192,7 @@ def _ask_for_a_manager() -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from esp.imports import is_email
+    from esp.lib.csvio import is_email
     from esp.roster.staff import create_esp_manager
 
     if get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
@@ -220,8 +220,8 @@ def _ask_for_a_manager() -> None:
 def cmd_serve(args) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
-    from esp.deploy import refuse_development_key
-    from esp.serving import serve
+    from esp.lib.deploy import refuse_development_key
+    from esp.lib.serving import serve
 
     try:
         refuse_development_key()
@@ -236,8 +236,8 @@ def cmd_demo(args) -> int:
 
     from django.conf import settings
 
-    from esp.demo import load_demo
-    from esp.serving import serve
+    from esp.demo.load import load_demo
+    from esp.lib.serving import serve
 
     summary = load_demo(login=DEMO_LOGIN)
     print(summary)
@@ -316,7 +316,7 @@ def cmd_import_courses(args) -> int:
 def cmd_import_meeting(args) -> int:
     """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
     --absent-as) and the unmatched rows."""
-    from esp.attendance_import import (
+    from esp.attendance.meetings import (
         MeetingImportError,
         describe_row,
         describe_times,
@@ -390,9 +390,9 @@ def cmd_export(args) -> int:
         if not TrainingClass.objects.filter(code=args.class_code).exists():
             raise BadInput(f"unknown class '{args.class_code}'")
     if args.kind == "tracker":
-        from esp import clock
+        from esp.lib import clock
+        from esp.progress.tracker import tracker_workbook
         from esp.roster.models import TrainingClass
-        from esp.web.tracker import tracker_workbook
 
         classes = TrainingClass.objects.select_related("program").order_by("code")
         if args.class_code:
@@ -412,7 +412,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from esp import clock
+    from esp.lib import clock
     from esp.programs.models import Program
     from esp.reports import render
     from esp.reports.builders import build_report, program_for
@@ -452,7 +452,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_send_reports(args) -> int:
-    from esp import clock
+    from esp.lib import clock
     from esp.mailing.runs import send_reports
 
     now = clock.now()
@@ -471,21 +471,21 @@ def cmd_worker(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    """Issue 12 item 15: the database and the proof files in one archive (esp/backups.py)."""
-    from esp.backups import backup
+    """Issue 12 item 15: the database and the proof files in one archive (esp/lib/backups.py)."""
+    from esp.lib.backups import backup
 
     return _backup_command(lambda reporter: backup(args.file, force=args.force, reporter=reporter))
 
 
 def cmd_restore(args) -> int:
     """Issue 12 item 15: an archive of `esp backup` back into the database and proof folder."""
-    from esp.backups import restore
+    from esp.lib.backups import restore
 
     return _backup_command(lambda reporter: restore(args.file, force=args.force, reporter=reporter))
 
 
 def _backup_command(work) -> int:
-    from esp.backups import BackupError, Reporter
+    from esp.lib.backups import BackupError, Reporter
 
     class Bar(Reporter):
         """Each stage a line of a rich progress bar on standard error."""
@@ -522,7 +522,7 @@ def cmd_check(args) -> int:
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
-    import esp.deploy  # noqa: F401 - registers the development-key check
+    import esp.lib.deploy  # noqa: F401 - registers the development-key check
 
     try:
         call_command("check", deploy=True, fail_level="WARNING")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "esp.reports",
     "esp.mailing",
     "esp.web",
+    "esp.attendance",
     "esp.api",
     "esp.selfreport",
     "esp.accountability",
@@ -82,16 +83,16 @@ SPECTACULAR_SETTINGS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "esp.headers.SecurityHeadersMiddleware",
+    "esp.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "esp.access_matrix.RouteAccessMiddleware",
+    "esp.access.matrix.RouteAccessMiddleware",
     "esp.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "esp.textcheck.TextRefusedMiddleware",
+    "esp.lib.textcheck.TextRefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -121,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "esp.web.context.navigation",
-                "esp.headers.csp_nonce",
+                "esp.lib.headers.csp_nonce",
             ],
         },
     },
@@ -223,12 +224,12 @@ if ESP_SECURE:
     SECURE_HSTS_PRELOAD = True
 
 # Errors go to standard error (gunicorn's and the worker's log): a 500 with its traceback,
-# the request path and the user id (esp.logs.RequestContextFilter), each failed send.
+# the request path and the user id (esp.lib.logs.RequestContextFilter), each failed send.
 LOG_LEVEL = os.environ.get("ESP_LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "esp.logs.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "esp.lib.logs.RequestContextFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },

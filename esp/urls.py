@@ -18,5 +18,7 @@ urlpatterns = [
     path("upkeep/", include("esp.upkeep.urls")),
     path("breakouts/", include("esp.breakouts.urls")),
     path("licensing-pace/", include("esp.pace.urls")),
+    path("", include("esp.attendance.urls")),
+    path("", include("esp.progress.urls")),
     path("", include("esp.web.urls")),
 ]

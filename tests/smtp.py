@@ -1,6 +1,6 @@
 """A real SMTP server on loopback for the mail tests (aiosmtpd), and its pytest fixture.
 
-    from smtp import smtp_server  # noqa: F401  (the fixture)
+    from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
     def test_x(smtp_server):
         ...                                    # Django's SMTP backend now points at it

@@ -1,5 +1,5 @@
 """Reads for CAP documents: the values a template is filled with, and the documents a user
-may download (through the agent's access, esp.roster.access)."""
+may download (through the agent's access, esp.access.scopes)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from django.http import Http404
 
-from esp import clock
+from esp.access import scopes
+from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
 from esp.progress.models import Fact
 from esp.progress.selectors import FACT_KINDS, STAFF_ONLY_STEPS, agent_records
-from esp.roster import access
 from esp.roster.models import Agent
 from esp.rules import caps
 from esp.rules.progress import Progress
@@ -152,10 +152,10 @@ def get_cap_document_for_user(user, pk: int) -> CapDocument:
     agent only one of a step delivered by today (issue 12 item 5: never one ahead of it)."""
     document = (
         CapDocument.objects.select_related("fact__agent__training_class__program")
-        .filter(pk=pk, fact__agent__in=access.visible_agents(user))
+        .filter(pk=pk, fact__agent__in=scopes.visible_agents(user))
         .first()
     )
-    if document is not None and access.sees_as_agent(user):
+    if document is not None and scopes.sees_as_agent(user):
         fact = document.fact
         today = clock.today(fact.agent.training_class.program.time_zone)
         if fact.date > today or fact.item in STAFF_ONLY_STEPS:
@@ -176,12 +176,12 @@ def cap_documents_by_fact(agent: Agent, *, delivered=None) -> dict[int, int]:
 
 def pending_termination_reviews(user, agents=None):
     """R-L5: the delivered termination reviews not yet decided, of the agents `user` sees (or
-    of `agents`), oldest first, for the people who may decide them (esp.write_matrix)."""
-    from esp.write_matrix import may_write
+    of `agents`), oldest first, for the people who may decide them (esp.access.writes)."""
+    from esp.access.writes import may_write
 
     if not may_write(user, "termination_decision"):
         return Fact.objects.none()
-    scope = access.visible_agents(user) if agents is None else agents
+    scope = scopes.visible_agents(user) if agents is None else agents
     return (
         Fact.objects.filter(
             kind="action",

@@ -112,8 +112,8 @@ def termination_decide(
     reason or new expectation. Once per proposal; audited."""
     from django.core.exceptions import ValidationError
 
+    from esp.access.writes import require_write
     from esp.progress.services import TERMINATION_REVIEW, employment_set, note_add
-    from esp.write_matrix import require_write
 
     require_write(actor, "termination_decision", None, proposal.agent)
     proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from esp import clock
 from esp.audit.services import audit_record
+from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import enqueue

@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from esp import clock
+from esp.lib import clock
 
 DEFAULT_TOKEN_DAYS = 90
 

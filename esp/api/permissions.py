@@ -1,12 +1,12 @@
-"""The API answers to the same access matrix as the pages (esp/access_matrix.py)."""
+"""The API answers to the same access matrix as the pages (esp/access/matrix.py)."""
 
 from __future__ import annotations
 
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
-from esp.access_matrix import rule_for
-from esp.roster.access import roles
+from esp.access.matrix import rule_for
+from esp.access.scopes import roles
 
 
 class MatrixPermission(BasePermission):

@@ -6,9 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
+from esp.lib.textcheck import validate_text
 from esp.progress.activity import FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
-from esp.textcheck import validate_text
 
 
 class ClassSerializer(serializers.Serializer):

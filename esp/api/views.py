@@ -1,5 +1,5 @@
 """REST API v1: classes, agents, task statuses, notes, calls, ladder steps, attendance and the
-reports of SPEC §15 — with the pages' access rules (esp/roster/access.py) and the same
+reports of SPEC §15 — with the pages' access rules (esp/access/scopes.py) and the same
 services for writes. Everything is scoped to what the signed-in user may see; an object
 outside that scope is a 404.
 """
@@ -17,19 +17,19 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from esp import clock
-from esp.imports import parse_date
+from esp.access import scopes
+from esp.access.writes import require_write
+from esp.lib import clock
+from esp.lib.csvio import parse_date
 from esp.programs.calendars import calendar_for
 from esp.programs.defaults import TASKS as DEFAULT_TASKS
 from esp.programs.models import Program
+from esp.progress import pages as selectors
 from esp.progress import services
 from esp.progress.activity import FLAG_VALUES
 from esp.progress.models import Fact
 from esp.progress.selectors import facts_for_agent
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
-from esp.roster import access
-from esp.web import selectors
-from esp.write_matrix import require_write
 
 from . import serializers as s
 from .authentication import ExpiringTokenAuthentication
@@ -109,12 +109,12 @@ def _as_of(request, program=None):
 
 
 def _agent(request, employee_id):
-    return access.get_agent_for_user(request.user, _text(employee_id, "agent"))
+    return scopes.get_agent_for_user(request.user, _text(employee_id, "agent"))
 
 
 def _editable(request, employee_id, write: str, item: str | None = None):
     """The agent, when the write matrix lets the user make `write` for them: else 403 with the
-    reason (esp.write_matrix; the service checks again, with the item)."""
+    reason (esp.access.writes; the service checks again, with the item)."""
     agent = _agent(request, employee_id)
     try:
         require_write(request.user, write, item, agent)
@@ -173,7 +173,7 @@ class ClassList(ApiView):
     @extend_schema(responses=s.ClassSerializer(many=True), summary="Classes you may see")
     def get(self, request):
         classes = (
-            access.visible_classes(request.user)
+            scopes.visible_classes(request.user)
             .select_related("program", "campaign")
             .prefetch_related("phase_starts__phase", "tls", "pms")
             .order_by("code")
@@ -186,7 +186,7 @@ class ClassList(ApiView):
 class ClassDetail(ApiView):
     @extend_schema(responses=s.ClassSerializer)
     def get(self, request, code: str):
-        training_class = access.get_class_for_user(request.user, _text(code, "class"))
+        training_class = scopes.get_class_for_user(request.user, _text(code, "class"))
         return Response(s.ClassSerializer(training_class).data)
 
 
@@ -195,7 +195,7 @@ class AgentList(ApiView):
 
     @extend_schema(parameters=[CLASS], responses=s.AgentSerializer(many=True))
     def get(self, request):
-        agents = access.visible_agents(request.user).select_related(
+        agents = scopes.visible_agents(request.user).select_related(
             "training_class", "site", "tl", "pm"
         )
         code = _text(request.query_params.get("class"), "class")
@@ -271,7 +271,7 @@ class NoteList(ApiView):
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
         notes = Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
-        if access.sees_as_agent(request.user):  # only the notes written to them (SPEC §1)
+        if scopes.sees_as_agent(request.user):  # only the notes written to them (SPEC §1)
             notes = [f for f in facts_for_agent(notes, today=_today(agent)) if f.note]
         return Response(s.NoteSerializer(notes, many=True).data)
 
@@ -366,7 +366,7 @@ class LadderSteps(ApiView):
         page = selectors.agent_page(
             agent,
             _as_of(request, agent.training_class.program),
-            for_agent=access.sees_as_agent(request.user),
+            for_agent=scopes.sees_as_agent(request.user),
         )
         return Response(
             {
@@ -408,9 +408,9 @@ class LadderSteps(ApiView):
 class Attendance(ApiView):
     @extend_schema(responses=s.FactSerializer(many=True), summary="Attendance occurrences")
     def get(self, request, employee_id: str):
-        agent = access.get_agent_for_attendance(request.user, _text(employee_id, "agent"))
+        agent = scopes.get_agent_for_attendance(request.user, _text(employee_id, "agent"))
         facts = Fact.objects.filter(agent=agent, kind="attendance").order_by("date", "pk")
-        if access.sees_as_agent(request.user):  # staff remarks stay with staff (SPEC §1)
+        if scopes.sees_as_agent(request.user):  # staff remarks stay with staff (SPEC §1)
             facts = facts_for_agent(facts, today=_today(agent))
         return Response(s.FactSerializer(facts, many=True).data)
 
@@ -476,7 +476,7 @@ class Report(ApiView):
             raise NotFound("no such report")
         code = _text(request.query_params.get("class"), "class") or None
         if code:
-            access.get_class_for_user(request.user, code)
+            scopes.get_class_for_user(request.user, code)
         try:
             program = program_for(class_code=code)
         except Program.DoesNotExist:  # a database without a program (before `esp init`)
@@ -497,4 +497,4 @@ class Me(ApiView):
         )
     )
     def get(self, request):
-        return Response({"email": request.user.email, "roles": sorted(access.roles(request.user))})
+        return Response({"email": request.user.email, "roles": sorted(scopes.roles(request.user))})

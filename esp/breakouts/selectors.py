@@ -1,5 +1,5 @@
 """Reads of the breakout help queue (R-S4): one query per need, scoped through
-`esp.roster.access.visible_agents(user)`."""
+`esp.access.scopes.visible_agents(user)`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from esp.access import scopes
 from esp.programs.models import Program, Task
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
-from esp.roster import access
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 
 from .models import HelpRequest
@@ -25,7 +25,7 @@ def wait_label(since: datetime, now: datetime) -> str:
 
 
 def _visible(user):
-    return HelpRequest.objects.filter(agent__in=access.visible_agents(user).values("pk"))
+    return HelpRequest.objects.filter(agent__in=scopes.visible_agents(user).values("pk"))
 
 
 # Up to this many agents the "ask for an agent" form offers a list; beyond, an employee ID field
@@ -62,9 +62,9 @@ def askable_agents(user, program: Program, today: date):
     agents = agents_in_scope(
         program, today, in_flight=True, transfer_task=policy.transfer_task
     ).filter(Q(training_class__in=[pk for pk, _ in running]) | Q(pk__in=moved_in))
-    if not access.has_role(user, access.ESP_MANAGER):  # the candidates' ids, then the scope
+    if not scopes.has_role(user, scopes.ESP_MANAGER):  # the candidates' ids, then the scope
         candidates = list(agents.values_list("pk", flat=True))
-        agents = access.visible_agents(user).filter(pk__in=candidates)
+        agents = scopes.visible_agents(user).filter(pk__in=candidates)
     return agents.exclude(help_requests__status__in=HelpRequest.OPEN).order_by(
         "last_name", "first_name", "employee_id"
     )
@@ -128,7 +128,7 @@ def visits_of(agent: Agent, limit: int = 20) -> list[HelpRequest]:
 def get_open_request_for_user(user, employee_id: str, pk) -> tuple[Agent, HelpRequest | None]:
     """The agent (404 outside the user's scope) and their open request `pk` (None when that
     request is no longer open or is not theirs)."""
-    agent = access.get_agent_for_user(user, employee_id)
+    agent = scopes.get_agent_for_user(user, employee_id)
     try:
         pk = int(pk)
     except (TypeError, ValueError):

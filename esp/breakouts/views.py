@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp import clock
-from esp.access_matrix import EDITORS
+from esp.access import scopes
+from esp.access.matrix import EDITORS
 from esp.classrooms.services import breakout_rooms_open
+from esp.lib import clock
 from esp.reports.builders import program_for
-from esp.roster import access
 
 from . import selectors, services
 from .models import HelpRequest
@@ -25,7 +25,7 @@ def _now():
 
 
 def _is_leader(user) -> bool:
-    return access.has_role(user, *EDITORS)
+    return scopes.has_role(user, *EDITORS)
 
 
 def _back(request, default: str):
@@ -51,7 +51,7 @@ def queue(request):
             "topics": HelpRequest.TOPICS,
             "room_suggestion": selectors.free_room_name(selectors.rooms_in_use()),
             "planned_rooms": breakout_rooms_open(
-                access.visible_classes(request.user), now.date()
+                scopes.visible_classes(request.user), now.date()
             ),  # R-S1: the planner's breakout rooms open today
         }
     )
@@ -68,7 +68,7 @@ def ask(request):
             if not employee_id:
                 messages.error(request, "Agent: choose the agent who needs help.")
                 return _back(request, "breakouts:ask")
-            agent = access.get_agent_for_user(request.user, employee_id)
+            agent = scopes.get_agent_for_user(request.user, employee_id)
         else:
             agent = selectors.own_agent(request.user)
         try:

@@ -9,10 +9,10 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from esp.access import scopes
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
-from esp.roster import access
 from esp.roster.staff import CERTIFIER
 from esp.rules.callcert import PENDING
 from esp.rules.progress import Progress
@@ -138,7 +138,7 @@ def queue(user, program: Program, now: datetime) -> dict:
     equipment issue, free certifiers, the suggested pair and the running connections."""
     as_of = now.date()
     policy = program.policy()
-    visible = access.visible_agents(user)
+    visible = scopes.visible_agents(user)
     records = agent_records(
         program,
         as_of,
@@ -196,7 +196,7 @@ def get_connection_for_user(user, pk) -> CertifierConnection:
         return CertifierConnection.objects.select_related("agent", "certifier").get(
             pk=int(pk),
             closed_at__isnull=True,
-            agent__in=access.visible_agents(user).values("pk"),
+            agent__in=scopes.visible_agents(user).values("pk"),
         )
     except (CertifierConnection.DoesNotExist, ValueError, TypeError):
         raise Http404("no such connection") from None
@@ -209,7 +209,7 @@ def shadowing_of(agent) -> ShadowingPairing | None:
 def shadowing_board(user) -> dict:
     """R-C1: the active mentors with their open pairings and free places, and the agents the
     user may see who are not paired yet."""
-    visible = access.visible_agents(user)
+    visible = scopes.visible_agents(user)
     open_pairings = ShadowingPairing.objects.filter(ended_on__isnull=True)
     visible_ids = set(visible.values_list("pk", flat=True))
     by_mentor: dict[int, list[ShadowingPairing]] = {}
@@ -237,7 +237,7 @@ def shadowing_board(user) -> dict:
 def get_pairing_for_user(user, pk) -> ShadowingPairing:
     try:
         return ShadowingPairing.objects.select_related("mentor", "agent").get(
-            pk=int(pk), ended_on__isnull=True, agent__in=access.visible_agents(user).values("pk")
+            pk=int(pk), ended_on__isnull=True, agent__in=scopes.visible_agents(user).values("pk")
         )
     except (ShadowingPairing.DoesNotExist, ValueError, TypeError):
         raise Http404("no such pairing") from None

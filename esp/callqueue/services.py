@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from esp.access.scopes import has_role
 from esp.audit.services import audit_record
-from esp.roster.access import has_role
 from esp.roster.models import Agent, CertifierAssignment
 from esp.roster.staff import CERTIFIER
 
@@ -105,7 +105,7 @@ def availability_set(
 def connection_open(*, certifier, agent: Agent, now: datetime, actor) -> CertifierConnection:
     """R-C2: connect a certifier with an agent; the 4-hour clock starts now. The certifier is
     assigned to the agent, and so sees the agent's page until the connection is closed
-    (`esp.roster.access`, issue 12 item 1)."""
+    (`esp.access.scopes`, issue 12 item 1)."""
     if not has_role(certifier, CERTIFIER):
         raise ValidationError(f"{certifier} is not a certifier.")
     from .selectors import finished_connections
@@ -140,7 +140,7 @@ def connection_open(*, certifier, agent: Agent, now: datetime, actor) -> Certifi
 @transaction.atomic
 def connection_close(*, connection: CertifierConnection, now: datetime, actor) -> bool:
     """Release the certifier (the agent returns to the queue unless all calls are scored);
-    from then on the certifier no longer sees the agent (`esp.roster.access`)."""
+    from then on the certifier no longer sees the agent (`esp.access.scopes`)."""
     changed = CertifierConnection.objects.filter(pk=connection.pk, closed_at__isnull=True).update(
         closed_at=now
     )

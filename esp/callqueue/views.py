@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp import clock
+from esp.access import scopes
+from esp.lib import clock
 from esp.reports.builders import program_for
-from esp.roster import access
 from esp.roster.models import Agent
 from esp.roster.staff import CERTIFIER
 
@@ -123,7 +123,7 @@ def shadowing(request):
                     pk=request.POST.get("mentor", "") or 0, active=True
                 ).first()
                 agent = (
-                    access.visible_agents(request.user)
+                    scopes.visible_agents(request.user)
                     .filter(employee_id=request.POST.get("agent", ""))
                     .first()
                 )

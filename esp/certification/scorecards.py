@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
+from esp.lib.textcheck import max_length_of, text_problem
 from esp.reports.render import escape_sheet, unescape_formula
-from esp.textcheck import max_length_of, text_problem
 
 from .models import ScorecardItem, ScorecardSection, ScorecardTemplate
 
@@ -164,7 +164,7 @@ def template_create(data: TemplateData) -> ScorecardTemplate:
 
 
 def load_default_scorecard() -> ScorecardTemplate:
-    """Ship the placeholder scorecard once (called by esp.setup.initialize)."""
+    """Ship the placeholder scorecard once (called by esp.programs.bootstrap.initialize)."""
     found = ScorecardTemplate.objects.filter(name=DEFAULT_NAME).order_by("-version").first()
     return found or template_create(_default_data())
 

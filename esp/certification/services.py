@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from esp import clock
 from esp.audit.services import audit_record
+from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import DistributionList, OutboxMessage
 from esp.mailing.outbox import Attachment, enqueue

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from esp import clock
-from esp.roster.access import get_agent_for_user, has_role
+from esp.access.scopes import get_agent_for_user, has_role
+from esp.access.writes import require_write
+from esp.lib import clock
 from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
-from esp.write_matrix import require_write
 
 from .models import CallScore, ScorecardTemplate
 from .scorecards import current_template
@@ -90,7 +90,7 @@ def score(request, employee_id: str, number: int):
                     problems = list(exc.messages)
                 else:
                     messages.success(request, f"Call {number} scored {scored.score}.")
-                    return redirect(reverse("web:agent", args=[agent.employee_id]) + "#calls")
+                    return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#calls")
     else:
         notes_well = notes_down = ""
     items = []

@@ -16,13 +16,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q
 
+from esp.access.scopes import has_role
 from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
 from esp.mailing.outbox import Attachment, enqueue
 from esp.programs.calendars import calendar_for
 from esp.programs.models import DaySchedule, Phase, Program
 from esp.progress.selectors import agent_records, agents_in_scope
-from esp.roster.access import has_role
 from esp.roster.models import Agent, ClassDay, TrainingClass
 from esp.roster.staff import CERT_COORDINATOR, ESP_MANAGER, LICENSING, TL
 from esp.rules import classrooms as rules

@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from esp import clock
+from esp.access import scopes
+from esp.lib import clock
+from esp.lib.dates import picked_day, required_day
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase
 from esp.reports.builders import program_for
-from esp.roster import access
-from esp.web.dates import picked_day, required_day
 
 from . import services
 from .models import KINDS, PROVIDERS, Classroom
@@ -24,7 +24,7 @@ from .models import KINDS, PROVIDERS, Classroom
 
 def _class(request, code):
     training_class = (
-        access.visible_classes(request.user)
+        scopes.visible_classes(request.user)
         .select_related("program")
         .prefetch_related("phase_starts__phase")
         .filter(code=code)
@@ -74,7 +74,7 @@ def planner(request):
     calendar = calendar_for(program)
     running = []
     for training_class in (
-        access.visible_classes(request.user)
+        scopes.visible_classes(request.user)
         .filter(program=program)
         .exclude(  # long over: production began more than a month ago
             phase_starts__phase__key="production",
@@ -98,7 +98,7 @@ def planner(request):
         }
         for training_class, spans in running
     ]
-    ladder = services.esp_ladder(program, as_of, access.visible_agents(request.user))
+    ladder = services.esp_ladder(program, as_of, scopes.visible_agents(request.user))
     return render(
         request,
         "classrooms/planner.html",
@@ -106,8 +106,8 @@ def planner(request):
             "as_of": as_of,
             "classes": classes,
             "ladder": ladder,
-            "can_move": access.has_role(
-                request.user, access.ESP_MANAGER, access.TL, access.CERT_COORDINATOR
+            "can_move": scopes.has_role(
+                request.user, scopes.ESP_MANAGER, scopes.TL, scopes.CERT_COORDINATOR
             ),
         },
     )
@@ -239,7 +239,7 @@ def room_cancel(request, code, room):
 
 def _agent(request, employee_id):
     agent = (
-        access.visible_agents(request.user)
+        scopes.visible_agents(request.user)
         .select_related("training_class__program")
         .filter(employee_id=employee_id)
         .first()

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from esp import clock
+from esp.lib import clock
 
 from . import outbox
 from .models import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from esp.audit.services import audit_record
-from esp.imports import is_email
+from esp.lib.csvio import is_email
 
 from .models import DistributionList, ListMember
 

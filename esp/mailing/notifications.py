@@ -236,7 +236,7 @@ def notify_termination_review(fact: Fact, *, now: datetime | None = None):
     from django.conf import settings
     from django.urls import reverse
 
-    from esp import clock
+    from esp.lib import clock
 
     agent = Agent.objects.select_related("training_class__program", "pm").get(pk=fact.agent_id)
     moved = (
@@ -245,7 +245,7 @@ def notify_termination_review(fact: Fact, *, now: datetime | None = None):
         .values_list("item", flat=True)
         .first()
     )
-    link = settings.ESP_BASE_URL.rstrip("/") + reverse("web:agent", args=[agent.employee_id])
+    link = settings.ESP_BASE_URL.rstrip("/") + reverse("progress:agent", args=[agent.employee_id])
     message = make_message(
         "termination-review",
         {

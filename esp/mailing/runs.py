@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from esp import clock
+from esp.lib import clock
 
 from .models import OutboxMessage
 from .outbox import deliver_due

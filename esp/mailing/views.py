@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp import clock
+from esp.lib import clock
 from esp.roster.staff import ESP_MANAGER
 
 from . import outbox

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from esp.imports import parse_date
+from esp.lib.csvio import parse_date
 from esp.progress.selectors import agent_records
 from esp.progress.services import actor_name, task_status_set
 from esp.reports.builders import build_report

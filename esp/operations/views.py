@@ -9,17 +9,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp import clock
+from esp.access import scopes
+from esp.lib import clock
+from esp.lib.dates import picked_day
 from esp.reports.builders import build_report, program_for
-from esp.roster import access
 from esp.roster.models import Agent
-from esp.web.dates import picked_day
 
 from . import services
 
 
 def _agent(request, employee_id) -> Agent:
-    agent = access.visible_agents(request.user).filter(employee_id=employee_id).first()
+    agent = scopes.visible_agents(request.user).filter(employee_id=employee_id).first()
     if agent is None:
         raise Http404
     return agent
@@ -36,7 +36,7 @@ def extensions(request):
 @require_POST
 def extension_step(request, code):
     program = program_for()
-    training_class = access.visible_classes(request.user).filter(code=code).first()
+    training_class = scopes.visible_classes(request.user).filter(code=code).first()
     if training_class is None:
         raise Http404
     as_of = picked_day(request, program)

@@ -22,8 +22,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from esp import clock
 from esp.audit.services import audit_record
+from esp.lib import clock
 from esp.roster.models import Agent
 
 from .models import ModuleProgress, PaceModule

@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from esp import clock
+from esp.access import scopes
+from esp.lib import clock
+from esp.lib.dates import picked_day, required_day
 from esp.programs.models import Program
 from esp.reports import render as renderers
 from esp.reports.builders import program_for
-from esp.roster import access
 from esp.roster.models import Agent
-from esp.web.dates import picked_day, required_day
 
 from . import selectors, services
 
@@ -31,9 +31,9 @@ TITLE = "Licensing: behind pace"
 
 def _agent_ids(user):
     """The agents the user may see today, whatever the page's day (issue 12 item 2)."""
-    if access.has_role(user, access.ESP_MANAGER):
+    if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
-    return access.visible_agents(user).values("pk")
+    return scopes.visible_agents(user).values("pk")
 
 
 def _posted_day(request) -> date:
@@ -92,7 +92,7 @@ def _cells(post) -> tuple[set[str], set[str], set[str]]:
 def grid(request, code: str):
     """R-I1b: the class's agents × the pace modules, a checkbox a cell; one POST saves the
     changed cells."""
-    klass = access.get_class_for_user(request.user, code)
+    klass = scopes.get_class_for_user(request.user, code)
     program = klass.program
     if request.method == "POST":
         try:

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from esp import clock
+from esp.access.writes import require_write
+from esp.lib import clock
 from esp.progress.services import carrier_ticket_record, equipment_set, note_add
 from esp.roster.models import Agent
-from esp.write_matrix import require_write
 
 from .models import Playbook, PlaybookStep, StepOutcome, Walkthrough
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from esp.roster import access
-from esp.write_matrix import require_write
+from esp.access import scopes
+from esp.access.writes import require_write
 
 from . import services
 from .models import Playbook, StepOutcome
@@ -23,7 +23,7 @@ def _error(request, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def troubleshoot(request, employee_id: str):
-    agent = access.get_agent_for_user(request.user, employee_id)
+    agent = scopes.get_agent_for_user(request.user, employee_id)
     require_write(request.user, "troubleshoot", None, agent)
     if request.method == "POST":
         action = request.POST.get("action", "")

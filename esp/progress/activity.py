@@ -15,8 +15,7 @@ from pathlib import Path
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from esp.dbstats import refresh_planner_statistics
-from esp.imports import (
+from esp.lib.csvio import (
     ImportRejected,
     ImportSummary,
     Progress,
@@ -25,10 +24,11 @@ from esp.imports import (
     read_rows,
     write_csv,
 )
+from esp.lib.dbstats import refresh_planner_statistics
+from esp.lib.textcheck import limits_of
 from esp.programs.models import Program
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.records import TASK_STATUSES
-from esp.textcheck import limits_of
 
 from .models import Fact, Kind, StagedFact, content_hash
 
@@ -382,7 +382,7 @@ def notify_changed_agents(agent_ids) -> int:
     """Immediate notifications (R-N3, R-N4a, R-N4b) for the agents whose facts changed."""
     if not agent_ids:
         return 0
-    from esp import clock
+    from esp.lib import clock
     from esp.mailing.notifications import notify_after_facts
 
     return notify_after_facts(agent_ids, now=clock.now())

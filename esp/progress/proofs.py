@@ -24,8 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from esp.access.writes import require_write
 from esp.roster.models import Agent
-from esp.write_matrix import require_write
 
 from .models import Proof
 from .services import actor_name, fact_record
@@ -260,7 +260,7 @@ class ReviewError(ValueError):
 def proof_review(*, proof: Proof, accept: bool, actor, day: date, reason: str = "") -> Proof:
     """Accept (completing the task or course) or reject with a reason (R-B2). The reviewer
     must be one whose task it is: someone who may review proofs and record what accepting
-    this one records (esp.write_matrix "proof_review", `proof_write`): AHIP and the carrier
+    this one records (esp.access.writes "proof_review", `proof_write`): AHIP and the carrier
     certification Licensing (or the ESP Manager), a TBT course a TBT SME, any other task
     whoever the table gives it (issue 12 follow-up item 1)."""
     require_write(actor, "proof_review", proof.item, proof.agent)

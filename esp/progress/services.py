@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from esp.access.writes import WRITES, require_write
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.records import DONE
-from esp.write_matrix import WRITES, require_write
 
 from .activity import NOTIFYING_KINDS, Vocabulary, check_fact, notify_changed_agents
 from .models import CarrierTicket, Fact, content_hash
@@ -226,7 +226,7 @@ def note_add(
 
 @transaction.atomic
 def employment_set(*, agent: Agent, status: str, day: date, actor, note: str = "", based_on=None):
-    """R-P3, R-L5: only the ESP Manager or the PM changes employment (esp.write_matrix)."""
+    """R-P3, R-L5: only the ESP Manager or the PM changes employment (esp.access.writes)."""
     require_write(actor, "status", "employment", agent)
     _check_based_on(agent, "status", "employment", based_on, "The employment status")
     return fact_record(
@@ -389,7 +389,7 @@ def fact_record(
 
     `by` defaults to the acting user's name; `proof` links the proof that completed a task;
     `to_agent` makes a note one the agent reads (not part of its identity: issue 12 item 5).
-    The write matrix (esp.write_matrix) must let `actor` record the fact's kind and item for
+    The write matrix (esp.access.writes) must let `actor` record the fact's kind and item for
     the agent, or let it make `write` (the write a caller already checked, e.g.
     "proof_review"); `actor` None is the system. A task that needs a proof (AHIP, the
     carrier certification) becomes done only with its accepted proof (issue 12 item 4).

@@ -153,20 +153,20 @@ def line_details(classes: dict[str, str], as_of: date) -> dict[str, dict]:
 
 def scoped_report(user, report: dict) -> dict:
     """Keep the lines of agents (and classes) `user` may see; the shape stays §15's."""
-    from esp.roster import access
+    from esp.access import scopes
 
-    if access.has_role(user, access.ESP_MANAGER):
+    if scopes.has_role(user, scopes.ESP_MANAGER):
         return report
-    if report.get("report") == "attendance" and access.has_role(user, access.WFM):
+    if report.get("report") == "attendance" and scopes.has_role(user, scopes.WFM):
         return report  # WFM reads every agent's attendance (SPEC §1)
-    ids = set(access.visible_agents(user).values_list("employee_id", flat=True))
+    ids = set(scopes.visible_agents(user).values_list("employee_id", flat=True))
     if "sections" in report:
         for section in report["sections"]:
             section["agents"] = [a for a in section["agents"] if a["employee_id"] in ids]
     for key in ("agents", "actions"):
         if key in report:
             report[key] = [a for a in report[key] if a["employee_id"] in ids]
-    if "actions" in report and access.sees_as_agent(user):
+    if "actions" in report and scopes.sees_as_agent(user):
         from esp.progress.selectors import STAFF_ONLY_STEPS
 
         # A termination review is a recommendation to the PM (R-L5, issue 12 item 5).

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from esp import clock
-from esp.imports import parse_date
+from esp.access import scopes
+from esp.lib import clock
+from esp.lib.csvio import parse_date
 from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
-from esp.roster import access
 
 from . import render as renderers
 from .builders import REPORTS, build_report, program_for, scoped_report
@@ -33,7 +33,7 @@ def report(request, name: str):
         raise Http404("no such report")
     class_code = request.GET.get("class") or None
     if class_code:
-        access.get_class_for_user(request.user, class_code)
+        scopes.get_class_for_user(request.user, class_code)
     try:
         program = program_for(class_code=class_code)
     except Program.DoesNotExist:
@@ -74,7 +74,7 @@ def report(request, name: str):
             "title": TITLES[name],
             "as_of": as_of,
             "class_code": class_code or "",
-            "classes": access.visible_classes(request.user).values_list("code", flat=True),
+            "classes": scopes.visible_classes(request.user).values_list("code", flat=True),
             "columns": columns,
             "rows": rows,
             "error": error,

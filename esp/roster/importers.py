@@ -9,8 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from esp.audit.services import audit_record
-from esp.dbstats import refresh_planner_statistics
-from esp.imports import (
+from esp.lib.csvio import (
     ImportRejected,
     ImportSummary,
     Progress,
@@ -20,10 +19,11 @@ from esp.imports import (
     read_rows,
     split_list,
 )
+from esp.lib.dbstats import refresh_planner_statistics
+from esp.lib.textcheck import limits_of
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Campaign, Program, Site
 from esp.rules.calendar import CalendarError, PhaseLength, phase_starts
-from esp.textcheck import limits_of
 
 from .models import Agent, ClassPhase, TrainingClass
 from .services import class_people_follow

@@ -7,7 +7,8 @@ from datetime import date
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .access import _in_current_class
+from esp.access.scopes import _in_current_class
+
 from .models import Agent, TrainingClass
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from esp import clock
 from esp.audit.services import audit_record
+from esp.lib import clock
 
 from .models import Agent, TrainingClass
 
@@ -22,11 +22,11 @@ def class_people_follow(
     *, training_class: TrainingClass, actor=None, actor_label: str = ""
 ) -> list[Agent]:
     """A class's TLs or PMs changed (the admin, a class import): each agent whose current
-    class it is (R-T3, as esp.roster.access) and whose own TL (PM) is no longer one of the
+    class it is (R-T3, as esp.access.scopes) and whose own TL (PM) is no longer one of the
     class's is given the class's TL (PM) when it has exactly one, else left without one (the
     class's TLs stay responsible: the pages show "—"). Agents without one are left so. Each
     changed agent is audited ({"tl_email": [old, new]}); returns them (issue 12 item 4)."""
-    from .access import _in_current_class
+    from esp.access.scopes import _in_current_class
 
     today = clock.today(training_class.program.time_zone)
     agents = Agent.objects.filter(

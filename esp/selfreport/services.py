@@ -27,15 +27,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
-from esp import clock
+from esp.access.writes import require_write
 from esp.audit.services import audit_record
+from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.outbox import enqueue
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
 from esp.progress.services import note_add
 from esp.roster.models import Agent
-from esp.write_matrix import require_write
 
 from .models import SelfReportLink
 

@@ -17,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp import clock
+from esp.access import scopes
+from esp.access.writes import require_write
+from esp.lib import clock
 from esp.progress.selectors import agents_in_scope
-from esp.roster import access
-from esp.write_matrix import require_write
 
 from . import services
 from .forms import SelfReportForm
@@ -91,7 +91,7 @@ def _back(request, default: str):
 @require_POST
 def agent_link(request, employee_id: str):
     """POST action=send: issue a new link and e-mail it; action=revoke: end the active link."""
-    agent = access.get_agent_for_user(request.user, employee_id)
+    agent = scopes.get_agent_for_user(request.user, employee_id)
     require_write(request.user, "self_report_link", None, agent)
     action = request.POST.get("action", "send")
     if action == "revoke":
@@ -113,19 +113,19 @@ def agent_link(request, employee_id: str):
             )
     else:
         messages.error(request, "Choose to send a new link or to revoke the link.")
-    return _back(request, reverse("web:agent", args=[agent.employee_id]) + "#self-report")
+    return _back(request, reverse("progress:agent", args=[agent.employee_id]) + "#self-report")
 
 
 @require_POST
 def class_send(request, code: str):
     """E-mail a new self-report link to every active agent of the class (in the user's scope)."""
-    training_class = access.get_class_for_user(request.user, code)
+    training_class = scopes.get_class_for_user(request.user, code)
     require_write(request.user, "self_report_link")
     program = training_class.program
     now = clock.now(program.time_zone)
     agents = (
         agents_in_scope(program, now.date(), class_code=training_class.code, in_flight=True)
-        .filter(pk__in=access.visible_agents(request.user).values("pk"))
+        .filter(pk__in=scopes.visible_agents(request.user).values("pk"))
         .select_related("training_class__program")
         .order_by("employee_id")
     )
@@ -138,4 +138,4 @@ def class_send(request, code: str):
         )
     else:
         messages.error(request, f"{training_class.code} has no active agent to send a link to.")
-    return _back(request, reverse("web:board", args=[training_class.code]))
+    return _back(request, reverse("progress:board", args=[training_class.code]))

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.db import transaction
 
 from esp.audit.services import audit_record
-from esp.imports import ImportRejected, ImportSummary, RowError, read_rows
+from esp.lib.csvio import ImportRejected, ImportSummary, RowError, read_rows
+from esp.lib.textcheck import limits_of
 from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent
-from esp.textcheck import limits_of
 
 from .models import HelpDeskCall, TbtAccess
 

@@ -13,13 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from esp import clock
-from esp.imports import parse_date
+from esp.access import scopes
+from esp.lib import clock
+from esp.lib.csvio import parse_date
 from esp.programs.calendars import in_calendar
 from esp.programs.models import Program
 from esp.reports import render as renderers
 from esp.reports.builders import program_for
-from esp.roster import access
 
 from . import selectors, services, tables
 
@@ -72,9 +72,9 @@ class TbtAccessForm(forms.Form):
 
 
 def _agent_ids(user):
-    if access.has_role(user, access.ESP_MANAGER):
+    if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
-    return access.visible_agents(user).values("pk")
+    return scopes.visible_agents(user).values("pk")
 
 
 def _program() -> Program:
@@ -157,7 +157,7 @@ def escalations(request):
     form = HelpDeskCallForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            agent = access.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
+            agent = scopes.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
             try:
                 services.help_desk_call_record(
                     agent=agent,
@@ -183,7 +183,7 @@ def _record_access(request):
     if not form.is_valid():
         messages.error(request, "Give the agent and the date their TBT access started.")
         return redirect("tbt:escalations")
-    agent = access.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
+    agent = scopes.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
     services.tbt_access_record(
         agent=agent, granted_on=form.cleaned_data["granted_on"], actor=request.user
     )

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from esp.access.scopes import PHASE_WINDOWS
 from esp.callqueue.selectors import connection_line, running_connections
 from esp.mailing.models import OutboxMessage
 from esp.pace.models import ModuleProgress
@@ -35,7 +36,6 @@ from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Proof
 from esp.progress.selectors import agent_records
-from esp.roster.access import PHASE_WINDOWS
 from esp.roster.models import TrainingClass
 from esp.roster.staff import CERT_COORDINATOR, LICENSING, TL
 from esp.rules import reports as rules

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from esp import clock
+from esp.lib import clock
+from esp.lib.dates import picked_day, required_day
 from esp.programs.calendars import calendar_for
 from esp.reports.builders import program_for
-from esp.web.dates import picked_day, required_day
 
 from . import selectors, services
 

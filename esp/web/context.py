@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from esp.access_matrix import ACCESS, FORM_ROLES, REVIEWERS
-from esp.roster import access
+from esp.access import scopes
+from esp.access.matrix import ACCESS, FORM_ROLES, REVIEWERS
 
 CALL_CERT_LINKS = (
     ("callqueue:queue", "Call Cert queue"),
@@ -19,33 +19,33 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_links": []}
     links = []
-    if access.has_role(user, access.AGENT) and hasattr(user, "agent"):
-        links.append(("My progress", reverse("web:agent", args=[user.agent.employee_id])))
-    if access.roles(user) - {access.AGENT}:
+    if scopes.has_role(user, scopes.AGENT) and hasattr(user, "agent"):
+        links.append(("My progress", reverse("progress:agent", args=[user.agent.employee_id])))
+    if scopes.roles(user) - {scopes.AGENT}:
         links.append(("Today", reverse("web:today")))
-        links.append(("Classes", reverse("web:classes")))
+        links.append(("Classes", reverse("progress:classes")))
         links.append(("Reports", reverse("reports:index")))
-    if access.has_role(user, *FORM_ROLES):
-        from .tracking import usable_forms  # only a role with a form it may use (issue 12)
+    if scopes.has_role(user, *FORM_ROLES):
+        from esp.progress.tracking import usable_forms  # only a role with a form it may use (issue 12)
 
         if usable_forms(user):
-            links.append(("Tracking forms", reverse("web:forms")))
-    if access.has_role(user, access.ESP_MANAGER, access.WFM, access.TL, access.PM):
-        links.append(("Attendance digest", reverse("web:digest")))
-    if access.has_role(user, *REVIEWERS):
-        links.append(("Proofs to review", reverse("web:review_queue")))
+            links.append(("Tracking forms", reverse("progress:forms")))
+    if scopes.has_role(user, scopes.ESP_MANAGER, scopes.WFM, scopes.TL, scopes.PM):
+        links.append(("Attendance digest", reverse("attendance:digest")))
+    if scopes.has_role(user, *REVIEWERS):
+        links.append(("Proofs to review", reverse("progress:review_queue")))
     for route, label in CALL_CERT_LINKS:  # R-C1, R-C2: the roles the matrix lets in
-        if access.has_role(user, *ACCESS[route].roles):
+        if scopes.has_role(user, *ACCESS[route].roles):
             links.append((label, reverse(route)))
-    if access.has_role(user, *ACCESS["pace:behind"].roles):  # R-I1b
+    if scopes.has_role(user, *ACCESS["pace:behind"].roles):  # R-I1b
         links.append(("Licensing pace", reverse("pace:behind")))
-    if access.has_role(user, *ACCESS["classrooms:planner"].roles):  # R-S1
+    if scopes.has_role(user, *ACCESS["classrooms:planner"].roles):  # R-S1
         links.append(("Classrooms", reverse("classrooms:planner")))
-    if access.has_role(user, *ACCESS["breakouts:queue"].roles):  # R-S4
+    if scopes.has_role(user, *ACCESS["breakouts:queue"].roles):  # R-S4
         links.append(("Breakout help", reverse("breakouts:queue")))
-    elif access.has_role(user, access.AGENT):
+    elif scopes.has_role(user, scopes.AGENT):
         links.append(("Ask for help", reverse("breakouts:ask")))
-    if access.has_role(user, access.ESP_MANAGER):
+    if scopes.has_role(user, scopes.ESP_MANAGER):
         links += [
             ("Team upkeep", reverse("upkeep:teams")),  # R-N7
             ("Mail sent", reverse("mailing:outbox")),

@@ -10,8 +10,11 @@ from collections import Counter, defaultdict
 
 from django.shortcuts import render
 
-from esp import clock
+from esp.access import scopes
+from esp.access.writes import may_write
 from esp.callqueue.selectors import over_the_clock
+from esp.lib import clock
+from esp.lib.dates import picked_day
 from esp.mailing.models import OutboxMessage
 from esp.programs.calendars import calendar_for
 from esp.progress.models import CarrierTicket, Fact, Proof
@@ -19,12 +22,9 @@ from esp.progress.selectors import FACT_KINDS, agent_records
 from esp.progress.services import open_flags
 from esp.reports.builders import build_report, program_for, scoped_report
 from esp.reports.render import SECTION_TITLES
-from esp.roster import access
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.progress import Progress
 from esp.upkeep.models import GapReport
-from esp.web.dates import picked_day
-from esp.write_matrix import may_write
 
 from . import charts
 
@@ -40,7 +40,7 @@ def _names(employee_ids) -> dict[str, str]:
 
 def _in_flight(user, program, as_of):
     """The records of the active, not yet transferred agents the user may see, with Progress."""
-    visible = access.visible_agents(user).values("pk")
+    visible = scopes.visible_agents(user).values("pk")
     records = agent_records(
         program,
         as_of,
@@ -94,7 +94,7 @@ def today(request):
     user = request.user
     program = program_for()
     as_of = picked_day(request, program)
-    roles = access.roles(user)
+    roles = scopes.roles(user)
     incompletions = scoped_report(user, build_report("incompletions", as_of=as_of, program=program))
     actions = scoped_report(user, build_report("actions", as_of=as_of, program=program))
     flying = _in_flight(user, program, as_of)
@@ -113,7 +113,7 @@ def today(request):
         "actions": actions["actions"],
         "overdue": [a for a in actions["actions"] if a["status"] == "overdue"],
         "proofs_waiting": Proof.objects.filter(
-            status=Proof.SUBMITTED, agent__in=access.visible_agents(user)
+            status=Proof.SUBMITTED, agent__in=scopes.visible_agents(user)
         ).count(),
     }
     reported = set(
@@ -126,7 +126,7 @@ def today(request):
             date=as_of, kind__in=("task", "tbt", "call", "equipment"), agent__employee_id__in=ids
         ).values_list("agent__employee_id", flat=True)
     )
-    if roles & {access.TL, access.ESP_MANAGER, access.CERT_COORDINATOR}:
+    if roles & {scopes.TL, scopes.ESP_MANAGER, scopes.CERT_COORDINATOR}:
         context["not_reported"] = sorted(
             (
                 {
@@ -139,7 +139,7 @@ def today(request):
             ),
             key=lambda a: (a["class_code"], a["name"]),
         )
-    if access.TL in roles:
+    if scopes.TL in roles:
         context["checklist"] = {
             "not_touched": sum(1 for e in ids if e not in touched),
             "due": len(actions["actions"]),
@@ -147,7 +147,7 @@ def today(request):
             "tickets": CarrierTicket.objects.filter(date=as_of, recorded_by=user).count(),
             "agents": len(ids),
         }
-    if access.ESP_MANAGER in roles:
+    if scopes.ESP_MANAGER in roles:
         context["classes"] = classes_at_a_glance(program, as_of, flying, incompletions, actions)
         context["extensions"] = build_report("extensions", as_of=as_of, program=program)["classes"]
         context["sends"] = OutboxMessage.objects.filter(
@@ -161,7 +161,7 @@ def today(request):
         from esp.accountability.selectors import pending_termination_reviews
 
         context["termination_reviews"] = list(pending_termination_reviews(user))
-    if roles & {access.ESP_MANAGER, access.PM}:
+    if roles & {scopes.ESP_MANAGER, scopes.PM}:
         context["transfers"] = next(
             s["agents"] for s in incompletions["sections"] if s["key"] == "transfer_needed"
         )
@@ -180,31 +180,31 @@ def today(request):
                     }
                 )
         context["flags"] = flags
-    if roles & {access.CERT_COORDINATOR, access.TBT_SME, access.CERTIFIER, access.ESP_MANAGER}:
+    if roles & {scopes.CERT_COORDINATOR, scopes.TBT_SME, scopes.CERTIFIER, scopes.ESP_MANAGER}:
         callcert = scoped_report(user, build_report("callcert", as_of=as_of, program=program))
         open_calls = [a for a in callcert["agents"] if a["result"] != "passed"]
         names.update(_names(a["employee_id"] for a in open_calls))
         for line in open_calls:
             line["name"] = names.get(line["employee_id"], line["employee_id"])
         context["callcert"] = open_calls
-    if roles & {access.TL, access.CERT_COORDINATOR, access.ESP_MANAGER}:  # R-C2
+    if roles & {scopes.TL, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER}:  # R-C2
         context["over_the_clock"] = over_the_clock(
-            access.visible_agents(user), clock.now(program.time_zone)
+            scopes.visible_agents(user), clock.now(program.time_zone)
         )
-    if roles & {access.TBT_SME, access.ESP_MANAGER}:  # R-B5, R-B7
+    if roles & {scopes.TBT_SME, scopes.ESP_MANAGER}:  # R-B5, R-B7
         from esp.tbt.selectors import behind_pace, help_desk_escalations
 
-        seen = None if access.ESP_MANAGER in roles else access.visible_agents(user).values("pk")
+        seen = None if scopes.ESP_MANAGER in roles else scopes.visible_agents(user).values("pk")
         context["tbt_behind"] = behind_pace(program, as_of, seen)
         context["tbt_escalations"] = help_desk_escalations(program, as_of, seen)
-    if roles & {access.LICENSING, access.ESP_MANAGER}:
+    if roles & {scopes.LICENSING, scopes.ESP_MANAGER}:
         context["proctored"] = proctored_attempts(flying, as_of, program.exam_attempts)
-    if access.LICENSING in roles:  # R-I1b: the agents behind the licensing pace
+    if scopes.LICENSING in roles:  # R-I1b: the agents behind the licensing pace
         from esp.pace.selectors import behind_pace as licensing_behind
 
-        seen = access.visible_agents(user).values("pk")
+        seen = scopes.visible_agents(user).values("pk")
         context["pace_behind"] = licensing_behind(program, as_of, seen)
-    if access.WFM in roles:
+    if scopes.WFM in roles:
         context["attendance"] = (
             Fact.objects.filter(kind="attendance", date=as_of)
             .select_related("agent")

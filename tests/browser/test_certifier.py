@@ -15,7 +15,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from smtp import smtp_server  # noqa: F401  (the fixture)
+
+from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 try:
     from playwright.sync_api import expect
@@ -31,9 +32,9 @@ COORDINATOR_EMAIL = "coord.one@cxp.example"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings, live_server):
-    from esp import clock
     from esp.certification.scorecards import load_default_scorecard
     from esp.certification.services import call_score
+    from esp.lib import clock
     from esp.mailing.models import OutboxMessage
     from esp.programs.calendars import calendar_for
     from esp.roster.importers import import_classes, import_roster
@@ -100,7 +101,7 @@ def test_a_certifier_scores_calls_2_to_5_and_the_coordinator_gets_the_workbook(
 ):
     from openpyxl import load_workbook
 
-    from esp import clock
+    from esp.lib import clock
     from esp.mailing.runs import send_round
     from esp.progress.models import Fact
 

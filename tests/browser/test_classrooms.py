@@ -25,7 +25,7 @@ CLASS = "AET-P1"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings):
-    from esp import clock
+    from esp.lib import clock
     from esp.roster.importers import import_classes, import_roster
     from esp.roster.staff import create_esp_manager
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(settings, tmp_path):
-    from esp.demo import load_demo
+    from esp.demo.load import load_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")

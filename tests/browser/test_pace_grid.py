@@ -21,8 +21,8 @@ PASSWORD = "demo-manager"
 @pytest.fixture
 def demo_behind(settings, tmp_path):
     """The demo season (dated relative to today) and an agent behind the licensing pace."""
-    from esp import clock
-    from esp.demo import load_demo
+    from esp.demo.load import load_demo
+    from esp.lib import clock
     from esp.pace import selectors
     from esp.programs.models import Program
 

@@ -22,7 +22,7 @@ CLASS = "AET-P1"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings):
-    from esp import clock
+    from esp.lib import clock
     from esp.playbooks.defaults import load_default_playbooks
     from esp.programs.calendars import calendar_for
     from esp.roster.importers import import_classes, import_roster

@@ -29,7 +29,7 @@ CLASS = "AET-S1"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings, live_server):
-    from esp import clock
+    from esp.lib import clock
     from esp.mailing.models import OutboxMessage
     from esp.programs.calendars import calendar_for
     from esp.roster.importers import import_classes, import_roster
@@ -68,7 +68,7 @@ E202,Bob,Baker,bob@cxp.example,bob@mail.example,{CLASS},{TL_EMAIL}
 
 def emailed_link(scenario, employee_id: str) -> str:
     """Send the agent's link through the outbox as the TL would; the URL in the e-mail."""
-    from esp import clock
+    from esp.lib import clock
     from esp.roster.models import Agent
     from esp.selfreport.services import links_send
 

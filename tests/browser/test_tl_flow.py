@@ -39,7 +39,7 @@ def scenario(program, tmp_path, settings):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from esp import clock
+    from esp.lib import clock
     from esp.programs.calendars import calendar_for
     from esp.progress.activity import import_activity
     from esp.roster.importers import import_classes, import_roster

@@ -20,8 +20,8 @@ PASSWORD = "Browser-today-pass-5"
 @pytest.fixture
 def demo_tl(settings, tmp_path):
     """The demo season (dated relative to today); a TL with an overdue step, signed up."""
-    from esp import clock
-    from esp.demo import load_demo
+    from esp.demo.load import load_demo
+    from esp.lib import clock
     from esp.programs.models import Program
     from esp.reports.builders import build_report
     from esp.roster.models import Agent

@@ -27,14 +27,13 @@ CLASS = "AET-X1"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings):
-    from web_support import png
-
-    from esp import clock
+    from esp.lib import clock
     from esp.progress.proofs import proof_review, proof_submit
     from esp.progress.services import task_status_set
     from esp.roster.importers import import_classes, import_roster
     from esp.roster.models import Agent
     from esp.roster.staff import create_esp_manager
+    from tests.web_support import png
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")

@@ -1,7 +1,7 @@
 from django import template
 
-from esp.access_matrix import EDITORS
-from esp.roster.access import has_role
+from esp.access.matrix import EDITORS
+from esp.access.scopes import has_role
 
 from .. import selectors
 

@@ -1,6 +1,6 @@
 from django import template
 
-from esp.write_matrix import may_write
+from esp.access.writes import may_write
 
 from ..models import CallScore
 

@@ -23,9 +23,9 @@ def agent_classrooms(agent):
 def classrooms_today(context):
     """For the Today pages of the classroom owners (R-S1, R-S3): invites to send now and ESP
     invites to extend or move."""
-    from esp.access_matrix import ACCESS
+    from esp.access import scopes
+    from esp.access.matrix import ACCESS
     from esp.reports.builders import program_for
-    from esp.roster import access
 
     from .. import services
 
@@ -35,9 +35,9 @@ def classrooms_today(context):
     if (
         user is None
         or as_of is None
-        or not access.has_role(user, *ACCESS["classrooms:planner"].roles)
+        or not scopes.has_role(user, *ACCESS["classrooms:planner"].roles)
     ):
         return {"count": 0}
-    due = services.invites_due(access.visible_classes(user), as_of)
-    ladder = services.esp_ladder(program_for(), as_of, access.visible_agents(user))
+    due = services.invites_due(scopes.visible_classes(user), as_of)
+    ladder = services.esp_ladder(program_for(), as_of, scopes.visible_agents(user))
     return {"count": len(due) + len(ladder), "as_of": as_of, "due": due, "ladder": ladder}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django import template
 
-from esp.write_matrix import may_write
+from esp.access.writes import may_write
 
 from .. import services
 

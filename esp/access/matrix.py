@@ -1,0 +1,231 @@
+"""Who may open each route: the access matrix, declared in one place (SPEC §1, §17).
+
+Every named route of the project is listed with the roles allowed and the scope its view
+checks on the object (through `esp.access.scopes`); a route that makes one kind of write
+takes its roles from the write matrix (`esp.access.writes`), whose services check the rest. `RouteAccessMiddleware` enforces the
+roles before any view runs: a route missing from the matrix is refused to everyone (deny by
+default), and a signed-in user without an allowed role gets 404, as if it did not exist.
+The access-matrix test walks the URL resolver so that a new route without an entry fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+
+from esp.access.writes import write_roles
+from esp.roster.staff import (
+    AGENT,
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    TBT_SME,
+    TL,
+    WFM,
+)
+
+ALL_STAFF = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM)
+EVERYONE = (*ALL_STAFF, AGENT)
+CLASS_ROLES = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, WFM)
+AGENT_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, AGENT)
+EDITORS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
+FORM_ROLES = EDITORS
+REVIEWERS = write_roles("proof_review")  # R-B2: licensing, a TBT SME or the TL
+PLANNERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR)  # R-S1: classroom owners
+ROOM_EDITORS = (ESP_MANAGER, TL, LICENSING, CERT_COORDINATOR)
+ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)  # R-S3: extend or move an ESP invite
+
+# Scopes: what the view checks on the object after the role check.
+PUBLIC = "public"  # no sign-in needed
+NONE = "none"  # no object: the page lists only what the user may see
+CLASS = "class"  # a class among visible_classes(user)
+AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only themselves)
+PROOF = "proof"  # a proof whose agent is among visible_agents(user)
+MESSAGE = "message"  # an outbox message (ESP Manager only)
+ATTENDANCE = "attendance"  # an agent among visible_agents(user); WFM: every agent, read only
+CAP_DOCUMENT = "cap_document"  # a CAP document whose agent is among visible_agents(user)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...]
+    scope: str
+    methods: tuple[str, ...] = ("GET",)
+
+
+ACCESS: dict[str, Rule] = {
+    # sign-in
+    "accounts:sign_in": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
+    # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
+    "accounts:invitations": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
+    "accounts:invitation_cancel": Rule((ESP_MANAGER,), NONE, ("POST",)),
+    # tracker pages
+    "web:home": Rule(EVERYONE, NONE),
+    "web:today": Rule(ALL_STAFF, NONE),
+    "progress:classes": Rule(CLASS_ROLES, NONE),
+    "progress:board": Rule(CLASS_ROLES, CLASS),
+    "progress:tracker": Rule(CLASS_ROLES, CLASS),
+    "attendance:attendance": Rule(CLASS_ROLES, CLASS),
+    "attendance:attendance_mark": Rule(write_roles("attendance"), CLASS, ("POST",)),
+    "attendance:meeting": Rule(CLASS_ROLES, CLASS, ("GET", "POST")),
+    "attendance:digest": Rule((ESP_MANAGER, WFM, TL, PM), NONE),
+    "progress:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "progress:task_status": Rule(write_roles("task"), AGENT_SCOPE, ("POST",)),
+    "progress:add_note": Rule(write_roles("note"), AGENT_SCOPE, ("POST",)),
+    "progress:deliver": Rule(write_roles("action"), AGENT_SCOPE, ("POST",)),
+    "progress:employment": Rule(write_roles("status"), AGENT_SCOPE, ("POST",)),
+    "progress:equipment": Rule(write_roles("equipment"), AGENT_SCOPE, ("POST",)),
+    "progress:flag": Rule(write_roles("flag"), AGENT_SCOPE, ("POST",)),
+    "progress:move": Rule(write_roles("move"), AGENT_SCOPE, ("POST",)),
+    "progress:termination_decide": Rule(
+        write_roles("termination_decision"), AGENT_SCOPE, ("POST",)
+    ),
+    "progress:proof_upload": Rule(write_roles("proof_upload"), AGENT_SCOPE, ("POST",)),
+    "progress:forms": Rule(FORM_ROLES, NONE),
+    "progress:tracking_form": Rule(FORM_ROLES, NONE, ("GET", "POST")),
+    "progress:review_queue": Rule(REVIEWERS, NONE),
+    "progress:proof_file": Rule(AGENT_VIEWERS, PROOF),
+    "progress:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
+    "accountability:cap_download": Rule(AGENT_VIEWERS, CAP_DOCUMENT),
+    # scoring certification calls (R-C3–R-C6): assigned agents, or any for the coordinator
+    "certification:score": Rule(
+        (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER), AGENT_SCOPE, ("GET", "POST")
+    ),
+    # the Call Cert queue (R-C2): the coordinator connects; certifiers see their own agents
+    "callqueue:queue": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE),
+    "callqueue:connect": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("POST",)),
+    "callqueue:mine": Rule((ESP_MANAGER, CERTIFIER), NONE),
+    "callqueue:shadowing": Rule((ESP_MANAGER, CERT_COORDINATOR, TL), NONE, ("GET", "POST")),
+    # the ESP Manager's pages
+    "reports:index": Rule(CLASS_ROLES, NONE),
+    "reports:report": Rule(CLASS_ROLES, NONE),
+    # TBTs (R-B3–R-B7) and the end-of-day summaries (R-N2): lists of visible agents only
+    "tbt:escalations": Rule((ESP_MANAGER, TBT_SME), NONE, ("GET", "POST")),
+    "tbt:behind_pace": Rule((ESP_MANAGER, TBT_SME), NONE),
+    "tbt:searched": Rule((ESP_MANAGER, TBT_SME), NONE),
+    "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
+    "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
+    # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
+    "pace:behind": Rule((ESP_MANAGER, LICENSING), NONE),
+    "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
+    "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
+    "mailing:outbox": Rule((ESP_MANAGER,), NONE),
+    "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
+    # manager operations: environment extensions (R-E1–R-E3), transfers (R-X1–R-X2)
+    "operations:extensions": Rule((ESP_MANAGER,), NONE),
+    "operations:extension_step": Rule((ESP_MANAGER,), CLASS, ("POST",)),
+    "operations:undo": Rule((ESP_MANAGER,), AGENT_SCOPE, ("POST",)),
+    "operations:transfers": Rule((ESP_MANAGER,), NONE),
+    "operations:transfer": Rule((ESP_MANAGER,), AGENT_SCOPE, ("GET", "POST")),
+    # which teams keep up (R-N7) and the gap report
+    "upkeep:teams": Rule((ESP_MANAGER,), NONE),
+    "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
+    # agent self-reports: the personal link (no sign-in) and the staff actions that send it
+    "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
+    "selfreport:link": Rule(write_roles("self_report_link"), AGENT_SCOPE, ("POST",)),
+    "selfreport:class_send": Rule(write_roles("self_report_link"), CLASS, ("POST",)),
+    # REST API v1 (session or token; the views check the scope, writes need an editor role)
+    # virtual classroom planner (R-S1–R-S3): rooms, links, invites, the ESP invite ladder
+    "classrooms:planner": Rule(PLANNERS, NONE),
+    "classrooms:class": Rule(PLANNERS, CLASS),
+    "classrooms:room_add": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_edit": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_send": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:room_cancel": Rule(ROOM_EDITORS, CLASS, ("POST",)),
+    "classrooms:extend": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
+    "classrooms:move": Rule(ESP_LEADERS, AGENT_SCOPE, ("POST",)),
+    # troubleshooting playbooks (R-Q2): an editor walks an agent through one
+    "playbooks:troubleshoot": Rule(write_roles("troubleshoot"), AGENT_SCOPE, ("GET", "POST")),
+    # the breakout help queue (R-S4): leaders take agents into rooms; an agent asks for themselves
+    "breakouts:queue": Rule(EDITORS, NONE),
+    "breakouts:ask": Rule((*EDITORS, AGENT), NONE, ("GET", "POST")),
+    "breakouts:take": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "breakouts:done": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "breakouts:cancel": Rule((*EDITORS, AGENT), AGENT_SCOPE, ("POST",)),
+    "api:schema": Rule(EVERYONE, NONE),
+    "api:docs": Rule(EVERYONE, NONE),
+    "api:me": Rule(EVERYONE, NONE),
+    "api:classes": Rule(CLASS_ROLES, NONE),
+    "api:class": Rule(CLASS_ROLES, CLASS),
+    "api:agents": Rule(AGENT_VIEWERS, NONE),
+    "api:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "api:tasks": Rule(AGENT_VIEWERS, AGENT_SCOPE),
+    "api:task": Rule(EDITORS, AGENT_SCOPE, ("POST",)),
+    "api:notes": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:calls": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
+    "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
+    "api:flags": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
+    "api:report": Rule((*AGENT_VIEWERS, WFM), NONE),
+}
+
+# The Django admin keeps its own staff and permission checks; only ESP Managers get in.
+ADMIN_NAMESPACE = "admin"
+ADMIN_RULE = Rule((ESP_MANAGER,), NONE, ("GET", "POST"))
+ADMIN_PUBLIC = {"admin:login"}
+
+
+def rule_for(view_name: str) -> Rule | None:
+    if view_name in ACCESS:
+        return ACCESS[view_name]
+    if view_name.split(":", 1)[0] == ADMIN_NAMESPACE:
+        return Rule((), PUBLIC, ("GET", "POST")) if view_name in ADMIN_PUBLIC else ADMIN_RULE
+    return None
+
+
+def allowed_methods(rule: Rule) -> list[str]:
+    """The methods a route answers: those the matrix declares, HEAD where GET is declared, and
+    OPTIONS (answered without running the view)."""
+    allowed = set(rule.methods) | {"OPTIONS"}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return sorted(allowed)
+
+
+def _method_check(request, rule: Rule):
+    """The methods the matrix declares are the only ones a route answers (405 otherwise).
+
+    OPTIONS is answered here with the `Allow` header and never reaches the view: it is a safe
+    method, so it passes the CSRF check, and a view that took every non-GET request for a POST
+    used to act on it (issue 12 item 6). That holds for the API too (DRF's own OPTIONS answer
+    was a server error on the docs page)."""
+    allowed = allowed_methods(rule)
+    if request.method not in allowed:
+        return HttpResponseNotAllowed(allowed)
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=200)
+        response["Allow"] = ", ".join(allowed)
+        response["Content-Length"] = "0"
+        return response
+    return None
+
+
+class RouteAccessMiddleware:
+    """Refuse any route the matrix does not allow for the user's roles (404), and any method
+    it does not declare for the route (405)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from esp.access.scopes import roles
+
+        match = request.resolver_match
+        rule = rule_for(match.view_name if match else "")
+        if rule is None:
+            raise Http404("not found")
+        if rule.scope == PUBLIC:
+            return _method_check(request, rule)
+        if not request.user.is_authenticated:
+            return None  # LoginRequiredMiddleware sends anonymous visitors to sign in
+        if not roles(request.user) & set(rule.roles):
+            raise Http404("not found")
+        return _method_check(request, rule)

@@ -1,0 +1,222 @@
+"""Who may see which classes and agents (SPEC §1, §17 access).
+
+One per-role queryset filter serves both lists and object checks: a page lists
+`visible_agents(user)` and fetches one agent with `get_agent_for_user(user, ...)`, which is the
+same queryset filtered by id, so nothing outside a user's scope is ever found (404).
+
+| role | sees |
+| --- | --- |
+| ESP Manager | everything |
+| PM, TL | their classes (classes.csv `pm_email` / `tl_emails`) and the agents in them |
+| Licensing | classes in the licensing phase today, and the agents in them; also the agents of classes past it, in flight, whose AHIP or carrier certification is not done |
+| Cert Coordinator, TBT SME | classes in the call-cert (ESP) phase today, and the agents in them |
+| Certifier | the agents assigned to them, until the connection is released |
+| WFM | attendance only (no agent pages) |
+| Agent | themselves |
+
+An agent is "in" a class when it is their **current class**: the class of their latest move
+dated on or before today (R-T3), else their roster class. The agent's own `tl` / `pm` fields
+grant nothing: they only say which of the class's TLs (PMs) is theirs, so a TL or PM taken off
+a class, or the old class's TL after a move, no longer reaches the agent (issue 12 item 1).
+
+Scope is always today's (the one clock): a page's as-of date changes what the rules compute,
+never who is seen, so picking another date never widens it (issue 12 item 2).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from esp.lib import clock
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.staff import (
+    AGENT,
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    TBT_SME,
+    TL,
+    WFM,
+)
+
+# Phase windows: a class is "in" a phase from that phase's start up to the next one's.
+PHASE_WINDOWS = {LICENSING: ("licensing", "training"), CERT_COORDINATOR: ("esp", "production")}
+PHASE_WINDOWS[TBT_SME] = PHASE_WINDOWS[CERT_COORDINATOR]
+CERTIFICATIONS = ("ahip", "carrier_cert")  # AHIP/Aetna, Licensing's to see through (R-I1)
+
+
+def roles(user) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_esp_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ESP_MANAGER)
+        user._esp_roles = cached
+    return cached
+
+
+def has_role(user, *names: str) -> bool:
+    return bool(roles(user) & set(names))
+
+
+def sees_as_agent(user) -> bool:
+    """Whether `user` reads agent pages as an agent (their own): only the notes written to
+    them, no red flags, staff remarks or undelivered steps (SPEC §1, issue 12 item 5). Anyone
+    without a staff role does: what is not known to be staff is not shown staff matters."""
+    return not roles(user) - {AGENT}
+
+
+def _started(key: str, today: date) -> Q:
+    """Classes whose phase `key` has started by today."""
+    return Q(
+        Exists(
+            ClassPhase.objects.filter(
+                training_class=OuterRef("pk"), phase__key=key, start_date__lte=today
+            )
+        )
+    )
+
+
+def _in_phase(first: str, following: str, today: date) -> Q:
+    """Classes in phase `first` today: started, and `following` not yet."""
+    return _started(first, today) & ~_started(following, today)
+
+
+def _past_phase(first: str, following: str, today: date) -> Q:
+    """Classes whose phase `first` started and is over (`following` started) by today."""
+    return _started(first, today) & _started(following, today)
+
+
+def _late_on_certifications(today: date) -> Q:
+    """Licensing's agents beyond its phase (issue 12 follow-up item 4; seed: Licensing makes
+    sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
+    phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
+    carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
+    only, so the query count stays fixed."""
+    from esp.progress.selectors import ENDED, SATISFYING, _latest_in
+
+    past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
+    done = [_latest_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
+    return (
+        _in_current_class(past, today)
+        & ~Q(pk__in=_latest_in("status", "employment", today, ENDED))
+        & ~Q(pk__in=_latest_in("task", "transfer", today, SATISFYING))
+        & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
+    )
+
+
+def visible_classes(user) -> QuerySet[TrainingClass]:
+    """The classes whose board `user` may open, today."""
+    user_roles = roles(user)
+    classes = TrainingClass.objects.all()
+    if ESP_MANAGER in user_roles:
+        return classes
+    today = clock.today()
+    scope = Q(pk__in=[])
+    if TL in user_roles:
+        scope |= Q(tls=user)
+    if PM in user_roles:
+        scope |= Q(pms=user)
+    for role, (first, following) in PHASE_WINDOWS.items():
+        if role in user_roles:
+            scope |= _in_phase(first, following, today)
+    return classes.filter(pk__in=classes.filter(scope).values("pk"))
+
+
+def _in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
+    """Agents whose current class (R-T3: the latest move dated on or before today, else the
+    roster class) is one of `classes`: the agents never moved by today, by their roster class,
+    and the moves into one of `classes` with no later move of the same agent by today (later:
+    by date, then entry order). Subqueries only, so the query count stays fixed."""
+    from esp.progress.models import Fact
+
+    moves = Fact.objects.filter(kind="move", date__lte=today)
+    later = moves.filter(agent_id=OuterRef("agent_id")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    moved_in = (
+        moves.filter(item__in=classes.values("code")).exclude(Exists(later)).values("agent_id")
+    )
+    never_moved = Q(training_class__in=classes) & ~Q(pk__in=moves.values("agent_id"))
+    return never_moved | Q(pk__in=moved_in)
+
+
+def connected_to(certifier) -> Q:
+    """A certifier's agents (R-C2): assigned, and either in an open connection with them or
+    never connected (an assignment made by hand). Once the Cert Coordinator releases the
+    connection (or it is closed when finished), the certifier no longer sees the agent."""
+    from esp.callqueue.models import CertifierConnection
+    from esp.roster.models import CertifierAssignment
+
+    connections = CertifierConnection.objects.filter(certifier=certifier)
+    assigned = CertifierAssignment.objects.filter(certifier=certifier).values("agent_id")
+    open_now = connections.filter(closed_at__isnull=True).values("agent_id")
+    return Q(pk__in=assigned) & (Q(pk__in=open_now) | ~Q(pk__in=connections.values("agent_id")))
+
+
+def visible_agents(user) -> QuerySet[Agent]:
+    """The agents whose page `user` may open today: the one filter for lists and object
+    checks."""
+    user_roles = roles(user)
+    agents = Agent.objects.all()
+    if ESP_MANAGER in user_roles:
+        return agents
+    scope = Q(pk__in=[])
+    if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
+        scope |= _in_current_class(visible_classes(user), clock.today())
+    if LICENSING in user_roles:
+        scope |= _late_on_certifications(clock.today())
+    if CERTIFIER in user_roles:
+        scope |= connected_to(user)
+    if AGENT in user_roles:
+        scope |= Q(user=user)
+    return agents.filter(pk__in=agents.filter(scope).values("pk"))
+
+
+def visible_agent_ids(user) -> QuerySet | None:
+    """The ids of `visible_agents(user)` as a subquery for a class's rows (board, tracker,
+    attendance day), or None when the user sees every agent (no filter to add)."""
+    if ESP_MANAGER in roles(user):
+        return None
+    return visible_agents(user).values("pk")
+
+
+def get_agent_for_user(user, employee_id: str) -> Agent:
+    if "\x00" in employee_id:
+        raise Http404("no such agent")
+    try:
+        return (
+            visible_agents(user)
+            .select_related("training_class__program", "site", "tl", "pm")
+            .get(employee_id=employee_id)
+        )
+    except Agent.DoesNotExist:
+        raise Http404("no such agent") from None
+
+
+def get_agent_for_attendance(user, employee_id: str) -> Agent:
+    """WFM reads every agent's attendance (read only); others as for the agent page."""
+    if "\x00" in employee_id:
+        raise Http404("no such agent")
+    if has_role(user, WFM, ESP_MANAGER):
+        try:
+            return Agent.objects.get(employee_id=employee_id)
+        except Agent.DoesNotExist:
+            raise Http404("no such agent") from None
+    return get_agent_for_user(user, employee_id)
+
+
+def get_class_for_user(user, code: str) -> TrainingClass:
+    if "\x00" in code:
+        raise Http404("no such class")
+    try:
+        return visible_classes(user).select_related("program").get(code=code)
+    except TrainingClass.DoesNotExist:
+        raise Http404("no such class") from None

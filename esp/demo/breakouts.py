@@ -1,0 +1,111 @@
+"""Demo breakout visits (R-S4) for `esp demo`: a few agents in flight in an ESP-phase class
+waiting, in a room and done, dated relative to now."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef
+
+from esp.breakouts import services
+from esp.breakouts.models import HelpRequest
+from esp.lib import clock
+from esp.progress.selectors import agents_in_scope
+from esp.roster.models import ClassPhase
+from esp.roster.staff import TBT_SME, ensure_staff
+
+
+def _in_esp_phase(program, as_of: date):
+    """Agents in flight whose class is in its ESP phase (the call-cert classrooms)."""
+    policy = program.policy()
+    agents = agents_in_scope(program, as_of, in_flight=True, transfer_task=policy.transfer_task)
+    started = ClassPhase.objects.filter(
+        training_class=OuterRef("training_class"), phase__key="esp", start_date__lte=as_of
+    )
+    over = ClassPhase.objects.filter(
+        training_class=OuterRef("training_class"), phase__key="production", start_date__lte=as_of
+    )
+    in_esp = agents.filter(Exists(started)).exclude(Exists(over))
+    return in_esp if in_esp.exists() else agents
+
+
+def demo_breakouts(program, as_of: date) -> int:
+    """Six visits: one done yesterday, two done today, one in a room, two waiting. Returns how
+    many requests it made (0 when there are too few agents)."""
+    agents = list(
+        _in_esp_phase(program, as_of)
+        .select_related("tl")
+        .order_by("training_class__code", "employee_id")[:6]
+    )
+    if len(agents) < 6 or HelpRequest.objects.exists():
+        return 0
+    now = clock.now(program.time_zone)
+    sme = ensure_staff("tbt.sme@esp.example", TBT_SME)
+
+    def minutes_ago(n: int):
+        return now - timedelta(minutes=n)
+
+    def visit(
+        agent, topic, need, *, asked, leader=None, room="", taken=None, outcome="", done=None
+    ):
+        request = services.help_ask(
+            agent=agent,
+            topic=topic,
+            need=need,
+            actor=agent.user or leader or agent.tl,
+            now=minutes_ago(asked),
+        )
+        if taken is not None:
+            leader = leader or sme
+            services.help_take(
+                help_request=request, room=room, actor=leader, now=minutes_ago(taken)
+            )
+        if done is not None:
+            services.help_done(
+                help_request=request, outcome=outcome, actor=leader, now=minutes_ago(done)
+            )
+
+    a = agents
+    visit(
+        a[0],
+        HelpRequest.OTHER,
+        "Questions about the call-cert schedule",
+        asked=24 * 60 + 30,
+        leader=a[0].tl or sme,
+        room="Breakout 1",
+        taken=24 * 60 + 25,
+        outcome="Walked through the schedule and the 4-hour clock",
+        done=24 * 60 + 10,
+    )
+    visit(
+        a[1],
+        HelpRequest.TBT_RETAKE,
+        "Failed TBT 104, needs a retake",
+        asked=95,
+        room="Breakout 1",
+        taken=90,
+        outcome="Retook TBT 104 with the SME: passed",
+        done=60,
+    )
+    visit(
+        a[2],
+        HelpRequest.CARRIER_SITE,
+        "Carrier portal locked after password reset",
+        asked=75,
+        room="Breakout 2",
+        taken=70,
+        outcome="Unlocked through the carrier help line; ticket noted",
+        done=45,
+    )
+    visit(
+        a[3],
+        HelpRequest.EQUIPMENT,
+        "Headset mic not picked up in the softphone",
+        asked=20,
+        leader=a[3].tl or sme,
+        room="Breakout 2",
+        taken=12,
+    )
+    visit(a[4], HelpRequest.TBT_RETAKE, "Needs the TBT 102 retake link", asked=9)
+    visit(a[5], HelpRequest.CARRIER_SITE, "AHIP site does not accept my login", asked=4)
+    return 6

@@ -1,0 +1,311 @@
+"""Manager operations (issue 8 items 3 and 4): training-environment extensions (R-E1–R-E3)
+and transfers to production (R-X1–R-X2).
+
+Classes AET-A (5 agents) and AET-B (2 agents) start Monday 11/02/2026 at SLC; as of Monday
+12/07/2026 they are well past ESP day 5 and nobody's call certification is done.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from esp.operations import services
+from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
+from esp.programs.models import Campaign, Site
+from esp.progress.models import Fact
+from esp.progress.proofs import proof_review, proof_submit
+from esp.progress.services import task_status_set
+from esp.reports.builders import build_report
+from esp.reports.mailed import transferred_recently
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.staff import ESP_MANAGER, TL
+from tests.web_support import png, staff
+
+CHICAGO = ZoneInfo("America/Chicago")
+AS_OF = date(2026, 12, 7)
+NOW = datetime(2026, 12, 7, 9, tzinfo=CHICAGO)
+
+CLASSES = """
+class_code,program,campaign,site,start_date,tl_emails,pm_email
+AET-A,esp-aetna,Aetna,SLC,2026-11-02,tl.one@cxp.example,pm.one@cxp.example
+AET-B,esp-aetna,Aetna,PRV,2026-11-02,tl.two@cxp.example,pm.two@cxp.example
+"""
+
+ROSTER = "employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email\n" + (
+    "\n".join(
+        f"E00{i},Ann{i},Able,a{i}@cxp.example,a{i}@mail.example,AET-A,tl.one@cxp.example"
+        for i in range(1, 6)
+    )
+    + "\nE101,Bea,Baker,b1@cxp.example,b1@mail.example,AET-B,tl.two@cxp.example"
+    + "\nE102,Cal,Baker,b2@cxp.example,b2@mail.example,AET-B,tl.two@cxp.example"
+)
+
+
+@pytest.fixture(autouse=True)
+def monday_december_7(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(program, write, esp):
+    for kind, text in (("classes", CLASSES), ("roster", ROSTER)):
+        code, _, err = esp("import", kind, write(text, f"{kind}.csv"))
+        assert code == 0, err
+    manager = staff("esp.manager@cxp.example", ESP_MANAGER)
+    return manager
+
+
+def board_class(program, code, as_of=AS_OF):
+    board = services.extension_board(program, as_of)
+    return next(c for c in board["classes"] if c["class"].code == code)
+
+
+# -- extensions ------------------------------------------------------------------------------------
+
+
+def test_a_class_with_5_late_agents_gets_the_spin_up_checklist(program, world):
+    entry = board_class(program, "AET-A")
+    assert entry["method"] == CLASS_SPIN_UP
+    steps = [(i.step, i.agent.employee_id if i.agent else None) for i in entry["items"]]
+    assert steps == [
+        ("extend_end", "E001"),
+        ("extend_end", "E002"),
+        ("extend_end", "E003"),
+        ("extend_end", "E004"),
+        ("extend_end", "E005"),
+        ("dashboard_check", None),
+        ("email_platform", None),
+        ("confirmation", None),
+    ]
+    assert "spin up the training environment for class AET-A" in entry["email"]
+    tc = TrainingClass.objects.get(code="AET-A")
+    with pytest.raises(ValidationError):  # the agents' end dates first
+        services.extension_step_record(
+            program=program, training_class=tc, step="dashboard_check", actor=world,
+            now=NOW, as_of=AS_OF,
+        )  # fmt: skip
+    for agent in Agent.objects.filter(training_class=tc):
+        services.extension_step_record(
+            program=program, training_class=tc, step="extend_end", agent=agent,
+            value="2026-12-10", actor=world, now=NOW, as_of=AS_OF,
+        )  # fmt: skip
+    for step in ("dashboard_check", "email_platform", "confirmation"):
+        services.extension_step_record(
+            program=program, training_class=tc, step=step, note="ok", actor=world,
+            now=NOW, as_of=AS_OF,
+        )  # fmt: skip
+    entry = board_class(program, "AET-A")
+    assert all(i.done for i in entry["items"])
+    assert {i.done.done_by_name for i in entry["items"]} == {"Esp Manager"}
+    assert "ESP end 2026-12-10" in entry["email"]
+
+
+def test_a_class_with_2_late_agents_gets_the_uptraining_checklist(program, world, client):
+    entry = board_class(program, "AET-B")
+    assert entry["method"] == UPTRAINING_CLASS
+    steps = [(i.step, i.agent.employee_id) for i in entry["items"]]
+    assert steps == [
+        ("uptraining_set", "E101"),
+        ("dashboard_verify", "E101"),
+        ("uptraining_set", "E102"),
+        ("dashboard_verify", "E102"),
+    ]
+    starts = dict(
+        ClassPhase.objects.filter(training_class__code="AET-B").values_list(
+            "phase__key", "start_date"
+        )
+    )
+    first = entry["items"][0]
+    assert first.extra == {"graduation": starts["esp"], "esp_end": starts["production"]}
+    assert not first.blocked  # both dates passed by 12/07
+    assert entry["items"][1].blocked  # verify after setting
+    client.force_login(world)
+    page = client.get(reverse("operations:extensions") + "?as_of=2026-12-07").content.decode()
+    assert "Class AET-B: Uptraining class (2 agents)" in page
+    assert "<code>Aetna</code>" in page
+    assert "Class AET-A: Class spin-up (5 agents)" in page
+
+
+def test_uptraining_is_refused_before_the_esp_end_date_passed(program, world):
+    """Extended to 12/09, the ESP end date has not passed on 12/07."""
+    tc = TrainingClass.objects.get(code="AET-B")
+    agent = Agent.objects.get(employee_id="E101")
+    procedure = tc.extensionprocedure_set.create(method=UPTRAINING_CLASS, started_on=AS_OF)
+    ExtensionStep.objects.create(
+        procedure=procedure, step="extend_end", agent=agent, value="2026-12-09", done_at=NOW
+    )
+    item = board_class(program, "AET-B")["items"][0]
+    assert "the ESP end date (12/09/2026)" in item.blocked
+    with pytest.raises(ValidationError):
+        services.extension_step_record(
+            program=program, training_class=tc, step="uptraining_set", agent=agent,
+            actor=world, now=NOW, as_of=AS_OF,
+        )  # fmt: skip
+
+
+def test_an_agent_passing_call_certs_is_in_undo_uptraining_until_the_undo(program, world, client):
+    tc = TrainingClass.objects.get(code="AET-B")
+    agent = Agent.objects.get(employee_id="E101")
+    step = services.extension_step_record(
+        program=program, training_class=tc, step="uptraining_set", agent=agent,
+        actor=world, now=NOW, as_of=AS_OF,
+    )  # fmt: skip
+    assert step.value == "Aetna"
+    assert services.undo_uptraining(program, AS_OF) == []  # call cert not passed yet
+    task_status_set(
+        agent=agent, task=program.policy().call_task, status="done", day=AS_OF, actor=world
+    )
+    assert [r["agent"].employee_id for r in services.undo_uptraining(program, AS_OF)] == ["E101"]
+    later = AS_OF + timedelta(days=1)
+    assert [r["agent"].employee_id for r in services.undo_uptraining(program, later)] == ["E101"]
+    client.force_login(world)
+    response = client.post(
+        reverse("operations:undo", kwargs={"employee_id": "E101"}),
+        {"as_of": "2026-12-08", "note": "cleared the field"},
+    )
+    assert response.status_code == 302
+    assert services.undo_uptraining(program, later) == []
+    undo = ExtensionStep.objects.get(step="undo", agent=agent)
+    assert undo.done_by == world and undo.note == "cleared the field"
+
+
+# -- transfers -------------------------------------------------------------------------------------
+
+
+def test_the_home_department_for_each_site_and_campaign_of_the_default_program(program):
+    expected = {
+        ("SLC", "Aetna"): "SLC — 510 Aetna Contact Center",
+        ("PRV", "Aetna"): "PRV — 510 Aetna Contact Center",
+        ("MEM", "Aetna"): "MEM — 510 Aetna Contact Center",
+        ("SAT", "Aetna"): "SAT — 510 Aetna Contact Center",
+        ("SLC", "CareSource"): "SLC — 511 CareSource Contact Center",
+        ("PRV", "CareSource"): "PRV — 511 CareSource Contact Center",
+        ("MEM", "CareSource"): "MEM — 511 CareSource Contact Center",
+        ("SAT", "CareSource"): "SAT — 511 CareSource Contact Center",
+        ("SLC", "Anthem"): "SLC — 520 Anthem Contact Center",
+        ("PRV", "Anthem"): "PRV — 520 Anthem Contact Center",
+        ("MEM", "Anthem"): "MEM — 520 Anthem Contact Center",
+        ("SAT", "Anthem"): "SAT — 520 Anthem Contact Center",
+        ("SLC", "Assurance"): "SLC — 544 Assurance Contact Center",
+        ("PRV", "Assurance"): "PRV — 544 Assurance Contact Center",
+        ("MEM", "Assurance"): "MEM — 544 Assurance Contact Center",
+        ("SAT", "Assurance"): "SAT — 544 Assurance Contact Center",
+    }
+    actual = {
+        (site.code, campaign.name): campaign.home_department(site)
+        for site in Site.objects.all()
+        for campaign in Campaign.objects.all()
+    }
+    assert actual == expected
+
+
+def esp_complete(program, agent, actor, day=AS_OF):
+    """Every task but the transfer done; AHIP and the carrier certification through their
+    accepted proofs (issue 12 item 4)."""
+    policy = program.policy()
+    needs_proof = set(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
+    for key in policy.task_keys:
+        if key in needs_proof:
+            proof = proof_submit(agent=agent, item=key, name="checks.png", data=png(), actor=actor)
+            proof_review(proof=proof, accept=True, actor=actor, day=day)
+        elif key != policy.transfer_task:
+            task_status_set(agent=agent, task=key, status="done", day=day, actor=actor)
+
+
+def save_both_systems(program, agent, actor, now=NOW):
+    for step in ("cc_department", "cc_effective", "hc_department", "hc_effective", "saved"):
+        services.transfer_step_record(
+            program=program, agent=agent, step=step, actor=actor, now=now, today=AS_OF
+        )
+
+
+def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    items = services.transfer_checklist(agent, AS_OF)
+    assert (
+        items[0].label
+        == "Contact center: select the home department SLC — 510 Aetna Contact Center"
+    )
+    assert "12/07/2026" in items[1].label and "Headcount" in items[2].label
+    save_both_systems(program, agent, world)
+    record = services.transfer_step_record
+    with pytest.raises(ValidationError, match="Wait 10 minutes"):
+        record(program=program, agent=agent, step="verify_1", outcome="failed", actor=world,
+               now=NOW + timedelta(minutes=9), today=AS_OF)  # fmt: skip
+    later = NOW + timedelta(minutes=10)
+    for step, outcome in (
+        ("verify_1", "failed"),
+        ("restart_1", ""),
+        ("verify_2", "failed"),
+        ("recheck", ""),
+        ("restart_2", ""),
+        ("verify_3", "failed"),
+    ):
+        record(program=program, agent=agent, step=step, outcome=outcome, actor=world,
+               now=later, today=AS_OF)  # fmt: skip
+    items = services.transfer_checklist(agent, AS_OF)
+    assert items[-1].step == "it_ticket" and not items[-1].done
+    with pytest.raises(ValidationError):  # the ticket's number
+        record(program=program, agent=agent, step="it_ticket", actor=world, now=later, today=AS_OF)
+    record(program=program, agent=agent, step="it_ticket", note="INC-4711", actor=world,
+           now=later, today=AS_OF)  # fmt: skip
+    assert services.transfer_checklist(agent, AS_OF)[-1].done.note == "INC-4711"
+    assert not services.transfer_passed(agent)
+    assert program.policy().transfer_task not in {
+        f.item for f in Fact.objects.filter(agent=agent, kind="task", value="done")
+    }
+
+
+def test_the_transfer_is_done_when_verification_passes(program, world, client):
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    report = build_report("incompletions", as_of=AS_OF, program=program)
+    section = next(s for s in report["sections"] if s["key"] == "transfer_needed")
+    assert "E001" in [a["employee_id"] for a in section["agents"]]
+    client.force_login(world)
+    assert "E001" in client.get(reverse("operations:transfers")).content.decode()
+    save_both_systems(program, agent, world)
+    services.transfer_step_record(
+        program=program, agent=agent, step="verify_1", outcome="passed", actor=world,
+        now=NOW + timedelta(minutes=12), today=AS_OF,
+    )  # fmt: skip
+    fact = Fact.objects.get(agent=agent, kind="task", item=program.policy().transfer_task)
+    assert fact.value == "done" and fact.date == AS_OF
+    assert "SLC — 510 Aetna Contact Center" in fact.note
+    assert [a["employee_id"] for a in transferred_recently(program, date(2026, 12, 8))] == ["E001"]
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
+    assert "Verified: the transfer is done." in page.content.decode()
+
+
+def test_only_the_esp_manager_opens_the_operations_pages(program, world, client):
+    tl = staff("tl.one@cxp.example", TL)
+    urls = [
+        reverse("operations:extensions"),
+        reverse("operations:transfers"),
+        reverse("operations:transfer", kwargs={"employee_id": "E001"}),
+    ]
+    client.force_login(tl)
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404]
+    client.force_login(world)
+    assert [client.get(u).status_code for u in urls] == [200, 200, 200]
+    client.logout()
+    assert all(client.get(u).status_code == 302 for u in urls)
+
+
+def test_the_managers_today_links_to_the_checklists(program, world, client):
+    esp_complete(program, Agent.objects.get(employee_id="E001"), world)
+    client.force_login(world)
+    page = client.get(reverse("web:today")).content.decode()
+    assert reverse("operations:transfer", kwargs={"employee_id": "E001"}) in page
+    assert reverse("operations:transfers") in page
+    assert reverse("operations:extensions") + "?as_of=2026-12-07" in page
