@@ -26,7 +26,9 @@ def navigation(request):
         links.append(("Classes", reverse("progress:classes")))
         links.append(("Reports", reverse("reports:index")))
     if scopes.has_role(user, *FORM_ROLES):
-        from esp.progress.tracking import usable_forms  # only a role with a form it may use (issue 12)
+        from esp.progress.tracking import (
+            usable_forms,
+        )  # only a role with a form it may use (issue 12)
 
         if usable_forms(user):
             links.append(("Tracking forms", reverse("progress:forms")))
