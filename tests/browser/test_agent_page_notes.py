@@ -8,6 +8,7 @@ The scenario is the TL flow's (tests/browser/test_tl_flow.py): TL tl.one, agent 
 from __future__ import annotations
 
 import pytest
+
 from tests.browser.test_tl_flow import PASSWORD, TL_EMAIL, scenario  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
