@@ -63,9 +63,9 @@ def main() -> None:
 def import_season(args, console) -> None:
     from django.core.management import call_command
     from django.db import connection
-    from esp.demo.season import generate_season, write_season
     from rich.table import Table
 
+    from esp.demo.season import generate_season, write_season
     from esp.programs.bootstrap import initialize
     from esp.programs.calendars import calendar_for
     from esp.progress.activity import import_activity
