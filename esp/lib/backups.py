@@ -57,6 +57,21 @@ class Reporter:
         pass
 
 
+class ProgressReporter(Reporter):
+    """Each stage a line of a rich progress bar (`progress`, a rich.progress.Progress)."""
+
+    def __init__(self, progress) -> None:
+        self.progress, self.task = progress, None
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        if self.task is not None:  # the previous stage is over
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        self.progress.advance(self.task, amount)
+
+
 @dataclass(frozen=True)
 class BackupSummary:
     file: Path
