@@ -30,22 +30,42 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="esp", description="ESP Tracker")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+# -- reads ------------------------------------------------------------------------------------
+# The command line's own reads, each one query. Their home is a selector of the app that owns
+# the table (esp.roster.selectors, esp.accounts): issue 13 moves them there (see
+# docs/decisions-l-attendance.md); the commands call only these functions meanwhile.
 
-    init = commands.add_parser(
-        "init", help="create or migrate the database, load the default program"
-    )
-    init.add_argument("--no-input", action="store_true", help="never prompt")
 
-    demo = commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
-    demo.add_argument("--port", type=int, default=8000)
+def _class_exists(code: str) -> bool:
+    from esp.roster.models import TrainingClass
 
-    serve = commands.add_parser("serve", help="serve the web app and API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    return TrainingClass.objects.filter(code=code).exists()
 
+
+def _tracker_classes(code: str | None) -> list:
+    """The classes of a tracker export, by code, with their program: one or every class."""
+    from esp.roster.models import TrainingClass
+
+    classes = TrainingClass.objects.select_related("program").order_by("code")
+    if code:
+        classes = classes.filter(code=code)
+    return list(classes)
+
+
+def _has_active_manager() -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
+
+
+def _account(email: str):
+    """The account with this e-mail (case-insensitive), or None."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email.strip()).first()
+
+
+def _add_import(commands) -> None:
     imp = commands.add_parser(
         "import",
         help="import classes, roster, activity or a meeting attendance report (all or nothing)",
@@ -70,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "from COLUMN of any other CSV; repeat for each field",
     )
 
+
+def _add_export_and_report(commands) -> None:
     exp = commands.add_parser(
         "export", help="export the activity history, or the tracker .xlsx like the old sheet"
     )
@@ -86,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--output", type=Path, help="write to this file instead of standard output")
 
+
+def _add_sending(commands) -> None:
     send = commands.add_parser(
         "send-reports", help="send every scheduled report that is due and not yet sent"
     )
@@ -95,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=30.0, help="seconds between rounds")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
 
+
+def _add_upkeep_and_accounts(commands) -> None:
     backup = commands.add_parser(
         "backup", help="copy the database and the proof files into one archive, while serving"
     )
@@ -127,6 +153,28 @@ def build_parser() -> argparse.ArgumentParser:
         "token", help="print a new API token for an active account (its earlier token ends)"
     )
     token.add_argument("email")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esp", description="ESP Tracker")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init", help="create or migrate the database, load the default program"
+    )
+    init.add_argument("--no-input", action="store_true", help="never prompt")
+
+    demo = commands.add_parser("demo", help="init + a demo season dated relative to today + serve")
+    demo.add_argument("--port", type=int, default=8000)
+
+    serve = commands.add_parser("serve", help="serve the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    _add_import(commands)
+    _add_export_and_report(commands)
+    _add_sending(commands)
+    _add_upkeep_and_accounts(commands)
     return parser
 
 
@@ -188,14 +236,13 @@ def _ask_for_a_manager() -> None:
     """Offer to create the first ESP Manager account when there is none."""
     from getpass import getpass
 
-    from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
     from esp.lib.csvio import is_email
     from esp.roster.staff import create_esp_manager
 
-    if get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
+    if _has_active_manager():
         return
     email = input("E-mail of the first ESP Manager (empty to skip): ").strip()
     if not email:
@@ -313,91 +360,55 @@ def cmd_import_courses(args) -> int:
     return EXIT_OK
 
 
-def cmd_import_meeting(args) -> int:
-    """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
-    --absent-as) and the unmatched rows."""
-    from esp.attendance.meetings import (
-        MeetingImportError,
-        describe_row,
-        describe_times,
-        propose_meeting,
-        save_meeting,
-    )
-
-    if not args.class_code or not args.date:
-        raise BadInput("import meeting needs --class CODE and --date D")
+def _meeting_columns(pairs: list[str]) -> dict[str, str] | None:
+    """`--column FIELD=COLUMN` options as a column mapping (None without any)."""
     columns = {}
-    for pair in args.column:
+    for pair in pairs:
         field, _, column = pair.partition("=")
         if not field.strip() or not column.strip():
             raise BadInput(f"--column {pair}: expected FIELD=COLUMN")
         columns[field.strip()] = column.strip()
+    return columns or None
+
+
+def cmd_import_meeting(args) -> int:
+    """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
+    --absent-as) and the unmatched rows."""
+    from esp.attendance.match import MeetingImportError
+    from esp.attendance.selectors import propose_meeting
+    from esp.attendance.services import meeting_save
+    from esp.attendance.summary import meeting_summary
+    from esp.lib import clock
+
+    if not args.class_code or not args.date:
+        raise BadInput("import meeting needs --class CODE and --date D")
+    columns = _meeting_columns(args.column)
     try:
         result = propose_meeting(
-            args.file, class_code=args.class_code, day=args.date, columns=columns or None
+            args.file, class_code=args.class_code, day=args.date, columns=columns
         )
-        saved = save_meeting(result, absent_as=args.absent_as, dry_run=args.dry_run)
+        saved = meeting_save(
+            result=result,
+            now=clock.now(result.times.start.tzinfo.key),
+            absent_as=args.absent_as,
+            dry_run=args.dry_run,
+        )
     except MeetingImportError as exc:
         raise BadInput(str(exc)) from None
-    verb = "would save" if args.dry_run else "saved"
-    names = {a.agent.employee_id: a.agent.name for a in result.matched}
-    names.update({a.employee_id: a.name for a in result.absences})
-
-    def entry(employee_id: str, kind: str, minutes) -> str:
-        how = "" if minutes is None else f" {minutes} min"
-        return f"  {employee_id} {names.get(employee_id, '')}: {kind}{how}"
-
-    print(
-        f"meeting {result.day:%m/%d/%Y}, class {result.class_code} ({result.layout}), "
-        f"{describe_times(result.times)}"
-    )
-    quiet = sum(1 for a in result.matched if not a.occurrences)
-    print(f"{len(result.matched)} agent(s) matched, {quiet} of them without an occurrence")
-    print(f"{verb} {len(saved.created)} occurrence(s):")
-    for line in saved.created:
-        print(entry(*line))
-    if saved.already:
-        print(f"already recorded, not added again: {len(saved.already)}")
-        for line in saved.already:
-            print(entry(*line))
-    if args.absent_as:
-        print(f"{verb} {len(saved.absences)} absence(s) as {args.absent_as}:")
-        for line in saved.absences:
-            print(entry(*line))
-    else:
-        print(
-            f"proposed absences (no row), not saved: {len(result.absences)}"
-            + (
-                " (record them with --absent-as absent|absent_approved|ncns)"
-                if result.absences
-                else ""
-            )
-        )
-        for agent in result.absences:
-            print(f"  {agent.employee_id} {agent.name}")
-    print(f"unmatched rows, not saved: {len(result.unmatched)}")
-    for row in result.unmatched:
-        print(f"  {describe_row(row)}")
+    print("\n".join(meeting_summary(result, saved, absent_as=args.absent_as, dry_run=args.dry_run)))
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from esp.progress.activity import export_activity
 
-    if args.class_code:
-        from esp.roster.models import TrainingClass
-
-        if not TrainingClass.objects.filter(code=args.class_code).exists():
-            raise BadInput(f"unknown class '{args.class_code}'")
+    if args.class_code and not _class_exists(args.class_code):
+        raise BadInput(f"unknown class '{args.class_code}'")
     if args.kind == "tracker":
         from esp.lib import clock
         from esp.progress.tracker import tracker_workbook
-        from esp.roster.models import TrainingClass
 
-        classes = TrainingClass.objects.select_related("program").order_by("code")
-        if args.class_code:
-            classes = classes.filter(code=args.class_code)
-        classes = list(classes)
+        classes = _tracker_classes(args.class_code)
         if not classes:
             raise BadInput("no class to export")
         as_of = args.as_of or clock.today(classes[0].program.time_zone)
@@ -416,9 +427,8 @@ def cmd_report(args) -> int:
     from esp.programs.models import Program
     from esp.reports import render
     from esp.reports.builders import build_report, program_for
-    from esp.roster.models import TrainingClass
 
-    if args.class_code and not TrainingClass.objects.filter(code=args.class_code).exists():
+    if args.class_code and not _class_exists(args.class_code):
         raise BadInput(f"unknown class '{args.class_code}'")
     try:
         program = program_for(program_key=args.program, class_code=args.class_code)
@@ -485,21 +495,7 @@ def cmd_restore(args) -> int:
 
 
 def _backup_command(work) -> int:
-    from esp.lib.backups import BackupError, Reporter
-
-    class Bar(Reporter):
-        """Each stage a line of a rich progress bar on standard error."""
-
-        def __init__(self, progress) -> None:
-            self.progress, self.task = progress, None
-
-        def stage(self, description: str, total: int | None = None) -> None:
-            if self.task is not None:  # the previous stage is over
-                self.progress.update(self.task, visible=False)
-            self.task = self.progress.add_task(description, total=total)
-
-        def advance(self, amount: int) -> None:
-            self.progress.advance(self.task, amount)
+    from esp.lib.backups import BackupError, ProgressReporter, Reporter
 
     try:
         if sys.stderr.isatty():
@@ -507,7 +503,7 @@ def _backup_command(work) -> int:
             from rich.progress import Progress
 
             with Progress(console=Console(stderr=True), transient=True) as progress:
-                summary = work(Bar(progress))
+                summary = work(ProgressReporter(progress))
         else:
             summary = work(Reporter())
     except BackupError as exc:
@@ -550,12 +546,10 @@ def cmd_lists(args) -> int:
 def cmd_token(args) -> int:
     """A new API token for the account (issue 12 item 8): it works ESP_API_TOKEN_DAYS days,
     until the password changes or the account is deactivated."""
-    from django.contrib.auth import get_user_model
-
     from esp.accounts.tokens import token_issue
     from esp.api.authentication import token_days
 
-    user = get_user_model().objects.filter(email__iexact=args.email.strip()).first()
+    user = _account(args.email)
     if user is None:
         raise BadInput(f"no account with the e-mail {args.email}")
     try:

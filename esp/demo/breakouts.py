@@ -29,6 +29,79 @@ def _in_esp_phase(program, as_of: date):
     return in_esp if in_esp.exists() else agents
 
 
+def _visit(
+    now, sme, agent, topic, need, *, asked, leader=None, room="", taken=None, outcome="", done=None
+) -> None:
+    """One help request `asked` minutes before `now`; taken and done when those are given."""
+    request = services.help_ask(
+        agent=agent,
+        topic=topic,
+        need=need,
+        actor=agent.user or leader or agent.tl,
+        now=now - timedelta(minutes=asked),
+    )
+    if taken is not None:
+        leader = leader or sme
+        services.help_take(
+            help_request=request, room=room, actor=leader, now=now - timedelta(minutes=taken)
+        )
+    if done is not None:
+        services.help_done(
+            help_request=request, outcome=outcome, actor=leader, now=now - timedelta(minutes=done)
+        )
+
+
+def _visits(a: list, sme) -> list[tuple]:
+    """The six visits: (agent, topic, need, when and by whom)."""
+    return [
+        (
+            a[0],
+            HelpRequest.OTHER,
+            "Questions about the call-cert schedule",
+            {
+                "asked": 24 * 60 + 30,
+                "leader": a[0].tl or sme,
+                "room": "Breakout 1",
+                "taken": 24 * 60 + 25,
+                "outcome": "Walked through the schedule and the 4-hour clock",
+                "done": 24 * 60 + 10,
+            },
+        ),
+        (
+            a[1],
+            HelpRequest.TBT_RETAKE,
+            "Failed TBT 104, needs a retake",
+            {
+                "asked": 95,
+                "room": "Breakout 1",
+                "taken": 90,
+                "done": 60,
+                "outcome": "Retook TBT 104 with the SME: passed",
+            },
+        ),
+        (
+            a[2],
+            HelpRequest.CARRIER_SITE,
+            "Carrier portal locked after password reset",
+            {
+                "asked": 75,
+                "room": "Breakout 2",
+                "taken": 70,
+                "done": 45,
+                "outcome": "Unlocked through the carrier help line; ticket noted",
+            },
+        ),
+        (
+            a[3],
+            HelpRequest.EQUIPMENT,
+            "Headset mic not picked up in the softphone",
+            {"asked": 20, "leader": a[3].tl or sme, "room": "Breakout 2", "taken": 12},
+        ),
+        (a[4], HelpRequest.TBT_RETAKE, "Needs the TBT 102 retake link", {"asked": 9}),
+        (a[5], HelpRequest.CARRIER_SITE, "AHIP site does not accept my login", {"asked": 4}),
+    ]
+
+
 def demo_breakouts(program, as_of: date) -> int:
     """Six visits: one done yesterday, two done today, one in a room, two waiting. Returns how
     many requests it made (0 when there are too few agents)."""
@@ -41,71 +114,6 @@ def demo_breakouts(program, as_of: date) -> int:
         return 0
     now = clock.now(program.time_zone)
     sme = ensure_staff("tbt.sme@esp.example", TBT_SME)
-
-    def minutes_ago(n: int):
-        return now - timedelta(minutes=n)
-
-    def visit(
-        agent, topic, need, *, asked, leader=None, room="", taken=None, outcome="", done=None
-    ):
-        request = services.help_ask(
-            agent=agent,
-            topic=topic,
-            need=need,
-            actor=agent.user or leader or agent.tl,
-            now=minutes_ago(asked),
-        )
-        if taken is not None:
-            leader = leader or sme
-            services.help_take(
-                help_request=request, room=room, actor=leader, now=minutes_ago(taken)
-            )
-        if done is not None:
-            services.help_done(
-                help_request=request, outcome=outcome, actor=leader, now=minutes_ago(done)
-            )
-
-    a = agents
-    visit(
-        a[0],
-        HelpRequest.OTHER,
-        "Questions about the call-cert schedule",
-        asked=24 * 60 + 30,
-        leader=a[0].tl or sme,
-        room="Breakout 1",
-        taken=24 * 60 + 25,
-        outcome="Walked through the schedule and the 4-hour clock",
-        done=24 * 60 + 10,
-    )
-    visit(
-        a[1],
-        HelpRequest.TBT_RETAKE,
-        "Failed TBT 104, needs a retake",
-        asked=95,
-        room="Breakout 1",
-        taken=90,
-        outcome="Retook TBT 104 with the SME: passed",
-        done=60,
-    )
-    visit(
-        a[2],
-        HelpRequest.CARRIER_SITE,
-        "Carrier portal locked after password reset",
-        asked=75,
-        room="Breakout 2",
-        taken=70,
-        outcome="Unlocked through the carrier help line; ticket noted",
-        done=45,
-    )
-    visit(
-        a[3],
-        HelpRequest.EQUIPMENT,
-        "Headset mic not picked up in the softphone",
-        asked=20,
-        leader=a[3].tl or sme,
-        room="Breakout 2",
-        taken=12,
-    )
-    visit(a[4], HelpRequest.TBT_RETAKE, "Needs the TBT 102 retake link", asked=9)
-    visit(a[5], HelpRequest.CARRIER_SITE, "AHIP site does not accept my login", asked=4)
+    for agent, topic, need, when in _visits(agents, sme):
+        _visit(now, sme, agent, topic, need, **when)
     return 6

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from esp.accounts.invitations import staff_invite
+from esp.callqueue.services import availability_set
 from esp.demo.breakouts import demo_breakouts
 from esp.demo.classrooms import demo_classrooms
 from esp.demo.pace import demo_pace
@@ -20,6 +21,7 @@ from esp.programs.bootstrap import initialize
 from esp.programs.calendars import calendar_for
 from esp.progress.activity import import_activity
 from esp.roster.importers import import_classes, import_roster
+from esp.roster.models import TrainingClass
 from esp.roster.staff import (
     CERT_COORDINATOR,
     CERTIFIER,
@@ -86,9 +88,6 @@ def demo_staff(program, as_of, password: str) -> list[str]:
     """Sign-ins for each role of the demo (same password as the manager's): the demo classes'
     TLs and PMs, a cert coordinator, two certifiers available today, a TBT SME, licensing,
     WFM. Returns the e-mails, one per role."""
-    from esp.callqueue.services import availability_set
-    from esp.roster.models import TrainingClass
-
     shown = []
     for address, role in DEMO_STAFF:
         user = ensure_staff(address, role)

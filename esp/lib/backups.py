@@ -29,9 +29,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import sqlite3
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -39,26 +36,15 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import DatabaseError, connection
 
-from esp.lib import clock
+from esp.lib import clock, dbcopy
+from esp.lib.dbcopy import DATABASE_MEMBERS, ENGINE_NAMES, BackupError
 
 FORMAT, VERSION = "esp-tracker-backup", 1
 MANIFEST = "manifest.json"
 PROOFS = "proofs"
-DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 CHUNK = 1 << 20
 NOT_PROOFS = ("lost+found",)  # a mounted file system's own folder, not a proof
-
-
-class BackupError(Exception):
-    """A backup or restore that did not happen, said plainly. `bad_input`: the user can fix
-    it (exit code 2); otherwise a failure (exit code 1)."""
-
-    def __init__(self, message: str, *, bad_input: bool = False) -> None:
-        super().__init__(message)
-        self.bad_input = bad_input
 
 
 class Reporter:
@@ -69,6 +55,21 @@ class Reporter:
 
     def advance(self, amount: int) -> None:
         pass
+
+
+class ProgressReporter(Reporter):
+    """Each stage a line of a rich progress bar (`progress`, a rich.progress.Progress)."""
+
+    def __init__(self, progress) -> None:
+        self.progress, self.task = progress, None
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        if self.task is not None:  # the previous stage is over
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        self.progress.advance(self.task, amount)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def backup(file: Path, *, force: bool = False, reporter: Reporter | None = None)
         )
     if not file.parent.is_dir():
         raise BackupError(f"{file.parent} is not a folder: cannot write {file}.", bad_input=True)
-    engine = _engine()
+    engine = dbcopy.engine()
     proofs = _proof_dir()
     # The work folder sits beside the archive: same file system for the final rename, and
     # room for the database copy where the archive is meant to go.
@@ -149,7 +150,7 @@ def backup(file: Path, *, force: bool = False, reporter: Reporter | None = None)
         copy = Path(work) / DATABASE_MEMBERS[engine]
         reporter.stage(f"Copying the {ENGINE_NAMES[engine]} database")
         taken_at = clock.now().astimezone(UTC)
-        tables = _sqlite_copy(copy) if engine == "sqlite" else _postgresql_copy(copy)
+        tables = dbcopy.sqlite_copy(copy) if engine == "sqlite" else dbcopy.postgresql_copy(copy)
         found = _proof_files(proofs)  # after the database copy: see the module's docstring
         partial = Path(work) / "archive.partial"
         files: dict[str, dict] = {}
@@ -177,7 +178,7 @@ def backup(file: Path, *, force: bool = False, reporter: Reporter | None = None)
         os.replace(partial, file)
     return BackupSummary(
         file=file,
-        database=_describe_database(),
+        database=dbcopy.describe_database(),
         tables=len(tables),
         rows=sum(tables.values()),
         files=len(files),
@@ -185,40 +186,6 @@ def backup(file: Path, *, force: bool = False, reporter: Reporter | None = None)
         proof_dir=proofs,
         archive_bytes=file.stat().st_size,
     )
-
-
-def _sqlite_copy(copy: Path) -> dict[str, int]:
-    connection.ensure_connection()
-    target = sqlite3.connect(copy)
-    try:
-        connection.connection.backup(target)  # all pages in one step: one consistent read
-        return _counts(target.cursor(), "sqlite")
-    finally:
-        target.close()
-
-
-def _postgresql_copy(copy: Path) -> dict[str, int]:
-    import psycopg
-
-    snapshot_connection = connection.Database.connect(**connection.get_connection_params())
-    try:
-        snapshot_connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        snapshot_connection.read_only = True
-        with snapshot_connection.cursor() as cursor:
-            cursor.execute("SELECT pg_export_snapshot()")
-            [snapshot] = cursor.fetchone()
-            _run(
-                [
-                    _postgresql_tool("pg_dump"),
-                    "--format=custom",
-                    "--no-password",
-                    f"--snapshot={snapshot}",
-                    f"--file={copy}",
-                ]
-            )
-            return _counts(cursor, "postgresql")
-    finally:
-        snapshot_connection.close()
 
 
 def _add(archive: tarfile.TarFile, path: Path, name: str, reporter: Reporter) -> str:
@@ -249,7 +216,7 @@ def restore(file: Path, *, force: bool = False, reporter: Reporter | None = None
     file = Path(file)
     if not file.is_file():
         raise BackupError(f"{file}: no such file.", bad_input=True)
-    engine = _engine()
+    engine = dbcopy.engine()
     proofs = _proof_dir()
     try:
         archive = tarfile.open(file, "r:*")
@@ -261,57 +228,17 @@ def restore(file: Path, *, force: bool = False, reporter: Reporter | None = None
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise BackupError(f"{file} is damaged ({exc}); nothing was restored.") from None
         manifest = _manifest(file, archive, members)
-        if manifest["engine"] != engine:
-            theirs, ours = ENGINE_NAMES[manifest["engine"]], ENGINE_NAMES[engine]
-            raise BackupError(
-                f"{file} holds a {theirs} database and this installation uses {ours} "
-                f"({_describe_database()}): restore it where ESP_DATABASE_URL names a {theirs} "
-                "database.",
-                bad_input=True,
-            )
-        existing_rows = {t: n for t, n in _target_counts(engine).items() if n}
+        _check_engine(file, manifest, engine)
+        existing_rows = {t: n for t, n in dbcopy.target_counts(engine).items() if n}
         existing_files = [name for name, _ in _proof_files(proofs)]
         if (existing_rows or existing_files) and not force:
-            what = []
-            if existing_rows:
-                largest = sorted(existing_rows, key=lambda t: (-existing_rows[t], t))[:3]
-                tables = ", ".join(f"{t} {existing_rows[t]:,}" for t in largest)
-                what.append(
-                    f"the {_describe_database()} has rows in {len(existing_rows)} table(s) "
-                    f"({tables}{', ...' if len(existing_rows) > 3 else ''})"
-                )
-            if existing_files:
-                what.append(f"{proofs} holds {len(existing_files)} file(s)")
-            raise BackupError(
-                "Nothing was restored: "
-                + " and ".join(what)
-                + ". Restore into an empty database and proof folder, or add --force to "
-                "replace the database (files already in the proof folder are kept).",
-                bad_input=True,
-            )
-        proofs.mkdir(parents=True, exist_ok=True)
-        # Staged inside the proof folder: moving a file in is then a rename, also when the
-        # folder is a mount of its own (NFS); a name starting with "." is never a proof.
-        with tempfile.TemporaryDirectory(prefix=".esp-restore-", dir=proofs) as work:
-            staged = _extract_checked(file, archive, members, manifest, Path(work), reporter)
-            reporter.stage(f"Restoring the {ENGINE_NAMES[engine]} database")
-            if engine == "sqlite":
-                _sqlite_restore(staged / manifest["database"]["member"])
-            else:
-                _postgresql_restore(
-                    staged / manifest["database"]["member"], set(manifest["tables"])
-                )
-            reporter.stage("Restoring the proof files", len(manifest["files"]))
-            for name in manifest["files"]:
-                target = proofs / PurePosixPath(name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged / PROOFS / PurePosixPath(name), target)
-                reporter.advance(1)
+            _refuse_existing(existing_rows, existing_files, proofs)
+        _restore_archive(file, archive, members, manifest, engine, proofs, reporter)
     _verify(file, engine, manifest, proofs)
     return RestoreSummary(
         file=file,
         taken_at=datetime.fromisoformat(manifest["taken_at"]),
-        database=_describe_database(),
+        database=dbcopy.describe_database(),
         tables=len(manifest["tables"]),
         rows=sum(manifest["tables"].values()),
         files=len(manifest["files"]),
@@ -319,8 +246,72 @@ def restore(file: Path, *, force: bool = False, reporter: Reporter | None = None
         proof_dir=proofs,
         kept=len(set(existing_files) - set(manifest["files"])),
         replaced=bool(existing_rows),
-        pending_migrations=_pending_migrations(),
+        pending_migrations=dbcopy.pending_migrations(),
     )
+
+
+def _check_engine(file: Path, manifest: dict, engine: str) -> None:
+    """A backup restores only into a database of the engine it was taken from."""
+    if manifest["engine"] != engine:
+        theirs, ours = ENGINE_NAMES[manifest["engine"]], ENGINE_NAMES[engine]
+        raise BackupError(
+            f"{file} holds a {theirs} database and this installation uses {ours} "
+            f"({dbcopy.describe_database()}): restore it where ESP_DATABASE_URL names a {theirs} "
+            "database.",
+            bad_input=True,
+        )
+
+
+def _refuse_existing(existing_rows: dict[str, int], existing_files: list[str], proofs: Path):
+    """Refuse, saying what is there, to restore over a database with rows or proof files."""
+    what = []
+    if existing_rows:
+        largest = sorted(existing_rows, key=lambda t: (-existing_rows[t], t))[:3]
+        tables = ", ".join(f"{t} {existing_rows[t]:,}" for t in largest)
+        what.append(
+            f"the {dbcopy.describe_database()} has rows in {len(existing_rows)} table(s) "
+            f"({tables}{', ...' if len(existing_rows) > 3 else ''})"
+        )
+    if existing_files:
+        what.append(f"{proofs} holds {len(existing_files)} file(s)")
+    raise BackupError(
+        "Nothing was restored: "
+        + " and ".join(what)
+        + ". Restore into an empty database and proof folder, or add --force to "
+        "replace the database (files already in the proof folder are kept).",
+        bad_input=True,
+    )
+
+
+def _restore_archive(
+    file: Path,
+    archive: tarfile.TarFile,
+    members: dict,
+    manifest: dict,
+    engine: str,
+    proofs: Path,
+    reporter: Reporter,
+) -> None:
+    """Extract and check the whole archive, then replace the database and move the proof
+    files in."""
+    proofs.mkdir(parents=True, exist_ok=True)
+    # Staged inside the proof folder: moving a file in is then a rename, also when the
+    # folder is a mount of its own (NFS); a name starting with "." is never a proof.
+    with tempfile.TemporaryDirectory(prefix=".esp-restore-", dir=proofs) as work:
+        staged = _extract_checked(file, archive, members, manifest, Path(work), reporter)
+        reporter.stage(f"Restoring the {ENGINE_NAMES[engine]} database")
+        if engine == "sqlite":
+            dbcopy.sqlite_restore(staged / manifest["database"]["member"])
+        else:
+            dbcopy.postgresql_restore(
+                staged / manifest["database"]["member"], set(manifest["tables"])
+            )
+        reporter.stage("Restoring the proof files", len(manifest["files"]))
+        for name in manifest["files"]:
+            target = proofs / PurePosixPath(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged / PROOFS / PurePosixPath(name), target)
+            reporter.advance(1)
 
 
 def _manifest(file: Path, archive: tarfile.TarFile, members: dict) -> dict:
@@ -392,43 +383,8 @@ def _extract_checked(
     return work
 
 
-def _sqlite_restore(copy: Path) -> None:
-    source = sqlite3.connect(copy)
-    try:
-        connection.ensure_connection()
-        source.backup(connection.connection)  # replaces every page of the target
-    finally:
-        source.close()
-    connection.close()  # the next query sees the restored schema afresh
-
-
-def _postgresql_restore(copy: Path, tables: set[str]) -> None:
-    """pg_restore in one transaction, which drops the tables it restores first (--clean): a
-    failed restore changes nothing. A table the backup does not have goes beforehand (a newer
-    version's, which `esp init` will create again)."""
-    others = [t for t in _target_counts("postgresql") if t not in tables]
-    if others:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS " + ", ".join(map(_quoted, others)) + " CASCADE")
-    connection.close()
-    _run(
-        [
-            _postgresql_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--no-password",
-            "--exit-on-error",
-            "--single-transaction",
-            f"--dbname={connection.settings_dict['NAME']}",
-            str(copy),
-        ]
-    )
-
-
 def _verify(file: Path, engine: str, manifest: dict, proofs: Path) -> None:
-    counts = _target_counts(engine)
+    counts = dbcopy.target_counts(engine)
     differ = [
         f"{table}: {counts.get(table, 'no table')} instead of {rows}"
         for table, rows in sorted(manifest["tables"].items())
@@ -447,39 +403,7 @@ def _verify(file: Path, engine: str, manifest: dict, proofs: Path) -> None:
         )
 
 
-def _pending_migrations() -> int:
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-
-
 # -- shared -------------------------------------------------------------------------------------
-
-
-def _engine() -> str:
-    """The database's engine, once it is known to answer."""
-    if connection.vendor not in DATABASE_MEMBERS:
-        raise BackupError(
-            f"esp backup and esp restore handle SQLite and PostgreSQL, not {connection.vendor}."
-        )
-    try:
-        connection.ensure_connection()
-    except DatabaseError as exc:
-        raise BackupError(
-            f"Cannot open the {_describe_database()} (ESP_DATABASE_URL): {exc}".strip()
-        ) from None
-    return connection.vendor
-
-
-def _describe_database() -> str:
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"SQLite database {config['NAME']}"
-    return (
-        f"PostgreSQL database {config['NAME']} on "
-        f"{config.get('HOST') or 'localhost'}:{config.get('PORT') or 5432}"
-    )
 
 
 def _proof_dir() -> Path:
@@ -502,37 +426,6 @@ def _proof_files(proofs: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _table_names(cursor, engine: str) -> list[str]:
-    if engine == "sqlite":
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    else:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() ORDER BY c.relname"
-        )
-    return [row[0] for row in cursor.fetchall()]
-
-
-def _counts(cursor, engine: str) -> dict[str, int]:
-    counts = {}
-    for table in _table_names(cursor, engine):
-        cursor.execute(f"SELECT COUNT(*) FROM {_quoted(table)}")  # noqa: S608 - catalog names
-        counts[table] = cursor.fetchone()[0]
-    return counts
-
-
-def _target_counts(engine: str) -> dict[str, int]:
-    with connection.cursor() as cursor:
-        return _counts(cursor, engine)
-
-
 def _sha256(path: Path) -> str | None:
     if not path.is_file():
         return None
@@ -541,51 +434,6 @@ def _sha256(path: Path) -> str | None:
         while chunk := stream.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _postgresql_tool(name: str) -> str:
-    """pg_dump or pg_restore of the server's major version (Debian's folder), else on PATH."""
-    major = connection.pg_version // 10000
-    candidates = [Path(f"/usr/lib/postgresql/{major}/bin/{name}")]
-    if found := shutil.which(name):
-        candidates.append(Path(found))
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    raise BackupError(
-        f"{name} was found neither in /usr/lib/postgresql/{major}/bin nor on PATH: install the "
-        f"PostgreSQL {major} client tools (Debian: postgresql-client-{major})."
-    )
-
-
-def _postgresql_environment() -> dict[str, str]:
-    """The connection of ESP_DATABASE_URL as libpq's variables (no password on a command line)."""
-    config = connection.settings_dict
-    environment = dict(os.environ)
-    for key, variable in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
-        if config.get(key):
-            environment[variable] = str(config[key])
-    for key, value in (config.get("OPTIONS") or {}).items():
-        if key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
-            environment[f"PG{key.upper()}"] = str(value)
-    return environment
-
-
-def _run(command: list[str]) -> None:
-    result = subprocess.run(
-        command, env=_postgresql_environment(), capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise BackupError(
-            f"{Path(command[0]).name} failed (exit code {result.returncode}): "
-            f"{result.stderr.strip() or result.stdout.strip()}"
-        )
 
 
 def _size(count: int) -> str:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
+from openpyxl import load_workbook
+
+from esp.lib.formulas import escape_row, unescape_formula
 from esp.lib.textcheck import text_problem
-from esp.reports.render import escape_row, unescape_formula
 
 EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 
@@ -80,8 +83,98 @@ class Row:
         return self.values.get(column, "")
 
 
+def read_text(
+    source: str | Path | bytes | IO, *, filename: str = "", newlines: bool = False
+) -> str:
+    """The text of a CSV file: a path, bytes (an upload) or a stream; UTF-8, a leading byte
+    order mark dropped. An unreadable path is rejected (named `filename` when given). With
+    `newlines`, a file's line ends are read as Python's text mode reads them (\\r\\n and \\r
+    become \\n)."""
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, (str, Path)):
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportRejected(
+                [RowError(0, "", f"cannot read the file: {exc.strerror}")], filename
+            ) from exc
+    else:
+        data = source.read()
+        if isinstance(data, str):
+            return data.removeprefix("\ufeff")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([RowError(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
+    if newlines and isinstance(source, (str, Path)):
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+class MalformedCsv(Exception):
+    """The CSV cannot be split into fields (an unclosed quote...) at `line`."""
+
+    def __init__(self, line: int, exc: csv.Error):
+        self.line = line
+        super().__init__(f"malformed CSV: {exc}")
+
+    def error(self, line: int | None = None) -> RowError:
+        return RowError(self.line if line is None else line, "", str(self))
+
+
+def csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a CSV text with the line number it ends on (the one CSV reader of the
+    app's imports); a malformed record raises MalformedCsv."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for values in reader:
+            yield reader.line_num, values
+    except csv.Error as exc:
+        raise MalformedCsv(reader.line_num, exc) from None
+
+
+def _columns(header: list[str], required: list[str], optional: list[str]) -> list[str]:
+    """The header's column names (lowercase); missing, repeated or unknown ones reject it."""
+    columns = [name.strip().lower() for name in header]
+    errors = [RowError(1, name, "required column is missing") for name in required]
+    errors = [error for error in errors if error.column not in columns]
+    seen = set()
+    for name in columns:
+        if name in seen:
+            errors.append(RowError(1, name, "column appears twice"))
+        seen.add(name)
+        if name not in required and name not in optional and not name.startswith("x_"):
+            errors.append(RowError(1, name, "unknown column (prefix it with x_ to keep it)"))
+    if errors:
+        raise ImportRejected(errors)
+    return columns
+
+
+def _row(line: int, columns: list[str], values: list[str], limits, errors: list) -> Row | None:
+    """One record as a Row (None when its field count is wrong); problems go to `errors`."""
+    if len(values) != len(columns):
+        errors.append(
+            RowError(line, "", f"has {len(values)} fields, the header has {len(columns)}")
+        )
+        return None
+    row = Row(
+        line,
+        {
+            name: unescape_formula(value.strip())
+            for name, value in zip(columns, values)
+            if not name.startswith("x_")
+        },
+    )
+    for name, value in row.values.items():
+        problem = text_problem(value, (limits or {}).get(name))
+        if problem:
+            errors.append(RowError(line, name, problem))
+    return row
+
+
 def read_rows(
-    source: str | Path | io.TextIOBase,
+    source: str | Path | bytes | IO,
     *,
     required: Iterable[str],
     optional: Iterable[str] = (),
@@ -95,68 +188,37 @@ def read_rows(
     cannot be stored (a NUL or other control character, or longer than `limits[column]`, the
     max_length of the field it is stored in) is an error at its line and column.
     """
-    if isinstance(source, (str, Path)):
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected([RowError(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
-        except OSError as exc:
-            raise ImportRejected(
-                [RowError(0, "", f"cannot read the file: {exc.strerror}")]
-            ) from exc
-    else:
-        text = source.read()
-    reader = csv.reader(io.StringIO(text))
+    lines = csv_lines(read_text(source, newlines=True))
     try:
-        header = next(reader)
+        _, header = next(lines)
     except StopIteration:
         raise ImportRejected([RowError(0, "", "the file is empty (no header row)")]) from None
-    except csv.Error as exc:
-        raise ImportRejected([RowError(1, "", f"malformed CSV: {exc}")]) from None
-    columns = [name.strip().lower() for name in header]
-    required, optional = list(required), list(optional)
-    errors = []
-    for name in required:
-        if name not in columns:
-            errors.append(RowError(1, name, "required column is missing"))
-    seen = set()
-    for name in columns:
-        if name in seen:
-            errors.append(RowError(1, name, "column appears twice"))
-        seen.add(name)
-        if name not in required and name not in optional and not name.startswith("x_"):
-            errors.append(RowError(1, name, "unknown column (prefix it with x_ to keep it)"))
-    if errors:
-        raise ImportRejected(errors)
-    rows = []
+    except MalformedCsv as exc:
+        raise ImportRejected([exc.error(1)]) from None
+    columns = _columns(header, list(required), list(optional))
+    rows, errors = [], []
     try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            line = reader.line_num
-            if len(values) != len(columns):
-                errors.append(
-                    RowError(line, "", f"has {len(values)} fields, the header has {len(columns)}")
-                )
-                continue
-            row = Row(
-                line,
-                {
-                    name: unescape_formula(value.strip())
-                    for name, value in zip(columns, values)
-                    if not name.startswith("x_")
-                },
-            )
-            for name, value in row.values.items():
-                problem = text_problem(value, (limits or {}).get(name))
-                if problem:
-                    errors.append(RowError(line, name, problem))
-            rows.append(row)
-    except csv.Error as exc:
-        errors.append(RowError(reader.line_num, "", f"malformed CSV: {exc}"))
+        for line, values in lines:
+            if any(v.strip() for v in values):
+                row = _row(line, columns, values, limits, errors)
+                if row is not None:
+                    rows.append(row)
+    except MalformedCsv as exc:
+        errors.append(exc.error())
     if errors:
         raise ImportRejected(errors)
     return rows
+
+
+def read_sheet(content: bytes) -> list[list]:
+    """The rows of an .xlsx file's first sheet, each a list of cell values, text read back from
+    formula escaping (the one Excel reader of the app's imports). Raises whatever openpyxl
+    raises for a file it cannot read."""
+    sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    return [
+        [unescape_formula(c) if isinstance(c, str) else c for c in r]
+        for r in sheet.iter_rows(values_only=True)
+    ]
 
 
 def parse_date(text: str) -> date:

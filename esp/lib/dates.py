@@ -8,9 +8,16 @@ from django.core.exceptions import ValidationError
 
 from esp.lib import clock
 from esp.lib.csvio import parse_date
-from esp.programs.calendars import in_calendar
 
 DEFAULT_TIME_ZONE = "America/Chicago"
+# The years every business calendar covers (esp.programs.calendars builds its calendars over
+# them): a date outside them is refused as input.
+FIRST_YEAR, LAST_YEAR = 2015, 2045
+
+
+def in_calendar(day: date) -> bool:
+    """Whether a date lies within the years every calendar covers (input checks)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def _day_in_calendar(text: str) -> date | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
+WSGI_APP = "esp.wsgi:application"
+
 
 def serve(host: str, port: int) -> None:
     from gunicorn.app.base import BaseApplication
-
-    from esp.wsgi import application
+    from gunicorn.util import import_app
 
     class Server(BaseApplication):
         def load_config(self):
@@ -20,6 +21,7 @@ def serve(host: str, port: int) -> None:
             self.cfg.set("errorlog", "-")
 
         def load(self):
-            return application
+            # by name, as `gunicorn esp.wsgi:application` would: lib imports no project module
+            return import_app(WSGI_APP)
 
     Server().run()

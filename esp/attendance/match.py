@@ -1,0 +1,185 @@
+"""Matching a meeting report's rows to the class's agents and proposing what they mean
+(SPEC R-A3), with no database: the agents, the class day's times and the parsed rows are
+given.
+
+Matching (never guessed): a row belongs to the agent of the class whose work or personal
+e-mail it names (case-insensitive), else to the one agent of the class whose full name
+("First Last", case and spaces ignored) it names; anything else — a TL, a guest, two agents
+with the same name — is an unmatched row, listed and not an error. An agent may have several
+rows (a rejoin after a drop). Each matched agent's joins are classified against the day's
+schedule (``esp.rules.attendance.classify``); an agent with no row is a proposed absence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from esp.rules.attendance import (
+    ABSENT,
+    ABSENT_APPROVED,
+    NCNS,
+    Schedule,
+    classify,
+    half_shift,
+    working_minutes,
+)
+
+from .parse import MeetingRow, ParsedMeeting
+
+ABSENCE_KINDS = (ABSENT, ABSENT_APPROVED, NCNS)
+
+
+class MeetingImportError(ValueError):
+    """The import cannot run for this class and day (unknown class, no class that day...)."""
+
+
+@dataclass(frozen=True)
+class DayTimes:
+    """A class day's schedule (R-A1) and its start and end in the program's time zone."""
+
+    day: date
+    schedule: Schedule
+    start: datetime
+    end: datetime
+    phase: str
+
+    @property
+    def working_minutes(self) -> int:
+        return working_minutes(self.schedule)
+
+    @property
+    def half_shift(self) -> float:
+        return half_shift(self.schedule)
+
+
+@dataclass(frozen=True)
+class ClassAgent:
+    agent_id: int
+    employee_id: str
+    name: str
+    emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgentDay:
+    """A matched agent's rows and the occurrences they make (``classify``)."""
+
+    agent: ClassAgent
+    rows: tuple[MeetingRow, ...]
+    occurrences: tuple[tuple[str, int | None], ...]
+
+    @property
+    def first_join(self) -> datetime:
+        return min(row.joined for row in self.rows)
+
+    @property
+    def last_leave(self) -> datetime:
+        return max(row.left for row in self.rows)
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    class_code: str
+    day: date
+    layout: str  # generic, google_meet, goto_training or mapped
+    times: DayTimes
+    matched: tuple[AgentDay, ...]  # every agent with a row, by employee id
+    absences: tuple[ClassAgent, ...]  # proposed: agents of the class with no row
+    unmatched: tuple[MeetingRow, ...]  # in file order
+
+    @property
+    def occurrences(self) -> list[tuple[ClassAgent, str, int | None]]:
+        """The proposed occurrences: (agent, kind, minutes), by employee id."""
+        return [(a.agent, kind, minutes) for a in self.matched for kind, minutes in a.occurrences]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def match_rows(
+    rows: Sequence[MeetingRow], agents: Sequence[ClassAgent]
+) -> tuple[dict[str, list[MeetingRow]], list[MeetingRow]]:
+    """Rows by employee id (e-mail first, then a unique full name), and the unmatched rows."""
+    by_email: dict[str, set[str]] = {}
+    by_name: dict[str, set[str]] = {}
+    for agent in agents:
+        for email in agent.emails:
+            by_email.setdefault(email, set()).add(agent.employee_id)
+        by_name.setdefault(_name_key(agent.name), set()).add(agent.employee_id)
+    matched: dict[str, list[MeetingRow]] = {}
+    unmatched: list[MeetingRow] = []
+    for row in rows:
+        candidates = by_email.get(row.email.lower(), set()) if row.email else set()
+        if not candidates and row.name:
+            candidates = by_name.get(_name_key(row.name), set())
+        if len(candidates) == 1:
+            matched.setdefault(next(iter(candidates)), []).append(row)
+        else:
+            unmatched.append(row)
+    return matched, unmatched
+
+
+def propose(
+    parsed: ParsedMeeting,
+    agents: Sequence[ClassAgent],
+    times: DayTimes,
+    *,
+    class_code: str,
+    minimum: int,
+    absent: int,
+) -> MeetingResult:
+    """What a parsed report means for the class's agents on the day: each matched agent's
+    occurrences (R-A3, with the program's `minimum` and `absent` minutes), the proposed
+    absences and the unmatched rows."""
+    rows_of, unmatched = match_rows(parsed.rows, agents)
+    matched = []
+    absences = []
+    for agent in agents:
+        rows = rows_of.get(agent.employee_id)
+        if not rows:
+            absences.append(agent)
+            continue
+        joins = [(row.joined, row.left) for row in rows]
+        occurrences = classify(joins, times.start, times.end, minimum=minimum, absent=absent)
+        matched.append(AgentDay(agent, tuple(rows), tuple(occurrences)))
+    return MeetingResult(
+        class_code=class_code,
+        day=times.day,
+        layout=parsed.layout.key,
+        times=times,
+        matched=tuple(matched),
+        absences=tuple(absences),
+        unmatched=tuple(unmatched),
+    )
+
+
+def chosen_absences(
+    result: MeetingResult, absent_as: str | Mapping[str, str] | None
+) -> dict[str, str]:
+    """Employee id -> absence kind to record: None (none), one kind for every proposed
+    absence, or a mapping for the ones a person confirmed; anything else is refused."""
+    if absent_as is None:
+        return {}
+    ids = {agent.employee_id for agent in result.absences}
+    chosen = (
+        dict.fromkeys(sorted(ids), absent_as) if isinstance(absent_as, str) else dict(absent_as)
+    )
+    for employee_id, kind in chosen.items():
+        if kind not in ABSENCE_KINDS:
+            raise MeetingImportError(
+                f"an agent with no row is recorded as {', '.join(ABSENCE_KINDS)}, not '{kind}'"
+            )
+        if employee_id not in ids:
+            raise MeetingImportError(f"{employee_id} is not a proposed absence of this meeting")
+    return chosen
+
+
+def describe_times(times: DayTimes) -> str:
+    """E.g. "08:00 AM–04:30 PM (450 working minutes)"."""
+    return (
+        f"{times.start:%I:%M %p}–{times.end:%I:%M %p} "
+        f"({times.working_minutes} working minutes, half a shift {times.half_shift:g})"
+    )

@@ -1,0 +1,398 @@
+"""Reading a meeting report (SPEC R-A3, §15 "Meeting attendance"): the first phase of the
+meeting import (STYLE §5), with no database. A malformed file is rejected whole with
+``ImportRejected``, every bad row named with its line, column and reason.
+
+API::
+
+    parse_meeting(source, *, day, time_zone, columns=None) -> ParsedMeeting
+    parse_moment(text, day, zone) -> datetime
+
+``source`` is a path, bytes (an upload) or a text stream. ``columns`` maps the fields
+``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` to
+the columns of any other CSV (case-insensitive); without it the layout is recognised from the
+header: the generic CSV of §15 (``name, email, join_time, leave_time``; other columns only
+with an ``x_`` prefix), the Google Meet attendance report (First name, Last name, Email,
+Duration, Time joined, Time exited) and the GoTo Training attendance report (First Name,
+Last Name, Email Address, Join Time, Leave Time, Time in Session; report lines above the
+header are skipped). Times are ISO 8601 or ``MM/DD/YYYY HH:MM AM`` (seconds optional, a
+trailing zone abbreviation allowed when it is the program's), or a time of day alone (the
+class day is then the date); times without an offset are in the program's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from esp.lib.csvio import ImportRejected, MalformedCsv, RowError, csv_lines, is_email, read_text
+from esp.lib.textcheck import text_problem
+
+FIELDS = ("name", "first_name", "last_name", "email", "join_time", "leave_time")
+PREAMBLE_LINES = 30  # report lines a provider may print above the header row
+
+
+# -- layouts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a meeting report names its columns: field -> the header names accepted for it."""
+
+    key: str
+    title: str
+    fields: Mapping[str, tuple[str, ...]]
+    strict: bool = False  # other columns: an error unless prefixed x_ (SPEC §15), else ignored
+    preamble: bool = False  # report lines may come before the header row
+
+    def resolve(self, header: Sequence[str]) -> dict[str, int] | None:
+        """Field -> column index when every field of the layout is in `header`."""
+        found = {}
+        for name, accepted in self.fields.items():
+            index = next((i for i, column in enumerate(header) if column in accepted), None)
+            if index is None:
+                return None
+            found[name] = index
+        return found
+
+
+GENERIC = Layout(
+    "generic",
+    "generic CSV",
+    {
+        "name": ("name",),
+        "email": ("email",),
+        "join_time": ("join_time",),
+        "leave_time": ("leave_time",),
+    },
+    strict=True,
+)
+# Google Workspace help, "Track attendance in Google Meet": the attendance report lists each
+# participant's name, e-mail, how long they were in the call and when they joined and left.
+GOOGLE_MEET = Layout(
+    "google_meet",
+    "Google Meet attendance report",
+    {
+        "first_name": ("first name",),
+        "last_name": ("last name",),
+        "email": ("email", "email address"),
+        "join_time": ("time joined",),
+        "leave_time": ("time exited",),
+    },
+)
+# GoTo Training, "Get Attendance Details": per attendee givenName, surname, email,
+# timeInSession, and per part of the session joined joinTime, leaveTime, timeInPartOfSession.
+GOTO_TRAINING = Layout(
+    "goto_training",
+    "GoTo Training attendance report",
+    {
+        "first_name": ("first name", "given name"),
+        "last_name": ("last name", "surname"),
+        "email": ("email address", "email"),
+        "join_time": ("join time",),
+        "leave_time": ("leave time",),
+    },
+    preamble=True,
+)
+LAYOUTS = (GENERIC, GOOGLE_MEET, GOTO_TRAINING)
+
+
+def mapped_layout(columns: Mapping[str, str]) -> Layout:
+    """A layout from a column mapping (field -> the file's column name)."""
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "",
+                    f"unknown field(s) {', '.join(unknown)} in the column mapping "
+                    f"(one of {', '.join(FIELDS)})",
+                )
+            ]
+        )
+    names = set(columns)
+    missing = [f for f in ("join_time", "leave_time") if f not in names]
+    if "name" not in names and not {"first_name", "last_name"} <= names and "email" not in names:
+        missing.append("name (or first_name and last_name) or email")
+    if missing:
+        raise ImportRejected([RowError(0, "", f"the column mapping lacks {', '.join(missing)}")])
+    return Layout(
+        "mapped",
+        "CSV with a column mapping",
+        {name: (column.strip().lower(),) for name, column in columns.items()},
+    )
+
+
+# -- the header -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One join: a row of the report, with its line number."""
+
+    line: int
+    name: str
+    email: str
+    joined: datetime
+    left: datetime
+
+
+@dataclass(frozen=True)
+class ParsedMeeting:
+    layout: Layout
+    rows: tuple[MeetingRow, ...]
+
+
+Lines = list[tuple[int, list[str]]]
+
+
+def _header_names(values: Sequence[str]) -> list[str]:
+    return [" ".join(v.split()).lower() for v in values]
+
+
+def _mapped_header(lines: Lines, columns: Mapping[str, str]):
+    layout = mapped_layout(columns)
+    for index, (_, values) in enumerate(lines[:PREAMBLE_LINES]):
+        found = layout.resolve(_header_names(values))
+        if found is not None:
+            return layout, index, found
+    wanted = ", ".join(f"'{c}'" for c in columns.values())
+    raise ImportRejected([RowError(1, "", f"no header row with the columns {wanted}")])
+
+
+def _known_header(lines: Lines):
+    """A known layout's header: on the first line, or below a report's preamble."""
+    if lines:
+        header = _header_names(lines[0][1])
+        for layout in LAYOUTS:
+            found = layout.resolve(header)
+            if found is not None:
+                return layout, 0, found
+    for index, (_, values) in enumerate(lines[1:PREAMBLE_LINES], start=1):
+        header = _header_names(values)
+        for layout in (layout for layout in LAYOUTS if layout.preamble):
+            found = layout.resolve(header)
+            if found is not None:
+                return layout, index, found
+    return None
+
+
+def _find_header(lines: Lines, columns: Mapping[str, str] | None):
+    """The layout, the header's index in `lines` and the field -> column index map."""
+    if columns:
+        return _mapped_header(lines, columns)
+    known = _known_header(lines)
+    if known is not None:
+        return known
+    raise ImportRejected(
+        [
+            RowError(
+                1,
+                "",
+                "not a meeting attendance report: expected the columns name, email, join_time, "
+                "leave_time (SPEC §15), a Google Meet or GoTo Training attendance report, "
+                "or a column mapping",
+            )
+        ]
+    )
+
+
+def _header_errors(layout: Layout, header: list[str], line: int) -> list[RowError]:
+    """Repeated columns, and in the generic CSV columns it does not know."""
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    allowed = {name for accepted in layout.fields.values() for name in accepted}
+    for name in header:
+        if name in seen and name:
+            errors.append(RowError(line, name, "column appears twice"))
+        seen.add(name)
+        if layout.strict and name not in allowed and not name.startswith("x_"):
+            errors.append(RowError(line, name, "unknown column (prefix it with x_ to keep it)"))
+    return errors
+
+
+# -- times ------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(
+    r"^(?P<date>\d{1,2}/\d{1,2}/\d{4}\s+)?(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
+    r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:\s+(?P<zone>[A-Za-z]{2,5}))?$"
+)
+
+
+def _iso_moment(text: str, zone: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def _clock_moment(text: str, match: re.Match, day: date, zone: ZoneInfo) -> datetime:
+    """`MM/DD/YYYY HH:MM AM` or a time of day on `day`, in `zone`."""
+    hours, minutes, *seconds = (int(part) for part in match["time"].split(":"))
+    ampm = (match["ampm"] or "").replace(".", "").upper()
+    if ampm:
+        if not 1 <= hours <= 12:
+            raise ValueError(f"'{text}': hour {hours} with {ampm}")
+        hours = hours % 12 + (12 if ampm == "PM" else 0)
+    if match["date"]:
+        try:
+            on = datetime.strptime(match["date"].strip(), "%m/%d/%Y").date()  # noqa: DTZ007
+        except ValueError:
+            raise ValueError(f"'{text}' has no valid MM/DD/YYYY date") from None
+    else:
+        on = day
+    try:
+        return datetime.combine(on, time(hours, minutes, seconds[0] if seconds else 0), zone)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a valid time of day") from None
+
+
+def parse_moment(text: str, day: date, zone: ZoneInfo) -> datetime:
+    """A join or leave time as an aware datetime in `zone` (see the module's docstring)."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError("is empty")
+    if _ISO_DATE.match(text):
+        return _iso_moment(text, zone)
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ValueError(
+            f"'{text}' is not a time (ISO 8601, MM/DD/YYYY HH:MM AM, or HH:MM AM on the day)"
+        )
+    moment = _clock_moment(text, match, day, zone)
+    abbreviation = (match["zone"] or "").upper()
+    if abbreviation in ("UTC", "GMT"):
+        return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    if abbreviation and abbreviation != moment.tzname():
+        raise ValueError(
+            f"'{text}': time zone {abbreviation} is not the program's ({moment.tzname()}); "
+            "write the time with an offset (ISO 8601)"
+        )
+    return moment
+
+
+# -- rows -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a file's fields are: field -> column index, and each index's header name."""
+
+    found: dict[str, int]
+    label: dict[int, str]
+    width: int
+
+    def of(self, name: str) -> str:
+        return self.label[self.found[name]]
+
+
+def _person(cell: dict[str, str]) -> str:
+    if "name" in cell:
+        return " ".join(cell["name"].split())
+    return " ".join(f"{cell.get('first_name', '')} {cell.get('last_name', '')}".split())
+
+
+def _who_errors(line: int, cell: dict, person: str, email: str, at: _Columns) -> list[RowError]:
+    errors = [
+        RowError(line, at.label[at.found[name]], problem)
+        for name, value in cell.items()
+        if (problem := text_problem(value))
+    ]
+    if email and not is_email(email):
+        errors.append(RowError(line, at.of("email"), f"'{email}' is not an e-mail address"))
+    if not person and not email:
+        errors.append(RowError(line, "", "names neither a person nor an e-mail"))
+    return errors
+
+
+def _time_errors(line: int, cell: dict, day: date, zone: ZoneInfo, at: _Columns, moments: dict):
+    """The row's join and leave times into `moments`; what is wrong with them returned."""
+    errors = []
+    for name in ("join_time", "leave_time"):
+        try:
+            moments[name] = parse_moment(cell[name], day, zone)
+        except ValueError as exc:
+            errors.append(RowError(line, at.of(name), str(exc)))
+    joined, left = moments.get("join_time"), moments.get("leave_time")
+    if joined is not None and joined.date() != day:
+        errors.append(
+            RowError(
+                line,
+                at.of("join_time"),
+                f"is on {joined:%m/%d/%Y}, not the class day {day:%m/%d/%Y}",
+            )
+        )
+    if joined is not None and left is not None and left < joined:
+        errors.append(RowError(line, at.of("leave_time"), "is before the join time"))
+    return errors
+
+
+def _row(line: int, values: list[str], day: date, zone: ZoneInfo, at: _Columns, errors: list):
+    """One join of the report, or None with its problems added to `errors`."""
+    if len(values) != at.width:
+        errors.append(RowError(line, "", f"has {len(values)} fields, the header has {at.width}"))
+        return None
+    cell = {name: values[index].strip() for name, index in at.found.items()}
+    person, email = _person(cell), cell.get("email", "")
+    moments: dict[str, datetime] = {}
+    row_errors = _who_errors(line, cell, person, email, at)
+    row_errors += _time_errors(line, cell, day, zone, at, moments)
+    errors.extend(row_errors)
+    if row_errors:
+        return None
+    return MeetingRow(line, person, email, moments["join_time"], moments["leave_time"])
+
+
+def _lines(source: str | Path | bytes | IO, filename: str) -> Lines:
+    """The file's non-blank CSV records with their line numbers."""
+    lines: Lines = []
+    try:
+        for line, values in csv_lines(read_text(source, filename=filename)):
+            if any(v.strip() for v in values):
+                lines.append((line, values))
+    except MalformedCsv as exc:
+        raise ImportRejected([exc.error()], filename) from None
+    if not lines:
+        raise ImportRejected([RowError(0, "", "the file is empty (no header row)")], filename)
+    return lines
+
+
+def parse_meeting(
+    source: str | Path | bytes | IO,
+    *,
+    day: date,
+    time_zone: str,
+    columns: Mapping[str, str] | None = None,
+) -> ParsedMeeting:
+    """Read and check a meeting report of `day`; raise ImportRejected naming every bad row."""
+    zone = ZoneInfo(time_zone)
+    filename = str(source) if isinstance(source, (str, Path)) else ""
+    lines = _lines(source, filename)
+    try:
+        layout, at, found = _find_header(lines, columns)
+    except ImportRejected as exc:
+        raise ImportRejected(exc.errors, filename) from None
+    header_line, header_values = lines[at]
+    header = _header_names(header_values)
+    errors = _header_errors(layout, header, header_line)
+    if errors:
+        raise ImportRejected(errors, filename)
+    where = _Columns(found, {index: header[index] for index in found.values()}, len(header))
+    rows = [_row(line, values, day, zone, where, errors) for line, values in lines[at + 1 :]]
+    if errors:
+        raise ImportRejected(errors, filename)
+    return ParsedMeeting(layout, tuple(row for row in rows if row is not None))
+
+
+def describe_row(row: MeetingRow) -> str:
+    who = " ".join(part for part in (row.name, f"<{row.email}>" if row.email else "") if part)
+    return f"line {row.line}: {who}, {row.joined:%I:%M %p}–{row.left:%I:%M %p}"

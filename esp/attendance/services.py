@@ -1,0 +1,125 @@
+"""Writes of the attendance app: the confirmed save of a meeting report's proposal (R-A3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from esp.audit.services import audit_record
+from esp.progress.models import Fact
+from esp.progress.services import actor_name, fact_record
+from esp.roster.models import Agent, TrainingClass
+
+from .match import ABSENCE_KINDS, MeetingResult, chosen_absences
+
+Entry = tuple[str, str, int | None]  # (employee id, kind, minutes)
+
+
+@dataclass
+class MeetingSaved:
+    """What `meeting_save` recorded: (employee id, kind, minutes) triples."""
+
+    created: list[Entry] = field(default_factory=list)
+    already: list[Entry] = field(default_factory=list)
+    absences: list[Entry] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _recorded_kinds(agent_ids: set[int], result: MeetingResult) -> dict[str, set[str]]:
+    """Employee id -> the attendance kinds already recorded for the agent on the day."""
+    recorded: dict[str, set[str]] = {}
+    for employee_id, kind in Fact.objects.filter(
+        agent_id__in=agent_ids, date=result.day, kind="attendance"
+    ).values_list("agent__employee_id", "item"):
+        recorded.setdefault(employee_id, set()).add(kind)
+    return recorded
+
+
+def _plan(
+    result: MeetingResult, absences: dict[str, str], recorded: dict[str, set[str]], saved
+) -> list[tuple[str, str, int | None, list]]:
+    """The facts to write, each with the list of `saved` it goes to; what is already
+    recorded goes to `saved.already` instead."""
+    plan: list[tuple[str, str, int | None, list]] = []
+    for agent, kind, minutes in result.occurrences:
+        entry = (agent.employee_id, kind, minutes)
+        if kind in recorded.get(agent.employee_id, set()):
+            saved.already.append(entry)
+        else:
+            plan.append((*entry, saved.created))
+    for employee_id, kind in sorted(absences.items()):
+        if recorded.get(employee_id, set()) & set(ABSENCE_KINDS):
+            saved.already.append((employee_id, kind, None))
+        else:
+            plan.append((employee_id, kind, None, saved.absences))
+    return plan
+
+
+def _audit(result: MeetingResult, saved: MeetingSaved, *, actor, by: str, now, source: str):
+    audit_record(
+        actor=actor,
+        actor_label="" if actor is not None else by,
+        action="meeting_import",
+        obj=TrainingClass.objects.get(code=result.class_code),
+        changes={
+            "day": result.day.isoformat(),
+            "source": source,
+            "saved_at": now.isoformat(),
+            "occurrences": [list(entry) for entry in saved.created],
+            "absences": [list(entry) for entry in saved.absences],
+            "already": len(saved.already),
+        },
+    )
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    result: MeetingResult,
+    now: datetime,
+    actor=None,
+    absent_as: str | Mapping[str, str] | None = None,
+    source: str = "meeting",
+    dry_run: bool = False,
+) -> MeetingSaved:
+    """Record the proposed occurrences, and the absences chosen by `absent_as` (None, one
+    kind for every agent with no row, or employee id -> kind), as ``attendance`` facts dated
+    on the class day, each through ``fact_record`` (validated, checked against the write
+    matrix, recorded with who and where from), and one audit row for the save (`now` is when
+    it was confirmed).
+
+    Saving the same result again adds nothing: an occurrence is skipped when the agent already
+    has an attendance fact of that kind on the day (from any source, e.g. entered by hand),
+    an absence when the agent already has a full-day absence (absent, absent_approved, ncns).
+    """
+    absences = chosen_absences(result, absent_as)
+    ids = {a.agent.agent_id for a in result.matched} | {
+        a.agent_id for a in result.absences if a.employee_id in absences
+    }
+    agents = {
+        agent.employee_id: agent
+        for agent in Agent.objects.select_related("training_class__program").filter(pk__in=ids)
+    }
+    by = actor_name(actor) or "esp import meeting"
+    saved = MeetingSaved(dry_run=dry_run)
+    for employee_id, kind, minutes, into in _plan(
+        result, absences, _recorded_kinds(ids, result), saved
+    ):
+        if not dry_run:
+            fact_record(
+                agent=agents[employee_id],
+                day=result.day,
+                kind="attendance",
+                item=kind,
+                value="" if minutes is None else str(minutes),
+                by=by,
+                actor=actor,
+                source=source,
+            )
+        into.append((employee_id, kind, minutes))
+    if not dry_run and (saved.created or saved.absences):
+        _audit(result, saved, actor=actor, by=by, now=now, source=source)
+    return saved
