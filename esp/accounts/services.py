@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from esp.audit.services import audit_record
+from esp.audit.services import HIDDEN, audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
@@ -121,6 +121,24 @@ def invitation_cancel(*, user_id: int, actor) -> object:
         action="invitation_cancelled",
         obj=user,
         changes={"email": user.email, "unsent_messages_withdrawn": len(withdrawn)},
+    )
+    return user
+
+
+@transaction.atomic
+def account_activate(*, user, password: str):
+    """The welcome link's write: `user` sets their first password and their account becomes
+    active (the token-ending signals end any API token of the old hash). Audited, the account
+    holder as the actor."""
+    was_active = user.is_active
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    audit_record(
+        actor=user,
+        action="account_activated",
+        obj=user,
+        changes={"is_active": [was_active, True], "password": HIDDEN},
     )
     return user
 

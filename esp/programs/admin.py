@@ -19,7 +19,7 @@ from .models import (
     Task,
     TbtCourse,
 )
-from .selectors import program_class_count
+from .selectors import program_class_count, program_key_taken
 from .services import program_copy
 
 
@@ -73,7 +73,7 @@ class ProgramCopyForm(forms.Form):
 
     def clean_key(self):
         key = self.cleaned_data["key"]
-        if Program.objects.filter(key=key).exists():
+        if program_key_taken(key):
             raise ValidationError(f"A program with the key '{key}' exists already.")
         return key
 
