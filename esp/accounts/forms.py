@@ -3,6 +3,8 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from esp.roster.staff import AGENT, ROLES
 
+from .services import account_activate
+
 STAFF_ROLES = [role for role in ROLES if role != AGENT]
 
 
@@ -10,11 +12,8 @@ class WelcomeForm(SetPasswordForm):
     """Set a first password; the account becomes active."""
 
     def save(self, commit=True):
-        user = super().save(commit=False)
-        user.is_active = True
-        if commit:
-            user.save()
-        return user
+        """Through the audited service (a form never writes itself; `commit` is always)."""
+        return account_activate(user=self.user, password=self.cleaned_data["new_password1"])
 
 
 class InviteForm(forms.Form):

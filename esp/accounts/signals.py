@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from .selectors import stored_credentials
+from .services import tokens_revoke
+
 WATCHED = {"password", "is_active"}
 
 
@@ -20,7 +23,7 @@ def note_credential_change(sender, instance, update_fields=None, **kwargs):
     instance._esp_tokens_end = ""
     if instance.pk is None or (update_fields is not None and not WATCHED & set(update_fields)):
         return
-    before = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
+    before = stored_credentials(sender, instance.pk)
     if before is None:
         return
     if before["password"] != instance.password:
@@ -34,6 +37,4 @@ def end_tokens(sender, instance, created=False, **kwargs):
     reason = getattr(instance, "_esp_tokens_end", "")
     instance._esp_tokens_end = ""
     if reason and not created:
-        from .tokens import tokens_revoke
-
         tokens_revoke(user=instance, reason=reason)

@@ -6,9 +6,12 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
+from esp.lib import clock
+
 from .forms import InviteForm, WelcomeForm
-from .invitations import AlreadyHasAccount, NoPendingInvitation, pending_invitations, staff_invite
-from .invitations import invitation_cancel as cancel
+from .selectors import pending_invitations, user_of_link
+from .services import AlreadyHasAccount, NoPendingInvitation, staff_invite
+from .services import invitation_cancel as cancel
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -32,14 +35,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
 
     def get_user(self, uidb64):
         # Invited accounts are inactive until they set a password.
-        from django.contrib.auth import get_user_model
-        from django.utils.http import urlsafe_base64_decode
-
-        try:
-            uid = urlsafe_base64_decode(uidb64).decode()
-            return get_user_model()._default_manager.get(pk=uid)
-        except (TypeError, ValueError, OverflowError, get_user_model().DoesNotExist):
-            return None
+        return user_of_link(uidb64)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -56,6 +52,7 @@ def invitations(request):
                 last_name=data["last_name"],
                 roles=data["roles"],
                 actor=request.user,
+                now=clock.now(),
             )
         except AlreadyHasAccount as exc:
             form.add_error("email", str(exc))

@@ -20,17 +20,15 @@ from rest_framework.views import APIView
 from esp.access import scopes
 from esp.access.writes import require_write
 from esp.lib import clock
-from esp.lib.csvio import parse_date
-from esp.programs.calendars import calendar_for
-from esp.programs.defaults import TASKS as DEFAULT_TASKS
+from esp.lib.dates import picked_day, required_day
+from esp.programs.default_program import TASKS as DEFAULT_TASKS
 from esp.programs.models import Program
-from esp.progress import pages as selectors
-from esp.progress import services
+from esp.progress import pages, services
 from esp.progress.activity import FLAG_VALUES
-from esp.progress.models import Fact
 from esp.progress.selectors import facts_for_agent
 from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
 
+from . import selectors
 from . import serializers as s
 from .authentication import ExpiringTokenAuthentication
 
@@ -86,26 +84,17 @@ def _text(value: str | None, what: str) -> str | None:
     return value
 
 
-def _as_of(request, program=None):
-    """The `as_of` query parameter: a date within the program's business calendar (a day
-    outside its years was a server error in the rules), or today in the program's zone."""
+def _as_of(request, program):
+    """The `as_of` query parameter: a date within the business calendar's years (a day outside
+    them was a server error in the rules), or, when none is given, today in the program's
+    zone. A date that does not parse or lies outside the calendar is a 400, not today."""
     text = request.query_params.get("as_of")
     if not text:
-        return clock.today(program.time_zone if program else "America/Chicago")
+        return picked_day(request, program)
     try:
-        day = parse_date(text)
-    except ValueError as exc:
-        raise ValidationError({"as_of": str(exc)}) from None
-    if program is not None:
-        calendar = calendar_for(program)
-        if not calendar.first_year <= day.year <= calendar.last_year:
-            raise ValidationError(
-                {
-                    "as_of": f"{day.isoformat()} is outside the calendar's years "
-                    f"{calendar.first_year}–{calendar.last_year}"
-                }
-            )
-    return day
+        return required_day(text, "as_of")
+    except DjangoValidationError as exc:
+        raise ValidationError({"as_of": " ".join(exc.messages)}) from None
 
 
 def _agent(request, employee_id):
@@ -172,14 +161,8 @@ class ClassList(ApiView):
 
     @extend_schema(responses=s.ClassSerializer(many=True), summary="Classes you may see")
     def get(self, request):
-        classes = (
-            scopes.visible_classes(request.user)
-            .select_related("program", "campaign")
-            .prefetch_related("phase_starts__phase", "tls", "pms")
-            .order_by("code")
-        )
         page = Page()
-        rows = page.paginate_queryset(classes, request, view=self)
+        rows = page.paginate_queryset(selectors.classes_for_user(request.user), request, view=self)
         return page.get_paginated_response(s.ClassSerializer(rows, many=True).data)
 
 
@@ -195,14 +178,10 @@ class AgentList(ApiView):
 
     @extend_schema(parameters=[CLASS], responses=s.AgentSerializer(many=True))
     def get(self, request):
-        agents = scopes.visible_agents(request.user).select_related(
-            "training_class", "site", "tl", "pm"
-        )
         code = _text(request.query_params.get("class"), "class")
-        if code:
-            agents = agents.filter(training_class__code=code)
+        agents = selectors.agents_for_user(request.user, code)
         page = Page()
-        rows = page.paginate_queryset(agents.order_by("employee_id"), request, view=self)
+        rows = page.paginate_queryset(agents, request, view=self)
         return page.get_paginated_response(s.AgentSerializer(rows, many=True).data)
 
 
@@ -218,7 +197,7 @@ class TaskList(ApiView):
     )
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
-        row = selectors.agent_row(agent, _as_of(request, agent.training_class.program))
+        row = pages.agent_row(agent, _as_of(request, agent.training_class.program))
         return Response(s.TaskStatusSerializer(row.cells, many=True).data)
 
 
@@ -235,7 +214,7 @@ class TaskUpdate(ApiView):
     )
     def post(self, request, employee_id: str, task: str):
         agent = _editable(request, employee_id, "task", task)
-        if not agent.training_class.program.tasks.filter(key=task).exists():
+        if not selectors.program_has_task(agent.training_class.program, task):
             raise NotFound("no such task")
         missing = _based_on_missing(
             request,
@@ -259,7 +238,7 @@ class TaskUpdate(ApiView):
                 based_on=data.validated_data["based_on"],
                 source="api",
             )
-            row = selectors.agent_row(agent, _today(agent))
+            row = pages.agent_row(agent, _today(agent))
             cell = next(c for c in row.cells if c.task == task)
             return Response(s.TaskStatusSerializer(cell).data)
 
@@ -270,7 +249,7 @@ class NoteList(ApiView):
     @extend_schema(responses=s.NoteSerializer(many=True), summary="The notes timeline (R-N1)")
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
-        notes = Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
+        notes = selectors.agent_notes(agent)
         if scopes.sees_as_agent(request.user):  # only the notes written to them (SPEC §1)
             notes = [f for f in facts_for_agent(notes, today=_today(agent)) if f.note]
         return Response(s.NoteSerializer(notes, many=True).data)
@@ -304,7 +283,7 @@ class CallList(ApiView):
     @extend_schema(responses=s.FactSerializer(many=True), summary="Call scores, re-scores too")
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
-        calls = Fact.objects.filter(agent=agent, kind="call").order_by("date", "pk")
+        calls = selectors.agent_facts(agent, "call")
         return Response(s.FactSerializer(calls, many=True).data)
 
     @extend_schema(
@@ -363,7 +342,7 @@ class LadderSteps(ApiView):
     )
     def get(self, request, employee_id: str):
         agent = _agent(request, employee_id)
-        page = selectors.agent_page(
+        page = pages.agent_page(
             agent,
             _as_of(request, agent.training_class.program),
             for_agent=scopes.sees_as_agent(request.user),
@@ -409,7 +388,7 @@ class Attendance(ApiView):
     @extend_schema(responses=s.FactSerializer(many=True), summary="Attendance occurrences")
     def get(self, request, employee_id: str):
         agent = scopes.get_agent_for_attendance(request.user, _text(employee_id, "agent"))
-        facts = Fact.objects.filter(agent=agent, kind="attendance").order_by("date", "pk")
+        facts = selectors.agent_facts(agent, "attendance")
         if scopes.sees_as_agent(request.user):  # staff remarks stay with staff (SPEC §1)
             facts = facts_for_agent(facts, today=_today(agent))
         return Response(s.FactSerializer(facts, many=True).data)
@@ -422,7 +401,7 @@ class Flags(ApiView):
     )
     def get(self, request, employee_id: str):
         agent = _editable(request, employee_id, "flag")  # who may change a flag reads them
-        flags = Fact.objects.filter(agent=agent, kind="flag").order_by("date", "pk")
+        flags = selectors.agent_facts(agent, "flag")
         return Response(s.FactSerializer(flags, many=True).data)
 
     @extend_schema(

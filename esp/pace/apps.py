@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class PaceConfig(AppConfig):
     name = "esp.pace"
     verbose_name = "Licensing pace"
+    # What `esp init` loads (esp.programs.bootstrap.initialize; issue 13).
+    defaults = "esp.pace.defaults.load_default_pace"
+    # Policy rows a program copy copies too (esp.programs.services.program_copy).
+    copied_with_program = ["esp.pace.models.PaceModule"]

@@ -19,6 +19,8 @@ from .models import (
     Task,
     TbtCourse,
 )
+from .selectors import program_class_count, program_key_taken
+from .services import program_copy
 
 
 class PhaseInline(admin.TabularInline):
@@ -71,7 +73,7 @@ class ProgramCopyForm(forms.Form):
 
     def clean_key(self):
         key = self.cleaned_data["key"]
-        if Program.objects.filter(key=key).exists():
+        if program_key_taken(key):
             raise ValidationError(f"A program with the key '{key}' exists already.")
         return key
 
@@ -85,8 +87,6 @@ class ProgramAdmin(admin.ModelAdmin):
     def copy_program(self, request, queryset):
         """Issue 8 item 7: copy one program (e.g. for another carrier), asking for the new
         key, name and campaign on an intermediate page; classes keep their own program."""
-        from .services import program_copy
-
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one program to copy.", messages.ERROR)
             return None
@@ -132,9 +132,7 @@ class ProgramAdmin(admin.ModelAdmin):
         """Issue 8 item 7: say that editing a program in use changes its classes' rules, and
         that a copy keeps the classes on the version they started with."""
         if request.method == "GET":
-            from esp.roster.models import TrainingClass
-
-            count = TrainingClass.objects.filter(program_id=object_id).count()
+            count = program_class_count(object_id)
             if count:
                 messages.warning(
                     request,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from esp.rules.calendar import BusinessCalendar, us_federal_holidays
 
 from .models import Program
+from .selectors import program_closure_days
 
 FIRST_YEAR, LAST_YEAR = 2015, 2045
 
@@ -30,10 +31,8 @@ def _calendar(country: str, closures: frozenset, openings: frozenset) -> Busines
 
 
 def calendar_for(program: Program) -> BusinessCalendar:
-    closures, openings = set(), set()
-    for day, is_open in program.closures.values_list("date", "is_open"):
-        (openings if is_open else closures).add(day)
-    return _calendar(program.holiday_country, frozenset(closures), frozenset(openings))
+    closures, openings = program_closure_days(program)
+    return _calendar(program.holiday_country, closures, openings)
 
 
 def in_calendar(day) -> bool:

@@ -77,55 +77,15 @@ class Program(models.Model):
 
     def policy(self) -> records.Policy:
         """The program's policy as the pure rules read it (SPEC: policy is data)."""
-        tasks = tuple(
-            records.TaskRule(t.key, t.phase.key, t.completion)
-            for t in self.tasks.select_related("phase").order_by("order", "pk")
-        )
-        sections = tuple(
-            records.Section(
-                s.key,
-                tuple(t.key for t in sorted(s.tasks.all(), key=lambda t: (t.order, t.pk))),
-                s.threshold_days,
-            )
-            for s in self.sections.prefetch_related("tasks").order_by("order", "pk")
-        )
-        ladders = []
-        for ladder in self.ladders.select_related("phase").prefetch_related("tasks", "steps"):
-            if ladder.kind != Ladder.TIMEFRAME:
-                continue
-            ladders.append(
-                records.TimeframeLadder(
-                    key=ladder.key,
-                    phase=ladder.phase.key,
-                    tasks=tuple(t.key for t in sorted(ladder.tasks.all(), key=lambda t: t.order)),
-                    timeframe_days=ladder.timeframe_days or 0,
-                    steps=tuple(s.key for s in sorted(ladder.steps.all(), key=lambda s: s.order)),
-                )
-            )
         exams = self.ladders.filter(kind=Ladder.EXAMS).prefetch_related("steps").first()
-        exam_steps = (
-            tuple(s.key for s in exams.steps.order_by("order"))[: self.exam_attempts]
-            if exams
-            else ()
-        )
         transfer = self.tasks.filter(is_transfer=True).first()
-        # R-A4/R-A5: points per occurrence kind and the levels of the attendance ladder
-        # (none when the program has no attendance ladder).
         attendance = self.ladders.filter(kind=Ladder.ATTENDANCE).first()
-        levels = (
-            tuple(
-                records.AttendanceLevel(level.step, level.points, level.ncns)
-                for level in self.attendance_levels.order_by("order", "pk")
-            )
-            if attendance
-            else ()
-        )
         return records.Policy(
-            tasks=tasks,
-            sections=sections,
-            ladders=tuple(ladders),
+            tasks=self._task_rules(),
+            sections=self._sections(),
+            ladders=self._timeframe_ladders(),
             exams_ladder=exams.key if exams else "exams",
-            exam_steps=exam_steps,
+            exam_steps=self._exam_steps(exams),
             tbt_courses=tuple(
                 self.tbt_courses.order_by("order", "number").values_list("number", flat=True)
             ),
@@ -139,9 +99,57 @@ class Program(models.Model):
             occurrence_points=tuple(
                 (kind.key, kind.points) for kind in self.occurrence_kinds.order_by("pk")
             ),
-            attendance_levels=levels,
+            attendance_levels=self._attendance_levels(attendance),
             attendance_window_days=self.attendance_window_days,
             occurrence_minimum_minutes=self.occurrence_minimum_minutes,
+        )
+
+    def _task_rules(self) -> tuple[records.TaskRule, ...]:
+        return tuple(
+            records.TaskRule(t.key, t.phase.key, t.completion)
+            for t in self.tasks.select_related("phase").order_by("order", "pk")
+        )
+
+    def _sections(self) -> tuple[records.Section, ...]:
+        return tuple(
+            records.Section(
+                s.key,
+                tuple(t.key for t in sorted(s.tasks.all(), key=lambda t: (t.order, t.pk))),
+                s.threshold_days,
+            )
+            for s in self.sections.prefetch_related("tasks").order_by("order", "pk")
+        )
+
+    def _timeframe_ladders(self) -> tuple[records.TimeframeLadder, ...]:
+        ladders = []
+        for ladder in self.ladders.select_related("phase").prefetch_related("tasks", "steps"):
+            if ladder.kind != Ladder.TIMEFRAME:
+                continue
+            ladders.append(
+                records.TimeframeLadder(
+                    key=ladder.key,
+                    phase=ladder.phase.key,
+                    tasks=tuple(t.key for t in sorted(ladder.tasks.all(), key=lambda t: t.order)),
+                    timeframe_days=ladder.timeframe_days or 0,
+                    steps=tuple(s.key for s in sorted(ladder.steps.all(), key=lambda s: s.order)),
+                )
+            )
+        return tuple(ladders)
+
+    def _exam_steps(self, exams: Ladder | None) -> tuple[str, ...]:
+        """R-N4a: the steps of the exams ladder, one per failed attempt allowed."""
+        if exams is None:
+            return ()
+        return tuple(s.key for s in exams.steps.order_by("order"))[: self.exam_attempts]
+
+    def _attendance_levels(self, attendance: Ladder | None) -> tuple[records.AttendanceLevel, ...]:
+        """R-A4/R-A5: the levels of the attendance ladder (none when the program has no
+        attendance ladder)."""
+        if attendance is None:
+            return ()
+        return tuple(
+            records.AttendanceLevel(level.step, level.points, level.ncns)
+            for level in self.attendance_levels.order_by("order", "pk")
         )
 
 

@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class RosterConfig(AppConfig):
     name = "esp.roster"
     verbose_name = "Classes and agents"
+    # What `esp init` loads (esp.programs.bootstrap.initialize; issue 13).
+    defaults = "esp.roster.staff.ensure_roles"

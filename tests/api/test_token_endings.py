@@ -23,13 +23,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from esp.accounts.invitations import (
-    NoPendingInvitation,
-    invitation_cancel,
-    invitation_link,
-    pending_invitations,
-)
-from esp.accounts.tokens import token_issue
+from esp.accounts.links import invitation_link
+from esp.accounts.selectors import pending_invitations
+from esp.accounts.services import NoPendingInvitation, invitation_cancel, token_issue
 from esp.audit.models import AuditEntry
 from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import deliver_due

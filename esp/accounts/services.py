@@ -1,0 +1,176 @@
+"""The writes of accounts: invitations and API tokens, each audited.
+
+Invitations (issue 12 item 8): a pending invitation (its link still sets a password: the
+account is inactive and the link's token still checks) can be cancelled by the ESP Manager:
+the account's unusable password is renewed, which ends every link made for it, and an
+invitation e-mail not yet sent is taken out of the outbox.
+
+API tokens (SPEC §17): issued to one account, ended on a password change or a deactivation
+(esp/accounts/signals.py), refused after ESP_API_TOKEN_DAYS (esp/api/authentication.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from esp.audit.services import HIDDEN, audit_record
+from esp.lib import clock
+from esp.mailing.messages import make_message
+from esp.mailing.models import OutboxMessage
+from esp.mailing.outbox import enqueue
+from esp.roster.staff import ensure_staff
+
+from .links import REPORT, invitation_key, invitation_link
+from .selectors import pending_invitations, user_with_email
+
+
+class NoPendingInvitation(Exception):
+    pass
+
+
+class AlreadyHasAccount(Exception):
+    pass
+
+
+def invite(user, *, now: datetime | None = None):
+    """Enqueue an invitation for `user` (once per token: a new one after a password change).
+    `now` defaults to the clock only for callers that do not pass it yet."""
+    now = now or clock.now()
+    link = invitation_link(user)
+    message = make_message("invitation", {"user": user, "link": link})
+    return enqueue(
+        key=invitation_key(user, link),
+        report=REPORT,
+        list_key="invitation",
+        to=[user.email],
+        message=message,
+        now=now,
+    )
+
+
+def _refuse_an_active_account(email: str):
+    """The account of `email`, if any; refused when it is active already."""
+    existing = user_with_email(email)
+    if existing is not None and existing.is_active:
+        raise AlreadyHasAccount(
+            f"{existing.get_full_name() or email} already has an account: change their roles "
+            "in the admin (Users) instead."
+        )
+    return existing
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    roles: list[str],
+    actor,
+    now: datetime | None = None,
+):
+    """Invite a person to ESP Tracker in `roles`: an inactive account (no password) and an
+    e-mailed link to set one (the same path as a class import naming a new TL or PM).
+    Refused, in plain words, for an address that already has an active account."""
+    email = email.strip().lower()
+    existing = _refuse_an_active_account(email)
+    if not roles:
+        raise ValueError("Choose at least one role.")
+    user = None
+    for role in roles:
+        user = ensure_staff(email, role)
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    if existing is not None:  # invited before: a new link (the old one still works until used)
+        invite(user, now=now)
+    audit_record(
+        actor=actor,
+        action="invitation_sent",
+        obj=user,
+        changes={"email": email, "roles": sorted(roles)},
+    )
+    return user
+
+
+@transaction.atomic
+def invitation_cancel(*, user_id: int, actor) -> object:
+    """End the pending invitation of account `user_id`: its links no longer set a password
+    and the account stays inactive, so nobody can sign in with it. Returns the account."""
+    user = get_user_model().objects.select_for_update().filter(pk=user_id).first()
+    pending = {p.user.pk: p for p in pending_invitations()}
+    if user is None or user.pk not in pending:
+        who = (user.get_full_name() or user.email) if user else "This account"
+        raise NoPendingInvitation(
+            f"{who} has no pending invitation to cancel: it was already used, cancelled or "
+            "has expired."
+        )
+    user.set_unusable_password()  # a new hash: every invitation token made for it fails
+    user.is_active = False
+    user.save(update_fields=["password", "is_active"])
+    unsent = OutboxMessage.objects.filter(
+        report=REPORT, key__startswith=f"invite|{user.pk}|", status=OutboxMessage.PENDING
+    )
+    withdrawn = list(unsent.values_list("pk", flat=True))
+    unsent.delete()
+    audit_record(
+        actor=actor,
+        action="invitation_cancelled",
+        obj=user,
+        changes={"email": user.email, "unsent_messages_withdrawn": len(withdrawn)},
+    )
+    return user
+
+
+@transaction.atomic
+def account_activate(*, user, password: str):
+    """The welcome link's write: `user` sets their first password and their account becomes
+    active (the token-ending signals end any API token of the old hash). Audited, the account
+    holder as the actor."""
+    was_active = user.is_active
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    audit_record(
+        actor=user,
+        action="account_activated",
+        obj=user,
+        changes={"is_active": [was_active, True], "password": HIDDEN},
+    )
+    return user
+
+
+@transaction.atomic
+def tokens_revoke(*, user, reason: str, actor=None) -> int:
+    """Delete every API token of `user`; how many there were (audited when any)."""
+    count, _ = Token.objects.filter(user=user).delete()
+    if count:
+        audit_record(
+            actor=actor,
+            actor_label="" if actor else "esp tracker",
+            action="api_token_revoked",
+            obj=user,
+            changes={"reason": reason},
+        )
+    return count
+
+
+@transaction.atomic
+def token_issue(*, user, actor=None, actor_label: str = "") -> str:
+    """A new API token for the active account `user` (its earlier token, if any, ends);
+    the token's key, shown once."""
+    if not user.is_active:
+        raise ValueError(f"{user.email or user.get_username()} is not active: no API token")
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action="api_token_issued",
+        obj=user,
+        changes={"token_created": token.created.isoformat()},
+    )
+    return token.key

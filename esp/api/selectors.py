@@ -1,0 +1,39 @@
+"""The reads of the API: the rows an endpoint lists, within what the user may see
+(esp/access/scopes.py)."""
+
+from __future__ import annotations
+
+from esp.access import scopes
+from esp.progress.models import Fact
+
+
+def classes_for_user(user):
+    """The classes `user` may see, with what the class serializer shows, by code."""
+    return (
+        scopes.visible_classes(user)
+        .select_related("program", "campaign")
+        .prefetch_related("phase_starts__phase", "tls", "pms")
+        .order_by("code")
+    )
+
+
+def agents_for_user(user, class_code: str | None = None):
+    """The agents `user` may see (of class `class_code` when given), by employee id."""
+    agents = scopes.visible_agents(user).select_related("training_class", "site", "tl", "pm")
+    if class_code:
+        agents = agents.filter(training_class__code=class_code)
+    return agents.order_by("employee_id")
+
+
+def program_has_task(program, task: str) -> bool:
+    return program.tasks.filter(key=task).exists()
+
+
+def agent_notes(agent):
+    """The agent's facts with a note, newest first (the notes timeline, R-N1)."""
+    return Fact.objects.filter(agent=agent).exclude(note="").order_by("-date", "-pk")
+
+
+def agent_facts(agent, kind: str):
+    """The agent's facts of `kind` (call, attendance, flag), oldest first."""
+    return Fact.objects.filter(agent=agent, kind=kind).order_by("date", "pk")
