@@ -79,3 +79,12 @@ def coordinator_addresses() -> list[str]:
         return found
     managers = DistributionList.objects.filter(key="esp_managers").first()
     return managers.addresses if managers else []
+
+
+def latest_call_scores(agent: Agent) -> list[CallScore]:
+    """The latest scoring of each call of `agent` (with its fact), by call number: what the
+    agent page lists with its coaching (R-C6). For `certification_calls` (template tag)."""
+    latest: dict[int, CallScore] = {}
+    for scored in CallScore.objects.filter(agent=agent).select_related("fact").order_by("pk"):
+        latest[scored.call_number] = scored
+    return [latest[n] for n in sorted(latest)]
