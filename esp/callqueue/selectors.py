@@ -13,6 +13,7 @@ from esp.access import scopes
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
+from esp.roster.models import Agent
 from esp.roster.staff import CERTIFIER
 from esp.rules.callcert import PENDING
 from esp.rules.progress import Progress
@@ -241,3 +242,30 @@ def get_pairing_for_user(user, pk) -> ShadowingPairing:
         )
     except (ShadowingPairing.DoesNotExist, ValueError, TypeError):
         raise Http404("no such pairing") from None
+
+
+def certifier_by_key(key) -> object | None:
+    """The user with id `key` in the Certifier role; None for any other key."""
+    key = str(key or "")
+    if not key.isdigit():
+        return None
+    return get_user_model().objects.filter(pk=key, groups__name=CERTIFIER).first()
+
+
+def user_by_key(key):
+    """The user with id `key` (the queue offered them as a free certifier)."""
+    return get_user_model().objects.get(pk=key)
+
+
+def agent_by_employee_id(employee_id: str) -> Agent:
+    """The agent the queue offered as waiting."""
+    return Agent.objects.get(employee_id=employee_id)
+
+
+def active_mentor(pk) -> Mentor | None:
+    return Mentor.objects.filter(pk=pk or 0, active=True).first()
+
+
+def visible_agent(user, employee_id: str) -> Agent | None:
+    """The agent with `employee_id` if `user` may see them, else None."""
+    return scopes.visible_agents(user).filter(employee_id=employee_id).first()

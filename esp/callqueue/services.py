@@ -14,6 +14,7 @@ from esp.roster.models import Agent, CertifierAssignment
 from esp.roster.staff import CERTIFIER
 
 from .models import CertifierAvailability, CertifierConnection, Mentor, ShadowingPairing
+from .selectors import finished_connections
 
 
 @transaction.atomic
@@ -108,8 +109,6 @@ def connection_open(*, certifier, agent: Agent, now: datetime, actor) -> Certifi
     (`esp.access.scopes`, issue 12 item 1)."""
     if not has_role(certifier, CERTIFIER):
         raise ValidationError(f"{certifier} is not a certifier.")
-    from .selectors import finished_connections
-
     # A connection whose agent has all calls scored has ended: close it before the new one.
     stale = CertifierConnection.objects.filter(
         closed_at__isnull=True, pk__in=finished_connections()

@@ -6,19 +6,15 @@ Views parse input, call a selector or a service and render.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from esp.access import scopes
 from esp.lib import clock
+from esp.lib.flash import attempt
 from esp.reports.builders import program_for
-from esp.roster.models import Agent
-from esp.roster.staff import CERTIFIER
 
 from . import selectors, services
-from .models import Mentor
 
 
 def _now(program):
@@ -61,15 +57,13 @@ def connect(request):
     if str(certifier_key) not in free or employee_id not in waiting:
         messages.error(request, "Choose a free certifier and a waiting agent.")
         return redirect("callqueue:queue")
-    certifier = get_user_model().objects.get(pk=certifier_key)
-    agent = Agent.objects.get(employee_id=employee_id)
-    try:
-        services.connection_open(certifier=certifier, agent=agent, now=now, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("callqueue:queue")
-    messages.success(
+    certifier = selectors.user_by_key(certifier_key)
+    agent = selectors.agent_by_employee_id(employee_id)
+    attempt(
         request,
+        lambda: services.connection_open(
+            certifier=certifier, agent=agent, now=now, actor=request.user
+        ),
         f"{agent.name} connected with {certifier.get_full_name() or certifier.email} at "
         f"{now:%I:%M %p}; the calls are due within {program.call_clock_hours} hours.",
     )
@@ -78,12 +72,7 @@ def connect(request):
 
 def _availability(request, now):
     """The coordinator marks a certifier available (or not) today."""
-    key = request.POST.get("certifier", "")
-    certifier = (
-        get_user_model().objects.filter(pk=key, groups__name=CERTIFIER).first()
-        if key.isdigit()
-        else None
-    )
+    certifier = selectors.certifier_by_key(request.POST.get("certifier", ""))
     if certifier is None:
         messages.error(request, "Choose a certifier.")
         return redirect("callqueue:queue")
@@ -112,31 +101,24 @@ def shadowing(request):
     program = program_for()
     day = clock.today(program.time_zone)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "end":
-                pairing = selectors.get_pairing_for_user(request.user, request.POST.get("pairing"))
-                services.shadowing_end(pairing=pairing, day=day, actor=request.user)
-                messages.success(request, f"{pairing.agent.name}'s shadowing ended.")
-            elif action == "pair":
-                mentor = Mentor.objects.filter(
-                    pk=request.POST.get("mentor", "") or 0, active=True
-                ).first()
-                agent = (
-                    scopes.visible_agents(request.user)
-                    .filter(employee_id=request.POST.get("agent", ""))
-                    .first()
-                )
-                room = request.POST.get("room", "").strip()
-                if mentor is None or agent is None or not room:
-                    raise ValidationError("Choose a mentor, an agent and a shadowing room.")
-                services.shadowing_pair(
-                    mentor=mentor, agent=agent, room=room, day=day, actor=request.user
-                )
-                messages.success(request, f"{agent.name} shadows {mentor} in {room}.")
-            else:
-                raise ValidationError("Nothing to do.")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        attempt(request, lambda: _shadowing_action(request, day), lambda done: done)
         return redirect("callqueue:shadowing")
     return render(request, "callqueue/shadowing.html", selectors.shadowing_board(request.user))
+
+
+def _shadowing_action(request, day) -> str:
+    """End a pairing or pair an agent with a mentor; what the page then says."""
+    action = request.POST.get("action", "")
+    if action == "end":
+        pairing = selectors.get_pairing_for_user(request.user, request.POST.get("pairing"))
+        services.shadowing_end(pairing=pairing, day=day, actor=request.user)
+        return f"{pairing.agent.name}'s shadowing ended."
+    if action == "pair":
+        mentor = selectors.active_mentor(request.POST.get("mentor", ""))
+        agent = selectors.visible_agent(request.user, request.POST.get("agent", ""))
+        room = request.POST.get("room", "").strip()
+        if mentor is None or agent is None or not room:
+            raise ValidationError("Choose a mentor, an agent and a shadowing room.")
+        services.shadowing_pair(mentor=mentor, agent=agent, room=room, day=day, actor=request.user)
+        return f"{agent.name} shadows {mentor} in {room}."
+    raise ValidationError("Nothing to do.")

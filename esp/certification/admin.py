@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from .models import CallScore, ItemScore, ScorecardItem, ScorecardSection, ScorecardTemplate
-from .scorecards import template_import_xlsx, template_to_xlsx
+from .scorecard_sheets import template_to_xlsx
+from .services import template_import_xlsx
 from .workbooks import XLSX_TYPE
 
 
@@ -52,7 +53,9 @@ class ScorecardTemplateAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                template = template_import_xlsx(form.cleaned_data["file"].read())
+                template = template_import_xlsx(
+                    form.cleaned_data["file"].read(), actor=request.user
+                )
             except ValidationError as exc:
                 for problem in exc.messages:
                     form.add_error("file", problem)

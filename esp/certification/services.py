@@ -1,36 +1,43 @@
-"""Scoring certification calls (R-C3–R-C6) and sending the workbook (R-C5).
+"""Scoring certification calls (R-C3–R-C6), sending the workbook (R-C5) and versioning the
+scorecard templates (R-C7).
 
-`call_score` is the one write: it records the `call` fact through `fact_record` (a re-score
-appends a new fact, which replaces the score, R-C4), the item scores and coaching, and an
-audit row; once every call has a score it enqueues the workbook for the Cert Coordinator.
+`call_score` records the `call` fact through `fact_record` (a re-score appends a new fact,
+which replaces the score, R-C4), the item scores and coaching, and an audit row; once every
+call has a score it enqueues the workbook for the Cert Coordinator. `template_create` writes a
+new version of a scorecard template (the admin's import, the shipped placeholder).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
-from esp.mailing.models import DistributionList, OutboxMessage
+from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import Attachment, enqueue
-from esp.progress.models import Fact
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
-from esp.roster.staff import CERT_COORDINATOR
 from esp.rules.callcert import call_cert_result, round_score
 
-from .models import CallScore, ItemScore, ScorecardTemplate
-from .scorecards import current_template
-from .workbooks import XLSX_TYPE, scorecard_workbook
+from . import selectors
+from .models import CallScore, ItemScore, ScorecardItem, ScorecardSection, ScorecardTemplate
+from .scorecard_sheets import (
+    DEFAULT_NAME,
+    TemplateData,
+    check_template,
+    default_data,
+    parse_template_xlsx,
+)
+from .workbooks import XLSX_TYPE, call_scores, scorecard_workbook
 
 COACHED_SCORE = 100
+COACHED = None  # the template of a coached call (call 1): none
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,15 @@ class Tally:
     auto_failed: bool
 
 
+def _given(item_points: dict, item):
+    """What the form gave for `item`: keyed by the item's id as a number or as text."""
+    return item_points.get(item.pk, item_points.get(str(item.pk)))
+
+
+def _earned(given) -> Decimal:
+    return Decimal(str(given if given not in (None, "") else 0))
+
+
 def tally(template: ScorecardTemplate, item_points: dict) -> Tally:
     """Sum the earned points (each capped at the item's weight), rounded half up; any missed
     auto-fail item makes the score 0. `item_points` maps item id → points earned, or, for an
@@ -49,24 +65,18 @@ def tally(template: ScorecardTemplate, item_points: dict) -> Tally:
     points = Decimal(0)
     failed = False
     for item in template.items():
-        given = item_points.get(item.pk, item_points.get(str(item.pk)))
+        given = _given(item_points, item)
         if item.auto_fail:
             failed = failed or bool(given)
             continue
-        earned = Decimal(str(given if given not in (None, "") else 0))
+        earned = _earned(given)
         if earned < 0 or earned > item.points:
             raise ValidationError({str(item.pk): f"'{item.text}' scores 0–{item.points}"})
         points += earned
     return Tally(points, 0 if failed else round_score(points), failed)
 
 
-def latest_calls(agent: Agent) -> dict[int, Fact]:
-    """The latest `call` fact of each call number (a re-score replaces, R-C4)."""
-    latest: dict[int, Fact] = {}
-    for fact in Fact.objects.filter(agent=agent, kind="call").order_by("date", "pk"):
-        if fact.item.isdigit():
-            latest[int(fact.item)] = fact
-    return latest
+# -- scoring a call ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -80,26 +90,24 @@ def call_score(
     actor=None,
     day: date,
     template: ScorecardTemplate | None = None,
+    now: datetime | None = None,
 ) -> CallScore:
     """Record call `call_number`: call 1 is coached and scores 100 with no items; calls 2–5
-    are scored item by item on `template` (the current one by default)."""
+    are scored item by item on `template` (the current one by default). `now` dates the
+    workbook e-mail once every call is scored (the program's clock when not given)."""
     program = agent.training_class.program
     if not 1 <= call_number <= program.calls_per_agent:
         raise ValidationError({"call_number": f"calls are 1–{program.calls_per_agent}"})
-    coached = call_number == 1
-    if coached:
-        template, result = None, Tally(Decimal(COACHED_SCORE), COACHED_SCORE, False)
-    else:
-        template = template or current_template()
-        result = tally(template, item_points or {})
-    previous = latest_calls(agent).get(call_number)
+    item_points = item_points or {}
+    template, result = _scored_on(call_number, template, item_points)
+    previous = selectors.latest_calls(agent).get(call_number)
     fact = fact_record(
         agent=agent,
         day=day,
         kind="call",
         item=str(call_number),
         value=str(result.score),
-        note="coached" if coached else f"scorecard {template.name} v{template.version}",
+        note="coached" if template is COACHED else f"scorecard {template.name} v{template.version}",
         actor=actor,
     )
     scored = CallScore.objects.create(
@@ -108,21 +116,39 @@ def call_score(
         call_number=call_number,
         template=template,
         score=result.score,
-        coached=coached,
+        coached=template is COACHED,
         notes_well=notes_well.strip(),
         notes_down=notes_down.strip(),
         scored_by=actor,
     )
-    if template is not None:
-        rows = []
-        for item in template.items():
-            given = (item_points or {}).get(item.pk, (item_points or {}).get(str(item.pk)))
-            if item.auto_fail:
-                rows.append(ItemScore(call_score=scored, item=item, failed=bool(given)))
-            else:
-                earned = Decimal(str(given if given not in (None, "") else 0))
-                rows.append(ItemScore(call_score=scored, item=item, earned=earned))
-        ItemScore.objects.bulk_create(rows)
+    if template is not COACHED:
+        _item_scores_create(scored, template, item_points)
+    _audit_call(actor, agent, call_number, previous, result, template)
+    send_workbook_if_complete(agent, now=now or clock.now(program.time_zone))
+    return scored
+
+
+def _scored_on(call_number: int, template, item_points: dict) -> tuple:
+    """(template, tally): call 1 is coached (no template, 100); the others are tallied on
+    `template`, the current one by default."""
+    if call_number == 1:
+        return COACHED, Tally(Decimal(COACHED_SCORE), COACHED_SCORE, False)
+    template = template or current_template()
+    return template, tally(template, item_points)
+
+
+def _item_scores_create(scored: CallScore, template, item_points: dict) -> None:
+    rows = []
+    for item in template.items():
+        given = _given(item_points, item)
+        if item.auto_fail:
+            rows.append(ItemScore(call_score=scored, item=item, failed=bool(given)))
+        else:
+            rows.append(ItemScore(call_score=scored, item=item, earned=_earned(given)))
+    ItemScore.objects.bulk_create(rows)
+
+
+def _audit_call(actor, agent, call_number, previous, result: Tally, template) -> None:
     audit_record(
         actor=actor,
         action="call_rescored" if previous else "call_scored",
@@ -133,36 +159,19 @@ def call_score(
             "template": str(template) if template else "coached",
         },
     )
-    send_workbook_if_complete(agent)
-    return scored
 
 
-def coordinator_addresses() -> list[str]:
-    """The Cert Coordinators' e-mails; the ESP Managers list when there is none."""
-    users = (
-        get_user_model()
-        .objects.filter(groups__name=CERT_COORDINATOR, is_active=True)
-        .exclude(email="")
-    )
-    found = sorted(set(users.values_list("email", flat=True)))
-    if found:
-        return found
-    managers = DistributionList.objects.filter(key="esp_managers").first()
-    return managers.addresses if managers else []
-
-
-def send_workbook_if_complete(agent: Agent) -> OutboxMessage | None:
+def send_workbook_if_complete(agent: Agent, *, now: datetime) -> OutboxMessage | None:
     """R-C5: once every call has a score, enqueue the workbook to the Cert Coordinator at
     once. The key names the agent and the calls' facts, so a re-score sends a new one."""
     program = agent.training_class.program
-    calls = latest_calls(agent)
+    calls = selectors.latest_calls(agent)
     if any(n not in calls for n in range(1, program.calls_per_agent + 1)):
         return None
     workbook = scorecard_workbook(agent)
     version = "-".join(str(calls[n].pk) for n in sorted(calls))
-    scores = {n: int(f.value) for n, f in calls.items() if f.value.isdigit()}
     result = call_cert_result(
-        scores,
+        call_scores(calls),
         calls_per_agent=program.calls_per_agent,
         pass_mark=program.call_pass_mark,
         program_pass_rate=program.program_pass_rate,
@@ -172,13 +181,68 @@ def send_workbook_if_complete(agent: Agent) -> OutboxMessage | None:
         {"agent": agent, "result": result, "filename": workbook.filename},
         attachments=(Attachment(workbook.filename, workbook.content, XLSX_TYPE),),
     )
-    now = clock.now(program.time_zone)
     return enqueue(
         key=f"callcert_workbook|{agent.employee_id}|{version}",
         report="callcert_workbook",
         list_key="cert_coordinator",
-        to=coordinator_addresses(),
+        to=selectors.coordinator_addresses(),
         message=message,
         now=now,
         business_day=now.date(),
     )
+
+
+# -- scorecard templates (R-C7) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_create(*, data: TemplateData, actor=None, actor_label: str = "") -> ScorecardTemplate:
+    """A new version of the template named `data.name`, audited."""
+    problems = check_template(data)
+    if problems:
+        raise ValidationError(problems)
+    last = selectors.last_version(data.name)
+    template = ScorecardTemplate.objects.create(
+        name=data.name, placeholder=data.placeholder, version=(last.version + 1) if last else 1
+    )
+    sections: dict[str, ScorecardSection] = {}
+    for order, row in enumerate(data.items, start=1):
+        if row.section not in sections:
+            sections[row.section] = ScorecardSection.objects.create(
+                template=template, order=len(sections) + 1, title=row.section
+            )
+        ScorecardItem.objects.create(
+            section=sections[row.section],
+            order=order,
+            text=row.text,
+            points=row.points,
+            auto_fail=row.auto_fail,
+            definition=row.definition,
+        )
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action="scorecard_template_created",
+        obj=template,
+        changes={"name": data.name, "version": template.version, "items": len(data.items)},
+    )
+    return template
+
+
+def load_default_scorecard(*, actor=None) -> ScorecardTemplate:
+    """Ship the placeholder scorecard once (called by esp.programs.bootstrap.initialize)."""
+    found = selectors.last_version(DEFAULT_NAME)
+    return found or template_create(
+        data=default_data(), actor=actor, actor_label="" if actor else "default scorecard"
+    )
+
+
+def current_template() -> ScorecardTemplate:
+    """The template new calls are scored with: the most recently created (imported) one; the
+    placeholder, shipped now, when there is none."""
+    return selectors.latest_template() or load_default_scorecard()
+
+
+def template_import_xlsx(content: bytes, *, actor=None) -> ScorecardTemplate:
+    """The admin's import: every problem of the sheet reported, else a new version."""
+    return template_create(data=parse_template_xlsx(content), actor=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -16,15 +17,28 @@ from esp.access.writes import require_write
 from esp.lib import clock
 from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
 
-from .models import CallScore, ScorecardTemplate
-from .scorecards import current_template
-from .services import call_score, tally
+from . import selectors
+from .models import ScorecardTemplate
+from .services import Tally, call_score, current_template, tally
+
+
+@dataclass
+class ScoreForm:
+    """What the page shows of a posted (or a fresh) scoring."""
+
+    notes_well: str = ""
+    notes_down: str = ""
+    points: dict = field(default_factory=dict)  # item id → earned or missed
+    typed: dict = field(default_factory=dict)  # item id → the text as typed
+    problems: list[str] = field(default_factory=list)
+    total: Tally | None = None
+    nudge: bool = False
 
 
 def _template(request) -> ScorecardTemplate:
     chosen = request.POST.get("template")
     if chosen and chosen.isdigit():
-        found = ScorecardTemplate.objects.filter(pk=int(chosen)).first()
+        found = selectors.template_by_pk(int(chosen))
         if found:
             return found
     return current_template()
@@ -50,6 +64,69 @@ def _points(request, template) -> tuple[dict, dict, list[str]]:
     return points, typed, problems
 
 
+def _posted(request, template) -> ScoreForm:
+    """Read the posted notes and points; tally them when they are all numbers in range."""
+    form = ScoreForm(
+        notes_well=request.POST.get("notes_well", ""),
+        notes_down=request.POST.get("notes_down", ""),
+    )
+    if template is not None:
+        form.points, form.typed, form.problems = _points(request, template)
+        if not form.problems:
+            form.total = tally(template, form.points)
+    return form
+
+
+def _save(request, agent, number: int, template, form: ScoreForm):
+    """Save the score: a redirect to the agent's calls; None when the page shows again with
+    a nudge (R-C6: no positive remark, flagged before saving, not refused) or the refusal."""
+    action = request.POST.get("action", "save")
+    if form.problems or action not in ("save", "confirm"):
+        return None
+    if not form.notes_well.strip() and action != "confirm":
+        form.nudge = True
+        return None
+    program = agent.training_class.program
+    now = clock.now(program.time_zone)
+    try:
+        scored = call_score(
+            agent=agent,
+            call_number=number,
+            item_points=form.points,
+            notes_well=form.notes_well,
+            notes_down=form.notes_down,
+            actor=request.user,
+            day=clock.today(program.time_zone),
+            template=template,
+            now=now,
+        )
+    except ValidationError as exc:  # shown on the form, beside the items (status 400)
+        form.problems = list(exc.messages)
+        return None
+    messages.success(request, f"Call {number} scored {scored.score}.")
+    return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#calls")
+
+
+def _item_rows(template, form: ScoreForm) -> list[dict]:
+    """Each item with the value to show (as typed, else its full points) and, for an
+    auto-fail item, whether it is marked missed; the running total when not yet tallied."""
+    if template is None:
+        return []
+    items = [
+        {
+            "item": item,
+            "value": form.typed.get(item.pk, f"{item.points:g}"),
+            "failed": bool(form.points.get(item.pk)) if item.auto_fail else False,
+        }
+        for item in template.items()
+    ]
+    if form.total is None and not form.problems:
+        form.total = tally(
+            template, {i["item"].pk: i["value"] for i in items if not i["item"].auto_fail}
+        )
+    return items
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def score(request, employee_id: str, number: int):
     """Score call `number` of an agent assigned to the certifier (or any the coordinator or
@@ -62,52 +139,12 @@ def score(request, employee_id: str, number: int):
     if not 1 <= number <= program.calls_per_agent:
         raise Http404("no such call")
     template = None if number == 1 else _template(request)
-    points, typed, problems, total, nudge = {}, {}, [], None, False
+    form = ScoreForm()
     if request.method == "POST":
-        notes_well = request.POST.get("notes_well", "")
-        notes_down = request.POST.get("notes_down", "")
-        if template is not None:
-            points, typed, problems = _points(request, template)
-            if not problems:
-                total = tally(template, points)
-        action = request.POST.get("action", "save")
-        if not problems and action in ("save", "confirm"):
-            if not notes_well.strip() and action != "confirm":
-                nudge = True  # R-C6: flagged before saving, not refused
-            else:
-                try:
-                    scored = call_score(
-                        agent=agent,
-                        call_number=number,
-                        item_points=points,
-                        notes_well=notes_well,
-                        notes_down=notes_down,
-                        actor=request.user,
-                        day=clock.today(program.time_zone),
-                        template=template,
-                    )
-                except ValidationError as exc:
-                    problems = list(exc.messages)
-                else:
-                    messages.success(request, f"Call {number} scored {scored.score}.")
-                    return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#calls")
-    else:
-        notes_well = notes_down = ""
-    items = []
-    if template is not None:
-        for item in template.items():
-            items.append(
-                {
-                    "item": item,
-                    "value": typed.get(item.pk, f"{item.points:g}"),
-                    "failed": bool(points.get(item.pk)) if item.auto_fail else False,
-                }
-            )
-        if total is None and not problems:
-            total = tally(
-                template, {i["item"].pk: i["value"] for i in items if not i["item"].auto_fail}
-            )
-    history = CallScore.objects.filter(agent=agent, call_number=number).select_related("scored_by")
+        form = _posted(request, template)
+        if saved := _save(request, agent, number, template, form):
+            return saved
+    items = _item_rows(template, form)
     return render(
         request,
         "certification/score.html",
@@ -116,14 +153,14 @@ def score(request, employee_id: str, number: int):
             "number": number,
             "template": template,
             "items": items,
-            "total": total,
+            "total": form.total,
             "pass_mark": program.call_pass_mark,
-            "problems": problems,
-            "nudge": nudge,
-            "notes_well": notes_well,
-            "notes_down": notes_down,
-            "history": history,
+            "problems": form.problems,
+            "nudge": form.nudge,
+            "notes_well": form.notes_well,
+            "notes_down": form.notes_down,
+            "history": selectors.call_history(agent, number),
             "numbers": range(1, program.calls_per_agent + 1),
         },
-        status=400 if problems else 200,
+        status=400 if form.problems else 200,
     )

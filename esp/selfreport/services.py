@@ -9,22 +9,21 @@
 - A link ends with the agent's time in the program (issue 12 item 8): once their employment
   ended (termed, resigned, withdrawn) or their transfer task is done, `link_ended` is true,
   the form is not shown and no new link is issued (`LinkEnded`).
-- `not_reported` lists the agents without a self-report on a day.
+- The reads (a link by its token, the active link, `link_ended`, `not_reported`) are in
+  selectors.py.
 
 Links are random 256-bit tokens; only their SHA-256 is stored.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from esp.access.writes import require_write
@@ -33,14 +32,20 @@ from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.outbox import enqueue
 from esp.progress.models import Fact
-from esp.progress.selectors import agents_in_scope
 from esp.progress.services import note_add
 from esp.roster.models import Agent
 
 from .models import SelfReportLink
+from .selectors import (  # noqa: F401 - active_link: temporary, for selfreport_tags
+    MAX_TOKEN_LENGTH,
+    active_at,
+    active_link,
+    link_ended,
+    report_of_day,
+    token_hash,
+)
 
 DEFAULT_DAYS = 14
-MAX_TOKEN_LENGTH = 100
 MAX_ANSWER_LENGTH = 2000
 REPORT = "self_report_link"  # the outbox's report name for the link e-mails
 
@@ -76,10 +81,6 @@ class AlreadyReported(Exception):
         )
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def link_url(token: str) -> str:
     path = reverse("selfreport:form", kwargs={"token": token})
     return f"{settings.ESP_BASE_URL.rstrip('/')}{path}"
@@ -87,22 +88,6 @@ def link_url(token: str) -> str:
 
 def _time_zone(agent: Agent) -> str:
     return agent.training_class.program.time_zone
-
-
-def _active(now: datetime) -> dict:
-    return {"revoked_at__isnull": True, "expires_at__gt": now}
-
-
-def link_ended(agent: Agent, *, day: date | None = None) -> bool:
-    """True once the agent's employment ended (termed, resigned, withdrawn) or their transfer
-    task is done, as of `day` (today in the program's time zone): their links end then."""
-    program = agent.training_class.program
-    day = day or clock.today(program.time_zone)
-    transfer = program.tasks.filter(is_transfer=True).values_list("key", flat=True).first()
-    in_flight = agents_in_scope(
-        program, day, agent_ids=[agent.pk], in_flight=True, transfer_task=transfer or "transfer"
-    )
-    return not in_flight.exists()
 
 
 @transaction.atomic
@@ -117,7 +102,7 @@ def _issue(
     if link_ended(agent, day=now.astimezone(ZoneInfo(_time_zone(agent))).date()):
         raise LinkEnded(agent)
     Agent.objects.select_for_update().filter(pk=agent.pk).first()  # one issuer at a time
-    SelfReportLink.objects.filter(agent=agent, **_active(now)).update(
+    SelfReportLink.objects.filter(agent=agent, **active_at(now)).update(
         revoked_at=now, revoked_by=actor
     )
     token = secrets.token_urlsafe(32)
@@ -160,29 +145,13 @@ def link_revoke(link: SelfReportLink, *, actor, now: datetime | None = None) -> 
     return bool(changed)
 
 
+@transaction.atomic
 def links_revoke(agent: Agent, *, actor, now: datetime | None = None) -> int:
     """Revoke every active link of `agent`; how many there were."""
     require_write(actor, "self_report_link", None, agent)  # issue 12 follow-up item 3
     now = now or clock.now(_time_zone(agent))
-    links = SelfReportLink.objects.filter(agent=agent, **_active(now)).select_related("agent")
+    links = SelfReportLink.objects.filter(agent=agent, **active_at(now)).select_related("agent")
     return sum(link_revoke(link, actor=actor, now=now) for link in links)
-
-
-def active_link(agent: Agent, *, now: datetime | None = None) -> SelfReportLink | None:
-    now = now or clock.now(_time_zone(agent))
-    return SelfReportLink.objects.filter(agent=agent, **_active(now)).first()
-
-
-def link_for_token(token: str, *, now: datetime | None = None) -> SelfReportLink | None:
-    """The active link of a URL's token; None for an unknown, expired or revoked one."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    now = now or clock.now()
-    return (
-        SelfReportLink.objects.select_related("agent__training_class__program")
-        .filter(token_hash=token_hash(token), **_active(now))
-        .first()
-    )
 
 
 def report_text(finished: str, blocked: str) -> str:
@@ -192,11 +161,6 @@ def report_text(finished: str, blocked: str) -> str:
     if blocked.strip():
         parts.append(f"Blocked: {' '.join(blocked.split())}")
     return " | ".join(parts)
-
-
-def report_of_day(agent: Agent, day: date) -> Fact | None:
-    """The agent's self-report dated `day`, if they sent one."""
-    return Fact.objects.filter(agent=agent, kind="self_report", date=day).order_by("pk").first()
 
 
 def report_submit(
@@ -246,22 +210,3 @@ def links_send(agents, *, actor, now: datetime) -> list:
             )
         )
     return rows
-
-
-def not_reported(agents, day: date) -> QuerySet[Agent]:
-    """The agents among `agents` (a queryset or an iterable of agents) with no self-report
-    dated `day`: one query when evaluated."""
-    if not isinstance(agents, QuerySet):
-        agents = Agent.objects.filter(pk__in=[a.pk for a in agents])
-    reported = Fact.objects.filter(agent=OuterRef("pk"), kind="self_report", date=day)
-    return agents.filter(~Exists(reported))
-
-
-def not_reported_rows(agents, day: date) -> list[dict]:
-    """`not_reported` as the rows the Today page lists: employee_id, name, class_code."""
-    return [
-        {"employee_id": e, "name": f"{first} {last}", "class_code": code}
-        for e, first, last, code in not_reported(agents, day)
-        .order_by("training_class__code", "first_name", "last_name", "employee_id")
-        .values_list("employee_id", "first_name", "last_name", "training_class__code")
-    ]

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esp.access import scopes
 from esp.access.writes import require_write
 from esp.lib import clock
-from esp.progress.selectors import agents_in_scope
 
-from . import services
+from . import selectors, services
 from .forms import SelfReportForm
 
 
@@ -37,12 +36,13 @@ def _private(response):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request, token: str):
-    link = services.link_for_token(token)
+    link = selectors.link_for_token(token, now=clock.now())
     if link is None:
         return _private(render(request, "selfreport/gone.html", status=404))
     agent = link.agent
-    today = clock.today(agent.training_class.program.time_zone)
-    if services.link_ended(agent, day=today):
+    now = clock.now(agent.training_class.program.time_zone)
+    today = now.date()
+    if selectors.link_ended(agent, day=today):
         return _ended(request)
     status, refused = 200, ""
     if request.method == "POST":
@@ -53,6 +53,7 @@ def report_form(request, token: str):
                     link,
                     finished=form.cleaned_data["finished"],
                     blocked=form.cleaned_data["blocked"],
+                    now=now,
                 )
             except services.LinkEnded:
                 return _ended(request)
@@ -69,7 +70,7 @@ def report_form(request, token: str):
         "form": form,
         "sent": request.method == "GET" and request.GET.get("sent") == "1",
         "refused": refused,
-        "report": services.report_of_day(agent, today),
+        "report": selectors.report_of_day(agent, today),
         "today": today,
     }
     return _private(render(request, "selfreport/form.html", context, status=status))
@@ -94,13 +95,13 @@ def agent_link(request, employee_id: str):
     agent = scopes.get_agent_for_user(request.user, employee_id)
     require_write(request.user, "self_report_link", None, agent)
     action = request.POST.get("action", "send")
+    now = clock.now(agent.training_class.program.time_zone)
     if action == "revoke":
-        if services.links_revoke(agent, actor=request.user):
+        if services.links_revoke(agent, actor=request.user, now=now):
             messages.success(request, f"The self-report link of {agent.name} was revoked.")
         else:
             messages.error(request, f"{agent.name} had no active self-report link.")
     elif action == "send":
-        now = clock.now(agent.training_class.program.time_zone)
         try:
             services.links_send([agent], actor=request.user, now=now)
         except services.LinkEnded as exc:
@@ -123,12 +124,7 @@ def class_send(request, code: str):
     require_write(request.user, "self_report_link")
     program = training_class.program
     now = clock.now(program.time_zone)
-    agents = (
-        agents_in_scope(program, now.date(), class_code=training_class.code, in_flight=True)
-        .filter(pk__in=scopes.visible_agents(request.user).values("pk"))
-        .select_related("training_class__program")
-        .order_by("employee_id")
-    )
+    agents = selectors.class_agents(request.user, training_class, now.date())
     rows = services.links_send(list(agents), actor=request.user, now=now)
     if rows:
         messages.success(

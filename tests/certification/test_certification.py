@@ -16,14 +16,13 @@ from openpyxl import load_workbook
 
 from esp.audit.models import AuditEntry
 from esp.certification.models import CallScore, ScorecardTemplate
-from esp.certification.scorecards import (
+from esp.certification.scorecard_sheets import (
     DEFAULT_NAME,
-    load_default_scorecard,
     parse_template_xlsx,
-    template_import_xlsx,
     template_to_xlsx,
 )
-from esp.certification.services import call_score, latest_calls
+from esp.certification.selectors import latest_calls
+from esp.certification.services import call_score, load_default_scorecard, template_import_xlsx
 from esp.mailing.models import OutboxMessage
 from esp.roster.models import Agent, CertifierAssignment
 from esp.roster.staff import CERT_COORDINATOR, CERTIFIER

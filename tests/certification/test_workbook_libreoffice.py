@@ -13,8 +13,7 @@ import subprocess
 
 import pytest
 
-from esp.certification.scorecards import load_default_scorecard
-from esp.certification.services import call_score
+from esp.certification.services import call_score, load_default_scorecard
 from esp.certification.workbooks import scorecard_workbook
 from esp.roster.models import Agent, CertifierAssignment
 from esp.roster.staff import CERTIFIER

@@ -15,7 +15,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from esp.operations import services
+from esp.operations import selectors, services
 from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
 from esp.programs.models import Campaign, Site
 from esp.progress.models import Fact
@@ -65,7 +65,7 @@ def world(program, write, esp):
 
 
 def board_class(program, code, as_of=AS_OF):
-    board = services.extension_board(program, as_of)
+    board = selectors.extension_board(program, as_of)
     return next(c for c in board["classes"] if c["class"].code == code)
 
 
@@ -160,20 +160,20 @@ def test_an_agent_passing_call_certs_is_in_undo_uptraining_until_the_undo(progra
         actor=world, now=NOW, as_of=AS_OF,
     )  # fmt: skip
     assert step.value == "Aetna"
-    assert services.undo_uptraining(program, AS_OF) == []  # call cert not passed yet
+    assert selectors.undo_uptraining(program, AS_OF) == []  # call cert not passed yet
     task_status_set(
         agent=agent, task=program.policy().call_task, status="done", day=AS_OF, actor=world
     )
-    assert [r["agent"].employee_id for r in services.undo_uptraining(program, AS_OF)] == ["E101"]
+    assert [r["agent"].employee_id for r in selectors.undo_uptraining(program, AS_OF)] == ["E101"]
     later = AS_OF + timedelta(days=1)
-    assert [r["agent"].employee_id for r in services.undo_uptraining(program, later)] == ["E101"]
+    assert [r["agent"].employee_id for r in selectors.undo_uptraining(program, later)] == ["E101"]
     client.force_login(world)
     response = client.post(
         reverse("operations:undo", kwargs={"employee_id": "E101"}),
         {"as_of": "2026-12-08", "note": "cleared the field"},
     )
     assert response.status_code == 302
-    assert services.undo_uptraining(program, later) == []
+    assert selectors.undo_uptraining(program, later) == []
     undo = ExtensionStep.objects.get(step="undo", agent=agent)
     assert undo.done_by == world and undo.note == "cleared the field"
 
@@ -231,7 +231,7 @@ def save_both_systems(program, agent, actor, now=NOW):
 def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
     agent = Agent.objects.get(employee_id="E001")
     esp_complete(program, agent, world)
-    items = services.transfer_checklist(agent, AS_OF)
+    items = selectors.transfer_checklist(agent, AS_OF)
     assert (
         items[0].label
         == "Contact center: select the home department SLC — 510 Aetna Contact Center"
@@ -253,14 +253,14 @@ def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
     ):
         record(program=program, agent=agent, step=step, outcome=outcome, actor=world,
                now=later, today=AS_OF)  # fmt: skip
-    items = services.transfer_checklist(agent, AS_OF)
+    items = selectors.transfer_checklist(agent, AS_OF)
     assert items[-1].step == "it_ticket" and not items[-1].done
     with pytest.raises(ValidationError):  # the ticket's number
         record(program=program, agent=agent, step="it_ticket", actor=world, now=later, today=AS_OF)
     record(program=program, agent=agent, step="it_ticket", note="INC-4711", actor=world,
            now=later, today=AS_OF)  # fmt: skip
-    assert services.transfer_checklist(agent, AS_OF)[-1].done.note == "INC-4711"
-    assert not services.transfer_passed(agent)
+    assert selectors.transfer_checklist(agent, AS_OF)[-1].done.note == "INC-4711"
+    assert not selectors.transfer_passed(agent)
     assert program.policy().transfer_task not in {
         f.item for f in Fact.objects.filter(agent=agent, kind="task", value="done")
     }

@@ -24,7 +24,7 @@ from esp.progress.models import Fact
 from esp.progress.services import employment_set, fact_record, task_status_set
 from esp.roster.models import Agent
 from esp.roster.staff import AGENT, PM, TL, WFM
-from esp.selfreport import services
+from esp.selfreport import selectors, services
 from esp.selfreport.models import SelfReportLink
 from tests.web_support import messages_of, staff
 
@@ -157,7 +157,7 @@ def test_it_revokes_a_link_and_a_new_link_revokes_the_earlier_ones(people, clien
     assert_gone(client.get(second))
     assert_gone(client.post(second, {"finished": "Revoked"}))
     assert not self_reports("E001").exists()
-    assert services.active_link(agent("E001")) is None
+    assert selectors.active_link(agent("E001")) is None
 
 
 @pytest.mark.parametrize("token", ["nope", "x" * 43, "x" * 500])
@@ -287,22 +287,22 @@ def test_it_lists_the_agents_without_a_self_report_that_day_in_one_query(
     people, django_assert_num_queries
 ):
     url = services.link_issue(agent("E001"), actor=None)
-    services.report_submit(services.link_for_token(token_of(url)), finished="Module 1", blocked="")
+    services.report_submit(selectors.link_for_token(token_of(url)), finished="Module 1", blocked="")
     fact_record(  # Bob reported yesterday only; a note is not a self-report
         agent=agent("E002"), day=TODAY - timedelta(days=3), kind="self_report", note="Friday"
     )
     fact_record(agent=agent("E002"), day=TODAY, kind="note", note="TL note")
     everyone = Agent.objects.order_by("employee_id")
     with django_assert_num_queries(1):
-        missing = [a.employee_id for a in services.not_reported(everyone, TODAY)]
+        missing = [a.employee_id for a in selectors.not_reported(everyone, TODAY)]
     assert missing == ["E002", "E101"]
-    assert [a.employee_id for a in services.not_reported(list(everyone), TODAY)] == [
+    assert [a.employee_id for a in selectors.not_reported(list(everyone), TODAY)] == [
         "E002",
         "E101",
     ]
     friday = TODAY - timedelta(days=3)
-    assert [a.employee_id for a in services.not_reported(everyone, friday)] == ["E001", "E101"]
-    assert services.not_reported_rows(everyone, TODAY) == [
+    assert [a.employee_id for a in selectors.not_reported(everyone, friday)] == ["E001", "E101"]
+    assert selectors.not_reported_rows(everyone, TODAY) == [
         {"employee_id": "E002", "name": "Bob Baker", "class_code": "AET-A"},
         {"employee_id": "E101", "name": "Liz Lane", "class_code": "LIC-B"},
     ]
@@ -392,7 +392,7 @@ def test_the_agent_page_snippet_shows_the_link_and_its_buttons_to_editors_only(p
 
 
 def test_the_today_snippet_lists_who_has_not_reported_with_send_buttons(people):
-    rows = services.not_reported_rows(Agent.objects.all(), TODAY)
+    rows = selectors.not_reported_rows(Agent.objects.all(), TODAY)
     html = render(people["tl"], "{% not_reported_list rows %}", rows=rows)
     assert "No self-report today (3)" in html
     assert html.count('action="/self-reports/class/') == 2
@@ -486,7 +486,7 @@ def test_it_takes_one_report_a_day_and_refuses_a_second_with_a_plain_message(
     assert [f.note for f in self_reports("E001")] == ["Finished: Module 1"]
     with pytest.raises(services.AlreadyReported):
         services.report_submit(
-            services.link_for_token(token_of(path)), finished="Again", blocked="", now=NOW
+            selectors.link_for_token(token_of(path)), finished="Again", blocked="", now=NOW
         )
 
     # 11:30 PM in Chicago is still Monday; just after midnight is Tuesday.

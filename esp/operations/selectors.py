@@ -1,0 +1,319 @@
+"""Reads of the manager's operations pages: which classes need a training-environment
+extension (R-E1) and their checklists (R-E2), the uptraining undo list (R-E3), the agents
+whose transfer to production is due and each one's transfer checklist (R-X1–R-X2).
+
+The checklists are derived from the steps recorded so far; the writes are in services.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.http import Http404
+
+from esp.access import scopes
+from esp.lib.csvio import parse_date
+from esp.programs.calendars import calendar_for
+from esp.progress.selectors import agent_records
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.rules import reports as report_rules
+from esp.rules.progress import Progress
+
+from .models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionProcedure, ExtensionStep
+
+UPTRAINING_VALUE = "Aetna"  # R-E2: case-sensitive, exactly so
+METHOD_NAMES = {CLASS_SPIN_UP: "Class spin-up", UPTRAINING_CLASS: "Uptraining class"}
+VERIFY_WAIT = timedelta(minutes=10)
+VERIFY = "Wait 10 minutes, then verify the agent no longer shows in a training classroom"
+# The kinds of facts the extensions and incompletions rules read (as esp.reports reads them).
+EXTENSION_KINDS = ("task", "call", "status", "move")
+INCOMPLETION_KINDS = ("task", "tbt", "call", "equipment", "status", "move")
+SPIN_UP_STEPS = (
+    ("dashboard_check", "Check the class in the dashboard (Training Environment → Classes)"),
+    ("email_platform", "E-mail the platform team to spin up the class"),
+    ("confirmation", "Confirmation received from the platform team"),
+)
+
+
+@dataclass
+class Item:
+    step: str
+    label: str
+    agent: Agent | None = None
+    done: object = None  # the recorded step
+    blocked: str = ""  # why it cannot be done yet
+    needs_value: str = ""  # "date" for the extended ESP end date
+    extra: dict = field(default_factory=dict)
+
+
+def visible_agent(user, employee_id: str) -> Agent:
+    """The agent with `employee_id` if the user may see them; 404 otherwise."""
+    agent = scopes.visible_agents(user).filter(employee_id=employee_id).first()
+    if agent is None:
+        raise Http404
+    return agent
+
+
+def visible_class(user, code: str) -> TrainingClass:
+    """The class `code` if the user may see it; 404 otherwise."""
+    training_class = scopes.visible_classes(user).filter(code=code).first()
+    if training_class is None:
+        raise Http404
+    return training_class
+
+
+def _report(program, policy, as_of: date, builder, kinds: tuple) -> dict:
+    """A report of esp.rules.reports over the in-flight agents of `program` as of D."""
+    records = agent_records(
+        program, as_of, in_flight=True, transfer_task=policy.transfer_task, kinds=kinds
+    )
+    ctx = report_rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
+    return builder(records, ctx)
+
+
+# -- extensions ----------------------------------------------------------------------------------
+
+
+def _phase_dates(training_class: TrainingClass, esp_phase: str) -> tuple[date | None, date | None]:
+    """(ESP phase start = training graduation, the next phase's start = ESP end)."""
+    rows = list(
+        ClassPhase.objects.filter(training_class=training_class)
+        .order_by("phase__order")
+        .values_list("phase__key", "start_date")
+    )
+    keys = [k for k, _ in rows]
+    if esp_phase not in keys:
+        return None, None
+    i = keys.index(esp_phase)
+    return rows[i][1], rows[i + 1][1] if i + 1 < len(rows) else None
+
+
+def extension_board(program, as_of: date) -> dict:
+    """Per class needing extensions (R-E1) the procedure (R-E2) and its checklist; the
+    "undo uptraining" list (R-E3)."""
+    policy = program.policy()
+    report = _report(program, policy, as_of, report_rules.extensions, EXTENSION_KINDS)
+    classes = [_extension_class(line, policy, as_of) for line in report["classes"]]
+    return {"classes": classes, "undo": undo_uptraining(program, as_of)}
+
+
+def _extension_class(line: dict, policy, as_of: date) -> dict:
+    training_class = TrainingClass.objects.get(code=line["class_code"])
+    agents = list(
+        Agent.objects.filter(employee_id__in=line["employee_ids"]).order_by("employee_id")
+    )
+    procedure = ExtensionProcedure.objects.filter(training_class=training_class).first()
+    method = procedure.method if procedure else line["method"]
+    items = checklist(training_class, method, agents, procedure, policy, as_of)
+    return {
+        "class": training_class,
+        "method": method,
+        "method_name": METHOD_NAMES[method],
+        "agents": agents,
+        "procedure": procedure,
+        "items": items,
+        "email": spin_up_email(training_class, items) if method == CLASS_SPIN_UP else "",
+    }
+
+
+def _recorded(procedure) -> dict:
+    if procedure is None:
+        return {}
+    return {(s.step, s.agent_id): s for s in procedure.steps.all()}
+
+
+def checklist(training_class, method, agents, procedure, policy, as_of) -> list[Item]:
+    done = _recorded(procedure)
+    graduation, esp_end = _phase_dates(training_class, policy.esp_phase)
+    if method == CLASS_SPIN_UP:
+        return _spin_up_items(agents, done, esp_end)
+    items: list[Item] = []
+    for agent in agents:
+        items += _uptraining_items(agent, done, graduation, esp_end, as_of)
+    return items
+
+
+def _spin_up_items(agents, done: dict, esp_end: date | None) -> list[Item]:
+    """Each agent's ESP end date extended, then the class's steps one after the other."""
+    items = [
+        Item(
+            "extend_end",
+            f"Extend {agent.name}'s ESP end date",
+            agent,
+            done.get(("extend_end", agent.pk)),
+            needs_value="date",
+            extra={"esp_end": esp_end},
+        )
+        for agent in agents
+    ]
+    waiting = "" if all(i.done for i in items) else "Extend every agent's ESP end date first."
+    for step, label in SPIN_UP_STEPS:
+        item = Item(step, label, None, done.get((step, None)), blocked=waiting)
+        items.append(item)
+        if not item.done and not waiting:
+            waiting = f"First: {label.lower()}."
+    return items
+
+
+def _uptraining_items(agent, done: dict, graduation, esp_end, as_of: date) -> list[Item]:
+    """Set the agent's uptraining class once graduation and the ESP end have passed, then
+    verify it in the dashboard."""
+    extended = done.get(("extend_end", agent.pk))
+    end = parse_date(extended.value) if extended else esp_end
+    missing = []
+    if graduation is None or graduation >= as_of:
+        missing.append(f"the training graduation date ({_fmt(graduation)})")
+    if end is None or end >= as_of:
+        missing.append(f"the ESP end date ({_fmt(end)})")
+    set_item = Item(
+        "uptraining_set",
+        f'Set {agent.name}\'s uptraining class to "{UPTRAINING_VALUE}"',
+        agent,
+        done.get(("uptraining_set", agent.pk)),
+        blocked=("Not yet: " + " and ".join(missing) + " must have passed.") if missing else "",
+        extra={"graduation": graduation, "esp_end": end},
+    )
+    verify_item = Item(
+        "dashboard_verify",
+        f"Verify {agent.name} is listed in the Aetna class in the dashboard",
+        agent,
+        done.get(("dashboard_verify", agent.pk)),
+        blocked="" if set_item.done else "Set the uptraining class first.",
+    )
+    return [set_item, verify_item]
+
+
+def _fmt(day: date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else "not set"
+
+
+def spin_up_email(training_class, items) -> str:
+    lines = [
+        f"Subject: Training environment spin-up — class {training_class.code}",
+        "",
+        "Hello platform team,",
+        "",
+        f"Please spin up the training environment for class {training_class.code}. "
+        "These agents need more time in the training environment:",
+        "",
+    ]
+    for item in items:
+        if item.step == "extend_end":
+            new_end = item.done.value if item.done else "(to be extended)"
+            lines.append(f"- {item.agent.name} ({item.agent.employee_id}), ESP end {new_end}")
+    lines += ["", "Please confirm once the class is spun up.", "", "Thank you"]
+    return "\n".join(lines)
+
+
+def undo_uptraining(program, as_of: date) -> list[dict]:
+    """R-E3: agents set to the uptraining class whose call certification is passed, until
+    the undo is recorded."""
+    policy = program.policy()
+    sets = {
+        s.agent_id: s
+        for s in ExtensionStep.objects.filter(
+            step="uptraining_set", procedure__method=UPTRAINING_CLASS
+        ).select_related("agent", "procedure")
+    }
+    undone = set(ExtensionStep.objects.filter(step="undo").values_list("agent_id", flat=True))
+    pending = {pk: s for pk, s in sets.items() if pk not in undone}
+    if not pending:
+        return []
+    records = agent_records(program, as_of, agent_ids=list(pending))
+    rows = []
+    for record in records:
+        progress = Progress(record, policy)
+        if progress.is_done(policy.call_task, as_of):
+            step = next(s for s in pending.values() if s.agent.employee_id == record.employee_id)
+            rows.append({"agent": step.agent, "set": step, "procedure": step.procedure})
+    return sorted(rows, key=lambda r: r["agent"].employee_id)
+
+
+# -- transfers -------------------------------------------------------------------------------------
+
+
+def home_department(agent: Agent) -> str:
+    """R-X1: the site plus the campaign's contact-center department."""
+    training_class = agent.training_class
+    site = agent.site or training_class.sites.first()
+    return training_class.campaign.home_department(site)
+
+
+def transfer_rows(program, as_of: date) -> list[dict]:
+    """The agents on the "transfer to production needed" list as of D, each with their home
+    department and how far their transfer checklist got."""
+    policy = program.policy()
+    report = _report(program, policy, as_of, report_rules.incompletions, INCOMPLETION_KINDS)
+    lines = next(s["agents"] for s in report["sections"] if s["key"] == "transfer_needed")
+    agents = {
+        a.employee_id: a
+        for a in Agent.objects.filter(employee_id__in=[line["employee_id"] for line in lines])
+        .select_related("training_class__campaign", "site")
+        .prefetch_related("transfer_steps", "training_class__sites")
+    }
+    rows = []
+    for line in lines:
+        agent = agents.get(line["employee_id"])
+        if agent is None:
+            continue
+        steps = list(agent.transfer_steps.all())
+        rows.append(
+            {
+                "agent": agent,
+                "class_code": line.get("class_code", agent.training_class.code),
+                "department": home_department(agent),
+                "recorded": len(steps),
+                "last": steps[-1] if steps else None,
+            }
+        )
+    return rows
+
+
+def transfer_checklist(agent: Agent, today: date) -> list[Item]:
+    """R-X2: both systems, then the verification and its restart, recheck and IT branches."""
+    done = {s.step: s for s in agent.transfer_steps.all()}
+    items = []
+    previous_done = True
+    for key, label in _transfer_steps(done, home_department(agent), today):
+        item = Item(key, label, agent, done.get(key))
+        if not item.done and not previous_done:
+            item.blocked = "Do the steps above first."
+        previous_done = bool(item.done)
+        items.append(item)
+    return items
+
+
+def _transfer_steps(done: dict, department: str, today: date) -> list[tuple[str, str]]:
+    steps = [
+        ("cc_department", f"Contact center: select the home department {department}"),
+        ("cc_effective", f"Contact center: enter today's date {_fmt(today)} as the effective date"),
+        ("hc_department", f"Headcount: select the home department {department}"),
+        ("hc_effective", f"Headcount: enter today's date {_fmt(today)} as the effective date"),
+        ("saved", "Save (Done) in both systems and refresh"),
+        ("verify_1", VERIFY),
+    ]
+    if _failed(done, "verify_1"):
+        steps += [("restart_1", "Have the agent restart their computer"), ("verify_2", VERIFY)]
+    if _failed(done, "verify_2"):
+        steps += [
+            ("recheck", "Check the contact-center steps again"),
+            ("restart_2", "Have the agent restart their computer once more"),
+            ("verify_3", VERIFY),
+        ]
+    if _failed(done, "verify_3"):
+        steps += [("it_ticket", "Raise an IT ticket (note its number)")]
+    return steps
+
+
+def _failed(done: dict, step: str) -> bool:
+    return step in done and done[step].outcome == "failed"
+
+
+def transfer_passed(agent: Agent) -> bool:
+    return agent.transfer_steps.filter(step__startswith="verify_", outcome="passed").exists()
+
+
+def saved_step(agent: Agent):
+    """The transfer's "saved" step (the 10-minute wait counts from it)."""
+    return agent.transfer_steps.get(step="saved")

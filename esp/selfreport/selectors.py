@@ -1,0 +1,97 @@
+"""Reads of self-reports (SPEC R-N1, R-N5): a link by its token, an agent's active link,
+whether their links ended with their time in the program, the report of a day, and who has
+not reported."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from esp.access import scopes
+from esp.lib import clock
+from esp.progress.models import Fact
+from esp.progress.selectors import agents_in_scope
+from esp.roster.models import Agent
+
+from .models import SelfReportLink
+
+MAX_TOKEN_LENGTH = 100
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _time_zone(agent: Agent) -> str:
+    return agent.training_class.program.time_zone
+
+
+def active_at(now: datetime) -> dict:
+    """The filter of the links active at `now`: not revoked, not expired."""
+    return {"revoked_at__isnull": True, "expires_at__gt": now}
+
+
+def link_ended(agent: Agent, *, day: date | None = None) -> bool:
+    """True once the agent's employment ended (termed, resigned, withdrawn) or their transfer
+    task is done, as of `day` (today in the program's time zone): their links end then."""
+    program = agent.training_class.program
+    day = day or clock.today(program.time_zone)
+    transfer = program.tasks.filter(is_transfer=True).values_list("key", flat=True).first()
+    in_flight = agents_in_scope(
+        program, day, agent_ids=[agent.pk], in_flight=True, transfer_task=transfer or "transfer"
+    )
+    return not in_flight.exists()
+
+
+def active_link(agent: Agent, *, now: datetime | None = None) -> SelfReportLink | None:
+    now = now or clock.now(_time_zone(agent))
+    return SelfReportLink.objects.filter(agent=agent, **active_at(now)).first()
+
+
+def link_for_token(token: str, *, now: datetime | None = None) -> SelfReportLink | None:
+    """The active link of a URL's token; None for an unknown, expired or revoked one."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    now = now or clock.now()
+    return (
+        SelfReportLink.objects.select_related("agent__training_class__program")
+        .filter(token_hash=token_hash(token), **active_at(now))
+        .first()
+    )
+
+
+def report_of_day(agent: Agent, day: date) -> Fact | None:
+    """The agent's self-report dated `day`, if they sent one."""
+    return Fact.objects.filter(agent=agent, kind="self_report", date=day).order_by("pk").first()
+
+
+def not_reported(agents, day: date) -> QuerySet[Agent]:
+    """The agents among `agents` (a queryset or an iterable of agents) with no self-report
+    dated `day`: one query when evaluated."""
+    if not isinstance(agents, QuerySet):
+        agents = Agent.objects.filter(pk__in=[a.pk for a in agents])
+    reported = Fact.objects.filter(agent=OuterRef("pk"), kind="self_report", date=day)
+    return agents.filter(~Exists(reported))
+
+
+def not_reported_rows(agents, day: date) -> list[dict]:
+    """`not_reported` as the rows the Today page lists: employee_id, name, class_code."""
+    return [
+        {"employee_id": e, "name": f"{first} {last}", "class_code": code}
+        for e, first, last, code in not_reported(agents, day)
+        .order_by("training_class__code", "first_name", "last_name", "employee_id")
+        .values_list("employee_id", "first_name", "last_name", "training_class__code")
+    ]
+
+
+def class_agents(user, training_class, day: date) -> QuerySet[Agent]:
+    """The class's active agents as of `day` that `user` sees, by employee id."""
+    program = training_class.program
+    return (
+        agents_in_scope(program, day, class_code=training_class.code, in_flight=True)
+        .filter(pk__in=scopes.visible_agents(user).values("pk"))
+        .select_related("training_class__program")
+        .order_by("employee_id")
+    )
