@@ -513,3 +513,40 @@ def running_classes(user, program: Program, as_of: date, calendar) -> list[tuple
         if spans and spans[-1][1][-1] >= as_of:
             running.append((training_class, spans))
     return running
+
+
+# -- the sections other pages show ---------------------------------------------------------------
+
+
+@dataclass
+class ClassroomsToday:
+    """The Today section of the classroom owners (R-S1, R-S3): invites to send now and ESP
+    invites to extend or move (`count` 0: the section is not shown)."""
+
+    count: int = 0
+    as_of: date | None = None
+    due: list[InviteDue] = field(default_factory=list)
+    ladder: list[LadderRow] = field(default_factory=list)
+
+
+def classrooms_today(user, program: Program, as_of: date) -> ClassroomsToday:
+    """The section for a user who sees the planner (the caller checks the role)."""
+    due = invites_due(scopes.visible_classes(user), as_of)
+    ladder = esp_ladder(program, as_of, scopes.visible_agents(user))
+    return ClassroomsToday(len(due) + len(ladder), as_of, due, ladder)
+
+
+@dataclass
+class AgentInvitation:
+    invitation: Invitation
+    days: list[date]
+
+
+def agent_invitations(agent: Agent) -> list[AgentInvitation]:
+    """The agent's classroom invitations (R-S2), cancelled ones too, by first day: one query."""
+    return [
+        AgentInvitation(i, dates_of(i.days))
+        for i in Invitation.objects.filter(agent=agent)
+        .select_related("classroom__training_class", "classroom__phase")
+        .order_by("classroom__first_day", "pk")
+    ]
