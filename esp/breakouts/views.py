@@ -5,23 +5,22 @@ take / done / cancel actions. Views parse input, call a selector or a service, a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.access import scopes
 from esp.access.matrix import EDITORS
-from esp.classrooms.services import breakout_rooms_open
+from esp.classrooms.selectors import breakout_rooms_open, default_program
 from esp.lib import clock
-from esp.reports.builders import program_for
+from esp.lib.flash import attempt
 
 from . import selectors, services
 from .models import HelpRequest
 
 
 def _now():
-    return clock.now(program_for().time_zone)
+    return clock.now(default_program().time_zone)
 
 
 def _is_leader(user) -> bool:
@@ -42,7 +41,7 @@ def _home(request) -> str:
 
 
 def queue(request):
-    program = program_for()
+    program = default_program()
     now = clock.now(program.time_zone)
     context = selectors.queue(request.user, now, program)
     context.update(
@@ -58,56 +57,63 @@ def queue(request):
     return render(request, "breakouts/queue.html", context)
 
 
+def _ask_for(request, leader: bool):
+    """An ask form posted: the agent asked for (a leader's choice, or the user's own record),
+    then the service; back to where the user came from."""
+    if leader:
+        employee_id = request.POST.get("agent", "").strip()
+        if not employee_id:
+            messages.error(request, "Agent: choose the agent who needs help.")
+            return _back(request, "breakouts:ask")
+        agent = scopes.get_agent_for_user(request.user, employee_id)
+    else:
+        agent = selectors.own_agent(request.user)
+    attempt(
+        request,
+        lambda: services.help_ask(
+            agent=agent,
+            topic=request.POST.get("topic", ""),
+            need=request.POST.get("need", ""),
+            actor=request.user,
+            now=_now(),
+        ),
+        lambda help_request: (
+            f"{agent.name} is in the breakout queue ({help_request.get_topic_display()})."
+            if leader
+            else f"You asked for help ({help_request.get_topic_display()}): a leader will take "
+            "you into a breakout room."
+        ),
+    )
+    return _back(request, _home(request))
+
+
+def _own_queue_place(user) -> dict:
+    """What an agent sees of the queue: their open request, their place in line, visits."""
+    agent = selectors.own_agent(user)
+    current = selectors.open_request_of(agent)
+    return {
+        "agent": agent,
+        "current": current,
+        "place": selectors.place_in_line(current)
+        if current and current.status == HelpRequest.WAITING
+        else None,
+        "visits": selectors.visits_of(agent),
+    }
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask(request):
     """An agent asks for help for themselves; a leader asks for an agent they can see."""
     leader = _is_leader(request.user)
     if request.method == "POST":
-        if leader:
-            employee_id = request.POST.get("agent", "").strip()
-            if not employee_id:
-                messages.error(request, "Agent: choose the agent who needs help.")
-                return _back(request, "breakouts:ask")
-            agent = scopes.get_agent_for_user(request.user, employee_id)
-        else:
-            agent = selectors.own_agent(request.user)
-        try:
-            help_request = services.help_ask(
-                agent=agent,
-                topic=request.POST.get("topic", ""),
-                need=request.POST.get("need", ""),
-                actor=request.user,
-                now=_now(),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            topic = help_request.get_topic_display()
-            messages.success(
-                request,
-                f"{agent.name} is in the breakout queue ({topic})."
-                if leader
-                else f"You asked for help ({topic}): a leader will take you into a breakout room.",
-            )
-        return _back(request, _home(request))
+        return _ask_for(request, leader)
     context = {"topics": HelpRequest.TOPICS, "leader": leader}
     if leader:
-        program = program_for()
+        program = default_program()
         today = clock.now(program.time_zone).date()
         context.update(selectors.ask_choices(request.user, program, today))
     else:
-        agent = selectors.own_agent(request.user)
-        current = selectors.open_request_of(agent)
-        context.update(
-            {
-                "agent": agent,
-                "current": current,
-                "place": selectors.place_in_line(current)
-                if current and current.status == HelpRequest.WAITING
-                else None,
-                "visits": selectors.visits_of(agent),
-            }
-        )
+        context.update(_own_queue_place(request.user))
     return render(request, "breakouts/ask.html", context)
 
 
@@ -118,12 +124,7 @@ def _act(request, employee_id: str, act, done_message):
     if help_request is None:
         messages.error(request, f"{agent.name} has no such open help request any more.")
         return _back(request, _home(request))
-    try:
-        help_request = act(help_request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done_message(help_request))
+    attempt(request, lambda: act(help_request), done_message)
     return _back(request, _home(request))
 
 

@@ -19,6 +19,8 @@ KINDS = [
     (BREAKOUT, "Breakout (help)"),
 ]
 PROVIDERS = [("g2t", "GoTo Training"), ("meet", "Google Meet"), ("other", "Other")]
+KIND_NAMES = dict(KINDS)
+PROVIDER_NAMES = dict(PROVIDERS)
 
 
 class Classroom(models.Model):

@@ -1,49 +1,22 @@
-"""The virtual classroom planner's pages (R-S1–R-S3). Views parse input, call a service and
-render; every object is looked up inside the user's scope (404 outside)."""
+"""The virtual classroom planner's pages (R-S1–R-S3). Views parse input, call a selector or a
+service and render; every object is looked up inside the user's scope (404 outside)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from esp.access import scopes
 from esp.lib import clock
 from esp.lib.dates import picked_day, required_day
+from esp.lib.flash import attempt
 from esp.programs.calendars import calendar_for
-from esp.programs.models import Phase
-from esp.reports.builders import program_for
 
-from . import services
-from .models import KINDS, PROVIDERS, Classroom
-
-
-def _class(request, code):
-    training_class = (
-        scopes.visible_classes(request.user)
-        .select_related("program")
-        .prefetch_related("phase_starts__phase")
-        .filter(code=code)
-        .first()
-    )
-    if training_class is None:
-        raise Http404
-    return training_class
-
-
-def _room(request, training_class, room_id) -> Classroom:
-    room = (
-        Classroom.objects.filter(training_class=training_class, pk=room_id)
-        .select_related("phase", "training_class__program")
-        .first()
-    )
-    if room is None or not services.may_change(request.user, room.phase):
-        raise Http404
-    return room
+from . import selectors, services
+from .models import KIND_NAMES, KINDS, PROVIDERS
 
 
 def _optional_day(text: str, what: str) -> date | None:
@@ -63,31 +36,32 @@ def _room_fields(request) -> dict:
     }
 
 
+def _number(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def _back(training_class, as_of):
     return redirect(f"/classrooms/{training_class.code}/?as_of={as_of.isoformat()}")
 
 
+def _to_ladder(as_of):
+    return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")
+
+
 def planner(request):
-    program = program_for()
+    program = selectors.default_program()
     as_of = picked_day(request, program)
     now = clock.now(program.time_zone)
     calendar = calendar_for(program)
-    running = []
-    for training_class in (
-        scopes.visible_classes(request.user)
-        .filter(program=program)
-        .exclude(  # long over: production began more than a month ago
-            phase_starts__phase__key="production",
-            phase_starts__start_date__lt=as_of - timedelta(days=31),
-        )
-        .select_related("program")
-        .prefetch_related("phase_starts__phase")
-        .order_by("start_date", "code")
-    ):
-        spans = services.phase_spans(training_class, calendar)
-        if spans and spans[-1][1][-1] >= as_of:
-            running.append((training_class, spans))
-    plans = services.class_plans([c for c, _ in running], as_of, now)
+    running = selectors.running_classes(request.user, program, as_of, calendar)
+    plans = selectors.class_plans([c for c, _ in running], as_of, now)
     classes = [
         {
             "class": training_class,
@@ -98,7 +72,7 @@ def planner(request):
         }
         for training_class, spans in running
     ]
-    ladder = services.esp_ladder(program, as_of, scopes.visible_agents(request.user))
+    ladder = selectors.esp_ladder(program, as_of, scopes.visible_agents(request.user))
     return render(
         request,
         "classrooms/planner.html",
@@ -114,10 +88,10 @@ def planner(request):
 
 
 def class_plan(request, code):
-    training_class = _class(request, code)
+    training_class = selectors.get_class_for_user(request.user, code)
     program = training_class.program
     as_of = picked_day(request, program)
-    plans = services.class_plan(training_class, as_of, clock.now(program.time_zone))
+    plans = selectors.class_plan(training_class, as_of, clock.now(program.time_zone))
     return render(
         request,
         "classrooms/class.html",
@@ -128,173 +102,150 @@ def class_plan(request, code):
             # the phases whose rooms the user may change: no buttons for the others (issue 12
             # item 3; the PM plans with the others but changes no room)
             "changeable": [
-                p.phase.key for p in plans if services.may_change(request.user, p.phase)
+                p.phase.key for p in plans if selectors.may_change(request.user, p.phase)
             ],
             "kinds": KINDS,
             "providers": PROVIDERS,
-            "kind_names": services.KIND_NAMES,
+            "kind_names": KIND_NAMES,
         },
     )
 
 
+def _changeable_phase(user, program, key: str):
+    """The phase `key` of the program, refused when unknown or not the user's to change."""
+    phase = selectors.phase_of(program, key)
+    if phase is None:
+        raise ValidationError(f"Unknown phase {key!r}.")
+    if not selectors.may_change(user, phase):
+        raise ValidationError(
+            f"The {phase.name} classrooms belong to {phase.owner or 'another team'}: "
+            "ask them or the ESP Manager."
+        )
+    return phase
+
+
 @require_POST
 def room_add(request, code):
-    training_class = _class(request, code)
+    training_class = selectors.get_class_for_user(request.user, code)
     program = training_class.program
     as_of = picked_day(request, program)
-    try:
-        phase = Phase.objects.filter(program=program, key=request.POST.get("phase", "")).first()
-        if phase is None:
-            raise ValidationError(f"Unknown phase {request.POST.get('phase', '')!r}.")
-        if not services.may_change(request.user, phase):
-            raise ValidationError(
-                f"The {phase.name} classrooms belong to {phase.owner or 'another team'}: "
-                "ask them or the ESP Manager."
-            )
-        room = services.room_create(
+    attempt(
+        request,
+        lambda: services.room_create(
             training_class=training_class,
-            phase=phase,
+            phase=_changeable_phase(request.user, program, request.POST.get("phase", "")),
             kind=request.POST.get("kind", ""),
             overflow=request.POST.get("overflow") == "1",
             **_room_fields(request),
             actor=request.user,
             now=clock.now(program.time_zone),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Room {room.name} added.")
+        ),
+        lambda room: f"Room {room.name} added.",
+    )
     return _back(training_class, as_of)
 
 
 @require_POST
 def room_edit(request, code, room):
-    training_class = _class(request, code)
-    room = _room(request, training_class, room)
+    training_class = selectors.get_class_for_user(request.user, code)
+    room = selectors.get_room_for_user(request.user, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
-    try:
-        version = int(request.POST.get("version", "0"))
-    except ValueError:
-        version = 0
-    try:
-        sent = services.room_update(
+    attempt(
+        request,
+        lambda: services.room_update(
             room=room,
-            version=version,
+            version=_number(request.POST.get("version", "0")),
             **_room_fields(request),
             actor=request.user,
             now=clock.now(program.time_zone),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda sent: (
             f"Room {room.name} saved"
-            + (f"; {sent} updated invitation{'s' if sent != 1 else ''} queued." if sent else "."),
-        )
+            + (f"; {_plural(sent, 'updated invitation')} queued." if sent else ".")
+        ),
+    )
     return _back(training_class, as_of)
 
 
 @require_POST
 def room_send(request, code, room):
-    training_class = _class(request, code)
-    room = _room(request, training_class, room)
+    training_class = selectors.get_class_for_user(request.user, code)
+    room = selectors.get_room_for_user(request.user, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
-    try:
-        count = services.invites_send(
+    attempt(
+        request,
+        lambda: services.invites_send(
             room=room, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"{count} invitation{'s' if count != 1 else ''} queued for {room.name}."
+        ),
+        lambda count: (
+            f"{_plural(count, 'invitation')} queued for {room.name}."
             if count
-            else f"Everybody in the class already has an invitation to {room.name}.",
-        )
+            else f"Everybody in the class already has an invitation to {room.name}."
+        ),
+    )
     return _back(training_class, as_of)
 
 
 @require_POST
 def room_cancel(request, code, room):
-    training_class = _class(request, code)
-    room = _room(request, training_class, room)
+    training_class = selectors.get_class_for_user(request.user, code)
+    room = selectors.get_room_for_user(request.user, training_class, room)
     program = training_class.program
     as_of = picked_day(request, program)
-    count = services.room_cancel(
-        room=room,
-        actor=request.user,
-        now=clock.now(program.time_zone),
-        note=request.POST.get("note", "")[:200],
-    )
-    messages.success(
+    attempt(
         request,
-        f"Room {room.name} cancelled; {count} cancellation{'s' if count != 1 else ''} queued.",
+        lambda: services.room_cancel(
+            room=room,
+            actor=request.user,
+            now=clock.now(program.time_zone),
+            note=request.POST.get("note", "")[:200],
+        ),
+        lambda count: f"Room {room.name} cancelled; {_plural(count, 'cancellation')} queued.",
     )
     return _back(training_class, as_of)
 
 
-def _agent(request, employee_id):
-    agent = (
-        scopes.visible_agents(request.user)
-        .select_related("training_class__program")
-        .filter(employee_id=employee_id)
-        .first()
-    )
-    if agent is None:
-        raise Http404
-    return agent
-
-
 @require_POST
 def extend(request, employee_id):
-    agent = _agent(request, employee_id)
+    agent = selectors.get_agent_for_user(request.user, employee_id)
     program = agent.training_class.program
     as_of = picked_day(request, program)
-    try:
-        invitation = services.invitation_extend(
+    attempt(
+        request,
+        lambda: services.invitation_extend(
             agent=agent, actor=request.user, now=clock.now(program.time_zone), as_of=as_of
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        last = max(invitation.days)
-        messages.success(
-            request,
-            f"{agent.name}'s invite now runs to {date.fromisoformat(last):%m/%d/%Y}; "
-            "the update is queued.",
-        )
-    return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")
+        ),
+        lambda invitation: (
+            f"{agent.name}'s invite now runs to "
+            f"{date.fromisoformat(max(invitation.days)):%m/%d/%Y}; the update is queued."
+        ),
+    )
+    return _to_ladder(as_of)
+
+
+def _chosen(room):
+    if room is None:
+        raise ValidationError("Choose the ESP classroom to move the agent to.")
+    return room
 
 
 @require_POST
 def move(request, employee_id):
-    agent = _agent(request, employee_id)
+    agent = selectors.get_agent_for_user(request.user, employee_id)
     program = agent.training_class.program
     as_of = picked_day(request, program)
-    try:
-        room_id = int(request.POST.get("room", ""))
-    except ValueError:
-        room_id = 0
-    room = Classroom.objects.filter(pk=room_id).select_related("training_class").first()
-    try:
-        if room is None:
-            raise ValidationError("Choose the ESP classroom to move the agent to.")
-        services.invitation_move(
+    room = selectors.room_by_id(_number(request.POST.get("room", "")))
+    attempt(
+        request,
+        lambda: services.invitation_move(
             agent=agent,
-            room=room,
+            room=_chosen(room),
             actor=request.user,
             now=clock.now(program.time_zone),
             as_of=as_of,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"{agent.name} moved to {room}; the cancellation and the new invite are queued.",
-        )
-    return redirect(f"/classrooms/?as_of={as_of.isoformat()}#ladder")
+        ),
+        lambda _: f"{agent.name} moved to {room}; the cancellation and the new invite are queued.",
+    )
+    return _to_ladder(as_of)

@@ -93,72 +93,87 @@ class RoomFacts:
     link_sent_at: datetime | None = None  # aware: when an invitation first carried the link
 
 
+def _invite_warnings(room: RoomFacts, calendar: BusinessCalendar, as_of: date) -> list[Warning]:
+    """R-S1: invites not sent by their deadline (late, or a date to keep), or sent late."""
+    first = room.days[0]
+    deadline = invite_deadline(calendar, first, room.lead_days)
+    lead = f"{room.lead_days} business days before {us(first)}"
+    if room.invites_sent_on is None:
+        if as_of > deadline:
+            return [
+                Warning(
+                    "invite_late",
+                    f"Invites are late: they were due by {us(deadline)} ({lead}).",
+                )
+            ]
+        return [Warning("invite_due", f"Send the invites by {us(deadline)} ({lead}).", "info")]
+    if room.invites_sent_on > deadline:
+        return [
+            Warning(
+                "invite_late",
+                f"Invites went out {us(room.invites_sent_on)}, after {us(deadline)} ({lead}).",
+            )
+        ]
+    return []
+
+
+def _link_sent_warnings(
+    room: RoomFacts, calendar: BusinessCalendar, now: datetime
+) -> list[Warning]:
+    """§3 (licensing): the link sent less than `hours_ahead` hours before the room opens, or
+    the moment to send it by (on the business day before when that is not one)."""
+    deadline_at = link_deadline(room.opens_at, room.hours_ahead)
+    ahead = f"{room.hours_ahead} hours before it opens"
+    if room.link_sent_at is None and now > deadline_at:
+        return [Warning("link_late", f"The link has not been sent and it is less than {ahead}.")]
+    if room.link_sent_at is not None and room.link_sent_at > deadline_at:
+        return [Warning("link_late", f"The link was sent less than {ahead}.")]
+    if room.link_sent_at is not None:
+        return []
+    local = deadline_at.date()
+    return [
+        Warning(
+            "link_due",
+            f"Send the link by {deadline_at:%m/%d/%Y %I:%M %p} ({ahead})"
+            + (
+                f"; that is not a business day, so by {us(_business_on_or_before(calendar, local))}."
+                if not calendar.is_business_day(local)
+                else "."
+            ),
+            "info",
+        )
+    ]
+
+
+def _link_life_warnings(room: RoomFacts) -> list[Warning]:
+    """R-S1: no link yet, or a link used after its lifetime ends."""
+    if not room.link:
+        return [Warning("no_link", "No link yet.")]
+    last = link_last_day(room.valid_from or room.days[0], room.lifetime_days)
+    late_days = [d for d in room.days if d > last]
+    if not late_days:
+        return []
+    return [
+        Warning(
+            "link_expires",
+            f"The link expires after {us(last)} but the room is used until "
+            f"{us(late_days[-1])}: make a new link from {us(late_days[0])}.",
+        )
+    ]
+
+
 def room_warnings(
     room: RoomFacts, calendar: BusinessCalendar, as_of: date, now: datetime
 ) -> list[Warning]:
     """R-S1: late or due invites, a link sent too late, a link used after it expires."""
-    found: list[Warning] = []
     if not room.days:
-        return found
-    first = room.days[0]
+        return []
+    found: list[Warning] = []
     if room.lead_days:
-        deadline = invite_deadline(calendar, first, room.lead_days)
-        lead = f"{room.lead_days} business days before {us(first)}"
-        if room.invites_sent_on is None:
-            if as_of > deadline:
-                found.append(
-                    Warning(
-                        "invite_late",
-                        f"Invites are late: they were due by {us(deadline)} ({lead}).",
-                    )
-                )
-            else:
-                found.append(
-                    Warning("invite_due", f"Send the invites by {us(deadline)} ({lead}).", "info")
-                )
-        elif room.invites_sent_on > deadline:
-            found.append(
-                Warning(
-                    "invite_late",
-                    f"Invites went out {us(room.invites_sent_on)}, after {us(deadline)} ({lead}).",
-                )
-            )
+        found += _invite_warnings(room, calendar, as_of)
     if room.hours_ahead and room.opens_at is not None:
-        deadline_at = link_deadline(room.opens_at, room.hours_ahead)
-        ahead = f"{room.hours_ahead} hours before it opens"
-        if room.link_sent_at is None and now > deadline_at:
-            found.append(
-                Warning("link_late", f"The link has not been sent and it is less than {ahead}.")
-            )
-        elif room.link_sent_at is not None and room.link_sent_at > deadline_at:
-            found.append(Warning("link_late", f"The link was sent less than {ahead}."))
-        elif room.link_sent_at is None:
-            local = deadline_at.date()
-            found.append(
-                Warning(
-                    "link_due",
-                    f"Send the link by {deadline_at:%m/%d/%Y %I:%M %p} ({ahead})"
-                    + (
-                        f"; that is not a business day, so by {us(_business_on_or_before(calendar, local))}."
-                        if not calendar.is_business_day(local)
-                        else "."
-                    ),
-                    "info",
-                )
-            )
-    if not room.link:
-        found.append(Warning("no_link", "No link yet."))
-    else:
-        last = link_last_day(room.valid_from or first, room.lifetime_days)
-        late_days = [d for d in room.days if d > last]
-        if late_days:
-            found.append(
-                Warning(
-                    "link_expires",
-                    f"The link expires after {us(last)} but the room is used until "
-                    f"{us(late_days[-1])}: make a new link from {us(late_days[0])}.",
-                )
-            )
+        found += _link_sent_warnings(room, calendar, now)
+    found += _link_life_warnings(room)
     return found
 
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
 from esp.audit.models import AuditEntry
-from esp.classrooms import services
+from esp.classrooms import selectors, services
 from esp.classrooms.models import BREAKOUT, CALL_CERT, MAIN, SHADOWING, Classroom, Invitation
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Phase
@@ -248,7 +248,7 @@ def test_a_bad_room_is_refused_with_a_plain_message(world, first, last, link, me
 
 
 def plan_of(code: str, key: str, as_of: date, now: datetime):
-    plans = services.class_plan(TrainingClass.objects.get(code=code), as_of, now)
+    plans = selectors.class_plan(TrainingClass.objects.get(code=code), as_of, now)
     return next(p for p in plans if p.phase.key == key)
 
 
@@ -319,7 +319,7 @@ def test_a_class_closure_is_not_a_class_day_of_its_rooms(world):
 
 
 def ladder(as_of: date):
-    return services.esp_ladder(
+    return selectors.esp_ladder(
         TrainingClass.objects.get(code="AET-A").program, as_of, Agent.objects.all()
     )
 
@@ -561,7 +561,7 @@ def test_the_demo_plans_rooms_sends_due_invites_and_leaves_moves_to_make(world):
     assert [(room.training_class.code, days[0]) for room, days in rows[0].targets] == [
         ("AET-C", D(2026, 12, 9))
     ]
-    due = services.invites_due(TrainingClass.objects.all(), D(2026, 12, 2))
+    due = selectors.invites_due(TrainingClass.objects.all(), D(2026, 12, 2))
     assert [(d.room.training_class.code, d.room.first_day, d.deadline) for d in due] == [
         ("AET-C", D(2026, 12, 8), D(2026, 12, 3)),
         ("AET-C", D(2026, 12, 9), D(2026, 12, 4)),  # within 2 business days
@@ -647,8 +647,11 @@ def test_an_agent_moved_to_another_class_leaves_its_rooms_and_joins_the_new_ones
         )
         == 2
     )
-    assert [a.employee_id for a in services.room_agents(a_room, D(2026, 11, 23))] == ["E001"]
-    assert [a.employee_id for a in services.room_agents(c_room, D(2026, 12, 1))] == ["E002", "E101"]
+    assert [a.employee_id for a in selectors.room_agents(a_room, D(2026, 11, 23))] == ["E001"]
+    assert [a.employee_id for a in selectors.room_agents(c_room, D(2026, 12, 1))] == [
+        "E002",
+        "E101",
+    ]
 
 
 def test_extension_days_past_the_links_week_are_flagged(world):

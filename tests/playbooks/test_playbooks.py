@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from esp.playbooks.defaults import load_default_playbooks
 from esp.playbooks.models import Playbook, StepOutcome, Walkthrough
-from esp.playbooks.services import current_step, outcome_record, walkthrough_start
+from esp.playbooks.selectors import current_step
+from esp.playbooks.services import outcome_record, walkthrough_start
 from esp.progress.models import CarrierTicket, Fact
 from esp.roster.models import Agent
 from esp.roster.staff import TL
@@ -83,19 +85,33 @@ def test_steps_follow_their_position_not_their_creation(world):
     book = Playbook.objects.create(key="custom", name="Custom")
     book.steps.create(position=2, instruction="Second")
     book.steps.create(position=1, instruction="First")
-    walk = walkthrough_start(agent=world["ann"], playbook=book, actor=world["tl"])
+    walk = walkthrough_start(
+        agent=world["ann"], playbook=book, actor=world["tl"], now=timezone.now()
+    )
     assert current_step(walk).instruction == "First"
-    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=world["tl"])
+    outcome_record(
+        walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=world["tl"], now=timezone.now()
+    )
     assert current_step(walk).instruction == "Second"
 
 
 def test_every_outcome_is_logged_with_who_when_and_note_and_solved_ends_it(world):
-    walk = walkthrough_start(agent=world["ann"], playbook=playbook("general"), actor=world["tl"])
-    outcome_record(
-        walkthrough=walk, outcome=StepOutcome.NOT_HELPED, note="Chrome blank", actor=world["tl"]
+    walk = walkthrough_start(
+        agent=world["ann"], playbook=playbook("general"), actor=world["tl"], now=timezone.now()
     )
     outcome_record(
-        walkthrough=walk, outcome=StepOutcome.SOLVED, note="Works in Firefox", actor=world["tl"]
+        walkthrough=walk,
+        outcome=StepOutcome.NOT_HELPED,
+        note="Chrome blank",
+        actor=world["tl"],
+        now=timezone.now(),
+    )
+    outcome_record(
+        walkthrough=walk,
+        outcome=StepOutcome.SOLVED,
+        note="Works in Firefox",
+        actor=world["tl"],
+        now=timezone.now(),
     )
     walk.refresh_from_db()
     assert walk.status == Walkthrough.SOLVED and walk.ended_at is not None
@@ -106,20 +122,26 @@ def test_every_outcome_is_logged_with_who_when_and_note_and_solved_ends_it(world
     ]
     assert all(o.recorded_at for o in walk.outcomes.all())
     with pytest.raises(ValidationError):
-        outcome_record(walkthrough=walk, outcome=StepOutcome.SOLVED, actor=world["tl"])
+        outcome_record(
+            walkthrough=walk, outcome=StepOutcome.SOLVED, actor=world["tl"], now=timezone.now()
+        )
     assert not Fact.objects.filter(kind="equipment").exists()
 
 
 def test_unresolved_general_walkthrough_opens_an_equipment_issue_with_the_it_ticket(world):
     tl, ann = world["tl"], world["ann"]
-    walk = walkthrough_start(agent=ann, playbook=playbook("general"), actor=tl)
+    walk = walkthrough_start(agent=ann, playbook=playbook("general"), actor=tl, now=timezone.now())
     for _ in range(4):
-        outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl)
+        outcome_record(
+            walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl, now=timezone.now()
+        )
     with pytest.raises(ValidationError, match="IT ticket"):  # the last step needs the ticket
-        outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl)
+        outcome_record(
+            walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl, now=timezone.now()
+        )
     outcome_record(
         walkthrough=walk, outcome=StepOutcome.NOT_HELPED, note="No audio", ticket="IT-4711",
-        actor=tl,
+        actor=tl, now=timezone.now(),
     )  # fmt: skip
     walk.refresh_from_db()
     assert walk.status == Walkthrough.UNRESOLVED
@@ -131,10 +153,18 @@ def test_unresolved_general_walkthrough_opens_an_equipment_issue_with_the_it_tic
 
 def test_unresolved_carrier_walkthrough_opens_a_carrier_ticket_and_a_note(world):
     tl, ann = world["tl"], world["ann"]
-    walk = walkthrough_start(agent=ann, playbook=playbook("carrier-site"), actor=tl)
-    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl)
-    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl)
-    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, ticket="AET-99", actor=tl)
+    walk = walkthrough_start(
+        agent=ann, playbook=playbook("carrier-site"), actor=tl, now=timezone.now()
+    )
+    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl, now=timezone.now())
+    outcome_record(walkthrough=walk, outcome=StepOutcome.NOT_HELPED, actor=tl, now=timezone.now())
+    outcome_record(
+        walkthrough=walk,
+        outcome=StepOutcome.NOT_HELPED,
+        ticket="AET-99",
+        actor=tl,
+        now=timezone.now(),
+    )
     ticket = CarrierTicket.objects.get(agent=ann)
     assert ticket.ticket_number == "AET-99" and ticket.status == CarrierTicket.OPEN
     assert Fact.objects.filter(agent=ann, kind="note", note__contains="AET-99").exists()
