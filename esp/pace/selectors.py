@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
 from esp.progress.models import Fact
@@ -212,3 +213,11 @@ def module_labels(modules: list[PaceModule]) -> list[dict]:
 
 def agents_by_employee_id(employee_ids) -> dict[str, Agent]:
     return {a.employee_id: a for a in Agent.objects.filter(employee_id__in=set(employee_ids))}
+
+
+def visible_agent_ids(user):
+    """The pks of the agents the user may see today, whatever the page's day (issue 12 item 2),
+    as a subquery; None for the ESP Manager (every agent, no filter)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    return scopes.visible_agents(user).values("pk")

@@ -28,13 +28,6 @@ from . import selectors, services
 TITLE = "Licensing: behind pace"
 
 
-def _agent_ids(user):
-    """The agents the user may see today, whatever the page's day (issue 12 item 2)."""
-    if scopes.has_role(user, scopes.ESP_MANAGER):
-        return None
-    return scopes.visible_agents(user).values("pk")
-
-
 def _posted_day(request) -> date:
     """The grid's day of a save: a save never falls back to today (it would record the
     modules on a day nobody chose)."""
@@ -49,7 +42,7 @@ def behind(request):
     except Program.DoesNotExist:
         raise Http404("no program") from None
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user)
+    agent_ids = selectors.visible_agent_ids(request.user)
     _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
     lines = [line for line in in_phase if line["behind"]]
     columns, rows = selectors.behind_table(lines)
@@ -188,7 +181,9 @@ def grid(request, code: str):
     if request.method == "POST" and (refused := _refused_day(request, klass)):
         return refused
     as_of = picked_day(request, program)
-    data = selectors.class_grid(program, klass.code, as_of, _agent_ids(request.user))
+    data = selectors.class_grid(
+        program, klass.code, as_of, selectors.visible_agent_ids(request.user)
+    )
     if request.method == "POST":
         return _save(request, klass, as_of, data)
     return render(

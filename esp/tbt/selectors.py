@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Proof
@@ -290,3 +291,11 @@ def _percent(part: int, whole: int) -> int | None:
     if not whole:
         return None
     return int(part * 100 / whole + 0.5)
+
+
+def visible_agent_ids(user):
+    """The pks of the agents the user may see today, whatever the page's day (issue 12 item 2),
+    as a subquery; None for the ESP Manager (every agent, no filter)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    return scopes.visible_agents(user).values("pk")

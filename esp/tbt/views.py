@@ -73,12 +73,6 @@ class TbtAccessForm(forms.Form):
             raise ValidationError(str(exc)) from None
 
 
-def _agent_ids(user):
-    if scopes.has_role(user, scopes.ESP_MANAGER):
-        return None
-    return scopes.visible_agents(user).values("pk")
-
-
 def _program() -> Program:
     try:
         return program_for()
@@ -108,7 +102,7 @@ def _page(request, name: str, *, form=None):
     title, select, to_table = PAGES[name]
     program = _program()
     as_of, error = _as_of(request, program)
-    lines = select(program, as_of, _agent_ids(request.user))
+    lines = select(program, as_of, selectors.visible_agent_ids(request.user))
     columns, rows = to_table(lines)
     fmt = request.GET.get("format")
     if fmt == "csv":
