@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 
 from esp.lib import clock
 
-from . import outbox
 from .models import (
     DeliveryAttempt,
     DistributionList,
@@ -11,6 +10,7 @@ from .models import (
     OutboxMessage,
     Schedule,
 )
+from .services import outbox
 
 
 class ListMemberInline(admin.TabularInline):

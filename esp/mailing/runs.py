@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from esp.lib import clock
 
 from .models import OutboxMessage
-from .outbox import deliver_due
-from .schedules import plan_due
+from .selectors import first_program_time_zone
+from .services.outbox import deliver_due
+from .services.schedules import plan_due
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +68,7 @@ def send_reports(*, now: datetime, as_of: date | None = None) -> RoundSummary:
     """Plan the reports due up to `as_of` (end of that day; default: now), then deliver."""
     plan_until = None
     if as_of is not None:
-        from esp.programs.models import Program
-
-        zone = (Program.objects.first() or Program(time_zone="America/Chicago")).time_zone
-        plan_until = min(now, end_of_day(as_of, zone))
+        plan_until = min(now, end_of_day(as_of, first_program_time_zone()))
     return send_round(now=now, plan_until=plan_until)
 
 

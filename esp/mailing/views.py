@@ -7,19 +7,16 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.lib import clock
-from esp.roster.staff import ESP_MANAGER
 
-from . import outbox
-from .lists import ListError, list_set, lists_show
-from .models import DistributionList, OutboxMessage
-
-
-def is_esp_manager(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=ESP_MANAGER).exists())
+from . import selectors
+from .models import OutboxMessage
+from .selectors import is_esp_manager
+from .services import outbox
+from .services.lists import ListError, list_set
 
 
 def esp_manager_required(view):
@@ -46,15 +43,10 @@ def lists(request):
             saved = key
         except ListError as exc:
             error = f"{key}: {exc}. Nothing was changed."
-    names = dict(DistributionList.objects.values_list("key", "name"))
-    rows = [
-        {"key": key, "name": names.get(key, key), "addresses": addresses}
-        for key, addresses in lists_show().items()
-    ]
     return render(
         request,
         "mailing/lists.html",
-        {"rows": rows, "error": error, "saved": saved},
+        {"rows": selectors.list_rows(), "error": error, "saved": saved},
         status=400 if error else 200,
     )
 
@@ -62,19 +54,13 @@ def lists(request):
 @esp_manager_required
 def outbox_page(request):
     status = request.GET.get("status", "")
-    messages = OutboxMessage.objects.prefetch_related("attachments").order_by("-created_at", "-pk")
-    if status:
-        messages = messages.filter(status=status)
-    attention = OutboxMessage.objects.filter(
-        status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
-    ).order_by("created_at")
-    page = Paginator(messages, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.outbox_messages(status), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "mailing/outbox.html",
         {
             "page": page,
-            "attention": attention,
+            "attention": selectors.needing_attention(),
             "status": status,
             "statuses": OutboxMessage.STATUSES,
         },
@@ -84,9 +70,7 @@ def outbox_page(request):
 @require_POST
 @esp_manager_required
 def outbox_decide(request, pk: int):
-    row = get_object_or_404(
-        OutboxMessage, pk=pk, status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
-    )
+    row = selectors.get_undecided_message(pk)
     decision = request.POST.get("decision")
     if decision == "resend":
         outbox.resend(row, user=request.user, now=clock.now())

@@ -8,3 +8,5 @@ class PaceConfig(AppConfig):
     defaults = "esp.pace.defaults.load_default_pace"
     # Policy rows a program copy copies too (esp.programs.services.program_copy).
     copied_with_program = ["esp.pace.models.PaceModule"]
+    # The reports this app mails every business day (esp.mailing.registry).
+    mailed_reports = ("esp.pace.mailed.LICENSING_PACE",)

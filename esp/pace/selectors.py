@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
 from esp.progress.models import Fact
@@ -67,6 +68,46 @@ def in_phase_window(phase: Phase, as_of: date, calendar, agent_ids=None):
     return agents.values("pk")
 
 
+def _done_modules(modules, records, as_of: date) -> dict[str, dict[str, date]]:
+    """Employee id -> module key -> the day it was ticked done (on or before D; the ticks of
+    `task_only` modules do not count)."""
+    done: dict[str, dict[str, date]] = defaultdict(dict)
+    for employee_id, key, day in ModuleProgress.objects.filter(
+        module__in=[m for m in modules if not m.task_only],
+        agent__employee_id__in=[r.employee_id for r in records],
+        done_on__lte=as_of,
+    ).values_list("agent__employee_id", "module__key", "done_on"):
+        done[employee_id][key] = day
+    return done
+
+
+def _done_by_task(progress, modules, done_on: dict, task_keys: set, as_of: date) -> set[str]:
+    """The modules done through their task (added to `done_on`, dated D)."""
+    by_task = set()
+    for module in modules:
+        task = module.satisfied_by_task
+        if task in task_keys and module.key not in done_on and progress.is_done(task, as_of):
+            done_on[module.key] = as_of
+            by_task.add(module.key)
+    return by_task
+
+
+def _pace_line(record, code: str, status, start, done_on, by_task, names) -> dict:
+    return {
+        "class_code": code,
+        "employee_id": record.employee_id,
+        "name": record.name,
+        "licensing_day": status.day,
+        "phase_start": start,
+        "due": status.due,
+        "missing_keys": status.missing,
+        "missing": "; ".join(names[k] for k in status.missing),
+        "behind": status.behind,
+        "done_on": done_on,
+        "by_task": by_task,
+    }
+
+
 def pace_lines(
     program: Program,
     as_of: date,
@@ -88,7 +129,6 @@ def pace_lines(
         return [], []
     policy = program.policy()
     calendar = calendar_for(program)
-    minimums = [rules.PaceMinimum(m.key, m.due_by) for m in modules]
     if not outside_too:
         agent_ids = in_phase_window(phase, as_of, calendar, agent_ids)
     records = agent_records(
@@ -100,13 +140,8 @@ def pace_lines(
         kinds=PACE_KINDS,
         agent_ids=agent_ids,
     )
-    done: dict[str, dict[str, date]] = defaultdict(dict)
-    for employee_id, key, day in ModuleProgress.objects.filter(
-        module__in=[m for m in modules if not m.task_only],
-        agent__employee_id__in=[r.employee_id for r in records],
-        done_on__lte=as_of,
-    ).values_list("agent__employee_id", "module__key", "done_on"):
-        done[employee_id][key] = day
+    done = _done_modules(modules, records, as_of)
+    minimums = [rules.PaceMinimum(m.key, m.due_by) for m in modules]
     task_keys = {t.key for t in policy.tasks}
     names = {m.key: m.name for m in modules}
     lines = []
@@ -118,12 +153,7 @@ def pace_lines(
         if class_code is not None and code != class_code:
             continue  # moved out of the class
         done_on = dict(done.get(record.employee_id, {}))
-        by_task = set()
-        for module in modules:
-            task = module.satisfied_by_task
-            if task in task_keys and module.key not in done_on and progress.is_done(task, as_of):
-                done_on[module.key] = as_of
-                by_task.add(module.key)
+        by_task = _done_by_task(progress, modules, done_on, task_keys, as_of)
         start = progress.phase_start(phase.key, as_of)
         status = rules.pace_status(
             phase_start=start,
@@ -133,23 +163,8 @@ def pace_lines(
             as_of=as_of,
             calendar=calendar,
         )
-        if not status.in_phase and not outside_too:
-            continue
-        lines.append(
-            {
-                "class_code": code,
-                "employee_id": record.employee_id,
-                "name": record.name,
-                "licensing_day": status.day,
-                "phase_start": start,
-                "due": status.due,
-                "missing_keys": status.missing,
-                "missing": "; ".join(names[k] for k in status.missing),
-                "behind": status.behind,
-                "done_on": done_on,
-                "by_task": by_task,
-            }
-        )
+        if status.in_phase or outside_too:
+            lines.append(_pace_line(record, code, status, start, done_on, by_task, names))
     lines.sort(key=lambda line: (line["class_code"], line["employee_id"]))
     return modules, lines
 
@@ -194,3 +209,15 @@ def class_grid(program: Program, class_code: str, as_of: date, agent_ids=None) -
 
 def module_labels(modules: list[PaceModule]) -> list[dict]:
     return [{"module": m, "due_label": rules.due_label(m.due_by)} for m in modules]
+
+
+def agents_by_employee_id(employee_ids) -> dict[str, Agent]:
+    return {a.employee_id: a for a in Agent.objects.filter(employee_id__in=set(employee_ids))}
+
+
+def visible_agent_ids(user):
+    """The pks of the agents the user may see today, whatever the page's day (issue 12 item 2),
+    as a subquery; None for the ESP Manager (every agent, no filter)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    return scopes.visible_agents(user).values("pk")

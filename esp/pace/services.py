@@ -17,7 +17,7 @@ what the first wrote (a conflict, never a duplicate row or a lost change).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -62,9 +62,12 @@ def _done_as_of(row: ModuleProgress | None, day: date) -> bool:
 
 @transaction.atomic
 def module_progress_set(
-    *, agent: Agent, module: PaceModule, done: bool, day: date, actor
+    *, agent: Agent, module: PaceModule, done: bool, day: date, actor, now: datetime | None = None
 ) -> ModuleProgress | None:
-    """Mark `module` done on `day` for `agent`, or undo it; None when nothing changes."""
+    """Mark `module` done on `day` for `agent`, or undo it; None when nothing changes.
+
+    `now` (when it was recorded) comes from the caller; without it, the clock's now (the
+    demo and older callers)."""
     if module.task_only:
         raise ValidationError(task_only_message(module, agent))
     _lock_agents([agent.pk])
@@ -73,7 +76,7 @@ def module_progress_set(
         return None
     old = row.done_on if row else None
     new = day if done else None
-    now = clock.now()
+    now = now or clock.now()
     if row is None:
         row = ModuleProgress(agent=agent, module=module)
     row.done_on = new
@@ -94,7 +97,9 @@ def module_progress_set(
 
 
 @transaction.atomic
-def grid_save(*, changes: list[CellChange], day: date, actor) -> GridResult:
+def grid_save(
+    *, changes: list[CellChange], day: date, actor, now: datetime | None = None
+) -> GridResult:
     """Record the changed cells of one grid POST; cells changed meanwhile are conflicts."""
     result = GridResult()
     _lock_agents({c.agent.pk for c in changes})
@@ -117,7 +122,12 @@ def grid_save(*, changes: list[CellChange], day: date, actor) -> GridResult:
         try:
             with transaction.atomic():
                 row = module_progress_set(
-                    agent=change.agent, module=change.module, done=change.done, day=day, actor=actor
+                    agent=change.agent,
+                    module=change.module,
+                    done=change.done,
+                    day=day,
+                    actor=actor,
+                    now=now,
                 )
         except IntegrityError:  # a row written meanwhile by someone not holding the lock
             row = None

@@ -18,22 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from esp.access import scopes
 from esp.lib import clock
+from esp.lib import render as renderers
 from esp.lib.dates import picked_day, required_day
+from esp.mailing.selectors import program_for
 from esp.programs.models import Program
-from esp.reports import render as renderers
-from esp.reports.builders import program_for
-from esp.roster.models import Agent
 
 from . import selectors, services
 
 TITLE = "Licensing: behind pace"
-
-
-def _agent_ids(user):
-    """The agents the user may see today, whatever the page's day (issue 12 item 2)."""
-    if scopes.has_role(user, scopes.ESP_MANAGER):
-        return None
-    return scopes.visible_agents(user).values("pk")
 
 
 def _posted_day(request) -> date:
@@ -50,7 +42,7 @@ def behind(request):
     except Program.DoesNotExist:
         raise Http404("no program") from None
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user)
+    agent_ids = selectors.visible_agent_ids(request.user)
     _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
     lines = [line for line in in_phase if line["behind"]]
     columns, rows = selectors.behind_table(lines)
@@ -88,82 +80,112 @@ def _cells(post) -> tuple[set[str], set[str], set[str]]:
     return set(post.getlist("shown")), set(post.getlist("was")), set(post.getlist("done"))
 
 
+def _refused_day(request, klass):
+    """A save without a valid day is refused (a redirect with the reason), else None."""
+    try:
+        _posted_day(request)
+    except ValidationError as error:
+        problem = " ".join(error.messages).rstrip(".")
+        messages.error(request, f"{problem}: nothing was saved.")
+        return redirect("pace:grid", klass.code)
+    return None
+
+
+def _module_key(cell: str) -> str:
+    return cell.partition(":")[2]
+
+
+def _task_only_refusal(request, cells: set[str], rows: dict, modules: dict) -> bool:
+    """A checked or unchecked `task_only` cell refuses the whole save (read-only on the page:
+    only the accepted proof completes them, R-B2); True when refused."""
+    by_task = sorted(
+        cell
+        for cell in cells
+        if _module_key(cell) in modules and modules[_module_key(cell)].task_only
+    )
+    if not by_task:
+        return False
+    employee_id, _, key = by_task[0].partition(":")
+    name = rows[employee_id]["name"] if employee_id in rows else employee_id
+    messages.error(
+        request,
+        f"{modules[key].name} for {name} is done only when the proof is accepted "
+        f"(its task, {modules[key].satisfied_by_task}), not by a check on the grid: "
+        "nothing was saved.",
+    )
+    return True
+
+
+def _changes(shown: set[str], was: set[str], done: set[str], modules: dict):
+    """The cells whose wanted state differs from the state the page showed."""
+    wanted = []
+    for cell in sorted(shown):
+        employee_id, _, key = cell.partition(":")
+        if (cell in done) != (cell in was):
+            wanted.append((employee_id, modules[key], cell in done, cell in was))
+    agents = selectors.agents_by_employee_id({w[0] for w in wanted})
+    return [
+        services.CellChange(agents[e], module, now_done, was_done)
+        for e, module, now_done, was_done in wanted
+    ]
+
+
+def _say_result(request, result: services.GridResult, as_of: date) -> None:
+    recorded = len(result.recorded)
+    if recorded:
+        messages.success(
+            request,
+            f"{recorded} change{'s' if recorded != 1 else ''} recorded for {as_of:%m/%d/%Y}.",
+        )
+    elif not result.conflicts and not result.task_only:
+        messages.success(request, "Nothing changed.")
+    for change in result.task_only:
+        messages.error(request, services.task_only_message(change.module, change.agent))
+    for change in result.conflicts:
+        messages.error(
+            request,
+            f"{change.module.name} for {change.agent.first_name} {change.agent.last_name} "
+            "was changed by someone else meanwhile: not saved, check it again.",
+        )
+
+
+def _save(request, klass, as_of: date, data: dict):
+    """One grid POST: the changed cells recorded for the grid's day, then back to the grid."""
+    back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"
+    now = clock.now(klass.program.time_zone)
+    if as_of > now.date():
+        messages.error(request, f"{as_of:%m/%d/%Y} is in the future: nothing was saved.")
+        return redirect(back)
+    shown, was, done = _cells(request.POST)
+    rows = {row["employee_id"]: row for row in data["rows"]}
+    modules = {m["module"].key: m["module"] for m in data["modules"]}
+    for cell in sorted(shown):
+        employee_id, _, key = cell.partition(":")
+        if employee_id not in rows or key not in modules:
+            return HttpResponseBadRequest(f"Unknown cell {cell}: reload the grid.")
+    if _task_only_refusal(request, shown | done, rows, modules):
+        return redirect(back)
+    result = services.grid_save(
+        changes=_changes(shown, was, done, modules), day=as_of, actor=request.user, now=now
+    )
+    _say_result(request, result, as_of)
+    return redirect(back)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def grid(request, code: str):
     """R-I1b: the class's agents × the pace modules, a checkbox a cell; one POST saves the
     changed cells."""
     klass = scopes.get_class_for_user(request.user, code)
     program = klass.program
-    if request.method == "POST":
-        try:
-            _posted_day(request)
-        except ValidationError as error:
-            problem = " ".join(error.messages).rstrip(".")
-            messages.error(request, f"{problem}: nothing was saved.")
-            return redirect("pace:grid", klass.code)
+    if request.method == "POST" and (refused := _refused_day(request, klass)):
+        return refused
     as_of = picked_day(request, program)
-    agent_ids = _agent_ids(request.user)
-    data = selectors.class_grid(program, klass.code, as_of, agent_ids)
-    back = f"{reverse('pace:grid', args=[klass.code])}?as_of={as_of.isoformat()}"
-    if request.method == "POST" and as_of > clock.today(program.time_zone):
-        messages.error(request, f"{as_of:%m/%d/%Y} is in the future: nothing was saved.")
-        return redirect(back)
+    data = selectors.class_grid(
+        program, klass.code, as_of, selectors.visible_agent_ids(request.user)
+    )
     if request.method == "POST":
-        shown, was, done = _cells(request.POST)
-        rows = {row["employee_id"]: row for row in data["rows"]}
-        modules = {m["module"].key: m["module"] for m in data["modules"]}
-        wanted = []
-        for cell in sorted(shown):
-            employee_id, _, key = cell.partition(":")
-            if employee_id not in rows or key not in modules:
-                return HttpResponseBadRequest(f"Unknown cell {cell}: reload the grid.")
-        by_task = sorted(
-            cell
-            for cell in shown | done
-            if cell.partition(":")[2] in modules and modules[cell.partition(":")[2]].task_only
-        )
-        if by_task:  # read-only on the page: only the accepted proof completes them (R-B2)
-            employee_id, _, key = by_task[0].partition(":")
-            name = rows[employee_id]["name"] if employee_id in rows else employee_id
-            messages.error(
-                request,
-                f"{modules[key].name} for {name} is done only when the proof is accepted "
-                f"(its task, {modules[key].satisfied_by_task}), not by a check on the grid: "
-                "nothing was saved.",
-            )
-            return redirect(back)
-        for cell in sorted(shown):
-            employee_id, _, key = cell.partition(":")
-            if (cell in done) != (cell in was):
-                wanted.append((employee_id, modules[key], cell in done, cell in was))
-        agents = {
-            a.employee_id: a for a in Agent.objects.filter(employee_id__in={w[0] for w in wanted})
-        }
-        result = services.grid_save(
-            changes=[
-                services.CellChange(agents[e], module, now_done, was_done)
-                for e, module, now_done, was_done in wanted
-            ],
-            day=as_of,
-            actor=request.user,
-        )
-        if result.recorded:
-            messages.success(
-                request,
-                f"{len(result.recorded)} change{'s' if len(result.recorded) != 1 else ''} "
-                f"recorded for {as_of:%m/%d/%Y}.",
-            )
-        elif not result.conflicts and not result.task_only:
-            messages.success(request, "Nothing changed.")
-        for change in result.task_only:
-            messages.error(request, services.task_only_message(change.module, change.agent))
-        for change in result.conflicts:
-            messages.error(
-                request,
-                f"{change.module.name} for {change.agent.first_name} {change.agent.last_name} "
-                "was changed by someone else meanwhile: not saved, check it again.",
-            )
-        return redirect(back)
+        return _save(request, klass, as_of, data)
     return render(
         request,
         "pace/grid.html",

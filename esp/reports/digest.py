@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from esp.programs.models import Program
-from esp.progress.models import Fact
 from esp.rules.attendance import occurrence_label
+
+from .selectors import attendance_facts, occurrence_kinds
 
 COLUMNS = [
     "class_code",
@@ -23,17 +24,9 @@ COLUMNS = [
 
 def attendance_digest(program: Program, day: date, *, agents=None) -> list[dict]:
     """The day's occurrences (under-10-minute lateness is no occurrence and is left out)."""
-    labels = dict(program.occurrence_kinds.values_list("key", "label"))
-    points = dict(program.occurrence_kinds.values_list("key", "points"))
-    facts = (
-        Fact.objects.filter(kind="attendance", date=day, agent__training_class__program=program)
-        .select_related("agent__training_class")
-        .order_by("agent__training_class__code", "agent__last_name", "agent__first_name", "pk")
-    )
-    if agents is not None:
-        facts = facts.filter(agent__in=agents)
+    labels, points = occurrence_kinds(program)
     rows = []
-    for fact in facts:
+    for fact in attendance_facts(program, day, agents=agents):
         minutes = int(fact.value) if fact.value.isdigit() else None
         label = occurrence_label(fact.item, minutes, labels)
         if label is None:

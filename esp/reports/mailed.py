@@ -1,84 +1,28 @@
-"""The reports that go out by e-mail every business day (R-N2), as a registry.
-
-Each mailed report builds, for one program and business day, the messages of its audience:
-a distribution list, or each TL for their own classes. Reports added by later features
-register here and are sent by the same schedules and outbox.
-"""
+"""The reports of this app mailed every business day (R-N2): the ESP Manager's incompletion
+report, per TL the corrective actions due and the evening checklist, and the WFM attendance
+digest. Registered in esp.mailing.registry through `ReportsConfig.mailed_reports`; sent by the
+schedules and outbox of esp.mailing."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
-from esp.mailing.messages import make_message
-from esp.mailing.outbox import Attachment, Message
+from esp.mailing.messages import Message, make_message
+from esp.mailing.messages import table_attachments as _attachments
+from esp.mailing.registry import LIST, TLS, MailedReport, Outgoing, to_list
+from esp.mailing.selectors import program_tls
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
-from esp.progress.models import Fact
+from esp.progress.models import Fact  # read by transferred_recently and tl_checklist
 from esp.progress.selectors import agent_records
-from esp.roster.models import TrainingClass
 from esp.rules import reports as rules
 from esp.rules.progress import Progress
 
 from . import render
-from .builders import build_report, line_details
-
-LIST, TLS = "list", "tls"
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    list_key: str  # a distribution list key, or "tl:<e-mail>"
-    to: list[str]
-    message: Message | None  # None: nothing to report for this recipient today
-
-
-@dataclass(frozen=True)
-class MailedReport:
-    key: str
-    title: str
-    audience: str
-    build: Callable[..., list[Outgoing]]
-
-    def expected_keys(self, program: Program, distribution_list) -> list[str]:
-        """The recipients a day's run must cover (one outbox row each)."""
-        if self.audience == LIST:
-            return [distribution_list.key] if distribution_list else []
-        return [f"tl:{email}" for email in program_tls(program)]
-
-
-def program_tls(program: Program) -> list[str]:
-    return sorted(
-        {
-            email.lower()
-            for email in TrainingClass.objects.filter(program=program)
-            .exclude(tls=None)
-            .values_list("tls__email", flat=True)
-        }
-    )
-
-
-def _attachments(basename: str, sheets: dict[str, tuple[list[str], list[list]]]):
-    """The CSV (every sheet's rows; with several sheets a leading `sheet` column and the union
-    of their columns, each value under its own column) and the .xlsx (one sheet each)."""
-    if len(sheets) == 1:
-        columns, rows = next(iter(sheets.values()))
-    else:
-        union: list[str] = []
-        for sheet_columns, _ in sheets.values():
-            union += [c for c in sheet_columns if c not in union]
-        columns = ["sheet", *union]
-        rows = [
-            [title, *(dict(zip(sheet_columns, row)).get(c, "") for c in union)]
-            for title, (sheet_columns, sheet_rows) in sheets.items()
-            for row in sheet_rows
-        ]
-    return (
-        Attachment(f"{basename}.csv", render.table_csv(columns, rows), "text/csv"),
-        Attachment(f"{basename}.xlsx", render.tables_xlsx(sheets), render.XLSX_TYPE),
-    )
+from .builders import build_report
+from .digest import attendance_digest, digest_table
+from .selectors import class_tl_emails, line_details
 
 
 def _context(program: Program, day: date) -> rules.Context:
@@ -96,6 +40,8 @@ INCOMPLETION_COLUMNS = [
     "age_business_days",
     "latest_note",
 ]
+TRANSFERRED_COLUMNS = ["employee_id", "name", "class_code", "site", "tl", "transferred_on"]
+Sheets = dict[str, tuple[list[str], list[list]]]
 
 
 def transferred_recently(program: Program, day: date) -> list[dict]:
@@ -114,27 +60,21 @@ def transferred_recently(program: Program, day: date) -> list[dict]:
     return rules.transferred_since_previous_business_day(records, ctx)
 
 
-def daily_incompletions(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
-    report = build_report("incompletions", as_of=day, program=program)
-    transferred = transferred_recently(program, day)
-    classes = {a["employee_id"]: a["class_code"] for s in report["sections"] for a in s["agents"]}
-    classes.update({t["employee_id"]: t["class_code"] for t in transferred})
-    details = line_details(classes, day)
+def _incompletion_sections(report: dict, details: dict) -> tuple[list[dict], Sheets]:
+    """The report's sections with each line's R-I2 details, and one sheet a section."""
     sections = []
-    sheets: dict[str, tuple[list[str], list[list]]] = {}
+    sheets: Sheets = {}
     for section in report["sections"]:
         title = render.SECTION_TITLES.get(section["key"], section["key"])
-        lines = []
-        for a in section["agents"]:
-            more = details.get(a["employee_id"], {})
-            lines.append(
-                {
-                    **a,
-                    **more,
-                    "not_transferred": section["key"] == "transfer_needed"
-                    and a["age_business_days"] > 1,
-                }
-            )
+        lines = [
+            {
+                **a,
+                **details.get(a["employee_id"], {}),
+                "not_transferred": section["key"] == "transfer_needed"
+                and a["age_business_days"] > 1,
+            }
+            for a in section["agents"]
+        ]
         sections.append(
             {
                 "key": section["key"],
@@ -147,10 +87,21 @@ def daily_incompletions(program: Program, day: date, *, distribution_list) -> li
             INCOMPLETION_COLUMNS,
             [[line.get(c, "") for c in INCOMPLETION_COLUMNS] for line in lines],
         )
+    return sections, sheets
+
+
+def daily_incompletions(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
+    report = build_report("incompletions", as_of=day, program=program)
+    transferred = transferred_recently(program, day)
+    classes = {a["employee_id"]: a["class_code"] for s in report["sections"] for a in s["agents"]}
+    classes.update({t["employee_id"]: t["class_code"] for t in transferred})
+    details = line_details(classes, day)
+    sections, sheets = _incompletion_sections(report, details)
     transferred_lines = [{**t, **details.get(t["employee_id"], {})} for t in transferred]
-    columns = ["employee_id", "name", "class_code", "site", "tl", "transferred_on"]
-    sheets["Transferred"] = (columns, [[t.get(c, "") for c in columns] for t in transferred_lines])
-    total = sum(len(s["lines"]) for s in sections)
+    sheets["Transferred"] = (
+        TRANSFERRED_COLUMNS,
+        [[t.get(c, "") for c in TRANSFERRED_COLUMNS] for t in transferred_lines],
+    )
     message = make_message(
         "daily-incompletions",
         {
@@ -158,28 +109,22 @@ def daily_incompletions(program: Program, day: date, *, distribution_list) -> li
             "day": day,
             "sections": sections,
             "transferred": transferred_lines,
-            "total": total,
+            "total": sum(len(s["lines"]) for s in sections),
             "not_transferred": sum(
                 1 for s in sections for line in s["lines"] if line["not_transferred"]
             ),
         },
         _attachments(f"incompletions-{day.isoformat()}", sheets),
     )
-    return [Outgoing(distribution_list.key, distribution_list.addresses, message)]
+    return to_list(distribution_list, message)
 
 
 # -- per TL: due corrective actions and the evening checklist (R-L3a, R-N5) --------------------
 
 
-def _tl_agents(program: Program, day: date, records) -> dict[str, list]:
+def _tl_agents(program: Program, day: date, records, policy) -> dict[str, list]:
     """TL e-mail -> the in-flight records of the classes they lead (as of `day`, moves too)."""
-    policy = program.policy()
-    tls_of_class: dict[str, list[str]] = defaultdict(list)
-    for code, email in TrainingClass.objects.filter(program=program).values_list(
-        "code", "tls__email"
-    ):
-        if email:
-            tls_of_class[code].append(email.lower())
+    tls_of_class = class_tl_emails(program)
     by_tl: dict[str, list] = defaultdict(list)
     for record in records:
         code = Progress(record, policy).class_dates(day).code
@@ -189,10 +134,9 @@ def _tl_agents(program: Program, day: date, records) -> dict[str, list]:
 
 
 def _tl_outgoing(program: Program, day: date, make) -> list[Outgoing]:
-    records = agent_records(
-        program, day, in_flight=True, transfer_task=program.policy().transfer_task
-    )
-    by_tl = _tl_agents(program, day, records)
+    policy = program.policy()
+    records = agent_records(program, day, in_flight=True, transfer_task=policy.transfer_task)
+    by_tl = _tl_agents(program, day, records, policy)
     tls = program_tls(program)
     return [Outgoing(f"tl:{email}", [email], make(email, by_tl.get(email, []))) for email in tls]
 
@@ -294,49 +238,25 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
     return _tl_outgoing(program, day, make)
 
 
+# -- WFM: the end-of-day attendance digest ----------------------------------------------------
+
+
 def wfm_digest(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
     """R-A6/R-N2: the day's occurrences to the WFM list, with CSV and .xlsx."""
-    from .digest import attendance_digest, digest_table
-
     rows = attendance_digest(program, day)
     message = make_message(
         "wfm-digest",
         {"program": program, "day": day, "rows": rows},
         _attachments(f"attendance-{day.isoformat()}", {"Attendance": digest_table(rows)}),
     )
-    return [Outgoing(distribution_list.key, distribution_list.addresses, message)]
+    return to_list(distribution_list, message)
 
 
-def callcert_summary(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
-    """The end-of-day Call Cert summary (R-N2, ops leadership); built in esp.tbt."""
-    from esp.tbt.mailed import callcert_summary_mail
-
-    return callcert_summary_mail(program, day, distribution_list=distribution_list)
-
-
-def tbt_completion(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
-    """The end-of-day TBT completion summary (R-B4, carrier leadership); built in esp.tbt."""
-    from esp.tbt.mailed import tbt_completion_mail
-
-    return tbt_completion_mail(program, day, distribution_list=distribution_list)
-
-
-def licensing_pace(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
-    """The midday behind-pace list (R-I1b, the licensing list); built in esp.pace."""
-    from esp.pace.mailed import licensing_pace_mail
-
-    return licensing_pace_mail(program, day, distribution_list=distribution_list)
-
-
-MAILED_REPORTS: dict[str, MailedReport] = {
-    report.key: report
-    for report in (
-        MailedReport("daily_incompletions", "Daily incompletion report", LIST, daily_incompletions),
-        MailedReport("actions_per_tl", "Corrective actions due, per TL", TLS, actions_per_tl),
-        MailedReport("tl_checklist", "TL evening checklist", TLS, tl_checklist),
-        MailedReport("wfm_digest", "End-of-day attendance digest", LIST, wfm_digest),
-        MailedReport("callcert_summary", "End-of-day Call Cert summary", LIST, callcert_summary),
-        MailedReport("tbt_completion", "End-of-day TBT completion", LIST, tbt_completion),
-        MailedReport("licensing_pace", "Licensing: behind pace", LIST, licensing_pace),
-    )
-}
+DAILY_INCOMPLETIONS = MailedReport(
+    "daily_incompletions", "Daily incompletion report", LIST, daily_incompletions
+)
+ACTIONS_PER_TL = MailedReport(
+    "actions_per_tl", "Corrective actions due, per TL", TLS, actions_per_tl
+)
+TL_CHECKLIST = MailedReport("tl_checklist", "TL evening checklist", TLS, tl_checklist)
+WFM_DIGEST = MailedReport("wfm_digest", "End-of-day attendance digest", LIST, wfm_digest)

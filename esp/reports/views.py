@@ -3,17 +3,21 @@ to the agents and classes the user may see. Parse, build, render."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from esp.access import scopes
-from esp.lib import clock
-from esp.lib.csvio import parse_date
-from esp.programs.calendars import in_calendar
+from esp.lib import render as tables
+from esp.lib.dates import picked_day, required_day
+from esp.mailing.selectors import program_for
 from esp.programs.models import Program
 
 from . import render as renderers
-from .builders import REPORTS, build_report, program_for, scoped_report
+from .builders import REPORTS, build_report, scoped_report
+from .selectors import visible_class_codes
 
 TITLES = {
     "incompletions": "Daily incompletions",
@@ -28,6 +32,36 @@ def index(request):
     return render(request, "reports/index.html", {"reports": TITLES})
 
 
+def picked_day_and_error(request, program: Program) -> tuple[date, str]:
+    """The page's day (today when none or a bad one is given) and why a given one was not
+    taken, to show above the report."""
+    text = request.GET.get("as_of")
+    if not text:
+        return picked_day(request, program), ""
+    try:
+        return required_day(text, "As of"), ""
+    except ValidationError as error:
+        return picked_day(request, program), " ".join(error.messages)
+
+
+def _download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _formatted(data: dict, fmt: str | None, name: str, as_of: date) -> HttpResponse | None:
+    """The report as JSON, CSV or .xlsx when asked for (None: the page)."""
+    if fmt == "json":
+        return HttpResponse(renderers.to_json(data), content_type="application/json")
+    if fmt == "csv":
+        return _download(renderers.to_csv(data), "text/csv; charset=utf-8", f"{name}-{as_of}.csv")
+    if fmt == "xlsx":
+        workbook = tables.tables_xlsx({name: renderers.flat_rows(data)})
+        return _download(workbook, tables.XLSX_TYPE, f"{name}-{as_of}.xlsx")
+    return None
+
+
 def report(request, name: str):
     if name not in REPORTS:
         raise Http404("no such report")
@@ -38,33 +72,13 @@ def report(request, name: str):
         program = program_for(class_code=class_code)
     except Program.DoesNotExist:
         raise Http404("no program") from None
-    error = ""
-    as_of = clock.today(program.time_zone)
-    if request.GET.get("as_of"):
-        try:
-            picked = parse_date(request.GET["as_of"])
-            if not in_calendar(picked):
-                raise ValueError(f"{picked:%m/%d/%Y} is outside the calendar's years")
-            as_of = picked
-        except ValueError as exc:
-            error = str(exc)
+    as_of, error = picked_day_and_error(request, program)
     data = scoped_report(
         request.user, build_report(name, as_of=as_of, class_code=class_code, program=program)
     )
-    fmt = request.GET.get("format")
-    if fmt == "json":
-        return HttpResponse(renderers.to_json(data), content_type="application/json")
-    if fmt == "csv":
-        response = HttpResponse(renderers.to_csv(data), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.csv"'
-        return response
-    if fmt == "xlsx":
-        response = HttpResponse(
-            renderers.tables_xlsx({name: renderers.flat_rows(data)}),
-            content_type=renderers.XLSX_TYPE,
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.xlsx"'
-        return response
+    formatted = _formatted(data, request.GET.get("format"), name, as_of)
+    if formatted is not None:
+        return formatted
     columns, rows = renderers.flat_rows(data)
     return render(
         request,
@@ -74,7 +88,7 @@ def report(request, name: str):
             "title": TITLES[name],
             "as_of": as_of,
             "class_code": class_code or "",
-            "classes": scopes.visible_classes(request.user).values_list("code", flat=True),
+            "classes": visible_class_codes(request.user),
             "columns": columns,
             "rows": rows,
             "error": error,

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Proof
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent
+from esp.rules import reports as report_rules
 from esp.rules import tbt as rules
 from esp.rules.progress import Progress
 from esp.rules.records import COMPLETION_COURSES
@@ -109,11 +111,9 @@ ESCALATION_COLUMNS = [
 ]
 
 
-def help_desk_escalations(program: Program, as_of: date, agent_ids=None) -> list[dict]:
-    """R-B5: agents without TBT access `n_number_escalation_days` business days after their
-    N-Number request date (the latest request counts), with the latest call recorded."""
+def _escalation_candidates(program: Program, as_of: date, agent_ids=None) -> list[tuple]:
+    """(record, progress, latest N-Number request) of each active agent due a help-desk call."""
     calendar = calendar_for(program)
-    days = program.n_number_escalation_days
     policy = program.policy()
     records = agent_records(
         program,
@@ -138,20 +138,33 @@ def help_desk_escalations(program: Program, as_of: date, agent_ids=None) -> list
         if rules.needs_help_desk_call(
             requested_on=request.date,
             access_granted_on=granted.get(record.employee_id),
-            escalation_days=days,
+            escalation_days=program.n_number_escalation_days,
             as_of=as_of,
             calendar=calendar,
         ):
             candidates.append((record, progress, request))
+    return candidates
+
+
+def _latest_calls(employee_ids: list[str], as_of: date) -> dict[str, HelpDeskCall]:
     calls: dict[str, HelpDeskCall] = {}
     for call in HelpDeskCall.objects.filter(
-        agent__employee_id__in=[r.employee_id for r, _, _ in candidates], call_date__lte=as_of
+        agent__employee_id__in=employee_ids, call_date__lte=as_of
     ).select_related("agent"):
         calls.setdefault(call.agent.employee_id, call)  # newest first (Meta.ordering)
+    return calls
+
+
+def help_desk_escalations(program: Program, as_of: date, agent_ids=None) -> list[dict]:
+    """R-B5: agents without TBT access `n_number_escalation_days` business days after their
+    N-Number request date (the latest request counts), with the latest call recorded."""
+    calendar = calendar_for(program)
+    days = program.n_number_escalation_days
+    candidates = _escalation_candidates(program, as_of, agent_ids)
+    employee_ids = [r.employee_id for r, _, _ in candidates]
+    calls = _latest_calls(employee_ids, as_of)
     n_numbers = dict(
-        Agent.objects.filter(employee_id__in=[r.employee_id for r, _, _ in candidates]).values_list(
-            "employee_id", "n_number"
-        )
+        Agent.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "n_number")
     )
     lines = []
     for record, progress, request in candidates:
@@ -223,9 +236,7 @@ def callcert_summary(program: Program, as_of: date, agent_ids=None) -> list[dict
     call_pass_rate: calls passed / calls scored; cert_pass_rate: agents passed / agents with
     a result (passed or failed); both whole percents, empty when nothing to divide by.
     """
-    from esp.reports.builders import build_report
-
-    report = build_report("callcert", as_of=as_of, program=program)
+    report = _callcert_report(program, as_of)
     policy = program.policy()
     records = agent_records(
         program, as_of, transfer_task=policy.transfer_task, kinds=("move",), agent_ids=agent_ids
@@ -261,7 +272,30 @@ def callcert_summary(program: Program, as_of: date, agent_ids=None) -> list[dict
     return lines
 
 
+# The facts the `callcert` report's rule reads (as esp.reports.builders.KINDS["callcert"]).
+CALLCERT_KINDS = ("task", "call", "status", "move")
+
+
+def _callcert_report(program: Program, as_of: date) -> dict:
+    """The `callcert` report of SPEC §15 for every agent of the program (the rule of
+    esp.rules.reports, fed as esp.reports.builders.build_report feeds it)."""
+    policy = program.policy()
+    records = agent_records(
+        program, as_of, transfer_task=policy.transfer_task, kinds=CALLCERT_KINDS
+    )
+    ctx = report_rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
+    return report_rules.BUILDERS["callcert"](records, ctx)
+
+
 def _percent(part: int, whole: int) -> int | None:
     if not whole:
         return None
     return int(part * 100 / whole + 0.5)
+
+
+def visible_agent_ids(user):
+    """The pks of the agents the user may see today, whatever the page's day (issue 12 item 2),
+    as a subquery; None for the ESP Manager (every agent, no filter)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    return scopes.visible_agents(user).values("pk")

@@ -46,6 +46,55 @@ def _validate_courses(rows) -> tuple[list[CourseRow], list[RowError]]:
     return parsed, errors
 
 
+def _course_update(course: TbtCourse, row: CourseRow, order: int, *, actor, label: str) -> None:
+    before = {"name": course.name, "order": course.order}
+    course.name, course.order = row.name, order
+    course.full_clean()
+    course.save()
+    audit_record(
+        actor=actor,
+        actor_label=label,
+        action="update",
+        obj=course,
+        changes={"before": before, "after": {"name": row.name, "order": order}},
+    )
+
+
+def _course_create(program: Program, row: CourseRow, order: int, *, actor, label: str) -> None:
+    course = TbtCourse(program=program, number=row.number, name=row.name, order=order)
+    course.full_clean()
+    course.save()
+    audit_record(
+        actor=actor,
+        actor_label=label,
+        action="create",
+        obj=course,
+        changes={"after": {"number": row.number, "name": row.name}},
+    )
+
+
+@transaction.atomic
+def _apply_courses(
+    parsed: list[CourseRow], summary: ImportSummary, *, program: Program, actor, label, progress
+) -> None:
+    """Add or rename each course (counted in `summary`; written unless it is a dry run)."""
+    existing = {c.number: c for c in TbtCourse.objects.filter(program=program)}
+    for order, row in enumerate(parsed, start=1):
+        course = existing.get(row.number)
+        if course and course.name == row.name and course.order == order:
+            summary.unchanged += 1
+        elif course:
+            summary.updated += 1
+            if not summary.dry_run:
+                _course_update(course, row, order, actor=actor, label=label)
+        else:
+            summary.created += 1
+            if not summary.dry_run:
+                _course_create(program, row, order, actor=actor, label=label)
+        if progress:
+            progress(1)
+
+
 def import_courses(
     source: str | Path,
     *,
@@ -68,44 +117,8 @@ def import_courses(
     if errors:
         raise ImportRejected(errors, str(source))
     summary = ImportSummary("courses", rows=len(parsed), dry_run=dry_run)
-    existing = {c.number: c for c in TbtCourse.objects.filter(program=program)}
     label = f"import {Path(str(source)).name}"
-    with transaction.atomic():
-        for order, row in enumerate(parsed, start=1):
-            course = existing.get(row.number)
-            if course and course.name == row.name and course.order == order:
-                summary.unchanged += 1
-            elif course:
-                summary.updated += 1
-                if not dry_run:
-                    before = {"name": course.name, "order": course.order}
-                    course.name, course.order = row.name, order
-                    course.full_clean()
-                    course.save()
-                    audit_record(
-                        actor=actor,
-                        actor_label=label,
-                        action="update",
-                        obj=course,
-                        changes={"before": before, "after": {"name": row.name, "order": order}},
-                    )
-            else:
-                summary.created += 1
-                if not dry_run:
-                    course = TbtCourse(
-                        program=program, number=row.number, name=row.name, order=order
-                    )
-                    course.full_clean()
-                    course.save()
-                    audit_record(
-                        actor=actor,
-                        actor_label=label,
-                        action="create",
-                        obj=course,
-                        changes={"after": {"number": row.number, "name": row.name}},
-                    )
-            if progress:
-                progress(1)
+    _apply_courses(parsed, summary, program=program, actor=actor, label=label, progress=progress)
     return summary
 
 

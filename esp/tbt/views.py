@@ -6,6 +6,8 @@ see (`visible_agents`); the escalation form fetches its agent through `get_agent
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from esp.access import scopes
-from esp.lib import clock
+from esp.lib import render as renderers
 from esp.lib.csvio import parse_date
-from esp.programs.calendars import in_calendar
+from esp.lib.dates import picked_day, required_day
+from esp.lib.flash import attempt
+from esp.mailing.selectors import program_for
 from esp.programs.models import Program
-from esp.reports import render as renderers
-from esp.reports.builders import program_for
 
 from . import selectors, services, tables
 
@@ -71,12 +73,6 @@ class TbtAccessForm(forms.Form):
             raise ValidationError(str(exc)) from None
 
 
-def _agent_ids(user):
-    if scopes.has_role(user, scopes.ESP_MANAGER):
-        return None
-    return scopes.visible_agents(user).values("pk")
-
-
 def _program() -> Program:
     try:
         return program_for()
@@ -84,38 +80,37 @@ def _program() -> Program:
         raise Http404("no program") from None
 
 
-def _as_of(request, program: Program):
-    as_of, error = clock.today(program.time_zone), ""
-    if request.GET.get("as_of"):
-        try:
-            picked = parse_date(request.GET["as_of"])
-            if not in_calendar(picked):
-                raise ValueError(f"{picked:%m/%d/%Y} is outside the calendar's years")
-            as_of = picked
-        except ValueError as exc:
-            error = str(exc)
-    return as_of, error
+def _as_of(request, program: Program) -> tuple[date, str]:
+    """The page's day (today when none or a bad one is given) and why a given one was not
+    taken, to show above the list."""
+    text = request.GET.get("as_of")
+    if not text:
+        return picked_day(request, program), ""
+    try:
+        return required_day(text, "As of"), ""
+    except ValidationError as error:
+        return picked_day(request, program), " ".join(error.messages)
+
+
+def _download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _page(request, name: str, *, form=None):
     title, select, to_table = PAGES[name]
     program = _program()
     as_of, error = _as_of(request, program)
-    lines = select(program, as_of, _agent_ids(request.user))
+    lines = select(program, as_of, selectors.visible_agent_ids(request.user))
     columns, rows = to_table(lines)
     fmt = request.GET.get("format")
     if fmt == "csv":
-        response = HttpResponse(
-            renderers.table_csv(columns, rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.csv"'
-        return response
+        csv = renderers.table_csv(columns, rows)
+        return _download(csv, "text/csv; charset=utf-8", f"{name}-{as_of}.csv")
     if fmt == "xlsx":
-        response = HttpResponse(
-            renderers.tables_xlsx({title: (columns, rows)}), content_type=renderers.XLSX_TYPE
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}-{as_of}.xlsx"'
-        return response
+        workbook = renderers.tables_xlsx({title: (columns, rows)})
+        return _download(workbook, renderers.XLSX_TYPE, f"{name}-{as_of}.xlsx")
     return render(
         request,
         "tbt/table.html",
@@ -184,12 +179,11 @@ def _record_access(request):
         messages.error(request, "Give the agent and the date their TBT access started.")
         return redirect("tbt:escalations")
     agent = scopes.get_agent_for_user(request.user, form.cleaned_data["employee_id"])
-    services.tbt_access_record(
-        agent=agent, granted_on=form.cleaned_data["granted_on"], actor=request.user
-    )
-    messages.success(
+    granted_on = form.cleaned_data["granted_on"]
+    attempt(
         request,
+        lambda: services.tbt_access_record(agent=agent, granted_on=granted_on, actor=request.user),
         f"TBT access recorded for {agent.first_name} {agent.last_name} "
-        f"since {form.cleaned_data['granted_on']:%m/%d/%Y}.",
+        f"since {granted_on:%m/%d/%Y}.",
     )
     return redirect("tbt:escalations")

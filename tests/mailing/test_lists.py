@@ -7,7 +7,7 @@ import pytest
 
 from esp.audit.models import AuditEntry
 from esp.mailing.models import DistributionList
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 
 KEYS = [
     "carrier_leadership",

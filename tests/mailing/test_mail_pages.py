@@ -7,14 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from esp.mailing.models import DistributionList, OutboxMessage
-from esp.mailing.outbox import Message, enqueue
+from esp.mailing.services.outbox import Message, enqueue
 
 NOW = datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def manager(program):
-    from esp.mailing.schedules import ensure_lists_and_schedules
+    from esp.mailing.services.schedules import ensure_lists_and_schedules
 
     ensure_lists_and_schedules(program, active_from=NOW.date())
     user = get_user_model().objects.create_user("boss@cxp.example", "boss@cxp.example", "pw")

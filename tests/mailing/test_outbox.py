@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from esp.mailing.models import DeliveryAttempt, OutboxMessage
-from esp.mailing.outbox import (
+from esp.mailing.runs import send_round
+from esp.mailing.services.outbox import (
     BACKOFF,
     MAX_ATTEMPTS,
     STALE_AFTER,
@@ -22,7 +23,6 @@ from esp.mailing.outbox import (
     mark_sent,
     resend,
 )
-from esp.mailing.runs import send_round
 from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 CHICAGO = ZoneInfo("America/Chicago")

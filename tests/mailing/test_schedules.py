@@ -18,11 +18,11 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
+from esp.lib.render import XLSX_TYPE
 from esp.mailing.models import OutboxMessage, Schedule
 from esp.mailing.runs import send_round
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.reports.mailed import INCOMPLETION_COLUMNS
-from esp.reports.render import XLSX_TYPE
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
 from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from esp.audit.models import AuditEntry
 from esp.demo.pace import demo_pace
 from esp.mailing.models import OutboxMessage
-from esp.mailing.schedules import DEFAULT_SCHEDULES, ensure_lists_and_schedules, plan_due
+from esp.mailing.services.schedules import DEFAULT_SCHEDULES, ensure_lists_and_schedules, plan_due
 from esp.pace import selectors
 from esp.pace.defaults import MODULES, load_default_pace
 from esp.pace.models import ModuleProgress, PaceModule

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from esp.reports.render import (
+from esp.lib.render import (
     FORMULA_STARTS,
     escape_formula,
     table_csv,
@@ -175,13 +175,13 @@ def test_it_escapes_every_mailed_attachment(season):
     """issue 12 item 11: every mailed report's CSV and .xlsx attachments (the incompletion
     report, TL lists, the WFM digest, the Call Cert and TBT summaries, the pace list)."""
     from esp.mailing.models import DistributionList
-    from esp.reports.mailed import MAILED_REPORTS
+    from esp.mailing.registry import mailed_reports
 
     mailing_list, _ = DistributionList.objects.get_or_create(key="wfm", defaults={"name": "WFM"})
     checked = set()
     seen_hostile = False
     for day in (date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 27), date(2026, 12, 2)):
-        for report in MAILED_REPORTS.values():
+        for report in mailed_reports().values():
             for outgoing in report.build(season, day, distribution_list=mailing_list):
                 if outgoing.message is None:
                     continue

@@ -17,12 +17,12 @@ import time_machine
 from django.urls import reverse
 
 from esp.audit.models import AuditEntry
+from esp.lib.render import XLSX_TYPE
 from esp.mailing.models import OutboxMessage
 from esp.mailing.runs import send_round
-from esp.mailing.schedules import ensure_lists_and_schedules, plan_due
+from esp.mailing.services.schedules import ensure_lists_and_schedules, plan_due
 from esp.programs.models import TbtCourse
 from esp.reports.builders import build_report
-from esp.reports.render import XLSX_TYPE
 from esp.roster.models import Agent
 from esp.roster.staff import AGENT, ESP_MANAGER, TBT_SME, TL
 from esp.tbt import selectors

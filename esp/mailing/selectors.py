@@ -1,0 +1,113 @@
+"""Mail reads: distribution lists, the outbox pages, what a schedule already planned, and
+the recipients and program a mailed report is for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Max
+from django.shortcuts import get_object_or_404
+
+from esp.programs.defaults import DEFAULT_PROGRAM_KEY
+from esp.programs.models import Program
+from esp.roster.models import TrainingClass
+from esp.roster.staff import ESP_MANAGER
+
+from .models import DistributionList, OutboxMessage, Schedule
+
+DEFAULT_TIME_ZONE = "America/Chicago"
+
+
+def program_for(*, program_key: str | None = None, class_code: str | None = None) -> Program:
+    """The program a report or page is about: named, or the class's, or the only/default one.
+
+    It belongs in esp.programs.selectors (a read of programs for every app); it lives here,
+    the lowest app of the reports' owner, until that module exists (docs/decisions-l-reports.md).
+    """
+    if program_key:
+        return Program.objects.get(key=program_key)
+    if class_code:
+        return TrainingClass.objects.select_related("program").get(code=class_code).program
+    programs = list(Program.objects.all()[:2])
+    if len(programs) == 1:
+        return programs[0]
+    return Program.objects.get(key=DEFAULT_PROGRAM_KEY)
+
+
+def first_program_time_zone() -> str:
+    program = Program.objects.first()
+    return program.time_zone if program else DEFAULT_TIME_ZONE
+
+
+def is_esp_manager(user) -> bool:
+    return user.is_active and (user.is_superuser or user.groups.filter(name=ESP_MANAGER).exists())
+
+
+def program_tls(program: Program) -> list[str]:
+    """The e-mails of the TLs of the program's classes (a TL report's recipients)."""
+    return sorted(
+        {
+            email.lower()
+            for email in TrainingClass.objects.filter(program=program)
+            .exclude(tls=None)
+            .values_list("tls__email", flat=True)
+        }
+    )
+
+
+def lists_show() -> dict[str, list[str]]:
+    return {
+        dl.key: dl.addresses
+        for dl in DistributionList.objects.prefetch_related("members").order_by("key")
+    }
+
+
+def list_rows() -> list[dict]:
+    """Each distribution list with its name and addresses (the lists page)."""
+    names = dict(DistributionList.objects.values_list("key", "name"))
+    return [
+        {"key": key, "name": names.get(key, key), "addresses": addresses}
+        for key, addresses in lists_show().items()
+    ]
+
+
+def list_keys() -> list[str]:
+    return list(DistributionList.objects.values_list("key", flat=True))
+
+
+def outbox_messages(status: str = ""):
+    """The outbox, newest first, optionally of one status (paginated by the page)."""
+    messages = OutboxMessage.objects.prefetch_related("attachments").order_by("-created_at", "-pk")
+    if status:
+        messages = messages.filter(status=status)
+    return messages
+
+
+def needing_attention():
+    """Failed and uncertain sends, oldest first: the ESP Manager decides what to do."""
+    return OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
+    ).order_by("created_at")
+
+
+def get_undecided_message(pk: int) -> OutboxMessage:
+    """A failed or uncertain message awaiting the ESP Manager's decision (404 otherwise)."""
+    return get_object_or_404(
+        OutboxMessage, pk=pk, status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
+    )
+
+
+def last_planned_day(schedule: Schedule) -> date | None:
+    return OutboxMessage.objects.filter(schedule=schedule).aggregate(day=Max("business_day"))["day"]
+
+
+def planned_list_keys(schedule: Schedule, day: date) -> set[str]:
+    return set(
+        OutboxMessage.objects.filter(schedule=schedule, business_day=day).values_list(
+            "list_key", flat=True
+        )
+    )
+
+
+def active_schedules():
+    return Schedule.objects.filter(is_active=True).select_related("program", "distribution_list")

@@ -1,0 +1,119 @@
+"""Report reads (SPEC §15, R-I2, R-A6): what the report builders, mailed reports and pages need
+from the database beyond `agent_records`; plain values out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from esp.access import scopes
+from esp.programs.models import Program
+from esp.progress.models import Fact
+from esp.roster.models import Agent, TrainingClass
+
+
+def _latest_notes(as_of: date):
+    return (
+        Fact.objects.filter(agent=OuterRef("pk"), date__lte=as_of)
+        .exclude(note="")
+        .order_by("-date", "-pk")
+    )
+
+
+def _agent_detail_rows(employee_ids, as_of: date):
+    latest = _latest_notes(as_of)
+    return (
+        Agent.objects.filter(employee_id__in=sorted(employee_ids))
+        .annotate(
+            note_text=Subquery(latest.values("note")[:1]),
+            note_date=Subquery(latest.values("date")[:1]),
+            note_by=Subquery(latest.values("by")[:1]),
+        )
+        .values_list(
+            "employee_id",
+            "training_class__code",
+            "site__code",
+            "tl__first_name",
+            "tl__last_name",
+            "tl__email",
+            "note_text",
+            "note_date",
+            "note_by",
+        )
+    )
+
+
+def _class_tl_names(codes) -> dict[str, str]:
+    """Each class's first TL, by name (their e-mail when they have none)."""
+    class_tls: dict[str, str] = {}
+    for code, first, last, email in TrainingClass.objects.filter(code__in=set(codes)).values_list(
+        "code", "tls__first_name", "tls__last_name", "tls__email"
+    ):
+        if email and code not in class_tls:
+            class_tls[code] = f"{first} {last}".strip() or email
+    return class_tls
+
+
+def line_details(classes: dict[str, str], as_of: date) -> dict[str, dict]:
+    """R-I2: each listed agent's site, TL and latest note as of D (two queries).
+
+    `classes` maps each employee id to their class as of D: a moved agent's TL is the TL of
+    the class they are in now (R-T3), not the one the roster named. The notes timeline is
+    every fact with a note; the latest prints as `MM/DD/YYYY - Author - Note` (R-N1).
+    """
+    if not classes:
+        return {}
+    rows = _agent_detail_rows(classes, as_of)
+    class_tls = _class_tl_names(classes.values())
+    details = {}
+    for employee_id, home, site, first, last, email, text, day, by in rows:
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
+        note = f"{day:%m/%d/%Y} - {by or 'unknown'} - {text}" if text else ""
+        now_in = classes[employee_id]
+        if now_in != home or not email:
+            tl = class_tls.get(now_in, "")
+        else:
+            tl = f"{first} {last}".strip() or email
+        details[employee_id] = {"site": site or "", "tl": tl, "latest_note": note}
+    return details
+
+
+def class_tl_emails(program: Program) -> dict[str, list[str]]:
+    """Class code -> the (lower-cased) e-mails of its TLs."""
+    tls_of_class: dict[str, list[str]] = defaultdict(list)
+    for code, email in TrainingClass.objects.filter(program=program).values_list(
+        "code", "tls__email"
+    ):
+        if email:
+            tls_of_class[code].append(email.lower())
+    return tls_of_class
+
+
+def occurrence_kinds(program: Program) -> tuple[dict[str, str], dict[str, float]]:
+    """The program's occurrence kinds: key -> label, key -> points."""
+    labels = dict(program.occurrence_kinds.values_list("key", "label"))
+    points = dict(program.occurrence_kinds.values_list("key", "points"))
+    return labels, points
+
+
+def attendance_facts(program: Program, day: date, *, agents=None) -> list[Fact]:
+    """The day's attendance facts, by class, agent name and entry (agent and class loaded)."""
+    facts = (
+        Fact.objects.filter(kind="attendance", date=day, agent__training_class__program=program)
+        .select_related("agent__training_class")
+        .order_by("agent__training_class__code", "agent__last_name", "agent__first_name", "pk")
+    )
+    if agents is not None:
+        facts = facts.filter(agent__in=agents)
+    return list(facts)
+
+
+def visible_employee_ids(user) -> set[str]:
+    return set(scopes.visible_agents(user).values_list("employee_id", flat=True))
+
+
+def visible_class_codes(user) -> list[str]:
+    return list(scopes.visible_classes(user).values_list("code", flat=True))
