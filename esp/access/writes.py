@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from esp.access import scopes
 from esp.roster.staff import (
     AGENT,
     CERT_COORDINATOR,
@@ -226,18 +227,13 @@ class _Reach:
         user, agent = self.user, self.agent
         if scope == OWN:
             return agent.user_id is not None and agent.user_id == user.pk
-        from esp.access.scopes import connected_to, visible_agents
-        from esp.roster.models import Agent
-
         if scope == CONNECTED:  # the same rule as the certifier's scope: released is gone
-            return Agent.objects.filter(connected_to(user), pk=agent.pk).exists()
-        return visible_agents(user).filter(pk=agent.pk).exists()
+            return scopes.is_connected(user, agent)
+        return scopes.sees_agent(user, agent)
 
 
 def _roles(user) -> set[str]:
-    from esp.access.scopes import roles
-
-    return roles(user)
+    return scopes.roles(user)
 
 
 def _allowed(user, write: str, item: str | None, reach: _Reach) -> bool:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 
 from esp.access import scopes
+from esp.access.writes import may_write
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
@@ -18,7 +19,7 @@ from esp.roster.models import Agent
 from esp.rules import caps
 from esp.rules.progress import Progress
 
-from .models import CapDocument
+from .models import CapDocument, TerminationDecision
 
 
 def _people(agent_user, class_users) -> str:
@@ -177,8 +178,6 @@ def cap_documents_by_fact(agent: Agent, *, delivered=None) -> dict[int, int]:
 def pending_termination_reviews(user, agents=None):
     """R-L5: the delivered termination reviews not yet decided, of the agents `user` sees (or
     of `agents`), oldest first, for the people who may decide them (esp.access.writes)."""
-    from esp.access.writes import may_write
-
     if not may_write(user, "termination_decision"):
         return Fact.objects.none()
     scope = scopes.visible_agents(user) if agents is None else agents
@@ -196,7 +195,7 @@ def pending_termination_reviews(user, agents=None):
 
 def waiting_termination_review(agent: Agent) -> Fact | None:
     """R-L5: the agent's termination review delivered and not yet decided (at most one waits:
-    esp.progress.services.step_deliver), whoever looks."""
+    esp.accountability.services.step_deliver), whoever looks."""
     return (
         Fact.objects.filter(
             agent=agent,
@@ -217,3 +216,23 @@ def termination_review_ladders(program) -> list[tuple[str, str]]:
         .order_by("pk")
         .values_list("key", "name")
     )
+
+
+def termination_proposal(agent: Agent, pk) -> Fact | None:
+    """The agent's delivered termination review `pk` (None when there is no such one)."""
+    return Fact.objects.filter(pk=pk, agent=agent, kind="action", item="termination_review").first()
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's accountability part (esp.progress.hooks): the termination reviews the
+    user may decide, the one waiting, the ladders a review may be proposed on, and the CAP
+    documents of the delivered steps the page shows."""
+    return {
+        "termination_reviews": pending_termination_reviews(
+            user, agents=Agent.objects.filter(pk=agent.pk)
+        ),
+        "termination_decisions": TerminationDecision.DECISIONS,
+        "waiting_review": None if page.for_agent else waiting_termination_review(agent),
+        "review_ladders": termination_review_ladders(agent.training_class.program),
+        "cap_documents": cap_documents_by_fact(agent, delivered=page.deliveries),
+    }

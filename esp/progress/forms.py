@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from esp.progress.activity import EMPLOYMENT_VALUES, EQUIPMENT_ITEMS, FLAG_VALUES
+from esp.progress.checks import EMPLOYMENT_VALUES, EQUIPMENT_ITEMS, FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
 
 

@@ -13,14 +13,19 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import FirstValue
+from django.http import Http404
 
-from esp.programs.models import Program
+from esp.access import scopes
+from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
 
+from .checks import Vocabulary
+from .models import CarrierTicket, Proof
 from .models import Fact as FactRow
 
-ENDED = ("termed", "resigned", "withdrawn")
+__all__ = ["ENDED", "FACT_KINDS", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
 
 
 def _latest_in(kind: str, item: str, as_of: date, values) -> QuerySet:
@@ -195,3 +200,152 @@ def facts_for_agent(facts, *, today: date) -> list:
             fact.note = ""
         shown.append(fact)
     return shown
+
+
+# -- what the progress pages read (views and forms call these, STYLE: selectors) --------------
+
+
+def class_phases_today(classes: QuerySet[TrainingClass], today: date) -> dict[str, tuple]:
+    """Each class's phase in force today: {code: (phase name, its start)}."""
+    phases = {}
+    for code, name, start in (
+        ClassPhase.objects.filter(training_class__in=classes, start_date__lte=today)
+        .order_by("training_class", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    ):
+        phases[code] = (name, start)
+    return phases
+
+
+def classes_by_start(classes: QuerySet[TrainingClass]) -> list[TrainingClass]:
+    return list(classes.order_by("-start_date", "code"))
+
+
+def certifier_agents(user) -> QuerySet[Agent]:
+    """The agents assigned to the certifier `user` among those they see (R-C2)."""
+    return scopes.visible_agents(user).filter(certifier_assignments__certifier=user)
+
+
+def task_keys(program: Program) -> list[str]:
+    return list(program.tasks.values_list("key", flat=True))
+
+
+def has_task(program: Program, key: str) -> bool:
+    return program.tasks.filter(key=key).exists()
+
+
+def proof_tasks(program: Program) -> frozenset[str]:
+    """The tasks done only through an accepted proof (issue 12 item 4): the pages offer no
+    direct "Done" for them."""
+    return frozenset(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
+
+
+def agent_proofs(agent: Agent) -> list[Proof]:
+    return list(agent.proofs.select_related("submitted_by", "reviewed_by"))
+
+
+def tbt_courses() -> list[tuple[str, str]]:
+    return list(TbtCourse.objects.order_by("order", "number").values_list("number", "name"))
+
+
+def proof_items(agent: Agent) -> list[tuple[str, str]]:
+    """What a proof may be uploaded for: the tasks done by a proof or marked by hand (not the
+    transfer), each TBT course, and the search-by-course screenshot."""
+    program = agent.training_class.program
+    items = [
+        (t.key, t.name)
+        for t in program.tasks.order_by("order")
+        if t.needs_proof or t.completion == "marked" and not t.is_transfer
+    ]
+    items += [(f"tbt:{n}", f"TBT {n} {name}") for n, name in tbt_courses()]
+    items.append(("searched_by_course", "Searched by course number (screenshot)"))
+    return items
+
+
+def get_proof_for_user(user, pk: int) -> Proof:
+    """A proof of an agent `user` sees (404 otherwise)."""
+    proof = Proof.objects.select_related("agent").filter(pk=pk).first()
+    if proof is None or not scopes.sees_agent(user, proof.agent):
+        raise Http404("no such proof")
+    return proof
+
+
+def submitted_proofs(user) -> QuerySet[Proof]:
+    """The submitted proofs of the agents `user` sees, oldest first (R-B2)."""
+    return (
+        Proof.objects.filter(status=Proof.SUBMITTED, agent__in=scopes.visible_agents(user))
+        .select_related("agent", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def agent_suggestions(agents: QuerySet[Agent], limit: int = 300) -> list[tuple[str, str, str]]:
+    """The agents a tracking form suggests: the latest classes first."""
+    return list(
+        agents.order_by("-training_class__start_date", "employee_id").values_list(
+            "employee_id", "first_name", "last_name"
+        )[:limit]
+    )
+
+
+def latest_fact(
+    agent: Agent, kind: str, item: str | None = None, *, value: str | None = None
+) -> FactRow | None:
+    """The agent's latest `kind` fact (of `item`, with `value`), by date then entry order."""
+    facts = FactRow.objects.filter(agent=agent, kind=kind)
+    if item is not None:
+        facts = facts.filter(item=item)
+    if value is not None:
+        facts = facts.filter(value=value)
+    return facts.order_by("-date", "-pk").first()
+
+
+def agent_facts(agent: Agent, as_of: date) -> list[FactRow]:
+    """The agent's facts dated on or before `as_of`, in order (the agent page)."""
+    return list(
+        FactRow.objects.filter(agent=agent, date__lte=as_of)
+        .select_related("recorded_by", "proof")
+        .order_by("date", "pk")
+    )
+
+
+def employment_after(agent: Agent, as_of: date) -> list[FactRow]:
+    """The agent's employment facts dated after `as_of` (a term set ahead), in order."""
+    return list(
+        FactRow.objects.filter(agent=agent, kind="status", item="employment", date__gt=as_of)
+        .select_related("recorded_by")
+        .order_by("date", "pk")
+    )
+
+
+def board_agents(employee_ids) -> dict[str, Agent]:
+    return {
+        a.employee_id: a
+        for a in Agent.objects.filter(employee_id__in=list(employee_ids)).select_related(
+            "site", "tl"
+        )
+    }
+
+
+def task_names(program: Program) -> dict[str, str]:
+    return dict(program.tasks.values_list("key", "name"))
+
+
+def ordered_tasks(program: Program) -> list:
+    return list(program.tasks.order_by("order", "pk"))
+
+
+def carrier_tickets(agent: Agent) -> list[CarrierTicket]:
+    return list(agent.carrier_tickets.order_by("-date", "-pk"))
+
+
+def vocabulary_of(program: Program) -> Vocabulary:
+    """What the program's facts may name (esp.progress.checks)."""
+    return Vocabulary(
+        tasks=frozenset(program.tasks.values_list("key", flat=True)),
+        courses=frozenset(program.tbt_courses.values_list("number", flat=True)),
+        ladders=frozenset(program.ladders.values_list("key", flat=True)),
+        steps=frozenset(program.ladders.values_list("steps__key", flat=True)) - {None},
+        occurrences=frozenset(program.occurrence_kinds.values_list("key", flat=True)),
+        calls=program.calls_per_agent,
+    )

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.dispatch import Signal
+
+#: Sent with `user` when `ensure_staff` creates an account: the accounts app (above roster)
+#: connects the invitation to it (issue 13: roster imports no higher app).
+staff_account_created = Signal()
 
 ESP_MANAGER = "ESP Manager"
 PM = "PM"
@@ -42,9 +47,7 @@ def ensure_staff(email: str, role: str):
         )
         user.set_unusable_password()
         user.save()
-        from esp.accounts.invitations import invite
-
-        invite(user)
+        staff_account_created.send(sender=ensure_staff, user=user)
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     return user
