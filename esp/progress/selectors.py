@@ -349,3 +349,33 @@ def vocabulary_of(program: Program) -> Vocabulary:
         occurrences=frozenset(program.occurrence_kinds.values_list("key", flat=True)),
         calls=program.calls_per_agent,
     )
+
+
+# -- the tracker export ------------------------------------------------------------------------
+
+
+def occurrence_labels(program: Program) -> dict[str, str]:
+    return dict(program.occurrence_kinds.values_list("key", "label"))
+
+
+def facts_by_agent(agent_ids, as_of: date) -> dict[int, list[FactRow]]:
+    """The facts of the agents `agent_ids` dated on or before `as_of`, per agent, in order."""
+    facts: dict[int, list[FactRow]] = defaultdict(list)
+    rows = FactRow.objects.filter(agent_id__in=list(agent_ids), date__lte=as_of)
+    for fact in rows.order_by("date", "pk"):
+        facts[fact.agent_id].append(fact)
+    return facts
+
+
+def searched_by_course(agent_ids) -> set[int]:
+    """The agents among `agent_ids` whose search-by-course screenshot was accepted."""
+    return set(
+        Proof.objects.filter(
+            agent_id__in=list(agent_ids), item="searched_by_course", status=Proof.ACCEPTED
+        ).values_list("agent_id", flat=True)
+    )
+
+
+def phase_start_days(training_class: TrainingClass) -> dict[str, date]:
+    """The class's phase starts: {phase key: start}."""
+    return {p.phase.key: p.start_date for p in training_class.phase_starts.all()}

@@ -289,6 +289,7 @@ def proof_decide(request, pk: int):
             reason=form.cleaned_data["reason"],
             actor=request.user,
             day=clock.today(proof.agent.training_class.program.time_zone),
+            now=clock.now(proof.agent.training_class.program.time_zone),
         )
         verb = "accepted" if form.cleaned_data["decision"] == "accept" else "rejected"
         messages.success(request, f"{proof.original_name} {verb} ({proof.agent.name}).")

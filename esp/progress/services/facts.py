@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 
 from esp.access.writes import WRITES, require_write
+from esp.audit.services import audit_record
 from esp.lib import clock
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.signals import agent_moved
@@ -372,6 +373,17 @@ def carrier_ticket_record(
         raise ValidationError({"ticket_number": "Give the carrier's ticket number."})
     ticket = CarrierTicket.objects.create(
         agent=agent, date=day, ticket_number=ticket_number, issue=issue, recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="carrier_ticket_record",
+        obj=ticket,
+        changes={
+            "agent": agent.employee_id,
+            "ticket_number": ticket_number,
+            "issue": issue,
+            "date": day.isoformat(),
+        },
     )
     if note:
         fact_record(
