@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 
 from esp.access import scopes
 from esp.access.writes import write_roles
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,

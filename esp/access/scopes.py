@@ -32,8 +32,7 @@ from django.http import Http404
 
 from esp.lib import clock
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.selectors import in_current_class, latest_fact_in
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -44,6 +43,7 @@ from esp.roster.staff import (
     TL,
     WFM,
 )
+from esp.roster.selectors import in_current_class, latest_fact_in
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
 

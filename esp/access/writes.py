@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from esp.access import scopes
-from esp.roster.staff import (
+from esp.access.selectors import task_name
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -270,9 +271,7 @@ def _item_label(write: str, item: str | None, agent) -> str:
         return item or ""
     name = None
     if agent is not None:
-        name = (
-            agent.training_class.program.tasks.filter(key=item).values_list("name", flat=True)
-        ).first()
+        name = task_name(agent.training_class.program, item)
     return name or item.replace("_", " ")
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from esp.access.writes import require_write
 from esp.audit.services import audit_record
-from esp.programs.models import Ladder
+from esp.programs.models import Ladder, Program
 from esp.progress.models import Fact
 from esp.progress.notifications import notify_termination_review
 from esp.progress.services import (
@@ -32,9 +32,30 @@ from esp.progress.services import (
 from esp.roster.models import Agent
 
 from . import documents
-from .defaults import load_default_cap_templates
 from .models import CAP_STEPS, CapDocument, CapTemplate, TerminationDecision
 from .selectors import cap_values
+
+
+@transaction.atomic
+def load_default_cap_templates(program: Program | None = None) -> list[CapTemplate]:
+    """The template for every CAP step of `program` (of every program when None): the shipped
+    default, created where missing (audited); a template the ESP Manager edited is left
+    alone. Idempotent."""
+    programs = [program] if program is not None else list(Program.objects.all())
+    templates = []
+    for each in programs:
+        template, created = CapTemplate.objects.get_or_create(
+            program=each, step="", defaults={"text": documents.DEFAULT_CAP_TEMPLATE}
+        )
+        if created:
+            audit_record(
+                actor_label="default",
+                action="cap_template_created",
+                obj=template,
+                changes={"program": each.key, "version": template.version},
+            )
+        templates.append(template)
+    return templates
 
 
 @dataclass(frozen=True)
@@ -118,15 +139,9 @@ def cap_template_save(*, template: CapTemplate, actor) -> CapTemplate:
     return template
 
 
-@transaction.atomic
-def termination_decide(
-    *, proposal: Fact, decision: str, reason: str, day, actor
-) -> TerminationDecision:
-    """R-L5: the PM's decision on a termination review (a delivered `termination_review`
-    step): term the agent from `day` (an employment change, by the PM) or keep them, with the
-    reason or new expectation. Once per proposal; audited."""
-    require_write(actor, "termination_decision", None, proposal.agent)
-    proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)
+def _check_decidable(proposal: Fact, decision: str, reason: str) -> str:
+    """A delivered termination review not decided yet, a known decision and its reason (the
+    reason, stripped, returned); refused in plain words otherwise."""
     if proposal.kind != "action" or proposal.item != TERMINATION_REVIEW:
         raise ValidationError("Only a delivered termination review can be decided.")
     earlier = TerminationDecision.objects.filter(proposal=proposal).select_related("decided_by")
@@ -146,6 +161,19 @@ def termination_decide(
             if decision == TerminationDecision.TERM
             else "Write the new expectation the agent is kept with."
         )
+    return reason
+
+
+@transaction.atomic
+def termination_decide(
+    *, proposal: Fact, decision: str, reason: str, day, actor
+) -> TerminationDecision:
+    """R-L5: the PM's decision on a termination review (a delivered `termination_review`
+    step): term the agent from `day` (an employment change, by the PM) or keep them, with the
+    reason or new expectation. Once per proposal; audited."""
+    require_write(actor, "termination_decision", None, proposal.agent)
+    proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)
+    reason = _check_decidable(proposal, decision, reason)
     agent = proposal.agent
     employment = None
     review = f"termination review of {proposal.date:%m/%d/%Y} ({proposal.value} ladder)"

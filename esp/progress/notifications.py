@@ -22,12 +22,12 @@ from django.urls import reverse
 
 from esp.lib import clock
 from esp.mailing.messages import make_message
-from esp.mailing.models import DistributionList
 from esp.mailing.outbox import enqueue
 from esp.programs.calendars import calendar_for
 from esp.roster.models import Agent
 from esp.rules.progress import Progress
 
+from . import selectors
 from .models import Fact
 from .selectors import agent_records
 
@@ -48,21 +48,15 @@ NEXT_AFTER_FAIL = {
 }
 
 
-def _list(key: str) -> list[str]:
-    found = DistributionList.objects.filter(key=key).prefetch_related("members").first()
-    return found.addresses if found else []
+_list = selectors.list_addresses
 
 
 def _pms(agent: Agent) -> list[str]:
-    if agent.pm_id:
-        return [agent.pm.email]
-    return list(agent.training_class.pms.values_list("email", flat=True))
+    return [agent.pm.email] if agent.pm_id else selectors.class_pm_emails(agent)
 
 
 def _tls(agent: Agent) -> list[str]:
-    if agent.tl_id:
-        return [agent.tl.email]
-    return list(agent.training_class.tls.values_list("email", flat=True))
+    return [agent.tl.email] if agent.tl_id else selectors.class_tl_emails(agent)
 
 
 def notify_after_facts(agent_ids, *, now: datetime) -> int:
@@ -70,12 +64,7 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
 
     "Today" is `now` in each program's time zone.
     """
-    agents = {
-        a.pk: a
-        for a in Agent.objects.filter(pk__in=list(agent_ids)).select_related(
-            "training_class__program", "tl", "pm"
-        )
-    }
+    agents = selectors.agents_to_notify(agent_ids)
     count = 0
     by_program: dict[int, list[Agent]] = {}
     for agent in agents.values():
@@ -93,9 +82,7 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
                 program, today, agent_ids=ids, transfer_task=policy.transfer_task
             )
         }
-        recent = Fact.objects.filter(
-            agent_id__in=ids, date__gte=since, date__lte=today, kind__in=("flag", "exam")
-        ).order_by("date", "pk")
+        recent = selectors.recent_flags_and_exams(ids, since, today)
         for fact in recent:
             agent = agents[fact.agent_id]
             progress = Progress(records[agent.employee_id], policy)
@@ -182,19 +169,7 @@ def _red_flag(agent, fact, class_code, now):
 
 
 def _exam_failed(agent, fact, class_code, program, now):
-    attempt = (
-        Fact.objects.filter(agent=agent, kind="exam", item=fact.item, value="failed")
-        .filter(date__lt=fact.date)
-        .count()
-        + Fact.objects.filter(
-            agent=agent,
-            kind="exam",
-            item=fact.item,
-            value="failed",
-            date=fact.date,
-            pk__lte=fact.pk,
-        ).count()
-    )
+    attempt = selectors.failed_attempt_number(fact)
     exam = fact.item
     label = EXAM_LABELS.get(exam) or f"the TBT final exam {exam.removeprefix('tbt:')}"
     message = make_message(
@@ -237,13 +212,8 @@ def _exam_failed(agent, fact, class_code, program, now):
 def notify_termination_review(fact: Fact, *, now: datetime | None = None):
     """R-L5: a delivered termination review is a recommendation to the agent's PM, mailed at
     once (once per delivery); the PM decides it on their Today page or the agent's page."""
-    agent = Agent.objects.select_related("training_class__program", "pm").get(pk=fact.agent_id)
-    moved = (
-        Fact.objects.filter(agent=agent, kind="move", date__lte=fact.date)
-        .order_by("-date", "-pk")
-        .values_list("item", flat=True)
-        .first()
-    )
+    agent = selectors.agents_to_notify([fact.agent_id])[fact.agent_id]
+    moved = selectors.class_moved_to(agent, fact.date)
     link = settings.ESP_BASE_URL.rstrip("/") + reverse("progress:agent", args=[agent.employee_id])
     message = make_message(
         "termination-review",

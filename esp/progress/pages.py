@@ -207,6 +207,32 @@ class AgentPage:
     scheduled: list[Fact] = field(default_factory=list)
 
 
+def _by_kind(facts) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]], list]:
+    """The facts by kind, the task statuses by task (their history), the calls by number."""
+    by_kind: dict[str, list[Fact]] = {}
+    history: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_kind.setdefault(fact.kind, []).append(fact)
+        if fact.kind == "task":
+            history.setdefault(fact.item, []).append(fact)
+    calls: dict[int, list[Fact]] = {}
+    for fact in by_kind.get("call", []):
+        calls.setdefault(int(fact.item), []).append(fact)
+    return by_kind, history, sorted(calls.items())
+
+
+def _seen_facts(agent: Agent, as_of: date, for_agent: bool):
+    """The facts the page shows (the agent's own view of them for the agent), the ids of
+    those whose note the agent reads, and the employment facts dated after `as_of`."""
+    today = clock.today(agent.training_class.program.time_zone)
+    facts = agent_facts(agent, as_of)
+    agent_view = facts_for_agent(facts, today=today)
+    later = employment_after(agent, as_of)
+    if for_agent:
+        facts, later = agent_view, facts_for_agent(later, today=today)
+    return facts, frozenset(f.pk for f in agent_view if f.note), later
+
+
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
     """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
     issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
@@ -217,31 +243,16 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
     records = agent_records(program, as_of, agent_ids=[agent.pk])
     progress = Progress(records[0], policy)
     row = _rows(records, ctx, {agent.employee_id: agent}, program)[0]
-    facts = agent_facts(agent, as_of)
-    today = clock.today(program.time_zone)
-    agent_view = facts_for_agent(facts, today=today)
-    agent_reads = frozenset(f.pk for f in agent_view if f.note)
-    if for_agent:
-        facts = agent_view
-    later = employment_after(agent, as_of)
-    if for_agent:
-        later = facts_for_agent(later, today=today)
-    by_kind: dict[str, list[Fact]] = {}
-    history: dict[str, list[Fact]] = {}
-    for fact in facts:
-        by_kind.setdefault(fact.kind, []).append(fact)
-        if fact.kind == "task":
-            history.setdefault(fact.item, []).append(fact)
-    calls: dict[int, list[Fact]] = {}
-    for fact in by_kind.get("call", []):
-        calls.setdefault(int(fact.item), []).append(fact)
+    facts, agent_reads, later = _seen_facts(agent, as_of, for_agent)
+    by_kind, history, calls = _by_kind(facts)
+    flagged = [f for f in facts if f.kind in ("flag", "exam")]
     return AgentPage(
         agent=agent,
         as_of=as_of,
         row=row,
         class_code=progress.class_dates(as_of).code,
         history=history,
-        calls=sorted(calls.items()),
+        calls=calls,
         due_steps=[
             line
             for line in rules.action_lines(progress, ctx)
@@ -251,11 +262,7 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         employment=by_kind.get("status", []),
         equipment=by_kind.get("equipment", []),
         flags=by_kind.get("flag", []),
-        open_flags=[]
-        if for_agent
-        else open_flags(
-            [f for f in facts if f.kind in ("flag", "exam")], exam_attempts=program.exam_attempts
-        ),
+        open_flags=[] if for_agent else open_flags(flagged, exam_attempts=program.exam_attempts),
         notes=[f for f in facts if f.note],  # the timeline: every fact with a note (R-N1)
         exams=by_kind.get("exam", []),
         n_number_requests=by_kind.get("n_number", []),

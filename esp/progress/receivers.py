@@ -6,7 +6,7 @@ from django.db.models.signals import pre_save
 
 from esp.accounts.invitations import invite
 from esp.lib.textcheck import guard_text_fields
-from esp.roster.staff import staff_account_created
+from esp.roster.services.staff import staff_account_created
 
 
 def invite_new_staff(sender, user, **kwargs) -> None:

@@ -16,6 +16,7 @@ from django.db.models.functions import FirstValue
 from django.http import Http404
 
 from esp.access import scopes
+from esp.mailing.models import DistributionList
 from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.rules.board import ENDED
@@ -379,3 +380,60 @@ def searched_by_course(agent_ids) -> set[int]:
 def phase_start_days(training_class: TrainingClass) -> dict[str, date]:
     """The class's phase starts: {phase key: start}."""
     return {p.phase.key: p.start_date for p in training_class.phase_starts.all()}
+
+
+def agent_among(agents: QuerySet[Agent], employee_id: str) -> Agent | None:
+    """The agent `employee_id` among `agents` (a form's choice), with their program."""
+    return agents.filter(employee_id=employee_id).select_related("training_class__program").first()
+
+
+# -- the immediate notifications (esp.progress.notifications) ---------------------------------
+
+
+def list_addresses(key: str) -> list[str]:
+    """The addresses of distribution list `key` (none when it does not exist)."""
+    found = DistributionList.objects.filter(key=key).prefetch_related("members").first()
+    return found.addresses if found else []
+
+
+def class_pm_emails(agent: Agent) -> list[str]:
+    return list(agent.training_class.pms.values_list("email", flat=True))
+
+
+def class_tl_emails(agent: Agent) -> list[str]:
+    return list(agent.training_class.tls.values_list("email", flat=True))
+
+
+def agents_to_notify(agent_ids) -> dict[int, Agent]:
+    return {
+        a.pk: a
+        for a in Agent.objects.filter(pk__in=list(agent_ids)).select_related(
+            "training_class__program", "tl", "pm"
+        )
+    }
+
+
+def recent_flags_and_exams(agent_ids, since: date, today: date) -> QuerySet[FactRow]:
+    return FactRow.objects.filter(
+        agent_id__in=agent_ids, date__gte=since, date__lte=today, kind__in=("flag", "exam")
+    ).order_by("date", "pk")
+
+
+def failed_attempt_number(fact: FactRow) -> int:
+    """Which failed attempt of its exam `fact` is (1 for the first), in date then entry
+    order."""
+    fails = FactRow.objects.filter(agent=fact.agent_id, kind="exam", item=fact.item, value="failed")
+    return (
+        fails.filter(date__lt=fact.date).count()
+        + fails.filter(date=fact.date, pk__lte=fact.pk).count()
+    )
+
+
+def class_moved_to(agent: Agent, day: date) -> str | None:
+    """The class of the agent's latest move dated on or before `day` (None: never moved)."""
+    return (
+        FactRow.objects.filter(agent=agent, kind="move", date__lte=day)
+        .order_by("-date", "-pk")
+        .values_list("item", flat=True)
+        .first()
+    )

@@ -24,9 +24,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from esp.accountability.defaults import DEFAULT_CAP_TEMPLATE, load_default_cap_templates
+from esp.accountability.documents import DEFAULT_CAP_TEMPLATE
 from esp.accountability.models import CapDocument, CapTemplate
-from esp.accountability.services import cap_template_save
+from esp.accountability.services import cap_template_save, load_default_cap_templates
 from esp.audit.models import AuditEntry
 from esp.progress.models import Fact
 from esp.progress.services import fact_record, step_deliver

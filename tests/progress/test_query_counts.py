@@ -34,8 +34,7 @@ def _roster(count: int) -> str:
     lines = [ROSTER_HEADER]
     for n in range(1, count + 1):
         lines.append(
-            f"Q{n:03},First{n},Last{n},q{n}@cxp.example,q{n}@mail.example,AET-A,"
-            "tl.one@cxp.example"
+            f"Q{n:03},First{n},Last{n},q{n}@cxp.example,q{n}@mail.example,AET-A,tl.one@cxp.example"
         )
     return "\n".join(lines)
 

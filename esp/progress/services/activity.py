@@ -207,6 +207,43 @@ FACT_COLUMNS = (
 )
 
 
+def _stage(new: list[Fact], batch: str, progress: Progress | None) -> None:
+    """The facts into the stage in batches of STAGE_BATCH, each its own short transaction."""
+    for start in range(0, len(new), STAGE_BATCH):
+        chunk = new[start : start + STAGE_BATCH]
+        with transaction.atomic():
+            StagedFact.objects.bulk_create(
+                [
+                    StagedFact(batch=batch, **{name: getattr(fact, name) for name in FACT_COLUMNS})
+                    for fact in chunk
+                ]
+            )
+        if progress:
+            progress(len(chunk))
+
+
+def _copy_staged(batch: str, now: datetime) -> None:
+    """One short transaction: the staged batch into the fact table, then out of the stage."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in FACT_COLUMNS)
+    # What an imported fact holds that the file does not carry: when it was recorded, and
+    # staff-only visibility (the activity format has no column for it).
+    constants = {
+        "recorded_at": connection.ops.adapt_datetimefield_value(now),
+        "to_agent": False,
+    }
+    constant_columns = ", ".join(quote(name) for name in constants)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}, {constant_columns}) "
+            f"SELECT {columns}, {', '.join(['%s'] * len(constants))} "
+            f"FROM {quote(StagedFact._meta.db_table)} "
+            f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
+            [*constants.values(), batch],
+        )
+        StagedFact.objects.filter(batch=batch).delete()
+
+
 def apply_facts(
     new: list[Fact], *, now: datetime, progress: Progress | None = None, filename: str = ""
 ) -> None:
@@ -222,37 +259,8 @@ def apply_facts(
     StagedFact.objects.filter(staged_at__lt=now - STALE_STAGING_AFTER).delete()
     batch = uuid.uuid4().hex
     try:
-        for start in range(0, len(new), STAGE_BATCH):
-            chunk = new[start : start + STAGE_BATCH]
-            with transaction.atomic():
-                StagedFact.objects.bulk_create(
-                    [
-                        StagedFact(
-                            batch=batch, **{name: getattr(fact, name) for name in FACT_COLUMNS}
-                        )
-                        for fact in chunk
-                    ]
-                )
-            if progress:
-                progress(len(chunk))
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(name) for name in FACT_COLUMNS)
-        # What an imported fact holds that the file does not carry: when it was recorded, and
-        # staff-only visibility (the activity format has no column for it).
-        constants = {
-            "recorded_at": connection.ops.adapt_datetimefield_value(now),
-            "to_agent": False,
-        }
-        constant_columns = ", ".join(quote(name) for name in constants)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}, {constant_columns}) "
-                f"SELECT {columns}, {', '.join(['%s'] * len(constants))} "
-                f"FROM {quote(StagedFact._meta.db_table)} "
-                f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
-                [*constants.values(), batch],
-            )
-            StagedFact.objects.filter(batch=batch).delete()
+        _stage(new, batch, progress)
+        _copy_staged(batch, now)
     except IntegrityError:
         raise ImportRejected(
             [

@@ -26,8 +26,9 @@ from esp.programs.models import Campaign, Program, Site
 from esp.rules.calendar import CalendarError, PhaseLength, phase_starts
 
 from ..models import ClassPhase, TrainingClass
-from ..staff import PM, TL, ensure_staff
+from ..roles import PM, TL
 from .people import class_people_follow
+from .staff import ensure_staff
 
 CLASS_REQUIRED = ["class_code", "program", "campaign", "site", "start_date"]
 CLASS_OPTIONAL = ["licensing_start", "training_start", "esp_start", "tl_emails", "pm_email"]

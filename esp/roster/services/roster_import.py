@@ -14,7 +14,8 @@ from esp.lib.textcheck import limits_of
 from esp.programs.models import Site
 
 from ..models import Agent, TrainingClass
-from ..staff import PM, TL, ensure_staff
+from ..roles import PM, TL
+from .staff import ensure_staff
 
 ROSTER_REQUIRED = [
     "employee_id",
