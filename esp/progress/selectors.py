@@ -23,8 +23,8 @@ from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
 
 from .checks import Vocabulary
-from .models import CarrierTicket, Proof
 from .models import Fact as FactRow
+from .models import Proof
 
 __all__ = ["ENDED", "FACT_KINDS", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
 
@@ -334,10 +334,6 @@ def task_names(program: Program) -> dict[str, str]:
 
 def ordered_tasks(program: Program) -> list:
     return list(program.tasks.order_by("order", "pk"))
-
-
-def carrier_tickets(agent: Agent) -> list[CarrierTicket]:
-    return list(agent.carrier_tickets.order_by("-date", "-pk"))
 
 
 def vocabulary_of(program: Program) -> Vocabulary:

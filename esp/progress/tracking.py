@@ -26,7 +26,6 @@ from . import forms
 from .pages import decidable, local_url
 from .selectors import proof_items
 
-__all__ = ["decidable", "proof_items", "usable_forms"]
 _courses = selectors.tbt_courses
 
 

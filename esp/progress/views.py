@@ -28,8 +28,6 @@ from .pages import decidable, local_url
 from .selectors import proof_tasks
 from .tracker import tracker_workbook
 
-__all__ = ["local_url", "proof_tasks"]
-
 
 def classes(request):
     today = clock.today()
