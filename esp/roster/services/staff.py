@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.dispatch import Signal
+
+from esp.audit.services import audit_record
 
 from ..roles import ESP_MANAGER, ROLES
 
@@ -18,10 +21,12 @@ def ensure_roles() -> None:
         Group.objects.get_or_create(name=role)
 
 
+@transaction.atomic
 def ensure_staff(email: str, role: str):
     """The account for `email`, created inactive (no password) when missing, in `role`.
 
-    A new account stays inactive until its owner sets a password from an invitation.
+    A new account stays inactive until its owner sets a password from an invitation (sent by
+    the receiver of `staff_account_created`). The new account and the role added are audited.
     """
     User = get_user_model()
     email = email.strip().lower()
@@ -38,9 +43,14 @@ def ensure_staff(email: str, role: str):
         )
         user.set_unusable_password()
         user.save()
+        audit_record(
+            actor_label="staff", action="staff_account_created", obj=user, changes={"role": role}
+        )
         staff_account_created.send(sender=ensure_staff, user=user)
     group, _ = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        audit_record(actor_label="staff", action="role_added", obj=user, changes={"role": role})
     return user
 
 
