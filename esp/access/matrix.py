@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 
+from esp.access import scopes
 from esp.access.writes import write_roles
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -216,8 +217,6 @@ class RouteAccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from esp.access.scopes import roles
-
         match = request.resolver_match
         rule = rule_for(match.view_name if match else "")
         if rule is None:
@@ -226,6 +225,6 @@ class RouteAccessMiddleware:
             return _method_check(request, rule)
         if not request.user.is_authenticated:
             return None  # LoginRequiredMiddleware sends anonymous visitors to sign in
-        if not roles(request.user) & set(rule.roles):
+        if not scopes.roles(request.user) & set(rule.roles):
             raise Http404("not found")
         return _method_check(request, rule)

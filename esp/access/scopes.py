@@ -32,7 +32,7 @@ from django.http import Http404
 
 from esp.lib import clock
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -43,6 +43,9 @@ from esp.roster.staff import (
     TL,
     WFM,
 )
+from esp.roster.selectors import in_current_class, latest_fact_in
+from esp.rules.board import ENDED
+from esp.rules.records import SATISFYING
 
 # Phase windows: a class is "in" a phase from that phase's start up to the next one's.
 PHASE_WINDOWS = {LICENSING: ("licensing", "training"), CERT_COORDINATOR: ("esp", "production")}
@@ -100,14 +103,12 @@ def _late_on_certifications(today: date) -> Q:
     phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
     carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
     only, so the query count stays fixed."""
-    from esp.progress.selectors import ENDED, SATISFYING, _latest_in
-
     past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
-    done = [_latest_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
+    done = [latest_fact_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
     return (
-        _in_current_class(past, today)
-        & ~Q(pk__in=_latest_in("status", "employment", today, ENDED))
-        & ~Q(pk__in=_latest_in("task", "transfer", today, SATISFYING))
+        in_current_class(past, today)
+        & ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED))
+        & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING))
         & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
     )
 
@@ -130,35 +131,18 @@ def visible_classes(user) -> QuerySet[TrainingClass]:
     return classes.filter(pk__in=classes.filter(scope).values("pk"))
 
 
-def _in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
-    """Agents whose current class (R-T3: the latest move dated on or before today, else the
-    roster class) is one of `classes`: the agents never moved by today, by their roster class,
-    and the moves into one of `classes` with no later move of the same agent by today (later:
-    by date, then entry order). Subqueries only, so the query count stays fixed."""
-    from esp.progress.models import Fact
-
-    moves = Fact.objects.filter(kind="move", date__lte=today)
-    later = moves.filter(agent_id=OuterRef("agent_id")).filter(
-        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
-    )
-    moved_in = (
-        moves.filter(item__in=classes.values("code")).exclude(Exists(later)).values("agent_id")
-    )
-    never_moved = Q(training_class__in=classes) & ~Q(pk__in=moves.values("agent_id"))
-    return never_moved | Q(pk__in=moved_in)
-
-
 def connected_to(certifier) -> Q:
     """A certifier's agents (R-C2): assigned, and either in an open connection with them or
     never connected (an assignment made by hand). Once the Cert Coordinator releases the
     connection (or it is closed when finished), the certifier no longer sees the agent."""
-    from esp.callqueue.models import CertifierConnection
-    from esp.roster.models import CertifierAssignment
-
-    connections = CertifierConnection.objects.filter(certifier=certifier)
-    assigned = CertifierAssignment.objects.filter(certifier=certifier).values("agent_id")
-    open_now = connections.filter(closed_at__isnull=True).values("agent_id")
-    return Q(pk__in=assigned) & (Q(pk__in=open_now) | ~Q(pk__in=connections.values("agent_id")))
+    connected = Agent.objects.filter(certifier_connections__certifier=certifier).values("pk")
+    open_now = Agent.objects.filter(
+        certifier_connections__certifier=certifier, certifier_connections__closed_at__isnull=True
+    ).values("pk")
+    assigned = Q(
+        pk__in=Agent.objects.filter(certifier_assignments__certifier=certifier).values("pk")
+    )
+    return assigned & (Q(pk__in=open_now) | ~Q(pk__in=connected))
 
 
 def visible_agents(user) -> QuerySet[Agent]:
@@ -170,7 +154,7 @@ def visible_agents(user) -> QuerySet[Agent]:
         return agents
     scope = Q(pk__in=[])
     if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
-        scope |= _in_current_class(visible_classes(user), clock.today())
+        scope |= in_current_class(visible_classes(user), clock.today())
     if LICENSING in user_roles:
         scope |= _late_on_certifications(clock.today())
     if CERTIFIER in user_roles:
@@ -178,6 +162,16 @@ def visible_agents(user) -> QuerySet[Agent]:
     if AGENT in user_roles:
         scope |= Q(user=user)
     return agents.filter(pk__in=agents.filter(scope).values("pk"))
+
+
+def sees_agent(user, agent: Agent) -> bool:
+    """Whether `agent` is one of `visible_agents(user)` (one query)."""
+    return visible_agents(user).filter(pk=agent.pk).exists()
+
+
+def is_connected(certifier, agent: Agent) -> bool:
+    """Whether `agent` is one of the certifier's connected agents (R-C2, one query)."""
+    return Agent.objects.filter(connected_to(certifier), pk=agent.pk).exists()
 
 
 def visible_agent_ids(user) -> QuerySet | None:

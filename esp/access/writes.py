@@ -32,7 +32,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from esp.roster.staff import (
+from esp.access import scopes
+from esp.access.selectors import task_name
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -226,18 +228,13 @@ class _Reach:
         user, agent = self.user, self.agent
         if scope == OWN:
             return agent.user_id is not None and agent.user_id == user.pk
-        from esp.access.scopes import connected_to, visible_agents
-        from esp.roster.models import Agent
-
         if scope == CONNECTED:  # the same rule as the certifier's scope: released is gone
-            return Agent.objects.filter(connected_to(user), pk=agent.pk).exists()
-        return visible_agents(user).filter(pk=agent.pk).exists()
+            return scopes.is_connected(user, agent)
+        return scopes.sees_agent(user, agent)
 
 
 def _roles(user) -> set[str]:
-    from esp.access.scopes import roles
-
-    return roles(user)
+    return scopes.roles(user)
 
 
 def _allowed(user, write: str, item: str | None, reach: _Reach) -> bool:
@@ -274,9 +271,7 @@ def _item_label(write: str, item: str | None, agent) -> str:
         return item or ""
     name = None
     if agent is not None:
-        name = (
-            agent.training_class.program.tasks.filter(key=item).values_list("name", flat=True)
-        ).first()
+        name = task_name(agent.training_class.program, item)
     return name or item.replace("_", " ")
 
 

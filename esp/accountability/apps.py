@@ -8,3 +8,10 @@ class AccountabilityConfig(AppConfig):
     defaults = "esp.accountability.defaults.load_default_cap_templates"
     # Policy rows a program copy copies too (esp.programs.services.program_copy).
     copied_with_program = ["esp.accountability.models.CapTemplate"]
+
+    def ready(self) -> None:
+        # Django's one place to wire an app once every app is loaded (issue 13: the agent
+        # page's accountability part and forms, through esp.progress.hooks).
+        from . import receivers
+
+        receivers.connect()

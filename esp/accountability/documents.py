@@ -15,6 +15,42 @@ from string import Template
 from django.core.exceptions import ValidationError
 from fpdf import FPDF, XPos, YPos
 
+#: The CAP template shipped with ESP Tracker (R-N6), created for each program that has none.
+DEFAULT_CAP_TEMPLATE = """\
+# Corrective Action Plan: $step
+
+Agent: $agent_name (employee ID $employee_id)
+Class: $class_code    Site: $site
+Team lead: $tl_name    Program manager: $pm_name
+Program: $program
+Date: $today
+
+# What this plan is about
+
+Ladder: $ladder
+Step: $step, due $due_date
+Phase: $phase, started $phase_start
+
+$facts
+
+# Expectation
+
+$expectation
+
+# Next step
+
+If the expectation is not met: $next_step.
+
+# Signatures
+
+By signing, the agent confirms having received and discussed this plan; signing does not
+mean agreeing with it.
+
+Agent ($agent_name): ________________________________    Date: ______________
+
+Delivered by ($delivered_by): ________________________________    Date: ______________
+"""
+
 PLACEHOLDERS: dict[str, str] = {
     "agent_name": "the agent's first and last name",
     "first_name": "the agent's first name",

@@ -3,12 +3,14 @@ may download (through the agent's access, esp.access.scopes)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
 
 from esp.access import scopes
+from esp.access.writes import may_write
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
@@ -18,7 +20,7 @@ from esp.roster.models import Agent
 from esp.rules import caps
 from esp.rules.progress import Progress
 
-from .models import CapDocument
+from .models import CapDocument, TerminationDecision
 
 
 def _people(agent_user, class_users) -> str:
@@ -31,118 +33,184 @@ def _current_phase(starts: dict[str, date], day: date) -> str | None:
     return max(begun)[1] if begun else None
 
 
-def cap_values(fact: Fact) -> dict[str, str]:
-    """Every placeholder's value for the delivered step `fact` (an `action` fact), as of
-    its date: the agent, class, dates and the facts the rules say made the step owed."""
+@dataclass
+class _Cap:
+    """What a delivered step's CAP is filled from, read once."""
+
+    fact: Fact
+    agent: Agent
+    program: object
+    policy: object
+    calendar: object
+    progress: Progress
+    deliveries: list
+    ladder: Ladder | None
+    steps: list
+    phase_names: dict
+
+    @property
+    def day(self) -> date:
+        return self.fact.date
+
+    @property
+    def step_names(self) -> dict[str, str]:
+        return {s.key: s.name for s in self.steps}
+
+    @property
+    def class_dates(self):
+        return self.progress.class_dates(self.day)
+
+    @property
+    def phase_key(self) -> str | None:
+        if self.ladder is not None and self.ladder.phase:
+            return self.ladder.phase.key
+        return _current_phase(dict(self.class_dates.phase_starts), self.day)
+
+    @property
+    def phase_start(self) -> date | None:
+        key = self.phase_key
+        return self.class_dates.phase_starts.get(key) if key else None
+
+
+def _cap_inputs(fact: Fact) -> _Cap:
     agent = Agent.objects.select_related("training_class__program", "site", "tl", "pm").get(
         pk=fact.agent_id
     )
     program = agent.training_class.program
     policy = program.policy()
-    calendar = calendar_for(program)
-    day = fact.date
-    record = agent_records(program, day, agent_ids=[agent.pk], kinds=(*FACT_KINDS, "attendance"))[0]
+    kinds = (*FACT_KINDS, "attendance")
+    record = agent_records(program, fact.date, agent_ids=[agent.pk], kinds=kinds)[0]
     progress = Progress(record, policy)
-    deliveries = [f for f in progress.facts("action") if f.seq != fact.pk]
     ladder = (
         Ladder.objects.filter(program=program, key=fact.value)
         .select_related("phase")
         .prefetch_related("steps")
         .first()
     )
-    steps = sorted(ladder.steps.all(), key=lambda s: s.order) if ladder else []
-    step_names = {s.key: s.name for s in steps}
-    phase_names = dict(program.phases.values_list("key", "name"))
-    class_dates = progress.class_dates(day)
+    return _Cap(
+        fact=fact,
+        agent=agent,
+        program=program,
+        policy=policy,
+        calendar=calendar_for(program),
+        progress=progress,
+        deliveries=[f for f in progress.facts("action") if f.seq != fact.pk],
+        ladder=ladder,
+        steps=sorted(ladder.steps.all(), key=lambda s: s.order) if ladder else [],
+        phase_names=dict(program.phases.values_list("key", "name")),
+    )
 
-    phase_key = ladder.phase.key if ladder and ladder.phase else None
-    if phase_key is None:
-        phase_key = _current_phase(dict(class_dates.phase_starts), day)
-    phase_start = class_dates.phase_starts.get(phase_key) if phase_key else None
 
-    found = caps.CapFacts(None, (), "")
-    if ladder is not None and ladder.kind == Ladder.TIMEFRAME:
-        rule = next((lv for lv in policy.ladders if lv.key == ladder.key), None)
-        if rule is not None:
-            task_names = dict(program.tasks.values_list("key", "name"))
-            found = caps.timeframe_facts(
-                calendar,
-                rule,
-                phase_name=phase_names.get(rule.phase, rule.phase),
-                phase_start=phase_start,
-                deliveries=deliveries,
-                day=day,
-                step=fact.item,
-                not_done=[task_names[t] for t in rule.tasks if not progress.is_done(t, day)],
-                step_names=step_names,
-            )
-    elif ladder is not None and ladder.kind == Ladder.ATTENDANCE:
-        kinds = program.occurrence_kinds.all()
-        found = caps.attendance_facts(
-            calendar,
-            caps.AttendancePolicy(
-                points={k.key: Decimal(k.points) for k in kinds},
-                labels={k.key: k.label for k in kinds},
-                window_days=program.attendance_window_days,
-                minimum_minutes=program.occurrence_minimum_minutes,
-                levels=tuple(
-                    caps.Level(lv.step, Decimal(lv.points), lv.ncns)
-                    for lv in program.attendance_levels.order_by("order")
-                ),
-            ),
-            facts=progress.facts("attendance"),
-            deliveries=deliveries,
-            ladder=ladder.key,
-            day=day,
-            step=fact.item,
-            step_names=step_names,
-        )
-    elif ladder is not None and ladder.kind == Ladder.EXAMS:
-        found = caps.exam_facts(
-            calendar,
-            exam_facts=progress.facts("exam"),
-            deliveries=deliveries,
-            ladder=ladder.key,
-            steps=policy.exam_steps,
-            attempts=program.exam_attempts,
-            day=day,
-            step=fact.item,
-            step_names=step_names,
-        )
+def _timeframe_facts(cap: _Cap) -> caps.CapFacts:
+    rule = next((lv for lv in cap.policy.ladders if lv.key == cap.ladder.key), None)
+    if rule is None:
+        return caps.CapFacts(None, (), "")
+    task_names = dict(cap.program.tasks.values_list("key", "name"))
+    return caps.timeframe_facts(
+        cap.calendar,
+        rule,
+        phase_name=cap.phase_names.get(rule.phase, rule.phase),
+        phase_start=cap.phase_start,
+        deliveries=cap.deliveries,
+        day=cap.day,
+        step=cap.fact.item,
+        not_done=[task_names[t] for t in rule.tasks if not cap.progress.is_done(t, cap.day)],
+        step_names=cap.step_names,
+    )
 
-    keys = [s.key for s in steps]
-    following = keys[keys.index(fact.item) + 1] if fact.item in keys[:-1] else None
+
+def _attendance_facts(cap: _Cap) -> caps.CapFacts:
+    program = cap.program
+    kinds = program.occurrence_kinds.all()
+    policy = caps.AttendancePolicy(
+        points={k.key: Decimal(k.points) for k in kinds},
+        labels={k.key: k.label for k in kinds},
+        window_days=program.attendance_window_days,
+        minimum_minutes=program.occurrence_minimum_minutes,
+        levels=tuple(
+            caps.Level(lv.step, Decimal(lv.points), lv.ncns)
+            for lv in program.attendance_levels.order_by("order")
+        ),
+    )
+    return caps.attendance_facts(
+        cap.calendar,
+        policy,
+        facts=cap.progress.facts("attendance"),
+        deliveries=cap.deliveries,
+        ladder=cap.ladder.key,
+        day=cap.day,
+        step=cap.fact.item,
+        step_names=cap.step_names,
+    )
+
+
+def _exam_facts(cap: _Cap) -> caps.CapFacts:
+    return caps.exam_facts(
+        cap.calendar,
+        exam_facts=cap.progress.facts("exam"),
+        deliveries=cap.deliveries,
+        ladder=cap.ladder.key,
+        steps=cap.policy.exam_steps,
+        attempts=cap.program.exam_attempts,
+        day=cap.day,
+        step=cap.fact.item,
+        step_names=cap.step_names,
+    )
+
+
+FACTS_OF_LADDER = {
+    Ladder.TIMEFRAME: _timeframe_facts,
+    Ladder.ATTENDANCE: _attendance_facts,
+    Ladder.EXAMS: _exam_facts,
+}
+
+
+def _next_step(cap: _Cap, found: caps.CapFacts) -> str:
+    keys = [s.key for s in cap.steps]
+    item = cap.fact.item
+    following = keys[keys.index(item) + 1] if item in keys[:-1] else None
     if following is None:
-        next_step = "none: this is the last step of the ladder"
-    else:
-        next_step = step_names[following]
-        if following == "termination_review":
-            next_step += " (a recommendation to the program manager, who decides)"
-        if found.next_when:
-            next_step += f", {found.next_when}"
+        return "none: this is the last step of the ladder"
+    next_step = cap.step_names[following]
+    if following == "termination_review":
+        next_step += " (a recommendation to the program manager, who decides)"
+    if found.next_when:
+        next_step += f", {found.next_when}"
+    return next_step
 
-    training_class = agent.training_class
+
+def _site(agent: Agent) -> str:
+    if agent.site:
+        return agent.site.code
+    return ", ".join(agent.training_class.sites.values_list("code", flat=True)) or "n/a"
+
+
+def cap_values(fact: Fact) -> dict[str, str]:
+    """Every placeholder's value for the delivered step `fact` (an `action` fact), as of
+    its date: the agent, class, dates and the facts the rules say made the step owed."""
+    cap = _cap_inputs(fact)
+    facts_of = FACTS_OF_LADDER.get(cap.ladder.kind) if cap.ladder is not None else None
+    found = facts_of(cap) if facts_of else caps.CapFacts(None, (), "")
+    agent, training_class, phase_key = cap.agent, cap.agent.training_class, cap.phase_key
     return {
         "agent_name": agent.name,
         "first_name": agent.first_name,
         "last_name": agent.last_name,
         "employee_id": agent.employee_id,
-        "class_code": class_dates.code,
-        "site": agent.site.code
-        if agent.site
-        else ", ".join(training_class.sites.values_list("code", flat=True)) or "n/a",
+        "class_code": cap.class_dates.code,
+        "site": _site(agent),
         "tl_name": _people(agent.tl, training_class.tls.all()),
         "pm_name": _people(agent.pm, training_class.pms.all()),
-        "program": program.name,
-        "today": caps.us(day),
+        "program": cap.program.name,
+        "today": caps.us(cap.day),
         "due_date": caps.us(found.due_on),
-        "phase": phase_names.get(phase_key, "n/a") if phase_key else "n/a",
-        "phase_start": caps.us(phase_start),
+        "phase": cap.phase_names.get(phase_key, "n/a") if phase_key else "n/a",
+        "phase_start": caps.us(cap.phase_start),
         "facts": "\n".join(f"- {line}" for line in found.lines),
-        "step": step_names.get(fact.item, fact.item.replace("_", " ")),
-        "ladder": ladder.name if ladder else fact.value,
+        "step": cap.step_names.get(fact.item, fact.item.replace("_", " ")),
+        "ladder": cap.ladder.name if cap.ladder else fact.value,
         "expectation": fact.note,
-        "next_step": next_step,
+        "next_step": _next_step(cap, found),
         "delivered_by": fact.by or "n/a",
     }
 
@@ -177,8 +245,6 @@ def cap_documents_by_fact(agent: Agent, *, delivered=None) -> dict[int, int]:
 def pending_termination_reviews(user, agents=None):
     """R-L5: the delivered termination reviews not yet decided, of the agents `user` sees (or
     of `agents`), oldest first, for the people who may decide them (esp.access.writes)."""
-    from esp.access.writes import may_write
-
     if not may_write(user, "termination_decision"):
         return Fact.objects.none()
     scope = scopes.visible_agents(user) if agents is None else agents
@@ -196,7 +262,7 @@ def pending_termination_reviews(user, agents=None):
 
 def waiting_termination_review(agent: Agent) -> Fact | None:
     """R-L5: the agent's termination review delivered and not yet decided (at most one waits:
-    esp.progress.services.step_deliver), whoever looks."""
+    esp.accountability.services.step_deliver), whoever looks."""
     return (
         Fact.objects.filter(
             agent=agent,
@@ -217,3 +283,23 @@ def termination_review_ladders(program) -> list[tuple[str, str]]:
         .order_by("pk")
         .values_list("key", "name")
     )
+
+
+def termination_proposal(agent: Agent, pk) -> Fact | None:
+    """The agent's delivered termination review `pk` (None when there is no such one)."""
+    return Fact.objects.filter(pk=pk, agent=agent, kind="action", item="termination_review").first()
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's accountability part (esp.progress.hooks): the termination reviews the
+    user may decide, the one waiting, the ladders a review may be proposed on, and the CAP
+    documents of the delivered steps the page shows."""
+    return {
+        "termination_reviews": pending_termination_reviews(
+            user, agents=Agent.objects.filter(pk=agent.pk)
+        ),
+        "termination_decisions": TerminationDecision.DECISIONS,
+        "waiting_review": None if page.for_agent else waiting_termination_review(agent),
+        "review_ladders": termination_review_ladders(agent.training_class.program),
+        "cap_documents": cap_documents_by_fact(agent, delivered=page.deliveries),
+    }

@@ -1,25 +1,61 @@
-"""Writing CAP documents and templates (R-N6, R-L5).
+"""Delivering ladder steps, writing CAP documents and templates, deciding termination
+reviews (R-N6, R-L5).
 
-`esp.progress.services.step_deliver` calls `cap_document_for_delivery` for every delivered
-step, so every way of delivering (page, API) stores the document of a written or final CAP
-in the same transaction as the delivery.
+`step_deliver` calls `cap_document_for_delivery` for every delivered step, so every way of
+delivering (page, API) stores the document of a written or final CAP in the same transaction
+as the delivery.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from esp.access.writes import require_write
 from esp.audit.services import audit_record
+from esp.programs.models import Ladder, Program
 from esp.progress.models import Fact
+from esp.progress.notifications import notify_termination_review
+from esp.progress.services import (
+    TERMINATION_REVIEW,
+    Conflict,
+    employment_set,
+    fact_record,
+    lock_agent,
+    note_add,
+)
+from esp.roster.models import Agent
 
 from . import documents
-from .defaults import load_default_cap_templates
 from .models import CAP_STEPS, CapDocument, CapTemplate, TerminationDecision
 from .selectors import cap_values
+
+
+@transaction.atomic
+def load_default_cap_templates(program: Program | None = None) -> list[CapTemplate]:
+    """The template for every CAP step of `program` (of every program when None): the shipped
+    default, created where missing (audited); a template the ESP Manager edited is left
+    alone. Idempotent."""
+    programs = [program] if program is not None else list(Program.objects.all())
+    templates = []
+    for each in programs:
+        template, created = CapTemplate.objects.get_or_create(
+            program=each, step="", defaults={"text": documents.DEFAULT_CAP_TEMPLATE}
+        )
+        if created:
+            audit_record(
+                actor_label="default",
+                action="cap_template_created",
+                obj=template,
+                changes={"program": each.key, "version": template.version},
+            )
+        templates.append(template)
+    return templates
 
 
 @dataclass(frozen=True)
@@ -103,20 +139,9 @@ def cap_template_save(*, template: CapTemplate, actor) -> CapTemplate:
     return template
 
 
-@transaction.atomic
-def termination_decide(
-    *, proposal: Fact, decision: str, reason: str, day, actor
-) -> TerminationDecision:
-    """R-L5: the PM's decision on a termination review (a delivered `termination_review`
-    step): term the agent from `day` (an employment change, by the PM) or keep them, with the
-    reason or new expectation. Once per proposal; audited."""
-    from django.core.exceptions import ValidationError
-
-    from esp.access.writes import require_write
-    from esp.progress.services import TERMINATION_REVIEW, employment_set, note_add
-
-    require_write(actor, "termination_decision", None, proposal.agent)
-    proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)
+def _check_decidable(proposal: Fact, decision: str, reason: str) -> str:
+    """A delivered termination review not decided yet, a known decision and its reason (the
+    reason, stripped, returned); refused in plain words otherwise."""
     if proposal.kind != "action" or proposal.item != TERMINATION_REVIEW:
         raise ValidationError("Only a delivered termination review can be decided.")
     earlier = TerminationDecision.objects.filter(proposal=proposal).select_related("decided_by")
@@ -136,6 +161,19 @@ def termination_decide(
             if decision == TerminationDecision.TERM
             else "Write the new expectation the agent is kept with."
         )
+    return reason
+
+
+@transaction.atomic
+def termination_decide(
+    *, proposal: Fact, decision: str, reason: str, day, actor
+) -> TerminationDecision:
+    """R-L5: the PM's decision on a termination review (a delivered `termination_review`
+    step): term the agent from `day` (an employment change, by the PM) or keep them, with the
+    reason or new expectation. Once per proposal; audited."""
+    require_write(actor, "termination_decision", None, proposal.agent)
+    proposal = Fact.objects.select_for_update().select_related("agent").get(pk=proposal.pk)
+    reason = _check_decidable(proposal, decision, reason)
     agent = proposal.agent
     employment = None
     review = f"termination review of {proposal.date:%m/%d/%Y} ({proposal.value} ladder)"
@@ -171,3 +209,84 @@ def termination_decide(
         },
     )
     return made
+
+
+@transaction.atomic
+def step_deliver(
+    *,
+    agent: Agent,
+    ladder: str,
+    step: str,
+    expectation: str,
+    day: date,
+    actor,
+    source: str = "form",
+) -> Fact:
+    """R-L5: a delivered ladder step, with who, when, the expectation set and, for a written
+    or final CAP, its document (esp.accountability). A termination review is a proposal to the
+    PM, who is mailed at once and decides it (esp.accountability.services.termination_decide).
+    """
+    require_write(actor, "action", step, agent)
+    lock_agent(agent)
+    _check_step_of_ladder(agent, ladder, step)
+    already = Fact.objects.filter(
+        agent=agent, kind="action", item=step, value=ladder, date=day
+    ).first()
+    if already is not None:
+        raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
+    if step == TERMINATION_REVIEW:
+        _check_no_waiting_review(agent)
+    fact = fact_record(
+        agent=agent,
+        day=day,
+        kind="action",
+        item=step,
+        value=ladder,
+        note=expectation,
+        actor=actor,
+        source=source,
+    )
+    cap_document_for_delivery(fact, actor)  # R-N6: a written or final CAP's document to sign
+    if step == TERMINATION_REVIEW:
+        notify_termination_review(fact)  # R-L5: a recommendation to the PM, mailed at once
+    return fact
+
+
+def _check_step_of_ladder(agent: Agent, ladder: str, step: str) -> None:
+    """The step must be one of the ladder's steps (the failed-exams ladder has no termination
+    review, for instance); an unknown ladder or step is refused by the fact's validation."""
+    found = (
+        Ladder.objects.filter(program=agent.training_class.program_id, key=ladder)
+        .prefetch_related("steps")
+        .first()
+    )
+    if found is None:
+        return
+    steps = sorted(found.steps.all(), key=lambda s: s.order)
+    if steps and step not in {s.key for s in steps}:
+        names = ", ".join(s.name.lower() for s in steps)
+        raise ValidationError(
+            f"The {found.name} ladder has no {step.replace('_', ' ')} step (its steps: {names}). "
+            "Nothing was saved."
+        )
+
+
+def _check_no_waiting_review(agent: Agent) -> None:
+    """R-L5 (issue 12 item 3 follow-up): one termination review at a time waits for the PM's
+    decision; a second proposal is refused while the first is undecided."""
+    waiting = (
+        Fact.objects.filter(
+            agent=agent,
+            kind="action",
+            item=TERMINATION_REVIEW,
+            termination_decision__isnull=True,
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+    if waiting is not None:
+        raise ValidationError(
+            f"A termination review of {agent.name} ({waiting.value} ladder), delivered "
+            f"{waiting.date:%m/%d/%Y} by {waiting.by or 'someone'}, is already waiting for the "
+            "PM's decision. Nothing was saved."
+        )

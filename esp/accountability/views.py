@@ -1,10 +1,20 @@
-"""The CAP document download: to those who may see the agent (404 otherwise), never inline."""
+"""Accountability pages: the CAP document download, and the agent page's two accountability
+forms (deliver a ladder step, decide a termination review). Those keep their `progress:`
+routes and reach these views through esp.progress.hooks (registered in apps.py)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse
 
-from .selectors import get_cap_document_for_user
+from esp.lib import clock
+from esp.lib.flash import attempt
+from esp.progress import forms
+from esp.progress.services import Conflict
+from esp.progress.views import back_to_agent, editable_agent
+
+from . import services
+from .selectors import get_cap_document_for_user, termination_proposal
 
 
 def cap_download(request, pk: int):
@@ -14,3 +24,67 @@ def cap_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def deliver_step(request, employee_id: str):
+    """R-L5: deliver a ladder step with the expectation set (a written or final CAP stores
+    its document)."""
+    agent = editable_agent(request, employee_id, "action", request.POST.get("step") or None)
+    form = forms.DeliverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the expectation set with the agent, then deliver.")
+        return back_to_agent(request, agent, "#ladders")
+    data = form.cleaned_data
+    try:
+        attempt(
+            request,
+            lambda: services.step_deliver(
+                agent=agent,
+                ladder=data["ladder"],
+                step=data["step"],
+                expectation=data["expectation"],
+                day=clock.today(agent.training_class.program.time_zone),
+                actor=request.user,
+            ),
+            "Delivered and recorded.",
+        )
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    return back_to_agent(request, agent, "#ladders")
+
+
+def _decided(agent):
+    def message(made) -> str:
+        if made.decision == made.TERM:
+            return f"{agent.name} termed from {made.effective:%m/%d/%Y}."
+        return f"{agent.name} kept; the new expectation is on the notes."
+
+    return message
+
+
+def termination_decide(request, employee_id: str):
+    """R-L5: the PM terms the agent on a date, or keeps them with a new expectation."""
+    agent = editable_agent(request, employee_id, "termination_decision")
+    form = forms.TerminationDecisionForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = "The termination review" if name == "proposal" else form.fields[name].label
+            messages.error(request, f"{label or name.capitalize()}: {' '.join(errors)}")
+        return back_to_agent(request, agent, "#ladders")
+    data = form.cleaned_data
+    proposal = termination_proposal(agent, data["proposal"])
+    if proposal is None:
+        raise Http404("no such termination review")
+    day = data["date"] or clock.today(agent.training_class.program.time_zone)
+    attempt(
+        request,
+        lambda: services.termination_decide(
+            proposal=proposal,
+            decision=data["decision"],
+            reason=data["reason"],
+            day=day,
+            actor=request.user,
+        ),
+        _decided(agent),
+    )
+    return back_to_agent(request, agent, "#ladders")

@@ -6,10 +6,7 @@ class ProgressConfig(AppConfig):
     verbose_name = "Progress"
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_save
+        # Django's one place to wire an app once every app is loaded.
+        from . import receivers
 
-        from esp.lib.textcheck import guard_text_fields
-
-        # No row of the project's apps is written with text PostgreSQL cannot store
-        # (issue 12 item 10); imports check the same earlier, per line and column.
-        pre_save.connect(guard_text_fields, dispatch_uid="esp.lib.textcheck.guard_text_fields")
+        receivers.connect()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from esp.progress.activity import EMPLOYMENT_VALUES, EQUIPMENT_ITEMS, FLAG_VALUES
+from esp.progress.checks import EMPLOYMENT_VALUES, EQUIPMENT_ITEMS, FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
+
+from .selectors import agent_among
 
 
 def _choices(values):
@@ -114,11 +116,7 @@ class TrackingForm(forms.Form):
 
     def clean_agent(self):
         employee_id = self.cleaned_data["agent"].strip()
-        agent = (
-            self.agents.filter(employee_id=employee_id)
-            .select_related("training_class__program")
-            .first()
-        )
+        agent = agent_among(self.agents, employee_id)
         if agent is None:
             raise forms.ValidationError(f"No agent {employee_id} among the agents you work with.")
         return agent

@@ -5,15 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from esp.access.writes import may_write
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
-from esp.progress.models import Fact
-from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records, facts_for_agent
-from esp.progress.services import open_flags
 from esp.roster.models import Agent, TrainingClass
+from esp.rules import attendance
 from esp.rules import reports as rules
+from esp.rules.board import NOT_STARTED, NOT_YET, task_chip
 from esp.rules.progress import Progress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
+
+from .models import Fact, Proof
+from .selectors import (
+    STAFF_ONLY_STEPS,
+    agent_facts,
+    agent_records,
+    board_agents,
+    employment_after,
+    facts_for_agent,
+    ordered_tasks,
+    task_names,
+)
+from .services import open_flags
 
 CHIPS = {
     # status: (label, css class)
@@ -21,8 +36,8 @@ CHIPS = {
     NOT_APPLICABLE: ("N/A", "na"),
     IN_PROGRESS: ("In progress", "progress"),
     FAILED: ("Failed", "failed"),
-    "not_started": ("Not started", "todo"),
-    "not_yet": ("Not yet", "later"),
+    NOT_STARTED: ("Not started", "todo"),
+    NOT_YET: ("Not yet", "later"),
 }
 
 
@@ -56,44 +71,17 @@ class Row:
 def task_cell(
     progress: Progress, task, ctx: rules.Context, late_tasks: set[str], name: str
 ) -> Cell:
-    as_of, calendar = ctx.as_of, ctx.calendar
-    direct = latest(progress._by_task.get(task.key, []), as_of)
-    based_on = str(direct.seq) if direct else ""
-    start = progress.phase_start(task.phase, as_of)
-    done = progress.is_done(task.key, as_of)
-    detail = ""
-    if task.completion == "calls":
-        result = progress.call_cert(as_of)
-        if result.calls_scored:
-            detail = f"{result.calls_passed}/{result.calls_scored} calls passed"
-            if result.pass_rate is not None:
-                detail += f", {result.pass_rate}%"
-    elif task.completion == "equipment":
-        equipment = latest(progress.facts("equipment"), as_of)
-        if equipment is not None:
-            detail = equipment.item.replace("_", " ")
-            if equipment.value:
-                detail += f" ({equipment.value})"
-    if done:
-        status = NOT_APPLICABLE if direct and direct.value == NOT_APPLICABLE else DONE
-    elif direct and direct.value in (IN_PROGRESS, FAILED):
-        status = direct.value
-    elif task.completion == "calls" and progress.call_cert(as_of).result == "failed":
-        status = FAILED
-    elif start is None or start > as_of:
-        status = "not_yet"
-    else:
-        status = "not_started" if not detail else IN_PROGRESS
-    label, css = CHIPS[status]
-    age = None
-    if not done and start is not None and start <= as_of:
-        age = calendar.age(start, as_of)
-    return Cell(task.key, name, status, label, css, age, task.key in late_tasks, based_on, detail)
+    """The board cell of `task`: its chip (esp.rules.board) with a label and a colour."""
+    chip = task_chip(progress, task, ctx)
+    label, css = CHIPS[chip.status]
+    based_on = "" if chip.based_on is None else str(chip.based_on)
+    late = task.key in late_tasks
+    return Cell(task.key, name, chip.status, label, css, chip.age, late, based_on, chip.detail)
 
 
 def _rows(records, ctx: rules.Context, agents: dict[str, Agent], program) -> list[Row]:
     policy = ctx.policy
-    names = dict(program.tasks.values_list("key", "name"))
+    names = task_names(program)
     section_tasks = {s.key: s.tasks for s in policy.sections}
     rows = []
     for record in records:
@@ -167,12 +155,7 @@ def board(
         for r in agent_records(program, as_of, class_code=training_class.code, agent_ids=agent_ids)
         if Progress(r, policy).class_dates(as_of).code == training_class.code
     ]
-    agents = {
-        a.employee_id: a
-        for a in Agent.objects.filter(
-            employee_id__in=[r.employee_id for r in records]
-        ).select_related("site", "tl")
-    }
+    agents = board_agents(r.employee_id for r in records)
     rows = _rows(records, ctx, agents, program)
     sites = sorted({r.site for r in rows if r.site})
     tls = sorted({r.tl for r in rows if r.tl})
@@ -185,7 +168,7 @@ def board(
     if late_only:
         rows = [r for r in rows if r.late]
     rows.sort(key=SORTS.get(sort, SORTS["name"]))
-    tasks = list(program.tasks.order_by("order", "pk"))
+    tasks = ordered_tasks(program)
     return Board(training_class, as_of, tasks, rows, sites, tls)
 
 
@@ -224,6 +207,32 @@ class AgentPage:
     scheduled: list[Fact] = field(default_factory=list)
 
 
+def _by_kind(facts) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]], list]:
+    """The facts by kind, the task statuses by task (their history), the calls by number."""
+    by_kind: dict[str, list[Fact]] = {}
+    history: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_kind.setdefault(fact.kind, []).append(fact)
+        if fact.kind == "task":
+            history.setdefault(fact.item, []).append(fact)
+    calls: dict[int, list[Fact]] = {}
+    for fact in by_kind.get("call", []):
+        calls.setdefault(int(fact.item), []).append(fact)
+    return by_kind, history, sorted(calls.items())
+
+
+def _seen_facts(agent: Agent, as_of: date, for_agent: bool):
+    """The facts the page shows (the agent's own view of them for the agent), the ids of
+    those whose note the agent reads, and the employment facts dated after `as_of`."""
+    today = clock.today(agent.training_class.program.time_zone)
+    facts = agent_facts(agent, as_of)
+    agent_view = facts_for_agent(facts, today=today)
+    later = employment_after(agent, as_of)
+    if for_agent:
+        facts, later = agent_view, facts_for_agent(later, today=today)
+    return facts, frozenset(f.pk for f in agent_view if f.note), later
+
+
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
     """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
     issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
@@ -234,36 +243,16 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
     records = agent_records(program, as_of, agent_ids=[agent.pk])
     progress = Progress(records[0], policy)
     row = _rows(records, ctx, {agent.employee_id: agent}, program)[0]
-    facts = list(
-        Fact.objects.filter(agent=agent, date__lte=as_of)
-        .select_related("recorded_by", "proof")
-        .order_by("date", "pk")
-    )
-    today = clock.today(program.time_zone)
-    agent_view = facts_for_agent(facts, today=today)
-    agent_reads = frozenset(f.pk for f in agent_view if f.note)
-    if for_agent:
-        facts = agent_view
-    later = Fact.objects.filter(agent=agent, kind="status", item="employment", date__gt=as_of)
-    later = list(later.select_related("recorded_by").order_by("date", "pk"))
-    if for_agent:
-        later = facts_for_agent(later, today=today)
-    by_kind: dict[str, list[Fact]] = {}
-    history: dict[str, list[Fact]] = {}
-    for fact in facts:
-        by_kind.setdefault(fact.kind, []).append(fact)
-        if fact.kind == "task":
-            history.setdefault(fact.item, []).append(fact)
-    calls: dict[int, list[Fact]] = {}
-    for fact in by_kind.get("call", []):
-        calls.setdefault(int(fact.item), []).append(fact)
+    facts, agent_reads, later = _seen_facts(agent, as_of, for_agent)
+    by_kind, history, calls = _by_kind(facts)
+    flagged = [f for f in facts if f.kind in ("flag", "exam")]
     return AgentPage(
         agent=agent,
         as_of=as_of,
         row=row,
         class_code=progress.class_dates(as_of).code,
         history=history,
-        calls=sorted(calls.items()),
+        calls=calls,
         due_steps=[
             line
             for line in rules.action_lines(progress, ctx)
@@ -273,11 +262,7 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         employment=by_kind.get("status", []),
         equipment=by_kind.get("equipment", []),
         flags=by_kind.get("flag", []),
-        open_flags=[]
-        if for_agent
-        else open_flags(
-            [f for f in facts if f.kind in ("flag", "exam")], exam_attempts=program.exam_attempts
-        ),
+        open_flags=[] if for_agent else open_flags(flagged, exam_attempts=program.exam_attempts),
         notes=[f for f in facts if f.note],  # the timeline: every fact with a note (R-N1)
         exams=by_kind.get("exam", []),
         n_number_requests=by_kind.get("n_number", []),
@@ -307,8 +292,6 @@ def scheduled_employment(current: str, later: list[Fact]) -> list[Fact]:
 
 def _attendance(facts, policy, as_of) -> dict:
     """R-A4: the occurrences in the rolling window with their points, and the total."""
-    from esp.rules import attendance
-
     occurrences = attendance.in_window(
         attendance.occurrences_from_facts(facts),
         as_of,
@@ -328,3 +311,21 @@ def _attendance(facts, policy, as_of) -> dict:
             )
         ),
     }
+
+
+def local_url(request, target: str) -> bool:
+    """A path on this site ("//host/..." and "/\\host" lead elsewhere: no open redirect)."""
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def decidable(user, proofs) -> list[Proof]:
+    """`proofs` as a list, each marked `can_decide`: whether `user` may accept or reject it
+    (issue 12 follow-up item 1). The proofs are of agents the user sees, and every
+    "proof_review" grant reaches the agents one sees, so the role-level check of the write
+    matrix decides, with no query per proof."""
+    proofs = list(proofs)
+    for proof in proofs:
+        proof.can_decide = may_write(user, "proof_review", proof.item)
+    return proofs

@@ -13,14 +13,20 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import FirstValue
+from django.http import Http404
 
-from esp.programs.models import Program
+from esp.access import scopes
+from esp.mailing.models import DistributionList
+from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
 
+from .checks import Vocabulary
 from .models import Fact as FactRow
+from .models import Proof
 
-ENDED = ("termed", "resigned", "withdrawn")
+__all__ = ["ENDED", "FACT_KINDS", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
 
 
 def _latest_in(kind: str, item: str, as_of: date, values) -> QuerySet:
@@ -195,3 +201,235 @@ def facts_for_agent(facts, *, today: date) -> list:
             fact.note = ""
         shown.append(fact)
     return shown
+
+
+# -- what the progress pages read (views and forms call these, STYLE: selectors) --------------
+
+
+def class_phases_today(classes: QuerySet[TrainingClass], today: date) -> dict[str, tuple]:
+    """Each class's phase in force today: {code: (phase name, its start)}."""
+    phases = {}
+    for code, name, start in (
+        ClassPhase.objects.filter(training_class__in=classes, start_date__lte=today)
+        .order_by("training_class", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    ):
+        phases[code] = (name, start)
+    return phases
+
+
+def classes_by_start(classes: QuerySet[TrainingClass]) -> list[TrainingClass]:
+    return list(classes.order_by("-start_date", "code"))
+
+
+def certifier_agents(user) -> QuerySet[Agent]:
+    """The agents assigned to the certifier `user` among those they see (R-C2)."""
+    return scopes.visible_agents(user).filter(certifier_assignments__certifier=user)
+
+
+def task_keys(program: Program) -> list[str]:
+    return list(program.tasks.values_list("key", flat=True))
+
+
+def has_task(program: Program, key: str) -> bool:
+    return program.tasks.filter(key=key).exists()
+
+
+def proof_tasks(program: Program) -> frozenset[str]:
+    """The tasks done only through an accepted proof (issue 12 item 4): the pages offer no
+    direct "Done" for them."""
+    return frozenset(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
+
+
+def agent_proofs(agent: Agent) -> list[Proof]:
+    return list(agent.proofs.select_related("submitted_by", "reviewed_by"))
+
+
+def tbt_courses() -> list[tuple[str, str]]:
+    return list(TbtCourse.objects.order_by("order", "number").values_list("number", "name"))
+
+
+def proof_items(agent: Agent) -> list[tuple[str, str]]:
+    """What a proof may be uploaded for: the tasks done by a proof or marked by hand (not the
+    transfer), each TBT course, and the search-by-course screenshot."""
+    program = agent.training_class.program
+    items = [
+        (t.key, t.name)
+        for t in program.tasks.order_by("order")
+        if t.needs_proof or t.completion == "marked" and not t.is_transfer
+    ]
+    items += [(f"tbt:{n}", f"TBT {n} {name}") for n, name in tbt_courses()]
+    items.append(("searched_by_course", "Searched by course number (screenshot)"))
+    return items
+
+
+def get_proof_for_user(user, pk: int) -> Proof:
+    """A proof of an agent `user` sees (404 otherwise)."""
+    proof = Proof.objects.select_related("agent").filter(pk=pk).first()
+    if proof is None or not scopes.sees_agent(user, proof.agent):
+        raise Http404("no such proof")
+    return proof
+
+
+def submitted_proofs(user) -> QuerySet[Proof]:
+    """The submitted proofs of the agents `user` sees, oldest first (R-B2)."""
+    return (
+        Proof.objects.filter(status=Proof.SUBMITTED, agent__in=scopes.visible_agents(user))
+        .select_related("agent", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def agent_suggestions(agents: QuerySet[Agent], limit: int = 300) -> list[tuple[str, str, str]]:
+    """The agents a tracking form suggests: the latest classes first."""
+    return list(
+        agents.order_by("-training_class__start_date", "employee_id").values_list(
+            "employee_id", "first_name", "last_name"
+        )[:limit]
+    )
+
+
+def latest_fact(
+    agent: Agent, kind: str, item: str | None = None, *, value: str | None = None
+) -> FactRow | None:
+    """The agent's latest `kind` fact (of `item`, with `value`), by date then entry order."""
+    facts = FactRow.objects.filter(agent=agent, kind=kind)
+    if item is not None:
+        facts = facts.filter(item=item)
+    if value is not None:
+        facts = facts.filter(value=value)
+    return facts.order_by("-date", "-pk").first()
+
+
+def agent_facts(agent: Agent, as_of: date) -> list[FactRow]:
+    """The agent's facts dated on or before `as_of`, in order (the agent page)."""
+    return list(
+        FactRow.objects.filter(agent=agent, date__lte=as_of)
+        .select_related("recorded_by", "proof")
+        .order_by("date", "pk")
+    )
+
+
+def employment_after(agent: Agent, as_of: date) -> list[FactRow]:
+    """The agent's employment facts dated after `as_of` (a term set ahead), in order."""
+    return list(
+        FactRow.objects.filter(agent=agent, kind="status", item="employment", date__gt=as_of)
+        .select_related("recorded_by")
+        .order_by("date", "pk")
+    )
+
+
+def board_agents(employee_ids) -> dict[str, Agent]:
+    return {
+        a.employee_id: a
+        for a in Agent.objects.filter(employee_id__in=list(employee_ids)).select_related(
+            "site", "tl"
+        )
+    }
+
+
+def task_names(program: Program) -> dict[str, str]:
+    return dict(program.tasks.values_list("key", "name"))
+
+
+def ordered_tasks(program: Program) -> list:
+    return list(program.tasks.order_by("order", "pk"))
+
+
+def vocabulary_of(program: Program) -> Vocabulary:
+    """What the program's facts may name (esp.progress.checks)."""
+    return Vocabulary(
+        tasks=frozenset(program.tasks.values_list("key", flat=True)),
+        courses=frozenset(program.tbt_courses.values_list("number", flat=True)),
+        ladders=frozenset(program.ladders.values_list("key", flat=True)),
+        steps=frozenset(program.ladders.values_list("steps__key", flat=True)) - {None},
+        occurrences=frozenset(program.occurrence_kinds.values_list("key", flat=True)),
+        calls=program.calls_per_agent,
+    )
+
+
+# -- the tracker export ------------------------------------------------------------------------
+
+
+def occurrence_labels(program: Program) -> dict[str, str]:
+    return dict(program.occurrence_kinds.values_list("key", "label"))
+
+
+def facts_by_agent(agent_ids, as_of: date) -> dict[int, list[FactRow]]:
+    """The facts of the agents `agent_ids` dated on or before `as_of`, per agent, in order."""
+    facts: dict[int, list[FactRow]] = defaultdict(list)
+    rows = FactRow.objects.filter(agent_id__in=list(agent_ids), date__lte=as_of)
+    for fact in rows.order_by("date", "pk"):
+        facts[fact.agent_id].append(fact)
+    return facts
+
+
+def searched_by_course(agent_ids) -> set[int]:
+    """The agents among `agent_ids` whose search-by-course screenshot was accepted."""
+    return set(
+        Proof.objects.filter(
+            agent_id__in=list(agent_ids), item="searched_by_course", status=Proof.ACCEPTED
+        ).values_list("agent_id", flat=True)
+    )
+
+
+def phase_start_days(training_class: TrainingClass) -> dict[str, date]:
+    """The class's phase starts: {phase key: start}."""
+    return {p.phase.key: p.start_date for p in training_class.phase_starts.all()}
+
+
+def agent_among(agents: QuerySet[Agent], employee_id: str) -> Agent | None:
+    """The agent `employee_id` among `agents` (a form's choice), with their program."""
+    return agents.filter(employee_id=employee_id).select_related("training_class__program").first()
+
+
+# -- the immediate notifications (esp.progress.notifications) ---------------------------------
+
+
+def list_addresses(key: str) -> list[str]:
+    """The addresses of distribution list `key` (none when it does not exist)."""
+    found = DistributionList.objects.filter(key=key).prefetch_related("members").first()
+    return found.addresses if found else []
+
+
+def class_pm_emails(agent: Agent) -> list[str]:
+    return list(agent.training_class.pms.values_list("email", flat=True))
+
+
+def class_tl_emails(agent: Agent) -> list[str]:
+    return list(agent.training_class.tls.values_list("email", flat=True))
+
+
+def agents_to_notify(agent_ids) -> dict[int, Agent]:
+    return {
+        a.pk: a
+        for a in Agent.objects.filter(pk__in=list(agent_ids)).select_related(
+            "training_class__program", "tl", "pm"
+        )
+    }
+
+
+def recent_flags_and_exams(agent_ids, since: date, today: date) -> QuerySet[FactRow]:
+    return FactRow.objects.filter(
+        agent_id__in=agent_ids, date__gte=since, date__lte=today, kind__in=("flag", "exam")
+    ).order_by("date", "pk")
+
+
+def failed_attempt_number(fact: FactRow) -> int:
+    """Which failed attempt of its exam `fact` is (1 for the first), in date then entry
+    order."""
+    fails = FactRow.objects.filter(agent=fact.agent_id, kind="exam", item=fact.item, value="failed")
+    return (
+        fails.filter(date__lt=fact.date).count()
+        + fails.filter(date=fact.date, pk__lte=fact.pk).count()
+    )
+
+
+def class_moved_to(agent: Agent, day: date) -> str | None:
+    """The class of the agent's latest move dated on or before `day` (None: never moved)."""
+    return (
+        FactRow.objects.filter(agent=agent, kind="move", date__lte=day)
+        .order_by("-date", "-pk")
+        .values_list("item", flat=True)
+        .first()
+    )

@@ -7,7 +7,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from esp.programs.calendars import calendar_for
-from esp.progress.models import Fact, Proof
+
+# esp.reports.render moves to esp.lib.render (another part of issue 13): import it from there
+# once it has moved.
 from esp.reports.render import sheet_title, tables_xlsx
 from esp.roster.models import TrainingClass
 from esp.rules.attendance import day_label
@@ -15,6 +17,8 @@ from esp.rules.progress import latest
 from esp.rules.records import SATISFYING
 
 from . import pages
+from .models import Fact
+from .selectors import facts_by_agent, occurrence_labels, phase_start_days, searched_by_course
 
 COLUMNS = [
     "Employee ID",
@@ -54,7 +58,7 @@ def _done_on(facts, task: str, as_of: date) -> date | None:
 
 def class_days(training_class: TrainingClass, calendar) -> list[date]:
     """The class's business days, from its start to the day before production."""
-    starts = {p.phase.key: p.start_date for p in training_class.phase_starts.all()}
+    starts = phase_start_days(training_class)
     end = starts.get("production", training_class.start_date + timedelta(days=30))
     days, day = [], training_class.start_date
     while day < end:
@@ -64,81 +68,85 @@ def class_days(training_class: TrainingClass, calendar) -> list[date]:
     return days
 
 
+def _chip(cells: dict, task: str) -> str:
+    cell = cells.get(task)
+    if cell is None:
+        return ""
+    return f"{cell.label} ({cell.detail})" if cell.detail else cell.label
+
+
+def _certifications(cells: dict, own: list[Fact], as_of: date) -> tuple[str, date | None]:
+    """The AHIP/Aetna status column and, once both are done, the day the later one was."""
+    ahip, carrier = cells.get("ahip"), cells.get("carrier_cert")
+    both_done = bool(
+        ahip and carrier and ahip.status in ("done", "na") and carrier.status in ("done", "na")
+    )
+    if not both_done:
+        return f"AHIP: {_chip(cells, 'ahip')}; Aetna: {_chip(cells, 'carrier_cert')}", None
+    dates = [_done_on(own, "ahip", as_of), _done_on(own, "carrier_cert", as_of)]
+    return "Done", max((d for d in dates if d), default=None)
+
+
+def _transfer(cells: dict, own: list[Fact], as_of: date) -> str:
+    transfer = cells.get("transfer")
+    if transfer and transfer.status == "done":
+        return f"Done {_us(_done_on(own, 'transfer', as_of))}".strip()
+    return _chip(cells, "transfer")
+
+
+def _attendance(own: list[Fact]) -> dict[date, list]:
+    attendance = defaultdict(list)
+    for fact in own:
+        if fact.kind == "attendance":
+            minutes = int(fact.value) if fact.value.isdigit() else None
+            attendance[fact.date].append((fact.item, minutes))
+    return attendance
+
+
+def _sheet_row(row, own: list[Fact], searched: bool, as_of: date, days, labels) -> list:
+    """One agent's row: the old sheet's columns, a label per class day, then the notes."""
+    cells = {c.task: c for c in row.cells}
+    certifications, completion = _certifications(cells, own, as_of)
+    request = latest([f for f in own if f.kind == "n_number"], as_of)
+    attendance = _attendance(own)
+    notes = "\n".join(f"{f.date:%m/%d/%Y} - {f.by or 'unknown'} - {f.note}" for f in own if f.note)
+    return [
+        row.employee_id,
+        row.name,
+        row.site,
+        row.tl,
+        row.employment.capitalize(),
+        _chip(cells, "producer_world"),
+        certifications,
+        _us(completion),
+        _us(request.date if request else None),
+        "",
+        "Yes" if cells.get("tbt") and cells["tbt"].status == "done" else "No",
+        "Yes" if searched else "No",
+        _chip(cells, "call_cert"),
+        _chip(cells, "equipment"),
+        _chip(cells, "rts"),
+        _transfer(cells, own, as_of),
+        *[day_label(attendance.get(d, []), labels) if d <= as_of else "" for d in days],
+        notes,
+    ]
+
+
 def tracker_sheet(
     training_class: TrainingClass, as_of: date, agent_ids=None
 ) -> tuple[list[str], list[list]]:
     program = training_class.program
-    calendar = calendar_for(program)
-    labels = dict(program.occurrence_kinds.values_list("key", "label"))
+    labels = occurrence_labels(program)
     board = pages.board(training_class, as_of, agent_ids=agent_ids)
     ids = [row.agent_id for row in board.rows]
-    facts: dict[int, list[Fact]] = defaultdict(list)
-    for fact in Fact.objects.filter(agent_id__in=ids, date__lte=as_of).order_by("date", "pk"):
-        facts[fact.agent_id].append(fact)
-    searched = set(
-        Proof.objects.filter(
-            agent_id__in=ids, item="searched_by_course", status=Proof.ACCEPTED
-        ).values_list("agent_id", flat=True)
-    )
-    days = class_days(training_class, calendar)
+    facts = facts_by_agent(ids, as_of)
+    searched = searched_by_course(ids)
+    days = class_days(training_class, calendar_for(program))
     columns = COLUMNS + [_us(d) for d in days] + ["Notes"]
-    rows = []
-    for row in board.rows:
-        own = facts[row.agent_id]
-        cells = {c.task: c for c in row.cells}
-
-        def chip(task: str, cells=cells) -> str:
-            cell = cells.get(task)
-            if cell is None:
-                return ""
-            return f"{cell.label} ({cell.detail})" if cell.detail else cell.label
-
-        ahip, carrier = cells.get("ahip"), cells.get("carrier_cert")
-        both_done = bool(
-            ahip and carrier and ahip.status in ("done", "na") and carrier.status in ("done", "na")
-        )
-        ahip_status = (
-            "Done" if both_done else f"AHIP: {chip('ahip')}; Aetna: {chip('carrier_cert')}"
-        )
-        completion = None
-        if both_done:
-            dates = [_done_on(own, "ahip", as_of), _done_on(own, "carrier_cert", as_of)]
-            completion = max((d for d in dates if d), default=None)
-        request = latest([f for f in own if f.kind == "n_number"], as_of)
-        transfer = cells.get("transfer")
-        transfer_text = chip("transfer")
-        if transfer and transfer.status == "done":
-            transfer_text = f"Done {_us(_done_on(own, 'transfer', as_of))}".strip()
-        attendance = defaultdict(list)
-        for fact in own:
-            if fact.kind == "attendance":
-                minutes = int(fact.value) if fact.value.isdigit() else None
-                attendance[fact.date].append((fact.item, minutes))
-        notes = "\n".join(
-            f"{f.date:%m/%d/%Y} - {f.by or 'unknown'} - {f.note}" for f in own if f.note
-        )
-        rows.append(
-            [
-                row.employee_id,
-                row.name,
-                row.site,
-                row.tl,
-                row.employment.capitalize(),
-                chip("producer_world"),
-                ahip_status,
-                _us(completion),
-                _us(request.date if request else None),
-                "",
-                "Yes" if cells.get("tbt") and cells["tbt"].status == "done" else "No",
-                "Yes" if row.agent_id in searched else "No",
-                chip("call_cert"),
-                chip("equipment"),
-                chip("rts"),
-                transfer_text,
-            ]
-            + [day_label(attendance.get(d, []), labels) if d <= as_of else "" for d in days]
-            + [notes]
-        )
+    rows = [
+        _sheet_row(row, facts[row.agent_id], row.agent_id in searched, as_of, days, labels)
+        for row in board.rows
+    ]
     return columns, rows
 
 

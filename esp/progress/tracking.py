@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,16 +18,15 @@ from esp.access import scopes
 from esp.access.matrix import FORM_ROLES, REVIEWERS
 from esp.access.writes import may_write, refusal, require_write
 from esp.lib import clock
-from esp.programs.models import TbtCourse
-from esp.progress import proofs, services
-from esp.progress.models import Proof
+from esp.progress import selectors, services
+from esp.progress.services import proofs
+from esp.progress.services import tracking as writes
 
 from . import forms
-from .views import local_url
+from .pages import decidable, local_url
+from .selectors import proof_items
 
-
-def _courses():
-    return list(TbtCourse.objects.order_by("order", "number").values_list("number", "name"))
+_courses = selectors.tbt_courses
 
 
 def _uploaded(request, field: str):
@@ -42,80 +40,55 @@ def _uploaded(request, field: str):
 
 
 def _record_carrier_cert(request, data):
-    agent, day = data["agent"], data["day"]
+    agent = data["agent"]
     name, content = _uploaded(request, "screenshot")
-    proof = proofs.proof_submit(
-        agent=agent, item=data["certification"], name=name, data=content, actor=request.user
-    )
-    services.task_status_set(
+    writes.carrier_cert_submit(
         agent=agent,
-        task=data["certification"],
-        status="in_progress",
-        day=day,
+        certification=data["certification"],
+        name=name,
+        data=content,
+        day=data["day"],
         actor=request.user,
-        note=f"Completion screenshot submitted: {proof.original_name}",
-        source="carrier_cert_form",
     )
     return f"Screenshot submitted for review; the task is done when it is accepted ({agent.name})."
 
 
 def _record_tbt(request, data):
-    agent, day = data["agent"], data["day"]
+    agent = data["agent"]
     if data.get("course") and request.FILES.get("proof"):
         name, content = _uploaded(request, "proof")
-        proofs.proof_submit(
-            agent=agent,
-            item=f"tbt:{data['course']}",
-            name=name,
-            data=content,
-            actor=request.user,
+        writes.tbt_proof_submit(
+            agent=agent, course=data["course"], name=name, data=content, actor=request.user
         )
         return f"TBT {data['course']} proof submitted for review ({agent.name})."
-    services.task_status_set(
-        agent=agent,
-        task="tbt",
-        status="done",
-        day=day,
-        actor=request.user,
-        note="All TBTs complete (TBT completion form)",
-        source="tbt_form",
-    )
+    writes.tbt_complete(agent=agent, day=data["day"], actor=request.user)
     return f"All TBTs marked complete for {agent.name}."
 
 
 def _record_call(request, data):
     agent = data["agent"]
-    services.fact_record(
+    writes.call_score_record(
         agent=agent,
+        call=data["call"],
+        score=data["score"],
+        notes=data["notes"],
         day=data["day"],
-        kind="call",
-        item=str(data["call"]),
-        value=str(data["score"]),
-        note=data["notes"],
         actor=request.user,
-        source="call_cert_form",
     )
     return f"Call {data['call']} recorded for {agent.name}: {data['score']}."
 
 
 def _record_failed_exam(request, data):
     agent = data["agent"]
-    services.fact_record(
-        agent=agent,
-        day=data["day"],
-        kind="exam",
-        item=data["exam"],
-        value="failed",
-        note=data["note"],
-        actor=request.user,
-        source="failed_exam_form",
+    writes.failed_exam_record(
+        agent=agent, exam=data["exam"], note=data["note"], day=data["day"], actor=request.user
     )
     return f"Failed exam recorded for {agent.name}; the TL, the PM and licensing are notified."
 
 
 def _record_ticket(request, data):
     agent = data["agent"]
-    services.carrier_ticket_record(
+    writes.carrier_ticket_record(
         agent=agent,
         day=data["day"],
         ticket_number=data["ticket_number"],
@@ -212,8 +185,7 @@ def tracking_form(request, name: str):
         form = form_class(request.POST, request.FILES, agents=agents, today=today, **extra)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    done = record(request, form.cleaned_data)
+                done = record(request, form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
             except services.Conflict as exc:
@@ -232,9 +204,7 @@ def tracking_form(request, name: str):
             today=today,
             **extra,
         )
-    suggestions = agents.order_by("-training_class__start_date", "employee_id").values_list(
-        "employee_id", "first_name", "last_name"
-    )[:300]
+    suggestions = selectors.agent_suggestions(agents)
     return render(
         request,
         "progress/tracking_form.html",
@@ -246,11 +216,8 @@ def tracking_form(request, name: str):
 # -- proofs ------------------------------------------------------------------------------------
 
 
-def _proof_for_user(request, pk: int) -> Proof:
-    proof = get_object_or_404(Proof.objects.select_related("agent"), pk=pk)
-    if not scopes.visible_agents(request.user).filter(pk=proof.agent_id).exists():
-        raise Http404("no such proof")
-    return proof
+def _proof_for_user(request, pk: int):
+    return selectors.get_proof_for_user(request.user, pk)
 
 
 def proof_file(request, pk: int):
@@ -295,39 +262,12 @@ def proof_upload(request, employee_id: str):
     return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#proofs")
 
 
-def proof_items(agent) -> list[tuple[str, str]]:
-    program = agent.training_class.program
-    items = [
-        (t.key, t.name)
-        for t in program.tasks.order_by("order")
-        if t.needs_proof or t.completion == "marked" and not t.is_transfer
-    ]
-    items += [(f"tbt:{n}", f"TBT {n} {name}") for n, name in _courses()]
-    items.append(("searched_by_course", "Searched by course number (screenshot)"))
-    return items
-
-
-def decidable(user, proofs) -> list[Proof]:
-    """`proofs` as a list, each marked `can_decide`: whether `user` may accept or reject it
-    (issue 12 follow-up item 1). The proofs are of agents the user sees, and every
-    "proof_review" grant reaches the agents one sees, so the role-level check of the write
-    matrix decides, with no query per proof."""
-    proofs = list(proofs)
-    for proof in proofs:
-        proof.can_decide = may_write(user, "proof_review", proof.item)
-    return proofs
-
-
 def review_queue(request):
     """The submitted proofs of the agents the user sees that the user may decide: a TBT SME
     the TBT courses, Licensing AHIP and the carrier certification (issue 12 follow-up item 1)."""
     if not scopes.has_role(request.user, *REVIEWERS):
         raise Http404("not found")
-    pending = (
-        Proof.objects.filter(status=Proof.SUBMITTED, agent__in=scopes.visible_agents(request.user))
-        .select_related("agent", "submitted_by")
-        .order_by("submitted_at")
-    )
+    pending = selectors.submitted_proofs(request.user)
     pending = [proof for proof in decidable(request.user, pending) if proof.can_decide]
     return render(request, "progress/review_queue.html", {"pending": pending})
 
@@ -348,6 +288,7 @@ def proof_decide(request, pk: int):
             reason=form.cleaned_data["reason"],
             actor=request.user,
             day=clock.today(proof.agent.training_class.program.time_zone),
+            now=clock.now(proof.agent.training_class.program.time_zone),
         )
         verb = "accepted" if form.cleaned_data["decision"] == "accept" else "rejected"
         messages.success(request, f"{proof.original_name} {verb} ({proof.agent.name}).")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from esp.lib import clock
+
 from .models import Agent, ClassDay, ClassPhase, TrainingClass
 from .services import class_people_follow
 
@@ -26,7 +28,12 @@ class TrainingClassAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """The class's TLs and PMs are saved here: its agents follow (issue 12 item 4)."""
         super().save_related(request, form, formsets, change)
-        class_people_follow(training_class=form.instance, actor=request.user, actor_label="admin")
+        class_people_follow(
+            training_class=form.instance,
+            day=clock.today(form.instance.program.time_zone),
+            actor=request.user,
+            actor_label="admin",
+        )
 
 
 @admin.register(Agent)

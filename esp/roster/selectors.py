@@ -1,32 +1,76 @@
-"""Reads about classes and their agents that span relations (STYLE: selectors)."""
+"""Reads about classes and their agents that span relations (STYLE: selectors).
+
+The agents' facts (esp.progress) are reached through the `facts` relation of Agent, never by
+importing the progress app: roster sits below it (issue 13).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-
-from esp.access.scopes import _in_current_class
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, FirstValue
 
 from .models import Agent, TrainingClass
+
+
+def _latest_move(today: date) -> Subquery:
+    """The class code of the agent's latest move dated on or before today (R-T3; latest: by
+    date, then entry order), as a subquery correlated with the outer agent."""
+    return Subquery(
+        Agent.objects.filter(pk=OuterRef("pk"), facts__kind="move", facts__date__lte=today)
+        .order_by("-facts__date", "-facts__pk")
+        .values("facts__item")[:1]
+    )
+
+
+def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
+    """Agents whose current class (R-T3: the latest move dated on or before today, else the
+    roster class) is one of `classes`: the agents never moved by today, by their roster class,
+    and the agents whose latest move by today is into one of `classes`. Subqueries only, so
+    the query count stays fixed."""
+    moved = Agent.objects.filter(facts__kind="move", facts__date__lte=today).values("pk")
+    moved_in = (
+        Agent.objects.annotate(current=_latest_move(today))
+        .filter(current__in=classes.values("code"))
+        .values("pk")
+    )
+    never_moved = Q(training_class__in=classes) & ~Q(pk__in=moved)
+    return never_moved | Q(pk__in=moved_in)
+
+
+def latest_fact_in(kind: str, item: str, as_of: date, values) -> QuerySet:
+    """The ids of the agents whose latest `kind item` fact dated on or before `as_of` has one
+    of `values` (latest: by date, then by entry order), as a subquery: one window over those
+    facts, reached through the agents' `facts` relation."""
+    latest = Window(
+        FirstValue("facts__value"),
+        partition_by=F("pk"),
+        order_by=(F("facts__date").desc(), F("facts__pk").desc()),
+    )
+    return (
+        Agent.objects.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
+        .annotate(latest=latest)
+        .filter(latest__in=values)
+        .values("pk")
+    )
 
 
 def agent_counts(classes: QuerySet[TrainingClass], today: date) -> dict[str, int]:
     """How many agents each of `classes` has today, counted by their current class (R-T3: the
     latest move dated on or before today, else the roster class), in one query."""
-    from esp.progress.models import Fact
-
-    latest_move = (
-        Fact.objects.filter(kind="move", date__lte=today, agent_id=OuterRef("pk"))
-        .order_by("-date", "-pk")
-        .values("item")[:1]
-    )
     rows = (
-        Agent.objects.filter(_in_current_class(classes, today))
-        .annotate(current=Coalesce(Subquery(latest_move), "training_class__code"))
+        Agent.objects.filter(in_current_class(classes, today))
+        .annotate(current=Coalesce(_latest_move(today), "training_class__code"))
         .values("current")
         .annotate(agents=Count("pk"))
         .order_by()
     )
     return {row["current"]: row["agents"] for row in rows}
+
+
+def current_agents(training_class: TrainingClass, today: date) -> QuerySet[Agent]:
+    """The agents whose current class today is `training_class` (R-T3)."""
+    return Agent.objects.filter(
+        in_current_class(TrainingClass.objects.filter(pk=training_class.pk), today)
+    )

@@ -1,59 +1,33 @@
-"""Staff accounts and roles (SPEC §1). Roles are Django groups."""
+"""Staff accounts and roles (SPEC §1): the role names (esp.roster.roles) and the account
+services (esp.roster.services.staff), under the path the other apps import them by."""
 
-from __future__ import annotations
+from .roles import (
+    AGENT,
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    ROLES,
+    TBT_SME,
+    TL,
+    WFM,
+)
+from .services.staff import create_esp_manager, ensure_roles, ensure_staff, staff_account_created
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-ESP_MANAGER = "ESP Manager"
-PM = "PM"
-TL = "TL"
-LICENSING = "Licensing"
-CERT_COORDINATOR = "Cert Coordinator"
-CERTIFIER = "Certifier"
-TBT_SME = "TBT SME"
-WFM = "WFM"
-AGENT = "Agent"
-ROLES = [ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM, AGENT]
-
-
-def ensure_roles() -> None:
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
-
-
-def ensure_staff(email: str, role: str):
-    """The account for `email`, created inactive (no password) when missing, in `role`.
-
-    A new account stays inactive until its owner sets a password from an invitation.
-    """
-    User = get_user_model()
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        local = email.split("@")[0]
-        first, _, last = local.partition(".")
-        user = User(
-            username=email,
-            email=email,
-            is_active=False,
-            first_name=first.capitalize(),
-            last_name=last.capitalize(),
-        )
-        user.set_unusable_password()
-        user.save()
-        from esp.accounts.invitations import invite
-
-        invite(user)
-    group, _ = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
-    return user
-
-
-def create_esp_manager(email: str, password: str):
-    """An active ESP Manager account that can also use the admin."""
-    user = ensure_staff(email, ESP_MANAGER)
-    user.is_active = user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
-    return user
+__all__ = [
+    "AGENT",
+    "CERTIFIER",
+    "CERT_COORDINATOR",
+    "ESP_MANAGER",
+    "LICENSING",
+    "PM",
+    "ROLES",
+    "TBT_SME",
+    "TL",
+    "WFM",
+    "create_esp_manager",
+    "ensure_roles",
+    "ensure_staff",
+    "staff_account_created",
+]

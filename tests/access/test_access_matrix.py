@@ -43,11 +43,12 @@ from esp.access.matrix import (
     rule_for,
 )
 from esp.access.writes import write_roles
+from esp.accountability.services import step_deliver
 from esp.mailing.models import OutboxMessage
 from esp.mailing.outbox import Message, enqueue
 from esp.progress.models import CarrierTicket, Fact, Proof
-from esp.progress.proofs import proof_submit
-from esp.progress.services import fact_record, step_deliver
+from esp.progress.services import fact_record
+from esp.progress.services.proofs import proof_submit
 from esp.roster.models import Agent, CertifierAssignment, ClassPhase, TrainingClass
 from esp.roster.staff import (
     AGENT,

@@ -31,13 +31,14 @@ from django.urls import reverse
 
 from esp.access import scopes
 from esp.access.writes import may_write
+from esp.accountability.services import step_deliver
 from esp.audit.models import AuditEntry
 from esp.callqueue import services as callqueue
 from esp.callqueue.models import CertifierConnection
 from esp.pace.defaults import load_default_pace
 from esp.progress.models import Fact, Proof
-from esp.progress.proofs import proof_submit
-from esp.progress.services import agent_move, fact_record, step_deliver
+from esp.progress.services import agent_move, fact_record
+from esp.progress.services.proofs import proof_submit
 from esp.reports.builders import REPORTS
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.staff import (

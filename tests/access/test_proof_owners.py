@@ -27,7 +27,7 @@ from esp.access import scopes
 from esp.access.writes import may_write
 from esp.progress import services
 from esp.progress.models import Fact, Proof
-from esp.progress.proofs import proof_review, proof_submit
+from esp.progress.services.proofs import proof_review, proof_submit
 from esp.roster.staff import (
     CERT_COORDINATOR,
     CERTIFIER,

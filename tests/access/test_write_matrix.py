@@ -230,7 +230,7 @@ def test_it_checks_the_other_writes_in_their_services(world, role):
     """Issue 12 item 3: employment changes, moves, deliveries, carrier tickets, proofs and the
     termination decision through their own services, for every role."""
     from esp.accountability.services import termination_decide
-    from esp.progress.proofs import proof_review, proof_submit
+    from esp.progress.services.proofs import proof_review, proof_submit
     from tests.web_support import png
 
     user, agent = world.users[role], target(world, role)

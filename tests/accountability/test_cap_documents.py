@@ -24,12 +24,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from esp.accountability.defaults import DEFAULT_CAP_TEMPLATE, load_default_cap_templates
+from esp.accountability.documents import DEFAULT_CAP_TEMPLATE
 from esp.accountability.models import CapDocument, CapTemplate
-from esp.accountability.services import cap_template_save
+from esp.accountability.services import cap_template_save, load_default_cap_templates, step_deliver
 from esp.audit.models import AuditEntry
 from esp.progress.models import Fact
-from esp.progress.services import fact_record, step_deliver
+from esp.progress.services import fact_record
 from esp.roster.models import Agent
 from esp.roster.staff import AGENT, TL, create_esp_manager
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER

@@ -24,7 +24,7 @@ from pypdf.generic import (
 )
 
 from esp.progress.models import Proof
-from esp.progress.proofs import check_file
+from esp.progress.services.proofs import check_file
 from tests.progress.test_proofs import people, proof_dir, stored_files, tl_client, upload  # noqa: F401
 from tests.web_support import jpeg, messages_of, pdf, png
 
@@ -281,7 +281,7 @@ MEASURE = """
 import io, resource, sys, time, django
 django.setup()
 from django.core.exceptions import ValidationError
-from esp.progress.proofs import check_file
+from esp.progress.services.proofs import check_file
 from tests.web_support import png
 check_file("warm.png", png(), item="ahip", max_bytes=10_000_000)
 bomb = sys.stdin.buffer.read()

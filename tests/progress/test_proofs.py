@@ -27,7 +27,7 @@ import esp
 from esp.programs.models import Program, TbtCourse
 from esp.progress.models import Fact, Proof
 from esp.progress.pages import agent_row
-from esp.progress.proofs import check_file, proof_submit
+from esp.progress.services.proofs import check_file, proof_submit
 from esp.roster.models import Agent
 from esp.roster.staff import AGENT, ESP_MANAGER, LICENSING, TL, WFM
 from tests.reports.test_reports import CLASSES, ROSTER

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from esp.demo.season import generate_season, write_season
 from esp.programs.calendars import calendar_for
-from esp.progress.activity import import_activity
 from esp.progress.selectors import agent_records
+from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
-from esp.roster.importers import import_classes, import_roster
+from esp.roster.services import import_classes, import_roster
 from esp.rules import reports as rules
 
 AS_OF = date(2026, 11, 23)

@@ -135,7 +135,7 @@ def test_it_names_the_new_tl_on_cap_documents_and_mails_only_current_tls(scenari
     TL, an agent's TL mail goes to them, and the mails "to each TL" (actions, evening
     checklist) go to the class's current TLs, never to the removed TL."""
     from esp.accountability.selectors import cap_values
-    from esp.progress.services import step_deliver
+    from esp.accountability.services import step_deliver
     from esp.reports.mailed import actions_per_tl, tl_checklist
 
     admin_save(client, scenario, tls=[scenario["tl_two"]])

@@ -40,7 +40,7 @@ def roster_row(n: int, **overrides) -> str:
 
 @pytest.fixture
 def classes(program, write):
-    from esp.roster.importers import import_classes
+    from esp.roster.services import import_classes
 
     import_classes(write(CLASSES, "classes.csv"))
     return TrainingClass.objects.all()
@@ -71,7 +71,7 @@ def test_it_derives_phase_starts_from_the_class_start_date_section_3(classes):
 
 
 def test_it_keeps_given_phase_starts(program, write):
-    from esp.roster.importers import import_classes
+    from esp.roster.services import import_classes
 
     import_classes(
         write(
@@ -133,7 +133,7 @@ def test_it_rejects_missing_and_unknown_columns_but_keeps_x_columns(program, wri
 
 
 def test_reimporting_changed_classes_updates_and_audits(classes, write):
-    from esp.roster.importers import import_classes
+    from esp.roster.services import import_classes
 
     summary = import_classes(write(CLASSES.replace("2026-11-16", "2026-11-17")))
     assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
@@ -194,7 +194,7 @@ def test_a_roster_tl_must_be_a_tl_of_the_class(classes, write, esp):
 
 
 def test_a_changed_agent_is_updated_with_an_audit_row(classes, write):
-    from esp.roster.importers import import_roster
+    from esp.roster.services import import_roster
 
     import_roster(write("\n".join([ROSTER_HEADER, roster_row(1)])))
     summary = import_roster(write("\n".join([ROSTER_HEADER, roster_row(1, last_name="Smith")])))
@@ -210,7 +210,7 @@ def test_a_changed_agent_is_updated_with_an_audit_row(classes, write):
 
 @pytest.fixture
 def roster(classes, write):
-    from esp.roster.importers import import_roster
+    from esp.roster.services import import_roster
 
     import_roster(write("\n".join([ROSTER_HEADER, *[roster_row(n) for n in range(1, 4)]])))
 

@@ -1,13 +1,15 @@
-"""Roster writes shared by the admin and the imports."""
+"""The agents' TL and PM follow their class's (the admin, the class import)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.db import transaction
 
 from esp.audit.services import audit_record
-from esp.lib import clock
 
-from .models import Agent, TrainingClass
+from ..models import Agent, TrainingClass
+from ..selectors import current_agents
 
 #: An agent's own field → the class's people it must be one of.
 CLASS_PEOPLE = (("tl", "tls", "tl_email"), ("pm", "pms", "pm_email"))
@@ -19,19 +21,14 @@ def _email(user) -> str:
 
 @transaction.atomic
 def class_people_follow(
-    *, training_class: TrainingClass, actor=None, actor_label: str = ""
+    *, training_class: TrainingClass, day: date, actor=None, actor_label: str = ""
 ) -> list[Agent]:
     """A class's TLs or PMs changed (the admin, a class import): each agent whose current
-    class it is (R-T3, as esp.access.scopes) and whose own TL (PM) is no longer one of the
+    class it is on `day` (R-T3, as esp.access.scopes) and whose own TL (PM) is no longer one of the
     class's is given the class's TL (PM) when it has exactly one, else left without one (the
     class's TLs stay responsible: the pages show "—"). Agents without one are left so. Each
     changed agent is audited ({"tl_email": [old, new]}); returns them (issue 12 item 4)."""
-    from esp.access.scopes import _in_current_class
-
-    today = clock.today(training_class.program.time_zone)
-    agents = Agent.objects.filter(
-        _in_current_class(TrainingClass.objects.filter(pk=training_class.pk), today)
-    ).select_related("tl", "pm")
+    agents = current_agents(training_class, day).select_related("tl", "pm")
     people = {
         field: list(getattr(training_class, related).all()) for field, related, _ in CLASS_PEOPLE
     }
