@@ -21,13 +21,18 @@ from esp.upkeep.models import GapReport
 TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
 
 
+def visible_agent_ids(user):
+    """The pks of the agents `user` may see, as a subquery."""
+    return scopes.visible_agents(user).values("pk")
+
+
 def in_flight_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
     """The records of the active, not yet transferred agents `user` may see."""
     return agent_records(
         program,
         as_of,
         in_flight=True,
-        agent_ids=scopes.visible_agents(user).values("pk"),
+        agent_ids=visible_agent_ids(user),
         transfer_task=policy.transfer_task,
         kinds=TODAY_KINDS,
     )

@@ -63,7 +63,7 @@ def _seen(base: Basis):
     """The agents a role limited to its scope sees (None: every agent)."""
     if scopes.ESP_MANAGER in base.roles:
         return None
-    return scopes.visible_agents(base.user).values("pk")
+    return selectors.visible_agent_ids(base.user)
 
 
 @dataclass
@@ -90,7 +90,7 @@ class LicensingPace:
 
 
 def licensing_pace(base: Basis) -> LicensingPace:
-    seen = scopes.visible_agents(base.user).values("pk")
+    seen = selectors.visible_agent_ids(base.user)
     return LicensingPace(licensing_behind(base.program, base.as_of, seen))
 
 
