@@ -16,6 +16,7 @@ from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact  # read by transferred_recently and tl_checklist
 from esp.progress.selectors import agent_records
+from esp.rules import checklist as checklists
 from esp.rules import reports as rules
 from esp.rules.progress import Progress
 
@@ -172,63 +173,46 @@ STATUS_KINDS = ("task", "tbt", "call", "equipment")
 
 def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list[Outgoing]:
     """R-N5: agents whose statuses were not touched today, due steps not delivered, agents
-    who have not self-reported today. (Carrier tickets join when their form lands.)"""
+    who have not self-reported today (esp.rules.checklist). (Carrier tickets join when their
+    form lands.)"""
     ctx = _context(program, day)
-    touched = set(
-        Fact.objects.filter(
-            agent__training_class__program=program, date=day, kind__in=STATUS_KINDS
-        ).values_list("agent__employee_id", flat=True)
-    )
-    reported = set(
-        Fact.objects.filter(
-            agent__training_class__program=program, date=day, kind="self_report"
-        ).values_list("agent__employee_id", flat=True)
+    days_facts = Fact.objects.filter(agent__training_class__program=program, date=day)
+    marks = checklists.DayMarks(
+        touched=frozenset(
+            days_facts.filter(kind__in=checklists.STATUS_KINDS).values_list(
+                "agent__employee_id", flat=True
+            )
+        ),
+        reported=frozenset(
+            days_facts.filter(kind=checklists.SELF_REPORT).values_list(
+                "agent__employee_id", flat=True
+            )
+        ),
     )
 
     def make(email: str, records) -> Message | None:
         if not records:
             return None
-        not_touched, not_reported, due = [], [], []
-        for record in sorted(records, key=lambda r: r.employee_id):
-            progress = Progress(record, ctx.policy)
-            if not progress.is_active(day):
-                continue
-            code = progress.class_dates(day).code
-            line = {"employee_id": record.employee_id, "name": record.name, "class_code": code}
-            if record.employee_id not in touched:
-                not_touched.append(line)
-            if record.employee_id not in reported:
-                not_reported.append(line)
-            for action in rules.action_lines(progress, ctx):
-                due.append({**line, **action})
-        rows = (
-            [
-                [a["employee_id"], a["name"], a["class_code"], "statuses not updated today"]
-                for a in not_touched
-            ]
+        ordered = sorted(records, key=lambda r: r.employee_id)
+        found = checklists.evening_checklist([Progress(r, ctx.policy) for r in ordered], ctx, marks)
+        items = (
+            [(a, "statuses not updated today") for a in found.not_touched]
             + [
-                [
-                    a["employee_id"],
-                    a["name"],
-                    a["class_code"],
-                    f"{a['step'].replace('_', ' ')} ({a['ladder']}) {a['status']}",
-                ]
-                for a in due
+                (a, f"{a['step'].replace('_', ' ')} ({a['ladder']}) {a['status']}")
+                for a in found.due
             ]
-            + [
-                [a["employee_id"], a["name"], a["class_code"], "no self-report today"]
-                for a in not_reported
-            ]
+            + [(a, "no self-report today") for a in found.not_reported]
         )
+        rows = [[a["employee_id"], a["name"], a["class_code"], item] for a, item in items]
         return make_message(
             "tl-checklist",
             {
                 "program": program,
                 "day": day,
                 "tl": email,
-                "not_touched": not_touched,
-                "due": due,
-                "not_reported": not_reported,
+                "not_touched": found.not_touched,
+                "due": found.due,
+                "not_reported": found.not_reported,
                 "agents": len(records),
                 "all_done": not rows,
             },

@@ -4,8 +4,8 @@ Every check is computed from data the teams already record; nobody ticks anythin
 The reads are a fixed number of queries whatever the number of people and agents: the
 in-flight agents' records once (esp.progress.selectors), then one query per kind of data
 (people, class TLs, proofs, carrier tickets, pace-grid ticks, outbox rows, connections, gap
-reports), and the rest is plain Python over those rows and the pure rules. A day that is not
-a business day expects nothing of anyone.
+reports); the checks themselves are the pure rules of esp.rules.upkeep and
+esp.rules.checklist (R-N5). A day that is not a business day expects nothing of anyone.
 
 - TL (their classes as of the day, as in the evening checklist, R-N5, once the class has
   started): statuses touched today (a status fact or a pace-grid tick), due ladder steps
@@ -21,7 +21,7 @@ a business day expects nothing of anyone.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,13 +38,18 @@ from esp.progress.models import CarrierTicket, Proof
 from esp.progress.selectors import agent_records
 from esp.roster.models import TrainingClass
 from esp.roster.staff import CERT_COORDINATOR, LICENSING, TL
-from esp.rules import reports as rules
+from esp.rules import checklist as checklists
+from esp.rules import upkeep as checks
 from esp.rules.progress import Progress
+from esp.rules.reports import Context
+from esp.rules.upkeep import Check
 
 from .models import GapReport
 
+__all__ = ["TEAM_ROLES", "Check", "Upkeep", "person_upkeep", "team_upkeep"]
+
 TEAM_ROLES = (TL, LICENSING, CERT_COORDINATOR)
-STATUS_KINDS = ("task", "tbt", "call", "equipment")  # R-N5 "statuses touched or confirmed"
+STATUS_KINDS = checklists.STATUS_KINDS  # R-N5 "statuses touched or confirmed"
 KINDS = (
     *STATUS_KINDS,
     "exam",
@@ -69,23 +74,6 @@ SENT_LABELS = {
 
 
 @dataclass
-class Check:
-    key: str
-    label: str
-    expected: int  # how many things should be done today
-    open: list[dict] = field(default_factory=list)  # employee_id (optional), name, detail
-    remark: str = ""
-
-    @property
-    def done(self) -> bool:
-        return not self.open
-
-    @property
-    def status(self) -> str:
-        return "done" if self.done else f"{len(self.open)} open"
-
-
-@dataclass
 class Upkeep:
     """One person in one role on one day."""
 
@@ -103,22 +91,23 @@ class Upkeep:
         return sum(len(c.open) for c in self.checks)
 
 
-def _line(progress: Progress, detail: str = "") -> dict:
-    record = progress.record
-    return {"employee_id": record.employee_id, "name": record.name, "detail": detail}
+@dataclass
+class Day:
+    """What the teams did on the day, read once: the in-flight agents and each kind of data."""
+
+    ctx: Context
+    flying: list[Progress]
+    marks: checklists.DayMarks
+    tls_of_class: dict[str, list[int]]
+    tickets: dict[str, int]
+    waiting_proofs: dict[str, list[tuple[str, date]]]
+    sends: dict[tuple[str, str], str]
+    over_clock: list[dict]
+    live: bool
+    people: dict[str, list[tuple[int, str, str]]]
 
 
-def _in_window(progress: Progress, role: str, as_of: date) -> bool:
-    first, following = PHASE_WINDOWS[role]
-    starts = progress.class_dates(as_of).phase_starts
-    started, over = starts.get(first), starts.get(following)
-    return started is not None and started <= as_of and not (over is not None and over <= as_of)
-
-
-def _class_started(progress: Progress, as_of: date) -> bool:
-    """Whether the class whose dates apply on the day (R-T3) has begun its first phase."""
-    starts = progress.class_dates(as_of).phase_starts.values()
-    return any(start <= as_of for start in starts)
+# -- the reads: one query per kind of data ---------------------------------------------------
 
 
 def _day_bounds(as_of: date, time_zone: str) -> tuple[datetime, datetime]:
@@ -141,292 +130,202 @@ def _people() -> dict[str, list[tuple[int, str, str]]]:
     return found
 
 
-def _exam_to_arrange(progress: Progress, as_of: date, attempts: int) -> list[str]:
-    """R-N4a: exams failed attempts − 1 times and not passed: a proctored attempt to arrange
-    (the same rule as the Today page's list)."""
-    fails: dict[str, int] = defaultdict(int)
-    passed = set()
-    for fact in progress.facts("exam"):
-        if fact.date > as_of:
-            break
-        if fact.value == "failed":
-            fails[fact.item] += 1
-        else:
-            passed.add(fact.item)
-    return [e for e, n in sorted(fails.items()) if n == attempts - 1 and e not in passed]
-
-
-def _calls_without_follow_up(progress: Progress, as_of: date, pass_mark: int) -> list[str]:
-    """Call numbers whose latest score (on or before the day) is under the pass mark, with
-    no note and no delivered step on or after the day of that score."""
-    latest: dict[int, tuple[date, int]] = {}
-    follow_ups = []
-    for fact in progress.record.facts:
-        if fact.date > as_of:
-            break
-        if fact.kind == "call":
-            try:
-                latest[int(fact.item)] = (fact.date, int(fact.value))
-            except ValueError:
-                continue
-        elif fact.kind in ("note", "action"):
-            follow_ups.append(fact.date)
-    return [
-        f"call {number} scored {score} on {day:%m/%d/%Y}"
-        for number, (day, score) in sorted(latest.items())
-        if score < pass_mark and not any(d >= day for d in follow_ups)
-    ]
-
-
-def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
-    """R-N7: every TL, licensing user and cert coordinator with the day's checks; none on a
-    day that is not a business day (nothing is expected of the teams)."""
-    policy = program.policy()
-    calendar = calendar_for(program)
-    if not calendar.is_business_day(as_of):
-        return []
-    ctx = rules.Context(policy=policy, calendar=calendar, as_of=as_of)
+def _flying(program: Program, ctx: Context) -> list[Progress]:
     records = agent_records(
-        program, as_of, in_flight=True, transfer_task=policy.transfer_task, kinds=KINDS
+        program, ctx.as_of, in_flight=True, transfer_task=ctx.policy.transfer_task, kinds=KINDS
     )
-    flying = [p for p in (Progress(r, policy) for r in records) if p.is_active(as_of)]
+    return [p for p in (Progress(r, ctx.policy) for r in records) if p.is_active(ctx.as_of)]
 
-    tls_of_class: dict[str, list[int]] = defaultdict(list)
+
+def _tls_of_class(program: Program) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
     for code, user_id in TrainingClass.tls.through.objects.filter(
         trainingclass__program=program
     ).values_list("trainingclass__code", "user_id"):
-        tls_of_class[code].append(user_id)
+        found[code].append(user_id)
+    return found
 
-    tickets_today: dict[str, int] = defaultdict(int)
+
+def _tickets(program: Program, as_of: date) -> dict[str, int]:
+    """Employee id -> carrier tickets recorded on the day."""
+    found: dict[str, int] = defaultdict(int)
     for employee_id in CarrierTicket.objects.filter(
         date=as_of, agent__training_class__program=program
     ).values_list("agent__employee_id", flat=True):
-        tickets_today[employee_id] += 1
+        found[employee_id] += 1
+    return found
 
+
+def _ticked(program: Program, as_of: date) -> set[str]:
+    """Licensing's pace-grid ticks (and unticks) are updates too: recorded that day, or
+    ticked as done on it."""
     start, end = _day_bounds(as_of, program.time_zone)
-    # Licensing's pace-grid ticks (and unticks) are updates too: recorded that day, or
-    # ticked as done on it.
-    ticked = set(
+    return set(
         ModuleProgress.objects.filter(agent__training_class__program=program)
         .filter(Q(recorded_at__gte=start, recorded_at__lt=end) | Q(done_on=as_of))
         .values_list("agent__employee_id", flat=True)
         .distinct()
     )
-    waiting_proofs: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+
+
+def _waiting_proofs(program: Program, as_of: date) -> dict[str, list[tuple[str, date]]]:
+    """Employee id -> (item, local day submitted) of the proofs waiting at the day's end."""
+    zone = ZoneInfo(program.time_zone)
+    _, end = _day_bounds(as_of, program.time_zone)
+    found: dict[str, list[tuple[str, date]]] = defaultdict(list)
     for employee_id, item, submitted_at in (
         Proof.objects.filter(agent__training_class__program=program, submitted_at__lt=end)
         .filter(Q(status=Proof.SUBMITTED) | Q(reviewed_at__gte=end))
         .order_by("submitted_at")
         .values_list("agent__employee_id", "item", "submitted_at")
     ):
-        waiting_proofs[employee_id].append((item, submitted_at))
+        found[employee_id].append((item, submitted_at.astimezone(zone).date()))
+    return found
 
-    sends = {
+
+def _sends(as_of: date) -> dict[tuple[str, str], str]:
+    return {
         (report, list_key): status
         for report, list_key, status in OutboxMessage.objects.filter(
             business_day=as_of, report__in=(CALLCERT_REPORT, CHECKLIST_REPORT)
         ).values_list("report", "list_key", "status")
     }
-    reports = {
-        r.person_id: r for r in GapReport.objects.filter(day=as_of).select_related("sent_by")
-    }
-    live = as_of == now.astimezone(ZoneInfo(program.time_zone)).date()
-    over_clock = []
-    if live:
-        for connection in (
-            running_connections()
-            .filter(agent__training_class__program=program)
-            .order_by("connected_at")
-        ):
-            line = connection_line(connection, now)
-            if line["over"]:
-                over_clock.append(line)
 
-    # One pass over the agents: what each one owes today.
-    by_tl: dict[int, list[Progress]] = defaultdict(list)
-    licensing_agents, cert_agents = [], []
-    touched, reported, due, delivered, unticketed = ticked, set(), {}, defaultdict(int), set()
-    for progress in flying:
-        record = progress.record
-        employee_id = record.employee_id
-        if _class_started(progress, as_of):  # nothing is owed before the class begins
-            for user_id in tls_of_class.get(progress.class_dates(as_of).code, ()):
-                by_tl[user_id].append(progress)
-        if _in_window(progress, LICENSING, as_of):
-            licensing_agents.append(progress)
-        if _in_window(progress, CERT_COORDINATOR, as_of):
-            cert_agents.append(progress)
-        equipment = None
-        for fact in record.facts:
-            if fact.date == as_of:
-                if fact.kind in STATUS_KINDS:
-                    touched.add(employee_id)
-                elif fact.kind == "self_report":
-                    reported.add(employee_id)
-                elif fact.kind == "action":
-                    delivered[employee_id] += 1
-            if fact.kind == "equipment":
-                equipment = fact
-        if equipment is not None and equipment.item == "issue" and not equipment.value:
-            unticketed.add(employee_id)
-        due[employee_id] = rules.action_lines(progress, ctx)
 
-    rows: list[Upkeep] = []
-    people = _people()
-    for pk, name, email in people.get(TL, []):
-        agents = sorted(by_tl.get(pk, []), key=lambda p: (p.record.last_name, p.record.name))
-        steps = [
-            _line(
-                p,
-                f"{a['step'].replace('_', ' ')} ({a['ladder']}) {a['status']}, "
-                f"due {date.fromisoformat(a['due_on']):%m/%d/%Y}",
-            )
-            for p in agents
-            for a in due[p.record.employee_id]
-        ]
-        delivered_today = sum(delivered[p.record.employee_id] for p in agents)
-        checklist = sends.get((CHECKLIST_REPORT, f"tl:{email.lower()}"))
-        rows.append(
-            Upkeep(
-                pk,
-                name,
-                email,
-                TL,
-                len(agents),
-                [
-                    Check(
-                        "updates",
-                        "Statuses updated today",
-                        len(agents),
-                        [_line(p) for p in agents if p.record.employee_id not in touched],
-                    ),
-                    Check(
-                        "steps",
-                        "Due corrective actions delivered",
-                        len(steps) + delivered_today,
-                        steps,
-                        f"{delivered_today} delivered today",
-                    ),
-                    Check(
-                        "self_reports",
-                        "Agents self-reported",
-                        len(agents),
-                        [_line(p) for p in agents if p.record.employee_id not in reported],
-                    ),
-                    Check(
-                        "tickets",
-                        "Equipment issues with an IT ticket",
-                        sum(1 for p in agents if p.record.employee_id in unticketed),
-                        [
-                            _line(p, "equipment issue without a ticket number")
-                            for p in agents
-                            if p.record.employee_id in unticketed
-                        ],
-                        f"{sum(tickets_today[p.record.employee_id] for p in agents)} carrier "
-                        "ticket(s) recorded today",
-                    ),
-                ],
-                remark=f"Evening checklist e-mail: {SENT_LABELS.get(checklist, 'not sent yet')}",
-            )
-        )
+def _gap_reports(as_of: date) -> dict[int, GapReport]:
+    return {r.person_id: r for r in GapReport.objects.filter(day=as_of).select_related("sent_by")}
 
-    proof_lines = []
-    arrange = []
-    licensing_agents.sort(key=lambda p: (p.record.last_name, p.record.name))
-    for progress in licensing_agents:
-        for item, submitted_at in waiting_proofs.get(progress.record.employee_id, ()):
-            submitted = submitted_at.astimezone(ZoneInfo(program.time_zone)).date()
-            age = calendar.age(submitted, as_of)
-            proof_lines.append(
-                _line(progress, f"{item.replace('_', ' ')} proof waiting {age} business day(s)")
-            )
-        for exam in _exam_to_arrange(progress, as_of, program.exam_attempts):
-            arrange.append(_line(progress, f"{exam.replace('_', ' ')}: proctored attempt"))
-    for pk, name, email in people.get(LICENSING, []):
-        rows.append(
-            Upkeep(
-                pk,
-                name,
-                email,
-                LICENSING,
-                len(licensing_agents),
-                [
-                    Check("proofs", "Proofs reviewed", len(proof_lines), list(proof_lines)),
-                    Check(
-                        "updates",
-                        "Licensing-phase agents updated today",
-                        len(licensing_agents),
-                        [_line(p) for p in licensing_agents if p.record.employee_id not in touched],
-                    ),
-                    Check(
-                        "proctored",
-                        "Proctored last attempts arranged",
-                        len(arrange),
-                        list(arrange),
-                        "open until the agent passes or takes the last attempt",
-                    ),
-                ],
-            )
-        )
 
-    cert_agents.sort(key=lambda p: (p.record.last_name, p.record.name))
+def _over_clock(program: Program, now: datetime) -> list[dict]:
+    """R-C2, live: the program's connected agents over the clock, as check lines."""
     zone = ZoneInfo(program.time_zone)
-    over = [
+    connections = (
+        running_connections()
+        .filter(agent__training_class__program=program)
+        .order_by("connected_at")
+    )
+    lines = [connection_line(connection, now) for connection in connections]
+    return [
         {
             "employee_id": line["agent"].employee_id,
             "name": line["agent"].name,
             "detail": f"connected {line['connected_at'].astimezone(zone):%I:%M %p} with "
             f"{line['certifier']}, {line['calls_scored']} of {line['calls_per_agent']} calls scored",
         }
-        for line in over_clock
+        for line in lines
+        if line["over"]
     ]
-    not_followed = [
-        _line(p, detail)
-        for p in cert_agents
-        for detail in _calls_without_follow_up(p, as_of, policy.call_pass_mark)
-    ]
-    callcert_sent = [status for (report, _), status in sends.items() if report == CALLCERT_REPORT]
-    for pk, name, email in people.get(CERT_COORDINATOR, []):
-        sent = OutboxMessage.SENT in callcert_sent
-        rows.append(
-            Upkeep(
-                pk,
-                name,
-                email,
-                CERT_COORDINATOR,
-                len(cert_agents),
-                [
-                    Check(
-                        "clock",
-                        "Connected agents within the 4-hour clock",
-                        len(over),
-                        list(over),
-                        "" if live else "the clock is live: shown for today only",
-                    ),
-                    Check(
-                        "follow_up",
-                        "Calls not passed followed up",
-                        len(not_followed),
-                        list(not_followed),
-                    ),
-                    Check(
-                        "callcert_report",
-                        "End-of-day Call Cert report sent",
-                        1,
-                        []
-                        if sent
-                        else [
-                            {
-                                "name": "End-of-day Call Cert report",
-                                "detail": SENT_LABELS.get(
-                                    callcert_sent[0] if callcert_sent else "", "not sent yet"
-                                ),
-                            }
-                        ],
-                    ),
-                ],
-            )
+
+
+def read_day(program: Program, ctx: Context, now: datetime) -> Day:
+    """Every read the day's checks need, a fixed number of queries."""
+    flying = _flying(program, ctx)
+    marks = checklists.day_marks((p.record for p in flying), ctx.as_of)
+    touched = marks.touched | _ticked(program, ctx.as_of)
+    live = ctx.as_of == now.astimezone(ZoneInfo(program.time_zone)).date()
+    return Day(
+        ctx=ctx,
+        flying=flying,
+        marks=checklists.DayMarks(frozenset(touched), marks.reported),
+        tls_of_class=_tls_of_class(program),
+        tickets=_tickets(program, ctx.as_of),
+        waiting_proofs=_waiting_proofs(program, ctx.as_of),
+        sends=_sends(ctx.as_of),
+        over_clock=_over_clock(program, now) if live else [],
+        live=live,
+        people=_people(),
+    )
+
+
+# -- the steps: who owes what, per role ------------------------------------------------------
+
+
+def _agents_of_tls(day: Day) -> dict[int, list[Progress]]:
+    """TL pk -> the agents of their classes (as of the day) once the class has started."""
+    as_of = day.ctx.as_of
+    found: dict[int, list[Progress]] = defaultdict(list)
+    for progress in day.flying:
+        if checks.class_started(progress, as_of):  # nothing is owed before the class begins
+            for user_id in day.tls_of_class.get(progress.class_dates(as_of).code, ()):
+                found[user_id].append(progress)
+    return found
+
+
+def _tl_rows(day: Day) -> list[Upkeep]:
+    ctx, by_tl = day.ctx, _agents_of_tls(day)
+    rows = []
+    for pk, name, email in day.people.get(TL, []):
+        agents = checks.by_name(by_tl.get(pk, []))
+        checklist = checklists.evening_checklist(agents, ctx, day.marks)
+        found = checks.tl_checks(
+            agents,
+            checklist,
+            delivered=sum(checklists.delivered_on(p.record, ctx.as_of) for p in agents),
+            tickets=sum(day.tickets[p.record.employee_id] for p in agents),
         )
+        sent = day.sends.get((CHECKLIST_REPORT, f"tl:{email.lower()}"))
+        remark = f"Evening checklist e-mail: {SENT_LABELS.get(sent, 'not sent yet')}"
+        rows.append(Upkeep(pk, name, email, TL, len(agents), found, remark=remark))
+    return rows
+
+
+def _in_window(day: Day, role: str) -> list[Progress]:
+    window = PHASE_WINDOWS[role]
+    return checks.by_name(p for p in day.flying if checks.in_window(p, window, day.ctx.as_of))
+
+
+def _licensing_rows(day: Day, attempts: int) -> list[Upkeep]:
+    agents, ctx = _in_window(day, LICENSING), day.ctx
+    return [
+        Upkeep(
+            pk,
+            name,
+            email,
+            LICENSING,
+            len(agents),
+            checks.licensing_checks(
+                agents, day.waiting_proofs, day.marks, ctx.calendar, ctx.as_of, attempts
+            ),
+        )
+        for pk, name, email in day.people.get(LICENSING, [])
+    ]
+
+
+def _cert_rows(day: Day) -> list[Upkeep]:
+    agents = _in_window(day, CERT_COORDINATOR)
+    sent = [status for (report, _), status in day.sends.items() if report == CALLCERT_REPORT]
+    status = SENT_LABELS.get(sent[0] if sent else "", "not sent yet")
+    return [
+        Upkeep(
+            pk,
+            name,
+            email,
+            CERT_COORDINATOR,
+            len(agents),
+            checks.cert_checks(
+                agents,
+                day.over_clock,
+                as_of=day.ctx.as_of,
+                pass_mark=day.ctx.policy.call_pass_mark,
+                live=day.live,
+                report_sent=OutboxMessage.SENT in sent,
+                report_status=status,
+            ),
+        )
+        for pk, name, email in day.people.get(CERT_COORDINATOR, [])
+    ]
+
+
+def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
+    """R-N7: every TL, licensing user and cert coordinator with the day's checks; none on a
+    day that is not a business day (nothing is expected of the teams)."""
+    calendar = calendar_for(program)
+    if not checks.expects_checks(calendar, as_of):
+        return []
+    ctx = Context(policy=program.policy(), calendar=calendar, as_of=as_of)
+    day = read_day(program, ctx, now)
+    rows = [*_tl_rows(day), *_licensing_rows(day, program.exam_attempts), *_cert_rows(day)]
+    reports = _gap_reports(as_of)
     for row in rows:
         row.report = reports.get(row.person_id)
     return rows

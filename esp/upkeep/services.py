@@ -53,6 +53,66 @@ def _addresses(person, name: str, recipients: str) -> list[str]:
     return sorted(set(to))
 
 
+def _refuse_the_request(program: Program, day: date, today: date, recipients: str, note: str):
+    """Refused when `day` is after `today` or not a business day, with no recipients chosen,
+    or a note holding a NUL."""
+    if day > today:
+        raise ValidationError(
+            f"{day:%m/%d/%Y} is after today ({today:%m/%d/%Y}): its gaps cannot be reported yet."
+        )
+    if not calendar_for(program).is_business_day(day):
+        raise ValidationError(
+            f"{day:%A %m/%d/%Y} is not a business day: nothing is expected of the teams."
+        )
+    if recipients not in RECIPIENTS:
+        raise ValidationError("Choose who gets the report.")
+    if "\x00" in note:
+        raise ValidationError("The note contains a NUL character (\\x00): remove it.")
+
+
+def _person(person_id):
+    User = get_user_model()
+    try:
+        return User.objects.get(pk=int(person_id))
+    except (ValueError, TypeError, User.DoesNotExist):
+        raise ValidationError("Choose a person from the list.") from None
+
+
+def _open_rows(program: Program, day: date, now: datetime, person) -> tuple[list, int]:
+    """The person's upkeep rows of the day and their open items; refused when the person has
+    no team role, was already reported for the day, or has nothing open."""
+    rows = person_upkeep(program, day, now, person.pk)
+    if not rows:
+        raise ValidationError("That person is not a TL, licensing or cert coordinator.")
+    existing = GapReport.objects.filter(person=person, day=day).first()
+    if existing is not None:
+        raise ValidationError(
+            f"The gaps of {rows[0].name} on {day:%m/%d/%Y} were already reported "
+            f"to {', '.join(existing.recipients)}."
+        )
+    gaps = sum(row.gaps for row in rows)
+    if not gaps:
+        raise ValidationError(f"{rows[0].name} has nothing open on {day:%m/%d/%Y}.")
+    return rows, gaps
+
+
+def _record(*, person, day: date, to: list[str], gaps: int, note: str, row, actor, now):
+    try:
+        with transaction.atomic():
+            return GapReport.objects.create(
+                person=person,
+                day=day,
+                recipients=to,
+                gaps=gaps,
+                note=note,
+                message=row,
+                sent_by=actor,
+                sent_at=now,
+            )
+    except IntegrityError:
+        raise ValidationError("That report was just sent by someone else.") from None
+
+
 @transaction.atomic
 def gap_report_send(
     *,
@@ -68,82 +128,35 @@ def gap_report_send(
     """Enqueue the e-mail listing the person's open items of `day` and record it; refused
     when `day` is after `today` or not a business day, when there is nothing open, no
     address, or a report for (person, day) already exists."""
-    if day > today:
-        raise ValidationError(
-            f"{day:%m/%d/%Y} is after today ({today:%m/%d/%Y}): its gaps cannot be reported yet."
-        )
-    if not calendar_for(program).is_business_day(day):
-        raise ValidationError(
-            f"{day:%A %m/%d/%Y} is not a business day: nothing is expected of the teams."
-        )
-    if recipients not in RECIPIENTS:
-        raise ValidationError("Choose who gets the report.")
-    if "\x00" in note:
-        raise ValidationError("The note contains a NUL character (\\x00): remove it.")
-    try:
-        person = get_user_model().objects.get(pk=int(person_id))
-    except (ValueError, TypeError, get_user_model().DoesNotExist):
-        raise ValidationError("Choose a person from the list.") from None
-    rows = person_upkeep(program, day, now, person.pk)
-    if not rows:
-        raise ValidationError("That person is not a TL, licensing or cert coordinator.")
-    existing = GapReport.objects.filter(person=person, day=day).first()
-    if existing is not None:
-        raise ValidationError(
-            f"The gaps of {rows[0].name} on {day:%m/%d/%Y} were already reported "
-            f"to {', '.join(existing.recipients)}."
-        )
-    gaps = sum(row.gaps for row in rows)
-    if not gaps:
-        raise ValidationError(f"{rows[0].name} has nothing open on {day:%m/%d/%Y}.")
+    _refuse_the_request(program, day, today, recipients, note)
+    person = _person(person_id)
+    rows, gaps = _open_rows(program, day, now, person)
     to = _addresses(person, rows[0].name, recipients)
-    message = make_message(
-        "upkeep-gaps",
-        {
-            "person": rows[0],
-            "rows": rows,
-            "day": day,
-            "gaps": gaps,
-            "note": note.strip(),
-            "reporter": actor.get_full_name() or actor.email,
-        },
-    )
+    context = {
+        "person": rows[0],
+        "rows": rows,
+        "day": day,
+        "gaps": gaps,
+        "note": note.strip(),
+        "reporter": actor.get_full_name() or actor.email,
+    }
     key = gap_report_key(person.pk, day)
     row = enqueue(
         key=key,
         report=REPORT,
         list_key=f"person:{person.email.lower()}",
         to=to,
-        message=message,
+        message=make_message("upkeep-gaps", context),
         now=now,
         business_day=day,
     )
     if row is None:
         raise ValidationError("That report is already in the outbox.")
-    try:
-        with transaction.atomic():
-            report = GapReport.objects.create(
-                person=person,
-                day=day,
-                recipients=to,
-                gaps=gaps,
-                note=note.strip(),
-                message=row,
-                sent_by=actor,
-                sent_at=now,
-            )
-    except IntegrityError:
-        raise ValidationError("That report was just sent by someone else.") from None
+    report = _record(
+        person=person, day=day, to=to, gaps=gaps, note=note.strip(), row=row, actor=actor, now=now
+    )
+    changes = {"person": person.email, "day": day.isoformat(), "to": to, "gaps": gaps}
     audit_record(
-        actor=actor,
-        action="report_gaps",
-        obj=report,
-        changes={
-            "person": person.email,
-            "day": day.isoformat(),
-            "to": to,
-            "gaps": gaps,
-            "outbox_key": key,
-        },
+        actor=actor, action="report_gaps", obj=report, changes={**changes, "outbox_key": key}
     )
     return report

@@ -3,7 +3,6 @@ send. Views parse input, call a selector or a service and render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from esp.lib import clock
 from esp.lib.dates import picked_day, required_day
+from esp.lib.flash import attempt
 from esp.programs.calendars import calendar_for
 from esp.reports.builders import program_for
 
@@ -50,17 +50,21 @@ def _posted_day(request):
     return required_day(text, "The day of the gaps (as_of)")
 
 
+def _queued(sent) -> str:
+    person = sent.person.get_full_name() or sent.person.email
+    return f"Gap report for {person} queued to {', '.join(sent.recipients)}."
+
+
 @require_POST
 def report(request):
     program = program_for()
-    try:
-        as_of = _posted_day(request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    as_of = attempt(request, lambda: _posted_day(request))
+    if as_of is None:
         return redirect(reverse("upkeep:teams"))
     now = clock.now(program.time_zone)
-    try:
-        sent = services.gap_report_send(
+    attempt(
+        request,
+        lambda: services.gap_report_send(
             program=program,
             person_id=request.POST.get("person"),
             day=as_of,
@@ -69,13 +73,7 @@ def report(request):
             note=request.POST.get("note", ""),
             actor=request.user,
             now=now,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Gap report for {sent.person.get_full_name() or sent.person.email} queued to "
-            f"{', '.join(sent.recipients)}.",
-        )
+        ),
+        _queued,
+    )
     return redirect(f"{reverse('upkeep:teams')}?as_of={as_of.isoformat()}")

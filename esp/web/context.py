@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from esp.access import scopes
 from esp.access.matrix import ACCESS, FORM_ROLES, REVIEWERS
+from esp.progress.tracking import usable_forms
 
 CALL_CERT_LINKS = (
     ("callqueue:queue", "Call Cert queue"),
@@ -26,11 +27,7 @@ def navigation(request):
         links.append(("Classes", reverse("progress:classes")))
         links.append(("Reports", reverse("reports:index")))
     if scopes.has_role(user, *FORM_ROLES):
-        from esp.progress.tracking import (
-            usable_forms,
-        )  # only a role with a form it may use (issue 12)
-
-        if usable_forms(user):
+        if usable_forms(user):  # only a role with a form it may use (issue 12)
             links.append(("Tracking forms", reverse("progress:forms")))
     if scopes.has_role(user, scopes.ESP_MANAGER, scopes.WFM, scopes.TL, scopes.PM):
         links.append(("Attendance digest", reverse("attendance:digest")))

@@ -19,25 +19,16 @@ def agent_classrooms(agent):
     return {"rows": rows}
 
 
-@register.inclusion_tag("classrooms/_today.html", takes_context=True)
-def classrooms_today(context):
+@register.inclusion_tag("classrooms/_today.html")
+def classrooms_today(invites=None):
     """For the Today pages of the classroom owners (R-S1, R-S3): invites to send now and ESP
-    invites to extend or move."""
-    from esp.access import scopes
-    from esp.access.matrix import ACCESS
-    from esp.reports.builders import program_for
-
-    from .. import services
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    as_of = context.get("as_of")
-    if (
-        user is None
-        or as_of is None
-        or not scopes.has_role(user, *ACCESS["classrooms:planner"].roles)
-    ):
+    invites to extend or move, as the Today section read them
+    (esp.web.sections.queues.classrooms; none for other roles)."""
+    if not invites:
         return {"count": 0}
-    due = services.invites_due(scopes.visible_classes(user), as_of)
-    ladder = services.esp_ladder(program_for(), as_of, scopes.visible_agents(user))
-    return {"count": len(due) + len(ladder), "as_of": as_of, "due": due, "ladder": ladder}
+    return {
+        "count": invites.count,
+        "as_of": invites.as_of,
+        "due": invites.due,
+        "ladder": invites.ladder,
+    }

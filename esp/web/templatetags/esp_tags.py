@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import template
 
 register = template.Library()
@@ -24,8 +26,6 @@ def words(key):
 @register.filter
 def us_date(iso):
     """`{{ "2026-12-02"|us_date }}` → "12/02/2026": ISO dates as people write them."""
-    from datetime import date
-
     try:
         return date.fromisoformat(str(iso)).strftime("%m/%d/%Y")
     except ValueError:

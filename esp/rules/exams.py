@@ -1,0 +1,44 @@
+"""Exam attempts (R-N4a). Pure: plain facts in, plain values out.
+
+An exam allows the program's number of attempts (3 by default, configurable). An agent who
+failed an exam attempts − 1 times and has not passed it is one fail away from the last
+attempt: licensing arranges a proctored last attempt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .records import Fact
+
+
+@dataclass(frozen=True)
+class LastAttempt:
+    """An exam to arrange a proctored last attempt for, and how many times it was failed."""
+
+    exam: str
+    fails: int
+
+
+def last_attempts_to_arrange(
+    exam_facts: Iterable[Fact], as_of: date, attempts: int
+) -> list[LastAttempt]:
+    """R-N4a: the exams (by key) failed exactly `attempts` − 1 times on or before `as_of`
+    and not passed; `exam_facts` are one agent's exam facts sorted by (date, seq)."""
+    fails: Counter = Counter()
+    passed = set()
+    for fact in exam_facts:
+        if fact.date > as_of:
+            break
+        if fact.value == "failed":
+            fails[fact.item] += 1
+        else:
+            passed.add(fact.item)
+    return [
+        LastAttempt(exam, count)
+        for exam, count in sorted(fails.items())
+        if count == attempts - 1 and exam not in passed
+    ]

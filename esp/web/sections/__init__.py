@@ -1,0 +1,73 @@
+"""The Today page as sections (SPEC §1, issue 13): each section is one selector taking the
+page's `Basis` (the reads every section shares, made once) and returning a dataclass whose
+fields are the template's names. `picked` chooses the sections for the user's roles; the view
+only renders them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from esp.access import scopes
+from esp.access.matrix import ACCESS, EDITORS
+from esp.access.writes import may_write
+
+from . import glance, lists, queues
+from .basis import Basis, basis
+
+__all__ = ["Basis", "as_context", "basis", "picked"]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A section and who gets it: any of `roles` (None: every staff role), or `allowed`."""
+
+    build: Callable[[Basis], object]
+    roles: frozenset[str] | None = None
+    allowed: Callable[[object], bool] | None = None
+
+    def applies(self, base: Basis) -> bool:
+        if self.allowed is not None:
+            return self.allowed(base.user)
+        return self.roles is None or bool(self.roles & base.roles)
+
+
+def _any(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+SECTIONS = (
+    Pick(queues.breakouts, allowed=lambda user: scopes.has_role(user, *EDITORS)),  # R-S4
+    Pick(lists.work),
+    Pick(lists.not_reported, _any(scopes.TL, scopes.ESP_MANAGER, scopes.CERT_COORDINATOR)),
+    Pick(lists.checklist, _any(scopes.TL)),  # R-N5
+    Pick(glance.manager, _any(scopes.ESP_MANAGER)),
+    Pick(glance.pictures, _any(scopes.ESP_MANAGER)),
+    Pick(  # R-L5: the PM decides termination reviews
+        queues.termination_reviews, allowed=lambda user: may_write(user, "termination_decision")
+    ),
+    Pick(lists.transfers, _any(scopes.ESP_MANAGER, scopes.PM)),  # R-I1a, R-N4b
+    Pick(
+        queues.callcert,
+        _any(scopes.CERT_COORDINATOR, scopes.TBT_SME, scopes.CERTIFIER, scopes.ESP_MANAGER),
+    ),
+    Pick(queues.over_the_clock, _any(scopes.TL, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)),
+    Pick(queues.tbt, _any(scopes.TBT_SME, scopes.ESP_MANAGER)),  # R-B5, R-B7
+    Pick(lists.proctored, _any(scopes.LICENSING, scopes.ESP_MANAGER)),  # R-N4a
+    Pick(queues.licensing_pace, _any(scopes.LICENSING)),  # R-I1b
+    Pick(queues.attendance, _any(scopes.WFM)),
+    Pick(  # R-S1, R-S3
+        queues.classrooms,
+        allowed=lambda user: scopes.has_role(user, *ACCESS["classrooms:planner"].roles),
+    ),
+)
+
+
+def picked(base: Basis) -> list[object]:
+    """The sections of the user's roles, built in page order."""
+    return [pick.build(base) for pick in SECTIONS if pick.applies(base)]
+
+
+def as_context(section) -> dict:
+    """A section's fields as template names (shallow: querysets stay lazy)."""
+    return {f.name: getattr(section, f.name) for f in fields(section)}

@@ -1,0 +1,98 @@
+"""The ESP Manager's view of the season on Today: every class at a glance, the extensions
+needed, the report sends to decide, the team-upkeep link, and the two pictures."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from esp.reports.builders import build_report
+
+from .. import charts, selectors
+from .basis import Basis
+
+
+@dataclass
+class Manager:
+    classes: list[dict]
+    extensions: list[dict]
+    sends: object  # the outbox rows to decide (lazy)
+    teams: dict  # R-N7: only a link and a count here; the checks are on /upkeep/
+
+
+def manager(base: Basis) -> Manager:
+    return Manager(
+        classes=classes_at_a_glance(base),
+        extensions=build_report("extensions", as_of=base.as_of, program=base.program)["classes"],
+        sends=selectors.sends_to_decide(),
+        # R-N7: the checks themselves (too slow to compute on every page load of a big
+        # season) are on /upkeep/.
+        teams={"gap_reports": selectors.gap_reports_sent(base.as_of)},
+    )
+
+
+def classes_at_a_glance(base: Basis) -> list[dict]:
+    """Per class: its phase and day, agents in flight, late tasks, actions due."""
+    as_of = base.as_of
+    late = Counter(line["class_code"] for s in base.late_sections() for line in s["agents"])
+    by_class: dict[str, int] = Counter(p.class_dates(as_of).code for p in base.flying)
+    employee_class = {p.record.employee_id: p.class_dates(as_of).code for p in base.flying}
+    due = Counter(employee_class.get(a["employee_id"], "") for a in base.actions)
+    phases = selectors.class_phases(list(by_class), as_of)
+    rows = []
+    for code in sorted(by_class):
+        name, start = phases.get(code, ("Not started", None))
+        rows.append(
+            {
+                "code": code,
+                "phase": name,
+                "day": base.ctx.calendar.age(start, as_of) + 1 if start else None,
+                "agents": by_class[code],
+                "late": late[code],
+                "due": due[code],
+            }
+        )
+    return rows
+
+
+@dataclass
+class Pictures:
+    """The funnel of in-flight agents by task and the aging of late tasks per class."""
+
+    funnel: list[charts.Bar]
+    funnel_total: int
+    funnel_svg: str
+    aging: list[dict]
+    aging_buckets: list[str]
+    aging_svg: str
+
+
+def pictures(base: Basis) -> Pictures:
+    as_of, flying = base.as_of, base.flying
+    names = selectors.task_names(base.program)
+    bars = [
+        charts.Bar(
+            names.get(task.key, task.key), sum(1 for p in flying if p.is_done(task.key, as_of))
+        )
+        for task in base.policy.tasks
+    ]
+    ages: dict[str, list[int]] = defaultdict(list)
+    for section in base.late_sections():
+        for line in section["agents"]:
+            ages[line["class_code"]].append(line["age_business_days"])
+    aging = sorted(ages.items())
+    return Pictures(
+        funnel=bars,
+        funnel_total=len(flying),
+        funnel_svg=charts.funnel_svg(
+            bars, len(flying), title=f"Agents in flight who have done each task, {as_of:%m/%d/%Y}"
+        ),
+        aging=[
+            {"code": code, "buckets": charts.bucket_counts(values), "total": len(values)}
+            for code, values in aging
+        ],
+        aging_buckets=[name for name, _, _ in charts.AGE_BUCKETS],
+        aging_svg=charts.aging_svg(
+            aging, title=f"Late tasks per class by age in business days, {as_of:%m/%d/%Y}"
+        ),
+    )

@@ -1,0 +1,68 @@
+"""R-N5: the TL's evening checklist, database-free.
+
+LIC-B starts Wednesday 11/25/2026 (Thanksgiving is Thursday 11/26): its licensing ladder's
+coaching falls due after 3 business days of the licensing phase.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from esp.rules.checklist import DayMarks, day_marks, delivered_on, evening_checklist
+from esp.rules.progress import Progress
+from esp.rules.reports import action_lines
+
+FRIDAY = date(2026, 12, 4)
+SATURDAY = date(2026, 12, 5)
+
+
+def test_it_marks_only_the_facts_of_the_day(make_class, make_agent):
+    klass = make_class("LIC-B", "2026-11-25")
+    touched = make_agent("E1", klass, [(FRIDAY, "tbt", "course_1", "done")])
+    yesterday = make_agent("E2", klass, [("2026-12-03", "task", "ahip", "done")])
+    reported = make_agent("E3", klass, [(FRIDAY, "self_report", "", "")])
+    marks = day_marks([touched, yesterday, reported], FRIDAY)
+    assert marks == DayMarks(frozenset({"E1"}), frozenset({"E3"}))
+    assert day_marks([touched, yesterday, reported], SATURDAY) == DayMarks()
+
+
+def test_it_counts_the_steps_delivered_on_the_day(make_class, make_agent):
+    klass = make_class("LIC-B", "2026-11-25")
+    record = make_agent(
+        "E1",
+        klass,
+        [("2026-11-30", "action", "licensing", "coaching"), (FRIDAY, "action", "esp", "coaching")],
+    )
+    assert delivered_on(record, FRIDAY) == 1
+    assert delivered_on(record, SATURDAY) == 0
+
+
+def test_it_lists_who_was_not_touched_not_reported_and_the_due_steps(
+    make_class, make_agent, context, policy
+):
+    klass = make_class("LIC-B", "2026-11-25")
+    ann = make_agent("E1", klass, [(FRIDAY, "task", "ahip", "in_progress")], first="Ann")
+    bob = make_agent("E2", klass, [(FRIDAY, "self_report", "", "")], first="Bob")
+    ctx = context(FRIDAY)
+    progresses = [Progress(ann, policy), Progress(bob, policy)]
+    checklist = evening_checklist(progresses, ctx, day_marks([ann, bob], FRIDAY))
+    assert checklist.agents == 2
+    assert [a["employee_id"] for a in checklist.not_touched] == ["E2"]
+    assert [a["employee_id"] for a in checklist.not_reported] == ["E1"]
+    expected = [
+        {"employee_id": p.record.employee_id, "name": p.record.name, "class_code": "LIC-B", **a}
+        for p in progresses
+        for a in action_lines(p, ctx)
+    ]
+    assert checklist.due == expected
+    assert checklist.due, "the licensing coaching is due by Friday"
+    assert not checklist.all_done
+
+
+def test_it_leaves_out_an_agent_who_left_before_the_month_end(
+    make_class, make_agent, context, policy
+):
+    klass = make_class("LIC-B", "2026-11-25")
+    gone = make_agent("E9", klass, [("2026-11-30", "status", "employment", "termed")])
+    checklist = evening_checklist([Progress(gone, policy)], context("2026-12-01"), DayMarks())
+    assert checklist.agents == 0 and checklist.all_done
