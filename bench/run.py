@@ -68,8 +68,8 @@ def import_season(args, console) -> None:
     from esp.demo.season import generate_season, write_season
     from esp.programs.bootstrap import initialize
     from esp.programs.calendars import calendar_for
-    from esp.progress.activity import import_activity
-    from esp.roster.importers import import_classes, import_roster
+    from esp.progress.services.activity import import_activity
+    from esp.roster.services import import_classes, import_roster
 
     if connection.vendor == "postgresql":
         initialize()

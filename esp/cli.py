@@ -30,41 +30,6 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-# -- reads ------------------------------------------------------------------------------------
-# The command line's own reads, each one query. Their home is a selector of the app that owns
-# the table (esp.roster.selectors, esp.accounts): issue 13 moves them there (see
-# docs/decisions-l-attendance.md); the commands call only these functions meanwhile.
-
-
-def _class_exists(code: str) -> bool:
-    from esp.roster.models import TrainingClass
-
-    return TrainingClass.objects.filter(code=code).exists()
-
-
-def _tracker_classes(code: str | None) -> list:
-    """The classes of a tracker export, by code, with their program: one or every class."""
-    from esp.roster.models import TrainingClass
-
-    classes = TrainingClass.objects.select_related("program").order_by("code")
-    if code:
-        classes = classes.filter(code=code)
-    return list(classes)
-
-
-def _has_active_manager() -> bool:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
-
-
-def _account(email: str):
-    """The account with this e-mail (case-insensitive), or None."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(email__iexact=email.strip()).first()
-
-
 def _add_import(commands) -> None:
     imp = commands.add_parser(
         "import",
@@ -239,10 +204,11 @@ def _ask_for_a_manager() -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    from esp.accounts.selectors import has_active_manager
     from esp.lib.csvio import is_email
-    from esp.roster.staff import create_esp_manager
+    from esp.roster.services.staff import create_esp_manager
 
-    if _has_active_manager():
+    if has_active_manager():
         return
     email = input("E-mail of the first ESP Manager (empty to skip): ").strip()
     if not email:
@@ -319,8 +285,8 @@ def _progress_bar(total: int, description: str):
 
 
 def cmd_import(args) -> int:
-    from esp.progress.activity import import_activity
-    from esp.roster.importers import import_classes, import_roster
+    from esp.progress.services.activity import import_activity
+    from esp.roster.services import import_classes, import_roster
 
     if not args.file.exists():
         raise BadInput(f"{args.file}: no such file")
@@ -349,7 +315,7 @@ def cmd_import(args) -> int:
 def cmd_import_courses(args) -> int:
     """R-B1: the program's TBT course list from `number,name` (all or nothing)."""
     from esp.programs.models import Program
-    from esp.reports.builders import program_for
+    from esp.roster.selectors import program_for
     from esp.tbt.services import import_courses
 
     try:
@@ -400,15 +366,16 @@ def cmd_import_meeting(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from esp.progress.activity import export_activity
+    from esp.progress.services.activity import export_activity
+    from esp.roster.selectors import class_exists, classes_with_program
 
-    if args.class_code and not _class_exists(args.class_code):
+    if args.class_code and not class_exists(args.class_code):
         raise BadInput(f"unknown class '{args.class_code}'")
     if args.kind == "tracker":
         from esp.lib import clock
         from esp.progress.tracker import tracker_workbook
 
-        classes = _tracker_classes(args.class_code)
+        classes = classes_with_program(args.class_code)
         if not classes:
             raise BadInput("no class to export")
         as_of = args.as_of or clock.today(classes[0].program.time_zone)
@@ -426,9 +393,10 @@ def cmd_report(args) -> int:
     from esp.lib import clock
     from esp.programs.models import Program
     from esp.reports import render
-    from esp.reports.builders import build_report, program_for
+    from esp.reports.builders import build_report
+    from esp.roster.selectors import class_exists, program_for
 
-    if args.class_code and not _class_exists(args.class_code):
+    if args.class_code and not class_exists(args.class_code):
         raise BadInput(f"unknown class '{args.class_code}'")
     try:
         program = program_for(program_key=args.program, class_code=args.class_code)
@@ -443,7 +411,7 @@ def cmd_report(args) -> int:
         print(f"Wrote {args.output}")
         return EXIT_OK
     if args.format == "text":
-        from esp.reports.builders import line_details
+        from esp.reports.selectors import line_details
 
         classes = {
             a["employee_id"]: a["class_code"]
@@ -529,7 +497,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_lists(args) -> int:
-    from esp.mailing.lists import ListError, list_set, lists_show
+    from esp.mailing.selectors import lists_show
+    from esp.mailing.services.lists import ListError, list_set
 
     if args.lists_command == "set":
         try:
@@ -545,11 +514,13 @@ def cmd_lists(args) -> int:
 
 def cmd_token(args) -> int:
     """A new API token for the account (issue 12 item 8): it works ESP_API_TOKEN_DAYS days,
+    from esp.accounts.selectors import account_by_email
     until the password changes or the account is deactivated."""
-    from esp.accounts.tokens import token_issue
+    from esp.accounts.selectors import account_by_email
+    from esp.accounts.services import token_issue
     from esp.api.authentication import token_days
 
-    user = _account(args.email)
+    user = account_by_email(args.email)
     if user is None:
         raise BadInput(f"no account with the e-mail {args.email}")
     try:

@@ -12,8 +12,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 @pytest.fixture
 def program(db):
-    from esp.programs.defaults import load_default_program
-    from esp.roster.staff import ensure_roles
+    from esp.programs.services import load_default_program
+    from esp.roster.services.staff import ensure_roles
 
     ensure_roles()
     return load_default_program()

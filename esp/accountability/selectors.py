@@ -18,7 +18,7 @@ from esp.progress.models import Fact
 from esp.progress.selectors import FACT_KINDS, STAFF_ONLY_STEPS, agent_records
 from esp.roster.models import Agent
 from esp.rules import caps
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from .models import CapDocument, TerminationDecision
 
@@ -42,7 +42,7 @@ class _Cap:
     program: object
     policy: object
     calendar: object
-    progress: Progress
+    progress: AgentProgress
     deliveries: list
     ladder: Ladder | None
     steps: list
@@ -80,7 +80,7 @@ def _cap_inputs(fact: Fact) -> _Cap:
     policy = program.policy()
     kinds = (*FACT_KINDS, "attendance")
     record = agent_records(program, fact.date, agent_ids=[agent.pk], kinds=kinds)[0]
-    progress = Progress(record, policy)
+    progress = AgentProgress(record, policy)
     ladder = (
         Ladder.objects.filter(program=program, key=fact.value)
         .select_related("phase")

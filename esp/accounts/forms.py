@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
-from esp.roster.staff import AGENT, ROLES
+from esp.roster.roles import AGENT, ROLES
 
 from .services import account_activate
 

@@ -61,3 +61,13 @@ def user_of_link(uidb64: str):
 def stored_credentials(model, pk) -> dict | None:
     """The password hash and active flag of account `pk` as stored (before a save)."""
     return model._default_manager.filter(pk=pk).values("password", "is_active").first()
+
+
+def has_active_manager() -> bool:
+    """Whether an active superuser (the first ESP Manager) exists."""
+    return get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
+
+
+def account_by_email(email: str):
+    """The account with this e-mail (case-insensitive), or None."""
+    return get_user_model().objects.filter(email__iexact=email.strip()).first()

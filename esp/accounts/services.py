@@ -21,8 +21,8 @@ from esp.audit.services import HIDDEN, audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
-from esp.mailing.outbox import enqueue
-from esp.roster.staff import ensure_staff
+from esp.mailing.services.outbox import enqueue
+from esp.roster.services.staff import ensure_staff
 
 from .links import REPORT, invitation_key, invitation_link
 from .selectors import pending_invitations, user_with_email

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
 from esp.lib.textcheck import validate_text
-from esp.progress.activity import FLAG_VALUES
+from esp.progress.checks import FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
 
 

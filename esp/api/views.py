@@ -24,9 +24,10 @@ from esp.lib.dates import picked_day, required_day
 from esp.programs.default_program import TASKS as DEFAULT_TASKS
 from esp.programs.models import Program
 from esp.progress import pages, services
-from esp.progress.activity import FLAG_VALUES
+from esp.progress.checks import FLAG_VALUES
 from esp.progress.selectors import facts_for_agent
-from esp.reports.builders import REPORTS, build_report, program_for, scoped_report
+from esp.reports.builders import REPORTS, build_report, scoped_report
+from esp.roster.selectors import program_for
 
 from . import selectors
 from . import serializers as s

@@ -1,0 +1,18 @@
+"""Meeting attendance import (SPEC R-A3, §15 "Meeting attendance"): a meeting report of one
+class day becomes proposed occurrences, proposed absences and unmatched rows; what a person
+(or the command line) confirms is saved as ordinary ``attendance`` facts.
+
+The work is done by
+
+    parse.py      reading and checking the file (no database)
+    match.py      matching rows to agents, classifying their joins (no database)
+    selectors.py  the class day's times, the class's agents, ``propose_meeting`` (reads only)
+    services.py   ``meeting_save``: the confirmed save (one transaction, audited)
+
+API::
+
+    propose_meeting(source, *, class_code, day, columns=None) -> MeetingResult
+    meeting_save(*, result, now, actor=None, absent_as=None, source="meeting") -> MeetingSaved
+    parse_meeting(source, *, day, time_zone, columns=None) -> ParsedMeeting   (no database)
+    class_day_times(training_class, day) -> DayTimes                          (R-A1)
+"""

@@ -17,7 +17,7 @@ from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.attendance import Schedule, day_label
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from .match import ClassAgent, DayTimes, MeetingImportError, MeetingResult, propose
 from .parse import parse_meeting
@@ -73,7 +73,7 @@ def class_day_times(training_class: TrainingClass, day: date) -> DayTimes:
 
 def _in_class(records: Iterable, policy, code: str, day: date) -> list:
     """The records whose class on `day` is `code` (moves honoured)."""
-    return [r for r in records if Progress(r, policy).class_dates(day).code == code]
+    return [r for r in records if AgentProgress(r, policy).class_dates(day).code == code]
 
 
 def class_agents(training_class: TrainingClass, day: date) -> list[ClassAgent]:
@@ -184,7 +184,7 @@ def attendance_day(training_class: TrainingClass, day: date, *, agent_ids=None) 
             AttendanceRow(
                 employee_id=record.employee_id,
                 name=record.name,
-                active=Progress(record, policy).is_active(day),
+                active=AgentProgress(record, policy).is_active(day),
                 label=day_label(occurrences, labels),
                 facts=own,
             )

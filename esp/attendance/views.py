@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from esp.access import scopes
 from esp.access.writes import may_write, require_write
+from esp.lib import render as renderers
 from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
 from esp.progress import services
-from esp.reports import render as renderers
-from esp.reports.builders import program_for
 from esp.reports.digest import attendance_digest, digest_table
+from esp.roster.selectors import program_for
 
 from .forms import MarkForm
 from .selectors import attendance_day as attendance_day_of

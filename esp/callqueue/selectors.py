@@ -14,9 +14,9 @@ from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent
-from esp.roster.staff import CERTIFIER
+from esp.roster.roles import CERTIFIER
 from esp.rules.callcert import PENDING
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.readiness import (
     FreeCertifier,
     Waiting,
@@ -151,7 +151,7 @@ def queue(user, program: Program, now: datetime) -> dict:
     connected = set(running_connections().values_list("agent__employee_id", flat=True))
     waiting, held = [], []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         if record.employee_id in connected or progress.call_cert(as_of).result != PENDING:
             continue  # connected now, or certification over (passed, failed or marked done)
         state = readiness(record.facts, as_of)

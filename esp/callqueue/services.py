@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from esp.access.scopes import has_role
 from esp.audit.services import audit_record
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import CERTIFIER
+from esp.roster.roles import CERTIFIER
 
 from .models import CertifierAvailability, CertifierConnection, Mentor, ShadowingPairing
 from .selectors import finished_connections

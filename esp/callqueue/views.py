@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.lib import clock
 from esp.lib.flash import attempt
-from esp.reports.builders import program_for
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 

@@ -5,4 +5,4 @@ class CertificationConfig(AppConfig):
     name = "esp.certification"
     verbose_name = "Call certification (scorecards, scored calls)"
     # What `esp init` loads (esp.programs.bootstrap.initialize; issue 13).
-    defaults = "esp.certification.scorecards.load_default_scorecard"
+    defaults = "esp.certification.services.load_default_scorecard"

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from esp.mailing.models import DistributionList
 from esp.progress.models import Fact
 from esp.roster.models import Agent
-from esp.roster.staff import CERT_COORDINATOR
+from esp.roster.roles import CERT_COORDINATOR
 
 from .models import CallScore, ItemScore, ScorecardTemplate
 

@@ -20,7 +20,7 @@ from esp.audit.services import audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
-from esp.mailing.outbox import Attachment, enqueue
+from esp.mailing.services.outbox import Attachment, enqueue
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result, round_score

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from esp.access.scopes import get_agent_for_user, has_role
 from esp.access.writes import require_write
 from esp.lib import clock
-from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
+from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
 
 from . import selectors
 from .models import ScorecardTemplate

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from esp.reports.render import escape_sheet
+from esp.lib.render import escape_sheet
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result
 

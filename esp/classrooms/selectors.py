@@ -15,14 +15,14 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.programs.calendars import calendar_for
-from esp.programs.defaults import DEFAULT_PROGRAM_KEY
+from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import DaySchedule, Phase, Program
 from esp.progress.selectors import agent_records, agents_in_scope
 from esp.roster.models import Agent, ClassDay, TrainingClass
-from esp.roster.staff import CERT_COORDINATOR, ESP_MANAGER, LICENSING, TL
+from esp.roster.roles import CERT_COORDINATOR, ESP_MANAGER, LICENSING, TL
 from esp.rules import classrooms as rules
 from esp.rules.calendar import CalendarError
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from .models import BREAKOUT, CALL_CERT, MAIN, SHADOWING, Classroom, Invitation
 
@@ -273,7 +273,9 @@ def room_agents(room: Classroom, as_of: date) -> list[Agent]:
         program, on, kinds=("move",), agent_ids=list(candidates.values_list("pk", flat=True))
     )
     policy = program.policy()
-    members = {r.employee_id for r in records if Progress(r, policy).class_dates(on).code == code}
+    members = {
+        r.employee_id for r in records if AgentProgress(r, policy).class_dates(on).code == code
+    }
     return list(
         candidates.filter(employee_id__in=members).order_by(
             "last_name", "first_name", "employee_id"
@@ -367,7 +369,7 @@ def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
     rows = []
     targets_cache: dict[int, list] = {}
     for record in agent_records(program, as_of, in_flight=True, agent_ids=ids):
-        if Progress(record, policy).is_esp_complete(as_of):
+        if AgentProgress(record, policy).is_esp_complete(as_of):
             continue
         row = _ladder_step(invitations[record.employee_id], phase, as_of, calendar)
         if row is None:

@@ -12,7 +12,8 @@ from esp.breakouts.models import HelpRequest
 from esp.lib import clock
 from esp.progress.selectors import agents_in_scope
 from esp.roster.models import ClassPhase
-from esp.roster.staff import TBT_SME, ensure_staff
+from esp.roster.roles import TBT_SME
+from esp.roster.services.staff import ensure_staff
 
 
 def _in_esp_phase(program, as_of: date):

@@ -9,29 +9,21 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from esp.accounts.invitations import staff_invite
+from esp.accounts.services import staff_invite
 from esp.callqueue.services import availability_set
 from esp.demo.breakouts import demo_breakouts
 from esp.demo.classrooms import demo_classrooms
 from esp.demo.pace import demo_pace
 from esp.demo.season import generate_season, write_season
 from esp.lib import clock
-from esp.mailing.lists import list_set
+from esp.mailing.services.lists import list_set
 from esp.programs.bootstrap import initialize
 from esp.programs.calendars import calendar_for
-from esp.progress.activity import import_activity
-from esp.roster.importers import import_classes, import_roster
+from esp.progress.services.activity import import_activity
 from esp.roster.models import TrainingClass
-from esp.roster.staff import (
-    CERT_COORDINATOR,
-    CERTIFIER,
-    ESP_MANAGER,
-    LICENSING,
-    TBT_SME,
-    TL,
-    WFM,
-    ensure_staff,
-)
+from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER, LICENSING, TBT_SME, TL, WFM
+from esp.roster.services import import_classes, import_roster
+from esp.roster.services.staff import ensure_staff
 
 DEMO_AGENTS = 72
 DEMO_LISTS = {

@@ -71,7 +71,7 @@ class ImportSummary:
         )
 
 
-Progress = Callable[[int], None]  # called with the number of rows just processed
+RowsDone = Callable[[int], None]  # called with the number of rows just processed
 
 
 @dataclass(frozen=True)

@@ -8,30 +8,13 @@ from datetime import date
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
 
-from esp.programs.defaults import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
 from esp.roster.models import TrainingClass
-from esp.roster.staff import ESP_MANAGER
+from esp.roster.roles import ESP_MANAGER
 
 from .models import DistributionList, OutboxMessage, Schedule
 
 DEFAULT_TIME_ZONE = "America/Chicago"
-
-
-def program_for(*, program_key: str | None = None, class_code: str | None = None) -> Program:
-    """The program a report or page is about: named, or the class's, or the only/default one.
-
-    It belongs in esp.programs.selectors (a read of programs for every app); it lives here,
-    the lowest app of the reports' owner, until that module exists (docs/decisions-l-reports.md).
-    """
-    if program_key:
-        return Program.objects.get(key=program_key)
-    if class_code:
-        return TrainingClass.objects.select_related("program").get(code=class_code).program
-    programs = list(Program.objects.all()[:2])
-    if len(programs) == 1:
-        return programs[0]
-    return Program.objects.get(key=DEFAULT_PROGRAM_KEY)
 
 
 def first_program_time_zone() -> str:

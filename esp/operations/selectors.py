@@ -18,7 +18,7 @@ from esp.programs.calendars import calendar_for
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.rules import reports as report_rules
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from .models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionProcedure, ExtensionStep
 
@@ -223,7 +223,7 @@ def undo_uptraining(program, as_of: date) -> list[dict]:
     records = agent_records(program, as_of, agent_ids=list(pending))
     rows = []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         if progress.is_done(policy.call_task, as_of):
             step = next(s for s in pending.values() if s.agent.employee_id == record.employee_id)
             rows.append({"agent": step.agent, "set": step, "procedure": step.procedure})

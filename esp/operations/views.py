@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esp.lib import clock
 from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
-from esp.reports.builders import program_for
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 

@@ -19,7 +19,7 @@ from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase
 from esp.rules import pace as rules
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from .models import ModuleProgress, PaceModule
 
@@ -146,7 +146,7 @@ def pace_lines(
     names = {m.key: m.name for m in modules}
     lines = []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         if not progress.is_active(as_of):
             continue
         code = progress.class_dates(as_of).code

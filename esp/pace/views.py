@@ -20,8 +20,8 @@ from esp.access import scopes
 from esp.lib import clock
 from esp.lib import render as renderers
 from esp.lib.dates import picked_day, required_day
-from esp.mailing.selectors import program_for
 from esp.programs.models import Program
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from esp.lib.dates import FIRST_YEAR, LAST_YEAR
 from esp.rules.calendar import BusinessCalendar, us_federal_holidays
 
 from .models import Program
 from .selectors import program_closure_days
-
-FIRST_YEAR, LAST_YEAR = 2015, 2045
 
 
 @lru_cache(maxsize=32)
@@ -33,8 +32,3 @@ def _calendar(country: str, closures: frozenset, openings: frozenset) -> Busines
 def calendar_for(program: Program) -> BusinessCalendar:
     closures, openings = program_closure_days(program)
     return _calendar(program.holiday_country, closures, openings)
-
-
-def in_calendar(day) -> bool:
-    """Whether a date lies within the years every calendar covers (input checks)."""
-    return FIRST_YEAR <= day.year <= LAST_YEAR

@@ -22,10 +22,10 @@ from django.urls import reverse
 
 from esp.lib import clock
 from esp.mailing.messages import make_message
-from esp.mailing.outbox import enqueue
+from esp.mailing.services.outbox import enqueue
 from esp.programs.calendars import calendar_for
 from esp.roster.models import Agent
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from . import selectors
 from .models import Fact
@@ -85,7 +85,7 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
         recent = selectors.recent_flags_and_exams(ids, since, today)
         for fact in recent:
             agent = agents[fact.agent_id]
-            progress = Progress(records[agent.employee_id], policy)
+            progress = AgentProgress(records[agent.employee_id], policy)
             if not progress.is_active(today):
                 continue
             class_code = progress.class_dates(today).code
@@ -94,7 +94,7 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
             elif fact.kind == "exam" and fact.value == "failed":
                 count += bool(_exam_failed(agent, fact, class_code, program, now))
         for agent in program_agents:
-            progress = Progress(records[agent.employee_id], policy)
+            progress = AgentProgress(records[agent.employee_id], policy)
             if not progress.is_active(today):
                 continue
             class_code = progress.class_dates(today).code

@@ -14,7 +14,7 @@ from esp.roster.models import Agent, TrainingClass
 from esp.rules import attendance
 from esp.rules import reports as rules
 from esp.rules.board import NOT_STARTED, NOT_YET, task_chip
-from esp.rules.progress import Progress, latest
+from esp.rules.progress import AgentProgress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
 
 from .models import Fact, Proof
@@ -69,7 +69,7 @@ class Row:
 
 
 def task_cell(
-    progress: Progress, task, ctx: rules.Context, late_tasks: set[str], name: str
+    progress: AgentProgress, task, ctx: rules.Context, late_tasks: set[str], name: str
 ) -> Cell:
     """The board cell of `task`: its chip (esp.rules.board) with a label and a colour."""
     chip = task_chip(progress, task, ctx)
@@ -85,7 +85,7 @@ def _rows(records, ctx: rules.Context, agents: dict[str, Agent], program) -> lis
     section_tasks = {s.key: s.tasks for s in policy.sections}
     rows = []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         agent = agents[record.employee_id]
         late_sections = rules.incompletion_lines(progress, ctx)
         late_tasks = {
@@ -153,7 +153,7 @@ def board(
     records = [
         r
         for r in agent_records(program, as_of, class_code=training_class.code, agent_ids=agent_ids)
-        if Progress(r, policy).class_dates(as_of).code == training_class.code
+        if AgentProgress(r, policy).class_dates(as_of).code == training_class.code
     ]
     agents = board_agents(r.employee_id for r in records)
     rows = _rows(records, ctx, agents, program)
@@ -241,7 +241,7 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
     policy = program.policy()
     ctx = rules.Context(policy, calendar_for(program), as_of)
     records = agent_records(program, as_of, agent_ids=[agent.pk])
-    progress = Progress(records[0], policy)
+    progress = AgentProgress(records[0], policy)
     row = _rows(records, ctx, {agent.employee_id: agent}, program)[0]
     facts, agent_reads, later = _seen_facts(agent, as_of, for_agent)
     by_kind, history, calls = _by_kind(facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models.signals import pre_save
 
-from esp.accounts.invitations import invite
+from esp.accounts.services import invite
 from esp.lib.textcheck import guard_text_fields
 from esp.roster.services.staff import staff_account_created
 

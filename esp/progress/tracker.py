@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from esp.programs.calendars import calendar_for
-
 # esp.reports.render moves to esp.lib.render (another part of issue 13): import it from there
 # once it has moved.
-from esp.reports.render import sheet_title, tables_xlsx
+from esp.lib.render import sheet_title, tables_xlsx
+from esp.programs.calendars import calendar_for
 from esp.roster.models import TrainingClass
 from esp.rules.attendance import day_label
 from esp.rules.progress import latest

@@ -5,28 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from esp.access import scopes
-from esp.mailing.selectors import program_for
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records
+from esp.roster.selectors import program_for
 from esp.rules import reports as rules
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
-from .selectors import line_details, visible_employee_ids
-
-# `program_for` and `line_details` are re-exported for the callers that import them from here
-# (where program_for belongs: docs/decisions-l-reports.md).
-__all__ = [
-    "IN_FLIGHT_ONLY",
-    "KINDS",
-    "REPORTS",
-    "UnknownReport",
-    "build_report",
-    "line_details",
-    "only_class",
-    "program_for",
-    "scoped_report",
-]
+from .selectors import visible_employee_ids
 
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Reports that never name a transferred or ended agent may skip them in SQL.
@@ -82,7 +68,7 @@ def only_class(report: dict, class_code: str, records, ctx) -> dict:
     keep = {
         r.employee_id
         for r in records
-        if Progress(r, ctx.policy).class_dates(ctx.as_of).code == class_code
+        if AgentProgress(r, ctx.policy).class_dates(ctx.as_of).code == class_code
     }
     if "sections" in report:
         for section in report["sections"]:

@@ -18,7 +18,7 @@ from esp.progress.models import Fact  # read by transferred_recently and tl_chec
 from esp.progress.selectors import agent_records
 from esp.rules import checklist as checklists
 from esp.rules import reports as rules
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 from . import render
 from .builders import build_report
@@ -128,7 +128,7 @@ def _tl_agents(program: Program, day: date, records, policy) -> dict[str, list]:
     tls_of_class = class_tl_emails(program)
     by_tl: dict[str, list] = defaultdict(list)
     for record in records:
-        code = Progress(record, policy).class_dates(day).code
+        code = AgentProgress(record, policy).class_dates(day).code
         for email in tls_of_class.get(code, ()):
             by_tl[email].append(record)
     return by_tl
@@ -151,7 +151,7 @@ def actions_per_tl(program: Program, day: date, *, distribution_list=None) -> li
     def make(email: str, records) -> Message | None:
         lines = []
         for record in records:
-            progress = Progress(record, ctx.policy)
+            progress = AgentProgress(record, ctx.policy)
             for line in rules.action_lines(progress, ctx):
                 lines.append({**line, "name": record.name})
         if not lines:
@@ -194,7 +194,9 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
         if not records:
             return None
         ordered = sorted(records, key=lambda r: r.employee_id)
-        found = checklists.evening_checklist([Progress(r, ctx.policy) for r in ordered], ctx, marks)
+        found = checklists.evening_checklist(
+            [AgentProgress(r, ctx.policy) for r in ordered], ctx, marks
+        )
         items = (
             [(a, "statuses not updated today") for a in found.not_touched]
             + [

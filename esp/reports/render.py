@@ -1,7 +1,5 @@
-"""Rendering a report dict (SPEC §15) as a text table, JSON, CSV or .xlsx.
-
-The generic table writers and the formula escaping live in esp.lib.render; they are re-exported
-here for the modules that still import them from this one (to be pointed at esp.lib.render).
+"""Rendering a report dict (SPEC §15) as a text table, JSON, CSV or .xlsx. The generic table
+writers and the formula escaping are in esp.lib.render.
 """
 
 from __future__ import annotations
@@ -14,16 +12,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from esp.lib.render import (  # noqa: F401  (re-exported for callers not yet moved)
-    FORMULA_STARTS,
-    XLSX_TYPE,
-    escape_formula,
-    escape_row,
-    escape_sheet,
-    sheet_title,
+from esp.lib.render import (
     table_csv,
     tables_xlsx,
-    unescape_formula,
 )
 
 SECTION_TITLES = {

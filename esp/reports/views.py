@@ -12,8 +12,8 @@ from django.shortcuts import render
 from esp.access import scopes
 from esp.lib import render as tables
 from esp.lib.dates import picked_day, required_day
-from esp.mailing.selectors import program_for
 from esp.programs.models import Program
+from esp.roster.selectors import program_for
 
 from . import render as renderers
 from .builders import REPORTS, build_report, scoped_report

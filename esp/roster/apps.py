@@ -5,4 +5,4 @@ class RosterConfig(AppConfig):
     name = "esp.roster"
     verbose_name = "Classes and agents"
     # What `esp init` loads (esp.programs.bootstrap.initialize; issue 13).
-    defaults = "esp.roster.staff.ensure_roles"
+    defaults = "esp.roster.services.staff.ensure_roles"

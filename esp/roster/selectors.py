@@ -11,7 +11,37 @@ from datetime import date
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, FirstValue
 
+from esp.programs.default_program import DEFAULT_PROGRAM_KEY
+from esp.programs.models import Program
+
 from .models import Agent, TrainingClass
+
+
+def program_for(*, program_key: str | None = None, class_code: str | None = None) -> Program:
+    """The program a report or page is about: named, or the class's, or the only/default one.
+
+    Here in roster rather than programs: it reads classes, and roster sits above programs.
+    """
+    if program_key:
+        return Program.objects.get(key=program_key)
+    if class_code:
+        return TrainingClass.objects.select_related("program").get(code=class_code).program
+    programs = list(Program.objects.all()[:2])
+    if len(programs) == 1:
+        return programs[0]
+    return Program.objects.get(key=DEFAULT_PROGRAM_KEY)
+
+
+def class_exists(code: str) -> bool:
+    return TrainingClass.objects.filter(code=code).exists()
+
+
+def classes_with_program(code: str | None = None) -> list[TrainingClass]:
+    """The classes by code, with their program: the one named, or every class."""
+    classes = TrainingClass.objects.select_related("program").order_by("code")
+    if code:
+        classes = classes.filter(code=code)
+    return list(classes)
 
 
 def _latest_move(today: date) -> Subquery:

@@ -1,6 +1,6 @@
 """The class board's cells (SPEC §9): the chip a task shows for an agent as of a day.
 
-Pure: takes an agent's `Progress`, one task rule and the context (policy, calendar, as-of);
+Pure: takes an agent's `AgentProgress`, one task rule and the context (policy, calendar, as-of);
 no ORM, no clock. The pages only turn the chip's status into a label and a colour.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .progress import Progress, latest
+from .progress import AgentProgress, latest
 from .records import (
     COMPLETION_CALLS,
     COMPLETION_EQUIPMENT,
@@ -41,12 +41,12 @@ class Chip:
     detail: str = ""
 
 
-def direct_status(progress: Progress, task: str, as_of: date) -> Fact | None:
+def direct_status(progress: AgentProgress, task: str, as_of: date) -> Fact | None:
     """R-P4: the latest status fact of `task` set directly, on or before `as_of`."""
     return latest([f for f in progress.facts("task") if f.item == task], as_of)
 
 
-def _detail(progress: Progress, task: TaskRule, as_of) -> str:
+def _detail(progress: AgentProgress, task: TaskRule, as_of) -> str:
     if task.completion == COMPLETION_CALLS:
         result = progress.call_cert(as_of)
         if not result.calls_scored:
@@ -64,7 +64,9 @@ def _detail(progress: Progress, task: TaskRule, as_of) -> str:
     return ""
 
 
-def _status(progress: Progress, task: TaskRule, as_of, direct: Fact | None, detail: str) -> str:
+def _status(
+    progress: AgentProgress, task: TaskRule, as_of, direct: Fact | None, detail: str
+) -> str:
     start = progress.phase_start(task.phase, as_of)
     if progress.is_done(task.key, as_of):
         return NOT_APPLICABLE if direct and direct.value == NOT_APPLICABLE else DONE
@@ -77,7 +79,7 @@ def _status(progress: Progress, task: TaskRule, as_of, direct: Fact | None, deta
     return IN_PROGRESS if detail else NOT_STARTED
 
 
-def task_chip(progress: Progress, task: TaskRule, ctx: Context) -> Chip:
+def task_chip(progress: AgentProgress, task: TaskRule, ctx: Context) -> Chip:
     """The chip of `task` for the agent as of `ctx.as_of` (R-P4, R-T4)."""
     as_of = ctx.as_of
     direct = direct_status(progress, task.key, as_of)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .progress import Progress
+from .progress import AgentProgress
 from .records import AgentRecord
 from .reports import Context, action_lines
 
@@ -65,7 +65,9 @@ class Checklist:
         return not (self.not_touched or self.not_reported or self.due)
 
 
-def evening_checklist(progresses: Iterable[Progress], ctx: Context, marks: DayMarks) -> Checklist:
+def evening_checklist(
+    progresses: Iterable[AgentProgress], ctx: Context, marks: DayMarks
+) -> Checklist:
     """R-N5 over the given agents, in the order given; agents no longer active on the day
     (R-P3) owe nothing and are left out."""
     checklist = Checklist()

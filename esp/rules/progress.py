@@ -1,6 +1,6 @@
 """An agent's progress as of a date (R-T3, R-T5, R-P1 to R-P4, R-C4). Pure.
 
-:class:`Progress` indexes one agent's facts once and answers, for any as-of date D, the
+:class:`AgentProgress` indexes one agent's facts once and answers, for any as-of date D, the
 questions every report asks: is the agent active, which class's dates apply, is a task
 done, since when is the agent ESP complete.
 """
@@ -37,7 +37,7 @@ def latest(facts: list[Fact], as_of: date) -> Fact | None:
 
 
 @dataclass
-class Progress:
+class AgentProgress:
     record: AgentRecord
     policy: Policy
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from .attendance import attendance_step, in_window, occurrences_from_facts, points
 from .calendar import BusinessCalendar
 from .ladders import exam_steps, timeframe_step
-from .progress import Progress
+from .progress import AgentProgress
 from .records import AgentRecord, Policy
 
 
@@ -26,15 +26,15 @@ class Context:
     as_of: date
 
 
-def _progress(records: Iterable[AgentRecord], policy: Policy) -> list[Progress]:
-    return [Progress(record, policy) for record in records]
+def _progress(records: Iterable[AgentRecord], policy: Policy) -> list[AgentProgress]:
+    return [AgentProgress(record, policy) for record in records]
 
 
 def _sort_key(line: dict) -> tuple:
     return (line["class_code"], line["employee_id"])
 
 
-def on_due_lists(progress: Progress, as_of: date) -> bool:
+def on_due_lists(progress: AgentProgress, as_of: date) -> bool:
     """Active (R-P3) and not yet transferred to production (decisions.md): only such agents
     can have incompletions, due corrective actions or a needed extension."""
     return progress.is_active(as_of) and not progress.is_done(progress.policy.transfer_task, as_of)
@@ -43,7 +43,7 @@ def on_due_lists(progress: Progress, as_of: date) -> bool:
 # -- incompletions (R-I1, R-I2, R-P2) ----------------------------------------------------------
 
 
-def incompletion_lines(progress: Progress, ctx: Context) -> dict[str, dict]:
+def incompletion_lines(progress: AgentProgress, ctx: Context) -> dict[str, dict]:
     """The sections an active agent appears in as of D, each with its line."""
     as_of, policy, calendar = ctx.as_of, ctx.policy, ctx.calendar
     if not on_due_lists(progress, as_of):
@@ -125,7 +125,7 @@ def transferred_since_previous_business_day(
 # -- actions (R-L2 to R-L3b, R-N4a) -------------------------------------------------------------
 
 
-def action_lines(progress: Progress, ctx: Context) -> list[dict]:
+def action_lines(progress: AgentProgress, ctx: Context) -> list[dict]:
     as_of, policy, calendar = ctx.as_of, ctx.policy, ctx.calendar
     if not on_due_lists(progress, as_of):
         return []
@@ -198,7 +198,7 @@ def actions(records: Iterable[AgentRecord], ctx: Context) -> dict:
 # -- call certification (R-C4, R-C5) ----------------------------------------------------------
 
 
-def callcert_line(progress: Progress, ctx: Context) -> dict | None:
+def callcert_line(progress: AgentProgress, ctx: Context) -> dict | None:
     as_of, policy = ctx.as_of, ctx.policy
     if not progress.is_active(as_of):
         return None
@@ -241,7 +241,7 @@ def extension_method(count: int, spin_up_min_agents: int) -> str:
     return CLASS_SPIN_UP if count >= spin_up_min_agents else UPTRAINING_CLASS
 
 
-def needs_extension(progress: Progress, ctx: Context) -> str | None:
+def needs_extension(progress: AgentProgress, ctx: Context) -> str | None:
     """R-E1: the class code when the agent needs an extension as of D, else None."""
     as_of, policy = ctx.as_of, ctx.policy
     if not on_due_lists(progress, as_of):
@@ -285,7 +285,7 @@ def json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def attendance_line(progress: Progress, ctx: Context) -> dict | None:
+def attendance_line(progress: AgentProgress, ctx: Context) -> dict | None:
     """An active agent's occurrences in the rolling window and their points (R-A4), or None
     when there is none (a tardy or early leave under the minimum is no occurrence, R-A2)."""
     as_of, policy = ctx.as_of, ctx.policy

@@ -14,7 +14,7 @@ from datetime import date
 from .calendar import BusinessCalendar
 from .checklist import Checklist, DayMarks
 from .exams import last_attempts_to_arrange
-from .progress import Progress
+from .progress import AgentProgress
 from .records import Policy
 
 #: R-I1a: an ESP-complete agent is flagged "not transferred" once older than this many
@@ -51,16 +51,16 @@ def expects_checks(calendar: BusinessCalendar, as_of: date) -> bool:
     return calendar.is_business_day(as_of)
 
 
-def line(progress: Progress, detail: str = "") -> dict:
+def line(progress: AgentProgress, detail: str = "") -> dict:
     record = progress.record
     return {"employee_id": record.employee_id, "name": record.name, "detail": detail}
 
 
-def by_name(progresses: Iterable[Progress]) -> list[Progress]:
+def by_name(progresses: Iterable[AgentProgress]) -> list[AgentProgress]:
     return sorted(progresses, key=lambda p: (p.record.last_name, p.record.name))
 
 
-def in_window(progress: Progress, window: tuple[str, str], as_of: date) -> bool:
+def in_window(progress: AgentProgress, window: tuple[str, str], as_of: date) -> bool:
     """Whether the agent's class is, on the day, between the start of `window[0]` (included)
     and the start of `window[1]` (excluded): a team's phases (access.scopes.PHASE_WINDOWS)."""
     first, following = window
@@ -69,20 +69,20 @@ def in_window(progress: Progress, window: tuple[str, str], as_of: date) -> bool:
     return started is not None and started <= as_of and not (over is not None and over <= as_of)
 
 
-def class_started(progress: Progress, as_of: date) -> bool:
+def class_started(progress: AgentProgress, as_of: date) -> bool:
     """Whether the class whose dates apply on the day (R-T3) has begun its first phase."""
     starts = progress.class_dates(as_of).phase_starts.values()
     return any(start <= as_of for start in starts)
 
 
-def unticketed_equipment(progress: Progress) -> bool:
+def unticketed_equipment(progress: AgentProgress) -> bool:
     """The agent's latest equipment fact is an issue without an IT ticket number."""
     equipment = progress.facts("equipment")
     latest = equipment[-1] if equipment else None
     return latest is not None and latest.item == "issue" and not latest.value
 
 
-def calls_without_follow_up(progress: Progress, as_of: date, pass_mark: int) -> list[str]:
+def calls_without_follow_up(progress: AgentProgress, as_of: date, pass_mark: int) -> list[str]:
     """Call numbers whose latest score (on or before the day) is under the pass mark, with
     no note and no delivered step on or after the day of that score."""
     latest: dict[int, tuple[date, int]] = {}
@@ -113,7 +113,7 @@ def _step_detail(action: dict) -> str:
 
 
 def tl_checks(
-    agents: list[Progress], checklist: Checklist, *, delivered: int, tickets: int
+    agents: list[AgentProgress], checklist: Checklist, *, delivered: int, tickets: int
 ) -> list[Check]:
     """A TL's checks (R-N5 items): `agents` sorted by name, their evening `checklist`, the
     steps `delivered` and the carrier `tickets` recorded on the day."""
@@ -156,7 +156,7 @@ def _named(action: dict) -> dict:
 
 
 def licensing_checks(
-    agents: list[Progress],
+    agents: list[AgentProgress],
     waiting: Mapping[str, list[tuple[str, date]]],
     marks: DayMarks,
     calendar: BusinessCalendar,
@@ -193,7 +193,7 @@ def licensing_checks(
 
 
 def cert_checks(
-    agents: list[Progress],
+    agents: list[AgentProgress],
     over_clock: list[dict],
     *,
     as_of: date,

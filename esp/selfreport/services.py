@@ -30,7 +30,7 @@ from esp.access.writes import require_write
 from esp.audit.services import audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
-from esp.mailing.outbox import enqueue
+from esp.mailing.services.outbox import enqueue
 from esp.progress.models import Fact
 from esp.progress.services import note_add
 from esp.roster.models import Agent

@@ -17,7 +17,7 @@ from esp.progress.selectors import agent_records
 from esp.roster.models import Agent
 from esp.rules import reports as report_rules
 from esp.rules import tbt as rules
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.records import COMPLETION_COURSES
 
 from .models import HelpDeskCall, TbtAccess
@@ -47,7 +47,7 @@ def _tbt_lines(program: Program, as_of: date, agent_ids=None) -> list[dict]:
     )
     lines = []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         if not progress.is_active(as_of):
             continue
         esp_start = progress.phase_start(policy.esp_phase, as_of)
@@ -130,7 +130,7 @@ def _escalation_candidates(program: Program, as_of: date, agent_ids=None) -> lis
     )
     candidates = []
     for record in records:
-        progress = Progress(record, policy)
+        progress = AgentProgress(record, policy)
         requests = [f for f in progress.facts("n_number") if f.item == "requested"]
         if not requests or not progress.is_active(as_of):
             continue
@@ -241,7 +241,7 @@ def callcert_summary(program: Program, as_of: date, agent_ids=None) -> list[dict
     records = agent_records(
         program, as_of, transfer_task=policy.transfer_task, kinds=("move",), agent_ids=agent_ids
     )
-    classes = {r.employee_id: Progress(r, policy).class_dates(as_of).code for r in records}
+    classes = {r.employee_id: AgentProgress(r, policy).class_dates(as_of).code for r in records}
     totals: dict[str, dict] = defaultdict(
         lambda: (
             dict.fromkeys(("agents", "calls_scored", "calls_passed"), 0)

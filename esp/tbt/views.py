@@ -20,8 +20,8 @@ from esp.lib import render as renderers
 from esp.lib.csvio import parse_date
 from esp.lib.dates import picked_day, required_day
 from esp.lib.flash import attempt
-from esp.mailing.selectors import program_for
 from esp.programs.models import Program
+from esp.roster.selectors import program_for
 
 from . import selectors, services, tables
 

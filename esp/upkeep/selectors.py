@@ -37,10 +37,10 @@ from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Proof
 from esp.progress.selectors import agent_records
 from esp.roster.models import TrainingClass
-from esp.roster.staff import CERT_COORDINATOR, LICENSING, TL
+from esp.roster.roles import CERT_COORDINATOR, LICENSING, TL
 from esp.rules import checklist as checklists
 from esp.rules import upkeep as checks
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.reports import Context
 from esp.rules.upkeep import Check
 
@@ -96,7 +96,7 @@ class Day:
     """What the teams did on the day, read once: the in-flight agents and each kind of data."""
 
     ctx: Context
-    flying: list[Progress]
+    flying: list[AgentProgress]
     marks: checklists.DayMarks
     tls_of_class: dict[str, list[int]]
     tickets: dict[str, int]
@@ -130,11 +130,11 @@ def _people() -> dict[str, list[tuple[int, str, str]]]:
     return found
 
 
-def _flying(program: Program, ctx: Context) -> list[Progress]:
+def _flying(program: Program, ctx: Context) -> list[AgentProgress]:
     records = agent_records(
         program, ctx.as_of, in_flight=True, transfer_task=ctx.policy.transfer_task, kinds=KINDS
     )
-    return [p for p in (Progress(r, ctx.policy) for r in records) if p.is_active(ctx.as_of)]
+    return [p for p in (AgentProgress(r, ctx.policy) for r in records) if p.is_active(ctx.as_of)]
 
 
 def _tls_of_class(program: Program) -> dict[str, list[int]]:
@@ -240,10 +240,10 @@ def read_day(program: Program, ctx: Context, now: datetime) -> Day:
 # -- the steps: who owes what, per role ------------------------------------------------------
 
 
-def _agents_of_tls(day: Day) -> dict[int, list[Progress]]:
+def _agents_of_tls(day: Day) -> dict[int, list[AgentProgress]]:
     """TL pk -> the agents of their classes (as of the day) once the class has started."""
     as_of = day.ctx.as_of
-    found: dict[int, list[Progress]] = defaultdict(list)
+    found: dict[int, list[AgentProgress]] = defaultdict(list)
     for progress in day.flying:
         if checks.class_started(progress, as_of):  # nothing is owed before the class begins
             for user_id in day.tls_of_class.get(progress.class_dates(as_of).code, ()):
@@ -269,7 +269,7 @@ def _tl_rows(day: Day) -> list[Upkeep]:
     return rows
 
 
-def _in_window(day: Day, role: str) -> list[Progress]:
+def _in_window(day: Day, role: str) -> list[AgentProgress]:
     window = PHASE_WINDOWS[role]
     return checks.by_name(p for p in day.flying if checks.in_window(p, window, day.ctx.as_of))
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
 from esp.mailing.models import DistributionList
-from esp.mailing.outbox import enqueue
+from esp.mailing.services.outbox import enqueue
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 

@@ -12,7 +12,7 @@ from esp.lib import clock
 from esp.lib.dates import picked_day, required_day
 from esp.lib.flash import attempt
 from esp.programs.calendars import calendar_for
-from esp.reports.builders import program_for
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from esp.lib import clock
 from esp.lib.dates import picked_day
-from esp.reports.builders import program_for
+from esp.roster.selectors import program_for
 
 from . import sections
 

@@ -45,12 +45,12 @@ from esp.access.matrix import (
 from esp.access.writes import write_roles
 from esp.accountability.services import step_deliver
 from esp.mailing.models import OutboxMessage
-from esp.mailing.outbox import Message, enqueue
+from esp.mailing.services.outbox import Message, enqueue
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.services import fact_record
 from esp.progress.services.proofs import proof_submit
 from esp.roster.models import Agent, CertifierAssignment, ClassPhase, TrainingClass
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -61,8 +61,8 @@ from esp.roster.staff import (
     TBT_SME,
     TL,
     WFM,
-    create_esp_manager,
 )
+from esp.roster.services.staff import create_esp_manager
 from esp.selfreport.services import link_issue
 from tests.web_support import png, staff
 
@@ -259,7 +259,7 @@ def world(program, write, esp, settings, tmp_path):
         )
         OutboxMessage.objects.filter(pk=row.pk).update(status=status)
         messages[status] = row.pk
-    from esp.accounts.invitations import invitation_link
+    from esp.accounts.links import invitation_link
 
     invited = Agent.objects.get(employee_id="E101").tl  # tl.two: imported, not yet signed in
     uidb64, token = invitation_link(invited).rstrip("/").split("/")[-2:]

@@ -41,14 +41,8 @@ from esp.progress.services import agent_move, fact_record
 from esp.progress.services.proofs import proof_submit
 from esp.reports.builders import REPORTS
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.staff import (
-    CERT_COORDINATOR,
-    CERTIFIER,
-    LICENSING,
-    PM,
-    TL,
-    create_esp_manager,
-)
+from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, LICENSING, PM, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.web_support import png, staff
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -25,7 +25,8 @@ from esp.accountability.models import CapDocument
 from esp.progress import services
 from esp.progress.models import Fact
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, TL, create_esp_manager
+from esp.roster.roles import AGENT, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.access.test_access_matrix import CLASSES, NOW, ROSTER
 from tests.web_support import staff
 

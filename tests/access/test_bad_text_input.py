@@ -20,7 +20,7 @@ from esp.access.matrix import AGENT_SCOPE, CLASS, PUBLIC
 from esp.lib.textcheck import CONTROL, text_problem
 from esp.progress.models import Fact
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.staff import AGENT, ESP_MANAGER
+from esp.roster.roles import AGENT, ESP_MANAGER
 from tests.access.test_access_matrix import (  # noqa: F401 - fixtures and the matrix's requests
     MANAGER,
     PAGES,
@@ -414,7 +414,7 @@ def test_it_names_the_row_and_column_of_an_over_long_scorecard_item(program):
     from django.core.exceptions import ValidationError
     from openpyxl import Workbook
 
-    from esp.certification.scorecards import HEADER, parse_template_xlsx
+    from esp.certification.scorecard_sheets import HEADER, parse_template_xlsx
 
     book = Workbook()
     sheet = book.active

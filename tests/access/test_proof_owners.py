@@ -28,14 +28,7 @@ from esp.access.writes import may_write
 from esp.progress import services
 from esp.progress.models import Fact, Proof
 from esp.progress.services.proofs import proof_review, proof_submit
-from esp.roster.staff import (
-    CERT_COORDINATOR,
-    CERTIFIER,
-    ESP_MANAGER,
-    LICENSING,
-    TBT_SME,
-    TL,
-)
+from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER, LICENSING, TBT_SME, TL
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
     build_world,

@@ -21,8 +21,8 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 
 from esp.access.matrix import ACCESS, allowed_methods
-from esp.certification.scorecards import load_default_scorecard
-from esp.roster.staff import ESP_MANAGER
+from esp.certification.services import load_default_scorecard
+from esp.roster.roles import ESP_MANAGER
 from tests.access import test_access_matrix as matrix
 from tests.access.test_access_matrix import MANAGER, POST_DATA, classroom_of, target
 

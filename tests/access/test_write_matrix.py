@@ -33,7 +33,7 @@ from esp.programs.models import TbtCourse
 from esp.progress import services
 from esp.progress.models import CarrierTicket, Fact, Kind, Proof
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
@@ -44,8 +44,8 @@ from esp.roster.staff import (
     TBT_SME,
     TL,
     WFM,
-    create_esp_manager,
 )
+from esp.roster.services.staff import create_esp_manager
 from tests.access.test_access_matrix import AGENT_SCOPE, CLASSES, NOW, PERSONAS, ROSTER, certified
 from tests.web_support import staff
 
@@ -516,8 +516,9 @@ def test_it_lists_only_the_tracking_forms_a_role_may_use(world, client):
 def test_it_holds_a_users_meeting_import_to_the_table(program, write, esp):
     """Issue 12 item 3, R-A3: a meeting attendance import saved by a user goes through the
     same check: the class's PM records no attendance (nothing saved), its TL does."""
-    from esp.attendance.meetings import propose_meeting, save_meeting
+    from esp.attendance.selectors import propose_meeting
     from tests.attendance import test_meeting_import as meeting
+    from tests.attendance.test_meeting_import import save_meeting
 
     for kind, text in (("classes", meeting.CLASSES), ("roster", meeting.ROSTER)):
         code, _, err = esp("import", kind, write(text, f"{kind}.csv"))

@@ -31,7 +31,8 @@ from esp.audit.models import AuditEntry
 from esp.progress.models import Fact
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, TL, create_esp_manager
+from esp.roster.roles import AGENT, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
 from tests.web_support import PASSWORD, staff
 

@@ -23,7 +23,7 @@ from esp.audit.models import AuditEntry
 from esp.mailing.models import OutboxMessage
 from esp.progress import services
 from esp.progress.models import Fact
-from esp.roster.staff import ESP_MANAGER, PM, TL
+from esp.roster.roles import ESP_MANAGER, PM, TL
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
     build_world,

@@ -5,7 +5,8 @@ from esp.accounts.links import invitation_link
 from esp.accounts.selectors import user_of_link, user_with_email
 from esp.accounts.services import account_activate
 from esp.audit.models import AuditEntry
-from esp.roster.staff import TL, ensure_staff
+from esp.roster.roles import TL
+from esp.roster.services.staff import ensure_staff
 
 PASSWORD = "pw-Long-enough-1"
 

@@ -28,15 +28,16 @@ from rest_framework.test import APIClient
 
 from esp.access.matrix import ACCESS
 from esp.api.serializers import REPORT_SHAPES
-from esp.mailing.lists import list_set
 from esp.mailing.models import OutboxMessage, Schedule
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.lists import list_set
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.progress import services
 from esp.progress.models import Fact
 from esp.progress.pages import board
 from esp.reports.builders import REPORTS
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, ESP_MANAGER, PM, TL, WFM, create_esp_manager
+from esp.roster.roles import AGENT, ESP_MANAGER, PM, TL, WFM
+from esp.roster.services.staff import create_esp_manager
 from tests.access.test_access_matrix import CLASSES, NOW, ROSTER
 from tests.web_support import staff
 

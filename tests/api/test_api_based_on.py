@@ -23,7 +23,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from esp.progress.models import Fact
-from esp.roster.staff import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, TL
 from tests.access.test_access_matrix import NOW
 from tests.api.test_api import API, as_role, build_world
 

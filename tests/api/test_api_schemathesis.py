@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from esp.reports.builders import REPORTS
-from esp.roster.staff import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, TL
 from tests.access.test_access_matrix import NOW
 from tests.api.test_api import build_world
 

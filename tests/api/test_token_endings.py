@@ -28,8 +28,9 @@ from esp.accounts.selectors import pending_invitations
 from esp.accounts.services import NoPendingInvitation, invitation_cancel, token_issue
 from esp.audit.models import AuditEntry
 from esp.mailing.models import OutboxMessage
-from esp.mailing.outbox import deliver_due
-from esp.roster.staff import ESP_MANAGER, TL, create_esp_manager, ensure_staff
+from esp.mailing.services.outbox import deliver_due
+from esp.roster.roles import ESP_MANAGER, TL
+from esp.roster.services.staff import create_esp_manager, ensure_staff
 from tests.web_support import PASSWORD, messages_of, staff
 
 CHICAGO = ZoneInfo("America/Chicago")

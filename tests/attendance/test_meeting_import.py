@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from esp.attendance.meetings import (
-    MeetingImportError,
-    parse_moment,
-    propose_meeting,
-    save_meeting,
-)
+from esp.attendance.match import MeetingImportError
+from esp.attendance.parse import parse_moment
+from esp.attendance.selectors import propose_meeting
+from esp.attendance.services import meeting_save
+from esp.lib import clock
 from esp.lib.csvio import ImportRejected
 from esp.progress.models import Fact
 
@@ -41,6 +40,11 @@ E005,Ed,Eng,ed@cxp.example,ed@mail.example,AET-A,tl.one@cxp.example
 E006,Flo,Fox,flo@cxp.example,flo@mail.example,AET-A,tl.one@cxp.example
 E009,Ivy,Ito,ivy@cxp.example,ivy@mail.example,AET-B,tl.two@cxp.example
 """
+
+
+def save_meeting(result, **options):
+    """`meeting_save` confirmed now, as a person confirming the proposal would."""
+    return meeting_save(result=result, now=clock.now(), **options)
 
 
 @pytest.fixture

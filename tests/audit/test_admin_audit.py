@@ -19,7 +19,8 @@ from django.urls import reverse
 from esp.audit.models import AuditEntry
 from esp.programs.models import Program, Site
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.staff import PM, TL, create_esp_manager
+from esp.roster.roles import PM, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.web_support import staff
 
 CLASSES = """

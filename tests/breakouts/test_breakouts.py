@@ -24,7 +24,8 @@ from esp.breakouts import selectors, services
 from esp.breakouts.models import HelpRequest
 from esp.demo.breakouts import demo_breakouts
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, TBT_SME, TL, create_esp_manager
+from esp.roster.roles import AGENT, TBT_SME, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.web_support import messages_of, staff
 
 CHICAGO = ZoneInfo("America/Chicago")

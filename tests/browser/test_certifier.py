@@ -32,14 +32,14 @@ COORDINATOR_EMAIL = "coord.one@cxp.example"
 
 @pytest.fixture
 def scenario(program, tmp_path, settings, live_server):
-    from esp.certification.scorecards import load_default_scorecard
-    from esp.certification.services import call_score
+    from esp.certification.services import call_score, load_default_scorecard
     from esp.lib import clock
     from esp.mailing.models import OutboxMessage
     from esp.programs.calendars import calendar_for
-    from esp.roster.importers import import_classes, import_roster
     from esp.roster.models import Agent, CertifierAssignment
-    from esp.roster.staff import CERT_COORDINATOR, CERTIFIER, ensure_staff
+    from esp.roster.roles import CERT_COORDINATOR, CERTIFIER
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import ensure_staff
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     today = clock.today(program.time_zone)

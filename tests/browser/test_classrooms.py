@@ -26,8 +26,8 @@ CLASS = "AET-P1"
 @pytest.fixture
 def scenario(program, tmp_path, settings):
     from esp.lib import clock
-    from esp.roster.importers import import_classes, import_roster
-    from esp.roster.staff import create_esp_manager
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import create_esp_manager
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     today = clock.today(program.time_zone)

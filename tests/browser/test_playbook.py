@@ -25,8 +25,9 @@ def scenario(program, tmp_path, settings):
     from esp.lib import clock
     from esp.playbooks.defaults import load_default_playbooks
     from esp.programs.calendars import calendar_for
-    from esp.roster.importers import import_classes, import_roster
-    from esp.roster.staff import TL, ensure_staff
+    from esp.roster.roles import TL
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import ensure_staff
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     calendar = calendar_for(program)

@@ -32,8 +32,9 @@ def scenario(program, tmp_path, settings, live_server):
     from esp.lib import clock
     from esp.mailing.models import OutboxMessage
     from esp.programs.calendars import calendar_for
-    from esp.roster.importers import import_classes, import_roster
-    from esp.roster.staff import TL, ensure_staff
+    from esp.roster.roles import TL
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import ensure_staff
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
     settings.ESP_BASE_URL = live_server.url  # the e-mailed links point at the live server

@@ -41,10 +41,11 @@ def scenario(program, tmp_path, settings):
 
     from esp.lib import clock
     from esp.programs.calendars import calendar_for
-    from esp.progress.activity import import_activity
-    from esp.roster.importers import import_classes, import_roster
+    from esp.progress.services.activity import import_activity
     from esp.roster.models import Agent
-    from esp.roster.staff import AGENT, LICENSING, TL, ensure_staff
+    from esp.roster.roles import AGENT, LICENSING, TL
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import ensure_staff
 
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
     # Fast password hashing for the sign-ins; sign-in itself goes through the real form.

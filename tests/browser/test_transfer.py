@@ -28,11 +28,11 @@ CLASS = "AET-X1"
 @pytest.fixture
 def scenario(program, tmp_path, settings):
     from esp.lib import clock
-    from esp.progress.proofs import proof_review, proof_submit
     from esp.progress.services import task_status_set
-    from esp.roster.importers import import_classes, import_roster
+    from esp.progress.services.proofs import proof_review, proof_submit
     from esp.roster.models import Agent
-    from esp.roster.staff import create_esp_manager
+    from esp.roster.services import import_classes, import_roster
+    from esp.roster.services.staff import create_esp_manager
     from tests.web_support import png
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

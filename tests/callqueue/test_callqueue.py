@@ -21,7 +21,8 @@ from esp.callqueue import selectors, services
 from esp.callqueue.models import CertifierConnection, Mentor
 from esp.progress.services import equipment_set, fact_record, task_status_set
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import AGENT, CERT_COORDINATOR, CERTIFIER, TL, create_esp_manager
+from esp.roster.roles import AGENT, CERT_COORDINATOR, CERTIFIER, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.web_support import messages_of, staff
 
 CHICAGO = ZoneInfo("America/Chicago")

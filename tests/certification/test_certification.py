@@ -25,7 +25,7 @@ from esp.certification.selectors import latest_calls
 from esp.certification.services import call_score, load_default_scorecard, template_import_xlsx
 from esp.mailing.models import OutboxMessage
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import CERT_COORDINATOR, CERTIFIER
+from esp.roster.roles import CERT_COORDINATOR, CERTIFIER
 from tests.web_support import staff
 
 DAY = date(2026, 11, 30)
@@ -215,8 +215,8 @@ def test_it_replaces_a_rescored_call_audits_it_and_sends_a_new_workbook(world):
 def test_it_falls_back_to_the_esp_managers_list_without_a_coordinator(world):
     from django.contrib.auth.models import Group
 
-    from esp.mailing.lists import list_set
-    from esp.mailing.schedules import ensure_lists_and_schedules
+    from esp.mailing.services.lists import list_set
+    from esp.mailing.services.schedules import ensure_lists_and_schedules
 
     jane, certifier, coordinator, template = world
     ensure_lists_and_schedules(jane.training_class.program, active_from=DAY)
@@ -330,7 +330,7 @@ def test_it_shows_the_running_total_and_the_coaching_to_the_agent(world, client)
 def test_it_imports_and_exports_templates_in_the_admin(world, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from esp.roster.staff import create_esp_manager
+    from esp.roster.services.staff import create_esp_manager
 
     _, _, _, template = world
     client.force_login(create_esp_manager("esp.manager@cxp.example", "pw-Long-enough-1"))

@@ -16,7 +16,7 @@ import pytest
 from esp.certification.services import call_score, load_default_scorecard
 from esp.certification.workbooks import scorecard_workbook
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import CERTIFIER
+from esp.roster.roles import CERTIFIER
 from tests.certification.test_certification import CLASSES, DAY, ROSTER, points_for
 from tests.web_support import staff
 

@@ -12,8 +12,8 @@ from esp.audit.models import AuditEntry
 from esp.classrooms import services
 from esp.classrooms.models import Invitation
 from esp.roster.models import Agent, TrainingClass
+from esp.roster.roles import ESP_MANAGER
 from esp.roster.signals import agent_moved
-from esp.roster.staff import ESP_MANAGER
 from tests.classrooms.test_classrooms import CLASSES, ROSTER, at, esp_room, invites_of
 from tests.web_support import staff
 

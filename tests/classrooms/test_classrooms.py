@@ -24,7 +24,7 @@ from esp.classrooms.models import BREAKOUT, CALL_CERT, MAIN, SHADOWING, Classroo
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Phase
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.staff import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, TL
 from tests.web_support import messages_of, staff
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -594,7 +594,7 @@ def test_a_phase_that_is_over_asks_for_nothing_more(world):
 
 
 def test_the_invite_mail_carries_the_calendar_as_an_alternative_and_an_attachment(world):
-    from esp.mailing.outbox import build_email
+    from esp.mailing.services.outbox import build_email
 
     room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
     services.invites_send(room=room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
@@ -702,7 +702,7 @@ def test_names_with_apostrophes_and_ampersands_arrive_as_written(world):
 
 
 def test_licensing_and_the_cert_coordinator_change_only_their_phases_rooms(client, world):
-    from esp.roster.staff import CERT_COORDINATOR, LICENSING
+    from esp.roster.roles import CERT_COORDINATOR, LICENSING
 
     esp = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
     licensing = staff("licensing@cxp.example", LICENSING)
@@ -837,7 +837,7 @@ def test_sending_invites_reads_the_class_day_hours_once_per_room(world, write, e
 def test_the_class_page_shows_room_buttons_only_for_the_phases_the_user_may_change(client, world):
     """Issue 12 item 3: "Buttons a role may not use are not shown". The PM plans with the
     others but changes no room; Licensing changes only the licensing phase's rooms."""
-    from esp.roster.staff import LICENSING, PM
+    from esp.roster.roles import LICENSING, PM
 
     room = esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
     send = f"/classrooms/AET-C/rooms/{room.pk}/send/"

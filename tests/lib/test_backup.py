@@ -181,8 +181,8 @@ def proof_dir(settings, tmp_path) -> Path:
 def demo_season(proof_dir):
     """`esp demo`'s season, two proofs submitted (a PNG and a PDF) and a written CAP delivered."""
     from esp.demo.load import load_demo
-    from esp.progress.proofs import proof_submit
     from esp.progress.services import step_deliver
+    from esp.progress.services.proofs import proof_submit
     from esp.roster.models import Agent
 
     load_demo(login=("manager@esp.example", "demo-manager"))

@@ -214,7 +214,7 @@ print(response.status_code)
 def test_it_logs_each_failed_send_and_the_last_one_as_an_error(smtp_server, caplog):  # noqa: F811
     """issue 12 item 13, R-N2: the worker logs each refused send (a warning while it will try
     again, an error when it gives up), naming the message, the list and the server's answer."""
-    from esp.mailing.outbox import BACKOFF, MAX_ATTEMPTS, Message, deliver_due, enqueue
+    from esp.mailing.services.outbox import BACKOFF, MAX_ATTEMPTS, Message, deliver_due, enqueue
 
     now = datetime(2026, 12, 2, 18, 5, tzinfo=ZoneInfo("America/Chicago"))
     row = enqueue(

@@ -16,9 +16,8 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from esp.lib.csvio import ImportRejected
-from esp.progress import activity
-from esp.progress.activity import import_activity
 from esp.progress.models import Fact, StagedFact
+from esp.progress.services.activity import STALE_STAGING_AFTER, import_activity
 from esp.roster.models import Agent
 
 SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
@@ -114,7 +113,7 @@ ROWS = 5000  # three staging batches of 2000
 
 @pytest.fixture
 def agents(program, write):
-    from esp.roster.importers import import_classes, import_roster
+    from esp.roster.services import import_classes, import_roster
 
     import_classes(
         write("class_code,program,campaign,site,start_date\nAET-A,esp-aetna,Aetna,SLC,2026-11-02\n")
@@ -245,7 +244,7 @@ def test_it_removes_rows_left_staged_by_an_import_that_died(agents, write):
     StagedFact.objects.create(
         batch="dead", agent_id=1, date="2026-11-02", kind="note", note="x", content_hash="x"
     )
-    StagedFact.objects.update(staged_at=timezone.now() - activity.STALE_STAGING_AFTER * 2)
+    StagedFact.objects.update(staged_at=timezone.now() - STALE_STAGING_AFTER * 2)
     import_activity(activity_file(write, rows=10))
     assert StagedFact.objects.count() == 0
     assert Fact.objects.count() == 10

@@ -31,12 +31,12 @@ import requests
 from django.db import connection
 
 from esp.lib import clock
-from esp.mailing.lists import list_set
 from esp.mailing.models import OutboxMessage, Schedule
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.lists import list_set
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.programs.calendars import calendar_for
 from esp.progress.models import Fact, Proof
-from esp.roster.staff import create_esp_manager
+from esp.roster.services.staff import create_esp_manager
 from tests.lib.test_backup import WORKTREE, database_url
 from tests.reports.test_reports import CLASSES, ROSTER
 from tests.smtp import free_port, running_smtp_server

@@ -12,11 +12,11 @@ import pytest
 import time_machine
 
 from esp.mailing.models import OutboxMessage, Schedule
-from esp.mailing.notifications import notify_after_facts
 from esp.mailing.runs import send_round
 from esp.mailing.services.lists import list_set
 from esp.mailing.services.outbox import BACKOFF
 from esp.mailing.services.schedules import ensure_lists_and_schedules
+from esp.progress.notifications import notify_after_facts
 from esp.roster.models import Agent
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
 from tests.smtp import smtp_server  # noqa: F401  (the fixture)

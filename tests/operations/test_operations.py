@@ -19,12 +19,12 @@ from esp.operations import selectors, services
 from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
 from esp.programs.models import Campaign, Site
 from esp.progress.models import Fact
-from esp.progress.proofs import proof_review, proof_submit
 from esp.progress.services import task_status_set
+from esp.progress.services.proofs import proof_review, proof_submit
 from esp.reports.builders import build_report
 from esp.reports.mailed import transferred_recently
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.staff import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, TL
 from tests.web_support import png, staff
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -31,7 +31,8 @@ from esp.pace import selectors
 from esp.pace.defaults import MODULES, load_default_pace
 from esp.pace.models import ModuleProgress, PaceModule
 from esp.programs.services import program_copy
-from esp.roster.staff import ESP_MANAGER, LICENSING, TL, create_esp_manager
+from esp.roster.roles import ESP_MANAGER, LICENSING, TL
+from esp.roster.services.staff import create_esp_manager
 from tests.web_support import staff
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -16,7 +16,7 @@ from esp.playbooks.selectors import current_step
 from esp.playbooks.services import outcome_record, walkthrough_start
 from esp.progress.models import CarrierTicket, Fact
 from esp.roster.models import Agent
-from esp.roster.staff import TL
+from esp.roster.roles import TL
 from tests.web_support import staff
 
 CLASSES = """
@@ -208,7 +208,7 @@ def test_initialize_loads_the_default_playbooks(db):
 
 
 def test_an_esp_manager_edits_the_playbooks_in_the_admin(world, client):
-    from esp.roster.staff import create_esp_manager
+    from esp.roster.services.staff import create_esp_manager
 
     client.force_login(create_esp_manager("esp.manager@cxp.example", "pw-Long-enough-1"))
     book = playbook("dialer")

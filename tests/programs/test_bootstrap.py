@@ -6,15 +6,16 @@ from django.contrib.auth.models import Group
 
 from esp.accountability.defaults import load_default_cap_templates
 from esp.accountability.models import CapTemplate
-from esp.certification.scorecards import load_default_scorecard
+from esp.certification.services import load_default_scorecard
 from esp.mailing.models import DistributionList, Schedule
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.pace.defaults import load_default_pace
 from esp.pace.models import PaceModule
 from esp.playbooks.defaults import load_default_playbooks
 from esp.programs.bootstrap import _call_with, app_defaults, initialize
 from esp.programs.services import copied_models
-from esp.roster.staff import ESP_MANAGER, ensure_roles
+from esp.roster.roles import ESP_MANAGER
+from esp.roster.services.staff import ensure_roles
 
 
 def test_it_runs_the_declared_defaults_in_the_order_of_installed_apps():

@@ -94,7 +94,7 @@ def test_the_demo_mails_links_to_its_own_port(monkeypatch):
 @pytest.mark.django_db
 def test_the_demo_leaves_an_invitation_pending_for_the_esp_manager_to_see():
     """Issue 12 item 8: the demo's invitations page has something to cancel."""
-    from esp.accounts.invitations import pending_invitations
+    from esp.accounts.selectors import pending_invitations
     from esp.demo.load import load_demo
 
     load_demo(login=("manager@esp.example", "demo-manager"), agents=12)

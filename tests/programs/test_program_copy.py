@@ -16,7 +16,7 @@ from django.urls import reverse
 from esp.accountability.models import CapTemplate
 from esp.programs.models import Campaign, Program
 from esp.programs.services import program_copy
-from esp.roster.staff import create_esp_manager
+from esp.roster.services.staff import create_esp_manager
 
 CLASSES = """
 class_code,program,campaign,site,start_date,tl_emails,pm_email

@@ -20,7 +20,7 @@ from esp.progress import services
 from esp.progress.models import Fact, Proof
 from esp.progress.pages import agent_row
 from esp.progress.services.proofs import proof_review, proof_submit
-from esp.roster.staff import ESP_MANAGER, LICENSING
+from esp.roster.roles import ESP_MANAGER, LICENSING
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
     build_world,

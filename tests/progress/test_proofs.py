@@ -29,7 +29,7 @@ from esp.progress.models import Fact, Proof
 from esp.progress.pages import agent_row
 from esp.progress.services.proofs import check_file, proof_submit
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, ESP_MANAGER, LICENSING, TL, WFM
+from esp.roster.roles import AGENT, ESP_MANAGER, LICENSING, TL, WFM
 from tests.reports.test_reports import CLASSES, ROSTER
 from tests.web_support import jpeg, messages_of, pdf, png, staff
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from esp.roster.staff import create_esp_manager
+from esp.roster.services.staff import create_esp_manager
 from tests.reports.test_reports import CLASSES
 from tests.web_support import PASSWORD
 

@@ -23,14 +23,15 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from esp.mailing.lists import list_set
 from esp.mailing.models import OutboxMessage
-from esp.mailing.schedules import ensure_lists_and_schedules
+from esp.mailing.services.lists import list_set
+from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.programs.models import Site
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.pages import agent_page, agent_row
 from esp.roster.models import Agent
-from esp.roster.staff import PM, TL, create_esp_manager, ensure_staff
+from esp.roster.roles import PM, TL
+from esp.roster.services.staff import create_esp_manager, ensure_staff
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
 from tests.web_support import PASSWORD, messages_of, png, staff
 

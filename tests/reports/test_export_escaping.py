@@ -203,10 +203,9 @@ def test_it_writes_a_certifiers_note_starting_with_equals_as_text_in_the_call_ce
     season,
 ):
     """issue 12 item 11 (R-C5): a note `=...` is text in the scorecard workbook, not a formula."""
-    from esp.certification.scorecards import load_default_scorecard
-    from esp.certification.services import call_score
+    from esp.certification.services import call_score, load_default_scorecard
     from esp.certification.workbooks import scorecard_workbook
-    from esp.roster.staff import CERTIFIER
+    from esp.roster.roles import CERTIFIER
 
     agent = Agent.objects.get(employee_id="E001")
     certifier = staff("cert.one@cxp.example", CERTIFIER)
@@ -231,11 +230,8 @@ def test_it_escapes_the_scorecard_template_export_and_reads_it_back(season):
     """issue 12 item 11 (R-C7): an item text `=...` is text in the exported template, and the
     import reads it back as the item's text."""
     from esp.certification.models import ScorecardItem
-    from esp.certification.scorecards import (
-        load_default_scorecard,
-        parse_template_xlsx,
-        template_to_xlsx,
-    )
+    from esp.certification.scorecard_sheets import parse_template_xlsx, template_to_xlsx
+    from esp.certification.services import load_default_scorecard
 
     template = load_default_scorecard()
     item = ScorecardItem.objects.filter(section__template=template).first()

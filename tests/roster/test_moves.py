@@ -20,7 +20,7 @@ from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.services import agent_move
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.staff import ESP_MANAGER, PM, TL
+from esp.roster.roles import ESP_MANAGER, PM, TL
 from tests.web_support import messages_of, staff
 
 CLASSES = """

@@ -31,7 +31,7 @@ from esp.rules.attendance import (
     points,
     working_minutes,
 )
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.records import (
     DEFAULT_ATTENDANCE_LEVELS,
     DEFAULT_OCCURRENCE_POINTS,
@@ -484,7 +484,7 @@ def test_tracker_labels_R_A2_R_A6():
 def test_the_attendance_ladder_is_in_the_action_lines(make_class, make_agent, policy, context):
     klass = make_class("AET-A", "2026-02-02")
     agent = make_agent("E001", klass, [("2026-02-04", "attendance", "ncns", "")])
-    lines = action_lines(Progress(agent, policy), context("2026-02-06"))
+    lines = action_lines(AgentProgress(agent, policy), context("2026-02-06"))
     assert {
         "employee_id": "E001",
         "ladder": "attendance",
@@ -497,7 +497,7 @@ def test_the_attendance_ladder_is_in_the_action_lines(make_class, make_agent, po
     assert all(
         line["ladder"] != "attendance"
         for line in action_lines(
-            Progress(agent, no_levels), context("2026-02-06", with_policy=no_levels)
+            AgentProgress(agent, no_levels), context("2026-02-06", with_policy=no_levels)
         )
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from esp.rules.board import NOT_STARTED, NOT_YET, direct_status, task_chip
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
 
 
@@ -19,7 +19,7 @@ def chip_of(policy, make_agent, make_class, context):
     tasks = {task.key: task for task in policy.tasks}
 
     def chip(task: str, as_of: str, facts=()):
-        progress = Progress(make_agent("E1", home, facts), policy)
+        progress = AgentProgress(make_agent("E1", home, facts), policy)
         return task_chip(progress, tasks[task], context(as_of))
 
     return chip
@@ -70,7 +70,7 @@ def test_the_direct_status_is_the_latest_of_that_task_only(policy, make_agent, m
         ("2026-01-08", "task", "carrier_cert", "done"),
         ("2026-01-09", "task", "ahip", "failed"),
     ]
-    progress = Progress(make_agent("E1", make_class("PRV-0105", "2026-01-05"), facts), policy)
+    progress = AgentProgress(make_agent("E1", make_class("PRV-0105", "2026-01-05"), facts), policy)
     assert direct_status(progress, "ahip", date(2026, 1, 9)).value == "failed"
     assert direct_status(progress, "ahip", date(2026, 1, 8)).value == "in_progress"
     assert direct_status(progress, "rts", date(2026, 1, 9)) is None

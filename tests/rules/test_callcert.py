@@ -17,7 +17,7 @@ from esp.rules.callcert import (
     can_still_pass,
     round_score,
 )
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 D = date.fromisoformat
 
@@ -150,7 +150,7 @@ def calls(day, *scores):
 
 def test_it_replaces_an_earlier_score_when_a_call_is_re_scored_R_C4(policy, make_agent, esp_class):
     facts = calls("2026-03-24", 100, 90, 70, 60, 88) + [("2026-03-25", "call", "3", "86")]
-    progress = Progress(make_agent("E1", esp_class, facts, first="Jane", last="Doe"), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts, first="Jane", last="Doe"), policy)
     before = progress.call_cert(D("2026-03-24"))
     after = progress.call_cert(D("2026-03-25"))
     assert (before.calls_passed, before.pass_rate, before.result) == (3, 60, FAILED)
@@ -162,7 +162,7 @@ def test_it_replaces_an_earlier_score_when_a_call_is_re_scored_R_C4(policy, make
 
 def test_it_lowers_the_result_when_a_call_is_re_scored_down_R_C4(policy, make_agent, esp_class):
     facts = calls("2026-03-24", 100, 90, 90, 90, 60) + [("2026-03-25", "call", "2", "84")]
-    progress = Progress(make_agent("E1", esp_class, facts), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts), policy)
     assert progress.call_cert(D("2026-03-24")).result == PASSED
     assert progress.call_cert(D("2026-03-25")).result == FAILED
 
@@ -172,7 +172,7 @@ def test_it_applies_same_day_re_scores_in_entry_order_R_C4_R_P4(policy, make_age
         ("2026-03-24", "call", "5", "95"),
         ("2026-03-24", "call", "5", "10"),
     ]
-    progress = Progress(make_agent("E1", esp_class, facts), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts), policy)
     assert progress.calls(D("2026-03-24"))[5] == 10
 
 
@@ -180,7 +180,7 @@ def test_it_counts_only_calls_scored_on_or_before_the_as_of_date_R_T5(
     policy, make_agent, esp_class
 ):
     facts = calls("2026-03-24", 100, 90, 90, 90) + [("2026-03-26", "call", "5", "85")]
-    progress = Progress(make_agent("E1", esp_class, facts), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts), policy)
     assert progress.call_cert(D("2026-03-25")) == CallCertResult(4, 4, None, PENDING)
     assert progress.call_cert(D("2026-03-26")) == CallCertResult(5, 5, 100, PASSED)
 
@@ -189,7 +189,7 @@ def test_it_passes_an_agent_whose_call_cert_was_marked_done_directly_R_C4(
     policy, make_agent, esp_class
 ):
     facts = [("2026-03-24", "task", "call_cert", "done")]
-    progress = Progress(make_agent("E1", esp_class, facts, first="Jane", last="Doe"), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts, first="Jane", last="Doe"), policy)
     result = progress.call_cert(D("2026-03-24"))
     assert result == CallCertResult(0, 0, None, PASSED)
     assert result.scorecard_name("Jane", "Doe") is None
@@ -199,6 +199,6 @@ def test_it_passes_an_agent_whose_call_cert_was_marked_done_directly_R_C4(
 
 def test_it_does_not_complete_call_cert_with_a_failed_program_R_C4(policy, make_agent, esp_class):
     facts = calls("2026-03-24", 100, 84, 84, 90, 90)
-    progress = Progress(make_agent("E1", esp_class, facts), policy)
+    progress = AgentProgress(make_agent("E1", esp_class, facts), policy)
     assert progress.call_cert(D("2026-03-24")).result == FAILED
     assert not progress.is_done("call_cert", D("2026-03-24"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from esp.rules.checklist import DayMarks, day_marks, delivered_on, evening_checklist
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.reports import action_lines
 
 FRIDAY = date(2026, 12, 4)
@@ -44,7 +44,7 @@ def test_it_lists_who_was_not_touched_not_reported_and_the_due_steps(
     ann = make_agent("E1", klass, [(FRIDAY, "task", "ahip", "in_progress")], first="Ann")
     bob = make_agent("E2", klass, [(FRIDAY, "self_report", "", "")], first="Bob")
     ctx = context(FRIDAY)
-    progresses = [Progress(ann, policy), Progress(bob, policy)]
+    progresses = [AgentProgress(ann, policy), AgentProgress(bob, policy)]
     checklist = evening_checklist(progresses, ctx, day_marks([ann, bob], FRIDAY))
     assert checklist.agents == 2
     assert [a["employee_id"] for a in checklist.not_touched] == ["E2"]
@@ -64,5 +64,5 @@ def test_it_leaves_out_an_agent_who_left_before_the_month_end(
 ):
     klass = make_class("LIC-B", "2026-11-25")
     gone = make_agent("E9", klass, [("2026-11-30", "status", "employment", "termed")])
-    checklist = evening_checklist([Progress(gone, policy)], context("2026-12-01"), DayMarks())
+    checklist = evening_checklist([AgentProgress(gone, policy)], context("2026-12-01"), DayMarks())
     assert checklist.agents == 0 and checklist.all_done

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 
 D = date.fromisoformat
 
@@ -30,7 +30,7 @@ def home(make_class):
 def progress_of(policy, make_agent, home):
     def build(facts, *, with_policy=None, move_classes=()):
         record = make_agent("E1", home, facts, first="Jane", last="Doe", move_classes=move_classes)
-        return Progress(record, with_policy or policy)
+        return AgentProgress(record, with_policy or policy)
 
     return build
 

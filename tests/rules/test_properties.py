@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from esp.rules.calendar import BusinessCalendar
 from esp.rules.ladders import exam_steps, timeframe_step
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.records import SATISFYING, Fact
 from esp.rules.reports import action_lines, incompletion_lines
 
@@ -167,7 +167,7 @@ def test_it_lists_every_open_task_at_or_over_its_threshold_for_an_active_agent_R
 ):
     record, as_of = data.draw(agents(make_class, make_agent))
     ctx = context(as_of)
-    lines = incompletion_lines(Progress(record, policy), ctx)
+    lines = incompletion_lines(AgentProgress(record, policy), ctx)
     active = latest_value(record, "status", None, as_of) in (None, "active")
     # Transferred agents leave the due lists (docs/decisions.md).
     transferred = latest_value(record, "task", "transfer", as_of) in SATISFYING
@@ -230,7 +230,7 @@ def test_it_never_adds_an_incompletion_or_an_action_when_a_task_is_completed_R_I
     day = as_of - timedelta(days=data.draw(st.integers(0, 40)))
     completed = with_fact(record, (day, "task", task, value))
     ctx = context(as_of)
-    before, after = Progress(record, policy), Progress(completed, policy)
+    before, after = AgentProgress(record, policy), AgentProgress(completed, policy)
 
     # transfer_needed is left out: completing the last task is exactly what lists an agent
     # there (R-P2). Completing the transfer itself never adds anything, anywhere.

@@ -19,7 +19,7 @@ from datetime import date
 
 import pytest
 
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.records import ClassDates
 from esp.rules.reports import (
     actions,
@@ -885,4 +885,4 @@ def test_it_reads_the_training_environment_days_from_the_policy_R_E1(season, pol
 def test_it_dates_e12_esp_complete_from_friday_in_the_season_R_P4(season, policy):
     # A guard for the scenario itself: E12 became ESP complete on Fri 02-13.
     e12 = next(record for record in season if record.employee_id == "E12")
-    assert Progress(e12, policy).esp_complete_since(D("2026-02-16")) == D("2026-02-13")
+    assert AgentProgress(e12, policy).esp_complete_since(D("2026-02-16")) == D("2026-02-13")

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from esp.rules.checklist import DayMarks
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.upkeep import (
     calls_without_follow_up,
     class_started,
@@ -40,7 +40,7 @@ def test_it_expects_nothing_on_a_weekend_or_holiday(calendar, day, expected):
 def test_it_places_an_agent_in_the_licensing_window_only_during_licensing(
     make_class, make_agent, policy
 ):
-    progress = Progress(make_agent("E1", make_class("LIC-B", "2026-11-25")), policy)
+    progress = AgentProgress(make_agent("E1", make_class("LIC-B", "2026-11-25")), policy)
     starts = progress.class_dates(date(2026, 11, 25)).phase_starts
     window = ("licensing", "training")
     assert not in_window(progress, window, starts["onboarding"])
@@ -54,18 +54,18 @@ def test_it_finds_an_equipment_issue_without_a_ticket(make_class, make_agent, po
     klass = make_class("ESP-D", "2026-11-09")
     open_issue = make_agent("E1", klass, [("2026-12-04", "equipment", "issue", "")])
     ticketed = make_agent("E2", klass, [("2026-12-04", "equipment", "issue", "INC123")])
-    assert unticketed_equipment(Progress(open_issue, policy))
-    assert not unticketed_equipment(Progress(ticketed, policy))
+    assert unticketed_equipment(AgentProgress(open_issue, policy))
+    assert not unticketed_equipment(AgentProgress(ticketed, policy))
 
 
 def test_it_lists_a_failed_call_until_a_note_follows_it(make_class, make_agent, policy):
     klass = make_class("ESP-D", "2026-11-09")
     facts = [("2026-12-04", "call", "1", "70"), ("2026-12-04", "call", "2", "90")]
-    progress = Progress(make_agent("E1", klass, facts), policy)
+    progress = AgentProgress(make_agent("E1", klass, facts), policy)
     assert calls_without_follow_up(progress, date(2026, 12, 4), 85) == [
         "call 1 scored 70 on 12/04/2026"
     ]
-    followed = Progress(
+    followed = AgentProgress(
         make_agent("E1", klass, [*facts, ("2026-12-07", "note", "", "coached")]), policy
     )
     assert calls_without_follow_up(followed, date(2026, 12, 7), 85) == []
@@ -76,7 +76,7 @@ def test_it_ages_a_waiting_proof_in_business_days_over_the_month_end(
 ):
     klass = make_class("LIC-B", "2026-07-27")
     agent = make_agent("E1", klass, [("2026-07-29", "exam", "ahip", "failed")] * 2)
-    progress = Progress(agent, policy)
+    progress = AgentProgress(agent, policy)
     waiting = {"E1": [("ahip", date(2026, 7, 31))]}
     proofs, updates, proctored = licensing_checks(
         [progress], waiting, DayMarks(), calendar, date(2026, 8, 3), 3

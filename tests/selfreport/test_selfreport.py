@@ -23,7 +23,7 @@ from esp.mailing.models import OutboxMessage
 from esp.progress.models import Fact
 from esp.progress.services import employment_set, fact_record, task_status_set
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, PM, TL, WFM
+from esp.roster.roles import AGENT, PM, TL, WFM
 from esp.selfreport import selectors, services
 from esp.selfreport.models import SelfReportLink
 from tests.web_support import messages_of, staff

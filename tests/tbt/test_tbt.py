@@ -24,7 +24,7 @@ from esp.mailing.services.schedules import ensure_lists_and_schedules, plan_due
 from esp.programs.models import TbtCourse
 from esp.reports.builders import build_report
 from esp.roster.models import Agent
-from esp.roster.staff import AGENT, ESP_MANAGER, TBT_SME, TL
+from esp.roster.roles import AGENT, ESP_MANAGER, TBT_SME, TL
 from esp.tbt import selectors
 from esp.tbt.models import HelpDeskCall
 from esp.tbt.services import tbt_access_record
@@ -310,7 +310,7 @@ def test_it_limits_the_summary_to_the_tls_own_agents(scenario, client):
 def test_it_compiles_the_accepted_searched_by_course_screenshots_per_class(
     scenario, client, settings, tmp_path
 ):
-    from esp.progress.proofs import proof_review, proof_submit
+    from esp.progress.services.proofs import proof_review, proof_submit
     from tests.web_support import png
 
     settings.ESP_PROOF_DIR = str(tmp_path / "proofs")

@@ -23,13 +23,13 @@ from django.urls import reverse
 
 from esp.audit.models import AuditEntry
 from esp.callqueue.services import connection_open
-from esp.mailing.lists import list_set
 from esp.mailing.models import DistributionList, OutboxMessage
-from esp.mailing.outbox import Message, enqueue
-from esp.progress.proofs import proof_review, proof_submit
+from esp.mailing.services.lists import list_set
+from esp.mailing.services.outbox import Message, enqueue
 from esp.progress.services import fact_record, note_add, step_deliver
+from esp.progress.services.proofs import proof_review, proof_submit
 from esp.roster.models import Agent
-from esp.roster.staff import (
+from esp.roster.roles import (
     CERT_COORDINATOR,
     CERTIFIER,
     ESP_MANAGER,

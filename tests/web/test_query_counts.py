@@ -22,10 +22,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from esp.callqueue.services import connection_open
-from esp.progress.proofs import proof_submit
 from esp.progress.services import fact_record, step_deliver
+from esp.progress.services.proofs import proof_submit
 from esp.roster.models import Agent, CertifierAssignment
-from esp.roster.staff import (
+from esp.roster.roles import (
     AGENT,
     CERT_COORDINATOR,
     CERTIFIER,

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
-from esp.roster.staff import TL
+from esp.roster.roles import TL
 from tests.web_support import staff
 
 CHICAGO = ZoneInfo("America/Chicago")

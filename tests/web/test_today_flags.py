@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from esp.progress.services import fact_record, flag_raise, flag_resolve, open_flags
 from esp.roster.models import Agent
-from esp.roster.staff import ESP_MANAGER, PM
+from esp.roster.roles import ESP_MANAGER, PM
 from esp.rules.records import Fact as RuleFact
 from tests.web_support import staff
 

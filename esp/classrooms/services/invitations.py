@@ -15,7 +15,7 @@ from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
-from esp.mailing.outbox import Attachment, enqueue
+from esp.mailing.services.outbox import Attachment, enqueue
 from esp.programs.calendars import calendar_for
 from esp.roster.models import Agent
 

@@ -15,8 +15,8 @@ from esp.lib import clock
 from esp.lib.csvio import (
     ImportRejected,
     ImportSummary,
-    Progress,
     RowError,
+    RowsDone,
     parse_date,
     read_rows,
     write_csv,
@@ -128,7 +128,7 @@ def import_activity(
     *,
     dry_run: bool = False,
     actor=None,
-    progress: Progress | None = None,
+    progress: RowsDone | None = None,
     source_label: str = "import",
     now: datetime | None = None,
 ) -> ImportSummary:
@@ -207,7 +207,7 @@ FACT_COLUMNS = (
 )
 
 
-def _stage(new: list[Fact], batch: str, progress: Progress | None) -> None:
+def _stage(new: list[Fact], batch: str, progress: RowsDone | None) -> None:
     """The facts into the stage in batches of STAGE_BATCH, each its own short transaction."""
     for start in range(0, len(new), STAGE_BATCH):
         chunk = new[start : start + STAGE_BATCH]
@@ -245,7 +245,7 @@ def _copy_staged(batch: str, now: datetime) -> None:
 
 
 def apply_facts(
-    new: list[Fact], *, now: datetime, progress: Progress | None = None, filename: str = ""
+    new: list[Fact], *, now: datetime, progress: RowsDone | None = None, filename: str = ""
 ) -> None:
     """Add `new` to the facts, all or nothing, without holding the write lock for long.
 

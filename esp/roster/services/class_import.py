@@ -13,8 +13,8 @@ from esp.lib import clock
 from esp.lib.csvio import (
     ImportRejected,
     ImportSummary,
-    Progress,
     RowError,
+    RowsDone,
     is_email,
     parse_date,
     read_rows,
@@ -194,7 +194,7 @@ def _row_state(row: ClassRow) -> dict:
 
 
 def import_classes(
-    source: str | Path, *, dry_run: bool = False, actor=None, progress: Progress | None = None
+    source: str | Path, *, dry_run: bool = False, actor=None, progress: RowsDone | None = None
 ) -> ImportSummary:
     rows = read_rows(
         source,

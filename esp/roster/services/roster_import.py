@@ -8,7 +8,7 @@ from django.db import transaction
 
 from esp.audit.models import AuditEntry
 from esp.audit.services import audit_record
-from esp.lib.csvio import ImportRejected, ImportSummary, Progress, RowError, is_email, read_rows
+from esp.lib.csvio import ImportRejected, ImportSummary, RowError, RowsDone, is_email, read_rows
 from esp.lib.dbstats import refresh_planner_statistics
 from esp.lib.textcheck import limits_of
 from esp.programs.models import Site
@@ -255,7 +255,7 @@ def _existing_agents(ids: list[str]) -> dict[str, Agent]:
 
 
 def import_roster(
-    source: str | Path, *, dry_run: bool = False, actor=None, progress: Progress | None = None
+    source: str | Path, *, dry_run: bool = False, actor=None, progress: RowsDone | None = None
 ) -> ImportSummary:
     rows = read_rows(
         source, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL, limits=_roster_limits()

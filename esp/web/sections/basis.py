@@ -12,7 +12,7 @@ from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.reports.builders import build_report, scoped_report
 from esp.rules.checklist import DayMarks, day_marks
-from esp.rules.progress import Progress
+from esp.rules.progress import AgentProgress
 from esp.rules.reports import Context
 
 from .. import selectors
@@ -27,7 +27,7 @@ class Basis:
     roles: set[str]
     incompletions: dict  # the scoped incompletion report (R-I1)
     actions: list[dict]  # the scoped due corrective actions, each with the agent's name
-    flying: list[Progress]  # the in-flight agents the user sees
+    flying: list[AgentProgress]  # the in-flight agents the user sees
     marks: DayMarks  # who was touched and who self-reported on the day (R-N5)
     names: dict[str, str]  # employee id -> name
 
@@ -69,7 +69,7 @@ def basis(user, program: Program, as_of: date, now: datetime) -> Basis:
         roles=scopes.roles(user),
         incompletions=incompletions,
         actions=actions,
-        flying=[Progress(record, policy) for record in records],
+        flying=[AgentProgress(record, policy) for record in records],
         marks=day_marks(records, as_of),
         names=names,
     )

@@ -11,7 +11,7 @@ from esp.access import scopes
 from esp.accountability.selectors import pending_termination_reviews
 from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
-from esp.classrooms.services import esp_ladder, invites_due
+from esp.classrooms.selectors import esp_ladder, invites_due
 from esp.pace.selectors import behind_pace as licensing_behind
 from esp.reports.builders import build_report, scoped_report
 from esp.tbt.selectors import behind_pace as tbt_behind_pace
