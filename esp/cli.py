@@ -411,14 +411,14 @@ def cmd_report(args) -> int:
         print(f"Wrote {args.output}")
         return EXIT_OK
     if args.format == "text":
-        from esp.reports.selectors import line_details
+        from esp.reports.builders import incompletion_details
 
-        classes = {
-            a["employee_id"]: a["class_code"]
-            for s in report.get("sections", [])
-            for a in s["agents"]
-        }
-        text = render.to_text(report, details=line_details(classes, as_of))
+        details = (
+            incompletion_details(report, as_of=as_of, policy=program.policy())
+            if "sections" in report
+            else {}
+        )
+        text = render.to_text(report, details=details)
     else:
         text = {"json": render.to_json, "csv": render.to_csv}[args.format](report)
     if args.output:

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class AccountabilityConfig(AppConfig):
     name = "esp.accountability"
     verbose_name = "Accountability (CAP documents)"
+    # Its part of the agent page (esp.progress.hooks.agent_page_context; issue 13).
+    agent_page_context = "esp.accountability.selectors.agent_page_context"
     # What `esp init` loads (esp.programs.bootstrap.initialize; issue 13).
     defaults = "esp.accountability.defaults.load_default_cap_templates"
     # Policy rows a program copy copies too (esp.programs.services.program_copy).

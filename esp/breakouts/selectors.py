@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from esp.access import scopes
+from esp.access.matrix import EDITORS
 from esp.programs.models import Program, Task
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
@@ -156,3 +157,14 @@ def rooms_in_use() -> set[str]:
     return set(
         HelpRequest.objects.filter(status=HelpRequest.IN_ROOM).values_list("room", flat=True)
     )
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's breakouts part (esp.progress.hooks): the agent's visits (R-S4)."""
+    return {
+        "breakouts_panel": {
+            "visits": visits_of(agent),
+            "is_self": agent.user_id == user.pk,
+            "is_leader": scopes.has_role(user, *EDITORS),
+        }
+    }

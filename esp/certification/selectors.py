@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from esp.access.writes import may_write
 from esp.mailing.models import DistributionList
 from esp.progress.models import Fact
 from esp.roster.models import Agent
@@ -88,3 +89,19 @@ def latest_call_scores(agent: Agent) -> list[CallScore]:
     for scored in CallScore.objects.filter(agent=agent).select_related("fact").order_by("pk"):
         latest[scored.call_number] = scored
     return [latest[n] for n in sorted(latest)]
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's calls part (esp.progress.hooks): the latest scoring of each call with
+    its coaching (R-C6), and links to score for the connected certifiers."""
+    latest = {}
+    for scored in CallScore.objects.filter(agent=agent).select_related("fact").order_by("pk"):
+        latest[scored.call_number] = scored
+    return {
+        "certification_panel": {
+            "agent": agent,
+            "scored": [latest[n] for n in sorted(latest)],
+            "can_score": may_write(user, "call", None, agent),
+            "numbers": range(1, agent.training_class.program.calls_per_agent + 1),
+        }
+    }

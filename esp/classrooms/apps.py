@@ -13,6 +13,8 @@ ON_AGENT_MOVED = "esp.classrooms.services.leave_rooms_on_move"
 class ClassroomsConfig(AppConfig):
     name = "esp.classrooms"
     verbose_name = "Virtual classrooms (rooms, links, calendar invites)"
+    # Its part of the agent page (esp.progress.hooks.agent_page_context; issue 13).
+    agent_page_context = "esp.classrooms.selectors.agent_page_context"
 
     def ready(self) -> None:
         agent_moved.connect(import_string(ON_AGENT_MOVED), dispatch_uid=ON_AGENT_MOVED)

@@ -552,3 +552,21 @@ def agent_invitations(agent: Agent) -> list[AgentInvitation]:
         .select_related("classroom__training_class", "classroom__phase")
         .order_by("classroom__first_day", "pk")
     ]
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's classrooms part (esp.progress.hooks): the agent's invitations (R-S2),
+    room, link, days; cancelled ones marked."""
+    invitations = (
+        Invitation.objects.filter(agent=agent)
+        .select_related("classroom__training_class", "classroom__phase")
+        .order_by("classroom__first_day", "pk")
+    )
+    return {
+        "classrooms_panel": {
+            "rows": [
+                {"invitation": i, "days": [date.fromisoformat(d) for d in i.days]}
+                for i in invitations
+            ]
+        }
+    }

@@ -3,6 +3,7 @@ walk-through, its current step, and what the troubleshooting page shows."""
 
 from __future__ import annotations
 
+from esp.access.writes import may_write
 from esp.roster.models import Agent
 
 from .models import Playbook, PlaybookStep, Walkthrough
@@ -52,4 +53,16 @@ def troubleshooting(agent: Agent) -> dict:
         "history": agent.walkthroughs.select_related("playbook", "started_by").prefetch_related(
             "outcomes__recorded_by"
         )[:20],
+    }
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's troubleshooting part (esp.progress.hooks): the agent's walk-throughs
+    (R-Q2) and, for those who may troubleshoot, the link to run one."""
+    return {
+        "playbooks_panel": {
+            "agent": agent,
+            "walkthroughs": list(agent.walkthroughs.select_related("playbook", "started_by")[:10]),
+            "can_run": may_write(user, "troubleshoot", None, agent),
+        }
     }

@@ -43,7 +43,7 @@ def _outcome(request, agent) -> str:
         actor=request.user,
         now=_now(agent),
     )
-    walkthrough.refresh_from_db()
+    walkthrough = row.walkthrough  # as the service left it (ended or escalated)
     if walkthrough.status != walkthrough.OPEN:
         return f"Walk-through ended: {walkthrough.get_status_display()}" + (
             f" — {walkthrough.result}." if walkthrough.result else "."

@@ -1,8 +1,11 @@
 """What the apps above progress add to its pages and writes (issue 13: progress imports no
 higher app). Each is filled in the higher app's `AppConfig.ready()`:
 
-- `AGENT_PAGE_CONTEXT`: functions (user, agent, page) -> dict, merged into the agent page's
-  template context (esp.accountability: termination reviews, CAP documents);
+- `agent_page_context`: each app's part of the agent page, declared on its AppConfig as
+  `agent_page_context = "esp.<app>.selectors.agent_page_context"`, a function
+  (user, agent, page) -> dict merged into the page's template context (accountability's
+  reviews and CAPs, certification's calls, classrooms, walk-throughs, breakouts, self-report
+  link): the page's template tags receive that data and never query;
 - `register_view` / `view`: the agent page's forms whose write belongs to a higher app keep
   their `progress:` route and are answered by that app's view (esp.accountability: deliver a
   ladder step, decide a termination review);
@@ -13,10 +16,12 @@ higher app). Each is filled in the higher app's `AppConfig.ready()`:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
-AGENT_PAGE_CONTEXT: list[Callable[..., dict]] = []
 _VIEWS: dict[str, Callable] = {}
 _WRITES: dict[str, Callable] = {}
 
@@ -44,8 +49,18 @@ def write(name: str) -> Callable:
     return _found(_WRITES, name)
 
 
+@cache
+def _page_parts() -> tuple[Callable[..., dict], ...]:
+    return tuple(
+        import_string(config.agent_page_context)
+        for config in apps.get_app_configs()
+        if getattr(config, "agent_page_context", None)
+    )
+
+
 def agent_page_context(user, agent, page) -> dict:
+    """Every app's part of the agent page, in the order of INSTALLED_APPS."""
     context: dict = {}
-    for extra in AGENT_PAGE_CONTEXT:
-        context.update(extra(user, agent, page))
+    for part in _page_parts():
+        context.update(part(user, agent, page))
     return context

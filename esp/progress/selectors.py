@@ -81,6 +81,28 @@ def agents_in_scope(
     return agents
 
 
+def agents_with_facts(
+    program: Program, *, kinds, since: date, until: date, item: str | None = None
+) -> QuerySet:
+    """The ids of the program's agents with a fact of these kinds (and item) dated from
+    `since` to `until`, as a subquery."""
+    facts = FactRow.objects.filter(
+        agent__training_class__program=program, kind__in=kinds, date__gte=since, date__lte=until
+    )
+    if item is not None:
+        facts = facts.filter(item=item)
+    return facts.values("agent_id")
+
+
+def employee_ids_with_facts(program: Program, day: date, *, kinds) -> frozenset[str]:
+    """The employee ids of the program's agents with a fact of these kinds dated `day`."""
+    return frozenset(
+        FactRow.objects.filter(
+            agent__training_class__program=program, kind__in=kinds, date=day
+        ).values_list("agent__employee_id", flat=True)
+    )
+
+
 def class_dates(codes=None) -> dict[str, ClassDates]:
     starts: dict[str, dict[str, date]] = defaultdict(dict)
     rows = ClassPhase.objects.values_list("training_class__code", "phase__key", "start_date")

@@ -10,9 +10,10 @@ from esp.programs.models import Program
 from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records
 from esp.roster.selectors import program_for
 from esp.rules import reports as rules
+from esp.rules import upkeep as upkeep_rules
 from esp.rules.progress import AgentProgress
 
-from .selectors import visible_employee_ids
+from .selectors import line_details, visible_employee_ids
 
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Reports that never name a transferred or ended agent may skip them in SQL.
@@ -103,3 +104,16 @@ def scoped_report(user, report: dict) -> dict:
             entry["employee_ids"] = [e for e in entry["employee_ids"] if e in ids]
         report["classes"] = [c for c in report["classes"] if c["employee_ids"]]
     return report
+
+
+def incompletion_details(
+    report: dict, *, as_of: date, policy, more_classes: dict[str, str] | None = None
+) -> dict[str, dict]:
+    """The R-I2 details of each incompletions line (site, TL, latest note) and R-I1a's
+    `not_transferred` mark; `more_classes` (employee id -> class code) adds other agents."""
+    classes = {a["employee_id"]: a["class_code"] for s in report["sections"] for a in s["agents"]}
+    classes.update(more_classes or {})
+    details = line_details(classes, as_of)
+    for employee_id in upkeep_rules.late_transfers(report, policy):
+        details.setdefault(employee_id, {})["not_transferred"] = True
+    return details

@@ -14,16 +14,15 @@ from esp.mailing.registry import LIST, TLS, MailedReport, Outgoing, to_list
 from esp.mailing.selectors import program_tls
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
-from esp.progress.models import Fact  # read by transferred_recently and tl_checklist
-from esp.progress.selectors import agent_records
+from esp.progress.selectors import agent_records, agents_with_facts, employee_ids_with_facts
 from esp.rules import checklist as checklists
 from esp.rules import reports as rules
 from esp.rules.progress import AgentProgress
 
 from . import render
-from .builders import build_report
+from .builders import build_report, incompletion_details
 from .digest import attendance_digest, digest_table
-from .selectors import class_tl_emails, line_details
+from .selectors import class_tl_emails
 
 
 def _context(program: Program, day: date) -> rules.Context:
@@ -50,13 +49,9 @@ def transferred_recently(program: Program, day: date) -> list[dict]:
     ctx = _context(program, day)
     since = ctx.calendar.previous_business_day(day)
     policy = ctx.policy
-    ids = Fact.objects.filter(
-        agent__training_class__program=program,
-        kind="task",
-        item=policy.transfer_task,
-        date__gte=since,
-        date__lte=day,
-    ).values("agent_id")
+    ids = agents_with_facts(
+        program, kinds=("task",), item=policy.transfer_task, since=since, until=day
+    )
     records = agent_records(program, day, agent_ids=ids, transfer_task=policy.transfer_task)
     return rules.transferred_since_previous_business_day(records, ctx)
 
@@ -70,9 +65,8 @@ def _incompletion_sections(report: dict, details: dict) -> tuple[list[dict], She
         lines = [
             {
                 **a,
+                "not_transferred": False,
                 **details.get(a["employee_id"], {}),
-                "not_transferred": section["key"] == "transfer_needed"
-                and a["age_business_days"] > 1,
             }
             for a in section["agents"]
         ]
@@ -94,9 +88,12 @@ def _incompletion_sections(report: dict, details: dict) -> tuple[list[dict], She
 def daily_incompletions(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
     report = build_report("incompletions", as_of=day, program=program)
     transferred = transferred_recently(program, day)
-    classes = {a["employee_id"]: a["class_code"] for s in report["sections"] for a in s["agents"]}
-    classes.update({t["employee_id"]: t["class_code"] for t in transferred})
-    details = line_details(classes, day)
+    details = incompletion_details(
+        report,
+        as_of=day,
+        policy=program.policy(),
+        more_classes={t["employee_id"]: t["class_code"] for t in transferred},
+    )
     sections, sheets = _incompletion_sections(report, details)
     transferred_lines = [{**t, **details.get(t["employee_id"], {})} for t in transferred]
     sheets["Transferred"] = (
@@ -168,7 +165,6 @@ def actions_per_tl(program: Program, day: date, *, distribution_list=None) -> li
 
 
 CHECKLIST_COLUMNS = ["employee_id", "name", "class_code", "item"]
-STATUS_KINDS = ("task", "tbt", "call", "equipment")
 
 
 def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list[Outgoing]:
@@ -176,18 +172,9 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
     who have not self-reported today (esp.rules.checklist). (Carrier tickets join when their
     form lands.)"""
     ctx = _context(program, day)
-    days_facts = Fact.objects.filter(agent__training_class__program=program, date=day)
     marks = checklists.DayMarks(
-        touched=frozenset(
-            days_facts.filter(kind__in=checklists.STATUS_KINDS).values_list(
-                "agent__employee_id", flat=True
-            )
-        ),
-        reported=frozenset(
-            days_facts.filter(kind=checklists.SELF_REPORT).values_list(
-                "agent__employee_id", flat=True
-            )
-        ),
+        touched=employee_ids_with_facts(program, day, kinds=checklists.STATUS_KINDS),
+        reported=employee_ids_with_facts(program, day, kinds=(checklists.SELF_REPORT,)),
     )
 
     def make(email: str, records) -> Message | None:

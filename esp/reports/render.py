@@ -139,8 +139,8 @@ def _incompletion_tables(report: dict, details: dict) -> list[Table]:
         table.add_column("Latest note", overflow="fold", max_width=50)
         for a in section["agents"]:
             age = a["age_business_days"]
-            late = section["key"] == "transfer_needed" and age > 1
             more = details.get(a["employee_id"], {})
+            late = more.get("not_transferred", False)  # R-I1a, marked by the caller
             table.add_row(
                 a["employee_id"],
                 a["name"],

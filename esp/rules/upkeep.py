@@ -29,6 +29,16 @@ def not_transferred(section_key: str, age_business_days: int, policy: Policy) ->
     )
 
 
+def late_transfers(report: dict, policy: Policy) -> frozenset[str]:
+    """R-I1a: the employee ids of an incompletions report's transfer lines older than allowed."""
+    return frozenset(
+        agent["employee_id"]
+        for section in report["sections"]
+        for agent in section["agents"]
+        if not_transferred(section["key"], agent["age_business_days"], policy)
+    )
+
+
 @dataclass
 class Check:
     key: str

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from esp.access import scopes
+from esp.access.writes import may_write
 from esp.lib import clock
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
@@ -95,3 +96,17 @@ def class_agents(user, training_class, day: date) -> QuerySet[Agent]:
         .select_related("training_class__program")
         .order_by("employee_id")
     )
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's self-report part (esp.progress.hooks): the agent's link (active until,
+    last used) for users who may send one, and whether self-reports have ended."""
+    can_send = may_write(user, "self_report_link", None, agent)  # not a certifier
+    return {
+        "selfreport_panel": {
+            "agent": agent,
+            "can_send": can_send,
+            "link": active_link(agent) if can_send else None,
+            "ended": can_send and link_ended(agent),
+        }
+    }

@@ -334,9 +334,10 @@ def test_it_reads_an_agents_visits_in_one_query_r_s4(world, django_assert_num_qu
     from esp.access.scopes import roles
 
     roles(request.user)  # the roles are read once per request, before the section
-    template = Template("{% load breakout_tags %}{% agent_breakouts agent %}")
+    template = Template("{% load breakout_tags %}{% agent_breakouts panel %}")
     with django_assert_num_queries(1):
-        html = template.render(Context({"agent": ann, "request": request}))
+        panel = selectors.agent_page_context(request.user, ann, None)["breakouts_panel"]
+        html = template.render(Context({"panel": panel}))
     assert html.count("<tr>") == 5 and "o3" in html
 
 

@@ -17,6 +17,7 @@ from esp.rules.upkeep import (
     class_started,
     expects_checks,
     in_window,
+    late_transfers,
     licensing_checks,
     not_transferred,
     unticketed_equipment,
@@ -27,6 +28,22 @@ from esp.rules.upkeep import (
 def test_it_flags_a_transfer_older_than_one_business_day_R_I1a(policy, age, late):
     assert not_transferred("transfer_needed", age, policy) is late
     assert not_transferred("tbt", age, policy) is False
+
+
+def test_it_names_the_late_transfers_of_an_incompletions_report_R_I1a(policy):
+    report = {
+        "sections": [
+            {"key": "tbt", "agents": [{"employee_id": "E1", "age_business_days": 9}]},
+            {
+                "key": "transfer_needed",
+                "agents": [
+                    {"employee_id": "E2", "age_business_days": 1},
+                    {"employee_id": "E3", "age_business_days": 2},
+                ],
+            },
+        ]
+    }
+    assert late_transfers(report, policy) == {"E3"}
 
 
 @pytest.mark.parametrize(

@@ -373,6 +373,8 @@ def test_a_tl_emails_links_to_every_active_agent_of_their_class(people, client):
 def render(user, text: str, **context) -> str:
     request = RequestFactory().get("/agents/E001/")
     request.user = user
+    if "agent" in context:  # the agent page's part, as the page reads it (esp.progress.hooks)
+        context.update(selectors.agent_page_context(user, context["agent"], None))
     return Template("{% load selfreport_tags %}" + text).render(
         Context({"request": request, "csrf_token": "t", **context})
     )
@@ -380,15 +382,17 @@ def render(user, text: str, **context) -> str:
 
 def test_the_agent_page_snippet_shows_the_link_and_its_buttons_to_editors_only(people):
     ann = agent("E001")
-    html = render(people["tl"], "{% self_report_link agent %}", agent=ann)
+    html = render(people["tl"], "{% self_report_link selfreport_panel %}", agent=ann)
     assert "No active link." in html and "Send a new link" in html
     assert "Revoke link" not in html
     services.link_issue(ann, actor=people["tl"])
-    html = render(people["tl"], "{% self_report_link agent %}", agent=ann)
+    html = render(people["tl"], "{% self_report_link selfreport_panel %}", agent=ann)
     assert "Active until 12/14/2026, sent 11/30/2026 by Tl One; not used yet." in html
     assert 'value="revoke"' in html and 'action="/self-reports/E001/link/"' in html
     assert 'name="next" value="/agents/E001/#self-report"' in html
-    assert render(people["agent"], "{% self_report_link agent %}", agent=ann).strip() == ""
+    assert (
+        render(people["agent"], "{% self_report_link selfreport_panel %}", agent=ann).strip() == ""
+    )
 
 
 def test_the_today_snippet_lists_who_has_not_reported_with_send_buttons(people):
@@ -439,7 +443,7 @@ def test_it_ends_the_link_once_the_agent_is_termed_resigned_or_withdrawn(people,
     assert SelfReportLink.objects.count() == 1
 
     # The agent page says why, offers no new link, and still lets the TL revoke the old one.
-    html = render(people["tl"], "{% self_report_link agent %}", agent=agent("E001"))
+    html = render(people["tl"], "{% self_report_link selfreport_panel %}", agent=agent("E001"))
     assert (
         "Self-reports have ended: Ann Able left the program or was transferred to production, "
         "so the link above no longer takes reports." in html

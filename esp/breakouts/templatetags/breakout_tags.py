@@ -1,22 +1,13 @@
 from django import template
 
-from esp.access.matrix import EDITORS
-from esp.access.scopes import has_role
-
-from .. import selectors
-
 register = template.Library()
 
 
-@register.inclusion_tag("breakouts/_agent_breakouts.html", takes_context=True)
-def agent_breakouts(context, agent):
-    """The agent's breakout visits (R-S4): topic, asked, taken by, room, outcome."""
-    user = getattr(context.get("request"), "user", None)
-    return {
-        "visits": selectors.visits_of(agent),
-        "is_self": user is not None and user.is_authenticated and agent.user_id == user.pk,
-        "is_leader": user is not None and has_role(user, *EDITORS),
-    }
+@register.inclusion_tag("breakouts/_agent_breakouts.html")
+def agent_breakouts(panel):
+    """The agent's breakout visits (R-S4), as esp.breakouts.selectors.agent_page_context read
+    them."""
+    return panel
 
 
 @register.inclusion_tag("breakouts/_waiting_notice.html")

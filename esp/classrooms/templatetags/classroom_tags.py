@@ -1,22 +1,13 @@
-from datetime import date
-
 from django import template
-
-from ..models import Invitation
 
 register = template.Library()
 
 
 @register.inclusion_tag("classrooms/_agent_classrooms.html")
-def agent_classrooms(agent):
-    """The agent's classroom invitations (R-S2): room, link, days; cancelled ones marked."""
-    rows = [
-        {"invitation": i, "days": [date.fromisoformat(d) for d in i.days]}
-        for i in Invitation.objects.filter(agent=agent)
-        .select_related("classroom__training_class", "classroom__phase")
-        .order_by("classroom__first_day", "pk")
-    ]
-    return {"rows": rows}
+def agent_classrooms(panel):
+    """The agent's classroom invitations (R-S2), as esp.classrooms.selectors.agent_page_context
+    read them."""
+    return panel
 
 
 @register.inclusion_tag("classrooms/_today.html")

@@ -1,6 +1,6 @@
 """Self-report controls for pages other apps own (`{% load selfreport_tags %}`).
 
-- `{% self_report_link agent %}` on the agent page: the agent's link (active until, last used)
+- `{% self_report_link selfreport_panel %}` on the agent page: the agent's link (active until, last used)
   with "Send a new link" and "Revoke link" buttons, for users who may edit the agent; once the
   agent left the program or was transferred, why no link is sent any more (issue 12 item 8).
 - `{% not_reported_list rows %}` on a Today page: the agents without a self-report today
@@ -14,22 +14,17 @@ from django import template
 
 from esp.access.writes import may_write
 
-from .. import services
-
 register = template.Library()
 
 
 @register.inclusion_tag("selfreport/_agent_link.html", takes_context=True)
-def self_report_link(context, agent):
-    request = context["request"]
-    can_send = may_write(request.user, "self_report_link", None, agent)  # not a certifier
+def self_report_link(context, panel):
+    """The agent's link as esp.selfreport.selectors.agent_page_context read it, with the
+    form's CSRF token and the page to come back to."""
     return {
-        "agent": agent,
-        "can_send": can_send,
-        "link": services.active_link(agent) if can_send else None,
-        "ended": can_send and services.link_ended(agent),
+        **panel,
         "csrf_token": context.get("csrf_token"),
-        "next": request.get_full_path(),
+        "next": context["request"].get_full_path(),
     }
 
 
