@@ -9,7 +9,6 @@ new version of a scorecard template (the admin's import, the shipped placeholder
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +22,14 @@ from esp.mailing.models import OutboxMessage
 from esp.mailing.services.outbox import Attachment, enqueue
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
-from esp.rules.callcert import call_cert_result, round_score
+from esp.rules.callcert import (
+    ItemOutOfRange,
+    Tally,
+    call_cert_result,
+    earned_points,
+    given_points,
+)
+from esp.rules.callcert import tally as score_tally
 
 from . import selectors
 from .models import CallScore, ItemScore, ScorecardItem, ScorecardSection, ScorecardTemplate
@@ -40,40 +46,13 @@ COACHED_SCORE = 100
 COACHED = None  # the template of a coached call (call 1): none
 
 
-@dataclass(frozen=True)
-class Tally:
-    """The running total of a call being scored (R-C3)."""
-
-    points: Decimal
-    score: int
-    auto_failed: bool
-
-
-def _given(item_points: dict, item):
-    """What the form gave for `item`: keyed by the item's id as a number or as text."""
-    return item_points.get(item.pk, item_points.get(str(item.pk)))
-
-
-def _earned(given) -> Decimal:
-    return Decimal(str(given if given not in (None, "") else 0))
-
-
 def tally(template: ScorecardTemplate, item_points: dict) -> Tally:
-    """Sum the earned points (each capped at the item's weight), rounded half up; any missed
-    auto-fail item makes the score 0. `item_points` maps item id → points earned, or, for an
-    auto-fail item, whether it was missed (truthy = failed)."""
-    points = Decimal(0)
-    failed = False
-    for item in template.items():
-        given = _given(item_points, item)
-        if item.auto_fail:
-            failed = failed or bool(given)
-            continue
-        earned = _earned(given)
-        if earned < 0 or earned > item.points:
-            raise ValidationError({str(item.pk): f"'{item.text}' scores 0–{item.points}"})
-        points += earned
-    return Tally(points, 0 if failed else round_score(points), failed)
+    """R-C3 (esp.rules.callcert.tally) over the template's items; an item scored out of its
+    range is a form error on that item."""
+    try:
+        return score_tally(template.items(), item_points)
+    except ItemOutOfRange as error:
+        raise ValidationError({error.key: str(error)}) from None
 
 
 # -- scoring a call ------------------------------------------------------------------------------
@@ -140,11 +119,11 @@ def _scored_on(call_number: int, template, item_points: dict) -> tuple:
 def _item_scores_create(scored: CallScore, template, item_points: dict) -> None:
     rows = []
     for item in template.items():
-        given = _given(item_points, item)
+        given = given_points(item_points, item)
         if item.auto_fail:
             rows.append(ItemScore(call_score=scored, item=item, failed=bool(given)))
         else:
-            rows.append(ItemScore(call_score=scored, item=item, earned=_earned(given)))
+            rows.append(ItemScore(call_score=scored, item=item, earned=earned_points(given)))
     ItemScore.objects.bulk_create(rows)
 
 

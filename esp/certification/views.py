@@ -16,10 +16,11 @@ from esp.access.scopes import get_agent_for_user, has_role
 from esp.access.writes import require_write
 from esp.lib import clock
 from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
+from esp.rules.callcert import Tally
 
 from . import selectors
 from .models import ScorecardTemplate
-from .services import Tally, call_score, current_template, tally
+from .services import call_score, current_template, tally
 
 
 @dataclass

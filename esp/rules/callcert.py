@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,3 +66,46 @@ def can_still_pass(
     counted = {n: s for n, s in scores.items() if 1 <= n <= calls_per_agent}
     best = sum(1 for s in counted.values() if s >= pass_mark) + (calls_per_agent - len(counted))
     return Decimal(best * 100) / Decimal(calls_per_agent) >= program_pass_rate
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The running total of a call being scored (R-C3)."""
+
+    points: Decimal
+    score: int
+    auto_failed: bool
+
+
+class ItemOutOfRange(ValueError):
+    def __init__(self, item) -> None:
+        super().__init__(f"'{item.text}' scores 0–{item.points}")
+        self.key = str(item.pk)
+
+
+def given_points(item_points: Mapping, item):
+    """What was given for `item`: keyed by the item's id as a number or as text."""
+    return item_points.get(item.pk, item_points.get(str(item.pk)))
+
+
+def earned_points(given) -> Decimal:
+    return Decimal(str(given if given not in (None, "") else 0))
+
+
+def tally(items: Iterable, item_points: Mapping) -> Tally:
+    """R-C3: sum the earned points (each between 0 and the item's weight), rounded half up;
+    any missed auto-fail item makes the score 0. `items` have pk, text, points, auto_fail;
+    `item_points` maps item id -> points earned, or, for an auto-fail item, whether it was
+    missed (truthy = failed). An item scored out of its range raises ItemOutOfRange."""
+    points = Decimal(0)
+    failed = False
+    for item in items:
+        given = given_points(item_points, item)
+        if item.auto_fail:
+            failed = failed or bool(given)
+            continue
+        earned = earned_points(given)
+        if earned < 0 or earned > item.points:
+            raise ItemOutOfRange(item)
+        points += earned
+    return Tally(points, 0 if failed else round_score(points), failed)

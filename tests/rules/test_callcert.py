@@ -13,9 +13,12 @@ from esp.rules.callcert import (
     PASSED,
     PENDING,
     CallCertResult,
+    ItemOutOfRange,
+    Tally,
     call_cert_result,
     can_still_pass,
     round_score,
+    tally,
 )
 from esp.rules.progress import AgentProgress
 
@@ -202,3 +205,27 @@ def test_it_does_not_complete_call_cert_with_a_failed_program_R_C4(policy, make_
     progress = AgentProgress(make_agent("E1", esp_class, facts), policy)
     assert progress.call_cert(D("2026-03-24")).result == FAILED
     assert not progress.is_done("call_cert", D("2026-03-24"))
+
+
+class Item:
+    def __init__(self, pk, points, auto_fail=False):
+        self.pk, self.text, self.points, self.auto_fail = pk, f"item {pk}", points, auto_fail
+
+
+SCORECARD = [Item(1, 50), Item(2, 34.5), Item(3, 15.5), Item(4, 0, auto_fail=True)]
+
+
+def test_a_calls_score_is_the_points_earned_rounded_half_up_R_C3():
+    result = tally(SCORECARD, {1: 50, "2": "34.5", 3: ""})
+    assert result == Tally(Decimal("84.5"), 85, False)
+
+
+def test_a_missed_auto_fail_item_makes_the_score_zero_R_C3():
+    assert tally(SCORECARD, {1: 50, 2: 34.5, 3: 15.5, 4: True}).score == 0
+
+
+@pytest.mark.parametrize("given", [-1, 50.5])
+def test_an_item_scored_out_of_its_range_is_named_R_C3(given):
+    with pytest.raises(ItemOutOfRange) as raised:
+        tally(SCORECARD, {1: given})
+    assert raised.value.key == "1" and str(raised.value) == "'item 1' scores 0–50"
