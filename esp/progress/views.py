@@ -125,17 +125,22 @@ def _agent_forms(agent, page, as_of) -> dict:
     """The agent page's forms, each based on the latest fact it changes (§17 no lost work)."""
     # the latest employment fact, a scheduled one included: the page shows it (R-P3, §17)
     employment_now = selectors.latest_fact(agent, "status", "employment")
+    equipment_now = page.equipment[-1] if page.equipment else None
     return {
-        # ids of their own: the employment, equipment and flag forms have a "note" too
+        # ids of their own (auto_id): four forms on one page share "status", "note", "based_on"
         "note_form": forms.NoteForm(auto_id="add-note-%s"),
         "employment_form": forms.EmploymentForm(
-            initial={"based_on": getattr(employment_now, "pk", "")}
+            auto_id="employment-%s", initial={"based_on": getattr(employment_now, "pk", "")}
         ),
         "equipment_form": forms.EquipmentForm(
-            initial={"based_on": page.equipment[-1].pk if page.equipment else ""}
+            auto_id="equipment-%s",
+            # the current status first, so a quick "Record" never downgrades it
+            initial={"based_on": equipment_now.pk, "status": equipment_now.item}
+            if equipment_now
+            else {"based_on": ""},
         ),
-        "flag_form": forms.FlagForm(),
-        "move_form": forms.MoveForm(initial={"date": as_of}),
+        "flag_form": forms.FlagForm(auto_id="flag-%s"),
+        "move_form": forms.MoveForm(auto_id="move-%s", initial={"date": as_of}),
     }
 
 

@@ -287,6 +287,19 @@ def test_it_adds_a_note_shown_as_date_name_note(tl):
     assert "<li>11/04/2026 - tl.one@cxp.example - Portal locked</li>" in page  # imported
 
 
+def test_the_agent_pages_forms_have_ids_of_their_own_and_start_on_the_current_equipment(tl):
+    """Issue 17 (found in issue 13's walk): each label points at its own form's field, and the
+    equipment form opens on the agent's current status, so a quick "Record" changes nothing."""
+    url = reverse("progress:equipment", args=["E002"])
+    tl.post(url, {"status": "verified", "ticket": "", "based_on": ""})
+    page = tl.get(reverse("progress:agent", args=["E002"])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert [i for i in set(ids) if ids.count(i) > 1] == []
+    for label in re.findall(r'<label for="([^"]+)"', page):
+        assert label in ids, label
+    assert re.search(r'<option value="verified" selected>', page)
+
+
 def test_it_refuses_an_equipment_issue_without_its_ticket(tl):
     """R-Q1: an issue carries its IT ticket number."""
     url = reverse("progress:equipment", args=["E002"])
