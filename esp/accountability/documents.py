@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from string import Template
 
 from django.core.exceptions import ValidationError
+from fontTools.ttLib import TTFont
 from fpdf import FPDF, XPos, YPos
 
 #: The CAP template shipped with ESP Tracker (R-N6), created for each program that has none.
@@ -122,51 +125,48 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 
 # -- the PDF ----------------------------------------------------------------------------------
 
-# The PDF core fonts print Latin-1; typographic marks are written plainly, accents kept.
-PLAIN = str.maketrans(
-    {
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2212": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u2265": ">=",
-        "\u2264": "<=",
-        "\t": "    ",
-    }
-)
+# The documents print in DejaVu Sans, embedded (a subset of Latin with its extensions and
+# Vietnamese, Greek, Cyrillic and common marks; esp/accountability/fonts, its license beside
+# it), so any agent's name prints as written (issue 16 item 12). A character the font lacks
+# is printed as its base letter, or "?".
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+
+
+@cache
+def _font_characters() -> frozenset[int]:
+    return frozenset(TTFont(FONTS / "DejaVuSans.ttf").getBestCmap())
 
 
 def printable(text: str) -> str:
+    known = _font_characters()
     out = []
-    for char in text.translate(PLAIN):
-        if ord(char) < 256:
+    for char in text.replace("\t", "    "):
+        if ord(char) in known or char == "\n":
             out.append(char)
         else:
-            plain = (
-                unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
-            )
-            out.append(plain or "?")
+            base = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) in known)
+            out.append(base or "?")
     return "".join(out)
 
 
 class _Document(FPDF):
     footer_text = ""
 
+    def __init__(self) -> None:
+        super().__init__(format="Letter")
+        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
+
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.cell(0, 5, text=f"{self.footer_text}   Page {self.page_no()} of {{nb}}", align="C")
 
 
 def pdf_bytes(text: str, *, title: str, footer: str = "") -> bytes:
     """A Letter-size PDF of the filled template: `# ` lines as headings, the rest as is."""
-    document = _Document(format="Letter")
+    document = _Document()
     document.footer_text = printable(footer)
     document.set_title(printable(title))
     document.set_creator("ESP Tracker")
@@ -175,14 +175,14 @@ def pdf_bytes(text: str, *, title: str, footer: str = "") -> bytes:
     document.add_page()
     for line in text.splitlines():
         if line.startswith(HEADING):
-            document.set_font("helvetica", style="B", size=13)
+            document.set_font(FONT, style="B", size=13)
             document.multi_cell(
                 0, 8, text=printable(line[len(HEADING) :]), new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )
         elif not line.strip():
             document.ln(4)
         else:
-            document.set_font("helvetica", size=11)
+            document.set_font(FONT, size=11)
             document.multi_cell(
                 0, 5.5, text=printable(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )

@@ -174,7 +174,7 @@ def test_it_makes_the_document_through_the_service_with_the_occurrences_and_roll
         "Ladder: Attendance",
         "Step: Written CAP, due 12/01/2026",
         "Phase: Transfer to production, started 12/01/2026",  # the class's phase today
-        "11/20/2026: Absent - Unapproved, 1 point",
+        "11/20/2026: Absent – Unapproved, 1 point",
         "11/24/2026: Tardy (45 minutes), 0.5 points",
         "11/30/2026: No call, no show, 2 points",
         "Rolling total as of 12/02/2026 (90 days): 3.5 points, 1 NCNS.",
@@ -323,3 +323,14 @@ def test_it_lets_an_agent_download_their_own_document(client, people):
     client.force_login(people["ann"])
     response = client.get(reverse("accountability:cap_download", args=[document_of(fact).pk]))
     assert response.status_code == 200 and "Ann Able" in pdf_text(response.content)
+
+
+def test_it_prints_any_name_as_written_in_the_pdf():
+    """Issue 16 item 12: an embedded Unicode font prints Polish, Vietnamese, Greek and Cyrillic
+    names and typographic marks as written (the core fonts printed "?ukasz" and "Nguyen")."""
+    from esp.accountability.documents import pdf_bytes
+
+    name = "Łukasz Wójcik-Nguyễn, Αλέξης, Дмитрий — “O’Neil”"
+    data = pdf_bytes(f"# Written CAP for {name}\nDear {name},\n\tsee you", title=name)
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert text.count("Łukasz Wójcik-Nguyễn") == 2 and "Дмитрий" in text and "“O’Neil”" in text
