@@ -30,6 +30,7 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     message: EmailMessage
+    raw: bytes = b""  # as received, for a stricter parse
 
     @property
     def key(self) -> str:
@@ -73,6 +74,7 @@ class RecordingHandler:
                     mail_from=envelope.mail_from,
                     rcpt_tos=tuple(envelope.rcpt_tos),
                     message=email.message_from_bytes(content, policy=email.policy.default),
+                    raw=content,
                 )
             )
         return "250 Message accepted for delivery"

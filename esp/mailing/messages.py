@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template import engines
 from django.template.loader import render_to_string
 
 from esp.lib import render
+
+BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,18 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
+# The subject and the text part are plain text: rendered without HTML escaping (an
+# apostrophe stays an apostrophe); the HTML part escapes every value.
+_PLAIN = "{% autoescape off %}{% include esp_plain_template %}{% endautoescape %}"
+
+
+def _plain(name: str, context: dict) -> str:
+    return engines["django"].from_string(_PLAIN).render({**context, "esp_plain_template": name})
+
+
 def make_message(name: str, context: dict, attachments: tuple[Attachment, ...] = ()) -> Message:
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context).strip() + "\n"
+    subject = " ".join(_plain(f"emails/{name}-subject.txt", context).split())
+    text = _plain(f"emails/{name}-body.txt", context).strip() + "\n"
     html = render_to_string(f"emails/{name}-body.html", context)
     return Message(subject=subject, text=text, html=html, attachments=tuple(attachments))
 
@@ -59,6 +71,7 @@ def table_attachments(basename: str, sheets: Sheets) -> tuple[Attachment, Attach
     `<basename>.xlsx` (one sheet each), formulas escaped."""
     columns, rows = _one_table(sheets)
     return (
-        Attachment(f"{basename}.csv", render.table_csv(columns, rows), "text/csv"),
+        # with a byte-order mark, so Excel opens it as UTF-8 (accents intact)
+        Attachment(f"{basename}.csv", BOM + render.table_csv(columns, rows), "text/csv"),
         Attachment(f"{basename}.xlsx", render.tables_xlsx(sheets), render.XLSX_TYPE),
     )

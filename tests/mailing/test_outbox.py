@@ -4,11 +4,14 @@ unknown outcomes shown rather than repeated (R-N2, R-N3, SPEC §17 "no lost work
 Every delivery goes to a real SMTP server on loopback (tests/smtp.py).
 """
 
+import email
+import email.policy
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from esp.mailing.messages import make_message, table_attachments
 from esp.mailing.models import DeliveryAttempt, OutboxMessage
 from esp.mailing.runs import send_round
 from esp.mailing.services.outbox import (
@@ -105,6 +108,39 @@ def test_it_keeps_a_message_without_recipients_unsent(smtp_server):  # noqa: F81
 
 
 # -- delivery over SMTP ------------------------------------------------------------------------
+
+
+def test_it_sends_headers_and_bodies_as_mail_clients_expect(smtp_server, settings):  # noqa: F811
+    """Issue 16 item 13: a subject with an apostrophe and accents is not HTML-escaped, the Date
+    carries the real offset, the Message-ID the site's domain, the text is quoted-printable
+    and a CSV attachment starts with a byte-order mark (Excel reads it as UTF-8)."""
+    settings.ESP_BASE_URL = "https://esp.cxp.example"
+    agent = {"name": "Zoë O'Neil", "employee_id": "E001"}
+    built = make_message("red-flag", {"agent": agent, "flag_label": "Cannot sell", "note": ""})
+    assert built.subject == "Red flag: Zoë O'Neil (E001) — Cannot sell"
+    assert "Zoë O'Neil" in built.text and "O&#x27;Neil" in built.html
+    [csv_file, _] = table_attachments("lines", {"Lines": (["name"], [["Zoë O'Neil"]])})
+    enqueue(
+        key=KEY,
+        report="daily_incompletions",
+        list_key="esp_managers",
+        to=TO,
+        message=Message(built.subject, built.text, built.html, (csv_file,)),
+        now=NOW,
+        business_day=date(2026, 12, 2),
+    )
+    deliver_due(now=NOW)
+    [received] = smtp_server.messages
+    strict = email.message_from_bytes(received.raw, policy=email.policy.strict)
+    assert strict["Subject"].strip() == "Red flag: Zoë O'Neil (E001) — Cannot sell"
+    assert strict["Date"] == "Wed, 02 Dec 2026 18:05:00 -0600"
+    assert strict["Message-ID"].endswith("@esp.cxp.example>")
+    text = strict.get_body(("plain",))
+    assert text["Content-Transfer-Encoding"] == "quoted-printable"
+    assert "Zoë O'Neil" in text.get_content()
+    [attachment] = strict.iter_attachments()
+    assert attachment.get_payload(decode=True).startswith("\ufeffname".encode())
+    assert b"\nZo\xc3\xab O'Neil" in attachment.get_payload(decode=True).replace(b"\r", b"")
 
 
 def test_it_delivers_a_message_once_over_smtp(smtp_server, settings):  # noqa: F811

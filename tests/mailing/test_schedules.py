@@ -143,7 +143,7 @@ def test_it_mails_the_daily_incompletion_report_over_smtp(
     assert set(files) == {"incompletions-2026-12-02.csv", "incompletions-2026-12-02.xlsx"}
     content_type, content = files["incompletions-2026-12-02.csv"]
     assert content_type == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [(r["sheet"], r["employee_id"], r["age_business_days"]) for r in rows] == [
         ("Producer World", "E002", "18"),
         ("Producer World", "E005", "9"),
@@ -209,7 +209,7 @@ def _csv_rows(program, day: date) -> list[dict]:
         program, day, distribution_list=DistributionList.objects.get(key="esp_managers")
     )
     csv_file = next(a for a in outgoing.message.attachments if a.filename.endswith(".csv"))
-    return list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
 
 
 def test_it_puts_the_transfer_date_under_its_own_column_in_the_csv(scenario):

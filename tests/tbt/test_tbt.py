@@ -273,7 +273,9 @@ def test_it_sends_the_summaries_over_smtp_in_the_days_round(scenario, esp, smtp_
     tbt = received["tbt_completion|carrier_leadership|2026-12-01"]
     assert tbt.rcpt_tos == ("aetna.lead@carrier.example",)
     files = {p.get_filename(): p.get_payload(decode=True) for p in tbt.message.iter_attachments()}
-    rows = list(csv.DictReader(io.StringIO(files["tbt-completion-2026-12-01.csv"].decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(files["tbt-completion-2026-12-01.csv"].decode("utf-8-sig")))
+    )
     assert {r["employee_id"]: r["behind_pace"] for r in rows}["E004"] == "yes"
     callcert = received["callcert_summary|ops_leadership|2026-12-01"]
     assert callcert.rcpt_tos == ("ops.lead@cxp.example",)

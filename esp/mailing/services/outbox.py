@@ -15,16 +15,24 @@ import logging
 import os
 import socket
 from datetime import date, datetime, timedelta
+from email import charset as charsets
+from email.utils import format_datetime, make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.timezone import localtime
 
 from esp.audit.services import audit_record
+from esp.lib import clock
 
 from ..messages import Attachment, Message
 from ..models import DeliveryAttempt, OutboxAttachment, OutboxMessage
+
+QUOTED_PRINTABLE_UTF8 = charsets.Charset("utf-8")
+QUOTED_PRINTABLE_UTF8.body_encoding = charsets.QP
 
 __all__ = ["Attachment", "Message"]  # re-exported: the outbox's callers build these
 
@@ -88,14 +96,41 @@ def enqueue(
     return row
 
 
-def build_email(row: OutboxMessage, connection=None) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+class _Email(EmailMultiAlternatives):
+    """Text parts that are not plain ASCII go out quoted-printable, not as 8-bit lines."""
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        for part in message.walk():
+            if (
+                part.get_content_maintype() == "text"
+                and part["Content-Transfer-Encoding"] == "8bit"
+            ):
+                text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                del part["Content-Transfer-Encoding"]
+                part.set_payload(text, charset=QUOTED_PRINTABLE_UTF8)
+        return message
+
+
+def build_email(
+    row: OutboxMessage, connection=None, *, now: datetime | None = None
+) -> EmailMultiAlternatives:
+    """The message as mail clients expect (issue 16 item 13): the Date with the program's
+    offset, a Message-ID on the site's own domain, quoted-printable text."""
+    sent_at = localtime(now or clock.now())
+    email = _Email(
         subject=row.subject,
         body=row.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(row.to),
         connection=connection,
-        headers={"X-ESP-Outbox-Key": row.key},
+        headers={
+            "X-ESP-Outbox-Key": row.key,
+            "Date": format_datetime(sent_at),
+            "Message-ID": make_msgid(
+                domain=urlsplit(settings.ESP_BASE_URL).hostname or "localhost"
+            ),
+        },
     )
     if row.html:
         email.attach_alternative(row.html, "text/html")
@@ -131,7 +166,7 @@ def deliver_one(row_id: int, *, now: datetime, worker: str | None = None) -> str
         return None
     row = OutboxMessage.objects.get(pk=row_id)
     try:
-        sent = build_email(row, connection=get_connection()).send(fail_silently=False)
+        sent = build_email(row, connection=get_connection(), now=now).send(fail_silently=False)
         if sent != 1:
             raise RuntimeError("the mail backend accepted no message")
     except Exception as exc:  # any failure to get the server's acceptance is retried
