@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
-from esp.lib.render import escape_sheet, unescape_formula
+from esp.lib.formulas import escape_sheet, unescape_formula
 from esp.lib.textcheck import max_length_of, text_problem
 
 from .models import ScorecardItem, ScorecardSection, ScorecardTemplate

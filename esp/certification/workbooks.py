@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
-from esp.lib.render import escape_sheet
+from esp.lib.formulas import escape_sheet
 from esp.roster.models import Agent
 from esp.rules.callcert import call_cert_result
 
@@ -57,6 +58,7 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
     sheet.title = "Call certification"
     _write_summary(sheet, agent, result)
     _write_calls(sheet, program, calls, scores)
+    sheet.freeze_panes = f"A{CALLS_HEADER_ROW + 1}"  # the summary and the calls' header stay
     sheet.append(["Total passed", result.calls_passed])
     sheet.append([])
     _write_items(sheet, program, calls)
@@ -66,9 +68,24 @@ def scorecard_workbook(agent: Agent) -> ScorecardFile:
         f"{agent.last_name}_{agent.first_name}_pending"
     )
     escape_sheet(sheet)  # a certifier's note `=...` is text, never a live formula (issue 12)
+    _dates_and_wrapping(sheet)
     out = io.BytesIO()
     book.save(out)
     return ScorecardFile(f"{name.replace(' ', '_')}.xlsx", out.getvalue())
+
+
+CALLS_HEADER_ROW = 7  # after the six summary rows
+
+
+def _dates_and_wrapping(sheet) -> None:
+    """Dates as MM/DD/YYYY date cells, notes wrapped (issue 16 item 10)."""
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = "mm/dd/yyyy"
+            elif isinstance(cell.value, str) and (len(cell.value) > 40 or "\n" in cell.value):
+                cell.alignment = wrap
 
 
 def _bold_header(sheet, header: list[str]) -> None:
@@ -100,7 +117,7 @@ def _write_calls(sheet, program, calls: WorkbookCalls, scores: dict[int, int]) -
                 number,
                 score,
                 "" if score is None else ("yes" if score >= program.call_pass_mark else "no"),
-                fact.date.strftime("%m/%d/%Y") if fact else "",
+                fact.date if fact else "",
                 fact.by if fact else "",
                 _scorecard_cell(fact, detail),
                 detail.notes_well if detail else "",

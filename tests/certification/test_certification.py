@@ -173,6 +173,10 @@ def test_it_passes_at_exactly_85_and_fails_at_84_in_the_workbook(world):
     assert rows[header + 6][:2] == ["Total passed", 4]
     totals = [r for r in rows if r[2] == "Call total"]
     assert [(r[0], r[4]) for r in totals] == [(1, 100), (2, 85), (3, 84), (4, 85), (5, 90)]
+    # issue 16 item 10: the calls' header stays in view, their dates are date cells
+    assert sheet.freeze_panes == f"A{header + 2}"
+    assert sheet.cell(header + 2, 4).number_format == "mm/dd/yyyy"
+    assert sheet.cell(header + 2, 4).value.date() == DAY
 
 
 def test_it_enqueues_nothing_before_the_fifth_call(world):

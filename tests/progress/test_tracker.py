@@ -2,6 +2,7 @@
 class-day attendance labels (R-A6), notes, formulas escaped."""
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -83,7 +84,9 @@ def test_statuses_dates_and_attendance_labels(tracker):
     by_id = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     ann = by_id["E001"]
     assert ann["Agent"] == "Ann Able" and ann["Status"] == "Active"
-    assert ann["AHIP/Aetna Status"] == "Done" and ann["AHIP+Aetna Completion"] == "11/06/2026"
+    assert ann["AHIP/Aetna Status"] == "Done"
+    completion = ann["AHIP+Aetna Completion"]  # a date cell (issue 16 item 10)
+    assert completion.date() == date(2026, 11, 6) and completion.hour == 0
     assert ann["Call Cert Status"] == "Done (4/5 calls passed, 80%)"
     assert ann["All TBTs Complete?"] == "Yes"
     bob = by_id["E002"]

@@ -12,13 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from esp.lib.render import (
-    FORMULA_STARTS,
-    escape_formula,
-    table_csv,
-    tables_xlsx,
-    unescape_formula,
-)
+from esp.lib.formulas import FORMULA_STARTS, escape_formula, unescape_formula
+from esp.lib.render import table_csv, tables_xlsx
 from esp.roster.models import Agent, CertifierAssignment
 from tests.certification.test_certification import points_for
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
