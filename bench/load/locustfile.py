@@ -4,8 +4,8 @@ board, an agent page, each report's first page, an API list and a task status wr
 
 Started by bench/load/run.py, which prepares the database and the plan (ESP_LOAD_PLAN: the
 accounts and what each may open) and reads the results (ESP_LOAD_RESULT). It runs only
-against a loopback address. Measuring starts when every user has signed in (the sign-ins and
-their password hashing are not in the figures) and lasts ESP_LOAD_SECONDS.
+against a loopback address. Measuring starts when every user has started (the ramp-up is not
+in the figures) and lasts ESP_LOAD_SECONDS.
 
 Runs in the bench environment (.venv-bench, requirements/bench.txt): it imports nothing of
 the app.
@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import random
+import string
 import time
 from urllib.parse import urlsplit
 
@@ -28,15 +29,17 @@ PLAN = json.loads(open(os.environ["ESP_LOAD_PLAN"], encoding="utf-8").read())
 SECONDS = float(os.environ.get("ESP_LOAD_SECONDS", "60"))
 RESULT = os.environ.get("ESP_LOAD_RESULT", "load-result.json")
 STATUSES = ("not_started", "in_progress", "done", "failed", "not_applicable")
-ROLE_WEIGHTS = {"TL": 4, "PM": 2}  # the roles with many people; every other role 1
-_accounts = {}  # role -> a cycle over its accounts
-_measuring = {"started": None, "signed_in": 0}
+_sessions = {}  # role -> a cycle over its accounts' sessions
+_measuring = {"started": None, "users": 0}
 
 
-def _accounts_of(role: str):
-    if role not in _accounts:
-        _accounts[role] = itertools.cycle([u for u in PLAN["users"] if u["role"] == role])
-    return next(_accounts[role])
+def _session_of(role: str) -> tuple[dict, str]:
+    """The next (account, session key) of `role`: each session goes to one user while there
+    are enough (the runner opens them for the users the weights give the role)."""
+    if role not in _sessions:
+        pairs = [(u, key) for u in PLAN["users"] if u["role"] == role for key in u["sessions"]]
+        _sessions[role] = itertools.cycle(pairs)
+    return next(_sessions[role])
 
 
 def _loopback(host: str) -> bool:
@@ -57,16 +60,14 @@ def _refuse_other_hosts(environment, **_kwargs):
         )
 
 
-def _signed_in(environment) -> None:
-    """When the last user has signed in: forget the sign-ins, measure for SECONDS, stop."""
-    _measuring["signed_in"] += 1
-    if _measuring["signed_in"] != environment.parsed_options.num_users:
+def _started(environment) -> None:
+    """When the last user has started: forget the ramp-up, measure for SECONDS, stop."""
+    _measuring["users"] += 1
+    if _measuring["users"] != environment.parsed_options.num_users:
         return
     environment.runner.stats.reset_all()
     _measuring["started"] = time.monotonic()
-    print(
-        f"All {_measuring['signed_in']} users signed in; measuring for {SECONDS:.0f} s", flush=True
-    )
+    print(f"All {_measuring['users']} users started; measuring for {SECONDS:.0f} s", flush=True)
     gevent.spawn_later(SECONDS, environment.runner.quit)
 
 
@@ -87,12 +88,20 @@ def _write_result(environment, **_kwargs):
     ]
     result = {
         "measured_seconds": time.monotonic() - started if started else 0.0,
-        "all_signed_in": started is not None,
+        "all_started": started is not None,
         "rows": rows,
         "errors": errors,
     }
     with open(RESULT, "w", encoding="utf-8") as file:
         json.dump(result, file, indent=2)
+
+
+def _get(client, path: str, name: str):
+    """A page or API read; being sent to the sign-in page is an error (a lost session)."""
+    with client.get(path, name=name, catch_response=True) as response:
+        if "/sign-in/" in response.url:
+            response.failure("signed out: sent to the sign-in page")
+        return response
 
 
 class Staff(HttpUser):
@@ -103,49 +112,41 @@ class Staff(HttpUser):
     wait_time = between(3, 7)
 
     def on_start(self):
-        self.account = _accounts_of(self.role)
-        self.client.get("/sign-in/", name="sign in (page)")
-        with self.client.post(
-            "/sign-in/",
-            data={
-                "username": self.account["email"],
-                "password": self.account["password"],
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            },
-            name="sign in",
-            catch_response=True,
-        ) as response:
-            if "/sign-in/" in response.url:
-                response.failure(f"{self.account['email']} could not sign in")
-        _signed_in(self.environment)
+        """Signed in: a session the runner opened for this account (Django's login, without
+        the sign-in page's password hashing), and a CSRF token of its own for the write."""
+        self.account, session = _session_of(self.role)
+        self.csrf = "".join(random.choices(string.ascii_letters + string.digits, k=32))
+        self.client.cookies.set("sessionid", session)
+        self.client.cookies.set("csrftoken", self.csrf)
+        _started(self.environment)
 
     @task(2)
     def today(self):
-        self.client.get("/", name=f"Today ({self.role})")
+        _get(self.client, "/", f"Today ({self.role})")
 
     @task(2)
     def board(self):
         if self.account["classes"]:
             code = random.choice(self.account["classes"])
-            self.client.get(f"/classes/{code}/", name="class board")
+            _get(self.client, f"/classes/{code}/", "class board")
 
     @task(2)
     def agent(self):
         if self.account["agents"]:
             employee_id = random.choice(self.account["agents"])
-            self.client.get(f"/agents/{employee_id}/", name="agent page")
+            _get(self.client, f"/agents/{employee_id}/", "agent page")
 
     @task(2)
     def report(self):
         name = random.choice(PLAN["reports"])
-        self.client.get(f"/reports/{name}/", name=f"report {name}")
+        _get(self.client, f"/reports/{name}/", f"report {name}")
 
     @task(1)
     def api_list(self):
         if self.account["agents"] and random.random() < 0.5:
-            self.client.get("/api/v1/agents/", name="API agents list")
+            _get(self.client, "/api/v1/agents/", "API agents list")
         else:
-            self.client.get("/api/v1/classes/", name="API classes list")
+            _get(self.client, "/api/v1/classes/", "API classes list")
 
     @task(1)
     def write(self):
@@ -154,8 +155,8 @@ class Staff(HttpUser):
         if not (self.account["agents"] and self.account["tasks"]):
             return
         employee_id = random.choice(self.account["agents"])
-        response = self.client.get(
-            f"/api/v1/agents/{employee_id}/tasks/", name="API tasks (read before the write)"
+        response = _get(
+            self.client, f"/api/v1/agents/{employee_id}/tasks/", "API tasks (read before the write)"
         )
         if not response.ok:
             return
@@ -167,7 +168,7 @@ class Staff(HttpUser):
         self.client.post(
             f"/api/v1/agents/{employee_id}/tasks/{cell['task']}/",
             json={"status": status, "based_on": cell["based_on"], "note": ""},
-            headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")},
+            headers={"X-CSRFToken": self.csrf},
             name="status write (API)",
         )
 
@@ -177,7 +178,7 @@ def _user_classes() -> dict[str, type]:
     classes = {}
     for role in sorted({u["role"] for u in PLAN["users"]}):
         name = "".join(part.capitalize() for part in role.split())
-        attributes = {"role": role, "weight": ROLE_WEIGHTS.get(role, 1), "__module__": __name__}
+        attributes = {"role": role, "weight": PLAN["weights"][role], "__module__": __name__}
         classes[name] = type(name, (Staff,), attributes)
     return classes
 

@@ -10,13 +10,16 @@ same tables the app enforces), so that every request of the load test is one the
 
 from __future__ import annotations
 
+import math
 import random
+from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 
 PASSWORD = "load-test-password"
 MANAGER = ("manager@esp.example", PASSWORD)
+ROLE_WEIGHTS = {"TL": 4, "PM": 2}  # Locust users per role: the roles with many people; others 1
 PER_ROLE = 20  # accounts of a role with many (TLs, PMs) signed in by the Locust users
 CLASSES_PER_USER = 10
 AGENTS_PER_USER = 30
@@ -56,8 +59,9 @@ def staff_accounts() -> list[tuple[str, object]]:
     return accounts
 
 
-def build_plan(seed: int = 1) -> dict:
-    """Every account's role, password, classes, agents and writable tasks."""
+def build_plan(users: int, seed: int = 1) -> dict:
+    """Every account's role, sessions, classes, agents and writable tasks, and the users per
+    role (ROLE_WEIGHTS)."""
     from esp.access import scopes
     from esp.access.matrix import AGENT_VIEWERS
     from esp.access.writes import may_write
@@ -68,28 +72,50 @@ def build_plan(seed: int = 1) -> dict:
     chooser = random.Random(seed)
     program = program_for()
     tasks = [key for key in task_keys(program) if key not in proof_tasks(program)]
-    users = []
-    for role, user in staff_accounts():
-        if not user.is_active or not user.has_usable_password():
-            user.set_password(PASSWORD)  # load_demo gave the others this password
-            user.is_active = True
-            user.save()
+    accounts = staff_accounts()
+    per_role = Counter(role for role, _ in accounts)
+    weights = {role: ROLE_WEIGHTS.get(role, 1) for role in per_role}
+    entries = []
+    for role, user in accounts:
+        share = users * weights[role] / sum(weights.values()) / per_role[role]
         classes = list(scopes.visible_classes(user).values_list("code", flat=True))
         agents = []
         if role in AGENT_VIEWERS:
             agents = list(scopes.visible_agents(user).values_list("employee_id", flat=True))
         sample = scopes.visible_agents(user).first() if agents else None
-        users.append(
+        entries.append(
             {
                 "role": role,
                 "email": user.username,
-                "password": PASSWORD,
+                "sessions": signed_in_sessions(user, math.ceil(share) + 1),
                 "classes": _some(chooser, classes, CLASSES_PER_USER),
                 "agents": _some(chooser, agents, AGENTS_PER_USER),
                 "tasks": [t for t in tasks if sample and may_write(user, "task", t, sample)],
             }
         )
-    return {"database": connection.vendor, "reports": list(REPORTS), "users": users}
+    return {
+        "database": connection.vendor,
+        "reports": list(REPORTS),
+        "weights": weights,
+        "users": entries,
+    }
+
+
+def signed_in_sessions(user, count: int) -> list[str]:
+    """`count` session keys of `user`, signed in as the sign-in page would sign them in
+    (django.contrib.auth.login through the test client's force_login): the password hashing
+    of the sign-in (PBKDF2, on purpose slow) is not what the load test measures."""
+    from django.test import Client
+
+    if not user.is_active:
+        user.is_active = True
+        user.save()
+    keys = []
+    for _ in range(count):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        keys.append(client.session.session_key)
+    return keys
 
 
 def _some(chooser: random.Random, items: list[str], count: int) -> list[str]:
