@@ -68,7 +68,14 @@ def _started(environment) -> None:
     environment.runner.stats.reset_all()
     _measuring["started"] = time.monotonic()
     print(f"All {_measuring['users']} users started; measuring for {SECONDS:.0f} s", flush=True)
-    gevent.spawn_later(SECONDS, environment.runner.quit)
+    gevent.spawn_later(SECONDS, _stop, environment)
+
+
+def _stop(environment) -> None:
+    """The measured time is up: stop (requests in flight finish, within --stop-timeout, and
+    count: they were made in the measured time)."""
+    _measuring["seconds"] = time.monotonic() - _measuring["started"]
+    environment.runner.quit()
 
 
 @events.quitting.add_listener
@@ -87,7 +94,8 @@ def _write_result(environment, **_kwargs):
         for e in stats.errors.values()
     ]
     result = {
-        "measured_seconds": time.monotonic() - started if started else 0.0,
+        "measured_seconds": _measuring.get("seconds")
+        or (time.monotonic() - started if started else 0.0),
         "all_started": started is not None,
         "rows": rows,
         "errors": errors,
