@@ -11,7 +11,8 @@ from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.selectors import FACT_KINDS, agent_records
-from esp.roster.models import Agent, ClassPhase
+from esp.reports.builders import KINDS
+from esp.roster.models import ClassPhase
 from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy
 from esp.upkeep.models import GapReport
@@ -19,11 +20,17 @@ from esp.upkeep.models import GapReport
 #: What Today reads of each in-flight agent: the facts the reports read, the red flags
 #: raised and resolved (R-N4b) and the self-reports (R-N5).
 TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
+CALLCERT_KINDS = KINDS["callcert"]
 
 
 def visible_agent_ids(user):
     """The pks of the agents `user` may see, as a subquery."""
     return scopes.visible_agents(user).values("pk")
+
+
+def _seen(user):
+    """The agents `user` sees as a subquery, or None for every agent (no filter to run)."""
+    return None if scopes.has_role(user, scopes.ESP_MANAGER) else visible_agent_ids(user)
 
 
 def in_flight_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
@@ -32,20 +39,22 @@ def in_flight_records(user, program: Program, policy: Policy, as_of: date) -> li
         program,
         as_of,
         in_flight=True,
-        agent_ids=visible_agent_ids(user),
+        agent_ids=_seen(user),
         transfer_task=policy.transfer_task,
         kinds=TODAY_KINDS,
     )
 
 
-def agent_names(employee_ids) -> dict[str, str]:
-    """Employee id -> "First Last", one query."""
-    return {
-        employee_id: f"{first} {last}"
-        for employee_id, first, last in Agent.objects.filter(
-            employee_id__in=set(employee_ids)
-        ).values_list("employee_id", "first_name", "last_name")
-    }
+def callcert_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
+    """The records the call-certification report reads (R-C4), of the agents `user` sees
+    only (the report's scope: transferred agents too)."""
+    return agent_records(
+        program,
+        as_of,
+        agent_ids=_seen(user),
+        transfer_task=policy.transfer_task,
+        kinds=CALLCERT_KINDS,
+    )
 
 
 def proofs_waiting(user) -> int:
