@@ -90,7 +90,8 @@ def time_today(args, people: dict):
     from rich.table import Table
 
     table = Table(title=f"Today as of {args.as_of:%m/%d/%Y} ({connection.vendor})")
-    for column in ("role", "queries", "KB", "first (ms)", f"median of {args.repeat} (ms)"):
+    columns = ("role", "queries", "KB", "first (ms)", f"median of {args.repeat} (ms)", "min (ms)")
+    for column in columns:
         table.add_column(column, justify="right")
     url = f"/today/?as_of={args.as_of.isoformat()}"
     for role, user in people.items():
@@ -111,6 +112,7 @@ def time_today(args, people: dict):
             f"{len(response.content) / 1024:.0f}",
             f"{timings[0]:.0f}",
             f"{statistics.median(timings):.0f}",
+            f"{min(timings):.0f}",
         )
     return table
 

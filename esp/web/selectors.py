@@ -10,9 +10,9 @@ from esp.access import scopes
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof
-from esp.progress.selectors import FACT_KINDS, agent_records
+from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records
 from esp.reports.builders import KINDS
-from esp.roster.models import ClassPhase
+from esp.roster.models import Agent, ClassPhase
 from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy
 from esp.upkeep.models import GapReport
@@ -23,44 +23,49 @@ TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
 CALLCERT_KINDS = KINDS["callcert"]
 
 
-def visible_agent_ids(user):
-    """The pks of the agents `user` may see, as a subquery."""
-    return scopes.visible_agents(user).values("pk")
+def seen_agents(user):
+    """The pks of the agents `user` sees, read once for the page (None: every agent, the ESP
+    Manager's). The scope is a subquery with a correlated move lookup per agent: evaluated
+    once here, not again inside each section's query. Beyond `IDS_INLINE_MAX` agents, the
+    subquery itself (lists that long are slower to bind than to recompute)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    scope = scopes.visible_agents(user).values("pk")
+    pks = list(scope.values_list("pk", flat=True)[: IDS_INLINE_MAX + 1])
+    return pks if len(pks) <= IDS_INLINE_MAX else scope
 
 
-def _seen(user):
-    """The agents `user` sees as a subquery, or None for every agent (no filter to run)."""
-    return None if scopes.has_role(user, scopes.ESP_MANAGER) else visible_agent_ids(user)
+def agents_among(seen):
+    """The agents of `seen_agents(...)` as a queryset."""
+    return Agent.objects.all() if seen is None else Agent.objects.filter(pk__in=seen)
 
 
-def in_flight_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
-    """The records of the active, not yet transferred agents `user` may see."""
+def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
+    """The records of the active, not yet transferred agents among `seen`."""
     return agent_records(
         program,
         as_of,
         in_flight=True,
-        agent_ids=_seen(user),
+        agent_ids=seen,
         transfer_task=policy.transfer_task,
         kinds=TODAY_KINDS,
     )
 
 
-def callcert_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
-    """The records the call-certification report reads (R-C4), of the agents `user` sees
+def callcert_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
+    """The records the call-certification report reads (R-C4), of the agents among `seen`
     only (the report's scope: transferred agents too)."""
     return agent_records(
         program,
         as_of,
-        agent_ids=_seen(user),
+        agent_ids=seen,
         transfer_task=policy.transfer_task,
         kinds=CALLCERT_KINDS,
     )
 
 
-def proofs_waiting(user) -> int:
-    return Proof.objects.filter(
-        status=Proof.SUBMITTED, agent__in=scopes.visible_agents(user)
-    ).count()
+def proofs_waiting(seen) -> int:
+    return Proof.objects.filter(status=Proof.SUBMITTED, agent__in=agents_among(seen)).count()
 
 
 def tickets_recorded(user, day: date) -> int:

@@ -29,6 +29,7 @@ class Basis:
     ctx: Context
     now: datetime
     roles: set[str]
+    seen: object  # the agents the user sees: pks, a subquery, or None for every agent
     records: list[AgentRecord]  # the in-flight agents the user sees
     flying: list[AgentProgress]  # the same, with the rules' view of their progress
     marks: DayMarks  # who was touched and who self-reported on the day (R-N5)
@@ -73,13 +74,15 @@ def basis(
 ) -> Basis:
     policy = program.policy()
     ctx = Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
-    records = selectors.in_flight_records(user, program, policy, as_of)
+    seen = selectors.seen_agents(user)
+    records = selectors.in_flight_records(seen, program, policy, as_of)
     return Basis(
         user=user,
         program=program,
         ctx=ctx,
         now=now,
         roles=scopes.roles(user),
+        seen=seen,
         records=records,
         flying=[AgentProgress(record, policy) for record in records],
         marks=day_marks(records, as_of),

@@ -57,7 +57,7 @@ def work(base: Basis) -> Work:
         actions=preview(
             base.actions, report_page("actions", base.as_of), base.first, key=_overdue_first
         ),
-        proofs_waiting=selectors.proofs_waiting(base.user),
+        proofs_waiting=selectors.proofs_waiting(base.seen),
     )
 
 

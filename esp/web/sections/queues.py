@@ -32,7 +32,7 @@ class TerminationReviews:
 def termination_reviews(base: Basis) -> TerminationReviews:
     return TerminationReviews(
         preview(
-            pending_termination_reviews(base.user),
+            pending_termination_reviews(base.user, selectors.agents_among(base.seen)),
             own_page("termination_reviews", base.as_of),
             base.first,
         )
@@ -61,18 +61,11 @@ class OverTheClock:
 def over_the_clock(base: Basis) -> OverTheClock:
     return OverTheClock(
         preview(
-            over_clock_lines(scopes.visible_agents(base.user), base.now),
+            over_clock_lines(selectors.agents_among(base.seen), base.now),
             own_page("over_the_clock", base.as_of),
             base.first,
         )
     )
-
-
-def _seen(base: Basis):
-    """The agents a role limited to its scope sees (None: every agent)."""
-    if scopes.ESP_MANAGER in base.roles:
-        return None
-    return selectors.visible_agent_ids(base.user)
 
 
 @dataclass
@@ -84,7 +77,7 @@ class Tbt:
 
 
 def tbt(base: Basis) -> Tbt:
-    seen = _seen(base)
+    seen = base.seen
     return Tbt(
         preview(
             tbt_behind_pace(base.program, base.as_of, seen),
@@ -103,7 +96,7 @@ class LicensingPace:
 
 
 def licensing_pace(base: Basis) -> LicensingPace:
-    seen = selectors.visible_agent_ids(base.user)
+    seen = base.seen
     return LicensingPace(
         preview(
             licensing_behind(base.program, base.as_of, seen),
@@ -160,7 +153,7 @@ class Classrooms:
 
 def classrooms(base: Basis) -> Classrooms:
     due = invites_due(scopes.visible_classes(base.user), base.as_of)
-    ladder = esp_ladder(base.program, base.as_of, scopes.visible_agents(base.user))
+    ladder = esp_ladder(base.program, base.as_of, selectors.agents_among(base.seen))
     first = base.first or len(due) + len(ladder)
     return Classrooms(
         ClassroomInvites(

@@ -44,7 +44,7 @@ def extensions(base) -> list[dict]:
 def callcert(base) -> list[dict]:
     """R-C4: every agent the user sees in the ESP phase with their call certification (not
     only the in-flight: the report's scope), read for those agents alone."""
-    records = selectors.callcert_records(base.user, base.program, base.ctx.policy, base.as_of)
+    records = selectors.callcert_records(base.seen, base.program, base.ctx.policy, base.as_of)
     names = {record.employee_id: record.name for record in records}
     lines = rules.BUILDERS["callcert"](records, base.ctx)["agents"]
     for line in lines:
