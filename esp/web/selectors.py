@@ -10,7 +10,8 @@ from esp.access import scopes
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof
-from esp.progress.selectors import FACT_KINDS, agent_records
+from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records
+from esp.reports.builders import KINDS
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy
@@ -19,39 +20,52 @@ from esp.upkeep.models import GapReport
 #: What Today reads of each in-flight agent: the facts the reports read, the red flags
 #: raised and resolved (R-N4b) and the self-reports (R-N5).
 TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
+CALLCERT_KINDS = KINDS["callcert"]
 
 
-def visible_agent_ids(user):
-    """The pks of the agents `user` may see, as a subquery."""
-    return scopes.visible_agents(user).values("pk")
+def seen_agents(user):
+    """The pks of the agents `user` sees, read once for the page (None: every agent, the ESP
+    Manager's). The scope is a subquery with a correlated move lookup per agent: evaluated
+    once here, not again inside each section's query. Beyond `IDS_INLINE_MAX` agents, the
+    subquery itself (lists that long are slower to bind than to recompute)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    scope = scopes.visible_agents(user).values("pk")
+    pks = list(scope.values_list("pk", flat=True)[: IDS_INLINE_MAX + 1])
+    return pks if len(pks) <= IDS_INLINE_MAX else scope
 
 
-def in_flight_records(user, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
-    """The records of the active, not yet transferred agents `user` may see."""
+def agents_among(seen):
+    """The agents of `seen_agents(...)` as a queryset."""
+    return Agent.objects.all() if seen is None else Agent.objects.filter(pk__in=seen)
+
+
+def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
+    """The records of the active, not yet transferred agents among `seen`."""
     return agent_records(
         program,
         as_of,
         in_flight=True,
-        agent_ids=visible_agent_ids(user),
+        agent_ids=seen,
         transfer_task=policy.transfer_task,
         kinds=TODAY_KINDS,
     )
 
 
-def agent_names(employee_ids) -> dict[str, str]:
-    """Employee id -> "First Last", one query."""
-    return {
-        employee_id: f"{first} {last}"
-        for employee_id, first, last in Agent.objects.filter(
-            employee_id__in=set(employee_ids)
-        ).values_list("employee_id", "first_name", "last_name")
-    }
+def callcert_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
+    """The records the call-certification report reads (R-C4), of the agents among `seen`
+    only (the report's scope: transferred agents too)."""
+    return agent_records(
+        program,
+        as_of,
+        agent_ids=seen,
+        transfer_task=policy.transfer_task,
+        kinds=CALLCERT_KINDS,
+    )
 
 
-def proofs_waiting(user) -> int:
-    return Proof.objects.filter(
-        status=Proof.SUBMITTED, agent__in=scopes.visible_agents(user)
-    ).count()
+def proofs_waiting(seen) -> int:
+    return Proof.objects.filter(status=Proof.SUBMITTED, agent__in=agents_among(seen)).count()
 
 
 def tickets_recorded(user, day: date) -> int:

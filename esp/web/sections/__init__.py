@@ -14,8 +14,9 @@ from esp.access.writes import may_write
 
 from . import glance, lists, queues
 from .basis import Basis, basis
+from .preview import Preview
 
-__all__ = ["Basis", "as_context", "basis", "picked"]
+__all__ = ["OWN_PAGES", "Basis", "as_context", "basis", "one_list", "picked"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,47 @@ def picked(base: Basis) -> list[object]:
 def as_context(section) -> dict:
     """A section's fields as template names (shallow: querysets stay lazy)."""
     return {f.name: getattr(section, f.name) for f in fields(section)}
+
+
+@dataclass(frozen=True)
+class OwnPage:
+    """A Today list without a report, listed whole on `/today/?list=<name>`."""
+
+    build: Callable[[Basis], object]
+    field: str
+    title: str
+    anchor: str
+
+
+OWN_PAGES = {
+    "not_reported": OwnPage(lists.not_reported, "not_reported", "No self-report", "self-reports"),
+    "transfers": OwnPage(
+        lists.transfers, "transfers", "Transfer to production needed", "transfers"
+    ),
+    "flags": OwnPage(lists.transfers, "flags", "Open red flags", "flags"),
+    "proctored": OwnPage(
+        lists.proctored, "proctored", "Proctored last attempts to arrange", "proctored"
+    ),
+    "classes": OwnPage(glance.manager, "classes", "Every class at a glance", "classes"),
+    "aging": OwnPage(glance.pictures, "aging", "Late tasks by age, per class", "aging"),
+    "termination_reviews": OwnPage(
+        queues.termination_reviews,
+        "termination_reviews",
+        "Termination reviews to decide",
+        "termination",
+    ),
+    "over_the_clock": OwnPage(
+        queues.over_the_clock, "over_the_clock", "Over the call-cert clock", "over-the-clock"
+    ),
+    "attendance": OwnPage(queues.attendance, "attendance", "Attendance occurrences", "attendance"),
+}
+
+
+def one_list(base: Basis, name: str) -> tuple[object, Preview] | None:
+    """The section holding the list `name` and the list, if the user's roles get that
+    section (None otherwise)."""
+    page = OWN_PAGES.get(name)
+    if page is None or not any(p.build is page.build and p.applies(base) for p in SECTIONS):
+        return None
+    section = page.build(base)
+    return section, getattr(section, page.field)

@@ -1,21 +1,25 @@
 """What every Today section shares, read once per page: the program's policy and calendar,
-the scoped incompletion and action reports, the in-flight agents the user sees, their names
-and what they did on the day."""
+the in-flight agents the user sees (their records, names and what they did on the day), and,
+when a section asks, the incompletion and action lines of those agents (esp.web.sections
+.sources)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
-from esp.reports.builders import build_report, scoped_report
 from esp.rules.checklist import DayMarks, day_marks
 from esp.rules.progress import AgentProgress
+from esp.rules.records import AgentRecord
 from esp.rules.reports import Context
 
 from .. import selectors
+from . import sources
+from .preview import FIRST
 
 
 @dataclass
@@ -25,11 +29,12 @@ class Basis:
     ctx: Context
     now: datetime
     roles: set[str]
-    incompletions: dict  # the scoped incompletion report (R-I1)
-    actions: list[dict]  # the scoped due corrective actions, each with the agent's name
-    flying: list[AgentProgress]  # the in-flight agents the user sees
+    seen: object  # the agents the user sees: pks, a subquery, or None for every agent
+    records: list[AgentRecord]  # the in-flight agents the user sees
+    flying: list[AgentProgress]  # the same, with the rules' view of their progress
     marks: DayMarks  # who was touched and who self-reported on the day (R-N5)
     names: dict[str, str]  # employee id -> name
+    first: int | None = FIRST  # how many items of each list to show (None: all)
 
     @property
     def as_of(self) -> date:
@@ -38,6 +43,19 @@ class Basis:
     @property
     def policy(self):
         return self.ctx.policy
+
+    @cached_property
+    def incompletions(self) -> dict:
+        """The incompletion report of the user's agents (R-I1)."""
+        return sources.incompletions(self)
+
+    @cached_property
+    def actions(self) -> list[dict]:
+        """The due corrective actions of the user's agents, each with the agent's name."""
+        actions = sources.actions(self)
+        for action in actions:
+            action["name"] = self.names.get(action["employee_id"], action["employee_id"])
+        return actions
 
     def late_sections(self) -> list[dict]:
         """The incompletion sections of late tasks (all but the transfer section)."""
@@ -51,25 +69,23 @@ class Basis:
         )
 
 
-def basis(user, program: Program, as_of: date, now: datetime) -> Basis:
+def basis(
+    user, program: Program, as_of: date, now: datetime, *, first: int | None = FIRST
+) -> Basis:
     policy = program.policy()
     ctx = Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
-    incompletions = scoped_report(user, build_report("incompletions", as_of=as_of, program=program))
-    actions = scoped_report(user, build_report("actions", as_of=as_of, program=program))["actions"]
-    records = selectors.in_flight_records(user, program, policy, as_of)
-    ids = [record.employee_id for record in records]
-    names = selectors.agent_names(ids + [a["employee_id"] for a in actions])
-    for action in actions:
-        action["name"] = names.get(action["employee_id"], action["employee_id"])
+    seen = selectors.seen_agents(user)
+    records = selectors.in_flight_records(seen, program, policy, as_of)
     return Basis(
         user=user,
         program=program,
         ctx=ctx,
         now=now,
         roles=scopes.roles(user),
-        incompletions=incompletions,
-        actions=actions,
+        seen=seen,
+        records=records,
         flying=[AgentProgress(record, policy) for record in records],
         marks=day_marks(records, as_of),
-        names=names,
+        names={record.employee_id: record.name for record in records},
+        first=first,
     )

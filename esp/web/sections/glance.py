@@ -6,25 +6,36 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from esp.reports.builders import build_report
-
 from .. import charts, selectors
+from . import sources
 from .basis import Basis
+from .preview import Preview, own_page, preview, report_page, route
 
 
 @dataclass
 class Manager:
-    classes: list[dict]
-    extensions: list[dict]
-    sends: object  # the outbox rows to decide (lazy)
+    classes: Preview  # the classes with the most late tasks and actions due first
+    extensions: Preview
+    sends: Preview  # the outbox rows to decide
     teams: dict  # R-N7: only a link and a count here; the checks are on /upkeep/
+
+
+def _busiest_first(row: dict) -> tuple:
+    return (-row["late"], -row["due"], row["code"])
 
 
 def manager(base: Basis) -> Manager:
     return Manager(
-        classes=classes_at_a_glance(base),
-        extensions=build_report("extensions", as_of=base.as_of, program=base.program)["classes"],
-        sends=selectors.sends_to_decide(),
+        classes=preview(
+            classes_at_a_glance(base),
+            own_page("classes", base.as_of),
+            base.first,
+            key=_busiest_first,
+        ),
+        extensions=preview(
+            sources.extensions(base), report_page("extensions", base.as_of), base.first
+        ),
+        sends=preview(selectors.sends_to_decide(), route("mailing:outbox"), base.first),
         # R-N7: the checks themselves (too slow to compute on every page load of a big
         # season) are on /upkeep/.
         teams={"gap_reports": selectors.gap_reports_sent(base.as_of)},
@@ -62,7 +73,7 @@ class Pictures:
     funnel: list[charts.Bar]
     funnel_total: int
     funnel_svg: str
-    aging: list[dict]
+    aging: Preview  # per class, the most late tasks first
     aging_buckets: list[str]
     aging_svg: str
 
@@ -80,19 +91,28 @@ def pictures(base: Basis) -> Pictures:
     for section in base.late_sections():
         for line in section["agents"]:
             ages[line["class_code"]].append(line["age_business_days"])
-    aging = sorted(ages.items())
+    aging = preview(
+        sorted(ages.items()),
+        own_page("aging", base.as_of),
+        base.first,
+        key=lambda item: (-len(item[1]), item[0]),
+    )
     return Pictures(
         funnel=bars,
         funnel_total=len(flying),
         funnel_svg=charts.funnel_svg(
             bars, len(flying), title=f"Agents in flight who have done each task, {as_of:%m/%d/%Y}"
         ),
-        aging=[
-            {"code": code, "buckets": charts.bucket_counts(values), "total": len(values)}
-            for code, values in aging
-        ],
+        aging=Preview(
+            [
+                {"code": code, "buckets": charts.bucket_counts(values), "total": len(values)}
+                for code, values in aging.items
+            ],
+            aging.total,
+            aging.url,
+        ),
         aging_buckets=[name for name, _, _ in charts.AGE_BUCKETS],
         aging_svg=charts.aging_svg(
-            aging, title=f"Late tasks per class by age in business days, {as_of:%m/%d/%Y}"
+            aging.items, title=f"Late tasks per class by age in business days, {as_of:%m/%d/%Y}"
         ),
     )

@@ -1,10 +1,12 @@
 """The Today lists of agents: late tasks and due actions, who has not self-reported, the
-TL's evening checklist, transfers and red flags, proctored last attempts."""
+TL's evening checklist, transfers and red flags, proctored last attempts. Each list is a
+`Preview`: its count, its first items most urgent first, and the page listing them all."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from esp.access.writes import may_write
 from esp.progress.services import open_flags
 from esp.reports.render import SECTION_TITLES
 from esp.rules.checklist import evening_checklist
@@ -13,36 +15,59 @@ from esp.rules.upkeep import not_transferred
 
 from .. import selectors
 from .basis import Basis
+from .preview import Preview, own_page, preview, report_page
 
 
 @dataclass
 class Work:
     """Every staff role: the late tasks (R-I1), the due corrective actions, proofs waiting."""
 
-    section_titles: dict[str, str]
-    incompletions: dict
+    late_sections: list[dict]  # key, title, threshold_days, agents (a Preview)
     late_count: int
-    actions: list[dict]
-    overdue: list[dict]
+    actions: Preview
     proofs_waiting: int
 
 
+def _oldest_first(line: dict) -> int:
+    return -line["age_business_days"]
+
+
+def _overdue_first(action: dict) -> tuple:
+    return (action["status"] != "overdue", action["due_on"])
+
+
 def work(base: Basis) -> Work:
+    late = [
+        {
+            "key": s["key"],
+            "title": SECTION_TITLES.get(s["key"], s["key"]),
+            "threshold_days": s["threshold_days"],
+            "agents": preview(
+                s["agents"],
+                report_page("incompletions", base.as_of, section=s["key"]),
+                base.first,
+                key=_oldest_first,
+            ),
+        }
+        for s in base.late_sections()
+    ]
     return Work(
-        section_titles=SECTION_TITLES,
-        incompletions=base.incompletions,
-        late_count=sum(len(s["agents"]) for s in base.late_sections()),
-        actions=base.actions,
-        overdue=[a for a in base.actions if a["status"] == "overdue"],
-        proofs_waiting=selectors.proofs_waiting(base.user),
+        late_sections=late,
+        late_count=sum(s["agents"].total for s in late),
+        actions=preview(
+            base.actions, report_page("actions", base.as_of), base.first, key=_overdue_first
+        ),
+        proofs_waiting=selectors.proofs_waiting(base.seen),
     )
 
 
 @dataclass
 class NotReported:
-    """The agents without a self-report on the day, by class then name."""
+    """The agents without a self-report on the day, by class then name, and whether the user
+    may send them a new link."""
 
-    not_reported: list[dict]
+    not_reported: Preview
+    can_send_links: bool
 
 
 def not_reported(base: Basis) -> NotReported:
@@ -55,7 +80,15 @@ def not_reported(base: Basis) -> NotReported:
         for p in base.flying
         if p.record.employee_id not in base.marks.reported
     ]
-    return NotReported(sorted(rows, key=lambda a: (a["class_code"], a["name"])))
+    return NotReported(
+        preview(
+            rows,
+            own_page("not_reported", base.as_of),
+            base.first,
+            key=lambda a: (a["class_code"], a["name"]),
+        ),
+        may_write(base.user, "self_report_link"),
+    )
 
 
 @dataclass
@@ -89,11 +122,11 @@ def checklist(base: Basis) -> TlChecklist:
 
 @dataclass
 class Transfers:
-    """The ESP-complete agents to transfer (R-I1a: flagged once late) and the open red flags
-    (R-N4b)."""
+    """The ESP-complete agents to transfer (R-I1a: flagged once late), longest waiting first,
+    and the open red flags (R-N4b), oldest first."""
 
-    transfers: list[dict]
-    flags: list[dict]
+    transfers: Preview
+    flags: Preview
 
 
 def transfers(base: Basis) -> Transfers:
@@ -105,7 +138,15 @@ def transfers(base: Basis) -> Transfers:
         }
         for a in section["agents"]
     ]
-    return Transfers(lines, _open_flags(base))
+    return Transfers(
+        preview(lines, own_page("transfers", base.as_of), base.first, key=_oldest_first),
+        preview(
+            _open_flags(base),
+            own_page("flags", base.as_of),
+            base.first,
+            key=lambda f: f["since"],
+        ),
+    )
 
 
 def _open_flags(base: Basis) -> list[dict]:
@@ -131,7 +172,7 @@ class Proctored:
     """R-N4a: agents one fail away from the last attempt of an exam: licensing arranges a
     proctored attempt."""
 
-    proctored: list[dict]
+    proctored: Preview
 
 
 def proctored(base: Basis) -> Proctored:
@@ -148,4 +189,4 @@ def proctored(base: Basis) -> Proctored:
                     "fails": last.fails,
                 }
             )
-    return Proctored(found)
+    return Proctored(preview(found, own_page("proctored", base.as_of), base.first))

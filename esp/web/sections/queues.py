@@ -13,72 +13,78 @@ from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
 from esp.classrooms.selectors import esp_ladder, invites_due
 from esp.pace.selectors import behind_pace as licensing_behind
-from esp.reports.builders import build_report, scoped_report
 from esp.tbt.selectors import behind_pace as tbt_behind_pace
 from esp.tbt.selectors import help_desk_escalations
 
 from .. import selectors
+from . import sources
 from .basis import Basis
+from .preview import Preview, own_page, preview, report_page, route
 
 
 @dataclass
 class TerminationReviews:
     """R-L5: the delivered termination reviews the PM decides."""
 
-    termination_reviews: list
+    termination_reviews: Preview
 
 
 def termination_reviews(base: Basis) -> TerminationReviews:
-    return TerminationReviews(list(pending_termination_reviews(base.user)))
+    return TerminationReviews(
+        preview(
+            pending_termination_reviews(base.user, selectors.agents_among(base.seen)),
+            own_page("termination_reviews", base.as_of),
+            base.first,
+        )
+    )
 
 
 @dataclass
 class Callcert:
     """The agents whose call certification is not passed (R-C4), with their names."""
 
-    callcert: list[dict]
+    callcert: Preview
 
 
 def callcert(base: Basis) -> Callcert:
-    report = build_report("callcert", as_of=base.as_of, program=base.program)
-    open_calls = [a for a in scoped_report(base.user, report)["agents"] if a["result"] != "passed"]
-    base.names.update(selectors.agent_names(a["employee_id"] for a in open_calls))
-    for line in open_calls:
-        line["name"] = base.names.get(line["employee_id"], line["employee_id"])
-    return Callcert(open_calls)
+    open_calls = [a for a in sources.callcert(base) if a["result"] != "passed"]
+    return Callcert(preview(open_calls, report_page("callcert", base.as_of), base.first))
 
 
 @dataclass
 class OverTheClock:
     """R-C2: the connected agents over the certifier's clock, live."""
 
-    over_the_clock: list[dict]
+    over_the_clock: Preview
 
 
 def over_the_clock(base: Basis) -> OverTheClock:
-    return OverTheClock(over_clock_lines(scopes.visible_agents(base.user), base.now))
-
-
-def _seen(base: Basis):
-    """The agents a role limited to its scope sees (None: every agent)."""
-    if scopes.ESP_MANAGER in base.roles:
-        return None
-    return selectors.visible_agent_ids(base.user)
+    return OverTheClock(
+        preview(
+            over_clock_lines(selectors.agents_among(base.seen), base.now),
+            own_page("over_the_clock", base.as_of),
+            base.first,
+        )
+    )
 
 
 @dataclass
 class Tbt:
     """R-B5, R-B7: TBTs behind pace and agents without TBT access to escalate."""
 
-    tbt_behind: list[dict]
-    tbt_escalations: list[dict]
+    tbt_behind: Preview
+    tbt_escalations: int
 
 
 def tbt(base: Basis) -> Tbt:
-    seen = _seen(base)
+    seen = base.seen
     return Tbt(
-        tbt_behind_pace(base.program, base.as_of, seen),
-        help_desk_escalations(base.program, base.as_of, seen),
+        preview(
+            tbt_behind_pace(base.program, base.as_of, seen),
+            route("tbt:behind_pace", base.as_of),
+            base.first,
+        ),
+        len(help_desk_escalations(base.program, base.as_of, seen)),
     )
 
 
@@ -86,23 +92,31 @@ def tbt(base: Basis) -> Tbt:
 class LicensingPace:
     """R-I1b: the agents behind the licensing pace."""
 
-    pace_behind: list[dict]
+    pace_behind: Preview
 
 
 def licensing_pace(base: Basis) -> LicensingPace:
-    seen = selectors.visible_agent_ids(base.user)
-    return LicensingPace(licensing_behind(base.program, base.as_of, seen))
+    seen = base.seen
+    return LicensingPace(
+        preview(
+            licensing_behind(base.program, base.as_of, seen),
+            route("pace:behind", base.as_of),
+            base.first,
+        )
+    )
 
 
 @dataclass
 class Attendance:
     """The day's attendance occurrences (WFM)."""
 
-    attendance: object  # lazy rows
+    attendance: Preview
 
 
 def attendance(base: Basis) -> Attendance:
-    return Attendance(selectors.attendance_on(base.as_of))
+    return Attendance(
+        preview(selectors.attendance_on(base.as_of), own_page("attendance", base.as_of), base.first)
+    )
 
 
 @dataclass
@@ -118,15 +132,18 @@ def breakouts(base: Basis) -> Breakouts:
 
 @dataclass
 class ClassroomInvites:
-    """R-S1, R-S3: the classroom invites to send now and the ESP invites to extend or move."""
+    """R-S1, R-S3: the classroom invites to send now and the ESP invites to extend or move:
+    the first `FIRST` of both, the invites to send first, and how many in all."""
 
     as_of: date
     due: list
     ladder: list
+    count: int
+    url: str  # the planner: every invite
 
     @property
-    def count(self) -> int:
-        return len(self.due) + len(self.ladder)
+    def more(self) -> bool:
+        return self.count > len(self.due) + len(self.ladder)
 
 
 @dataclass
@@ -136,5 +153,14 @@ class Classrooms:
 
 def classrooms(base: Basis) -> Classrooms:
     due = invites_due(scopes.visible_classes(base.user), base.as_of)
-    ladder = esp_ladder(base.program, base.as_of, scopes.visible_agents(base.user))
-    return Classrooms(ClassroomInvites(base.as_of, due, ladder))
+    ladder = esp_ladder(base.program, base.as_of, selectors.agents_among(base.seen))
+    first = base.first or len(due) + len(ladder)
+    return Classrooms(
+        ClassroomInvites(
+            base.as_of,
+            due[:first],
+            ladder[: max(first - len(due), 0)],
+            len(due) + len(ladder),
+            route("classrooms:planner", base.as_of),
+        )
+    )

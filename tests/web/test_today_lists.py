@@ -1,0 +1,143 @@
+"""Each Today list shows its count, its first 20 items and "See all N" (issue 14 item 2): a
+report page for the lines a report lists, the list whole on `/today/?list=<name>` for the
+others; so the page stays small however many agents the season has.
+
+As of Monday 11/30/2026 1:00 PM (America/Chicago), class AET-A started 11/02 (tl.one): its
+agents have done no task (late in every section) and each failed the AHIP exam three times
+(11/04 to 11/06), which raises "cannot sell" (R-N4b).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from esp.progress.services import fact_record
+from esp.roster.models import Agent
+from esp.roster.roles import ESP_MANAGER, TL
+from tests.web.test_query_counts import PERSONAS
+from tests.web.test_query_counts import season as query_counts_season
+from tests.web_support import staff
+
+CHICAGO = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 11, 30, 13, tzinfo=CHICAGO)
+
+CLASSES = """
+class_code,program,campaign,site,start_date,tl_emails,pm_email
+AET-A,esp-aetna,Aetna,SLC,2026-11-02,tl.one@cxp.example,pm.one@cxp.example
+"""
+
+
+@pytest.fixture(autouse=True)
+def monday_november_30(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def season(esp, write, size: int):
+    """AET-A with `size` agents (those already there kept), each failed three times."""
+    lines = ["employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email"]
+    for n in range(100, 100 + size):
+        lines.append(
+            f"E{n},First{n},Last{n},e{n}@cxp.example,e{n}@mail.example,AET-A,tl.one@cxp.example"
+        )
+    for kind, text in (("classes", CLASSES), ("roster", "\n".join(lines))):
+        code, _, err = esp("import", kind, write(text, f"{kind}-{size}.csv"))
+        assert code == 0, err
+    for agent in Agent.objects.exclude(facts__kind="exam"):
+        for day in (date(2026, 11, 4), date(2026, 11, 5), date(2026, 11, 6)):
+            fact_record(agent=agent, day=day, kind="exam", item="ahip", value="failed")
+    return staff("esp.manager@cxp.example", ESP_MANAGER)
+
+
+def today(client, user, query: str = "") -> str:
+    client.force_login(user)
+    response = client.get(reverse("web:today") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def flags_section(page: str) -> str:
+    return page.split('id="flags"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_it_shows_20_of_25_red_flags_and_a_link_to_all_25(program, esp, write, client):
+    manager = season(esp, write, 25)
+    page = today(client, manager)
+    assert "Open red flags (25)" in page
+    assert flags_section(page).count("<li>") == 20
+    assert '<a href="/today/?as_of=2026-11-30&amp;list=flags">See all 25</a>' in page
+
+    whole = today(client, manager, "?as_of=2026-11-30&list=flags")
+    assert "Open red flags (25), 11/30/2026" in whole
+    assert whole.count("cannot sell since 11/06/2026") == 25
+
+
+def test_it_links_a_late_section_to_its_report_page(program, esp, write, client):
+    manager = season(esp, write, 25)
+    page = today(client, manager)
+    links = re.findall(r'href="(/reports/incompletions/\?[^"]+)">See all 25</a>', page)
+    assert links and all(
+        link.startswith("/reports/incompletions/?as_of=2026-11-30") for link in links
+    )
+    assert '<a href="/reports/actions/?as_of=2026-11-30">See all' in page
+    heading, rest = page.split("<h3>", 2)[1].split("</h3>", 1)
+    assert heading.endswith("(25)") and rest.split("</ul>", 1)[0].count("<li>") == 20
+    assert client.get(links[0].replace("&amp;", "&")).status_code == 200
+
+
+def test_it_shows_no_link_when_everything_is_shown(program, esp, write, client):
+    page = today(client, season(esp, write, 3))
+    assert "Open red flags (3)" in page and "See all" not in page
+
+
+def test_it_lists_only_the_lists_of_the_users_own_today(program, esp, write, client):
+    season(esp, write, 3)
+    tl = staff("tl.one@cxp.example", TL)
+    client.force_login(tl)
+    assert client.get("/today/?list=classes").status_code == 404  # the manager's list
+    assert client.get("/today/?list=nothing").status_code == 404
+    page = client.get("/today/?list=not_reported").content.decode()
+    assert "No self-report (3)" in page and "First100 Last100" in page
+
+
+def test_the_managers_today_stays_small_as_the_agents_grow(program, esp, write, client):
+    manager = season(esp, write, 25)
+    few = len(today(client, manager))
+    manager = season(esp, write, 75)
+    many = today(client, manager)
+    assert "Open red flags (75)" in many and "See all 75" in many
+    assert len(many) < few * 1.05, (few, len(many))
+
+
+@pytest.mark.parametrize(("role", "email"), PERSONAS)
+def test_its_lists_are_the_reports_lines_of_the_users_agents(program, esp, write, role, email):
+    """The Today sources run the report rules over the user's agents alone: the same lines as
+    the whole program's report trimmed to the user (esp.reports.builders.scoped_report)."""
+    from django.contrib.auth import get_user_model
+
+    from esp.lib import clock
+    from esp.reports.builders import build_report, scoped_report
+    from esp.web import sections
+    from esp.web.sections import sources
+
+    query_counts_season(esp, write, 2)
+    user = get_user_model().objects.get(email=email)
+    for as_of in (date(2026, 11, 27), date(2026, 11, 30)):
+        base = sections.basis(user, program, as_of, clock.now(program.time_zone))
+
+        def report(name, base=base, as_of=as_of):
+            return scoped_report(user, build_report(name, as_of=as_of, program=program))
+
+        assert sources.incompletions(base) == report("incompletions")
+        assert sources.actions(base) == report("actions")["actions"]
+        callcert = [{k: v for k, v in a.items() if k != "name"} for a in sources.callcert(base)]
+        assert callcert == report("callcert")["agents"]
+        if role == ESP_MANAGER:
+            assert sources.extensions(base) == report("extensions")["classes"]
