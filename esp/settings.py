@@ -163,7 +163,7 @@ USE_I18N = False
 USE_TZ = True
 DATE_FORMAT = "m/d/Y"
 SHORT_DATE_FORMAT = "m/d/Y"
-DATETIME_FORMAT = "m/d/Y h:i A"
+DATETIME_FORMAT = "m/d/Y g:i A"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

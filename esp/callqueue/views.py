@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.lib import clock
+from esp.lib.display import clock_time
 from esp.lib.flash import attempt
 from esp.roster.selectors import program_for
 
@@ -65,7 +66,7 @@ def connect(request):
             certifier=certifier, agent=agent, now=now, actor=request.user
         ),
         f"{agent.name} connected with {certifier.get_full_name() or certifier.email} at "
-        f"{now:%I:%M %p}; the calls are due within {program.call_clock_hours} hours.",
+        f"{clock_time(now)}; the calls are due within {program.call_clock_hours} hours.",
     )
     return redirect("callqueue:queue")
 

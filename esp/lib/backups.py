@@ -39,6 +39,7 @@ from django.conf import settings
 
 from esp.lib import clock, dbcopy
 from esp.lib.dbcopy import DATABASE_MEMBERS, ENGINE_NAMES, BackupError
+from esp.lib.display import day_and_time
 
 FORMAT, VERSION = "esp-tracker-backup", 1
 MANIFEST = "manifest.json"
@@ -108,7 +109,7 @@ class RestoreSummary:
     def __str__(self) -> str:
         taken = self.taken_at.astimezone(_zone())
         lines = [
-            f"Restored the backup taken {taken:%m/%d/%Y %I:%M %p} ({taken:%Z}) from {self.file}:",
+            f"Restored the backup taken {day_and_time(taken)} ({taken:%Z}) from {self.file}:",
             f"  the {self.database}"
             + (" (its previous contents replaced)" if self.replaced else "")
             + f": {self.tables} tables, {self.rows:,} rows, every table's row count checked;",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from esp.lib.display import clock_time
 from esp.programs.models import Program
 
 
@@ -80,7 +81,7 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         to = self.distribution_list or "each TL"
-        return f"{self.report} to {to} at {self.send_time:%I:%M %p}"
+        return f"{self.report} to {to} at {clock_time(self.send_time)}"
 
 
 class OutboxMessage(models.Model):

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from esp.lib import clock
+from esp.lib.display import day_and_time
 
 from .models import OutboxMessage
 from .selectors import first_program_time_zone
@@ -88,10 +89,10 @@ def run_worker(*, interval: float = 30.0, once: bool = False) -> None:
         try:
             summary = send_round(now=started)
         except Exception:  # a database hiccup must not end the worker
-            log.exception("The worker's round of %s failed", f"{started:%m/%d/%Y %I:%M:%S %p}")
+            log.exception("The worker's round of %s failed", day_and_time(started, seconds=True))
         else:
             if summary.planned or summary.counts:
-                print(f"{started:%m/%d/%Y %I:%M:%S %p} {summary}", flush=True)
+                print(f"{day_and_time(started, seconds=True)} {summary}", flush=True)
         if once:
             break
         slept = 0.0

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from esp.lib.display import clock_time
 from esp.rules import records
 
 
@@ -366,4 +367,4 @@ class DaySchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.phase or 'every phase'}: {self.start:%I:%M %p}–{self.end:%I:%M %p}"
+        return f"{self.phase or 'every phase'}: {clock_time(self.start)}–{clock_time(self.end)}"

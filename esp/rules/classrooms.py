@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from esp.lib.display import day_and_time
+
 from .calendar import BusinessCalendar
 
 DEFAULT_LINK_LIFETIME_DAYS = 7  # R-S1: a GoTo Training link lives one week
@@ -134,7 +136,7 @@ def _link_sent_warnings(
     return [
         Warning(
             "link_due",
-            f"Send the link by {deadline_at:%m/%d/%Y %I:%M %p} ({ahead})"
+            f"Send the link by {day_and_time(deadline_at)} ({ahead})"
             + (
                 f"; that is not a business day, so by {us(_business_on_or_before(calendar, local))}."
                 if not calendar.is_business_day(local)

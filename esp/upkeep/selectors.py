@@ -30,6 +30,7 @@ from django.db.models import Q
 
 from esp.access.scopes import PHASE_WINDOWS
 from esp.callqueue.selectors import connection_line, running_connections
+from esp.lib.display import clock_time
 from esp.mailing.models import OutboxMessage
 from esp.pace.models import ModuleProgress
 from esp.programs.calendars import calendar_for
@@ -209,7 +210,7 @@ def _over_clock(program: Program, now: datetime) -> list[dict]:
         {
             "employee_id": line["agent"].employee_id,
             "name": line["agent"].name,
-            "detail": f"connected {line['connected_at'].astimezone(zone):%I:%M %p} with "
+            "detail": f"connected {clock_time(line['connected_at'].astimezone(zone))} with "
             f"{line['certifier']}, {line['calls_scored']} of {line['calls_per_agent']} calls scored",
         }
         for line in lines
