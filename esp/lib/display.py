@@ -19,3 +19,14 @@ def clock_time(moment: datetime | time, *, seconds: bool = False) -> str:
 def day_and_time(moment: datetime, *, seconds: bool = False) -> str:
     """`11/02/2026 8:05 AM`."""
     return f"{us_day(moment)} {clock_time(moment, seconds=seconds)}"
+
+
+# Keys whose words are acronyms people write in capitals.
+ACRONYMS = frozenset({"ahip", "cap", "esp", "it", "ncns", "rts", "tbt", "tl", "pm", "qa", "id"})
+
+
+def words(key) -> str:
+    """A key as words: `written_cap` → `written CAP`, `it_ticket` → `IT ticket`."""
+    return " ".join(
+        part.upper() if part in ACRONYMS else part for part in str(key).split("_") if part
+    )

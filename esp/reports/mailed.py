@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from esp.lib.display import words
 from esp.mailing.messages import Message, make_message
 from esp.mailing.messages import table_attachments as _attachments
 from esp.mailing.registry import LIST, TLS, MailedReport, Outgoing, to_list
@@ -187,7 +188,7 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
         items = (
             [(a, "statuses not updated today") for a in found.not_touched]
             + [
-                (a, f"{a['step'].replace('_', ' ')} ({a['ladder']}) {a['status']}")
+                (a, f"{words(a['step'])} ({words(a['ladder'])}) {words(a['status'])}")
                 for a in found.due
             ]
             + [(a, "no self-report today") for a in found.not_reported]

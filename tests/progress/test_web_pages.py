@@ -236,7 +236,7 @@ def test_it_redirects_a_plain_post_back_to_the_page_it_came_from_and_only_there(
 def test_it_delivers_a_due_step_recording_who_when_and_the_expectation(tl, people):
     """R-L5; R-L3a: E006's written CAP on the esp ladder falls due today."""
     page = tl.get(reverse("progress:agent", args=["E006"])).content.decode()
-    assert "<strong>Written cap</strong> on the esp ladder — due" in page
+    assert "<strong>Written CAP</strong> on the ESP ladder — due" in page
     due = [(s["ladder"], s["step"]) for s in agent_page(agent("E006"), TODAY).due_steps]
     assert ("esp", "written_cap") in due
 
@@ -256,8 +256,8 @@ def test_it_delivers_a_due_step_recording_who_when_and_the_expectation(tl, peopl
     due = [(s["ladder"], s["step"]) for s in agent_page(agent("E006"), TODAY).due_steps]
     assert ("esp", "written_cap") not in due
     page = tl.get(reverse("progress:agent", args=["E006"])).content.decode()
-    assert "Deliver written cap" not in page
-    assert "12/02/2026 — written cap (esp) by Tl One: “Pass call cert by Friday”" in page
+    assert "Deliver written CAP" not in page
+    assert "12/02/2026 — written CAP (ESP) by Tl One: “Pass call cert by Friday”" in page
 
     again = tl.post(
         reverse("progress:deliver", args=["E006"]),

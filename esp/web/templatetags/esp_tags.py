@@ -2,6 +2,8 @@ from datetime import date
 
 from django import template
 
+from esp.lib import display
+
 register = template.Library()
 
 
@@ -19,8 +21,8 @@ def dict_value(mapping, key):
 
 @register.filter
 def words(key):
-    """`{{ "written_cap"|words }}` → "written cap": a key shown as words."""
-    return str(key).replace("_", " ")
+    """`{{ "written_cap"|words }}` → "written CAP": a key shown as words (esp.lib.display)."""
+    return display.words(key)
 
 
 @register.filter
