@@ -36,7 +36,9 @@ def signed_in(client, program, settings):
             reverse("accounts:sign_in"), {"username": "manager@cxp.example", "password": PASSWORD}
         )
         assert answer.status_code == 302
-        assert client.get(reverse("progress:classes")).status_code == 200  # the first: noted
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("progress:classes")).status_code == 200
+        assert writes(queries) == []  # the sign-in noted the session's start
         yield clock
 
 
