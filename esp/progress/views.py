@@ -37,9 +37,11 @@ def classes(request):
     visible = scopes.visible_classes(request.user).select_related("program")
     phases = selectors.class_phases_today(visible, today)
     counts = agent_counts(visible, today)
+    boards = reverse("progress:board", args=["-"]).removesuffix("-/")  # one reversal (issue 14)
     rows = [
         {
             "code": c.code,
+            "url": f"{boards}{quote(c.code, safe='')}/",
             "start": c.start_date,
             "phase": phases.get(c.code, ("Not started", c.start_date)),
             "agents": counts.get(c.code, 0),
