@@ -181,9 +181,14 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # (a 5K screenshot is 14.7 million; 25 million decoded take about 100 MB).
 ESP_PROOF_MAX_PIXELS = int(os.environ.get("ESP_PROOF_MAX_PIXELS", "25000000"))
 
-# Sessions end after 30 idle minutes and 12 hours in all.
+# Sessions end after 30 idle minutes and 12 hours in all. The 30 minutes are renewed by a
+# request at most every ESP_SESSION_REFRESH_SECONDS (esp.accounts.middleware), not on every
+# request: a page view writes nothing, so pages keep answering while an import holds SQLite's
+# write lock (issue 14; docs/decisions-h-pages.md). A session thus ends between 25 and 30
+# minutes after its last request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+ESP_SESSION_REFRESH_SECONDS = 5 * 60
 ESP_SESSION_MAX_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 

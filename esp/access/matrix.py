@@ -76,7 +76,8 @@ ACCESS: dict[str, Rule] = {
     "attendance:meeting": Rule(CLASS_ROLES, CLASS, ("GET", "POST")),
     "attendance:digest": Rule((ESP_MANAGER, WFM, TL, PM), NONE),
     "progress:agent": Rule(AGENT_VIEWERS, AGENT_SCOPE),
-    "progress:task_status": Rule(write_roles("task"), AGENT_SCOPE, ("POST",)),
+    # GET: the status form of one board cell (issue 14), POST: the change
+    "progress:task_status": Rule(write_roles("task"), AGENT_SCOPE, ("GET", "POST")),
     "progress:add_note": Rule(write_roles("note"), AGENT_SCOPE, ("POST",)),
     "progress:deliver": Rule(write_roles("action"), AGENT_SCOPE, ("POST",)),
     "progress:employment": Rule(write_roles("status"), AGENT_SCOPE, ("POST",)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from esp.access import scopes
@@ -76,41 +77,62 @@ def _report(program, policy, as_of: date, builder, kinds: tuple) -> dict:
 
 
 def _phase_dates(training_class: TrainingClass, esp_phase: str) -> tuple[date | None, date | None]:
-    """(ESP phase start = training graduation, the next phase's start = ESP end)."""
-    rows = list(
-        ClassPhase.objects.filter(training_class=training_class)
-        .order_by("phase__order")
-        .values_list("phase__key", "start_date")
+    """(ESP phase start = training graduation, the next phase's start = ESP end), from the
+    class's phase starts (prefetched with their phases by `extension_board`)."""
+    rows = sorted(
+        ((p.phase.order, p.phase.key, p.start_date) for p in training_class.phase_starts.all()),
+        key=lambda row: row[0],
     )
-    keys = [k for k, _ in rows]
+    keys = [key for _, key, _ in rows]
     if esp_phase not in keys:
         return None, None
     i = keys.index(esp_phase)
-    return rows[i][1], rows[i + 1][1] if i + 1 < len(rows) else None
+    return rows[i][2], rows[i + 1][2] if i + 1 < len(rows) else None
 
 
 def extension_board(program, as_of: date) -> dict:
     """Per class needing extensions (R-E1) the procedure (R-E2) and its checklist; the
-    "undo uptraining" list (R-E3)."""
+    "undo uptraining" list (R-E3). A fixed number of queries whatever the number of classes
+    (issue 14): the classes, their agents and their procedures are read once for all."""
     policy = program.policy()
     report = _report(program, policy, as_of, report_rules.extensions, EXTENSION_KINDS)
-    classes = [_extension_class(line, policy, as_of) for line in report["classes"]]
-    return {"classes": classes, "undo": undo_uptraining(program, as_of)}
+    lines = report["classes"]
+    classes = {
+        c.code: c
+        for c in TrainingClass.objects.filter(
+            code__in=[line["class_code"] for line in lines]
+        ).prefetch_related(
+            Prefetch("phase_starts", queryset=ClassPhase.objects.select_related("phase"))
+        )
+    }
+    agents = {
+        a.employee_id: a
+        for a in Agent.objects.filter(
+            employee_id__in=[e for line in lines for e in line["employee_ids"]]
+        )
+    }
+    procedures: dict[int, ExtensionProcedure] = {}
+    for procedure in ExtensionProcedure.objects.filter(
+        training_class__in=list(classes.values())
+    ).prefetch_related("steps"):  # the latest started first (Meta.ordering)
+        procedures.setdefault(procedure.training_class_id, procedure)
+    board = [_extension_class(line, classes, agents, procedures, policy, as_of) for line in lines]
+    return {"classes": board, "undo": undo_uptraining(program, as_of, policy=policy)}
 
 
-def _extension_class(line: dict, policy, as_of: date) -> dict:
-    training_class = TrainingClass.objects.get(code=line["class_code"])
-    agents = list(
-        Agent.objects.filter(employee_id__in=line["employee_ids"]).order_by("employee_id")
+def _extension_class(line: dict, classes, agents, procedures, policy, as_of: date) -> dict:
+    training_class = classes[line["class_code"]]
+    class_agents = sorted(
+        (agents[e] for e in line["employee_ids"] if e in agents), key=lambda a: a.employee_id
     )
-    procedure = ExtensionProcedure.objects.filter(training_class=training_class).first()
+    procedure = procedures.get(training_class.pk)
     method = procedure.method if procedure else line["method"]
-    items = checklist(training_class, method, agents, procedure, policy, as_of)
+    items = checklist(training_class, method, class_agents, procedure, policy, as_of)
     return {
         "class": training_class,
         "method": method,
         "method_name": METHOD_NAMES[method],
-        "agents": agents,
+        "agents": class_agents,
         "procedure": procedure,
         "items": items,
         "email": spin_up_email(training_class, items) if method == CLASS_SPIN_UP else "",
@@ -206,10 +228,10 @@ def spin_up_email(training_class, items) -> str:
     return "\n".join(lines)
 
 
-def undo_uptraining(program, as_of: date) -> list[dict]:
+def undo_uptraining(program, as_of: date, *, policy=None) -> list[dict]:
     """R-E3: agents set to the uptraining class whose call certification is passed, until
-    the undo is recorded."""
-    policy = program.policy()
+    the undo is recorded (`policy`: the program's, when the caller has read it already)."""
+    policy = policy or program.policy()
     sets = {
         s.agent_id: s
         for s in ExtensionStep.objects.filter(

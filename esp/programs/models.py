@@ -77,7 +77,25 @@ class Program(models.Model):
         return self.name
 
     def policy(self) -> records.Policy:
-        """The program's policy as the pure rules read it (SPEC: policy is data)."""
+        """The program's policy as the pure rules read it (SPEC: policy is data), built once
+        per instance (14 queries; issue 14): a page reads its program once per request, so
+        every section of it shares one policy. Saving or reloading the program forgets it;
+        a policy edited elsewhere is seen by the next request's instance."""
+        if self._policy is None:
+            self._policy = self._build_policy()
+        return self._policy
+
+    _policy: records.Policy | None = None
+
+    def save(self, *args, **kwargs):
+        self._policy = None
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._policy = None
+        super().refresh_from_db(*args, **kwargs)
+
+    def _build_policy(self) -> records.Policy:
         exams = self.ladders.filter(kind=Ladder.EXAMS).prefetch_related("steps").first()
         transfer = self.tasks.filter(is_transfer=True).first()
         attendance = self.ladders.filter(kind=Ladder.ATTENDANCE).first()

@@ -66,6 +66,7 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     late: bool = False
     oldest_age: int = 0
+    url: str = ""  # the agent page's path (set by the board view, issue 14)
 
 
 def task_cell(

@@ -7,12 +7,15 @@ requests with a redirect, so every page works without JavaScript too.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.access import scopes
 from esp.access.matrix import REVIEWERS
@@ -34,9 +37,11 @@ def classes(request):
     visible = scopes.visible_classes(request.user).select_related("program")
     phases = selectors.class_phases_today(visible, today)
     counts = agent_counts(visible, today)
+    boards = reverse("progress:board", args=["-"]).removesuffix("-/")  # one reversal (issue 14)
     rows = [
         {
             "code": c.code,
+            "url": f"{boards}{quote(c.code, safe='')}/",
             "start": c.start_date,
             "phase": phases.get(c.code, ("Not started", c.start_date)),
             "agents": counts.get(c.code, 0),
@@ -72,9 +77,7 @@ def class_board(request, code: str):
             "board": data,
             "filters": filters,
             "can_edit": bool(can_tasks),
-            "can_tasks": can_tasks,
-            "proof_tasks": proof_tasks(training_class.program),
-            "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+            **_cell_links(data.rows, can_tasks, request.get_full_path()),
             "sorts": [
                 ("name", "Name"),
                 ("employee_id", "Employee ID"),
@@ -159,33 +162,62 @@ def back_to_agent(request, agent, fragment: str = ""):
     return redirect(target + fragment)
 
 
+def _cell_links(rows, can_tasks, back: str) -> dict:
+    """The board's cells link to their status form (issue 14): each row's agent path built
+    once per page from one reversal, the page to come back to quoted once."""
+    prefix = reverse("progress:agent", args=["-"]).removesuffix("-/")
+    for row in rows:
+        row.url = f"{prefix}{quote(row.employee_id, safe='')}/"
+    return {"can_tasks": can_tasks, "back": urlencode({"next": back})}
+
+
 def _row_response(request, agent, error: str = "", status: int = 200):
     """The board row after a change (htmx), with a conflict or error message in it."""
     row = pages.agent_row(agent, clock.today(agent.training_class.program.time_zone))
     next_url = request.POST.get("next", "")
     can_tasks = writable(request.user, agent, tasks=[cell.task for cell in row.cells])["tasks"]
-    return render(
-        request,
-        "progress/_row.html",
-        {
-            "row": row,
-            "error": error,
-            "can_tasks": can_tasks,
-            "proof_tasks": proof_tasks(agent.training_class.program),
-            "statuses": forms.TaskStatusForm.base_fields["status"].choices,
-            "code": agent.training_class.code,
-            "next_url": next_url if local_url(request, next_url) else "",
-        },
-        status=status,
-    )
+    back = next_url if local_url(request, next_url) else ""
+    context = {"row": row, "error": error, **_cell_links([row], can_tasks, back)}
+    return render(request, "progress/_row.html", context, status=status)
 
 
-@require_POST
+def _status_form(request, agent, task: str):
+    """The status form of one board cell (issue 14: the board carries a link, the form comes
+    when the chip is opened): a fragment for htmx, else a page of its own. It is based on the
+    status the board showed (`status`, `based_on` in the link: §17 no lost work), else on
+    the current one."""
+    require_write(request.user, "task", task, agent)
+    program = agent.training_class.program
+    if "based_on" in request.GET:
+        status, based_on = request.GET.get("status", ""), request.GET["based_on"]
+    else:
+        today = clock.today(program.time_zone)
+        cell = next(c for c in pages.agent_row(agent, today).cells if c.task == task)
+        status, based_on = cell.status, cell.based_on
+    next_url = request.GET.get("next", "")
+    context = {
+        "agent": agent,
+        "task": task,
+        "task_name": selectors.task_names(program).get(task, task),
+        "status": status,
+        "based_on": based_on if based_on.isdigit() else "",
+        "proof": task in proof_tasks(program),
+        "statuses": forms.TaskStatusForm.base_fields["status"].choices,
+        "next_url": next_url if local_url(request, next_url) else "",
+        "in_row": bool(request.htmx),
+    }
+    template = "progress/_status_form.html" if request.htmx else "progress/status_form.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
 def task_status(request, employee_id: str, task: str):
     agent = scopes.get_agent_for_user(request.user, employee_id)
     program = agent.training_class.program
     if not selectors.has_task(program, task):
         raise Http404("no such task")
+    if request.method == "GET":
+        return _status_form(request, agent, task)
     form = forms.TaskStatusForm(request.POST)
     error, refused = "", False
     if form.is_valid():

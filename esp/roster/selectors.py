@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, FirstValue
+from django.db.models.functions import FirstValue
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
@@ -89,15 +89,31 @@ def latest_fact_in(kind: str, item: str, as_of: date, values) -> QuerySet:
 
 def agent_counts(classes: QuerySet[TrainingClass], today: date) -> dict[str, int]:
     """How many agents each of `classes` has today, counted by their current class (R-T3: the
-    latest move dated on or before today, else the roster class), in one query."""
-    rows = (
-        Agent.objects.filter(in_current_class(classes, today))
-        .annotate(current=Coalesce(_latest_move(today), "training_class__code"))
-        .values("current")
+    latest move dated on or before today, else the roster class), in three queries whatever
+    the number of classes (issue 14): the roster's count per class, then each moved agent
+    taken from their roster class and counted in the class of their latest move."""
+    codes = set(classes.values_list("code", flat=True))
+    counts = dict.fromkeys(codes, 0)
+    for row in (
+        Agent.objects.filter(training_class__in=classes)
+        .values("training_class__code")
         .annotate(agents=Count("pk"))
         .order_by()
-    )
-    return {row["current"]: row["agents"] for row in rows}
+    ):
+        counts[row["training_class__code"]] = row["agents"]
+    latest: dict[int, tuple[str, str]] = {}  # agent → (roster class, latest move's class)
+    for pk, roster_code, moved_to in (
+        Agent.objects.filter(facts__kind="move", facts__date__lte=today)
+        .order_by("facts__date", "facts__pk")
+        .values_list("pk", "training_class__code", "facts__item")
+    ):
+        latest[pk] = (roster_code, moved_to)
+    for roster_code, moved_to in latest.values():
+        if roster_code in counts:
+            counts[roster_code] -= 1
+        if moved_to in counts:
+            counts[moved_to] += 1
+    return {code: n for code, n in counts.items() if n}
 
 
 def current_agents(training_class: TrainingClass, today: date) -> QuerySet[Agent]:

@@ -28,8 +28,8 @@ from tests.access.test_access_matrix import MANAGER, POST_DATA, classroom_of, ta
 
 METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE", "TRACE", "POST")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The session row is saved on every request (SESSION_SAVE_EVERY_REQUEST: the 30-minute idle
-# timeout); it is the visitor's cookie, not the program's data.
+# The session row is saved when a request renews the 30-minute idle timeout (at most every
+# 5 minutes, esp.accounts.middleware); it is the visitor's cookie, not the program's data.
 NOT_DATA = {"django_session"}
 
 
