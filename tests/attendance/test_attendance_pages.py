@@ -108,7 +108,7 @@ def test_the_agent_page_shows_the_rolling_points_R_A4(world, client):
     mark(client, "E002", kind="ncns")  # 2
     page = client.get("/agents/E002/?as_of=2026-11-06").content.decode()
     assert "2.5 points in the last 90 days" in page
-    assert "11/05/2026 — ncns — 2 points" in page
+    assert "11/05/2026 — NCNS — 2 points" in page
 
 
 def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, client, write, esp):
@@ -128,7 +128,7 @@ def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, clie
     with time_machine.travel(datetime(2026, 11, 6, 12, tzinfo=ZoneInfo("America/Chicago"))):
         page = client.get("/today/?as_of=2026-11-06").content.decode()
     assert "Proctored last attempts to arrange (1)" in page
-    assert "Di Dunn</a> (E004): ahip failed 2 times" in page
+    assert "Di Dunn</a> (E004): AHIP failed 2 times" in page
 
 
 def test_the_attendance_page_reads_a_fixed_number_of_queries_whatever_the_agents(
