@@ -255,7 +255,8 @@ def _create_classes(new: list[tuple[ClassRow, dict]], actor, label: str, progres
         training_class = TrainingClass(
             code=row.code, program=row.program, campaign=row.campaign, start_date=row.start_date
         )
-        training_class.full_clean(validate_unique=False)
+        # program and campaign were read from the database: no query each to check they exist
+        training_class.full_clean(exclude=["program", "campaign"], validate_unique=False)
         classes.append(training_class)
     TrainingClass.objects.bulk_create(classes, batch_size=BULK)
     pks = dict(
