@@ -37,7 +37,7 @@ from ..checks import Vocabulary, check_fact
 from ..models import Fact, StagedFact, content_hash
 from ..notifications import notify_after_facts
 from ..selectors import vocabulary_of
-from .facts import NOTIFYING_KINDS, announce_move, class_on
+from .facts import NOTIFYING_KINDS, announce_move
 
 COLUMNS = ["date", "employee_id", "kind", "item", "value", "by", "note"]
 FACT_LIMITS = limits_of(Fact, kind="kind", item="item", value="value", by="by", note="note")
@@ -86,17 +86,13 @@ def _check_row(row: Row, known: _Known) -> tuple[tuple | None, list[RowError]]:
     """One row as (agent_id, date, employee_id, kind, item, value, by, note), or its errors."""
     errors: list[RowError] = []
     day = None
+    values = row.values  # every column is required: all there
     try:
-        day = parse_date(row["date"])
+        day = parse_date(values["date"])
     except ValueError as exc:
         errors.append(RowError(row.line, "date", str(exc)))
-    employee_id, kind, item, value, note = (
-        row["employee_id"],
-        row["kind"],
-        row["item"],
-        row["value"],
-        row["note"],
-    )
+    employee_id, kind, item = values["employee_id"], values["kind"], values["item"]
+    value, note = values["value"], values["note"]
     agent = known.agents.get(employee_id)
     if agent is None:
         errors.append(RowError(row.line, "employee_id", f"unknown agent '{employee_id}'"))
@@ -105,7 +101,7 @@ def _check_row(row: Row, known: _Known) -> tuple[tuple | None, list[RowError]]:
             errors.append(RowError(row.line, column, reason))
     if errors:
         return None, errors
-    return (agent[0], day, employee_id, kind, item, value, row["by"], note), errors
+    return (agent[0], day, employee_id, kind, item, value, values["by"], note), errors
 
 
 class _ActivityImport:
@@ -271,12 +267,37 @@ def _announce_moves(moves: list[tuple[int, date, str]], actor, now: datetime) ->
     """Each imported class move is announced as one made on the agent page (R-T3, R-S2:
     the old class's classroom invitations are cancelled): from the class the agent was in the
     day before the move."""
-    agents = Agent.objects.in_bulk({agent_id for agent_id, _, _ in moves})
+    agents = Agent.objects.select_related("training_class").in_bulk({m[0] for m in moves})
+    moved = _moves_of(list(agents))
     for agent_id, day, item in sorted(moves, key=lambda move: move[1]):
         agent = agents[agent_id]
-        old = class_on(agent, day - timedelta(days=1))
+        old = _class_on(moved[agent_id], day - timedelta(days=1), agent.training_class.code)
         if old != item:
             announce_move(agent=agent, old_code=old, new_code=item, day=day, actor=actor, now=now)
+
+
+def _moves_of(agent_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
+    """Each agent's class moves (day, class code) in the order `class_on` reads them: the
+    latest last (by day, then as recorded). One query per LOOKUP_CHUNK agents."""
+    moves: dict[int, list[tuple[date, str]]] = {agent_id: [] for agent_id in agent_ids}
+    for start in range(0, len(agent_ids), LOOKUP_CHUNK):
+        rows = Fact.objects.filter(
+            agent_id__in=agent_ids[start : start + LOOKUP_CHUNK], kind="move"
+        ).order_by("date", "pk")
+        for agent_id, day, item in rows.values_list("agent_id", "date", "item"):
+            moves[agent_id].append((day, item))
+    return moves
+
+
+def _class_on(moves: list[tuple[date, str]], day: date, roster_code: str) -> str:
+    """R-T3, as `facts.class_on` reads it from the database: the class of the agent's latest
+    move by `day`, else its roster class."""
+    latest = roster_code
+    for moved_on, code in moves:
+        if moved_on > day:
+            break
+        latest = code
+    return latest
 
 
 def _stage(rows: list[tuple]) -> None:
