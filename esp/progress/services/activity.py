@@ -126,6 +126,7 @@ class _ActivityImport:
         self.repeats: Counter[bytes] = Counter()
         self.moves: list[tuple[int, date, str]] = []
         self.to_notify: set[int] = set()
+        self.agents: set[int] = set()  # with new facts: what is refreshed once per import
 
     def read(self, source: str | Path) -> None:
         """Every row checked; the new facts staged while the file has no error."""
@@ -184,6 +185,7 @@ class _ActivityImport:
                 (self.batch, self.staged_at, agent_id, adapt_date(day), kind, item, value, by)
                 + (note, self.source_label, getattr(self.actor, "pk", None), identity, occurrence)
             )
+            self.agents.add(agent_id)
             if kind == "move":
                 self.moves.append((agent_id, day, item))
             if kind in NOTIFYING_KINDS:
