@@ -46,7 +46,7 @@ FACT_LIMITS = limits_of(Fact, kind="kind", item="item", value="value", by="by", 
 
 ANALYZE_AFTER = 10_000
 STAGE_BATCH = 2000  # rows read between two staging transactions (and two progress calls)
-LOOKUP_CHUNK = 500  # content hashes per query for the facts already present
+LOOKUP_CHUNK = 500  # agents per query (their moves, their recent facts)
 NOTIFY_CHUNK = 2000
 COPY_CACHE_KIB = (
     64 * 1024
@@ -194,14 +194,15 @@ class _ActivityImport:
 
 
 def _present(identities: set[str]) -> set[tuple[str, int]]:
-    """(content hash, occurrence) of the facts already recorded with these hashes (one plain
-    query per LOOKUP_CHUNK: a season's re-import asks this 800 times)."""
+    """(content hash, occurrence) of the facts already recorded with these hashes: one plain
+    query per batch on PostgreSQL, per 999 hashes on SQLite (its oldest parameter limit)."""
     found: set[tuple[str, int]] = set()
     unique = sorted(identities)
     quote = connection.ops.quote_name
+    size = min(STAGE_BATCH, connection.features.max_query_params or STAGE_BATCH)
     with connection.cursor() as cursor:
-        for start in range(0, len(unique), LOOKUP_CHUNK):
-            chunk = unique[start : start + LOOKUP_CHUNK]
+        for start in range(0, len(unique), size):
+            chunk = unique[start : start + size]
             cursor.execute(
                 f"SELECT {quote('content_hash')}, {quote('occurrence')} "
                 f"FROM {quote(Fact._meta.db_table)} "
