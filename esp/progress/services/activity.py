@@ -194,21 +194,24 @@ class _ActivityImport:
 
 
 def _present(identities: set[str]) -> set[tuple[str, int]]:
-    """(content hash, occurrence) of the facts already recorded with these hashes: one plain
-    query per batch on PostgreSQL, per 999 hashes on SQLite (its oldest parameter limit)."""
-    found: set[tuple[str, int]] = set()
+    """(content hash, occurrence) of the facts already recorded with these hashes: one query
+    per batch on PostgreSQL (the hashes as one array), per 999 hashes on SQLite (its oldest
+    parameter limit)."""
     unique = sorted(identities)
     quote = connection.ops.quote_name
-    size = min(STAGE_BATCH, connection.features.max_query_params or STAGE_BATCH)
+    select = (
+        f"SELECT {quote('content_hash')}, {quote('occurrence')} "
+        f"FROM {quote(Fact._meta.db_table)} WHERE {quote('content_hash')} "
+    )
+    found: set[tuple[str, int]] = set()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(select + "= ANY(%s)", [unique])
+            return set(map(tuple, cursor.fetchall()))
+        size = min(STAGE_BATCH, connection.features.max_query_params or STAGE_BATCH)
         for start in range(0, len(unique), size):
             chunk = unique[start : start + size]
-            cursor.execute(
-                f"SELECT {quote('content_hash')}, {quote('occurrence')} "
-                f"FROM {quote(Fact._meta.db_table)} "
-                f"WHERE {quote('content_hash')} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+            cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found.update(map(tuple, cursor.fetchall()))
     return found
 
