@@ -7,6 +7,10 @@ and its queries counted (SPEC §17 speed). Prints figures; asserts nothing.
 Every run starts from an empty database (a new SQLite file, or a flushed PostgreSQL one),
 unless `--reuse` times the reports on the season a previous run imported into the same
 database (e.g. several runs inside one `scripts/with-postgres bash -c '...'`).
+
+Each file is imported by `esp import` in a process of its own, so the figures are a user's:
+the seconds it took and the process's peak memory (its maximum resident set, as
+`/usr/bin/time -v` reports it). `--imports-only` skips the reports.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--imports-only", action="store_true", help="skip timing the reports")
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -52,12 +57,13 @@ def main() -> None:
 
     from esp.programs.bootstrap import initialize
 
-    console = Console()
+    console = Console(width=150)  # the tables whole in a log too
     if args.reuse:
         initialize()
     else:
         import_season(args, console)
-    time_reports(args, console)
+    if not args.imports_only:
+        time_reports(args, console)
 
 
 def import_season(args, console) -> None:
@@ -68,8 +74,6 @@ def import_season(args, console) -> None:
     from esp.demo.season import generate_season, write_season
     from esp.programs.bootstrap import initialize
     from esp.programs.calendars import calendar_for
-    from esp.progress.services.activity import import_activity
-    from esp.roster.services import import_classes, import_roster
 
     if connection.vendor == "postgresql":
         initialize()
@@ -86,25 +90,129 @@ def import_season(args, console) -> None:
         f"{len(season.activity)} facts in {time.perf_counter() - started:.1f} s"
     )
 
-    imports = Table(title=f"Imports ({connection.vendor})")
-    for column in ("file", "rows", "seconds"):
-        imports.add_column(column)
-    for kind, importer in (
-        ("classes", import_classes),
-        ("roster", import_roster),
-        ("activity", import_activity),
+    imports = Table(title=f"Imports ({connection.vendor}, each by `esp import` on its own)")
+    for column in (
+        "file",
+        "rows (new)",
+        "seconds",
+        "CPU seconds",
+        "peak memory (MB)",
+        "meanwhile: slowest write / read (ms), failed",
     ):
-        started = time.perf_counter()
-        summary = importer(paths[kind])
-        imports.add_row(kind, str(summary.rows), f"{time.perf_counter() - started:.1f}")
-    started = time.perf_counter()
-    again = import_activity(paths["activity"])
-    imports.add_row(
-        "activity again (idempotent)",
-        f"{again.created} new",
-        f"{time.perf_counter() - started:.1f}",
-    )
+        imports.add_column(column, justify="right")
+    connection.close()  # the child processes write; this one only reads afterwards
+    for label, kind in (
+        ("classes", "classes"),
+        ("roster", "roster"),
+        ("activity", "activity"),
+        ("activity again (idempotent)", "activity"),
+    ):
+        cpu = children_cpu()
+        with Probe() as probe:
+            seconds, peak, output = esp_import(kind, paths[kind])
+        cpu = children_cpu() - cpu  # less bent than seconds by a machine others share
+        console.print(output.strip())
+        imports.add_row(
+            label,
+            summary_figure(output),
+            f"{seconds:.1f}",
+            f"{cpu:.1f}",
+            f"{peak:.0f}",
+            probe.figures(),
+        )
     console.print(imports)
+
+
+class Probe:
+    """What a page does while an import runs: every 0.25 s, on a connection of its own, a
+    short write transaction (as a session save) and a read; the slowest of each is kept."""
+
+    def __enter__(self):
+        import threading
+
+        self.done = threading.Event()
+        self.writes, self.reads, self.failed = [], [], 0
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    def run(self) -> None:
+        from django.db import connection, transaction
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_probe (n integer)")
+        while not self.done.wait(0.25):
+            try:
+                started = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("INSERT INTO bench_probe (n) VALUES (1)")
+                self.writes.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM roster_trainingclass")
+                    cursor.fetchone()
+                self.reads.append(time.perf_counter() - started)
+            except Exception:  # a page that would have failed
+                self.failed += 1
+        connection.close()
+
+    def figures(self) -> str:
+        slowest = [f"{max(t, default=0) * 1000:.0f}" for t in (self.writes, self.reads)]
+        return f"{slowest[0]} / {slowest[1]}, {self.failed}"
+
+
+# `esp import` in a child, then the child's own peak memory: VmHWM, the high-water mark of the
+# resident set since the child's exec (ru_maxrss would count the parent's pages it forked with).
+CHILD = """
+import sys
+from esp.cli import main
+code = main(sys.argv[1:])
+with open("/proc/self/status") as status:
+    peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+print(f"peak-kb {peak}")
+sys.exit(code)
+"""
+
+
+def esp_import(kind: str, path: Path) -> tuple[float, float, str]:
+    """`esp import KIND PATH` in a child process: its seconds, peak memory in MB and output."""
+    import subprocess
+
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, "import", kind, str(path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        raise SystemExit(f"esp import {kind} failed ({child.returncode}): {child.stderr}")
+    output, _, peak = child.stdout.rpartition("peak-kb ")
+    return seconds, int(peak) / 1024, output
+
+
+def children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def summary_figure(output: str) -> str:
+    """ "activity: imported 637695 row(s): 0 new, ..." -> "637695 rows, 0 new"."""
+    words = output.split()
+    try:
+        rows = words[words.index("row(s):") - 1]
+        return f"{int(rows):,} ({int(words[words.index('new,') - 1]):,} new)"
+    except ValueError:
+        return output.strip()
 
 
 def time_reports(args, console) -> None:

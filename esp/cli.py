@@ -274,14 +274,35 @@ def cmd_demo(args) -> int:
 
 
 def _progress_bar(total: int, description: str):
-    """A rich progress bar for files of thousands of rows (none for small files)."""
+    """A rich progress bar on stderr for files of thousands of rows (none for small files, or
+    when stderr is not a terminal): rows read of the file's, rows per second, time left."""
     from contextlib import nullcontext
 
     if total < 1000 or not sys.stderr.isatty():
         return nullcontext(None)
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    return Progress(console=None, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 def cmd_import(args) -> int:
@@ -297,17 +318,23 @@ def cmd_import(args) -> int:
     importer = {"classes": import_classes, "roster": import_roster, "activity": import_activity}[
         args.kind
     ]
-    with open(args.file, encoding="utf-8-sig", errors="replace") as stream:
-        total = max(0, sum(1 for _ in stream) - 1)
+    with open(args.file, "rb") as stream:  # lines, counted without decoding the file
+        total = max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b"")) - 1
+        )
     bar = _progress_bar(total, f"Importing {args.file.name}")
     with bar as progress:
         if progress is None:
             summary = importer(args.file, dry_run=args.dry_run)
         else:
-            task = progress.add_task(f"Importing {args.file.name}", total=total)
-            summary = importer(
-                args.file, dry_run=args.dry_run, progress=lambda n: progress.advance(task, n)
-            )
+            task = progress.add_task(f"Reading {args.file.name}", total=total)
+
+            def advance(rows: int) -> None:
+                progress.advance(task, rows)
+                if progress.tasks[0].completed >= total:  # then the rows are saved at once
+                    progress.update(task, description=f"Saving {args.file.name}")
+
+            summary = importer(args.file, dry_run=args.dry_run, progress=advance)
     print(summary)
     return EXIT_OK
 

@@ -2,6 +2,8 @@
 
 Imports are two-phase (STYLE §5): every row is parsed and checked first and *all* errors are
 collected with line, column and reason; only a clean file is applied, in one transaction.
+A file named by its path is read as a stream (`iter_rows`), a record at a time, so a season's
+activity file is never held whole in memory (issue 14 item 4).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import IO
 from openpyxl import load_workbook
 
 from esp.lib.formulas import escape_row, unescape_formula
-from esp.lib.textcheck import text_problem
+from esp.lib.textcheck import CONTROL, text_problem
 
 EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 
@@ -123,10 +125,10 @@ class MalformedCsv(Exception):
         return RowError(self.line if line is None else line, "", str(self))
 
 
-def csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record of a CSV text with the line number it ends on (the one CSV reader of the
-    app's imports); a malformed record raises MalformedCsv."""
-    reader = csv.reader(io.StringIO(text))
+def csv_lines(text: str | IO[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a CSV text (or a text stream, read as it goes) with the line number it
+    ends on (the one CSV reader of the app's imports); a malformed record raises MalformedCsv."""
+    reader = csv.reader(io.StringIO(text) if isinstance(text, str) else text)
     try:
         for values in reader:
             yield reader.line_num, values
@@ -151,26 +153,85 @@ def _columns(header: list[str], required: list[str], optional: list[str]) -> lis
     return columns
 
 
-def _row(line: int, columns: list[str], values: list[str], limits, errors: list) -> Row | None:
-    """One record as a Row (None when its field count is wrong); problems go to `errors`."""
-    if len(values) != len(columns):
-        errors.append(
-            RowError(line, "", f"has {len(values)} fields, the header has {len(columns)}")
-        )
-        return None
-    row = Row(
-        line,
-        {
-            name: unescape_formula(value.strip())
-            for name, value in zip(columns, values)
-            if not name.startswith("x_")
-        },
-    )
-    for name, value in row.values.items():
-        problem = text_problem(value, (limits or {}).get(name))
-        if problem:
-            errors.append(RowError(line, name, problem))
-    return row
+def _records(source: str | Path | bytes | IO) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records of `source`: a path is read a record at a time (its line ends read as
+    `read_text(newlines=True)` reads them), anything else whole."""
+    if not isinstance(source, (str, Path)):
+        yield from csv_lines(read_text(source, newlines=True))
+        return
+    try:
+        stream = open(source, encoding="utf-8-sig", newline=None)  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise ImportRejected([RowError(0, "", f"cannot read the file: {exc.strerror}")]) from exc
+    with stream:
+        try:
+            yield from csv_lines(stream)
+        except UnicodeDecodeError as exc:
+            raise ImportRejected([RowError(0, "", f"not UTF-8 text ({exc.reason})")]) from exc
+
+
+class _RowReader:
+    """Records into Rows: the kept columns' values stripped and read back from formula
+    escaping, each checked for text that cannot be stored (problems go to `errors`)."""
+
+    def __init__(self, columns: list[str], limits: Mapping[str, int | None] | None, errors):
+        self.columns, self.errors = columns, errors
+        self.kept = [(i, name) for i, name in enumerate(columns) if not name.startswith("x_")]
+        self.limits = [(name, limit) for name, limit in (limits or {}).items() if limit is not None]
+        self.all_limits = dict(limits or {})
+
+    def row(self, line: int, values: list[str]) -> Row | None:
+        """One record as a Row (None when its field count is wrong)."""
+        if len(values) != len(self.columns):
+            self.errors.append(
+                RowError(line, "", f"has {len(values)} fields, the header has {len(self.columns)}")
+            )
+            return None
+        kept = {}
+        for i, name in self.kept:
+            value = values[i].strip()
+            kept[name] = unescape_formula(value) if value[:1] == "'" else value
+        row = Row(line, kept)
+        # the whole record at once first: one search finds no control character in most rows
+        if CONTROL.search("".join(kept.values())) is None:
+            for name, limit in self.limits:
+                if len(kept.get(name, "")) > limit:
+                    self.errors.append(RowError(line, name, text_problem(kept[name], limit)))
+            return row
+        for name, value in kept.items():
+            problem = text_problem(value, self.all_limits.get(name))
+            if problem:
+                self.errors.append(RowError(line, name, problem))
+        return row
+
+
+def iter_rows(
+    source: str | Path | bytes | IO,
+    *,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    limits: Mapping[str, int | None] | None = None,
+    errors: list[RowError],
+) -> Iterator[Row]:
+    """The rows of a CSV as `read_rows` reads them, one at a time; the problems found go to
+    `errors` (the caller rejects the file when there are any, once it has read them all). A
+    header that cannot be read, or a file that cannot, rejects it at once."""
+    lines = _records(source)
+    try:
+        _, header = next(lines)
+    except StopIteration:
+        raise ImportRejected([RowError(0, "", "the file is empty (no header row)")]) from None
+    except MalformedCsv as exc:
+        raise ImportRejected([exc.error(1)]) from None
+    reader = _RowReader(_columns(header, list(required), list(optional)), limits, errors)
+    try:
+        for line, values in lines:
+            if any(v.strip() for v in values):
+                row = reader.row(line, values)
+                if row is not None:
+                    yield row
+    except MalformedCsv as exc:
+        errors.append(exc.error())
 
 
 def read_rows(
@@ -188,23 +249,10 @@ def read_rows(
     cannot be stored (a NUL or other control character, or longer than `limits[column]`, the
     max_length of the field it is stored in) is an error at its line and column.
     """
-    lines = csv_lines(read_text(source, newlines=True))
-    try:
-        _, header = next(lines)
-    except StopIteration:
-        raise ImportRejected([RowError(0, "", "the file is empty (no header row)")]) from None
-    except MalformedCsv as exc:
-        raise ImportRejected([exc.error(1)]) from None
-    columns = _columns(header, list(required), list(optional))
-    rows, errors = [], []
-    try:
-        for line, values in lines:
-            if any(v.strip() for v in values):
-                row = _row(line, columns, values, limits, errors)
-                if row is not None:
-                    rows.append(row)
-    except MalformedCsv as exc:
-        errors.append(exc.error())
+    errors: list[RowError] = []
+    rows = list(
+        iter_rows(source, required=required, optional=optional, limits=limits, errors=errors)
+    )
     if errors:
         raise ImportRejected(errors)
     return rows
