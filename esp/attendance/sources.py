@@ -103,11 +103,20 @@ def _workbook(data: bytes, filename: str) -> Table:
     return Table(kind, True, _numbered(texts, trim=True))
 
 
+_SIGNATURES = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+}
+
+
 def _not_a_table(data: bytes) -> str | None:
-    if data.startswith(b"%PDF"):
-        return "a PDF document, not a CSV file or an Excel workbook"
-    if b"\x00" in data[:4096]:
-        return "a binary file, not a CSV file or an Excel workbook"
+    """What a file is that cannot be a report (a NUL in text is named at its line and column
+    later, as before)."""
+    for signature, kind in _SIGNATURES.items():
+        if data.startswith(signature):
+            return f"{kind}, not a CSV file or an Excel workbook"
     return None
 
 
