@@ -3,6 +3,8 @@ the reports write them, files told apart by their content."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -140,3 +142,35 @@ def test_a_legacy_xls_reads_as_its_csv_does():
     assert sheet.rows == text.rows and sheet.stated_zone == text.stated_zone == "EST (UTC−05:00)"
     assert sheet.kind == "a legacy Excel workbook (.xls)"
     assert sheet.rows[0].joined == datetime(2026, 11, 3, 8, 20, tzinfo=CHICAGO)
+
+
+def test_an_xls_written_now_by_libreoffice_reads_as_the_committed_one(tmp_path):
+    """The committed .xls is LibreOffice's conversion of the hand-written CSV (no .xls writer
+    is installed): made again here at run time, it reads the same."""
+    pytest.importorskip("xlrd", reason="reading .xls needs xlrd (pyproject dependencies)")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "goto.csv"
+    source.write_bytes((FIXTURES / "goto_meeting_attendees.csv").read_bytes())
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "xls:MS Excel 97",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    made = parse_meeting(tmp_path / "goto.xls", day=DAY, time_zone="America/Chicago")
+    committed = parse_meeting(
+        FIXTURES / "goto_meeting_attendees.xls", day=DAY, time_zone="America/Chicago"
+    )
+    assert made.kind == "a legacy Excel workbook (.xls)" and made.rows == committed.rows
