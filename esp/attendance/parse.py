@@ -127,8 +127,8 @@ ZOOM = Layout(
     "zoom",
     "Zoom participants report",
     {
-        "name": ("name (original name)", "participant", "name"),
-        "email": ("user email",),
+        "name": ("name (original name)", "participant"),
+        "email": ("user email", "email"),
         "join_time": ("join time",),
         "leave_time": ("leave time",),
     },

@@ -174,3 +174,25 @@ def test_an_xls_written_now_by_libreoffice_reads_as_the_committed_one(tmp_path):
         FIXTURES / "goto_meeting_attendees.xls", day=DAY, time_zone="America/Chicago"
     )
     assert made.kind == "a legacy Excel workbook (.xls)" and made.rows == committed.rows
+
+
+@pytest.mark.parametrize(
+    "header,layout",
+    [
+        ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest", "zoom"),
+        ("Name (original name),Email,Join time,Leave time,Duration (minutes),Guest", "zoom"),
+        ("Name,Email Address,Join Time,Leave Time,Time in Session (minutes)", "goto_meeting"),
+        ("Name,Email,Join Time,Leave Time", "goto_meeting"),
+        ("First Name,Last Name,Email Address,Join Time,Leave Time", "goto_training"),
+        ("First name,Last name,Email,Duration,Time joined,Time exited", "google_meet"),
+    ],
+)
+def test_the_name_column_tells_the_layouts_apart(header, layout):
+    width = header.count(",") + 1
+    row = ",".join(["Ann Able", "ann@cxp.example", "08:00 AM", "04:30 PM"] + [""] * (width - 4))
+    if layout in ("goto_training", "google_meet"):
+        row = "Ann,Able,ann@cxp.example," + (
+            "8 hr,08:00 AM,04:30 PM" if layout == "google_meet" else "08:00 AM,04:30 PM"
+        )
+    parsed = parse_meeting(f"{header}\n{row}\n".encode(), day=DAY, time_zone="America/Chicago")
+    assert parsed.layout.key == layout and parsed.rows[0].name == "Ann Able"
