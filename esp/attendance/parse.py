@@ -5,7 +5,9 @@ meeting import (STYLE §5), with no database. A malformed file is rejected whole
 API::
 
     parse_meeting(source, *, day, time_zone, columns=None) -> ParsedMeeting
-    parse_moment(text, day, zone) -> datetime
+        (.kind, .stated_zone, .zone_note: what the file is, how its times were read)
+    parse_moment(text, day, zone, *, stated=None, anchor=None) -> datetime
+    describe_found(table) -> str   (an unrecognised file's kind and columns)
 
 ``source`` is a path, bytes (an upload) or a text stream. ``columns`` maps the fields
 ``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` to
