@@ -3,15 +3,20 @@
 given.
 
 Matching (never guessed): a row belongs to the agent of the class whose work or personal
-e-mail it names (case-insensitive), else to the one agent of the class whose full name
-("First Last", case and spaces ignored) it names; anything else — a TL, a guest, two agents
-with the same name — is an unmatched row, listed and not an error. An agent may have several
+e-mail it names (case-insensitive), else to the one agent of the class whose full name it
+names: "First Last" or "Last, First", case, spaces and accents ignored, a trailing
+parenthesised part (Zoom's device, "Bob Baker (Bob's iPhone)", or original name, "Bobby
+(Bob Baker)") tried apart from the rest (issue 16 item 6); anything else — a TL, a guest, a
+dial-in number, two agents with the same name — is an unmatched row, listed and not an
+error. An agent may have several
 rows (a rejoin after a drop). Each matched agent's joins are classified against the day's
 schedule (``esp.rules.attendance.classify``); an agent with no row is a proposed absence.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -88,6 +93,7 @@ class MeetingResult:
     matched: tuple[AgentDay, ...]  # every agent with a row, by employee id
     absences: tuple[ClassAgent, ...]  # proposed: agents of the class with no row
     unmatched: tuple[MeetingRow, ...]  # in file order
+    zone_note: str = ""  # how the report's times were read (ParsedMeeting.zone_note)
 
     @property
     def occurrences(self) -> list[tuple[ClassAgent, str, int | None]]:
@@ -95,8 +101,33 @@ class MeetingResult:
         return [(a.agent, kind, minutes) for a in self.matched for kind, minutes in a.occurrences]
 
 
+# Letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans(
+    {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i", "Æ": "AE", "æ": "ae"}
+    | {"Œ": "OE", "œ": "oe", "ß": "ss", "Þ": "Th", "þ": "th", "Ð": "D", "ð": "d"}
+)
+_TRAILING = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*$")
+
+
 def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A name with accents, case and spaces folded: "  José  NÚÑEZ" -> "jose nunez"."""
+    bare = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return " ".join(bare.split()).casefold()
+
+
+def name_keys(name: str) -> list[str]:
+    """The keys a report's name is tried under, in order: the name without a trailing
+    parenthesised part, then that part (each "Last, First" read as "First Last")."""
+    match = _TRAILING.match(name)
+    parts = [match["name"], match["inner"]] if match else [name]
+    keys = []
+    for part in parts:
+        last, comma, first = part.partition(",")
+        key = _name_key(f"{first} {last}" if comma else part)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def match_rows(
@@ -114,7 +145,8 @@ def match_rows(
     for row in rows:
         candidates = by_email.get(row.email.lower(), set()) if row.email else set()
         if not candidates and row.name:
-            candidates = by_name.get(_name_key(row.name), set())
+            found = (by_name[key] for key in name_keys(row.name) if key in by_name)
+            candidates = next(found, set())
         if len(candidates) == 1:
             matched.setdefault(next(iter(candidates)), []).append(row)
         else:
@@ -153,6 +185,7 @@ def propose(
         matched=tuple(matched),
         absences=tuple(absences),
         unmatched=tuple(unmatched),
+        zone_note=parsed.zone_note,
     )
 
 

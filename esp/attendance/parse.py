@@ -5,18 +5,28 @@ meeting import (STYLE §5), with no database. A malformed file is rejected whole
 API::
 
     parse_meeting(source, *, day, time_zone, columns=None) -> ParsedMeeting
-    parse_moment(text, day, zone) -> datetime
+        (.kind, .stated_zone, .zone_note: what the file is, how its times were read)
+    parse_moment(text, day, zone, *, stated=None, anchor=None) -> datetime
+    describe_found(table) -> str   (an unrecognised file's kind and columns)
 
 ``source`` is a path, bytes (an upload) or a text stream. ``columns`` maps the fields
 ``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` to
 the columns of any other CSV (case-insensitive); without it the layout is recognised from the
-header: the generic CSV of §15 (``name, email, join_time, leave_time``; other columns only
-with an ``x_`` prefix), the Google Meet attendance report (First name, Last name, Email,
-Duration, Time joined, Time exited) and the GoTo Training attendance report (First Name,
-Last Name, Email Address, Join Time, Leave Time, Time in Session; report lines above the
-header are skipped). Times are ISO 8601 or ``MM/DD/YYYY HH:MM AM`` (seconds optional, a
-trailing zone abbreviation allowed when it is the program's), or a time of day alone (the
-class day is then the date); times without an offset are in the program's time zone.
+header, by the file's content (issue 16): the generic CSV of §15 (``name, email,
+join_time, leave_time``; other columns only with an ``x_`` prefix), the Google Meet
+attendance report (First name, Last name, Email, Duration, Time joined, Time exited), the
+GoTo Training attendance report (First Name, Last Name, Email Address, Join Time, Leave
+Time, Time in Session), the GoTo Meeting attendee list (Name, Email Address, Join Time,
+Leave Time, Time in Session (minutes)) and the Zoom participants report (Name (Original
+Name), User Email, Join Time, Leave Time, Duration (Minutes), Guest); report lines above the
+header are skipped for the last three. Each may be CSV (UTF-8 or Windows-1252), an .xlsx or
+an .xls workbook (``sources.read_table``).
+
+Times are ISO 8601 or ``MM/DD/YYYY HH:MM AM`` (seconds optional, a trailing zone
+abbreviation allowed when it is the report's), or a time of day alone (on the meeting's
+date). A time without an offset is in the zone the report states above its header (GoTo's
+``Meeting Date`` row, ``zones.stated_start``) converted to the program's, else in the
+program's zone — ``ParsedMeeting.zone_note`` says which, for the preview.
 """
 
 from __future__ import annotations
@@ -24,13 +34,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from esp.lib.csvio import ImportRejected, MalformedCsv, RowError, csv_lines, is_email, read_text
+from esp.lib.csvio import ImportRejected, RowError, is_email
 from esp.lib.textcheck import text_problem
+
+from .sources import Lines, Table, read_table
+from .zones import Stated, stated_start, zone_label
 
 FIELDS = ("name", "first_name", "last_name", "email", "join_time", "leave_time")
 PREAMBLE_LINES = 30  # report lines a provider may print above the header row
@@ -98,7 +111,32 @@ GOTO_TRAINING = Layout(
     },
     preamble=True,
 )
-LAYOUTS = (GENERIC, GOOGLE_MEET, GOTO_TRAINING)
+# GoTo Meeting, History → "download attendee list": a title row, Summary, the meeting's date
+# (with its organizer's zone), duration, attendees and ID, Details, then one row per join.
+GOTO_MEETING = Layout(
+    "goto_meeting",
+    "GoTo Meeting attendee list",
+    {
+        "name": ("name",),
+        "email": ("email address", "email"),
+        "join_time": ("join time",),
+        "leave_time": ("leave time",),
+    },
+    preamble=True,
+)
+# Zoom, Reports → Usage → Participants (export with or without the meeting data above).
+ZOOM = Layout(
+    "zoom",
+    "Zoom participants report",
+    {
+        "name": ("name (original name)", "participant"),
+        "email": ("user email", "email"),
+        "join_time": ("join time",),
+        "leave_time": ("leave time",),
+    },
+    preamble=True,
+)
+LAYOUTS = (GENERIC, GOOGLE_MEET, GOTO_TRAINING, ZOOM, GOTO_MEETING)
 
 
 def mapped_layout(columns: Mapping[str, str]) -> Layout:
@@ -146,9 +184,22 @@ class MeetingRow:
 class ParsedMeeting:
     layout: Layout
     rows: tuple[MeetingRow, ...]
+    kind: str = ""  # what the file is: "a CSV file (Windows-1252)", "an Excel workbook (.xlsx)"
+    stated_zone: str = ""  # the zone the report states, e.g. "IST (UTC+05:30)"; "" when none
+    time_zone: str = ""  # the program's, the times' zone once read
 
-
-Lines = list[tuple[int, list[str]]]
+    @property
+    def zone_note(self) -> str:
+        """What the preview says about the times' zone (issue 16 item 5)."""
+        if self.stated_zone:
+            return (
+                f"times converted from the report's time zone, {self.stated_zone}, "
+                f"to the program's ({self.time_zone})"
+            )
+        return (
+            f"the report states no time zone: times without one were read in the program's "
+            f"({self.time_zone})"
+        )
 
 
 def _header_names(values: Sequence[str]) -> list[str]:
@@ -182,11 +233,22 @@ def _known_header(lines: Lines):
     return None
 
 
-def _find_header(lines: Lines, columns: Mapping[str, str] | None):
+def describe_found(table: Table) -> str:
+    """What an unrecognised file holds: its kind and its widest early row, the likeliest
+    header (issue 16 item 8)."""
+    early = [values for _, values in table.lines[:PREAMBLE_LINES]]
+    widest = max(early, key=lambda values: sum(1 for v in values if v.strip()))
+    names = [" ".join(v.split()) for v in widest if v.strip()]
+    shown = ", ".join(f'"{name[:40]}"' for name in names[:10]) + (", …" if len(names) > 10 else "")
+    where = "whose first sheet has" if table.sheet else "with"
+    return f"{table.kind} {where} the columns {shown}"
+
+
+def _find_header(table: Table, columns: Mapping[str, str] | None):
     """The layout, the header's index in `lines` and the field -> column index map."""
     if columns:
-        return _mapped_header(lines, columns)
-    known = _known_header(lines)
+        return _mapped_header(table.lines, columns)
+    known = _known_header(table.lines)
     if known is not None:
         return known
     raise ImportRejected(
@@ -194,9 +256,9 @@ def _find_header(lines: Lines, columns: Mapping[str, str] | None):
             RowError(
                 1,
                 "",
-                "not a meeting attendance report: expected the columns name, email, join_time, "
-                "leave_time (SPEC §15), a Google Meet or GoTo Training attendance report, "
-                "or a column mapping",
+                f"not a meeting attendance report: found {describe_found(table)}; expected the "
+                "columns name, email, join_time, leave_time (SPEC §15), a Google Meet, GoTo "
+                "Meeting, GoTo Training or Zoom attendance report, or a column mapping",
             )
         ]
     )
@@ -225,18 +287,28 @@ _CLOCK = re.compile(
 )
 
 
-def _iso_moment(text: str, zone: ZoneInfo) -> datetime:
+def _iso_moment(text: str, zone: tzinfo) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' is not an ISO 8601 date and time") from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    return moment
 
 
-def _clock_moment(text: str, match: re.Match, day: date, zone: ZoneInfo) -> datetime:
-    """`MM/DD/YYYY HH:MM AM` or a time of day on `day`, in `zone`."""
+def _nearest(at: time, anchor: datetime, zone: tzinfo) -> datetime:
+    """A time of day on the date that puts it nearest `anchor` (a report's meeting start)."""
+    on = anchor.astimezone(zone).date()
+    candidates = (datetime.combine(on + timedelta(days=d), at, zone) for d in (0, -1, 1))
+    return min(candidates, key=lambda moment: abs(moment - anchor))
+
+
+def _clock_moment(
+    text: str, match: re.Match, day: date, zone: tzinfo, anchor: datetime | None = None
+) -> datetime:
+    """`MM/DD/YYYY HH:MM AM` or a time of day on `day` (nearest `anchor` if given), in
+    `zone`."""
     hours, minutes, *seconds = (int(part) for part in match["time"].split(":"))
     ampm = (match["ampm"] or "").replace(".", "").upper()
     if ampm:
@@ -251,33 +323,48 @@ def _clock_moment(text: str, match: re.Match, day: date, zone: ZoneInfo) -> date
     else:
         on = day
     try:
-        return datetime.combine(on, time(hours, minutes, seconds[0] if seconds else 0), zone)
+        at = time(hours, minutes, seconds[0] if seconds else 0)
     except ValueError:
         raise ValueError(f"'{text}' is not a valid time of day") from None
+    if anchor is not None and not match["date"]:
+        return _nearest(at, anchor, zone)
+    return datetime.combine(on, at, zone)
 
 
-def parse_moment(text: str, day: date, zone: ZoneInfo) -> datetime:
-    """A join or leave time as an aware datetime in `zone` (see the module's docstring)."""
+def parse_moment(
+    text: str,
+    day: date,
+    zone: ZoneInfo,
+    *,
+    stated: tzinfo | None = None,
+    anchor: datetime | None = None,
+) -> datetime:
+    """A join or leave time as an aware datetime in `zone` (see the module's docstring): a
+    time without an offset is read in `stated` (the report's zone) when given, else in
+    `zone`; a time of day alone falls on `day`, or on the date nearest `anchor` (the report's
+    meeting start) when given."""
     text = " ".join(text.split())
+    source = stated or zone
     if not text:
         raise ValueError("is empty")
     if _ISO_DATE.match(text):
-        return _iso_moment(text, zone)
+        return _iso_moment(text, source).astimezone(zone)
     match = _CLOCK.match(text)
     if match is None:
         raise ValueError(
             f"'{text}' is not a time (ISO 8601, MM/DD/YYYY HH:MM AM, or HH:MM AM on the day)"
         )
-    moment = _clock_moment(text, match, day, zone)
+    moment = _clock_moment(text, match, day, source, anchor)
     abbreviation = (match["zone"] or "").upper()
     if abbreviation in ("UTC", "GMT"):
         return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
     if abbreviation and abbreviation != moment.tzname():
+        whose = "the report's" if stated else "the program's"
         raise ValueError(
-            f"'{text}': time zone {abbreviation} is not the program's ({moment.tzname()}); "
+            f"'{text}': time zone {abbreviation} is not {whose} ({moment.tzname()}); "
             "write the time with an offset (ISO 8601)"
         )
-    return moment
+    return moment.astimezone(zone)
 
 
 # -- rows -------------------------------------------------------------------------------------
@@ -290,9 +377,21 @@ class _Columns:
     found: dict[str, int]
     label: dict[int, str]
     width: int
+    pad: bool = False  # a sheet's row may end before the header's last column
 
     def of(self, name: str) -> str:
         return self.label[self.found[name]]
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """How a report's times are read: the class day and the program's zone, the zone the
+    report states and its meeting's start (time-of-day values fall on the start's date)."""
+
+    day: date
+    zone: ZoneInfo
+    stated: tzinfo | None = None
+    anchor: datetime | None = None
 
 
 def _person(cell: dict[str, str]) -> str:
@@ -314,12 +413,15 @@ def _who_errors(line: int, cell: dict, person: str, email: str, at: _Columns) ->
     return errors
 
 
-def _time_errors(line: int, cell: dict, day: date, zone: ZoneInfo, at: _Columns, moments: dict):
+def _time_errors(line: int, cell: dict, clock: _Clock, at: _Columns, moments: dict):
     """The row's join and leave times into `moments`; what is wrong with them returned."""
     errors = []
+    day = clock.day
     for name in ("join_time", "leave_time"):
         try:
-            moments[name] = parse_moment(cell[name], day, zone)
+            moments[name] = parse_moment(
+                cell[name], day, clock.zone, stated=clock.stated, anchor=clock.anchor
+            )
         except ValueError as exc:
             errors.append(RowError(line, at.of(name), str(exc)))
     joined, left = moments.get("join_time"), moments.get("leave_time")
@@ -336,8 +438,19 @@ def _time_errors(line: int, cell: dict, day: date, zone: ZoneInfo, at: _Columns,
     return errors
 
 
-def _row(line: int, values: list[str], day: date, zone: ZoneInfo, at: _Columns, errors: list):
+def _fitted(values: list[str], at: _Columns) -> list[str]:
+    """A row cut to the header's width when only empty cells follow (Excel pads its CSV rows
+    to the widest one), a sheet's short row padded."""
+    if len(values) > at.width and not any(v.strip() for v in values[at.width :]):
+        return values[: at.width]
+    if at.pad and len(values) < at.width:
+        return values + [""] * (at.width - len(values))
+    return values
+
+
+def _row(line: int, values: list[str], clock: _Clock, at: _Columns, errors: list):
     """One join of the report, or None with its problems added to `errors`."""
+    values = _fitted(values, at)
     if len(values) != at.width:
         errors.append(RowError(line, "", f"has {len(values)} fields, the header has {at.width}"))
         return None
@@ -345,25 +458,36 @@ def _row(line: int, values: list[str], day: date, zone: ZoneInfo, at: _Columns, 
     person, email = _person(cell), cell.get("email", "")
     moments: dict[str, datetime] = {}
     row_errors = _who_errors(line, cell, person, email, at)
-    row_errors += _time_errors(line, cell, day, zone, at, moments)
+    row_errors += _time_errors(line, cell, clock, at, moments)
     errors.extend(row_errors)
     if row_errors:
         return None
     return MeetingRow(line, person, email, moments["join_time"], moments["leave_time"])
 
 
-def _lines(source: str | Path | bytes | IO, filename: str) -> Lines:
-    """The file's non-blank CSV records with their line numbers."""
-    lines: Lines = []
-    try:
-        for line, values in csv_lines(read_text(source, filename=filename)):
-            if any(v.strip() for v in values):
-                lines.append((line, values))
-    except MalformedCsv as exc:
-        raise ImportRejected([exc.error()], filename) from None
-    if not lines:
-        raise ImportRejected([RowError(0, "", "the file is empty (no header row)")], filename)
-    return lines
+def _clock(preamble: Lines, day: date, zone: ZoneInfo) -> tuple[_Clock, Stated | None]:
+    """How to read the times, from the meeting start the report states above its header; a
+    start on another day than the class day rejects the file."""
+    stated = stated_start(preamble)
+    if stated is None:
+        return _Clock(day, zone), None
+    start = stated.start if stated.zone else stated.start.replace(tzinfo=zone)
+    if start.astimezone(zone).date() != day:
+        problem = (
+            f"the report's meeting is on {start.astimezone(zone):%m/%d/%Y} "
+            f"('{stated.text}'), not the class day {day:%m/%d/%Y}"
+        )
+        raise ImportRejected([RowError(stated.line, stated.column, problem)])
+    return _Clock(day, zone, stated.zone, start), stated
+
+
+def _header(lines: Lines, at: int) -> tuple[int, list[str]]:
+    """The header row's line and names, the empty cells Excel pads it with dropped."""
+    line, values = lines[at]
+    header = _header_names(values)
+    while header and not header[-1]:
+        header.pop()
+    return line, header
 
 
 def parse_meeting(
@@ -376,21 +500,29 @@ def parse_meeting(
     """Read and check a meeting report of `day`; raise ImportRejected naming every bad row."""
     zone = ZoneInfo(time_zone)
     filename = str(source) if isinstance(source, (str, Path)) else ""
-    lines = _lines(source, filename)
+    table = read_table(source, filename)
+    lines = table.lines
     try:
-        layout, at, found = _find_header(lines, columns)
+        layout, at, found = _find_header(table, columns)
+        clock, stated = _clock(lines[:at], day, zone)
     except ImportRejected as exc:
         raise ImportRejected(exc.errors, filename) from None
-    header_line, header_values = lines[at]
-    header = _header_names(header_values)
+    header_line, header = _header(lines, at)
     errors = _header_errors(layout, header, header_line)
     if errors:
         raise ImportRejected(errors, filename)
-    where = _Columns(found, {index: header[index] for index in found.values()}, len(header))
-    rows = [_row(line, values, day, zone, where, errors) for line, values in lines[at + 1 :]]
+    labels = {index: header[index] for index in found.values()}
+    where = _Columns(found, labels, len(header), pad=table.sheet)
+    rows = [_row(line, values, clock, where, errors) for line, values in lines[at + 1 :]]
     if errors:
         raise ImportRejected(errors, filename)
-    return ParsedMeeting(layout, tuple(row for row in rows if row is not None))
+    return ParsedMeeting(
+        layout,
+        tuple(row for row in rows if row is not None),
+        kind=table.kind,
+        stated_zone=zone_label(stated.zone, stated.start) if stated and stated.zone else "",
+        time_zone=time_zone,
+    )
 
 
 def describe_row(row: MeetingRow) -> str:

@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO
 
@@ -306,3 +306,53 @@ def write_csv(path_or_stream, columns: list[str], rows: Iterable[Iterable[str]])
             write(stream)
     else:
         write(path_or_stream)
+
+
+# -- provider exports: Windows-1252 text and legacy .xls (issue 16, the meeting import) --------
+
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: Excel 97-2003 (.xls)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file's bytes and the encoding it was read in: UTF-8 (a byte order mark
+    dropped), else Windows-1252 — what Excel writes for "CSV (Comma delimited)" on a Western
+    Windows. Bytes that are neither are rejected."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8_problem = exc.reason
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            [RowError(0, "", f"neither UTF-8 nor Windows-1252 text ({utf8_problem})")]
+        ) from None
+
+
+def _xls_value(cell, datemode: int):
+    import xlrd  # noqa: PLC0415 - only a legacy workbook needs it
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        if cell.value < 1:  # a time of day alone
+            seconds = round(cell.value * 86400) % 86400
+            return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+        return xlrd.xldate_as_datetime(cell.value, datemode)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return unescape_formula(cell.value) if isinstance(cell.value, str) else cell.value
+
+
+def read_xls(content: bytes) -> list[list]:
+    """The rows of a legacy Excel workbook's (.xls) first sheet, as `read_sheet` gives an
+    .xlsx's: text, numbers, datetimes (a time of day alone as a time), None for an empty cell.
+    Needs xlrd; raises whatever xlrd raises for a file it cannot read."""
+    import xlrd  # noqa: PLC0415 - only a legacy workbook needs it
+
+    book = xlrd.open_workbook(file_contents=content, on_demand=True)
+    sheet = book.sheet_by_index(0)
+    return [
+        [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+        for index in range(sheet.nrows)
+    ]

@@ -473,23 +473,23 @@ def test_other_imports_ignore_the_meeting_options(classes, esp, write):
 def test_any_other_csv_is_read_through_a_column_mapping(classes, esp, write):
     path = write(
         """
-Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Attendee,Attendee Email,Joined At,Left At,Minutes,Guest
 Di Dunn,di@cxp.example,11/03/2026 08:45:10 AM,11/03/2026 04:30:00 PM,465,No
 """
-    )
+    )  # (issue 16: Zoom's own header is now recognised, test_meeting_layouts.py)
     code, _, err = meeting(esp, path)
     assert code == 2 and "not a meeting attendance report" in err
     code, out, err = meeting(
         esp,
         path,
         "--column",
-        "name=Name (Original Name)",
+        "name=Attendee",
         "--column",
-        "email=user email",
+        "email=attendee email",
         "--column",
-        "join_time=Join Time",
+        "join_time=Joined At",
         "--column",
-        "leave_time=Leave Time",
+        "leave_time=Left At",
     )
     assert code == 0, err
     assert "(mapped)" in out
