@@ -4,6 +4,9 @@ class day becomes proposed occurrences, proposed absences and unmatched rows; wh
 
 The work is done by
 
+    sources.py    what a file is (CSV in UTF-8 or cp1252, .xlsx, .xls) and which provider's
+                  report it holds, by its content (no database)
+    zones.py      the time zone a report states, and its times read in the program's
     parse.py      reading and checking the file (no database)
     match.py      matching rows to agents, classifying their joins (no database)
     selectors.py  the class day's times, the class's agents, ``propose_meeting`` (reads only)

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from esp.lib.display import clock_time
 from esp.rules.attendance import (
     ABSENT,
     ABSENT_APPROVED,
@@ -213,6 +214,6 @@ def chosen_absences(
 def describe_times(times: DayTimes) -> str:
     """E.g. "08:00 AM–04:30 PM (450 working minutes)"."""
     return (
-        f"{times.start:%I:%M %p}–{times.end:%I:%M %p} "
+        f"{clock_time(times.start)}–{clock_time(times.end)} "
         f"({times.working_minutes} working minutes, half a shift {times.half_shift:g})"
     )

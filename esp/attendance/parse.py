@@ -40,6 +40,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from esp.lib.csvio import ImportRejected, RowError, is_email
+from esp.lib.display import clock_time
 from esp.lib.textcheck import text_problem
 
 from .sources import Lines, Table, read_table
@@ -527,4 +528,4 @@ def parse_meeting(
 
 def describe_row(row: MeetingRow) -> str:
     who = " ".join(part for part in (row.name, f"<{row.email}>" if row.email else "") if part)
-    return f"line {row.line}: {who}, {row.joined:%I:%M %p}–{row.left:%I:%M %p}"
+    return f"line {row.line}: {who}, {clock_time(row.joined)}–{clock_time(row.left)}"

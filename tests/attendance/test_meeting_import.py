@@ -86,14 +86,14 @@ def test_it_saves_the_occurrences_of_the_generic_csv_and_prints_the_rest(classes
         ("E004", DAY, "tardy", "59"),
         ("E005", DAY, "tardy", "60"),
     ]
-    assert "meeting 11/03/2026, class AET-A (generic), 08:00 AM–04:30 PM" in out
+    assert "meeting 11/03/2026, class AET-A (generic), 8:00 AM–4:30 PM" in out
     assert "5 agent(s) matched, 2 of them without an occurrence" in out
     assert "saved 4 occurrence(s):" in out
     assert "  E004 Di Dunn: tardy 59 min" in out
     assert "proposed absences (no row), not saved: 1" in out
     assert "  E006 Flo Fox" in out
     assert "unmatched rows, not saved: 1" in out
-    assert "line 8: Tina Lead <tl.one@cxp.example>, 07:45 AM–04:45 PM" in out
+    assert "line 8: Tina Lead <tl.one@cxp.example>, 7:45 AM–4:45 PM" in out
 
 
 def test_it_reads_the_google_meet_attendance_report(classes):
@@ -447,7 +447,7 @@ def test_unmatched_rows_are_not_an_error(classes, esp, write):
     path = write("name,email,join_time,leave_time\nNobody Known,,08:00 AM,04:30 PM")
     code, out, err = meeting(esp, path)
     assert code == 0, err
-    assert "unmatched rows, not saved: 1\n  line 2: Nobody Known, 08:00 AM–04:30 PM" in out
+    assert "unmatched rows, not saved: 1\n  line 2: Nobody Known, 8:00 AM–4:30 PM" in out
 
 
 def test_the_command_needs_the_class_and_the_date(classes, esp):

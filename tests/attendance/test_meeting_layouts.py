@@ -124,6 +124,7 @@ def test_the_goto_meeting_attendee_list_in_each_form(classes, esp, name):
         xls_reader()
     out, facts = imported(esp, FIXTURES / name)
     assert "(goto_meeting)" in out
+    assert "times converted from the report's time zone, EST (UTC−05:00)" in out
     assert facts == GOTO_MEETING_FACTS
     assert unmatched(FIXTURES / name) == (
         [(16, "15125550199"), (17, "Tina Lead")],  # a dial-in number, the TL
