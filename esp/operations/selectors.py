@@ -7,45 +7,25 @@ The checklists are derived from the steps recorded so far; the writes are in ser
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Prefetch
 from django.http import Http404
 
 from esp.access import scopes
-from esp.lib.csvio import parse_date
 from esp.programs.calendars import calendar_for
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.rules import operations as rules
 from esp.rules import reports as report_rules
 from esp.rules.progress import AgentProgress
 
 from .models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionProcedure, ExtensionStep
 
-UPTRAINING_VALUE = "Aetna"  # R-E2: case-sensitive, exactly so
 METHOD_NAMES = {CLASS_SPIN_UP: "Class spin-up", UPTRAINING_CLASS: "Uptraining class"}
-VERIFY_WAIT = timedelta(minutes=10)
-VERIFY = "Wait 10 minutes, then verify the agent no longer shows in a training classroom"
 # The kinds of facts the extensions and incompletions rules read (as esp.reports reads them).
 EXTENSION_KINDS = ("task", "call", "status", "move")
 INCOMPLETION_KINDS = ("task", "tbt", "call", "equipment", "status", "move")
-SPIN_UP_STEPS = (
-    ("dashboard_check", "Check the class in the dashboard (Training Environment → Classes)"),
-    ("email_platform", "E-mail the platform team to spin up the class"),
-    ("confirmation", "Confirmation received from the platform team"),
-)
-
-
-@dataclass
-class Item:
-    step: str
-    label: str
-    agent: Agent | None = None
-    done: object = None  # the recorded step
-    blocked: str = ""  # why it cannot be done yet
-    needs_value: str = ""  # "date" for the extended ESP end date
-    extra: dict = field(default_factory=dict)
 
 
 def visible_agent(user, employee_id: str) -> Agent:
@@ -145,69 +125,15 @@ def _recorded(procedure) -> dict:
     return {(s.step, s.agent_id): s for s in procedure.steps.all()}
 
 
-def checklist(training_class, method, agents, procedure, policy, as_of) -> list[Item]:
+def checklist(training_class, method, agents, procedure, policy, as_of) -> list[rules.Item]:
     done = _recorded(procedure)
     graduation, esp_end = _phase_dates(training_class, policy.esp_phase)
     if method == CLASS_SPIN_UP:
-        return _spin_up_items(agents, done, esp_end)
-    items: list[Item] = []
+        return rules.spin_up_items(agents, done, esp_end)
+    items: list[rules.Item] = []
     for agent in agents:
-        items += _uptraining_items(agent, done, graduation, esp_end, as_of)
+        items += rules.uptraining_items(agent, done, graduation, esp_end, as_of)
     return items
-
-
-def _spin_up_items(agents, done: dict, esp_end: date | None) -> list[Item]:
-    """Each agent's ESP end date extended, then the class's steps one after the other."""
-    items = [
-        Item(
-            "extend_end",
-            f"Extend {agent.name}'s ESP end date",
-            agent,
-            done.get(("extend_end", agent.pk)),
-            needs_value="date",
-            extra={"esp_end": esp_end},
-        )
-        for agent in agents
-    ]
-    waiting = "" if all(i.done for i in items) else "Extend every agent's ESP end date first."
-    for step, label in SPIN_UP_STEPS:
-        item = Item(step, label, None, done.get((step, None)), blocked=waiting)
-        items.append(item)
-        if not item.done and not waiting:
-            waiting = f"First: {label.lower()}."
-    return items
-
-
-def _uptraining_items(agent, done: dict, graduation, esp_end, as_of: date) -> list[Item]:
-    """Set the agent's uptraining class once graduation and the ESP end have passed, then
-    verify it in the dashboard."""
-    extended = done.get(("extend_end", agent.pk))
-    end = parse_date(extended.value) if extended else esp_end
-    missing = []
-    if graduation is None or graduation >= as_of:
-        missing.append(f"the training graduation date ({_fmt(graduation)})")
-    if end is None or end >= as_of:
-        missing.append(f"the ESP end date ({_fmt(end)})")
-    set_item = Item(
-        "uptraining_set",
-        f'Set {agent.name}\'s uptraining class to "{UPTRAINING_VALUE}"',
-        agent,
-        done.get(("uptraining_set", agent.pk)),
-        blocked=("Not yet: " + " and ".join(missing) + " must have passed.") if missing else "",
-        extra={"graduation": graduation, "esp_end": end},
-    )
-    verify_item = Item(
-        "dashboard_verify",
-        f"Verify {agent.name} is listed in the Aetna class in the dashboard",
-        agent,
-        done.get(("dashboard_verify", agent.pk)),
-        blocked="" if set_item.done else "Set the uptraining class first.",
-    )
-    return [set_item, verify_item]
-
-
-def _fmt(day: date | None) -> str:
-    return day.strftime("%m/%d/%Y") if day else "not set"
 
 
 def spin_up_email(training_class, items) -> str:
@@ -292,44 +218,10 @@ def transfer_rows(program, as_of: date) -> list[dict]:
     return rows
 
 
-def transfer_checklist(agent: Agent, today: date) -> list[Item]:
+def transfer_checklist(agent: Agent, today: date) -> list[rules.Item]:
     """R-X2: both systems, then the verification and its restart, recheck and IT branches."""
     done = {s.step: s for s in agent.transfer_steps.all()}
-    items = []
-    previous_done = True
-    for key, label in _transfer_steps(done, home_department(agent), today):
-        item = Item(key, label, agent, done.get(key))
-        if not item.done and not previous_done:
-            item.blocked = "Do the steps above first."
-        previous_done = bool(item.done)
-        items.append(item)
-    return items
-
-
-def _transfer_steps(done: dict, department: str, today: date) -> list[tuple[str, str]]:
-    steps = [
-        ("cc_department", f"Contact center: select the home department {department}"),
-        ("cc_effective", f"Contact center: enter today's date {_fmt(today)} as the effective date"),
-        ("hc_department", f"Headcount: select the home department {department}"),
-        ("hc_effective", f"Headcount: enter today's date {_fmt(today)} as the effective date"),
-        ("saved", "Save (Done) in both systems and refresh"),
-        ("verify_1", VERIFY),
-    ]
-    if _failed(done, "verify_1"):
-        steps += [("restart_1", "Have the agent restart their computer"), ("verify_2", VERIFY)]
-    if _failed(done, "verify_2"):
-        steps += [
-            ("recheck", "Check the contact-center steps again"),
-            ("restart_2", "Have the agent restart their computer once more"),
-            ("verify_3", VERIFY),
-        ]
-    if _failed(done, "verify_3"):
-        steps += [("it_ticket", "Raise an IT ticket (note its number)")]
-    return steps
-
-
-def _failed(done: dict, step: str) -> bool:
-    return step in done and done[step].outcome == "failed"
+    return rules.transfer_items(agent, done, home_department(agent), today)
 
 
 def transfer_passed(agent: Agent) -> bool:

@@ -13,12 +13,10 @@ from esp.audit.services import audit_record
 from esp.lib.csvio import parse_date
 from esp.progress.services import actor_name, task_status_set
 from esp.roster.models import Agent
+from esp.rules.operations import UPTRAINING_VALUE, VERIFY_WAIT, Item
 
 from .models import ExtensionProcedure, ExtensionStep, TransferStep
 from .selectors import (
-    UPTRAINING_VALUE,
-    VERIFY_WAIT,
-    Item,
     extension_board,
     home_department,
     saved_step,

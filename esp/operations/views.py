@@ -10,6 +10,7 @@ from esp.lib import clock
 from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
 from esp.roster.selectors import program_for
+from esp.rules.operations import UPTRAINING_VALUE
 
 from . import selectors, services
 
@@ -18,7 +19,7 @@ def extensions(request):
     program = program_for()
     as_of = picked_day(request, program)
     context = selectors.extension_board(program, as_of)
-    context.update({"as_of": as_of, "uptraining_value": selectors.UPTRAINING_VALUE})
+    context.update({"as_of": as_of, "uptraining_value": UPTRAINING_VALUE})
     return render(request, "operations/extensions.html", context)
 
 

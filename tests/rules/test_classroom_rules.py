@@ -158,7 +158,7 @@ def test_a_monday_room_names_the_last_business_day_before_a_sunday_deadline(cale
     warnings = room_warnings(room, calendar, D(2026, 11, 25), at(D(2026, 11, 25), 9))
     assert [(w.kind, w.severity) for w in warnings] == [("link_due", "info")]
     assert warnings[0].text == (
-        "Send the link by 11/29/2026 08:00 AM (24 hours before it opens); "
+        "Send the link by 11/29/2026 8:00 AM (24 hours before it opens); "
         "that is not a business day, so by 11/27/2026."
     )
 
