@@ -30,6 +30,7 @@ from ..checks import check_fact
 from ..models import Fact, StagedFact, content_hash
 from ..notifications import notify_after_facts
 from ..selectors import vocabulary_of
+from . import projection  # issue 14 (h-readmodel)
 from .facts import NOTIFYING_KINDS, announce_move, class_on
 
 COLUMNS = ["date", "employee_id", "kind", "item", "value", "by", "note"]
@@ -241,6 +242,9 @@ def _copy_staged(batch: str, now: datetime) -> None:
             f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
             [*constants.values(), batch],
         )
+        # issue 14 (h-readmodel): the report lines of the agents this import touched, once.
+        staged = StagedFact.objects.filter(batch=batch).values_list("agent_id", flat=True)
+        projection.refresh(agent_ids=staged.distinct(), now=now)
         StagedFact.objects.filter(batch=batch).delete()
 
 
