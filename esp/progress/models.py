@@ -177,7 +177,8 @@ class ReportDay(models.Model):
     Inserted before the lines, under a unique constraint: a second request building the same
     day waits for the first and reads its lines. `agents` and `last_agent` are the program's
     agent count and highest agent id when built: agents added in bulk (the roster import)
-    send no signal, so a read that finds other figures builds the day again.
+    send no signal, so a read that finds other figures builds the day again; likewise for
+    `settings`, the digest of the policy and calendar.
     """
 
     program = models.ForeignKey("programs.Program", related_name="+", on_delete=models.CASCADE)
@@ -186,6 +187,9 @@ class ReportDay(models.Model):
     built_at = models.DateTimeField()
     agents = models.PositiveIntegerField(default=0)
     last_agent = models.BigIntegerField(default=0)
+    # the program's policy and calendar the day was built with (a digest): settings edited
+    # without a signal (a queryset update) are seen on the next read
+    settings = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

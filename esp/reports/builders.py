@@ -35,9 +35,12 @@ def _known(name: str) -> None:
         raise UnknownReport(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
 
 
-def _built(name: str, program: Program, as_of: date) -> None:
+def _built(name: str, program: Program, as_of: date) -> rules.Context:
+    """The rules' context for the day, once its report is built (with these settings)."""
     _known(name)
-    projection.ensure_day(program=program, as_of=as_of, report=name, now=clock.now())
+    ctx = _context(program, as_of)
+    projection.ensure_day(program=program, as_of=as_of, report=name, now=clock.now(), ctx=ctx)
+    return ctx
 
 
 def build_report(
@@ -47,10 +50,10 @@ def build_report(
     the read model (built on first use), put together by the rules (issue 14)."""
     _known(name)
     program = program or program_for(class_code=class_code)
-    _built(name, program, as_of)
+    ctx = _built(name, program, as_of)
     lines = selectors.lines_of(selectors.line_rows(program, as_of, name, class_code=class_code))
     lines.sort(key=Line.sort_key)  # Python's order, whatever the database's collation
-    return assemble(name, lines, _context(program, as_of))
+    return assemble(name, lines, ctx)
 
 
 def _visible_agents(user, name: str):
@@ -81,7 +84,7 @@ def report_page(
     pages is `scoped_report(user, build_report(...))`.
     """
     per_page = per_page or PER_PAGE
-    _built(name, program, as_of)
+    ctx = _built(name, program, as_of)
     hidden = STAFF_ONLY_STEPS if name == "actions" and scopes.sees_as_agent(user) else ()
     rows = selectors.line_rows(
         program,
@@ -92,7 +95,6 @@ def report_page(
         visible=_visible_agents(user, name),
         hidden_steps=hidden,
     )
-    ctx = _context(program, as_of)
     if name == "extensions":  # a few classes: put together whole, paged by class
         return _extensions_page(program, as_of, class_code, rows, ctx, page, per_page)
     totals = selectors.section_totals(rows)

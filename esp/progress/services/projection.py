@@ -15,6 +15,8 @@ Days older than WINDOW_DAYS before today are dropped when a day is built.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -37,6 +39,22 @@ BATCH = 2000
 # An import touching more agents than this drops the days of their programs (built again on
 # the next read) rather than recomputing them inside the import's transaction.
 REFRESH_MAX = 5000
+
+
+def _plain(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    return str(value)
+
+
+def settings_digest(ctx: Context) -> str:
+    """A digest of the policy and calendar the rules read (the same settings, the same)."""
+    data = {
+        "policy": dataclasses.asdict(ctx.policy),
+        "calendar": dataclasses.asdict(ctx.calendar),
+    }
+    text = json.dumps(data, default=_plain, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _context(program: Program, as_of: date, base: Context | None = None) -> Context:
@@ -66,9 +84,8 @@ def _rows(program: Program, day: ReportDay, lines, agent_pks: dict[str, int]) ->
     ]
 
 
-def _build(program: Program, day: ReportDay) -> int:
+def _build(program: Program, day: ReportDay, ctx: Context) -> int:
     """Every line of one report for one day, from the facts (the selector's queries)."""
-    ctx = _context(program, day.as_of)
     records = agent_records(
         program,
         day.as_of,
@@ -91,11 +108,15 @@ def _forget(days) -> None:
 
 
 @transaction.atomic
-def ensure_day(*, program: Program, as_of: date, report: str, now: datetime) -> ReportDay:
-    """The day of `report` as of `as_of`, built now if it is not (or misses agents)."""
-    stamp = agent_stamp(program)
+def ensure_day(
+    *, program: Program, as_of: date, report: str, now: datetime, ctx: Context | None = None
+) -> ReportDay:
+    """The day of `report` as of `as_of`, built now if it is not, or if it misses agents or
+    was built with other settings. `ctx`: the caller's rules context for that day."""
+    ctx = ctx or _context(program, as_of)
+    stamp = (*agent_stamp(program), settings_digest(ctx))
     day = ReportDay.objects.filter(program=program, as_of=as_of, report=report).first()
-    if day is not None and (day.agents, day.last_agent) == stamp:
+    if day is not None and (day.agents, day.last_agent, day.settings) == stamp:
         return day
     if day is not None:
         _forget([day])
@@ -108,10 +129,11 @@ def ensure_day(*, program: Program, as_of: date, report: str, now: datetime) -> 
                 built_at=now,
                 agents=stamp[0],
                 last_agent=stamp[1],
+                settings=stamp[2],
             )
     except IntegrityError:  # another request built it meanwhile
         return ReportDay.objects.get(program=program, as_of=as_of, report=report)
-    _build(program, day)
+    _build(program, day, ctx)
     oldest = now.date() - timedelta(days=WINDOW_DAYS)
     _forget(ReportDay.objects.filter(as_of__lt=oldest).exclude(pk=day.pk))
     return day
