@@ -114,6 +114,11 @@ def _add_upkeep_and_accounts(commands) -> None:
     set_list.add_argument("list")
     set_list.add_argument("addresses", nargs="*", metavar="ADDRESS")
 
+    rebuild = commands.add_parser(
+        "rebuild", help="recompute the reports' read model from the facts (upgrade, restore)"
+    )
+    rebuild.add_argument("--as-of", type=_date, help="this day's reports (default: days built)")
+
     token = commands.add_parser(
         "token", help="print a new API token for an active account (its earlier token ends)"
     )
@@ -273,39 +278,8 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
-def _progress_bar(total: int, description: str):
-    """A rich progress bar on stderr for files of thousands of rows (none for small files, or
-    when stderr is not a terminal): rows read of the file's, rows per second, time left."""
-    from contextlib import nullcontext
-
-    if total < 1000 or not sys.stderr.isatty():
-        return nullcontext(None)
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        MofNCompleteColumn(),
-        TextColumn("rows"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 def cmd_import(args) -> int:
+    from esp.lib.bars import rows_bar
     from esp.progress.services.activity import import_activity
     from esp.roster.services import import_classes, import_roster
 
@@ -322,7 +296,7 @@ def cmd_import(args) -> int:
         total = max(
             0, sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b"")) - 1
         )
-    bar = _progress_bar(total, f"Importing {args.file.name}")
+    bar = rows_bar(total, f"Importing {args.file.name}")
     with bar as progress:
         if progress is None:
             summary = importer(args.file, dry_run=args.dry_run)
@@ -475,6 +449,25 @@ def cmd_worker(args) -> int:
     return EXIT_OK
 
 
+def cmd_rebuild(args) -> int:
+    """Issue 14: every report's lines per day recomputed by the rules from the facts."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from esp.lib import clock
+    from esp.progress.services.projection import rebuild_day, rebuild_plan
+
+    plan = rebuild_plan(as_of=args.as_of)
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Rebuilding the reports", total=len(plan))
+        for program, day, report in plan:
+            progress.update(task, description=f"{report} as of {day:%m/%d/%Y}")
+            rebuild_day(program=program, as_of=day, report=report, now=clock.now())
+            progress.advance(task)
+    print(f"{len(plan)} report day{'s' if len(plan) != 1 else ''} rebuilt from the facts.")
+    return EXIT_OK
+
+
 def cmd_backup(args) -> int:
     """Issue 12 item 15: the database and the proof files in one archive (esp/lib/backups.py)."""
     from esp.lib.backups import backup
@@ -575,6 +568,7 @@ COMMANDS = {
     "worker": cmd_worker,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "rebuild": cmd_rebuild,
     "lists": cmd_lists,
     "token": cmd_token,
     "check": cmd_check,

@@ -6,6 +6,8 @@ outside that scope is a 404.
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +28,7 @@ from esp.programs.models import Program
 from esp.progress import pages, services
 from esp.progress.checks import FLAG_VALUES
 from esp.progress.selectors import facts_for_agent
-from esp.reports.builders import REPORTS, build_report, scoped_report
+from esp.reports.builders import REPORTS, report_page
 from esp.roster.selectors import program_for
 
 from . import selectors
@@ -40,6 +42,9 @@ AS_OF = OpenApiParameter(
     "(default: today in the program's zone)",
 )
 CLASS = OpenApiParameter("class", OpenApiTypes.STR, description="a class code")
+PAGE = OpenApiParameter(
+    "page", OpenApiTypes.INT, description="the page of a report, from 1 (100 lines a page)"
+)
 REPORT_NAME = OpenApiParameter(
     "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(REPORTS), description="the report"
 )
@@ -447,9 +452,10 @@ class Flags(ApiView):
 
 class Report(ApiView):
     @extend_schema(
-        parameters=[REPORT_NAME, AS_OF, CLASS],
+        parameters=[REPORT_NAME, AS_OF, CLASS, PAGE],
         responses={200: s.REPORT, 400: s.INVALID},
-        summary="A report in the JSON shape of SPEC §15, limited to the agents you may see",
+        summary="A report in the JSON shape of SPEC §15, limited to the agents you may see, "
+        "100 lines a page (Link, X-Total-Count and X-Section-Totals headers)",
     )
     def get(self, request, name: str):
         if name not in REPORTS:
@@ -462,8 +468,36 @@ class Report(ApiView):
         except Program.DoesNotExist:  # a database without a program (before `esp init`)
             raise NotFound("no program") from None
         as_of = _as_of(request, program)
-        report = build_report(name, as_of=as_of, class_code=code, program=program)
-        return Response(scoped_report(request.user, report))
+        text = request.query_params.get("page", "")
+        paged = report_page(
+            name,
+            as_of=as_of,
+            user=request.user,
+            program=program,
+            class_code=code,
+            page=int(text) if text.isdigit() else 1,
+        )
+        return Response(paged["report"], headers=_page_headers(request, paged))
+
+
+def _page_headers(request, paged: dict) -> dict[str, str]:
+    """Issue 14 item 2: the body is the page's lines in the §15 shape; the paging is told in
+    headers (RFC 8288 `Link` next/prev, the total and the totals by section)."""
+    links = []
+    for rel, number in (("prev", paged["page"] - 1), ("next", paged["page"] + 1)):
+        if 1 <= number <= paged["pages"]:
+            query = request.query_params.copy()
+            query["page"] = str(number)
+            links.append(f'<{request.build_absolute_uri("?" + query.urlencode())}>; rel="{rel}"')
+    headers = {
+        "X-Total-Count": str(paged["total"]),
+        "X-Page": str(paged["page"]),
+        "X-Page-Count": str(paged["pages"]),
+        "X-Section-Totals": json.dumps(paged["totals"], separators=(",", ":")),
+    }
+    if links:
+        headers["Link"] = ", ".join(links)
+    return headers
 
 
 class Me(ApiView):

@@ -169,3 +169,77 @@ class CarrierTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_number} ({self.status})"
+
+
+class ReportDay(models.Model):
+    """One report of one program built into `ReportLine` for one as-of day (issue 14).
+
+    Inserted before the lines, under a unique constraint: a second request building the same
+    day waits for the first and reads its lines. `agents` and `last_agent` are the program's
+    agent count and highest agent id when built: agents added in bulk (the roster import)
+    send no signal, so a read that finds other figures builds the day again; likewise for
+    `settings`, the digest of the policy and calendar.
+    """
+
+    program = models.ForeignKey("programs.Program", related_name="+", on_delete=models.CASCADE)
+    as_of = models.DateField()
+    report = models.CharField(max_length=20)
+    built_at = models.DateTimeField()
+    agents = models.PositiveIntegerField(default=0)
+    last_agent = models.BigIntegerField(default=0)
+    # the program's policy and calendar the day was built with (a digest): settings edited
+    # without a signal (a queryset update) are seen on the next read
+    settings = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "as_of", "report"], name="report_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} as of {self.as_of:%m/%d/%Y}"
+
+
+class ReportLine(models.Model):
+    """One line of a §15 report as of one day, computed by the rules (esp.rules.report_lines).
+
+    The facts stay the record; these rows are kept current in the same transaction as each
+    fact write (progress.services.projection) and are rebuilt by `esp rebuild`.
+    """
+
+    program = models.ForeignKey("programs.Program", related_name="+", on_delete=models.CASCADE)
+    as_of = models.DateField()
+    report = models.CharField(max_length=20)
+    section = models.CharField(max_length=60, blank=True)
+    section_order = models.PositiveSmallIntegerField(default=0)
+    class_code = models.CharField(max_length=60)
+    employee_id = models.CharField(max_length=60)
+    agent = models.ForeignKey(Agent, related_name="+", on_delete=models.CASCADE)
+    ladder = models.CharField(max_length=60, blank=True)
+    due_on = models.CharField(max_length=10, blank=True)
+    step = models.CharField(max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # the §15 line as JSON text: key order kept (PostgreSQL's jsonb would sort the keys)
+    payload = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[
+                    "program",
+                    "as_of",
+                    "report",
+                    "section_order",
+                    "class_code",
+                    "employee_id",
+                    "ladder",
+                    "due_on",
+                    "position",
+                ],
+                name="report_line_order",
+            ),
+            models.Index(fields=["agent", "as_of"], name="report_line_agent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.as_of:%m/%d/%Y} {self.employee_id}"

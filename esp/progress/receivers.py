@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from esp.accounts.services import invite
 from esp.lib.textcheck import guard_text_fields
+from esp.programs.models import Program
+from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.services.staff import staff_account_created
+
+from .models import Fact
+from .services import projection
 
 
 def invite_new_staff(sender, user, **kwargs) -> None:
@@ -16,6 +21,40 @@ def invite_new_staff(sender, user, **kwargs) -> None:
     invite(user)
 
 
+# -- the read model of the reports follows every write, in its transaction (issue 14) ------
+
+
+def refresh_agent_lines(sender, instance, raw=False, **kwargs) -> None:
+    """A fact saved or removed, an agent saved (name, class): that agent's lines again."""
+    if raw:  # loaddata: `esp rebuild` afterwards
+        return
+    agent_id = instance.agent_id if isinstance(instance, Fact) else instance.pk
+    projection.refresh(agent_ids=[agent_id])
+
+
+def drop_program_days(sender, instance, raw=False, **kwargs) -> None:
+    """A class, its phase dates, or the program's settings (policy, calendar) changed: every
+    line may change; the program's days are built again on next use."""
+    if raw:
+        return
+    if isinstance(instance, Program):
+        program_id = instance.pk
+    elif isinstance(instance, ClassPhase):
+        program_id = (
+            TrainingClass.objects.filter(pk=instance.training_class_id)
+            .values_list("program_id", flat=True)
+            .first()
+        )
+    else:
+        program_id = getattr(instance, "program_id", None)
+    projection.drop(program_id=program_id)
+
+
+def _program_setting(sender, instance, **kwargs) -> None:
+    if sender._meta.app_label == "programs":
+        drop_program_days(sender, instance, **kwargs)
+
+
 def connect() -> None:
     # No row of the project's apps is written with text PostgreSQL cannot store
     # (issue 12 item 10); imports check the same earlier, per line and column.
@@ -23,3 +62,13 @@ def connect() -> None:
     staff_account_created.connect(
         invite_new_staff, weak=False, dispatch_uid="esp.progress.invite_new_staff"
     )
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        for model in (Fact, Agent):
+            signal.connect(
+                refresh_agent_lines, sender=model, dispatch_uid=f"esp.progress.lines.{model}.{name}"
+            )
+        for model in (TrainingClass, ClassPhase):
+            signal.connect(
+                drop_program_days, sender=model, dispatch_uid=f"esp.progress.days.{model}.{name}"
+            )
+        signal.connect(_program_setting, dispatch_uid=f"esp.progress.days.programs.{name}")

@@ -11,7 +11,7 @@ import copy
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import FirstValue
 from django.http import Http404
 
@@ -455,3 +455,22 @@ def class_moved_to(agent: Agent, day: date) -> str | None:
         .values_list("item", flat=True)
         .first()
     )
+
+
+# -- the read model of the reports (issue 14) -----------------------------------------------
+
+
+def agent_stamp(program: Program) -> tuple[int, int]:
+    """The program's agent count and highest agent id: a day built with other figures misses
+    agents added in bulk (no signal) and is built again."""
+    ids = Agent.objects.filter(
+        training_class__in=TrainingClass.objects.filter(program=program).values("pk")
+    ).aggregate(count=Count("pk"), last=Max("pk"))
+    return ids["count"] or 0, ids["last"] or 0
+
+
+def agent_ids_by_employee(program: Program, employee_ids=None) -> dict[str, int]:
+    agents = Agent.objects.filter(training_class__program=program)
+    if employee_ids is not None:
+        agents = agents.filter(employee_id__in=list(employee_ids))
+    return dict(agents.values_list("employee_id", "pk"))

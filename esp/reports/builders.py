@@ -1,86 +1,130 @@
-"""The reports of SPEC §15, built from the database through the selector layer."""
+"""The reports of SPEC §15, read from the read model the rules keep (issue 14), whole or paged."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from esp.access import scopes
+from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
-from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records
+from esp.progress.selectors import STAFF_ONLY_STEPS
+from esp.progress.services import projection
 from esp.roster.selectors import program_for
 from esp.rules import reports as rules
 from esp.rules import upkeep as upkeep_rules
-from esp.rules.progress import AgentProgress
+from esp.rules.report_lines import IN_FLIGHT_ONLY, KINDS, REPORTS, Line, assemble
 
+from . import selectors
 from .selectors import line_details, visible_employee_ids
 
-REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
-# Reports that never name a transferred or ended agent may skip them in SQL.
-IN_FLIGHT_ONLY = {"incompletions", "actions", "extensions"}
-# The kinds of facts each report's rules read (status and move: who is active, and where).
-KINDS = {
-    "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
-    "actions": (
-        "task",
-        "tbt",
-        "call",
-        "equipment",
-        "status",
-        "move",
-        "action",
-        "exam",
-        "attendance",
-    ),
-    "callcert": ("task", "call", "status", "move"),
-    "attendance": ("attendance", "status", "move"),
-    "extensions": ("task", "call", "status", "move"),
-}
+PER_PAGE = 100  # a report page's lines (issue 14 item 2: the first page at most 100 rows)
+
+__all__ = ["IN_FLIGHT_ONLY", "KINDS", "REPORTS", "build_report", "report_page", "scoped_report"]
 
 
 class UnknownReport(ValueError):
     pass
 
 
+def _context(program: Program, as_of: date) -> rules.Context:
+    return rules.Context(policy=program.policy(), calendar=calendar_for(program), as_of=as_of)
+
+
+def _known(name: str) -> None:
+    if name not in REPORTS:
+        raise UnknownReport(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
+
+
+def _built(name: str, program: Program, as_of: date) -> rules.Context:
+    """The rules' context for the day, once its report is built (with these settings)."""
+    _known(name)
+    ctx = _context(program, as_of)
+    projection.ensure_day(program=program, as_of=as_of, report=name, now=clock.now(), ctx=ctx)
+    return ctx
+
+
 def build_report(
     name: str, *, as_of: date, class_code: str | None = None, program: Program | None = None
 ) -> dict:
-    if name not in REPORTS:
-        raise UnknownReport(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
+    """The whole report as of D (the command line, CSV/.xlsx, mails): its lines read from
+    the read model (built on first use), put together by the rules (issue 14)."""
+    _known(name)
     program = program or program_for(class_code=class_code)
-    policy = program.policy()
-    records = agent_records(
+    ctx = _built(name, program, as_of)
+    lines = selectors.lines_of(selectors.line_rows(program, as_of, name, class_code=class_code))
+    lines.sort(key=Line.sort_key)  # Python's order, whatever the database's collation
+    return assemble(name, lines, ctx)
+
+
+def _visible_agents(user, name: str):
+    """The agents `user` reads in report `name` (a query), None: everyone (scoped_report)."""
+    if scopes.has_role(user, scopes.ESP_MANAGER):
+        return None
+    if name == "attendance" and scopes.has_role(user, scopes.WFM):
+        return None
+    return scopes.visible_agents(user)
+
+
+def report_page(
+    name: str,
+    *,
+    as_of: date,
+    user,
+    program: Program,
+    class_code: str | None = None,
+    section: str | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+) -> dict:
+    """One page of a report as `user` reads it (issue 14 item 2), paged and scoped in SQL.
+
+    Returns `report` (the §15 shape holding the page's lines, every section present),
+    `totals` (lines per section key, "" for the sectionless reports; the extensions count
+    their classes), `total`, `page` (clamped to 1..pages) and `pages`. The whole of the
+    pages is `scoped_report(user, build_report(...))`.
+    """
+    per_page = per_page or PER_PAGE
+    ctx = _built(name, program, as_of)
+    hidden = STAFF_ONLY_STEPS if name == "actions" and scopes.sees_as_agent(user) else ()
+    rows = selectors.line_rows(
         program,
         as_of,
+        name,
         class_code=class_code,
-        in_flight=name in IN_FLIGHT_ONLY,
-        transfer_task=policy.transfer_task,
-        kinds=KINDS[name],
+        section=section,
+        visible=_visible_agents(user, name),
+        hidden_steps=hidden,
     )
-    ctx = rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
-    report = rules.BUILDERS[name](records, ctx)
-    if class_code:
-        report = only_class(report, class_code, records, ctx)
-    return report
+    if name == "extensions":  # a few classes: put together whole, paged by class
+        return _extensions_page(program, as_of, class_code, rows, ctx, page, per_page)
+    totals = selectors.section_totals(rows)
+    if name == "incompletions":
+        totals = {s.key: totals.get(s.key, 0) for s in ctx.policy.sections}
+    else:
+        totals = {"": totals.get("", 0)}
+    total = sum(totals.values())
+    page, pages = _clamped(page, total, per_page)
+    start = (page - 1) * per_page
+    report = assemble(name, selectors.lines_of(rows, start, start + per_page), ctx)
+    return {"report": report, "totals": totals, "total": total, "page": page, "pages": pages}
 
 
-def only_class(report: dict, class_code: str, records, ctx) -> dict:
-    """Keep the lines of agents whose class as of D is `class_code` (moves included)."""
-    keep = {
-        r.employee_id
-        for r in records
-        if AgentProgress(r, ctx.policy).class_dates(ctx.as_of).code == class_code
-    }
-    if "sections" in report:
-        for section in report["sections"]:
-            section["agents"] = [a for a in section["agents"] if a["employee_id"] in keep]
-    if "agents" in report:
-        report["agents"] = [a for a in report["agents"] if a["employee_id"] in keep]
-    if "actions" in report:
-        report["actions"] = [a for a in report["actions"] if a["employee_id"] in keep]
-    if "classes" in report:
-        report["classes"] = [c for c in report["classes"] if c["class_code"] == class_code]
-    return report
+def _clamped(page: int, total: int, per_page: int) -> tuple[int, int]:
+    pages = max(1, -(-total // per_page))
+    return min(max(1, page), pages), pages
+
+
+def _extensions_page(program, as_of, class_code, rows, ctx, page: int, per_page: int) -> dict:
+    whole = selectors.line_rows(program, as_of, "extensions", class_code=class_code)
+    report = assemble(
+        "extensions", selectors.lines_of(rows), ctx, class_sizes=selectors.class_sizes(whole)
+    )
+    total = len(report["classes"])
+    page, pages = _clamped(page, total, per_page)
+    start = (page - 1) * per_page
+    report["classes"] = report["classes"][start : start + per_page]
+    return {"report": report, "totals": {"": total}, "total": total, "page": page, "pages": pages}
 
 
 def scoped_report(user, report: dict) -> dict:

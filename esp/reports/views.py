@@ -16,7 +16,7 @@ from esp.programs.models import Program
 from esp.roster.selectors import program_for
 
 from . import render as renderers
-from .builders import REPORTS, build_report, scoped_report
+from .builders import REPORTS, build_report, report_page, scoped_report
 from .selectors import visible_class_codes
 
 TITLES = {
@@ -50,16 +50,14 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _formatted(data: dict, fmt: str | None, name: str, as_of: date) -> HttpResponse | None:
-    """The report as JSON, CSV or .xlsx when asked for (None: the page)."""
+def _formatted(data: dict, fmt: str, name: str, as_of: date) -> HttpResponse:
+    """The whole report as JSON, CSV or .xlsx."""
     if fmt == "json":
         return HttpResponse(renderers.to_json(data), content_type="application/json")
     if fmt == "csv":
         return _download(renderers.to_csv(data), "text/csv; charset=utf-8", f"{name}-{as_of}.csv")
-    if fmt == "xlsx":
-        workbook = tables.tables_xlsx({name: renderers.flat_rows(data)})
-        return _download(workbook, tables.XLSX_TYPE, f"{name}-{as_of}.xlsx")
-    return None
+    workbook = tables.tables_xlsx({name: renderers.flat_rows(data)})
+    return _download(workbook, tables.XLSX_TYPE, f"{name}-{as_of}.xlsx")
 
 
 def report(request, name: str):
@@ -73,13 +71,21 @@ def report(request, name: str):
     except Program.DoesNotExist:
         raise Http404("no program") from None
     as_of, error = picked_day_and_error(request, program)
-    data = scoped_report(
-        request.user, build_report(name, as_of=as_of, class_code=class_code, program=program)
+    fmt = request.GET.get("format")
+    if fmt in ("json", "csv", "xlsx"):  # the whole report, as today
+        data = scoped_report(
+            request.user, build_report(name, as_of=as_of, class_code=class_code, program=program)
+        )
+        return _formatted(data, fmt, name, as_of)
+    paged = report_page(
+        name,
+        as_of=as_of,
+        user=request.user,
+        program=program,
+        class_code=class_code,
+        page=_page_number(request),
     )
-    formatted = _formatted(data, request.GET.get("format"), name, as_of)
-    if formatted is not None:
-        return formatted
-    columns, rows = renderers.flat_rows(data)
+    columns, rows = renderers.flat_rows(paged["report"])
     return render(
         request,
         "reports/report.html",
@@ -93,5 +99,19 @@ def report(request, name: str):
             "rows": rows,
             "error": error,
             "reports": TITLES,
+            "paged": paged,
+            "totals": _totals(name, paged["totals"]),
         },
     )
+
+
+def _page_number(request) -> int:
+    text = request.GET.get("page", "")
+    return int(text) if text.isdigit() else 1
+
+
+def _totals(name: str, totals: dict[str, int]) -> list[tuple[str, int]]:
+    """The totals by section to show above the page: (label, count)."""
+    if name == "incompletions":
+        return [(key.replace("_", " ").capitalize(), n) for key, n in totals.items()]
+    return [("Classes" if name == "extensions" else "Lines", totals[""])]

@@ -38,6 +38,7 @@ from ..checks import Vocabulary, check_fact
 from ..models import Fact, StagedFact, content_hash
 from ..notifications import notify_after_facts
 from ..selectors import vocabulary_of
+from . import projection
 from .facts import NOTIFYING_KINDS, announce_move
 
 COLUMNS = ["date", "employee_id", "kind", "item", "value", "by", "note"]
@@ -239,7 +240,7 @@ def import_activity(
     try:
         run.read(source)
         if run.summary.created:
-            _apply_staged(run.batch, now, filename=str(source))
+            _apply_staged(run.batch, now, filename=str(source), agents=run.agents)
     finally:
         _drop_staged(run.batch)
     if run.summary.created >= ANALYZE_AFTER:
@@ -326,7 +327,7 @@ def _stage(rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def _copy_staged(batch: str, now: datetime) -> None:
+def _copy_staged(batch: str, now: datetime, agents: set[int]) -> None:
     """One short transaction: the staged batch into the fact table (the stage is emptied
     after it, outside the write lock)."""
     quote = connection.ops.quote_name
@@ -346,6 +347,9 @@ def _copy_staged(batch: str, now: datetime) -> None:
             f"WHERE {quote('batch')} = %s ORDER BY {quote('id')}",
             [*constants.values(), batch],
         )
+        # issue 14: the report lines of the agents this import touched, once, in the same
+        # transaction as their facts (esp.progress.services.projection)
+        projection.refresh(agent_ids=agents, now=now)
 
 
 @contextmanager
@@ -366,11 +370,11 @@ def _page_cache(kib: int):
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _apply_staged(batch: str, now: datetime, *, filename: str) -> None:
+def _apply_staged(batch: str, now: datetime, *, filename: str, agents: set[int]) -> None:
     """The staged facts into the fact table, all or nothing. A failure before this leaves
     the fact table untouched; facts another import added meanwhile reject this one."""
     try:
-        _copy_staged(batch, now)
+        _copy_staged(batch, now, agents)
     except IntegrityError:
         raise ImportRejected(
             [

@@ -1,0 +1,193 @@
+"""The reports of SPEC §15 cut into lines, one agent at a time, and put back together.
+
+The read model (progress.models.ReportLine, issue 14) stores, per as-of day, each agent's
+lines exactly as the report builders of `reports` produce them; a report is then read back
+by `assemble`. Both halves are the builders' own per-agent functions, so the rules stay the
+one source of truth: `assemble(name, lines_of(...) for every agent)` equals
+`BUILDERS[name](records, ctx)` (tests/progress/test_projection.py checks it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from . import reports as rules
+from .progress import AgentProgress
+from .records import AgentRecord
+
+REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
+# Reports that never name a transferred or ended agent may skip them in SQL.
+IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions"})
+# The kinds of facts each report's rules read (status and move: who is active, and where).
+KINDS = {
+    "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
+    "actions": (
+        "task",
+        "tbt",
+        "call",
+        "equipment",
+        "status",
+        "move",
+        "action",
+        "exam",
+        "attendance",
+    ),
+    "callcert": ("task", "call", "status", "move"),
+    "attendance": ("attendance", "status", "move"),
+    "extensions": ("task", "call", "status", "move"),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a report for one agent as of D, with the columns it is sorted by.
+
+    `section` and `section_order` place an incompletions line; `ladder`, `due_on` and
+    `position` (its place among the agent's lines) order the actions; `payload` is the
+    line of the §15 JSON exactly as the builders write it.
+    """
+
+    employee_id: str
+    class_code: str
+    payload: dict
+    section: str = ""
+    section_order: int = 0
+    ladder: str = ""
+    due_on: str = ""
+    step: str = ""
+    position: int = 0
+
+    def sort_key(self) -> tuple:
+        return (
+            self.section_order,
+            self.class_code,
+            self.employee_id,
+            self.ladder,
+            self.due_on,
+            self.position,
+        )
+
+
+def as_of_record(record: AgentRecord, as_of: date, kinds: Iterable[str]) -> AgentRecord:
+    """The record as the selector gives it for D and one report: facts dated on or before D,
+    of the kinds the report reads."""
+    wanted = set(kinds)
+    facts = tuple(f for f in record.facts if f.date <= as_of and f.kind in wanted)
+    if len(facts) == len(record.facts):
+        return record
+    return dataclasses.replace(record, facts=facts)
+
+
+def _without_class(line: dict) -> tuple[str, dict]:
+    line = dict(line)
+    return line.pop("class_code"), line
+
+
+def lines_of(name: str, record: AgentRecord, ctx: rules.Context) -> list[Line]:
+    """The lines of report `name` for one agent as of `ctx.as_of`."""
+    progress = AgentProgress(record, ctx.policy)
+    employee_id = record.employee_id
+    if name == "incompletions":
+        order = {section.key: i for i, section in enumerate(ctx.policy.sections)}
+        return [
+            Line(employee_id, line["class_code"], line, section=key, section_order=order[key])
+            for key, line in rules.incompletion_lines(progress, ctx).items()
+        ]
+    if name == "actions":
+        found = []
+        for position, full in enumerate(rules.action_lines(progress, ctx)):
+            code, line = _without_class(full)
+            found.append(
+                Line(
+                    employee_id,
+                    code,
+                    line,
+                    ladder=line["ladder"],
+                    due_on=line["due_on"],
+                    step=line["step"],
+                    position=position,
+                )
+            )
+        return found
+    if name in ("callcert", "attendance"):
+        builder = rules.callcert_line if name == "callcert" else rules.attendance_line
+        full = builder(progress, ctx)
+        if full is None:
+            return []
+        code, line = _without_class(full)
+        return [Line(employee_id, code, line)]
+    if name == "extensions":
+        code = rules.needs_extension(progress, ctx)
+        return [] if code is None else [Line(employee_id, code, {"employee_id": employee_id})]
+    raise ValueError(f"unknown report '{name}'")
+
+
+def empty(name: str, ctx: rules.Context) -> dict:
+    """The report with no line: the §15 shape, empty sections present."""
+    head = {"report": name, "as_of": ctx.as_of.isoformat()}
+    if name == "incompletions":
+        head["sections"] = [
+            {
+                "key": section.key,
+                "threshold_days": None
+                if section.key == ctx.policy.transfer_section
+                else section.threshold_days,
+                "agents": [],
+            }
+            for section in ctx.policy.sections
+        ]
+    elif name == "actions":
+        head["actions"] = []
+    elif name == "extensions":
+        head["classes"] = []
+    else:
+        head["agents"] = []
+    return head
+
+
+def assemble(
+    name: str,
+    lines: Iterable[Line],
+    ctx: rules.Context,
+    *,
+    class_sizes: dict[str, int] | None = None,
+) -> dict:
+    """The report made of `lines` (already in `Line.sort_key` order).
+
+    `class_sizes` gives the number of agents of each class needing an extension in the
+    whole program (R-E2's method counts them all, whoever reads the report); without it the
+    lines given are the whole class.
+    """
+    report = empty(name, ctx)
+    if name == "incompletions":
+        by_key = {section["key"]: section["agents"] for section in report["sections"]}
+        for line in lines:
+            by_key[line.section].append(line.payload)
+    elif name == "actions":
+        report["actions"] = [line.payload for line in lines]
+    elif name == "extensions":
+        by_class: dict[str, list[str]] = {}
+        for line in lines:
+            by_class.setdefault(line.class_code, []).append(line.employee_id)
+        sizes = class_sizes or {code: len(ids) for code, ids in by_class.items()}
+        report["classes"] = [
+            {
+                "class_code": code,
+                "method": rules.extension_method(sizes[code], ctx.policy.spin_up_min_agents),
+                "employee_ids": sorted(ids),
+            }
+            for code, ids in sorted(by_class.items())
+        ]
+    else:
+        report["agents"] = [line.payload for line in lines]
+    return report
+
+
+def report_from_records(name: str, records: Iterable[AgentRecord], ctx: rules.Context) -> dict:
+    """The report through lines: what the read model answers, computed without it."""
+    lines = [line for record in records for line in lines_of(name, record, ctx)]
+    lines.sort(key=Line.sort_key)
+    return assemble(name, lines, ctx)
