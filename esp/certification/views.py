@@ -16,7 +16,7 @@ from esp.access.scopes import get_agent_for_user, has_role
 from esp.access.writes import require_write
 from esp.lib import clock
 from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER
-from esp.rules.callcert import Tally
+from esp.rules.callcert import Tally, call_passes
 
 from . import selectors
 from .models import ScorecardTemplate
@@ -156,6 +156,7 @@ def score(request, employee_id: str, number: int):
             "items": items,
             "total": form.total,
             "pass_mark": program.call_pass_mark,
+            "passes": bool(form.total) and call_passes(form.total.score, program.call_pass_mark),
             "problems": form.problems,
             "nudge": form.nudge,
             "notes_well": form.notes_well,

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from esp.lib.formulas import escape_sheet
 from esp.roster.models import Agent
-from esp.rules.callcert import call_cert_result
+from esp.rules.callcert import call_cert_result, call_passes
 
 from .selectors import WorkbookCalls, workbook_calls
 
@@ -116,7 +116,9 @@ def _write_calls(sheet, program, calls: WorkbookCalls, scores: dict[int, int]) -
             [
                 number,
                 score,
-                "" if score is None else ("yes" if score >= program.call_pass_mark else "no"),
+                ""
+                if score is None
+                else ("yes" if call_passes(score, program.call_pass_mark) else "no"),
                 fact.date if fact else "",
                 fact.by if fact else "",
                 _scorecard_cell(fact, detail),

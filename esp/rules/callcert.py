@@ -47,12 +47,17 @@ def call_cert_result(
     """
     counted = {number: score for number, score in scores.items() if 1 <= number <= calls_per_agent}
     scored = len(counted)
-    passed = sum(1 for score in counted.values() if score >= pass_mark)
+    passed = sum(1 for score in counted.values() if call_passes(score, pass_mark))
     if scored < calls_per_agent:
         return CallCertResult(scored, passed, None, PASSED if marked_done else PENDING)
     rate = round_score(Decimal(passed * 100) / Decimal(calls_per_agent))
     result = PASSED if marked_done or rate >= program_pass_rate else FAILED
     return CallCertResult(scored, passed, rate, result)
+
+
+def call_passes(score: int, pass_mark: int) -> bool:
+    """R-C3: a call passes with a score of at least the pass mark (85 by default)."""
+    return score >= pass_mark
 
 
 def can_still_pass(
@@ -64,7 +69,9 @@ def can_still_pass(
 ) -> bool:
     """Whether the remaining calls could still bring the agent to the program pass rate."""
     counted = {n: s for n, s in scores.items() if 1 <= n <= calls_per_agent}
-    best = sum(1 for s in counted.values() if s >= pass_mark) + (calls_per_agent - len(counted))
+    best = sum(1 for s in counted.values() if call_passes(s, pass_mark)) + (
+        calls_per_agent - len(counted)
+    )
     return Decimal(best * 100) / Decimal(calls_per_agent) >= program_pass_rate
 
 
