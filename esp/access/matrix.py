@@ -68,6 +68,7 @@ ACCESS: dict[str, Rule] = {
     # tracker pages
     "web:home": Rule(EVERYONE, NONE),
     "web:today": Rule(ALL_STAFF, NONE),
+    "web:favicon": Rule((), PUBLIC),
     "progress:classes": Rule(CLASS_ROLES, NONE),
     "progress:board": Rule(CLASS_ROLES, CLASS),
     "progress:tracker": Rule(CLASS_ROLES, CLASS),

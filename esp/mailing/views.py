@@ -14,6 +14,7 @@ from esp.lib import clock
 
 from . import selectors
 from .models import OutboxMessage
+from .registry import mailed_reports
 from .selectors import is_esp_manager
 from .services import outbox
 from .services.lists import ListError, list_set
@@ -63,6 +64,8 @@ def outbox_page(request):
             "attention": selectors.needing_attention(),
             "status": status,
             "statuses": OutboxMessage.STATUSES,
+            # each mailed report by its title, not its key (issue 17)
+            "titles": {key: report.title for key, report in mailed_reports().items()},
         },
     )
 

@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("today/", today.today, name="today"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

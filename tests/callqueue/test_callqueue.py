@@ -381,3 +381,18 @@ def test_it_takes_agents_off_the_queue_once_all_five_calls_are_scored(world):
     )
     waiting = selectors.queue(world.manager, world.program, NOW)["waiting"]
     assert [w.employee_id for w in waiting] == ["E004", "E003"]
+
+
+def test_a_clock_running_past_midnight_says_the_day_it_ends(world, client):
+    """Issue 17: "Calls due by 1:30 AM" needs its date when the 4-hour clock crosses midnight;
+    a clock ending the same day shows the time alone."""
+    late = NOW.replace(hour=21, minute=30)
+    services.connection_open(
+        certifier=world.certifiers[0], agent=world.agents["E001"], now=late, actor=None
+    )
+    services.connection_open(
+        certifier=world.certifiers[1], agent=world.agents["E002"], now=NOW, actor=None
+    )
+    html = page(client, world.coordinator).content.decode()
+    assert "12/01/2026 1:30 AM" in html
+    assert ">2:00 PM<" in html  # 10:00 AM + 4 hours, the same day

@@ -82,6 +82,7 @@ def test_failed_and_uncertain_sends_are_shown_and_can_be_sent_again(manager, cli
     page = client.get("/mail/outbox/")
     assert b"Needs your decision (1)" in page.content
     assert b"The worker stopped while sending" in page.content
+    assert b"<td>Daily incompletion report</td>" in page.content  # its title, not its key
     response = client.post(f"/mail/outbox/{row.pk}/decide/", {"decision": "resend"})
     assert response.status_code == 302
     row.refresh_from_db()
