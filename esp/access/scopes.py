@@ -207,6 +207,11 @@ def get_agent_for_attendance(user, employee_id: str) -> Agent:
     return get_agent_for_user(user, employee_id)
 
 
+def sees_class(user, code: str) -> bool:
+    """Whether the class's board is one `user` may open (one query)."""
+    return visible_classes(user).filter(code=code).exists()
+
+
 def get_class_for_user(user, code: str) -> TrainingClass:
     if "\x00" in code:
         raise Http404("no such class")

@@ -111,6 +111,8 @@ def agent_detail(request, employee_id: str):
         "page": page,
         "can": can,
         "can_edit": bool(can["tasks"]),
+        # the class code links to its board only for those who may open it (issue 17)
+        "class_link": scopes.sees_class(request.user, page.class_code),
         "proof_tasks": proof_tasks(program),
         "proofs": decidable(request.user, selectors.agent_proofs(agent)),
         "proof_items": selectors.proof_items(agent),

@@ -30,7 +30,7 @@ from esp.programs.models import Site
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.pages import agent_page, agent_row
 from esp.roster.models import Agent
-from esp.roster.roles import PM, TL
+from esp.roster.roles import AGENT, PM, TL
 from esp.roster.services.staff import create_esp_manager, ensure_staff
 from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
 from tests.web_support import PASSWORD, messages_of, png, staff
@@ -299,6 +299,23 @@ def test_the_agent_pages_forms_have_ids_of_their_own_and_start_on_the_current_eq
     for label in re.findall(r'<label for="([^"]+)"', page):
         assert label in ids, label
     assert re.search(r'<option value="verified" selected>', page)
+
+
+def test_the_class_links_to_its_board_only_for_those_who_may_open_it(people, client):
+    """Issue 17 (found by the issue-13 walk): the class code on the agent page was a link that
+    answered 404 to those who may not open the class's board (the agent, licensing past its
+    phase, a certifier)."""
+    board = reverse("progress:board", args=["AET-A"])
+    client.force_login(people["tl"])
+    assert (
+        f'href="{board}"' in client.get(reverse("progress:agent", args=["E002"])).content.decode()
+    )
+    bob = staff("bob@cxp.example", AGENT)
+    Agent.objects.filter(employee_id="E002").update(user=bob)
+    client.force_login(bob)
+    page = client.get(reverse("progress:agent", args=["E002"])).content.decode()
+    assert "Class AET-A" in page and f'href="{board}"' not in page
+    assert client.get(board).status_code == 404
 
 
 def test_it_refuses_an_equipment_issue_without_its_ticket(tl):
