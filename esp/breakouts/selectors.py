@@ -104,8 +104,9 @@ def queue(user, now: datetime, program: Program) -> dict:
     }
 
 
-def waiting_count(user) -> int:
-    return _visible(user).filter(status=HelpRequest.WAITING).count()
+def waiting_count(agents) -> int:
+    """How many of `agents` (a queryset: the page's scope, read once) wait for help."""
+    return HelpRequest.objects.filter(agent__in=agents, status=HelpRequest.WAITING).count()
 
 
 def open_request_of(agent: Agent) -> HelpRequest | None:

@@ -105,6 +105,7 @@ class Program(models.Model):
             ladders=self._timeframe_ladders(),
             exams_ladder=exams.key if exams else "exams",
             exam_steps=self._exam_steps(exams),
+            exam_attempts=self.exam_attempts,
             tbt_courses=tuple(
                 self.tbt_courses.order_by("order", "number").values_list("number", flat=True)
             ),

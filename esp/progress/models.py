@@ -219,6 +219,8 @@ class ReportLine(models.Model):
     due_on = models.CharField(max_length=10, blank=True)
     step = models.CharField(max_length=60, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    rank = models.IntegerField(default=0)  # what a page sorts by (Line.rank)
+    state = models.CharField(max_length=20, blank=True)  # what a page picks by (Line.state)
     # the §15 line as JSON text: key order kept (PostgreSQL's jsonb would sort the keys)
     payload = models.TextField()
 

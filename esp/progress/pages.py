@@ -14,6 +14,7 @@ from esp.roster.models import Agent, TrainingClass
 from esp.rules import attendance
 from esp.rules import reports as rules
 from esp.rules.board import NOT_STARTED, NOT_YET, task_chip
+from esp.rules.flags import open_flags
 from esp.rules.progress import AgentProgress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
 
@@ -28,7 +29,6 @@ from .selectors import (
     ordered_tasks,
     task_names,
 )
-from .services import open_flags
 
 CHIPS = {
     # status: (label, css class)

@@ -29,9 +29,9 @@ from .models import Proof
 __all__ = ["ENDED", "FACT_KINDS", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
 
 
-def _latest_in(kind: str, item: str, as_of: date, values) -> QuerySet:
+def _latest_in(kind: str, item: str, as_of: date, values, agent_ids=None) -> QuerySet:
     """The ids of the agents whose latest `kind item` fact dated on or before D has one of
-    `values` (latest: by date, then by entry order).
+    `values` (latest: by date, then by entry order), among `agent_ids` when it is a list.
 
     One window over those facts, evaluated once (served by the `fact_kind_item_date`
     index), rather than a correlated subquery per agent: PostgreSQL ran those for each of
@@ -43,12 +43,10 @@ def _latest_in(kind: str, item: str, as_of: date, values) -> QuerySet:
         partition_by=F("agent_id"),
         order_by=(F("date").desc(), F("pk").desc()),
     )
-    return (
-        FactRow.objects.filter(kind=kind, item=item, date__lte=as_of)
-        .annotate(latest=latest)
-        .filter(latest__in=values)
-        .values("agent_id")
-    )
+    facts = FactRow.objects.filter(kind=kind, item=item, date__lte=as_of)
+    if isinstance(agent_ids, list):  # a TL's hundred agents: not the season's facts
+        facts = facts.filter(agent_id__in=agent_ids)
+    return facts.annotate(latest=latest).filter(latest__in=values).values("agent_id")
 
 
 def agents_in_scope(
@@ -65,19 +63,22 @@ def agents_in_scope(
     With `in_flight`, agents whose employment ended or whose transfer is done as of D are
     left out: no incompletion, action or extension can name them (R-P3, decisions.md).
     """
-    # by the program's class ids: a join on the program made SQLite walk every class first
-    agents = Agent.objects.filter(
-        training_class__in=TrainingClass.objects.filter(program=program).values("pk")
-    )
-    if agent_ids is not None:
-        agents = agents.filter(pk__in=agent_ids)
+    if isinstance(agent_ids, list):  # by their ids first, then their class's program
+        agents = Agent.objects.filter(pk__in=agent_ids, training_class__program=program)
+    else:
+        # by the program's class ids: a join on the program made SQLite walk every class
+        agents = Agent.objects.filter(
+            training_class__in=TrainingClass.objects.filter(program=program).values("pk")
+        )
+        if agent_ids is not None:
+            agents = agents.filter(pk__in=agent_ids)
     if class_code:
         moved_in = FactRow.objects.filter(kind="move", item=class_code).values("agent_id")
         agents = agents.filter(Q(training_class__code=class_code) | Q(pk__in=moved_in))
     if in_flight:
-        agents = agents.exclude(pk__in=_latest_in("status", "employment", as_of, ENDED)).exclude(
-            pk__in=_latest_in("task", transfer_task, as_of, SATISFYING)
-        )
+        ended = _latest_in("status", "employment", as_of, ENDED, agent_ids)
+        transferred = _latest_in("task", transfer_task, as_of, SATISFYING, agent_ids)
+        agents = agents.exclude(pk__in=ended).exclude(pk__in=transferred)
     return agents
 
 
@@ -133,6 +134,18 @@ FACT_KINDS = (
 )
 
 
+def _agent_rows(agents) -> list[tuple]:
+    """(pk, employee id, first and last name, class code) of `agents`, by class and id:
+    sorted here, not in SQL (an ORDER BY on the class code led SQLite to walk every class of
+    the program for a PM's thousand agents; Python's order is the reports' anyway)."""
+    return sorted(
+        agents.order_by().values_list(
+            "pk", "employee_id", "first_name", "last_name", "training_class__code"
+        ),
+        key=lambda row: (row[4], row[1]),
+    )
+
+
 def agent_records(
     program: Program,
     as_of: date,
@@ -159,9 +172,7 @@ def agent_records(
         transfer_task=transfer_task,
         agent_ids=agent_ids,
     )
-    rows = list(
-        agents.values_list("pk", "employee_id", "first_name", "last_name", "training_class__code")
-    )
+    rows = _agent_rows(agents)
     ids = [row[0] for row in rows]
     in_scope = ids if len(ids) <= IDS_INLINE_MAX else agents.values("pk")
     facts: dict[int, list[Fact]] = defaultdict(list)

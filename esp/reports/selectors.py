@@ -128,14 +128,32 @@ def visible_class_codes(user) -> list[str]:
 ORDER = ("section_order", "class_code", "employee_id", "ladder", "due_on", "position")
 
 
-def _ordered(lines: QuerySet) -> QuerySet:
-    """The lines in `Line.sort_key` order; PostgreSQL compares the text bytewise as Python
-    does (the database's collation may not)."""
+TEXT_COLUMNS = frozenset(
+    {
+        *("class_code", "employee_id", "ladder", "due_on", "section", "step"),
+        *("agent__first_name", "agent__last_name"),
+    }
+)
+
+
+def in_order(lines: QuerySet, *order) -> QuerySet:
+    """`lines` ordered by `order` (names, "-name" descending, or expressions); PostgreSQL
+    compares the text columns bytewise as Python does (the database's collation may not)."""
     if connection.vendor != "postgresql":
-        return lines.order_by(*ORDER)
-    return lines.order_by(
-        *(name if name in ("section_order", "position") else Collate(name, "C") for name in ORDER)
-    )
+        return lines.order_by(*order)
+    keys = []
+    for key in order:
+        name = key.lstrip("-") if isinstance(key, str) else None
+        if name in TEXT_COLUMNS:
+            collated = Collate(name, "C")
+            key = collated.desc() if key.startswith("-") else collated
+        keys.append(key)
+    return lines.order_by(*keys)
+
+
+def _ordered(lines: QuerySet) -> QuerySet:
+    """The lines in `Line.sort_key` order."""
+    return in_order(lines, *ORDER)
 
 
 def line_rows(
@@ -174,6 +192,8 @@ def lines_of(rows: QuerySet, start: int = 0, stop: int | None = None) -> list[Li
         "due_on",
         "step",
         "position",
+        "rank",
+        "state",
     )
     ordered = _ordered(rows).values_list(*fields)
     ordered = ordered[start:stop] if stop is not None else ordered

@@ -124,6 +124,7 @@ class Policy:
     ladders: tuple[TimeframeLadder, ...] = ()
     exams_ladder: str = "exams"
     exam_steps: tuple[str, ...] = ("coaching", "written_cap", "final_cap")
+    exam_attempts: int = 3  # R-N4a: the fails allowed; the last raises "cannot sell"
     tbt_courses: tuple[str, ...] = ()
     calls_per_agent: int = 5
     call_pass_mark: int = 85

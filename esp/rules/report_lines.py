@@ -15,12 +15,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import reports as rules
+from .checklist import SELF_REPORT
+from .exams import last_attempts_to_arrange
+from .flags import open_flags
 from .progress import AgentProgress
 from .records import AgentRecord
 
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
+# Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
+# (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported
+# on the day, R-N5), a "done" line per task done (the funnel), an open red flag (R-N4b), an
+# exam to arrange a proctored last attempt for (R-N4a).
+TODAY = "today"
+TODAY_SECTIONS = ("flight", "done", "flag", "proctored")
+BUILT = (*REPORTS, TODAY)  # what the read model keeps per day
 # Reports that never name a transferred or ended agent may skip them in SQL.
-IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions"})
+IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions", TODAY})
 # The kinds of facts each report's rules read (status and move: who is active, and where).
 KINDS = {
     "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
@@ -38,7 +48,21 @@ KINDS = {
     "callcert": ("task", "call", "status", "move"),
     "attendance": ("attendance", "status", "move"),
     "extensions": ("task", "call", "status", "move"),
+    TODAY: (
+        "task",
+        "tbt",
+        "call",
+        "exam",
+        "action",
+        "status",
+        "equipment",
+        "move",
+        "attendance",
+        "flag",
+        SELF_REPORT,
+    ),
 }
+ALL_KINDS = tuple(sorted({kind for kinds in KINDS.values() for kind in kinds}))
 
 
 @dataclass(frozen=True)
@@ -47,7 +71,9 @@ class Line:
 
     `section` and `section_order` place an incompletions line; `ladder`, `due_on` and
     `position` (its place among the agent's lines) order the actions; `payload` is the
-    line of the §15 JSON exactly as the builders write it.
+    line of the §15 JSON exactly as the builders write it. `rank` and `state` let a page
+    pick lines in SQL: an incompletion's age in business days, an action's status, a call
+    certification's result, whether an agent in flight self-reported.
     """
 
     employee_id: str
@@ -59,6 +85,8 @@ class Line:
     due_on: str = ""
     step: str = ""
     position: int = 0
+    rank: int = 0
+    state: str = ""
 
     def sort_key(self) -> tuple:
         return (
@@ -93,7 +121,14 @@ def lines_of(name: str, record: AgentRecord, ctx: rules.Context) -> list[Line]:
     if name == "incompletions":
         order = {section.key: i for i, section in enumerate(ctx.policy.sections)}
         return [
-            Line(employee_id, line["class_code"], line, section=key, section_order=order[key])
+            Line(
+                employee_id,
+                line["class_code"],
+                line,
+                section=key,
+                section_order=order[key],
+                rank=line["age_business_days"],
+            )
             for key, line in rules.incompletion_lines(progress, ctx).items()
         ]
     if name == "actions":
@@ -109,6 +144,7 @@ def lines_of(name: str, record: AgentRecord, ctx: rules.Context) -> list[Line]:
                     due_on=line["due_on"],
                     step=line["step"],
                     position=position,
+                    state=line["status"],
                 )
             )
         return found
@@ -118,11 +154,52 @@ def lines_of(name: str, record: AgentRecord, ctx: rules.Context) -> list[Line]:
         if full is None:
             return []
         code, line = _without_class(full)
-        return [Line(employee_id, code, line)]
+        return [Line(employee_id, code, line, state=line.get("result", ""))]
     if name == "extensions":
         code = rules.needs_extension(progress, ctx)
         return [] if code is None else [Line(employee_id, code, {"employee_id": employee_id})]
+    if name == TODAY:
+        return today_lines(progress, ctx)
     raise ValueError(f"unknown report '{name}'")
+
+
+def today_lines(progress: AgentProgress, ctx: rules.Context) -> list[Line]:
+    """What Today lists of one agent in flight as of D (nothing for the others)."""
+    as_of, policy = ctx.as_of, ctx.policy
+    if not rules.on_due_lists(progress, as_of):
+        return []
+    record = progress.record
+    employee_id, code, name = record.employee_id, progress.class_dates(as_of).code, record.name
+    reported = any(f.date == as_of and f.kind == SELF_REPORT for f in record.facts)
+    order = {section: i for i, section in enumerate(TODAY_SECTIONS)}
+
+    def line(section: str, payload: dict, position: int = 0, **more) -> Line:
+        return Line(
+            employee_id,
+            code,
+            payload,
+            section=section,
+            section_order=order[section],
+            position=position,
+            **more,
+        )
+
+    found = [line("flight", {"name": name}, state="reported" if reported else "")]
+    done = [task.key for task in policy.tasks if progress.is_done(task.key, as_of)]
+    found += [line("done", {}, i, step=key) for i, key in enumerate(done)]
+    flags = open_flags(
+        [f for f in record.facts if f.kind in ("flag", "exam")],
+        exam_attempts=policy.exam_attempts,
+    )
+    for i, flag in enumerate(flags):
+        since = flag.date.isoformat()
+        payload = {"name": name, "flag": flag.value, "since": since}
+        found.append(line("flag", payload, i, step=flag.value, due_on=since))
+    lasts = last_attempts_to_arrange(progress.facts("exam"), as_of, policy.exam_attempts)
+    for i, last in enumerate(lasts):
+        payload = {"name": name, "exam": last.exam, "fails": last.fails}
+        found.append(line("proctored", payload, i, step=last.exam))
+    return found
 
 
 def empty(name: str, ctx: rules.Context) -> dict:
@@ -143,6 +220,8 @@ def empty(name: str, ctx: rules.Context) -> dict:
         head["actions"] = []
     elif name == "extensions":
         head["classes"] = []
+    elif name == TODAY:
+        head["lines"] = []
     else:
         head["agents"] = []
     return head
@@ -181,6 +260,8 @@ def assemble(
             }
             for code, ids in sorted(by_class.items())
         ]
+    elif name == TODAY:
+        report["lines"] = [dataclasses.asdict(line) for line in lines]
     else:
         report["agents"] = [line.payload for line in lines]
     return report

@@ -4,14 +4,17 @@ pure rules; nothing else in esp.web touches the ORM."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from esp.access import scopes
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
-from esp.progress.models import CarrierTicket, Fact, Proof
+from esp.progress.models import CarrierTicket, Fact, Proof, ReportLine
 from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records
-from esp.reports.builders import KINDS
+from esp.reports.selectors import in_order
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy
@@ -20,7 +23,6 @@ from esp.upkeep.models import GapReport
 #: What Today reads of each in-flight agent: the facts the reports read, the red flags
 #: raised and resolved (R-N4b) and the self-reports (R-N5).
 TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
-CALLCERT_KINDS = KINDS["callcert"]
 
 
 def seen_agents(user):
@@ -49,18 +51,6 @@ def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> li
         agent_ids=seen,
         transfer_task=policy.transfer_task,
         kinds=TODAY_KINDS,
-    )
-
-
-def callcert_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
-    """The records the call-certification report reads (R-C4), of the agents among `seen`
-    only (the report's scope: transferred agents too)."""
-    return agent_records(
-        program,
-        as_of,
-        agent_ids=seen,
-        transfer_task=policy.transfer_task,
-        kinds=CALLCERT_KINDS,
     )
 
 
@@ -107,3 +97,46 @@ def attendance_on(day: date):
         .select_related("agent")
         .order_by("agent__last_name")
     )
+
+
+# -- the read model's lines (issue 14): Today's lists are counted and cut in SQL ------------
+
+#: Corrective actions: the overdue first (then by due day).
+OVERDUE_FIRST = Case(
+    When(state="overdue", then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
+def report_lines(
+    program: Program, as_of: date, report: str, seen, *, section: str | None = None
+) -> QuerySet:
+    """The built lines of `report` as of the day for the agents among `seen`."""
+    lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
+    if section is not None:
+        lines = lines.filter(section=section)
+    return lines if seen is None else lines.filter(agent_id__in=seen)
+
+
+def first_lines(lines: QuerySet, order, first: int | None) -> list[dict]:
+    """The first `first` of `lines` in `order` (all: None), each its payload with the agent's
+    employee id, class as of the day and name."""
+    rows = in_order(lines, *order).values_list(
+        "payload", "employee_id", "class_code", "agent__first_name", "agent__last_name"
+    )
+    if first is not None:
+        rows = rows[:first]
+    return [
+        {"employee_id": employee_id, "class_code": code, "name": f"{first_name} {last_name}"}
+        | json.loads(payload)
+        for payload, employee_id, code, first_name, last_name in rows
+    ]
+
+
+def line_counts(lines: QuerySet, column: str) -> dict[str, int]:
+    """How many of `lines` per value of `column` (class, section, step)."""
+    return dict(lines.order_by().values_list(column).annotate(n=Count("pk")))
+
+
+def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:
+    """(class, rank) of each of `lines`: the incompletions' ages per class."""
+    return list(lines.order_by().values_list("class_code", "rank"))

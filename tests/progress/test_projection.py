@@ -19,13 +19,14 @@ from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.progress.models import ReportDay, ReportLine
 from esp.progress.selectors import agent_records
-from esp.progress.services import agent_class_move, fact_record, projection
+from esp.progress.services import agent_class_move, fact_record, flag_record, projection
 from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
+from esp.reports.selectors import line_rows, lines_of
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.services import import_classes, import_roster
 from esp.rules import reports as rules
-from esp.rules.report_lines import report_from_records
+from esp.rules.report_lines import BUILT, KINDS, TODAY, assemble, report_from_records
 
 AS_OF = date(2026, 11, 23)
 DAYS = (AS_OF - timedelta(days=9), AS_OF - timedelta(days=2), AS_OF)
@@ -56,14 +57,27 @@ def expected(program, name: str, as_of: date) -> dict:
     )
 
 
+def today_from_the_table(program, as_of: date) -> dict:
+    ctx = rules.Context(program.policy(), calendar_for(program), as_of)
+    return assemble(TODAY, lines_of(line_rows(program, as_of, TODAY)), ctx)
+
+
+def today_from_the_rules(program, as_of: date) -> dict:
+    """The Today lines (flight, done, flags, proctored) computed from the facts."""
+    records = agent_records(program, as_of, kinds=KINDS[TODAY])
+    ctx = rules.Context(program.policy(), calendar_for(program), as_of)
+    return report_from_records(TODAY, records, ctx)
+
+
 def assert_lines_equal_the_rules(program) -> None:
     built = set(ReportDay.objects.values_list("as_of", "report"))
-    assert built == {(day, name) for day in DAYS for name in REPORTS}
+    assert built == {(day, name) for day in DAYS for name in BUILT}
     for as_of in DAYS:
         for name in REPORTS:
             assert build_report(name, as_of=as_of, program=program) == expected(
                 program, name, as_of
             ), (name, as_of)
+        assert today_from_the_table(program, as_of) == today_from_the_rules(program, as_of)
     # nothing was rebuilt: the writes kept the lines current
     assert set(ReportDay.objects.values_list("as_of", "report")) == built
 
@@ -72,6 +86,7 @@ def build_days(program) -> None:
     for as_of in DAYS:
         for name in REPORTS:
             build_report(name, as_of=as_of, program=program)
+        projection.ensure_day(program=program, as_of=as_of, report=TODAY, now=NOW)
 
 
 def test_the_lines_put_together_are_the_builders_reports(program, season):
@@ -97,6 +112,27 @@ def _write(program, season, step) -> None:
         except ValidationError:  # already in that class that day: nothing written
             pass
         return
+    if kind == "flag":  # R-N4b: raised and resolved, on Today's flag list
+        action = "resolved" if pick % 3 == 0 else "raised"
+        flag = ("needs_release", "cannot_sell")[pick % 2]
+        try:
+            flag_record(agent=agent, action=action, flag=flag, day=day, actor=None)
+        except ValidationError:
+            pass
+        return
+    if kind == "self_report":  # R-N5: on a built day, off Today's "no self-report" list
+        day = DAYS[pick % len(DAYS)]
+        fact_record(
+            agent=agent,
+            day=day,
+            kind="self_report",
+            item="",
+            value="",
+            note="Done: TBTs.",
+            by="Agent",
+            actor=None,
+        )
+        return
     if kind == "rename":
         agent.last_name = f"{agent.last_name}x"
         agent.save()
@@ -121,7 +157,7 @@ def _write(program, season, step) -> None:
 
 STEPS = st.lists(
     st.tuples(
-        st.sampled_from(["fact", "fact", "fact", "fact", "move", "rename"]),
+        st.sampled_from(["fact", "fact", "fact", "fact", "move", "rename", "flag", "self_report"]),
         st.integers(0, 10_000),
         st.integers(0, 40),
         st.integers(0, 100_000),
@@ -190,10 +226,10 @@ def test_esp_rebuild_recomputes_the_days_built(program, season, esp):
     ReportLine.objects.all().delete()  # e.g. a restore without them
     code, out, err = esp("rebuild")
     assert code == 0, err
-    assert f"{len(DAYS) * len(REPORTS)} report days rebuilt" in out
+    assert f"{len(DAYS) * len(BUILT)} report days rebuilt" in out
     assert_lines_equal_the_rules(program)
     code, out, _ = esp("rebuild", "--as-of", "2026-11-20")
-    assert code == 0 and "5 report days rebuilt" in out
+    assert code == 0 and f"{len(BUILT)} report days rebuilt" in out
 
 
 def test_an_import_touching_many_agents_drops_the_days_instead(program, season, write, monkeypatch):

@@ -14,9 +14,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from esp.progress.services import fact_record, flag_raise, flag_resolve, open_flags
+from esp.progress.services import fact_record, flag_raise, flag_resolve
 from esp.roster.models import Agent
 from esp.roster.roles import ESP_MANAGER, PM
+from esp.rules.flags import open_flags
 from esp.rules.records import Fact as RuleFact
 from tests.web_support import staff
 

@@ -8,7 +8,6 @@ change with a `Conflict` naming the current value when someone else changed it s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -249,47 +248,6 @@ def flag_raise(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
 
 def flag_resolve(*, agent: Agent, flag: str, day: date, actor, note: str = ""):
     return flag_record(agent=agent, action="resolved", flag=flag, day=day, actor=actor, note=note)
-
-
-@dataclass(frozen=True)
-class DerivedFlag:
-    """A red flag that follows from other facts: the last allowed fail of an exam (R-N4a)."""
-
-    date: date
-    value: str
-    by: str
-    note: str
-    item: str = "raised"
-
-
-def open_flags(facts, *, exam_attempts: int = 3) -> list:
-    """Flags raised and not resolved since, from an agent's facts in date order; the last
-    allowed fail of an exam raises "cannot sell" until a `flag resolved cannot_sell`.
-
-    Takes the stored facts (esp.progress.models.Fact) or the pure rules' facts
-    (esp.rules.records.Fact, which carry no `by`: the derived flag's `by` is then empty)."""
-    raised: dict[str, object] = {}
-    fails: dict[str, int] = {}
-    for fact in facts:
-        if fact.kind == "exam" and fact.value == "failed":
-            fails[fact.item] = fails.get(fact.item, 0) + 1
-            if fails[fact.item] == exam_attempts:
-                raised.setdefault(
-                    "cannot_sell",
-                    DerivedFlag(
-                        fact.date,
-                        "cannot_sell",
-                        getattr(fact, "by", ""),
-                        f"{exam_attempts} failed attempts of {fact.item}",
-                    ),
-                )
-        if fact.kind != "flag":
-            continue
-        if fact.item == "raised":
-            raised[fact.value] = fact
-        elif fact.item == "resolved":
-            raised.pop(fact.value, None)
-    return list(raised.values())
 
 
 def notify_changed_agents(agent_ids, *, now: datetime | None = None) -> int:

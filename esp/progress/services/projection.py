@@ -32,7 +32,7 @@ from esp.rules import report_lines
 from esp.rules.reports import Context
 
 from ..models import ReportDay, ReportLine
-from ..selectors import FACT_KINDS, agent_ids_by_employee, agent_records, agent_stamp
+from ..selectors import agent_ids_by_employee, agent_records, agent_stamp
 
 WINDOW_DAYS = 31
 BATCH = 2000
@@ -78,6 +78,8 @@ def _rows(program: Program, day: ReportDay, lines, agent_pks: dict[str, int]) ->
             due_on=line.due_on,
             step=line.step,
             position=line.position,
+            rank=line.rank,
+            state=line.state,
             payload=json.dumps(line.payload, separators=(",", ":")),
         )
         for line in lines
@@ -113,13 +115,33 @@ def ensure_day(
 ) -> ReportDay:
     """The day of `report` as of `as_of`, built now if it is not, or if it misses agents or
     was built with other settings. `ctx`: the caller's rules context for that day."""
+    return ensure_days(program=program, as_of=as_of, reports=(report,), now=now, ctx=ctx)[0]
+
+
+@transaction.atomic
+def ensure_days(
+    *, program: Program, as_of: date, reports, now: datetime, ctx: Context | None = None
+) -> list[ReportDay]:
+    """`ensure_day` for several reports of one day, their state read at once (a page that
+    lists several: the program's agents counted once)."""
     ctx = ctx or _context(program, as_of)
     stamp = (*agent_stamp(program), settings_digest(ctx))
-    day = ReportDay.objects.filter(program=program, as_of=as_of, report=report).first()
-    if day is not None and (day.agents, day.last_agent, day.settings) == stamp:
-        return day
-    if day is not None:
-        _forget([day])
+    found = {
+        day.report: day
+        for day in ReportDay.objects.filter(program=program, as_of=as_of, report__in=reports)
+    }
+    days = []
+    for report in reports:
+        day = found.get(report)
+        if day is None or (day.agents, day.last_agent, day.settings) != stamp:
+            day = _build_day(program, as_of, report, now, ctx, stamp, day)
+        days.append(day)
+    return days
+
+
+def _build_day(program, as_of, report, now, ctx, stamp, stale) -> ReportDay:
+    if stale is not None:
+        _forget([stale])
     try:
         with transaction.atomic():
             day = ReportDay.objects.create(
@@ -166,7 +188,7 @@ def refresh(*, agent_ids: Iterable[int], now: datetime | None = None) -> int:
     for program_days in by_program.values():
         program = program_days[0].program
         latest = max(day.as_of for day in program_days)
-        records = agent_records(program, latest, kinds=FACT_KINDS, agent_ids=ids)
+        records = agent_records(program, latest, kinds=report_lines.ALL_KINDS, agent_ids=ids)
         agent_pks = agent_ids_by_employee(program, [r.employee_id for r in records])
         rows = []
         base = _context(program, latest)
@@ -206,7 +228,7 @@ def rebuild_plan(*, as_of: date | None = None) -> list[tuple[Program, date, str]
         if planned:
             return planned
         as_of = clock.today()
-    return [(p, as_of, r) for p in Program.objects.order_by("pk") for r in report_lines.REPORTS]
+    return [(p, as_of, r) for p in Program.objects.order_by("pk") for r in report_lines.BUILT]
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from esp.lib.csvio import (
     read_rows,
     split_list,
 )
+from esp.lib.dbstats import refresh_planner_statistics
 from esp.lib.textcheck import limits_of
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Campaign, Program, Site
@@ -29,6 +30,7 @@ from esp.rules.calendar import CalendarError, PhaseLength, phase_starts
 from ..models import ClassPhase, TrainingClass
 from ..roles import PM, TL
 from .people import class_people_follow
+from .roster_import import ANALYZE_AFTER
 from .staff import ensure_staff
 
 CLASS_REQUIRED = ["class_code", "program", "campaign", "site", "start_date"]
@@ -244,6 +246,8 @@ def import_classes(
             _create_classes(new, actor, label, progress)
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and summary.created + summary.updated >= ANALYZE_AFTER:
+        refresh_planner_statistics(TrainingClass, ClassPhase)
     return summary
 
 

@@ -1,7 +1,7 @@
 """What every Today section shares, read once per page: the program's policy and calendar,
-the in-flight agents the user sees (their records, names and what they did on the day), and,
-when a section asks, the incompletion and action lines of those agents (esp.web.sections
-.sources)."""
+the agents the user sees, and the read model's lines of the day (esp.web.sections.sources)
+built for it. The records of the user's in-flight agents are read only by a section that
+needs them (the TL's evening checklist)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,18 @@ from functools import cached_property
 from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
+from esp.progress.services import projection
 from esp.rules.checklist import DayMarks, day_marks
 from esp.rules.progress import AgentProgress
 from esp.rules.records import AgentRecord
+from esp.rules.report_lines import TODAY
 from esp.rules.reports import Context
 
 from .. import selectors
-from . import sources
 from .preview import FIRST
+
+#: The read model's reports Today lists from, built for the day on the page's first read.
+TODAY_REPORTS = ("incompletions", "actions", "callcert", "extensions", TODAY)
 
 
 @dataclass
@@ -30,10 +34,6 @@ class Basis:
     now: datetime
     roles: set[str]
     seen: object  # the agents the user sees: pks, a subquery, or None for every agent
-    records: list[AgentRecord]  # the in-flight agents the user sees
-    flying: list[AgentProgress]  # the same, with the rules' view of their progress
-    marks: DayMarks  # who was touched and who self-reported on the day (R-N5)
-    names: dict[str, str]  # employee id -> name
     first: int | None = FIRST  # how many items of each list to show (None: all)
 
     @property
@@ -44,48 +44,40 @@ class Basis:
     def policy(self):
         return self.ctx.policy
 
-    @cached_property
-    def incompletions(self) -> dict:
-        """The incompletion report of the user's agents (R-I1)."""
-        return sources.incompletions(self)
+    def lines(self, report: str, *, section: str | None = None):
+        """The day's lines of `report` for the agents the user sees (a query)."""
+        return selectors.report_lines(self.program, self.as_of, report, self.seen, section=section)
+
+    def late_lines(self):
+        """The incompletion lines of late tasks (every section but the transfer's)."""
+        return self.lines("incompletions").exclude(section=self.policy.transfer_section)
 
     @cached_property
-    def actions(self) -> list[dict]:
-        """The due corrective actions of the user's agents, each with the agent's name."""
-        actions = sources.actions(self)
-        for action in actions:
-            action["name"] = self.names.get(action["employee_id"], action["employee_id"])
-        return actions
+    def records(self) -> list[AgentRecord]:
+        """The in-flight agents the user sees, with their facts."""
+        return selectors.in_flight_records(self.seen, self.program, self.policy, self.as_of)
 
-    def late_sections(self) -> list[dict]:
-        """The incompletion sections of late tasks (all but the transfer section)."""
-        return [
-            s for s in self.incompletions["sections"] if s["key"] != self.policy.transfer_section
-        ]
+    @cached_property
+    def flying(self) -> list[AgentProgress]:
+        return [AgentProgress(record, self.policy) for record in self.records]
 
-    def transfer_section(self) -> dict:
-        return next(
-            s for s in self.incompletions["sections"] if s["key"] == self.policy.transfer_section
-        )
+    @cached_property
+    def marks(self) -> DayMarks:
+        """Who was touched and who self-reported on the day (R-N5)."""
+        return day_marks(self.records, self.as_of)
 
 
 def basis(
     user, program: Program, as_of: date, now: datetime, *, first: int | None = FIRST
 ) -> Basis:
-    policy = program.policy()
-    ctx = Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
-    seen = selectors.seen_agents(user)
-    records = selectors.in_flight_records(seen, program, policy, as_of)
+    ctx = Context(policy=program.policy(), calendar=calendar_for(program), as_of=as_of)
+    projection.ensure_days(program=program, as_of=as_of, reports=TODAY_REPORTS, now=now, ctx=ctx)
     return Basis(
         user=user,
         program=program,
         ctx=ctx,
         now=now,
         roles=scopes.roles(user),
-        seen=seen,
-        records=records,
-        flying=[AgentProgress(record, policy) for record in records],
-        marks=day_marks(records, as_of),
-        names={record.employee_id: record.name for record in records},
+        seen=selectors.seen_agents(user),
         first=first,
     )

@@ -3,7 +3,7 @@ needed, the report sends to decide, the team-upkeep link, and the two pictures."
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import charts, selectors
@@ -45,10 +45,9 @@ def manager(base: Basis) -> Manager:
 def classes_at_a_glance(base: Basis) -> list[dict]:
     """Per class: its phase and day, agents in flight, late tasks, actions due."""
     as_of = base.as_of
-    late = Counter(line["class_code"] for s in base.late_sections() for line in s["agents"])
-    by_class: dict[str, int] = Counter(p.class_dates(as_of).code for p in base.flying)
-    employee_class = {p.record.employee_id: p.class_dates(as_of).code for p in base.flying}
-    due = Counter(employee_class.get(a["employee_id"], "") for a in base.actions)
+    by_class = sources.in_flight_per_class(base)
+    late = sources.late_per_class(base)
+    due = sources.due_per_class(base)
     phases = selectors.class_phases(list(by_class), as_of)
     rows = []
     for code in sorted(by_class):
@@ -59,8 +58,8 @@ def classes_at_a_glance(base: Basis) -> list[dict]:
                 "phase": name,
                 "day": base.ctx.calendar.age(start, as_of) + 1 if start else None,
                 "agents": by_class[code],
-                "late": late[code],
-                "due": due[code],
+                "late": late.get(code, 0),
+                "due": due.get(code, 0),
             }
         )
     return rows
@@ -79,18 +78,16 @@ class Pictures:
 
 
 def pictures(base: Basis) -> Pictures:
-    as_of, flying = base.as_of, base.flying
+    as_of, flying = base.as_of, sources.in_flight(base)
     names = selectors.task_names(base.program)
+    done = sources.done_per_task(base)
     bars = [
-        charts.Bar(
-            names.get(task.key, task.key), sum(1 for p in flying if p.is_done(task.key, as_of))
-        )
+        charts.Bar(names.get(task.key, task.key), done.get(task.key, 0))
         for task in base.policy.tasks
     ]
     ages: dict[str, list[int]] = defaultdict(list)
-    for section in base.late_sections():
-        for line in section["agents"]:
-            ages[line["class_code"]].append(line["age_business_days"])
+    for code, age in sources.late_ages(base):
+        ages[code].append(age)
     aging = preview(
         sorted(ages.items()),
         own_page("aging", base.as_of),
@@ -99,9 +96,9 @@ def pictures(base: Basis) -> Pictures:
     )
     return Pictures(
         funnel=bars,
-        funnel_total=len(flying),
+        funnel_total=flying,
         funnel_svg=charts.funnel_svg(
-            bars, len(flying), title=f"Agents in flight who have done each task, {as_of:%m/%d/%Y}"
+            bars, flying, title=f"Agents in flight who have done each task, {as_of:%m/%d/%Y}"
         ),
         aging=Preview(
             [

@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from esp.access.writes import may_write
-from esp.progress.services import open_flags
 from esp.reports.render import SECTION_TITLES
 from esp.rules.checklist import evening_checklist
-from esp.rules.exams import last_attempts_to_arrange
-from esp.rules.upkeep import not_transferred
 
 from .. import selectors
+from . import sources
 from .basis import Basis
-from .preview import Preview, own_page, preview, report_page
+from .preview import Preview, own_page, report_page
 
 
 @dataclass
@@ -28,35 +26,23 @@ class Work:
     proofs_waiting: int
 
 
-def _oldest_first(line: dict) -> int:
-    return -line["age_business_days"]
-
-
-def _overdue_first(action: dict) -> tuple:
-    return (action["status"] != "overdue", action["due_on"])
-
-
 def work(base: Basis) -> Work:
     late = [
         {
-            "key": s["key"],
-            "title": SECTION_TITLES.get(s["key"], s["key"]),
-            "threshold_days": s["threshold_days"],
-            "agents": preview(
-                s["agents"],
-                report_page("incompletions", base.as_of, section=s["key"]),
-                base.first,
-                key=_oldest_first,
+            "key": section.key,
+            "title": SECTION_TITLES.get(section.key, section.key),
+            "threshold_days": section.threshold_days,
+            "agents": sources.late(
+                base, section.key, report_page("incompletions", base.as_of, section=section.key)
             ),
         }
-        for s in base.late_sections()
+        for section in base.policy.sections
+        if section.key != base.policy.transfer_section
     ]
     return Work(
         late_sections=late,
         late_count=sum(s["agents"].total for s in late),
-        actions=preview(
-            base.actions, report_page("actions", base.as_of), base.first, key=_overdue_first
-        ),
+        actions=sources.actions(base, report_page("actions", base.as_of)),
         proofs_waiting=selectors.proofs_waiting(base.seen),
     )
 
@@ -71,22 +57,8 @@ class NotReported:
 
 
 def not_reported(base: Basis) -> NotReported:
-    rows = [
-        {
-            "employee_id": p.record.employee_id,
-            "name": p.record.name,
-            "class_code": p.class_dates(base.as_of).code,
-        }
-        for p in base.flying
-        if p.record.employee_id not in base.marks.reported
-    ]
     return NotReported(
-        preview(
-            rows,
-            own_page("not_reported", base.as_of),
-            base.first,
-            key=lambda a: (a["class_code"], a["name"]),
-        ),
+        sources.not_reported(base, own_page("not_reported", base.as_of)),
         may_write(base.user, "self_report_link"),
     )
 
@@ -130,41 +102,10 @@ class Transfers:
 
 
 def transfers(base: Basis) -> Transfers:
-    section = base.transfer_section()
-    lines = [
-        {
-            **a,
-            "not_transferred": not_transferred(section["key"], a["age_business_days"], base.policy),
-        }
-        for a in section["agents"]
-    ]
     return Transfers(
-        preview(lines, own_page("transfers", base.as_of), base.first, key=_oldest_first),
-        preview(
-            _open_flags(base),
-            own_page("flags", base.as_of),
-            base.first,
-            key=lambda f: f["since"],
-        ),
+        sources.transfers(base, own_page("transfers", base.as_of)),
+        sources.flags(base, own_page("flags", base.as_of)),
     )
-
-
-def _open_flags(base: Basis) -> list[dict]:
-    flags = []
-    for progress in base.flying:
-        for flag in open_flags(
-            [f for f in progress.record.facts if f.kind in ("flag", "exam")],
-            exam_attempts=base.program.exam_attempts,
-        ):
-            flags.append(
-                {
-                    "employee_id": progress.record.employee_id,
-                    "name": progress.record.name,
-                    "flag": flag.value,
-                    "since": flag.date,
-                }
-            )
-    return flags
 
 
 @dataclass
@@ -176,17 +117,4 @@ class Proctored:
 
 
 def proctored(base: Basis) -> Proctored:
-    found = []
-    for progress in base.flying:
-        for last in last_attempts_to_arrange(
-            progress.facts("exam"), base.as_of, base.program.exam_attempts
-        ):
-            found.append(
-                {
-                    "employee_id": progress.record.employee_id,
-                    "name": progress.record.name,
-                    "exam": last.exam,
-                    "fails": last.fails,
-                }
-            )
-    return Proctored(preview(found, own_page("proctored", base.as_of), base.first))
+    return Proctored(sources.proctored(base, own_page("proctored", base.as_of)))

@@ -47,8 +47,7 @@ class Callcert:
 
 
 def callcert(base: Basis) -> Callcert:
-    open_calls = [a for a in sources.callcert(base) if a["result"] != "passed"]
-    return Callcert(preview(open_calls, report_page("callcert", base.as_of), base.first))
+    return Callcert(sources.callcert_open(base, report_page("callcert", base.as_of)))
 
 
 @dataclass
@@ -127,7 +126,7 @@ class Breakouts:
 
 
 def breakouts(base: Basis) -> Breakouts:
-    return Breakouts(waiting_count(base.user))
+    return Breakouts(waiting_count(selectors.agents_among(base.seen)))
 
 
 @dataclass

@@ -1,52 +1,111 @@
-"""Where the Today lists of a §15 report take their lines (issue 14): one function per report,
-each returning the report scoped to the user, as `esp.reports.builders.scoped_report` would.
-
-Today they run the report rules (esp.rules.reports) over the records the page already read
-for the user's own agents, instead of building the whole program's report and trimming it: a
-line depends only on its agent's record, so the lines are the same, and each record is cut
-to the kinds of facts the report reads (`KINDS`), so the rules see exactly what
-`build_report` gives them. A read model can replace any one of these functions alone.
-"""
+"""Where the Today lists take their lines (issue 14): the read model the rules keep current
+(esp.progress.services.projection: the §15 reports and the `today` lines of the agents in
+flight, per as-of day), narrowed to the user's agents, counted and cut in SQL. Nothing here
+computes a rule: the lines were computed by them (esp.rules.report_lines)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import date
 
-from esp.reports.builders import KINDS
-from esp.rules import reports as rules
-from esp.rules.records import AgentRecord
+from esp.reports.builders import build_report
+from esp.rules.report_lines import TODAY
+from esp.rules.upkeep import not_transferred
 
 from .. import selectors
+from .preview import Preview
+
+#: The reports' own order (esp.rules.report_lines.Line.sort_key).
+REPORT_ORDER = ("section_order", "class_code", "employee_id", "ladder", "due_on", "position")
+OLDEST_FIRST = ("-rank", *REPORT_ORDER)
+BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "employee_id")
 
 
-def _cut(records: list[AgentRecord], name: str) -> list[AgentRecord]:
-    kinds = set(KINDS[name])
-    return [replace(r, facts=tuple(f for f in r.facts if f.kind in kinds)) for r in records]
+def _preview(lines, order, url: str, first: int | None) -> Preview:
+    items = selectors.first_lines(lines, order, first)
+    total = len(items) if first is None else lines.count()
+    return Preview(items, total, url)
 
 
-def incompletions(base) -> dict:
-    """R-I1: the in-flight agents' late tasks by section (the report's in-flight scope)."""
-    return rules.BUILDERS["incompletions"](_cut(base.records, "incompletions"), base.ctx)
+def late(base, section: str, url: str) -> Preview:
+    """R-I1: one incompletion section's agents, the longest late first."""
+    return _preview(base.lines("incompletions", section=section), OLDEST_FIRST, url, base.first)
 
 
-def actions(base) -> list[dict]:
-    """The corrective actions due and overdue (R-L2 to R-L3b, R-N4a). Today is for staff, who
-    see every step (no agent reads this: `scoped_report`'s staff-only filter keeps all)."""
-    return rules.BUILDERS["actions"](_cut(base.records, "actions"), base.ctx)["actions"]
+def late_count(base) -> int:
+    """Late tasks of every section but the transfer's."""
+    return base.late_lines().count()
+
+
+def transfers(base, url: str) -> Preview:
+    """R-I1a: the ESP-complete agents, longest waiting first, marked once late."""
+    section = base.policy.transfer_section
+    found = late(base, section, url)
+    for line in found.items:
+        line["not_transferred"] = not_transferred(section, line["age_business_days"], base.policy)
+    return found
+
+
+def actions(base, url: str) -> Preview:
+    """The corrective actions due and overdue (R-L2 to R-L3b, R-N4a): the overdue first,
+    then by due day. Today is for staff, who see every step."""
+    order = (selectors.OVERDUE_FIRST, "due_on", *REPORT_ORDER)
+    return _preview(base.lines("actions"), order, url, base.first)
+
+
+def callcert_open(base, url: str) -> Preview:
+    """R-C4: the agents the user sees whose call certification is not passed (transferred
+    agents too: the report's scope)."""
+    lines = base.lines("callcert").exclude(state="passed")
+    return _preview(lines, REPORT_ORDER, url, base.first)
+
+
+def not_reported(base, url: str) -> Preview:
+    """R-N5: the agents in flight without a self-report on the day, by class then name."""
+    lines = base.lines(TODAY, section="flight").exclude(state="reported")
+    return _preview(lines, BY_CLASS_THEN_NAME, url, base.first)
+
+
+def flags(base, url: str) -> Preview:
+    """R-N4b: the open red flags of the agents in flight, the oldest first."""
+    lines = base.lines(TODAY, section="flag")
+    found = _preview(lines, ("due_on", *REPORT_ORDER), url, base.first)
+    for line in found.items:
+        line["since"] = date.fromisoformat(line["since"])
+    return found
+
+
+def proctored(base, url: str) -> Preview:
+    """R-N4a: the exams one fail away from the last attempt, by class and agent."""
+    return _preview(base.lines(TODAY, section="proctored"), REPORT_ORDER, url, base.first)
+
+
+def in_flight_per_class(base) -> dict[str, int]:
+    return selectors.line_counts(base.lines(TODAY, section="flight"), "class_code")
+
+
+def late_per_class(base) -> dict[str, int]:
+    return selectors.line_counts(base.late_lines(), "class_code")
+
+
+def due_per_class(base) -> dict[str, int]:
+    return selectors.line_counts(base.lines("actions"), "class_code")
+
+
+def late_ages(base) -> list[tuple[str, int]]:
+    """(class, age in business days) of every late task."""
+    return selectors.line_ranks(base.late_lines())
+
+
+def done_per_task(base) -> dict[str, int]:
+    """The funnel: how many agents in flight have done each task."""
+    return selectors.line_counts(base.lines(TODAY, section="done"), "step")
+
+
+def in_flight(base) -> int:
+    return base.lines(TODAY, section="flight").count()
 
 
 def extensions(base) -> list[dict]:
     """R-E1, R-E2: the classes needing a training-environment extension (the ESP Manager's,
     who sees every agent: the method counts the whole class)."""
-    return rules.BUILDERS["extensions"](_cut(base.records, "extensions"), base.ctx)["classes"]
-
-
-def callcert(base) -> list[dict]:
-    """R-C4: every agent the user sees in the ESP phase with their call certification (not
-    only the in-flight: the report's scope), read for those agents alone."""
-    records = selectors.callcert_records(base.seen, base.program, base.ctx.policy, base.as_of)
-    names = {record.employee_id: record.name for record in records}
-    lines = rules.BUILDERS["callcert"](records, base.ctx)["agents"]
-    for line in lines:
-        line["name"] = names[line["employee_id"]]
-    return lines
+    return build_report("extensions", as_of=base.as_of, program=base.program)["classes"]
