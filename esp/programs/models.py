@@ -109,6 +109,7 @@ class Program(models.Model):
             tbt_courses=tuple(
                 self.tbt_courses.order_by("order", "number").values_list("number", flat=True)
             ),
+            n_number_escalation_days=self.n_number_escalation_days,
             calls_per_agent=self.calls_per_agent,
             call_pass_mark=self.call_pass_mark,
             program_pass_rate=self.program_pass_rate,

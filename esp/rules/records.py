@@ -126,6 +126,7 @@ class Policy:
     exam_steps: tuple[str, ...] = ("coaching", "written_cap", "final_cap")
     exam_attempts: int = 3  # R-N4a: the fails allowed; the last raises "cannot sell"
     tbt_courses: tuple[str, ...] = ()
+    n_number_escalation_days: int = 10  # R-B5
     calls_per_agent: int = 5
     call_pass_mark: int = 85
     program_pass_rate: int = 80

@@ -20,14 +20,17 @@ from .exams import last_attempts_to_arrange
 from .flags import open_flags
 from .progress import AgentProgress
 from .records import AgentRecord
+from .tbt import escalation_date, tbt_line
 
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
 # (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported
 # on the day, R-N5), a "done" line per task done (the funnel), an open red flag (R-N4b), an
-# exam to arrange a proctored last attempt for (R-N4a).
+# exam to arrange a proctored last attempt for (R-N4a), TBTs behind pace (R-B7), the day a
+# help-desk call falls due if TBT access has not come by then (R-B5: the latest N-Number
+# request's escalation date; the access is not a fact, the page checks it).
 TODAY = "today"
-TODAY_SECTIONS = ("flight", "done", "flag", "proctored")
+TODAY_SECTIONS = ("flight", "done", "flag", "proctored", "tbt_behind", "escalation")
 BUILT = (*REPORTS, TODAY)  # what the read model keeps per day
 # Reports that never name a transferred or ended agent may skip them in SQL.
 IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions", TODAY})
@@ -59,6 +62,7 @@ KINDS = {
         "move",
         "attendance",
         "flag",
+        "n_number",
         SELF_REPORT,
     ),
 }
@@ -199,6 +203,16 @@ def today_lines(progress: AgentProgress, ctx: rules.Context) -> list[Line]:
     for i, last in enumerate(lasts):
         payload = {"name": name, "exam": last.exam, "fails": last.fails}
         found.append(line("proctored", payload, i, step=last.exam))
+    tbt = tbt_line(progress, as_of, ctx.calendar)
+    if tbt is not None and tbt["behind_pace"]:
+        payload = {"name": name, "esp_start": tbt["esp_start"].isoformat()}
+        payload |= {key: tbt[key] for key in ("courses_done", "courses_total")}
+        found.append(line("tbt_behind", payload))
+    requests = [f for f in progress.facts("n_number") if f.item == "requested"]
+    if requests:
+        due = escalation_date(requests[-1].date, policy.n_number_escalation_days, ctx.calendar)
+        payload = {"requested_on": requests[-1].date.isoformat()}
+        found.append(line("escalation", payload, due_on=due.isoformat()))
     return found
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 
 from .calendar import BusinessCalendar
+from .progress import AgentProgress
+from .records import COMPLETION_COURSES, Policy
 
 
 def escalation_date(requested_on: date, escalation_days: int, calendar: BusinessCalendar) -> date:
@@ -46,3 +48,38 @@ def is_behind_pace(
     if tbt_done or esp_start is None or esp_start > as_of:
         return False
     return calendar.age(esp_start, as_of) >= BEHIND_PACE_AGE
+
+
+def tbt_task_key(policy: Policy) -> str | None:
+    """The task completed by the TBT courses (R-B3), if the program has one."""
+    for task in policy.tasks:
+        if task.completion == COMPLETION_COURSES:
+            return task.key
+    return None
+
+
+def tbt_line(progress: AgentProgress, as_of: date, calendar: BusinessCalendar) -> dict | None:
+    """R-B4, R-B7: an active agent's TBT courses done, task and pace once their ESP phase
+    has started as of D (None before, or when the agent is not active)."""
+    policy = progress.policy
+    if not progress.is_active(as_of):
+        return None
+    esp_start = progress.phase_start(policy.esp_phase, as_of)
+    if esp_start is None or esp_start > as_of:
+        return None
+    done_courses = {f.item for f in progress.facts("tbt") if f.value == "done"}
+    task = tbt_task_key(policy)
+    task_done = progress.is_done(task, as_of) if task else False
+    record = progress.record
+    return {
+        "employee_id": record.employee_id,
+        "name": record.name,
+        "class_code": progress.class_dates(as_of).code,
+        "esp_start": esp_start,
+        "courses_done": sum(1 for c in policy.tbt_courses if c in done_courses),
+        "courses_total": len(policy.tbt_courses),
+        "tbt_done": task_done,
+        "behind_pace": is_behind_pace(
+            esp_start=esp_start, tbt_done=task_done, as_of=as_of, calendar=calendar
+        ),
+    }

@@ -18,25 +18,16 @@ from esp.roster.models import Agent
 from esp.rules import reports as report_rules
 from esp.rules import tbt as rules
 from esp.rules.progress import AgentProgress
-from esp.rules.records import COMPLETION_COURSES
 
 from .models import HelpDeskCall, TbtAccess
 
-TBT_KINDS = ("task", "tbt", "status", "move", "n_number")
-
-
-def tbt_task_key(policy) -> str | None:
-    for task in policy.tasks:
-        if task.completion == COMPLETION_COURSES:
-            return task.key
-    return None
+TBT_KINDS = ("task", "tbt", "status", "move")
 
 
 def _tbt_lines(program: Program, as_of: date, agent_ids=None) -> list[dict]:
     """One line per active agent whose ESP phase has started: courses done, task, pace."""
     policy = program.policy()
     calendar = calendar_for(program)
-    task = tbt_task_key(policy)
     records = agent_records(
         program,
         as_of,
@@ -47,30 +38,9 @@ def _tbt_lines(program: Program, as_of: date, agent_ids=None) -> list[dict]:
     )
     lines = []
     for record in records:
-        progress = AgentProgress(record, policy)
-        if not progress.is_active(as_of):
-            continue
-        esp_start = progress.phase_start(policy.esp_phase, as_of)
-        if esp_start is None or esp_start > as_of:
-            continue
-        done_courses = {f.item for f in progress.facts("tbt") if f.value == "done"}
-        courses_done = sum(1 for c in policy.tbt_courses if c in done_courses)
-        task_done = progress.is_done(task, as_of) if task else False
-        lines.append(
-            {
-                "employee_id": record.employee_id,
-                "name": record.name,
-                "class_code": progress.class_dates(as_of).code,
-                "esp_start": esp_start,
-                "courses_done": courses_done,
-                "courses_total": len(policy.tbt_courses),
-                "tbt_done": task_done,
-                "behind_pace": rules.is_behind_pace(
-                    esp_start=esp_start, tbt_done=task_done, as_of=as_of, calendar=calendar
-                ),
-                "requested": [f for f in progress.facts("n_number") if f.item == "requested"],
-            }
-        )
+        line = rules.tbt_line(AgentProgress(record, policy), as_of, calendar)
+        if line is not None:
+            lines.append(line)
     lines.sort(key=lambda line: (line["class_code"], line["employee_id"]))
     return lines
 

@@ -140,3 +140,10 @@ def line_counts(lines: QuerySet, column: str) -> dict[str, int]:
 def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:
     """(class, rank) of each of `lines`: the incompletions' ages per class."""
     return list(lines.order_by().values_list("class_code", "rank"))
+
+
+def escalations_due(lines: QuerySet, as_of: date) -> int:
+    """R-B5 (rules.tbt.needs_help_desk_call) over the built escalation lines: the agents
+    whose escalation day has come by D and who have no TBT access granted by D."""
+    due = lines.filter(due_on__lte=as_of.isoformat())
+    return due.exclude(agent__tbt_access__granted_on__lte=as_of).count()

@@ -349,3 +349,31 @@ def test_it_shows_the_behind_pace_list_on_the_tbt_smes_today_page(scenario, clie
         page = client.get(reverse("web:today")).content.decode()
     assert "TBTs behind pace (1)" in page
     assert "1 agent without TBT access to call the help desk about" in page
+
+
+def test_todays_escalation_count_is_the_escalation_pages_list_around_the_escalation_day(
+    scenario,
+):
+    """R-B5 on Today (issue 14: read from the built lines): the same agents as the escalation
+    page on the days around E004's escalation day, and none once their access is recorded
+    (the access is not a fact: the page checks it live)."""
+    from esp.lib import clock
+    from esp.web import sections
+    from esp.web.sections import sources
+
+    manager = staff("manager@cxp.example", ESP_MANAGER)
+    days = (date(2026, 11, 24), date(2026, 11, 27), date(2026, 11, 30), date(2026, 12, 1))
+
+    def counts():
+        found = []
+        for day in days:
+            base = sections.basis(manager, scenario, day, clock.now())
+            assert sources.escalations(base) == len(selectors.help_desk_escalations(scenario, day))
+            found.append(sources.escalations(base))
+        return found
+
+    before = counts()
+    assert before[0] == 0 and before[-1] >= 1, before
+    tbt_access_record(agent=Agent.objects.get(employee_id="E004"), granted_on=date(2026, 11, 20))
+    after = counts()
+    assert after[-1] == before[-1] - 1, (before, after)

@@ -129,6 +129,7 @@ def test_its_lists_are_the_reports_lines_of_the_users_agents(program, esp, write
 
     from esp.lib import clock
     from esp.reports.builders import build_report, scoped_report
+    from esp.tbt import selectors as tbt_selectors
     from esp.web import sections
     from esp.web.sections import sources
 
@@ -156,3 +157,11 @@ def test_its_lists_are_the_reports_lines_of_the_users_agents(program, esp, write
         assert _without(sources.callcert_open(base, "").items, "name", "class_code") == not_passed
         if role == ESP_MANAGER:
             assert sources.extensions(base) == report("extensions")["classes"]
+        # R-B7, R-B5: the TBT lists equal the TBT pages' selectors over the same agents
+        columns = ("employee_id", "name", "class_code", "courses_done", "courses_total")
+        behind = tbt_selectors.behind_pace(program, as_of, base.seen)
+        assert [{c: a[c] for c in columns} for a in sources.tbt_behind(base, "").items] == [
+            {c: a[c] for c in columns} for a in behind
+        ]
+        escalations = tbt_selectors.help_desk_escalations(program, as_of, base.seen)
+        assert sources.escalations(base) == len(escalations)

@@ -13,8 +13,6 @@ from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
 from esp.classrooms.selectors import esp_ladder, invites_due
 from esp.pace.selectors import behind_pace as licensing_behind
-from esp.tbt.selectors import behind_pace as tbt_behind_pace
-from esp.tbt.selectors import help_desk_escalations
 
 from .. import selectors
 from . import sources
@@ -76,14 +74,9 @@ class Tbt:
 
 
 def tbt(base: Basis) -> Tbt:
-    seen = base.seen
     return Tbt(
-        preview(
-            tbt_behind_pace(base.program, base.as_of, seen),
-            route("tbt:behind_pace", base.as_of),
-            base.first,
-        ),
-        len(help_desk_escalations(base.program, base.as_of, seen)),
+        sources.tbt_behind(base, route("tbt:behind_pace", base.as_of)),
+        sources.escalations(base),
     )
 
 

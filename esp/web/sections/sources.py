@@ -79,6 +79,16 @@ def proctored(base, url: str) -> Preview:
     return _preview(base.lines(TODAY, section="proctored"), REPORT_ORDER, url, base.first)
 
 
+def tbt_behind(base, url: str) -> Preview:
+    """R-B7: the agents in flight whose TBTs are behind pace, by class and agent."""
+    return _preview(base.lines(TODAY, section="tbt_behind"), REPORT_ORDER, url, base.first)
+
+
+def escalations(base) -> int:
+    """R-B5: the agents in flight due a help-desk call for their TBT access."""
+    return selectors.escalations_due(base.lines(TODAY, section="escalation"), base.as_of)
+
+
 def in_flight_per_class(base) -> dict[str, int]:
     return selectors.line_counts(base.lines(TODAY, section="flight"), "class_code")
 
