@@ -43,7 +43,7 @@ from esp.roster.roles import (
     TL,
     WFM,
 )
-from esp.roster.selectors import in_current_class, latest_fact_in
+from esp.roster.selectors import in_current_class, latest_fact_value
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
 
@@ -102,15 +102,23 @@ def _late_on_certifications(today: date) -> Q:
     sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
     phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
     carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
-    only, so the query count stays fixed."""
+    only, so the query count stays fixed; each agent's latest facts are looked up for the
+    agents of the classes past the phase alone, the transfer first (most are done)."""
     past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
-    done = [latest_fact_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
-    return (
-        in_current_class(past, today)
-        & ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED))
-        & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING))
-        & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
+    first, second = CERTIFICATIONS
+    late = (
+        Agent.objects.filter(in_current_class(past, today))
+        .annotate(
+            latest_transfer=latest_fact_value("task", "transfer", today),
+            latest_first=latest_fact_value("task", first, today),
+            latest_second=latest_fact_value("task", second, today),
+            latest_employment=latest_fact_value("status", "employment", today),
+        )
+        .exclude(latest_transfer__in=SATISFYING)
+        .exclude(latest_first__in=SATISFYING, latest_second__in=SATISFYING)
+        .exclude(latest_employment__in=ENDED)
     )
+    return Q(pk__in=late.values("pk"))
 
 
 def visible_classes(user) -> QuerySet[TrainingClass]:

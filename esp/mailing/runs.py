@@ -10,9 +10,14 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.utils.module_loading import import_string
 
 from esp.lib import clock
 from esp.lib.display import day_and_time
@@ -73,6 +78,26 @@ def send_reports(*, now: datetime, as_of: date | None = None) -> RoundSummary:
     return send_round(now=now, plan_until=plan_until)
 
 
+@cache
+def chores() -> tuple[Callable, ...]:
+    """What the other apps ask of every worker round besides the mail, declared in their
+    AppConfig as dotted paths to callables taking `now` (`worker_chores`), so that mailing
+    imports no app above it: e.g. the day's read model built after midnight (issue 14)."""
+    return tuple(
+        import_string(path)
+        for config in apps.get_app_configs()
+        for path in getattr(config, "worker_chores", ())
+    )
+
+
+def run_chores(*, now: datetime) -> None:
+    for chore in chores():
+        try:
+            chore(now=now)
+        except Exception:  # a chore's failure must not end the worker, nor stop the mail
+            log.exception("The worker's chore %s failed", chore.__qualname__)
+
+
 def run_worker(*, interval: float = 30.0, once: bool = False) -> None:
     """Rounds until SIGTERM/SIGINT; a round in progress is finished first."""
     stopping = False
@@ -93,6 +118,7 @@ def run_worker(*, interval: float = 30.0, once: bool = False) -> None:
         else:
             if summary.planned or summary.counts:
                 print(f"{day_and_time(started, seconds=True)} {summary}", flush=True)
+            run_chores(now=started)  # after a round that reached the database
         if once:
             break
         slept = 0.0

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import FirstValue
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
@@ -70,21 +70,20 @@ def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     return never_moved | Q(pk__in=moved_in)
 
 
-def latest_fact_in(kind: str, item: str, as_of: date, values) -> QuerySet:
-    """The ids of the agents whose latest `kind item` fact dated on or before `as_of` has one
-    of `values` (latest: by date, then by entry order), as a subquery: one window over those
-    facts, reached through the agents' `facts` relation."""
-    latest = Window(
-        FirstValue("facts__value"),
-        partition_by=F("pk"),
-        order_by=(F("facts__date").desc(), F("facts__pk").desc()),
+def latest_fact_value(kind: str, item: str, as_of: date) -> Coalesce:
+    """Each agent's latest `kind item` fact dated on or before `as_of` (latest: by date,
+    then by entry order): its value, "" when there is none. A correlated subquery for an
+    annotation, one seek in the facts' (agent, kind, item, date) index per agent: cheaper
+    than a window over the whole season's facts when the agents are already narrowed (issue
+    14: Licensing's scope 128 -> 59 ms at 20,000 agents)."""
+    latest = (
+        Agent.objects.filter(
+            pk=OuterRef("pk"), facts__kind=kind, facts__item=item, facts__date__lte=as_of
+        )
+        .order_by("-facts__date", "-facts__pk")
+        .values("facts__value")[:1]
     )
-    return (
-        Agent.objects.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
-        .annotate(latest=latest)
-        .filter(latest__in=values)
-        .values("pk")
-    )
+    return Coalesce(Subquery(latest), Value(""))
 
 
 def agent_counts(classes: QuerySet[TrainingClass], today: date) -> dict[str, int]:

@@ -242,3 +242,19 @@ def test_an_import_touching_many_agents_drops_the_days_instead(program, season, 
     assert not ReportDay.objects.exists()
     for name in REPORTS:
         assert build_report(name, as_of=AS_OF, program=program) == expected(program, name, AS_OF)
+
+
+def test_the_worker_builds_each_programs_day_once_it_begins(program, season):
+    """Issue 14: a worker round builds the program's reports of its today (in its time zone),
+    so that the first page of the morning reads them; the next rounds build nothing."""
+    from esp.mailing.runs import run_chores
+
+    just_after_midnight = datetime(2026, 11, 24, 0, 5, tzinfo=ZoneInfo("America/Chicago"))
+    assert projection.build_today(now=just_after_midnight) == len(BUILT)
+    built = set(ReportDay.objects.values_list("as_of", "report", "built_at"))
+    assert {(as_of, name) for as_of, name, _ in built} == {
+        (date(2026, 11, 24), name) for name in BUILT
+    }
+    run_chores(now=just_after_midnight + timedelta(seconds=30))
+    assert projection.build_today(now=just_after_midnight + timedelta(minutes=1)) == 0
+    assert set(ReportDay.objects.values_list("as_of", "report", "built_at")) == built
