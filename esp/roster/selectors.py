@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, FirstValue
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
@@ -68,6 +68,23 @@ def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     )
     never_moved = Q(training_class__in=classes) & ~Q(pk__in=moved)
     return never_moved | Q(pk__in=moved_in)
+
+
+def latest_fact_in(kind: str, item: str, as_of: date, values) -> QuerySet:
+    """The ids of the agents whose latest `kind item` fact dated on or before `as_of` has one
+    of `values` (latest: by date, then by entry order), as a subquery: one window over those
+    facts, reached through the agents' `facts` relation."""
+    latest = Window(
+        FirstValue("facts__value"),
+        partition_by=F("pk"),
+        order_by=(F("facts__date").desc(), F("facts__pk").desc()),
+    )
+    return (
+        Agent.objects.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
+        .annotate(latest=latest)
+        .filter(latest__in=values)
+        .values("pk")
+    )
 
 
 def latest_fact_value(kind: str, item: str, as_of: date) -> Coalesce:

