@@ -87,3 +87,36 @@ def test_a_page_answers_while_another_connection_holds_the_write_lock(client, si
     finally:
         release.set()
         writer.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_today_and_a_report_read_their_built_days_while_the_write_lock_is_held(client, signed_in):
+    """Issue 14: reading the read model's built days takes no transaction (on SQLite every
+    transaction takes the write lock): Today and a report page answer during an import."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer")
+    pages = (reverse("web:today"), reverse("reports:report", args=["incompletions"]))
+    for page in pages:  # the day's reports are built on this first read
+        assert client.get(page).status_code == 200
+    holding, release = threading.Event(), threading.Event()
+
+    def import_in_progress():
+        try:
+            with transaction.atomic():
+                AuditEntry.objects.create(action="import_in_progress", object_id="x")
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=import_in_progress)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            assert writes(queries) == []
+    finally:
+        release.set()
+        writer.join()

@@ -21,6 +21,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -50,10 +51,12 @@ def _plain(value):
 
 def settings_digest(ctx: Context) -> str:
     """A digest of the policy and calendar the rules read (the same settings, the same)."""
-    data = {
-        "policy": dataclasses.asdict(ctx.policy),
-        "calendar": dataclasses.asdict(ctx.calendar),
-    }
+    return _digest(ctx.policy, ctx.calendar)
+
+
+@lru_cache(maxsize=32)
+def _digest(policy, calendar) -> str:  # frozen dataclasses: equal settings, one digest
+    data = {"policy": dataclasses.asdict(policy), "calendar": dataclasses.asdict(calendar)}
     text = json.dumps(data, default=_plain, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -110,7 +113,6 @@ def _forget(days) -> None:
         day.delete()
 
 
-@transaction.atomic
 def ensure_day(
     *, program: Program, as_of: date, report: str, now: datetime, ctx: Context | None = None
 ) -> ReportDay:
@@ -119,12 +121,14 @@ def ensure_day(
     return ensure_days(program=program, as_of=as_of, reports=(report,), now=now, ctx=ctx)[0]
 
 
-@transaction.atomic
 def ensure_days(
     *, program: Program, as_of: date, reports, now: datetime, ctx: Context | None = None
 ) -> list[ReportDay]:
     """`ensure_day` for several reports of one day, their state read at once (a page that
-    lists several: the program's agents counted once)."""
+    lists several: the program's agents counted once). Days already built are only read:
+    no transaction, so a page does not wait for SQLite's write lock (every transaction takes
+    it there: BEGIN IMMEDIATE) while an import holds it; each day to build is built in a
+    transaction of its own."""
     ctx = ctx or _context(program, as_of)
     stamp = (*agent_stamp(program), settings_digest(ctx))
     found = {
@@ -135,12 +139,22 @@ def ensure_days(
     for report in reports:
         day = found.get(report)
         if day is None or (day.agents, day.last_agent, day.settings) != stamp:
-            day = _build_day(program, as_of, report, now, ctx, stamp, day)
+            with transaction.atomic():
+                day = _build_day(program, as_of, report, now, ctx, stamp)
         days.append(day)
     return days
 
 
-def _build_day(program, as_of, report, now, ctx, stamp, stale) -> ReportDay:
+def _build_day(program, as_of, report, now, ctx, stamp) -> ReportDay:
+    """Inside the caller's transaction: the day read again under its lock (another request
+    may have built it since the caller looked), then built unless it is current."""
+    stale = (
+        ReportDay.objects.select_for_update()
+        .filter(program=program, as_of=as_of, report=report)
+        .first()
+    )
+    if stale is not None and (stale.agents, stale.last_agent, stale.settings) == stamp:
+        return stale
     if stale is not None:
         _forget([stale])
     try:
