@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from esp.accounts.services import invite
@@ -50,11 +51,6 @@ def drop_program_days(sender, instance, raw=False, **kwargs) -> None:
     projection.drop(program_id=program_id)
 
 
-def _program_setting(sender, instance, **kwargs) -> None:
-    if sender._meta.app_label == "programs":
-        drop_program_days(sender, instance, **kwargs)
-
-
 def connect() -> None:
     # No row of the project's apps is written with text PostgreSQL cannot store
     # (issue 12 item 10); imports check the same earlier, per line and column.
@@ -71,4 +67,13 @@ def connect() -> None:
             signal.connect(
                 drop_program_days, sender=model, dispatch_uid=f"esp.progress.days.{model}.{name}"
             )
-        signal.connect(_program_setting, dispatch_uid=f"esp.progress.days.programs.{name}")
+        # per model of the programs app, not for every sender: a receiver of every model's
+        # deletions would make Django fetch each row a bulk delete removes, to signal it (an
+        # import's 400,000 staged rows, a report day's thousands of lines), instead of one
+        # DELETE
+        for model in apps.get_app_config("programs").get_models():
+            signal.connect(
+                drop_program_days,
+                sender=model,
+                dispatch_uid=f"esp.progress.days.programs.{model.__name__}.{name}",
+            )
