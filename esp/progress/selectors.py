@@ -251,8 +251,19 @@ def class_phases_today(classes: QuerySet[TrainingClass], today: date) -> dict[st
     return phases
 
 
-def classes_by_start(classes: QuerySet[TrainingClass]) -> list[TrainingClass]:
-    return list(classes.order_by("-start_date", "code"))
+def classes_by_start(
+    classes: QuerySet[TrainingClass], page: int = 1, per_page: int | None = None
+) -> tuple[list[TrainingClass], int, int]:
+    """One page of `classes`, the latest start first (all when `per_page` is None): the
+    classes, the page (clamped to 1..pages) and how many pages (issue 14: a season has
+    1,666 classes)."""
+    ordered = classes.order_by("-start_date", "code")
+    if per_page is None:
+        return list(ordered), 1, 1
+    pages = max(1, -(-ordered.count() // per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return list(ordered[start : start + per_page]), page, pages
 
 
 def certifier_agents(user) -> QuerySet[Agent]:

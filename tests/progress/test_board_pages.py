@@ -60,3 +60,30 @@ def test_the_cells_link_brings_its_form_based_on_what_the_board_showed(season): 
 def test_it_reads_the_classes_list_in_a_fixed_number_of_queries(season):  # noqa: F811
     small, large = _counts(season, reverse("progress:classes"))
     assert small == large
+
+
+@pytest.mark.django_db
+def test_the_classes_list_pages_its_classes_latest_first(season, monkeypatch):  # noqa: F811
+    """Issue 14 item 2: a season's classes a page at a time; first, last and a page past the
+    end (the last), every class once over the pages, the same queries per page."""
+    from esp.progress import views
+    from esp.roster.models import TrainingClass
+
+    client = season(3)
+    monkeypatch.setattr(views, "CLASSES_PER_PAGE", 1)
+    codes = list(
+        TrainingClass.objects.order_by("-start_date", "code").values_list("code", flat=True)
+    )
+    assert len(codes) >= 2
+    url = reverse("progress:classes")
+    seen = []
+    for page in range(1, len(codes) + 1):
+        text = client.get(url, {"page": page}).content.decode()
+        seen += [code for code in codes if f">{code}</a>" in text]
+        assert f"Page {page} of {len(codes)}" in text
+        assert ('rel="next"' in text) == (page < len(codes))
+        assert ('rel="prev"' in text) == (page > 1)
+    assert seen == codes
+    past_the_end = client.get(url, {"page": 99}).content.decode()
+    assert f"Page {len(codes)} of {len(codes)}" in past_the_end
+    assert "Page 1 of" in client.get(url, {"page": "x"}).content.decode()
