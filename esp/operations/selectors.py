@@ -13,19 +13,15 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from esp.access import scopes
-from esp.programs.calendars import calendar_for
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.rules import operations as rules
-from esp.rules import reports as report_rules
 from esp.rules.progress import AgentProgress
 
 from .models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionProcedure, ExtensionStep
 
 METHOD_NAMES = {CLASS_SPIN_UP: "Class spin-up", UPTRAINING_CLASS: "Uptraining class"}
 # The kinds of facts the extensions and incompletions rules read (as esp.reports reads them).
-EXTENSION_KINDS = ("task", "call", "status", "move")
-INCOMPLETION_KINDS = ("task", "tbt", "call", "equipment", "status", "move")
 
 
 def visible_agent(user, employee_id: str) -> Agent:
@@ -42,15 +38,6 @@ def visible_class(user, code: str) -> TrainingClass:
     if training_class is None:
         raise Http404
     return training_class
-
-
-def _report(program, policy, as_of: date, builder, kinds: tuple) -> dict:
-    """A report of esp.rules.reports over the in-flight agents of `program` as of D."""
-    records = agent_records(
-        program, as_of, in_flight=True, transfer_task=policy.transfer_task, kinds=kinds
-    )
-    ctx = report_rules.Context(policy=policy, calendar=calendar_for(program), as_of=as_of)
-    return builder(records, ctx)
 
 
 # -- extensions ----------------------------------------------------------------------------------
@@ -70,13 +57,19 @@ def _phase_dates(training_class: TrainingClass, esp_phase: str) -> tuple[date | 
     return rows[i][2], rows[i + 1][2] if i + 1 < len(rows) else None
 
 
-def extension_board(program, as_of: date) -> dict:
-    """Per class needing extensions (R-E1) the procedure (R-E2) and its checklist; the
-    "undo uptraining" list (R-E3). A fixed number of queries whatever the number of classes
-    (issue 14): the classes, their agents and their procedures are read once for all."""
+def extension_board(
+    program, as_of: date, report: dict, *, page: int = 1, per_page: int | None = None
+) -> dict:
+    """Per class needing extensions (R-E1, `report`: the extensions report as of D) the
+    procedure (R-E2) and its checklist, a page of classes at a time (all: `per_page` None);
+    the "undo uptraining" list (R-E3). A fixed number of queries whatever the number of
+    classes (issue 14): the classes, their agents and their procedures are read once."""
     policy = program.policy()
-    report = _report(program, policy, as_of, report_rules.extensions, EXTENSION_KINDS)
     lines = report["classes"]
+    pages = max(1, -(-len(lines) // per_page)) if per_page else 1
+    page = min(max(1, page), pages)
+    if per_page:
+        lines = lines[(page - 1) * per_page : page * per_page]
     classes = {
         c.code: c
         for c in TrainingClass.objects.filter(
@@ -97,7 +90,8 @@ def extension_board(program, as_of: date) -> dict:
     ).prefetch_related("steps"):  # the latest started first (Meta.ordering)
         procedures.setdefault(procedure.training_class_id, procedure)
     board = [_extension_class(line, classes, agents, procedures, policy, as_of) for line in lines]
-    return {"classes": board, "undo": undo_uptraining(program, as_of, policy=policy)}
+    undo = undo_uptraining(program, as_of, policy=policy)
+    return {"classes": board, "undo": undo, "page": page, "pages": pages}
 
 
 def _extension_class(line: dict, classes, agents, procedures, policy, as_of: date) -> dict:
@@ -188,12 +182,12 @@ def home_department(agent: Agent) -> str:
     return training_class.campaign.home_department(site)
 
 
-def transfer_rows(program, as_of: date) -> list[dict]:
-    """The agents on the "transfer to production needed" list as of D, each with their home
-    department and how far their transfer checklist got."""
-    policy = program.policy()
-    report = _report(program, policy, as_of, report_rules.incompletions, INCOMPLETION_KINDS)
-    lines = next(s["agents"] for s in report["sections"] if s["key"] == "transfer_needed")
+def transfer_rows(program, as_of: date, report: dict) -> list[dict]:
+    """The agents on the "transfer to production needed" list as of D (`report`: the
+    incompletions report as of D), each with their home department and how far their
+    transfer checklist got."""
+    transfer = program.policy().transfer_section
+    lines = next(s["agents"] for s in report["sections"] if s["key"] == transfer)
     agents = {
         a.employee_id: a
         for a in Agent.objects.filter(employee_id__in=[line["employee_id"] for line in lines])

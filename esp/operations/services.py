@@ -11,7 +11,7 @@ from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.lib.csvio import parse_date
-from esp.progress.services import actor_name, task_status_set
+from esp.progress.services import actor_name, projection, task_status_set
 from esp.roster.models import Agent
 from esp.rules.operations import UPTRAINING_VALUE, VERIFY_WAIT, Item
 
@@ -32,7 +32,9 @@ from .selectors import (
 def extension_step_record(
     *, program, training_class, step, agent=None, value="", note="", actor, now: datetime, as_of
 ) -> ExtensionStep:
-    board = {c["class"].pk: c for c in extension_board(program, as_of)["classes"]}
+    report = projection.read_report("extensions", program=program, as_of=as_of, now=now)
+    report["classes"] = [c for c in report["classes"] if c["class_code"] == training_class.code]
+    board = {c["class"].pk: c for c in extension_board(program, as_of, report)["classes"]}
     entry = board.get(training_class.pk)
     if entry is None:
         raise ValidationError(f"Class {training_class.code} needs no extension as of {as_of}.")

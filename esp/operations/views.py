@@ -9,18 +9,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esp.lib import clock
 from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
+from esp.progress.services import projection
 from esp.roster.selectors import program_for
 from esp.rules.operations import UPTRAINING_VALUE
 
 from . import selectors, services
 
+EXTENSIONS_PER_PAGE = 20  # classes a page (issue 14: a season's hundreds, with checklists)
+
 
 def extensions(request):
     program = program_for()
     as_of = picked_day(request, program)
-    context = selectors.extension_board(program, as_of)
+    number = request.GET.get("page", "1")
+    context = selectors.extension_board(
+        program,
+        as_of,
+        _report("extensions", program, as_of),
+        page=int(number) if number.isdigit() else 1,
+        per_page=EXTENSIONS_PER_PAGE,
+    )
     context.update({"as_of": as_of, "uptraining_value": UPTRAINING_VALUE})
     return render(request, "operations/extensions.html", context)
+
+
+def _report(name: str, program, as_of):
+    """The report as of D from the read model (built on first use)."""
+    return projection.read_report(name, program=program, as_of=as_of, now=clock.now())
 
 
 @require_POST
@@ -71,7 +86,7 @@ def undo(request, employee_id):
 def transfers(request):
     program = program_for()
     as_of = picked_day(request, program)
-    rows = selectors.transfer_rows(program, as_of)
+    rows = selectors.transfer_rows(program, as_of, _report("incompletions", program, as_of))
     return render(request, "operations/transfers.html", {"rows": rows, "as_of": as_of})
 
 

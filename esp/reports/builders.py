@@ -8,14 +8,19 @@ from esp.access import scopes
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
-from esp.progress.selectors import STAFF_ONLY_STEPS
+from esp.progress.selectors import (
+    STAFF_ONLY_STEPS,
+    class_sizes,
+    line_rows,
+    lines_of,
+    section_totals,
+)
 from esp.progress.services import projection
 from esp.roster.selectors import program_for
 from esp.rules import reports as rules
 from esp.rules import upkeep as upkeep_rules
-from esp.rules.report_lines import IN_FLIGHT_ONLY, KINDS, REPORTS, Line, assemble
+from esp.rules.report_lines import IN_FLIGHT_ONLY, KINDS, REPORTS, assemble
 
-from . import selectors
 from .selectors import line_details, visible_employee_ids
 
 PER_PAGE = 100  # a report page's lines (issue 14 item 2: the first page at most 100 rows)
@@ -51,10 +56,14 @@ def build_report(
     the read model (built on first use), put together by the rules (issue 14)."""
     _known(name)
     program = program or program_for(class_code=class_code)
-    ctx = _built(name, program, as_of)
-    lines = selectors.lines_of(selectors.line_rows(program, as_of, name, class_code=class_code))
-    lines.sort(key=Line.sort_key)  # Python's order, whatever the database's collation
-    return assemble(name, lines, ctx)
+    return projection.read_report(
+        name,
+        program=program,
+        as_of=as_of,
+        now=clock.now(),
+        class_code=class_code,
+        ctx=_context(program, as_of),
+    )
 
 
 def _visible_agents(user, name: str):
@@ -87,7 +96,7 @@ def report_page(
     per_page = per_page or PER_PAGE
     ctx = _built(name, program, as_of)
     hidden = STAFF_ONLY_STEPS if name == "actions" and scopes.sees_as_agent(user) else ()
-    rows = selectors.line_rows(
+    rows = line_rows(
         program,
         as_of,
         name,
@@ -98,7 +107,7 @@ def report_page(
     )
     if name == "extensions":  # a few classes: put together whole, paged by class
         return _extensions_page(program, as_of, class_code, rows, ctx, page, per_page)
-    totals = selectors.section_totals(rows)
+    totals = section_totals(rows)
     if name == "incompletions":
         totals = {s.key: totals.get(s.key, 0) for s in ctx.policy.sections}
     else:
@@ -106,7 +115,7 @@ def report_page(
     total = sum(totals.values())
     page, pages = _clamped(page, total, per_page)
     start = (page - 1) * per_page
-    report = assemble(name, selectors.lines_of(rows, start, start + per_page), ctx)
+    report = assemble(name, lines_of(rows, start, start + per_page), ctx)
     return {"report": report, "totals": totals, "total": total, "page": page, "pages": pages}
 
 
@@ -116,10 +125,8 @@ def _clamped(page: int, total: int, per_page: int) -> tuple[int, int]:
 
 
 def _extensions_page(program, as_of, class_code, rows, ctx, page: int, per_page: int) -> dict:
-    whole = selectors.line_rows(program, as_of, "extensions", class_code=class_code)
-    report = assemble(
-        "extensions", selectors.lines_of(rows), ctx, class_sizes=selectors.class_sizes(whole)
-    )
+    whole = line_rows(program, as_of, "extensions", class_code=class_code)
+    report = assemble("extensions", lines_of(rows), ctx, class_sizes=class_sizes(whole))
     total = len(report["classes"])
     page, pages = _clamped(page, total, per_page)
     start = (page - 1) * per_page

@@ -3,19 +3,15 @@ from the database beyond `agent_records`; plain values out."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Collate
+from django.db.models import OuterRef, Subquery
 
 from esp.access import scopes
 from esp.programs.models import Program
-from esp.progress.models import Fact, ReportLine
+from esp.progress.models import Fact
 from esp.roster.models import Agent, TrainingClass
-from esp.rules.report_lines import Line
 
 
 def _latest_notes(as_of: date):
@@ -121,93 +117,3 @@ def visible_employee_ids(user) -> set[str]:
 
 def visible_class_codes(user) -> list[str]:
     return list(scopes.visible_classes(user).values_list("code", flat=True))
-
-
-# -- the read model (issue 14): report lines per as-of day, paged in SQL --------------------
-
-ORDER = ("section_order", "class_code", "employee_id", "ladder", "due_on", "position")
-
-
-TEXT_COLUMNS = frozenset(
-    {
-        *("class_code", "employee_id", "ladder", "due_on", "section", "step"),
-        *("agent__first_name", "agent__last_name"),
-    }
-)
-
-
-def in_order(lines: QuerySet, *order) -> QuerySet:
-    """`lines` ordered by `order` (names, "-name" descending, or expressions); PostgreSQL
-    compares the text columns bytewise as Python does (the database's collation may not)."""
-    if connection.vendor != "postgresql":
-        return lines.order_by(*order)
-    keys = []
-    for key in order:
-        name = key.lstrip("-") if isinstance(key, str) else None
-        if name in TEXT_COLUMNS:
-            collated = Collate(name, "C")
-            key = collated.desc() if key.startswith("-") else collated
-        keys.append(key)
-    return lines.order_by(*keys)
-
-
-def _ordered(lines: QuerySet) -> QuerySet:
-    """The lines in `Line.sort_key` order."""
-    return in_order(lines, *ORDER)
-
-
-def line_rows(
-    program: Program,
-    as_of: date,
-    report: str,
-    *,
-    class_code: str | None = None,
-    section: str | None = None,
-    visible=None,
-    hidden_steps=(),
-) -> QuerySet:
-    """The lines of one built report as of D, narrowed in SQL: to one class as of D, one
-    section, the agents of `visible` (a query, used as a subquery), without `hidden_steps`."""
-    lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
-    if class_code:
-        lines = lines.filter(class_code=class_code)
-    if section:
-        lines = lines.filter(section=section)
-    if visible is not None:
-        lines = lines.filter(agent__in=visible.values("pk"))
-    if hidden_steps:
-        lines = lines.exclude(step__in=list(hidden_steps))
-    return lines
-
-
-def lines_of(rows: QuerySet, start: int = 0, stop: int | None = None) -> list[Line]:
-    """The rows as the rules' lines, in order (`start:stop` of them)."""
-    fields = (
-        "employee_id",
-        "class_code",
-        "payload",
-        "section",
-        "section_order",
-        "ladder",
-        "due_on",
-        "step",
-        "position",
-        "rank",
-        "state",
-    )
-    ordered = _ordered(rows).values_list(*fields)
-    ordered = ordered[start:stop] if stop is not None else ordered
-    return [
-        Line(employee_id, code, json.loads(payload), *rest)
-        for employee_id, code, payload, *rest in ordered.iterator(chunk_size=5000)
-    ]
-
-
-def section_totals(rows: QuerySet) -> dict[str, int]:
-    """Lines per section (the sectionless reports: under "")."""
-    return dict(rows.order_by().values_list("section").annotate(n=Count("pk")))
-
-
-def class_sizes(rows: QuerySet) -> dict[str, int]:
-    """Lines per class as of D (the extensions: agents needing one, whoever reads)."""
-    return dict(rows.order_by().values_list("class_code").annotate(n=Count("pk")))

@@ -14,8 +14,7 @@ from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof, ReportLine
-from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records
-from esp.reports.selectors import in_order
+from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records, in_order
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy

@@ -65,7 +65,8 @@ def world(program, write, esp):
 
 
 def board_class(program, code, as_of=AS_OF):
-    board = selectors.extension_board(program, as_of)
+    report = build_report("extensions", as_of=as_of, program=program)
+    board = selectors.extension_board(program, as_of, report)
     return next(c for c in board["classes"] if c["class"].code == code)
 
 
@@ -309,3 +310,23 @@ def test_the_managers_today_links_to_the_checklists(program, world, client):
     assert reverse("operations:transfer", kwargs={"employee_id": "E001"}) in page
     assert reverse("operations:transfers") in page
     assert reverse("operations:extensions") + "?as_of=2026-12-07" in page
+
+
+def test_the_extension_board_pages_its_classes(program, world, client, monkeypatch):
+    """Issue 14 item 2: a season's classes needing extensions, a page at a time, each class
+    once over the pages (the whole report is what the pages split)."""
+    from esp.operations import views
+
+    monkeypatch.setattr(views, "EXTENSIONS_PER_PAGE", 1)
+    codes = [
+        c["class_code"] for c in build_report("extensions", as_of=AS_OF, program=program)["classes"]
+    ]
+    assert len(codes) >= 2
+    client.force_login(world)
+    url = reverse("operations:extensions")
+    shown = []
+    for page in range(1, len(codes) + 1):
+        text = client.get(url, {"as_of": AS_OF.isoformat(), "page": page}).content.decode()
+        shown += [code for code in codes if f'id="class-{code}"' in text]
+        assert f"Page {page} of {len(codes)}" in text
+    assert shown == codes

@@ -18,11 +18,10 @@ from esp.demo.season import generate_season, write_season
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.progress.models import ReportDay, ReportLine
-from esp.progress.selectors import agent_records
+from esp.progress.selectors import agent_records, line_rows, lines_of
 from esp.progress.services import agent_class_move, fact_record, flag_record, projection
 from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
-from esp.reports.selectors import line_rows, lines_of
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.services import import_classes, import_roster
 from esp.rules import reports as rules

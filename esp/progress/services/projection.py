@@ -34,7 +34,7 @@ from esp.rules import report_lines
 from esp.rules.reports import Context
 
 from ..models import ReportDay, ReportLine
-from ..selectors import agent_ids_by_employee, agent_records, agent_stamp
+from ..selectors import agent_ids_by_employee, agent_records, agent_stamp, line_rows, lines_of
 
 WINDOW_DAYS = 31
 BATCH = 2000
@@ -174,6 +174,24 @@ def _build_day(program, as_of, report, now, ctx, stamp) -> ReportDay:
     oldest = now.date() - timedelta(days=WINDOW_DAYS)
     _forget(ReportDay.objects.filter(as_of__lt=oldest).exclude(pk=day.pk))
     return day
+
+
+def read_report(
+    name: str,
+    *,
+    program: Program,
+    as_of: date,
+    now: datetime,
+    class_code: str | None = None,
+    ctx: Context | None = None,
+) -> dict:
+    """A whole report as of D (of one class as of D when given) from its built day (built
+    now if need be), put together by the rules: what the rules give over the facts."""
+    ctx = ctx or _context(program, as_of)
+    ensure_day(program=program, as_of=as_of, report=name, now=now, ctx=ctx)
+    lines = lines_of(line_rows(program, as_of, name, class_code=class_code))
+    lines.sort(key=report_lines.Line.sort_key)  # Python's order, whatever the collation
+    return report_lines.assemble(name, lines, ctx)
 
 
 def build_today(*, now: datetime) -> int:
