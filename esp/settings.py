@@ -107,6 +107,10 @@ AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A locked account's page in the site's layout, saying for how long (issue 17 item 8).
+AXES_LOCKOUT_CALLABLE = "esp.accounts.lockout.locked_out"
+# A stale form's 403 in the site's layout, not Django's plain page (issue 17 item 8).
+CSRF_FAILURE_VIEW = "esp.web.views.csrf_failure"
 
 ROOT_URLCONF = "esp.urls"
 WSGI_APPLICATION = "esp.wsgi.application"

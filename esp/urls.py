@@ -22,3 +22,8 @@ urlpatterns = [
     path("", include("esp.progress.urls")),
     path("", include("esp.web.urls")),
 ]
+
+# The error pages in the site's layout (issue 17 item 8); 403 and 404 are Django's views with
+# esp/templates/403.html and 404.html.
+handler400 = "esp.web.views.bad_request"
+handler500 = "esp.web.views.server_error"

@@ -31,6 +31,14 @@ from esp.roster.roles import (
 ALL_STAFF = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, CERTIFIER, TBT_SME, WFM)
 EVERYONE = (*ALL_STAFF, AGENT)
 CLASS_ROLES = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, WFM)
+# WFM sees no class and no agent page (attendance only, SPEC §1): its classes list and reports
+# were always empty, and its attendance is the digest (issue 17 item 7). A certifier's classes
+# list holds their agents, but no class board is theirs (R-C2).
+LIST_ROLES = tuple(role for role in CLASS_ROLES if role != WFM)
+BOARD_ROLES = tuple(role for role in LIST_ROLES if role != CERTIFIER)
+# The TBT follow-up pages (R-B4, R-B5, R-B7): the TBT SMEs', and the Cert Coordinator's, who
+# leads them and records the N-Number dates and TBTs (seed 000; issue 17 item 7).
+TBT_ROLES = (ESP_MANAGER, CERT_COORDINATOR, TBT_SME)
 AGENT_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER, AGENT)
 EDITORS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
 FORM_ROLES = EDITORS
@@ -69,9 +77,9 @@ ACCESS: dict[str, Rule] = {
     "web:home": Rule(EVERYONE, NONE),
     "web:today": Rule(ALL_STAFF, NONE),
     "web:favicon": Rule((), PUBLIC),
-    "progress:classes": Rule(CLASS_ROLES, NONE),
-    "progress:board": Rule(CLASS_ROLES, CLASS),
-    "progress:tracker": Rule(CLASS_ROLES, CLASS),
+    "progress:classes": Rule(LIST_ROLES, NONE),
+    "progress:board": Rule(BOARD_ROLES, CLASS),
+    "progress:tracker": Rule(BOARD_ROLES, CLASS),
     "attendance:attendance": Rule(CLASS_ROLES, CLASS),
     "attendance:attendance_mark": Rule(write_roles("attendance"), CLASS, ("POST",)),
     "attendance:meeting": Rule(CLASS_ROLES, CLASS, ("GET", "POST")),
@@ -105,12 +113,12 @@ ACCESS: dict[str, Rule] = {
     "callqueue:mine": Rule((ESP_MANAGER, CERTIFIER), NONE),
     "callqueue:shadowing": Rule((ESP_MANAGER, CERT_COORDINATOR, TL), NONE, ("GET", "POST")),
     # the ESP Manager's pages
-    "reports:index": Rule(CLASS_ROLES, NONE),
+    "reports:index": Rule(LIST_ROLES, NONE),
     "reports:report": Rule(CLASS_ROLES, NONE),
     # TBTs (R-B3–R-B7) and the end-of-day summaries (R-N2): lists of visible agents only
-    "tbt:escalations": Rule((ESP_MANAGER, TBT_SME), NONE, ("GET", "POST")),
-    "tbt:behind_pace": Rule((ESP_MANAGER, TBT_SME), NONE),
-    "tbt:searched": Rule((ESP_MANAGER, TBT_SME), NONE),
+    "tbt:escalations": Rule(TBT_ROLES, NONE, ("GET", "POST")),
+    "tbt:behind_pace": Rule(TBT_ROLES, NONE),
+    "tbt:searched": Rule(TBT_ROLES, NONE),
     "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
@@ -179,6 +187,22 @@ def rule_for(view_name: str) -> Rule | None:
     if view_name.split(":", 1)[0] == ADMIN_NAMESPACE:
         return Rule((), PUBLIC, ("GET", "POST")) if view_name in ADMIN_PUBLIC else ADMIN_RULE
     return None
+
+
+def may_open(user, route: str) -> bool:
+    """Whether the matrix lets `user` open `route` (a GET): what a menu or a link shown to
+    some roles only is decided by (issue 17 items 6 and 7). The route's scope still applies to
+    the object, so a link to one agent or class must come from a list of the user's own."""
+    rule = rule_for(route)
+    if rule is None or "GET" not in rule.methods:
+        return False
+    return rule.scope == PUBLIC or bool(scopes.roles(user) & set(rule.roles))
+
+
+def openable(user) -> frozenset[str]:
+    """Every route `user` may open (a GET), by name: templates ask `"route" in can_open`."""
+    routes = [*ACCESS, f"{ADMIN_NAMESPACE}:index"]
+    return frozenset(route for route in routes if may_open(user, route))
 
 
 def allowed_methods(rule: Rule) -> list[str]:

@@ -49,7 +49,7 @@ class Cell:
     label: str
     css: str
     age: int | None = None
-    late: bool = False
+    late: bool = False  # the late mark: "N bd · late" (an open task of a late section)
     based_on: str = ""  # id of the latest direct status fact ("" for none)
     detail: str = ""
 
@@ -64,9 +64,13 @@ class Row:
     active: bool
     employment: str
     cells: list[Cell] = field(default_factory=list)
-    late: bool = False
+    late: bool = False  # a cell carries the late mark ("Late only", issue 17 item 5)
     oldest_age: int = 0
     url: str = ""  # the agent page's path (set by the board view, issue 14)
+
+    @property
+    def late_cells(self) -> list[Cell]:
+        return [c for c in self.cells if c.late]
 
 
 def task_cell(
@@ -76,7 +80,9 @@ def task_cell(
     chip = task_chip(progress, task, ctx)
     label, css = CHIPS[chip.status]
     based_on = "" if chip.based_on is None else str(chip.based_on)
-    late = task.key in late_tasks
+    # Marked only where the board shows the age: a task of the "transfer needed" section not
+    # yet due ("Not yet", no age) is not late, so "Late only" leaves its agent out (issue 17).
+    late = task.key in late_tasks and chip.age is not None
     return Cell(task.key, name, chip.status, label, css, chip.age, late, based_on, chip.detail)
 
 
@@ -106,12 +112,12 @@ def _rows(records, ctx: rules.Context, agents: dict[str, Agent], program) -> lis
             tl=(agent.tl.get_full_name() or agent.tl.email) if agent.tl else "",
             active=progress.is_active(ctx.as_of),
             employment=employment.value if employment else "active",
-            late=bool(late_sections),
         )
         row.cells = [
             task_cell(progress, task, ctx, late_tasks, names.get(task.key, task.key))
             for task in policy.tasks
         ]
+        row.late = any(c.late for c in row.cells)
         row.oldest_age = max((c.age or 0 for c in row.cells if c.late), default=0)
         rows.append(row)
     return rows

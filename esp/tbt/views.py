@@ -123,7 +123,6 @@ def _page(request, name: str, *, form=None):
             "lines": lines,
             "error": error,
             "form": form,
-            "pages": {key: page[0] for key, page in PAGES.items()},
         },
     )
 

@@ -1,55 +1,150 @@
-"""The navigation each role sees."""
+"""The navigation each role sees, derived from the access matrix (issue 17 item 7).
+
+`MENU` lists the pages in menu order, grouped; a page is in a user's menu exactly when the
+matrix (`esp.access.matrix.may_open`) lets the user's roles open it, and, for the few pages
+that are empty or meaningless for some of those roles, when its `shown` test holds too. A
+group of one page shows that page's own label; a group of several links to its first page
+and, on any of its pages, lists them all below the header. Nothing here names a role, so the
+menu cannot drift from what the middleware lets through.
+
+`can_open` (every route the user may open) lets a template show a link only to a role that
+can follow it (issue 17 item 6).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
 
 from esp.access import scopes
-from esp.access.matrix import ACCESS, FORM_ROLES, REVIEWERS
+from esp.access.matrix import may_open, openable
 from esp.progress.tracking import usable_forms
 
-CALL_CERT_LINKS = (
-    ("callqueue:queue", "Call Cert queue"),
-    ("callqueue:mine", "My Call Cert agents"),
-    ("callqueue:shadowing", "Shadowing"),
+
+def _agent(user) -> bool:
+    return scopes.has_role(user, scopes.AGENT) and hasattr(user, "agent")
+
+
+def _own_page(user) -> list[str]:
+    return [user.agent.employee_id]
+
+
+@dataclass(frozen=True)
+class Page:
+    route: str
+    label: str
+    shown: Callable[[object], bool] | None = None  # more than the matrix: not empty for them
+    args: Callable[[object], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    pages: tuple[Page, ...]
+
+
+def _one(route: str, label: str, **more) -> Group:
+    return Group(label, (Page(route, label, **more),))
+
+
+MENU = (
+    _one("progress:agent", "My progress", shown=_agent, args=_own_page),  # the agent's own
+    _one("web:today", "Today"),
+    _one("progress:classes", "Classes"),
+    _one("reports:index", "Reports"),
+    _one("progress:forms", "Tracking forms", shown=lambda user: bool(usable_forms(user))),
+    _one("attendance:digest", "Attendance digest"),
+    _one("progress:review_queue", "Proofs to review"),  # R-B2
+    Group(  # R-C1, R-C2, R-N2
+        "Call Cert",
+        (
+            Page("callqueue:queue", "Call Cert queue"),
+            Page("callqueue:mine", "My Call Cert agents"),
+            Page("callqueue:shadowing", "Shadowing"),
+            Page("tbt:callcert_summary", "Call Cert summary"),
+        ),
+    ),
+    Group(  # R-B4, R-B5, R-B7, R-N2
+        "TBT",
+        (
+            Page("tbt:behind_pace", "TBTs behind pace"),
+            Page("tbt:escalations", "Help-desk escalations"),
+            Page("tbt:searched", "Searched by course number"),
+            Page("tbt:tbt_completion", "TBT completion summary"),
+        ),
+    ),
+    _one("pace:behind", "Licensing pace"),  # R-I1b
+    _one("classrooms:planner", "Classrooms"),  # R-S1
+    Group(  # R-S4: leaders take agents from the queue; an agent asks for themselves
+        "Breakout help",
+        (
+            Page("breakouts:queue", "Breakout help"),
+            Page("breakouts:ask", "Ask for help"),
+        ),
+    ),
+    Group(  # R-E, R-X
+        "Operations",
+        (
+            Page("operations:extensions", "Environment extensions"),
+            Page("operations:transfers", "Transfers to production"),
+        ),
+    ),
+    _one("upkeep:teams", "Team upkeep"),  # R-N7
+    Group(
+        "Mail",
+        (Page("mailing:outbox", "Mail sent"), Page("mailing:lists", "Distribution lists")),
+    ),
+    _one("accounts:invitations", "Invitations"),
+    _one("admin:index", "Admin"),
 )
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+def pages_of(user, group: Group) -> list[Page]:
+    """The pages of `group` in `user`'s menu."""
+    return [
+        page
+        for page in group.pages
+        if may_open(user, page.route) and (page.shown is None or page.shown(user))
+    ]
+
+
+def menu(user, current: str = "") -> tuple[list[Link], str, list[Link]]:
+    """(the menu's links, the current group's label, its pages' links when it has several)."""
+    links, sub_label, sub_links = [], "", []
+    for group in MENU:
+        pages = pages_of(user, group)
+        if not pages:
+            continue
+        urls = [reverse(p.route, args=p.args(user) if p.args else None) for p in pages]
+        here = any(p.route == current for p in pages)
+        label = group.label if len(pages) > 1 else pages[0].label
+        links.append(Link(label, urls[0], here))
+        if here and len(pages) > 1:
+            sub_label = group.label
+            sub_links = [
+                Link(p.label, url, p.route == current) for p, url in zip(pages, urls, strict=True)
+            ]
+    return links, sub_label, sub_links
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": []}
-    links = []
-    if scopes.has_role(user, scopes.AGENT) and hasattr(user, "agent"):
-        links.append(("My progress", reverse("progress:agent", args=[user.agent.employee_id])))
-    if scopes.roles(user) - {scopes.AGENT}:
-        links.append(("Today", reverse("web:today")))
-        links.append(("Classes", reverse("progress:classes")))
-        links.append(("Reports", reverse("reports:index")))
-    if scopes.has_role(user, *FORM_ROLES):
-        if usable_forms(user):  # only a role with a form it may use (issue 12)
-            links.append(("Tracking forms", reverse("progress:forms")))
-    if scopes.has_role(user, scopes.ESP_MANAGER, scopes.WFM, scopes.TL, scopes.PM):
-        links.append(("Attendance digest", reverse("attendance:digest")))
-    if scopes.has_role(user, *REVIEWERS):
-        links.append(("Proofs to review", reverse("progress:review_queue")))
-    for route, label in CALL_CERT_LINKS:  # R-C1, R-C2: the roles the matrix lets in
-        if scopes.has_role(user, *ACCESS[route].roles):
-            links.append((label, reverse(route)))
-    if scopes.has_role(user, *ACCESS["pace:behind"].roles):  # R-I1b
-        links.append(("Licensing pace", reverse("pace:behind")))
-    if scopes.has_role(user, *ACCESS["classrooms:planner"].roles):  # R-S1
-        links.append(("Classrooms", reverse("classrooms:planner")))
-    if scopes.has_role(user, *ACCESS["breakouts:queue"].roles):  # R-S4
-        links.append(("Breakout help", reverse("breakouts:queue")))
-    elif scopes.has_role(user, scopes.AGENT):
-        links.append(("Ask for help", reverse("breakouts:ask")))
-    if scopes.has_role(user, scopes.ESP_MANAGER):
-        links += [
-            ("Team upkeep", reverse("upkeep:teams")),  # R-N7
-            ("Mail sent", reverse("mailing:outbox")),
-            ("Distribution lists", reverse("mailing:lists")),
-            ("Invitations", reverse("accounts:invitations")),
-            ("Admin", reverse("admin:index")),
-        ]
-    return {"nav_links": links}
+        return {"nav_links": [], "can_open": frozenset()}
+    match = getattr(request, "resolver_match", None)
+    links, sub_label, sub_links = menu(user, match.view_name if match else "")
+    return {
+        "nav_links": links,
+        "nav_group": sub_label,
+        "nav_group_links": sub_links,
+        "can_open": openable(user),
+    }

@@ -1,0 +1,79 @@
+"""The board's "Late only" filter and its Late column (issue 17 item 5): the filter keeps
+exactly the agents with a late mark, and the Late column names each late task with its age,
+next to the agent, so it is read without scrolling the board sideways.
+
+The scenario of tests/progress/test_web_pages.py (as of Wednesday 12/02/2026 noon); on
+Wednesday 11/25 E006 has every task done or not applicable but the transfer to production,
+which is not due yet: "transfer needed" in the incompletion report (R-I1a), but nothing on
+the board is late, so "Late only" leaves E006 out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from esp.progress.pages import board
+from esp.progress.services import fact_record
+from esp.reports.builders import build_report
+from esp.roster.models import Agent, TrainingClass
+from tests.progress import test_web_pages as pages
+from tests.progress.test_web_pages import board as board_page
+from tests.progress.test_web_pages import row_html, row_ids
+
+# The fixtures of the tracker pages' tests: their people, a TL signed in, their clock.
+people, tl, wednesday_december_2 = pages.people, pages.tl, pages.wednesday_december_2
+
+NOVEMBER_25 = date(2026, 11, 25)
+
+
+def all_but_the_transfer(employee_id: str) -> None:
+    agent = Agent.objects.get(employee_id=employee_id)
+    policy = agent.training_class.program.policy()
+    for task in policy.tasks:
+        if task.key != policy.transfer_task:
+            fact_record(
+                agent=agent,
+                day=date(2026, 11, 16),
+                kind="task",
+                item=task.key,
+                value="not_applicable",
+                actor=None,
+            )
+
+
+def marked(page: str) -> list[str]:
+    """The rows showing a late mark ("N bd · late")."""
+    return [e for e in row_ids(page) if "· late" in row_html(page, e)]
+
+
+def test_late_only_keeps_exactly_the_agents_with_a_late_mark(tl):
+    for as_of in ("2026-11-04", "2026-11-20", "2026-12-02"):
+        everyone = board_page(tl, as_of=as_of)
+        assert row_ids(board_page(tl, as_of=as_of, late="1")) == marked(everyone), as_of
+
+
+def test_an_agent_only_waiting_for_the_transfer_is_not_late(tl, people):
+    all_but_the_transfer("E006")
+    report = build_report("incompletions", as_of=NOVEMBER_25)
+    [transfer] = [s for s in report["sections"] if s["key"] == "transfer_needed"]
+    assert [line["employee_id"] for line in transfer["agents"]] == ["E006"]
+    aet_a = TrainingClass.objects.get(code="AET-A")
+    rows = {r.employee_id: r for r in board(aet_a, NOVEMBER_25).rows}
+    assert not rows["E006"].late and rows["E006"].late_cells == []
+    page = board_page(tl, as_of="2026-11-25")
+    assert "E006" in row_ids(page) and "E006" not in marked(page)
+    assert "E006" not in row_ids(board_page(tl, as_of="2026-11-25", late="1"))
+
+
+def test_the_late_column_names_each_late_task_with_its_age(tl):
+    page = board_page(tl)
+    header = re.search(r"<thead>.*?</thead>", page, re.S).group(0)
+    columns = re.findall(r'<th scope="col">([^<]+)</th>', header)
+    assert columns[:5] == ["Agent", "Site", "TL", "Status", "Late"]
+    bob = row_html(page, "E002")
+    late = re.search(r'<td class="late-tasks">(.*?)</td>', bob, re.S).group(1)
+    assert '<span class="late">Producer World registration: 18 bd</span>' in late
+    cy = row_html(page, "E003")  # termed: nothing late
+    assert re.search(r'<td class="late-tasks">(.*?)</td>', cy, re.S).group(1) == "—"
+    assert 'class="scroll-x board-scroll"' in page and '<table class="board">' in page
