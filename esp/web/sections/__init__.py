@@ -53,7 +53,9 @@ SECTIONS = (
         _any(scopes.CERT_COORDINATOR, scopes.TBT_SME, scopes.CERTIFIER, scopes.ESP_MANAGER),
     ),
     Pick(queues.over_the_clock, _any(scopes.TL, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)),
-    Pick(queues.tbt, _any(scopes.TBT_SME, scopes.ESP_MANAGER)),  # R-B5, R-B7
+    Pick(
+        queues.tbt, _any(scopes.TBT_SME, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)
+    ),  # R-B5, R-B7
     Pick(lists.proctored, _any(scopes.LICENSING, scopes.ESP_MANAGER)),  # R-N4a
     Pick(queues.licensing_pace, _any(scopes.LICENSING)),  # R-I1b
     Pick(queues.attendance, _any(scopes.WFM)),
