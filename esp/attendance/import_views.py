@@ -19,6 +19,7 @@ from esp.lib import clock
 from esp.lib.csvio import ImportRejected
 from esp.lib.dates import required_day
 from esp.lib.flash import attempt
+from esp.rules.attendance import recording_refused
 
 from .match import ABSENCE_KINDS, MeetingImportError, describe_times
 from .parse import describe_row
@@ -34,12 +35,16 @@ class _Refused(Exception):
     """The step cannot go on: the page shows the form again with this message (400)."""
 
 
-def _uploaded(request, code: str):
+def _uploaded(request, training_class):
     """The preview step: the file and day, kept in the session until the confirmation."""
     try:
         day = required_day(request.POST.get("date"), "Class day")
     except ValidationError as exc:
         raise _Refused(" ".join(exc.messages)) from None
+    refused = recording_refused(day, clock.today(training_class.program.time_zone))
+    if refused:
+        raise _Refused(refused)
+    code = training_class.code
     upload = request.FILES.get("file")
     if upload is None or upload.size > MAX_BYTES:
         raise _Refused("Choose the meeting's attendance CSV (at most 2 MB).")
@@ -107,7 +112,7 @@ def meeting_import(request, code: str):
     step = request.POST.get("step")
     try:
         if step == "preview":
-            content, day = _uploaded(request, code)
+            content, day = _uploaded(request, training_class)
         elif step == "confirm" and (pending := _pending(request, code)) is not None:
             content, day = pending
         elif step == "confirm":

@@ -68,6 +68,23 @@ def class_day_times(training_class: TrainingClass, day: date) -> DayTimes:
     return DayTimes(day, schedule, start, end, phase.key)
 
 
+def no_class_reason(training_class: TrainingClass, day: date) -> str:
+    """Why the class does not meet on `day` ("" when it does), for
+    ``rules.attendance.recording_refused``: closed that day, not a business day (without a
+    ClassDay giving its times), or before the class starts."""
+    override = training_class.class_days.filter(date=day).first()
+    if override is not None and override.closed:
+        return f"class {training_class.code} is closed" + (
+            f" ({override.note})" if override.note else ""
+        )
+    has_times = override is not None and bool(override.start or override.end)
+    if not has_times and not calendar_for(training_class.program).is_business_day(day):
+        return "it is not a business day (R-T1)"
+    if day < training_class.start_date:
+        return f"class {training_class.code} starts {training_class.start_date:%m/%d/%Y}"
+    return ""
+
+
 # -- the agents of a class on a day -----------------------------------------------------------
 
 

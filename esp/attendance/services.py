@@ -12,8 +12,9 @@ from esp.audit.services import audit_record
 from esp.progress.models import Fact
 from esp.progress.services import actor_name, fact_record
 from esp.roster.models import Agent, TrainingClass
+from esp.rules.attendance import recording_refused
 
-from .match import ABSENCE_KINDS, MeetingResult, chosen_absences
+from .match import ABSENCE_KINDS, MeetingImportError, MeetingResult, chosen_absences
 
 Entry = tuple[str, str, int | None]  # (employee id, kind, minutes)
 
@@ -91,10 +92,15 @@ def meeting_save(
     matrix, recorded with who and where from), and one audit row for the save (`now` is when
     it was confirmed).
 
+    A day after `now`'s is refused (issue 15 item 11), nothing saved.
+
     Saving the same result again adds nothing: an occurrence is skipped when the agent already
     has an attendance fact of that kind on the day (from any source, e.g. entered by hand),
     an absence when the agent already has a full-day absence (absent, absent_approved, ncns).
     """
+    refused = recording_refused(result.day, now.astimezone(result.times.start.tzinfo).date())
+    if refused:
+        raise MeetingImportError(refused)
     absences = chosen_absences(result, absent_as)
     ids = {a.agent.agent_id for a in result.matched} | {
         a.agent_id for a in result.absences if a.employee_id in absences
