@@ -50,6 +50,7 @@ class DayTimes:
     start: datetime
     end: datetime
     phase: str
+    pauses: tuple[tuple[datetime, datetime], ...] = ()  # the breaks and lunch (R-A1)
 
     @property
     def working_minutes(self) -> int:
@@ -176,7 +177,9 @@ def propose(
             absences.append(agent)
             continue
         joins = [(row.joined, row.left) for row in rows]
-        occurrences = classify(joins, times.start, times.end, minimum=minimum, absent=absent)
+        occurrences = classify(
+            joins, times.start, times.end, minimum=minimum, absent=absent, pauses=times.pauses
+        )
         matched.append(AgentDay(agent, tuple(rows), tuple(occurrences)))
     return MeetingResult(
         class_code=class_code,

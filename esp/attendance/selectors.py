@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -65,7 +65,16 @@ def class_day_times(training_class: TrainingClass, day: date) -> DayTimes:
     )
     zone = ZoneInfo(program.time_zone)
     start, end = (datetime.combine(day, at, zone) for at in (schedule.start, schedule.end))
-    return DayTimes(day, schedule, start, end, phase.key)
+    pauses = tuple(
+        (begins, begins + timedelta(minutes=minutes))
+        for at, minutes in (
+            (row.first_break, row.break_minutes),
+            (row.lunch, row.lunch_minutes),
+            (row.second_break, row.break_minutes),
+        )
+        if (begins := datetime.combine(day, at, zone))
+    )
+    return DayTimes(day, schedule, start, end, phase.key, pauses)
 
 
 def no_class_reason(training_class: TrainingClass, day: date) -> str:

@@ -106,14 +106,27 @@ def _merged(joins: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, 
     return spans
 
 
-def gaps(joins: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> list[int]:
+Span = tuple[datetime, datetime]
+
+
+def _unaccounted(gap_from: datetime, gap_to: datetime, pauses: Sequence[Span]) -> timedelta:
+    """The part of a gap outside the scheduled breaks and lunch (`pauses`, not overlapping)."""
+    away = max(gap_to - gap_from, timedelta(0))
+    for pause_from, pause_to in pauses:
+        away -= max(min(gap_to, pause_to) - max(gap_from, pause_from), timedelta(0))
+    return away
+
+
+def gaps(
+    joins: Sequence[Span], start: datetime, end: datetime, pauses: Sequence[Span] = ()
+) -> list[int]:
     """R-A3: the whole minutes of each gap between a leave and the next join, the part of it
-    within class time (from `start` to `end`), in time order; gaps outside class time are 0
-    and left out."""
+    within class time (from `start` to `end`) and outside the scheduled breaks and lunch
+    (`pauses`: time accounted for, R-A2), in time order; empty gaps left out."""
     spans = _merged(joins)
     found = []
     for (_, left), (rejoined, _) in zip(spans, spans[1:], strict=False):
-        minutes = _whole_minutes(min(rejoined, end) - max(left, start))
+        minutes = _whole_minutes(_unaccounted(max(left, start), min(rejoined, end), pauses))
         if minutes:
             found.append(minutes)
     return found
@@ -127,13 +140,14 @@ def classify(
     minimum: int = MINIMUM_MINUTES,
     absent: int = ABSENT_MINUTES,
     mia: int = MIA_MINUTES,
+    pauses: Sequence[Span] = (),
 ) -> list[tuple[str, int | None]]:
     """The occurrences one agent's joins make on a class day from `start` to `end` (R-A3).
 
     `joins` are (join, leave) pairs, several per person (a rejoin after a drop), in any
     order. Minutes are whole minutes rounded down: late (first join after the start), early
     (last leave before the end) and each gap between a leave and the next join, within class
-    time.
+    time and outside the scheduled breaks and lunch (`pauses`).
 
     - no join at all: ``[("absent", None)]``; joins all before the start or after the end:
       ``[("absent", minutes of the day)]``;
@@ -152,7 +166,7 @@ def classify(
         return [(ABSENT, _whole_minutes(end - start))]
     late = _whole_minutes(first - start)
     early = _whole_minutes(end - last)
-    away = gaps(joins, start, end)
+    away = gaps(joins, start, end, pauses)
     missed = late + sum(away) + early
     if missed >= absent:
         return [(ABSENT, missed)]

@@ -183,13 +183,13 @@ CASES = [
     pytest.param([("08:00", "12:30")], [("absent", 240)], id="left-240-minutes-early"),
     pytest.param([("08:05", "10:00"), ("10:05", "16:30")], [], id="rejoin-after-a-drop-is-on-time"),
     # issue 15 item 11: a gap of 30+ minutes is MIA; late + gaps + early of 240+ is one absence
-    pytest.param([("08:05", "10:00"), ("10:29", "16:30")], [], id="a-29-minute-gap"),
-    pytest.param([("08:05", "10:00"), ("10:30", "16:30")], [("mia", 30)], id="a-30-minute-gap"),
-    pytest.param([("08:05", "10:00"), ("10:31", "16:30")], [("mia", 31)], id="a-31-minute-gap"),
-    pytest.param([("08:00", "10:00"), ("15:00", "16:30")], [("absent", 300)], id="a-5-hour-gap"),
+    pytest.param([("08:05", "09:00"), ("09:29", "16:30")], [], id="a-29-minute-gap"),
+    pytest.param([("08:05", "09:00"), ("09:30", "16:30")], [("mia", 30)], id="a-30-minute-gap"),
+    pytest.param([("08:05", "09:00"), ("09:31", "16:30")], [("mia", 31)], id="a-31-minute-gap"),
+    pytest.param([("08:00", "09:00"), ("14:00", "16:30")], [("absent", 255)], id="a-5-hour-gap"),
     pytest.param(
         [("08:30", "10:00"), ("11:00", "16:00")],
-        [("tardy", 30), ("left_early", 30), ("mia", 60)],
+        [("tardy", 30), ("left_early", 30), ("mia", 45)],  # 10:00-10:15 is a break
         id="rejoin-late-and-leave-early",
     ),
     pytest.param(

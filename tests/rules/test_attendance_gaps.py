@@ -104,6 +104,28 @@ def test_only_the_part_of_a_gap_within_class_time_counts():
     assert classify(joins, START, END) == [("mia", 30)]  # here first and gone, not late
 
 
+PAUSES = [(at("10:00"), at("10:15")), (at("12:00"), at("12:30")), (at("14:30"), at("14:45"))]
+
+
+@pytest.mark.parametrize(
+    "leave,rejoin,expected",
+    [
+        ("12:00", "12:30", []),  # away for lunch only: accounted for (R-A2)
+        ("11:59", "12:30", []),  # lunch and a minute
+        ("11:50", "12:39", []),  # lunch and 19 minutes
+        ("11:45", "12:45", [("mia", 30)]),  # lunch and 30 minutes
+        ("09:45", "10:29", [("mia", 29)]),  # 44 minutes around a 15-minute break: 29
+        ("09:45", "10:29", []),  # ... under the default 30 (see mia=29 below)
+        ("09:00", "14:00", [("absent", 255)]),  # 5 hours less both breaks and lunch
+    ],
+)
+def test_the_scheduled_breaks_and_lunch_are_not_unaccounted_for(leave, rejoin, expected):
+    """R-A2: MIA is "30+ minutes unaccounted for"; a break or lunch in the schedule (R-A1)
+    is accounted for."""
+    mia = 29 if expected == [("mia", 29)] else 30
+    assert classify(away(leave, rejoin), START, END, pauses=PAUSES, mia=mia) == expected
+
+
 def test_the_mia_gap_is_configurable():
     assert classify(away("10:00", "10:20"), START, END, mia=20) == [("mia", 20)]
     assert classify(away("10:00", "10:30"), START, END, mia=45) == []
