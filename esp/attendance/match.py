@@ -96,6 +96,9 @@ class MeetingResult:
     absences: tuple[ClassAgent, ...]  # proposed: agents of the class with no row
     unmatched: tuple[MeetingRow, ...]  # in file order
     zone_note: str = ""  # how the report's times were read (ParsedMeeting.zone_note)
+    header: tuple[str, ...] = ()  # the report's column names (ParsedMeeting.header)
+    columns: tuple[tuple[str, str], ...] = ()  # a column mapping used: (field, column)
+    mapping_note: str = ""  # whose remembered mapping read the columns, if one did
 
     @property
     def occurrences(self) -> list[tuple[ClassAgent, str, int | None]]:
@@ -190,6 +193,7 @@ def propose(
         absences=tuple(absences),
         unmatched=tuple(unmatched),
         zone_note=parsed.zone_note,
+        header=parsed.header,
     )
 
 
