@@ -10,8 +10,9 @@ API::
     describe_found(table) -> str   (an unrecognised file's kind and columns)
 
 ``source`` is a path, bytes (an upload) or a text stream. ``columns`` maps the fields
-``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` to
-the columns of any other CSV (case-insensitive); without it the layout is recognised from the
+``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` (or
+``duration``) to the columns of any other CSV (case-insensitive); a file no layout reads
+raises ``UnknownLayout``, carrying its table for the mapping step; without it the layout is recognised from the
 header, by the file's content (issue 16): the generic CSV of §15 (``name, email,
 join_time, leave_time``; other columns only with an ``x_`` prefix), the Google Meet
 attendance report (First name, Last name, Email, Duration, Time joined, Time exited), the
