@@ -51,8 +51,9 @@ def _add_import(commands) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="meeting: read FIELD (name, first_name, last_name, email, join_time, leave_time) "
-        "from COLUMN of any other CSV; repeat for each field",
+        help="meeting: read FIELD (name, first_name, last_name, email, join_time, leave_time, "
+        "duration) from COLUMN of any other CSV; repeat for each field (without it, a layout "
+        "mapped in the browser reads with the program's remembered mapping)",
     )
 
 

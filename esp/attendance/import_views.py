@@ -1,6 +1,9 @@
 """Taking a class day's attendance from a meeting export (R-A3): upload, look at what it
 proposes, confirm. Nothing is saved before the confirmation; the uploaded file waits in the
-session (size-capped) between the two steps.
+session (size-capped) between the steps. A report in a layout the app does not know gets a
+mapping step first: the person says which column is the name, the e-mail, the join and leave
+times (or the duration); the mapping is remembered for the program and layout when the
+import is confirmed, and reads the next upload of that layout (issue 16 item 7).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from esp.lib import clock
 from esp.lib.csvio import ImportRejected
 from esp.lib.dates import required_day
 from esp.lib.flash import attempt
+from esp.rules.attendance import recording_refused
 
+from .mapping import FIELD_LABELS, likely_header, suggested
 from .match import ABSENCE_KINDS, MeetingImportError, describe_times
-from .parse import describe_row
+from .parse import FIELDS, UnknownLayout, describe_found, describe_row
 from .selectors import propose_meeting
-from .services import MeetingSaved, meeting_save
+from .services import MeetingSaved, meeting_columns_remember, meeting_save
+from .sources import read_table
 
 MAX_BYTES = 2_000_000
 SESSION_KEY = "esp_meeting_upload"
@@ -34,12 +40,16 @@ class _Refused(Exception):
     """The step cannot go on: the page shows the form again with this message (400)."""
 
 
-def _uploaded(request, code: str):
+def _uploaded(request, training_class):
     """The preview step: the file and day, kept in the session until the confirmation."""
     try:
         day = required_day(request.POST.get("date"), "Class day")
     except ValidationError as exc:
         raise _Refused(" ".join(exc.messages)) from None
+    refused = recording_refused(day, clock.today(training_class.program.time_zone))
+    if refused:
+        raise _Refused(refused)
+    code = training_class.code
     upload = request.FILES.get("file")
     if upload is None or upload.size > MAX_BYTES:
         raise _Refused("Choose the meeting's attendance CSV (at most 2 MB).")
@@ -54,11 +64,35 @@ def _uploaded(request, code: str):
 
 
 def _pending(request, code: str):
-    """The confirmation step: the file and day the preview kept, or None when expired."""
+    """The mapping and confirmation steps: the file and day the preview kept, or None when
+    expired."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending["code"] != code:
         return None
     return base64.b64decode(pending["content"]), required_day(pending["date"], "Class day")
+
+
+def _posted_columns(request) -> dict[str, str]:
+    """The mapping step's choices: field -> column name (fields left empty left out)."""
+    return {f: c for f in FIELDS if (c := request.POST.get(f"column_{f}", "").strip())}
+
+
+def _mapping_context(request, content: bytes, chosen: dict[str, str]) -> dict:
+    """The mapping step: the file's likely header, a sample value under each column, and the
+    fields with the column chosen (or suggested) for each."""
+    table = read_table(content)
+    index, names = likely_header(table)
+    sample = table.lines[index + 1][1] if index + 1 < len(table.lines) else []
+    columns = [(name, sample[i] if i < len(sample) else "") for i, name in enumerate(names) if name]
+    chosen = chosen or suggested(names)
+    return {
+        "mapping": True,
+        "found": describe_found(table),
+        "file_name": request.session[SESSION_KEY]["name"],
+        "day": required_day(request.session[SESSION_KEY]["date"], "Class day"),
+        "columns": columns,
+        "fields": [(key, label, chosen.get(key, "")) for key, label in FIELD_LABELS],
+    }
 
 
 def _saved_message(saved: MeetingSaved) -> str:
@@ -69,7 +103,7 @@ def _saved_message(saved: MeetingSaved) -> str:
     )
 
 
-def _confirm(request, code: str, result):
+def _confirm(request, training_class, result):
     """Save what the person confirmed: the occurrences and the absences chosen one by one."""
     chosen = {
         a.employee_id: request.POST[f"absent_{a.employee_id}"]
@@ -82,19 +116,50 @@ def _confirm(request, code: str, result):
         lambda: meeting_save(result=result, now=now, actor=request.user, absent_as=chosen),
         _saved_message,
     )
+    mapped = request.session[SESSION_KEY].get("columns")
+    if saved is not None and mapped:
+        meeting_columns_remember(
+            program=training_class.program,
+            header=result.header,
+            columns=mapped,
+            now=now,
+            actor=request.user,
+        )
+        messages.info(request, "The column mapping is remembered for this layout's next report.")
     if saved is not None:
         request.session.pop(SESSION_KEY, None)
-    return redirect(reverse("attendance:attendance", args=[code]) + f"?date={result.day}")
+    back = reverse("attendance:attendance", args=[training_class.code])
+    return redirect(back + f"?date={result.day}")
 
 
 def _preview_context(request, result) -> dict:
+    mapped = request.session[SESSION_KEY].get("columns")
     return {
         "result": result,
+        "mapped_note": "columns read as you mapped them; the mapping is remembered for this "
+        "layout when you confirm"
+        if mapped
+        else result.mapping_note,
         "day": result.day,
         "file_name": request.session[SESSION_KEY]["name"],
         "times": describe_times(result.times),
         "unmatched": [describe_row(row) for row in result.unmatched],
     }
+
+
+def _step(request, training_class):
+    """The file, day and column mapping of this step, or a response (the file expired)."""
+    code, step = training_class.code, request.POST.get("step")
+    if step == "preview":
+        return (*_uploaded(request, training_class), None)
+    if step not in ("confirm", "map", "remap"):
+        return redirect(reverse("attendance:meeting", args=[code]))
+    pending = _pending(request, code)
+    if pending is None:
+        messages.error(request, "Upload the file again: the preview has expired.")
+        return redirect(reverse("attendance:meeting", args=[code]))
+    columns = _posted_columns(request) if step in ("map", "remap") else None
+    return (*pending, columns or request.session[SESSION_KEY].get("columns"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -105,24 +170,30 @@ def meeting_import(request, code: str):
     if request.method != "POST" or not can_edit:
         return render(request, TEMPLATE, context)
     step = request.POST.get("step")
+    content = columns = None
     try:
-        if step == "preview":
-            content, day = _uploaded(request, code)
-        elif step == "confirm" and (pending := _pending(request, code)) is not None:
-            content, day = pending
-        elif step == "confirm":
-            messages.error(request, "Upload the file again: the preview has expired.")
-            return redirect(reverse("attendance:meeting", args=[code]))
-        else:
-            return redirect(reverse("attendance:meeting", args=[code]))
-        result = propose_meeting(content, class_code=code, day=day)
+        found = _step(request, training_class)
+        if not isinstance(found, tuple):
+            return found
+        content, day, columns = found
+        if step == "remap":
+            context.update(_mapping_context(request, content, columns or {}))
+            return render(request, TEMPLATE, context)
+        result = propose_meeting(content, class_code=code, day=day, columns=columns)
+    except UnknownLayout:  # refused as it is (400): the person maps its columns
+        context.update(_mapping_context(request, content, {}))
+        return render(request, TEMPLATE, context, status=400)
     except ImportRejected as exc:
         context["errors"] = [str(e) for e in exc.errors]
+        if step == "map":
+            context.update(_mapping_context(request, content, columns or {}))
         return render(request, TEMPLATE, context, status=400)
     except (_Refused, MeetingImportError) as exc:
         messages.error(request, str(exc))
         return render(request, TEMPLATE, context, status=400)
+    if step == "map":
+        request.session[SESSION_KEY] = {**request.session[SESSION_KEY], "columns": columns}
     if step == "confirm":
-        return _confirm(request, code, result)
+        return _confirm(request, training_class, result)
     context.update(_preview_context(request, result))
     return render(request, TEMPLATE, context)

@@ -50,6 +50,7 @@ class DayTimes:
     start: datetime
     end: datetime
     phase: str
+    pauses: tuple[tuple[datetime, datetime], ...] = ()  # the breaks and lunch (R-A1)
 
     @property
     def working_minutes(self) -> int:
@@ -95,6 +96,9 @@ class MeetingResult:
     absences: tuple[ClassAgent, ...]  # proposed: agents of the class with no row
     unmatched: tuple[MeetingRow, ...]  # in file order
     zone_note: str = ""  # how the report's times were read (ParsedMeeting.zone_note)
+    header: tuple[str, ...] = ()  # the report's column names (ParsedMeeting.header)
+    columns: tuple[tuple[str, str], ...] = ()  # a column mapping used: (field, column)
+    mapping_note: str = ""  # whose remembered mapping read the columns, if one did
 
     @property
     def occurrences(self) -> list[tuple[ClassAgent, str, int | None]]:
@@ -176,7 +180,9 @@ def propose(
             absences.append(agent)
             continue
         joins = [(row.joined, row.left) for row in rows]
-        occurrences = classify(joins, times.start, times.end, minimum=minimum, absent=absent)
+        occurrences = classify(
+            joins, times.start, times.end, minimum=minimum, absent=absent, pauses=times.pauses
+        )
         matched.append(AgentDay(agent, tuple(rows), tuple(occurrences)))
     return MeetingResult(
         class_code=class_code,
@@ -187,6 +193,7 @@ def propose(
         absences=tuple(absences),
         unmatched=tuple(unmatched),
         zone_note=parsed.zone_note,
+        header=parsed.header,
     )
 
 

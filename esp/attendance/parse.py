@@ -10,8 +10,9 @@ API::
     describe_found(table) -> str   (an unrecognised file's kind and columns)
 
 ``source`` is a path, bytes (an upload) or a text stream. ``columns`` maps the fields
-``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` to
-the columns of any other CSV (case-insensitive); without it the layout is recognised from the
+``name`` (or ``first_name`` + ``last_name``), ``email``, ``join_time`` and ``leave_time`` (or
+``duration``) to the columns of any other CSV (case-insensitive); a file no layout reads
+raises ``UnknownLayout``, carrying its table for the mapping step; without it the layout is recognised from the
 header, by the file's content (issue 16): the generic CSV of §15 (``name, email,
 join_time, leave_time``; other columns only with an ``x_`` prefix), the Google Meet
 attendance report (First name, Last name, Email, Duration, Time joined, Time exited), the
@@ -43,11 +44,20 @@ from esp.lib.csvio import ImportRejected, RowError, is_email
 from esp.lib.display import clock_time
 from esp.lib.textcheck import text_problem
 
+from .mapping import PREAMBLE_LINES, parse_duration
 from .sources import Lines, Table, read_table
 from .zones import Stated, stated_start, zone_label
 
-FIELDS = ("name", "first_name", "last_name", "email", "join_time", "leave_time")
-PREAMBLE_LINES = 30  # report lines a provider may print above the header row
+FIELDS = ("name", "first_name", "last_name", "email", "join_time", "leave_time", "duration")
+
+
+class UnknownLayout(ImportRejected):
+    """No layout the app knows (and no mapping given) reads the file: `table` is what it
+    holds, for the mapping step (issue 16 item 7)."""
+
+    def __init__(self, errors, filename: str = "", *, table: Table):
+        super().__init__(errors, filename)
+        self.table = table
 
 
 # -- layouts ----------------------------------------------------------------------------------
@@ -155,7 +165,9 @@ def mapped_layout(columns: Mapping[str, str]) -> Layout:
             ]
         )
     names = set(columns)
-    missing = [f for f in ("join_time", "leave_time") if f not in names]
+    missing = [f for f in ("join_time",) if f not in names]
+    if "leave_time" not in names and "duration" not in names:
+        missing.append("leave_time (or duration)")
     if "name" not in names and not {"first_name", "last_name"} <= names and "email" not in names:
         missing.append("name (or first_name and last_name) or email")
     if missing:
@@ -188,6 +200,7 @@ class ParsedMeeting:
     kind: str = ""  # what the file is: "a CSV file (Windows-1252)", "an Excel workbook (.xlsx)"
     stated_zone: str = ""  # the zone the report states, e.g. "IST (UTC+05:30)"; "" when none
     time_zone: str = ""  # the program's, the times' zone once read
+    header: tuple[str, ...] = ()  # the header row's names, as compared (folded)
 
     @property
     def zone_note(self) -> str:
@@ -252,7 +265,7 @@ def _find_header(table: Table, columns: Mapping[str, str] | None):
     known = _known_header(table.lines)
     if known is not None:
         return known
-    raise ImportRejected(
+    raise UnknownLayout(
         [
             RowError(
                 1,
@@ -261,7 +274,8 @@ def _find_header(table: Table, columns: Mapping[str, str] | None):
                 "columns name, email, join_time, leave_time (SPEC §15), a Google Meet, GoTo "
                 "Meeting, GoTo Training or Zoom attendance report, or a column mapping",
             )
-        ]
+        ],
+        table=table,
     )
 
 
@@ -420,11 +434,14 @@ def _time_errors(line: int, cell: dict, clock: _Clock, at: _Columns, moments: di
     day = clock.day
     for name in ("join_time", "leave_time"):
         try:
-            moments[name] = parse_moment(
-                cell[name], day, clock.zone, stated=clock.stated, anchor=clock.anchor
-            )
+            if name in cell:
+                moments[name] = parse_moment(
+                    cell[name], day, clock.zone, stated=clock.stated, anchor=clock.anchor
+                )
+            elif "join_time" in moments:  # a mapped layout with a duration, no leave time
+                moments[name] = moments["join_time"] + parse_duration(cell["duration"])
         except ValueError as exc:
-            errors.append(RowError(line, at.of(name), str(exc)))
+            errors.append(RowError(line, at.of(name if name in cell else "duration"), str(exc)))
     joined, left = moments.get("join_time"), moments.get("leave_time")
     if joined is not None and joined.date() != day:
         errors.append(
@@ -506,6 +523,8 @@ def parse_meeting(
     try:
         layout, at, found = _find_header(table, columns)
         clock, stated = _clock(lines[:at], day, zone)
+    except UnknownLayout as exc:
+        raise UnknownLayout(exc.errors, filename, table=table) from None
     except ImportRejected as exc:
         raise ImportRejected(exc.errors, filename) from None
     header_line, header = _header(lines, at)
@@ -523,6 +542,7 @@ def parse_meeting(
         kind=table.kind,
         stated_zone=zone_label(stated.zone, stated.start) if stated and stated.zone else "",
         time_zone=time_zone,
+        header=tuple(header),
     )
 
 

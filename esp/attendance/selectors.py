@@ -5,8 +5,8 @@ the proposal of a meeting report (R-A3, nothing written) and the attendance day 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -19,8 +19,11 @@ from esp.roster.models import Agent, TrainingClass
 from esp.rules.attendance import Schedule, day_label
 from esp.rules.progress import AgentProgress
 
+from .mapping import fits, layout_key, likely_header
 from .match import ClassAgent, DayTimes, MeetingImportError, MeetingResult, propose
-from .parse import parse_meeting
+from .models import MeetingColumns
+from .parse import UnknownLayout, parse_meeting
+from .sources import Table
 
 # -- the class day ----------------------------------------------------------------------------
 
@@ -65,7 +68,33 @@ def class_day_times(training_class: TrainingClass, day: date) -> DayTimes:
     )
     zone = ZoneInfo(program.time_zone)
     start, end = (datetime.combine(day, at, zone) for at in (schedule.start, schedule.end))
-    return DayTimes(day, schedule, start, end, phase.key)
+    pauses = tuple(
+        (begins, begins + timedelta(minutes=minutes))
+        for at, minutes in (
+            (row.first_break, row.break_minutes),
+            (row.lunch, row.lunch_minutes),
+            (row.second_break, row.break_minutes),
+        )
+        if (begins := datetime.combine(day, at, zone))
+    )
+    return DayTimes(day, schedule, start, end, phase.key, pauses)
+
+
+def no_class_reason(training_class: TrainingClass, day: date) -> str:
+    """Why the class does not meet on `day` ("" when it does), for
+    ``rules.attendance.recording_refused``: closed that day, not a business day (without a
+    ClassDay giving its times), or before the class starts."""
+    override = training_class.class_days.filter(date=day).first()
+    if override is not None and override.closed:
+        return f"class {training_class.code} is closed" + (
+            f" ({override.note})" if override.note else ""
+        )
+    has_times = override is not None and bool(override.start or override.end)
+    if not has_times and not calendar_for(training_class.program).is_business_day(day):
+        return "it is not a business day (R-T1)"
+    if day < training_class.start_date:
+        return f"class {training_class.code} starts {training_class.start_date:%m/%d/%Y}"
+    return ""
 
 
 # -- the agents of a class on a day -----------------------------------------------------------
@@ -106,6 +135,21 @@ def class_agents(training_class: TrainingClass, day: date) -> list[ClassAgent]:
     )
 
 
+def remembered_columns(program: Program, table: Table) -> MeetingColumns | None:
+    """The program's remembered mapping that reads `table` (issue 16 item 7): the one of its
+    layout (the same column names) first, else the latest whose columns are all there."""
+    key = layout_key(likely_header(table)[1])
+    mappings = list(MeetingColumns.objects.filter(program=program).order_by("-saved_at"))
+    ordered = [m for m in mappings if m.layout_key == key] + mappings
+    return next((m for m in ordered if fits(table, m.columns)), None)
+
+
+def _remembered_note(mapping: MeetingColumns, time_zone: str) -> str:
+    when = mapping.saved_at.astimezone(ZoneInfo(time_zone))
+    by = f" by {mapping.saved_by}" if mapping.saved_by else ""
+    return f"columns read with the mapping remembered for this layout on {when:%m/%d/%Y}{by}"
+
+
 def propose_meeting(
     source: str | Path | bytes | IO,
     *,
@@ -114,14 +158,27 @@ def propose_meeting(
     columns: Mapping[str, str] | None = None,
 ) -> MeetingResult:
     """Read a meeting report of `class_code` on `day` and propose what it means (R-A3):
-    nothing is written."""
+    nothing is written. A layout the app does not know, without `columns`, is read with the
+    program's remembered mapping for it if there is one (issue 16 item 7), else raises
+    ``UnknownLayout``."""
     training_class = TrainingClass.objects.select_related("program").filter(code=class_code).first()
     if training_class is None:
         raise MeetingImportError(f"unknown class '{class_code}'")
     program = training_class.program
     times = class_day_times(training_class, day)
-    parsed = parse_meeting(source, day=day, time_zone=program.time_zone, columns=columns)
-    return propose(
+    if not isinstance(source, (str, Path, bytes)):
+        source = source.read()  # read twice when a remembered mapping is tried
+        source = source.encode() if isinstance(source, str) else source
+    note = ""
+    try:
+        parsed = parse_meeting(source, day=day, time_zone=program.time_zone, columns=columns)
+    except UnknownLayout as exc:
+        remembered = remembered_columns(program, exc.table)
+        if remembered is None:
+            raise
+        columns, note = remembered.columns, _remembered_note(remembered, program.time_zone)
+        parsed = parse_meeting(source, day=day, time_zone=program.time_zone, columns=columns)
+    result = propose(
         parsed,
         class_agents(training_class, day),
         times,
@@ -129,6 +186,7 @@ def propose_meeting(
         minimum=program.occurrence_minimum_minutes,
         absent=program.occurrence_absent_minutes,
     )
+    return replace(result, columns=tuple(sorted((columns or {}).items())), mapping_note=note)
 
 
 # -- the attendance day page ------------------------------------------------------------------

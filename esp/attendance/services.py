@@ -1,19 +1,25 @@
-"""Writes of the attendance app: the confirmed save of a meeting report's proposal (R-A3)."""
+"""Writes of the attendance app: the confirmed save of a meeting report's proposal (R-A3), and
+the column mapping of a layout the app does not know, remembered for the program (issue 16
+item 7)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 
 from esp.audit.services import audit_record
+from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.services import actor_name, fact_record
 from esp.roster.models import Agent, TrainingClass
+from esp.rules.attendance import recording_refused
 
-from .match import ABSENCE_KINDS, MeetingResult, chosen_absences
+from .mapping import layout_key
+from .match import ABSENCE_KINDS, MeetingImportError, MeetingResult, chosen_absences
+from .models import MeetingColumns
 
 Entry = tuple[str, str, int | None]  # (employee id, kind, minutes)
 
@@ -91,10 +97,15 @@ def meeting_save(
     matrix, recorded with who and where from), and one audit row for the save (`now` is when
     it was confirmed).
 
+    A day after `now`'s is refused (issue 15 item 11), nothing saved.
+
     Saving the same result again adds nothing: an occurrence is skipped when the agent already
     has an attendance fact of that kind on the day (from any source, e.g. entered by hand),
     an absence when the agent already has a full-day absence (absent, absent_approved, ncns).
     """
+    refused = recording_refused(result.day, now.astimezone(result.times.start.tzinfo).date())
+    if refused:
+        raise MeetingImportError(refused)
     absences = chosen_absences(result, absent_as)
     ids = {a.agent.agent_id for a in result.matched} | {
         a.agent_id for a in result.absences if a.employee_id in absences
@@ -123,3 +134,30 @@ def meeting_save(
     if not dry_run and (saved.created or saved.absences):
         _audit(result, saved, actor=actor, by=by, now=now, source=source)
     return saved
+
+
+@transaction.atomic
+def meeting_columns_remember(
+    *, program: Program, header: Sequence[str], columns: Mapping[str, str], now: datetime, actor
+) -> MeetingColumns:
+    """Remember how the program's reports with these column names (`header`) are read:
+    field -> column name (issue 16 item 7); the layout's earlier mapping is replaced. One
+    audit row."""
+    names = [name for name in header if name]
+    mapping, created = MeetingColumns.objects.update_or_create(
+        program=program,
+        layout_key=layout_key(names),
+        defaults={
+            "header": ", ".join(names),
+            "columns": dict(columns),
+            "saved_at": now,
+            "saved_by": actor_name(actor) or "",
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="meeting_columns_remembered" if created else "meeting_columns_changed",
+        obj=mapping,
+        changes={"header": mapping.header, "columns": mapping.columns},
+    )
+    return mapping

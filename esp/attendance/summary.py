@@ -37,6 +37,7 @@ def meeting_summary(
         f"meeting {result.day:%m/%d/%Y}, class {result.class_code} ({result.layout}), "
         f"{describe_times(result.times)}",
         *([result.zone_note] if result.zone_note else []),
+        *([result.mapping_note] if result.mapping_note else []),
         f"{len(result.matched)} agent(s) matched, {quiet} of them without an occurrence",
         f"{verb} {len(saved.created)} occurrence(s):",
         *_entries(saved.created, names),

@@ -17,24 +17,33 @@ from django.views.decorators.http import require_POST
 
 from esp.access import scopes
 from esp.access.writes import may_write, require_write
+from esp.lib import clock
 from esp.lib import render as renderers
 from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
 from esp.progress import services
 from esp.reports.digest import attendance_digest, digest_table
 from esp.roster.selectors import program_for
+from esp.rules.attendance import recording_refused
 
 from .forms import MarkForm
 from .selectors import attendance_day as attendance_day_of
-from .selectors import occurrence_kinds
+from .selectors import no_class_reason, occurrence_kinds
 
 CHECK_INS = (("break1", "first break"), ("lunch", "lunch"), ("break2", "second break"))
+
+
+def _refused(training_class, day) -> str | None:
+    """Why attendance cannot be recorded on `day` (a day to come, no class), or None."""
+    today = clock.today(training_class.program.time_zone)
+    return recording_refused(day, today, no_class_reason(training_class, day))
 
 
 def attendance_day(request, code: str):
     training_class = scopes.get_class_for_user(request.user, code)
     day = picked_day(request, training_class.program, "date")
     page = attendance_day_of(training_class, day, agent_ids=scopes.visible_agent_ids(request.user))
+    refused = _refused(training_class, day)
     return render(
         request,
         "attendance/attendance.html",
@@ -48,6 +57,7 @@ def attendance_day(request, code: str):
             "kinds": page.kinds,
             "check_ins": CHECK_INS,
             "can_edit": may_write(request.user, "attendance"),
+            "refused": (refused or "").replace("Nothing was recorded.", "").strip(),
         },
     )
 
@@ -81,6 +91,10 @@ def attendance_mark(request, code: str, employee_id: str):
     require_write(request.user, "attendance", None, agent)
     day = picked_day(request, training_class.program, "date")
     back = reverse("attendance:attendance", args=[code]) + f"?date={day.isoformat()}"
+    refused = _refused(training_class, day)
+    if refused:
+        messages.error(request, f"{agent.name}: {refused}")
+        return redirect(back)
     kinds = occurrence_kinds(training_class.program)
     form = MarkForm(_mark_data(request), kinds=kinds)
     if not form.is_valid():

@@ -4,8 +4,11 @@ API (everything takes plain values and returns plain values):
 
 - ``Schedule(start, end, first_break_minutes=15, second_break_minutes=15, lunch_minutes=30)``:
   a class day's schedule (R-A1); ``working_minutes(schedule)`` and ``half_shift(schedule)``.
-- ``classify(joins, start, end, *, minimum=10, absent=240) -> [(kind, minutes | None)]``:
-  one agent's meeting joins on one class day -> the occurrences they make (R-A2, R-A3).
+- ``classify(joins, start, end, *, minimum=10, absent=240, mia=30) -> [(kind, minutes | None)]``:
+  one agent's meeting joins on one class day -> the occurrences they make (R-A2, R-A3);
+  ``gaps(joins, start, end)``: the minutes of each gap between a leave and the next join.
+- ``recording_refused(day, today, meets) -> str | None``: why attendance cannot be recorded
+  on a day (a future day, a day the class does not meet), or None.
 - ``Occurrence(date, kind, minutes)``; ``occurrences_from_facts(facts)`` reads them from the
   ``attendance`` facts of an agent record.
 - ``counts(occurrence, minimum)``: False for a tardy / early leave under the minimum (R-A2).
@@ -44,7 +47,8 @@ TIMED = (TARDY, LEFT_EARLY)  # kinds that carry the minutes late / early
 FULL_DAY = "Full day of work"
 MINIMUM_MINUTES = 10  # under this a tardy or early leave is recorded but is no occurrence
 HOUR = 60
-ABSENT_MINUTES = 240  # joined this late or left this early: absent
+ABSENT_MINUTES = 240  # late + gaps + early this many minutes: absent
+MIA_MINUTES = 30  # a gap this long between a leave and the next join: MIA
 
 TIMED_LABELS = {
     TARDY: ("Tardy – Under 1 Hr", "Tardy – Over 1 Hr, Up to Half of Shift"),
@@ -90,6 +94,44 @@ def _whole_minutes(delta: timedelta) -> int:
     return max(0, int(delta.total_seconds() // 60))
 
 
+def _merged(joins: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The joins as the spans the agent was in the meeting: overlapping or touching joins
+    (two devices, a rejoin before the drop is noticed) merged, in time order."""
+    spans: list[tuple[datetime, datetime]] = []
+    for join, leave in sorted(joins):
+        if spans and join <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], leave))
+        else:
+            spans.append((join, leave))
+    return spans
+
+
+Span = tuple[datetime, datetime]
+
+
+def _unaccounted(gap_from: datetime, gap_to: datetime, pauses: Sequence[Span]) -> timedelta:
+    """The part of a gap outside the scheduled breaks and lunch (`pauses`, not overlapping)."""
+    away = max(gap_to - gap_from, timedelta(0))
+    for pause_from, pause_to in pauses:
+        away -= max(min(gap_to, pause_to) - max(gap_from, pause_from), timedelta(0))
+    return away
+
+
+def gaps(
+    joins: Sequence[Span], start: datetime, end: datetime, pauses: Sequence[Span] = ()
+) -> list[int]:
+    """R-A3: the whole minutes of each gap between a leave and the next join, the part of it
+    within class time (from `start` to `end`) and outside the scheduled breaks and lunch
+    (`pauses`: time accounted for, R-A2), in time order; empty gaps left out."""
+    spans = _merged(joins)
+    found = []
+    for (_, left), (rejoined, _) in zip(spans, spans[1:], strict=False):
+        minutes = _whole_minutes(_unaccounted(max(left, start), min(rejoined, end), pauses))
+        if minutes:
+            found.append(minutes)
+    return found
+
+
 def classify(
     joins: Sequence[tuple[datetime, datetime]],
     start: datetime,
@@ -97,18 +139,24 @@ def classify(
     *,
     minimum: int = MINIMUM_MINUTES,
     absent: int = ABSENT_MINUTES,
+    mia: int = MIA_MINUTES,
+    pauses: Sequence[Span] = (),
 ) -> list[tuple[str, int | None]]:
     """The occurrences one agent's joins make on a class day from `start` to `end` (R-A3).
 
-    `joins` are (join, leave) pairs, several per person (a rejoin after a drop); only the
-    first join and the last leave count. Minutes are whole minutes rounded down.
+    `joins` are (join, leave) pairs, several per person (a rejoin after a drop), in any
+    order. Minutes are whole minutes rounded down: late (first join after the start), early
+    (last leave before the end) and each gap between a leave and the next join, within class
+    time and outside the scheduled breaks and lunch (`pauses`).
 
     - no join at all: ``[("absent", None)]``; joins all before the start or after the end:
       ``[("absent", minutes of the day)]``;
-    - joined `absent` or more minutes late, or left `absent` or more minutes early:
-      ``[("absent", late + early)]`` (the minutes missed at both ends);
-    - otherwise ``("tardy", late)`` when late >= `minimum`, then ``("left_early", early)``
-      when early >= `minimum`; under the minimum nothing is returned (R-A2: no occurrence).
+    - late + gaps + early `absent` (240) minutes or more (either end alone included):
+      ``[("absent", late + gaps + early)]`` — one absence, not half-points (R-A2, R-A3);
+    - otherwise ``("tardy", late)`` when late >= `minimum`, ``("left_early", early)`` when
+      early >= `minimum` (under the minimum nothing: R-A2), then ``("mia", minutes)`` when a
+      gap is `mia` (30) minutes or more, with the minutes of those gaps added up (one MIA
+      a day).
     """
     if not joins:
         return [(ABSENT, None)]
@@ -118,14 +166,34 @@ def classify(
         return [(ABSENT, _whole_minutes(end - start))]
     late = _whole_minutes(first - start)
     early = _whole_minutes(end - last)
-    if late >= absent or early >= absent:
-        return [(ABSENT, late + early)]
+    away = gaps(joins, start, end, pauses)
+    missed = late + sum(away) + early
+    if missed >= absent:
+        return [(ABSENT, missed)]
     found: list[tuple[str, int | None]] = []
     if late >= minimum:
         found.append((TARDY, late))
     if early >= minimum:
         found.append((LEFT_EARLY, early))
+    unaccounted = sum(minutes for minutes in away if minutes >= mia)
+    if unaccounted:
+        found.append((MIA, unaccounted))
     return found
+
+
+def recording_refused(day: date, today: date, no_class: str = "") -> str | None:
+    """Why attendance cannot be recorded for `day`, naming it, or None (issue 15 item 11):
+    a day after `today` has not happened yet; `no_class` says why the class does not meet
+    on `day` ("" when it does)."""
+    named = f"{day:%A} {day:%m/%d/%Y}"
+    if day > today:
+        return (
+            f"{named} has not come yet (today is {today:%m/%d/%Y}): attendance is recorded "
+            "on or after the class day. Nothing was recorded."
+        )
+    if no_class:
+        return f"No class on {named}: {no_class}. Nothing was recorded."
+    return None
 
 
 # -- R-A4: occurrences and points ---------------------------------------------------------------

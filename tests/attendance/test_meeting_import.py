@@ -181,11 +181,27 @@ CASES = [
     pytest.param([("08:00", "15:30")], [("left_early", 60)], id="left-60-minutes-early"),
     pytest.param([("08:00", "12:31")], [("left_early", 239)], id="left-239-minutes-early"),
     pytest.param([("08:00", "12:30")], [("absent", 240)], id="left-240-minutes-early"),
-    pytest.param([("08:05", "10:00"), ("10:40", "16:30")], [], id="rejoin-after-a-drop-is-on-time"),
+    pytest.param([("08:05", "10:00"), ("10:05", "16:30")], [], id="rejoin-after-a-drop-is-on-time"),
+    # issue 15 item 11: a gap of 30+ minutes is MIA; late + gaps + early of 240+ is one absence
+    pytest.param([("08:05", "09:00"), ("09:29", "16:30")], [], id="a-29-minute-gap"),
+    pytest.param([("08:05", "09:00"), ("09:30", "16:30")], [("mia", 30)], id="a-30-minute-gap"),
+    pytest.param([("08:05", "09:00"), ("09:31", "16:30")], [("mia", 31)], id="a-31-minute-gap"),
+    pytest.param([("08:00", "09:00"), ("14:00", "16:30")], [("absent", 255)], id="a-5-hour-gap"),
     pytest.param(
         [("08:30", "10:00"), ("11:00", "16:00")],
-        [("tardy", 30), ("left_early", 30)],
+        [("tardy", 30), ("left_early", 30), ("mia", 45)],  # 10:00-10:15 is a break
         id="rejoin-late-and-leave-early",
+    ),
+    pytest.param(
+        [("09:40", "11:00"), ("11:40", "14:51")],
+        [("tardy", 100), ("left_early", 99), ("mia", 40)],
+        id="late-gap-early-239",
+    ),
+    pytest.param(
+        [("09:40", "11:00"), ("11:40", "14:50")], [("absent", 240)], id="late-gap-early-240"
+    ),
+    pytest.param(
+        [("09:40", "11:00"), ("11:40", "14:49")], [("absent", 241)], id="late-gap-early-241"
     ),
 ]
 
