@@ -98,28 +98,30 @@ def _past_phase(first: str, following: str, today: date) -> Q:
     return _started(first, today) & _started(following, today)
 
 
-def _late_on_certifications(today: date) -> Q:
+def _late_on_certifications(today: date, among=None) -> Q:
     """Licensing's agents beyond its phase (issue 12 follow-up item 4; seed: Licensing makes
     sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
     phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
     carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
-    only, so the query count stays fixed."""
+    only, so the query count stays fixed; `among` (a query of agents: one agent's page)
+    narrows the lookups to them."""
     past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
     if connection.vendor == "postgresql":
-        return in_current_class(past, today) & _in_flight_and_late_by_windows(today)
-    late = _in_flight_and_late_by_lookups(
-        Agent.objects.filter(in_current_class(past, today)), today
-    )
+        return in_current_class(past, today) & _in_flight_and_late_by_windows(today, among)
+    candidates = Agent.objects.filter(in_current_class(past, today))
+    if among is not None:
+        candidates = candidates.filter(pk__in=among)
+    late = _in_flight_and_late_by_lookups(candidates, today)
     return Q(pk__in=late.values("pk"))
 
 
-def _in_flight_and_late_by_windows(today: date) -> Q:
+def _in_flight_and_late_by_windows(today: date, among=None) -> Q:
     """PostgreSQL: one window per kind of fact over the season (160 ms at 20,000 agents; a
-    lookup per agent took 650 ms there)."""
-    done = [latest_fact_in("task", key, today, SATISFYING) for key in CERTIFICATIONS]
+    lookup per agent took 650 ms there), over `among`'s facts alone when given."""
+    done = [latest_fact_in("task", key, today, SATISFYING, among) for key in CERTIFICATIONS]
     return (
-        ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED))
-        & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING))
+        ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED, among))
+        & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING, among))
         & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
     )
 
@@ -173,9 +175,10 @@ def connected_to(certifier) -> Q:
     return assigned & (Q(pk__in=open_now) | ~Q(pk__in=connected))
 
 
-def visible_agents(user) -> QuerySet[Agent]:
+def visible_agents(user, among=None) -> QuerySet[Agent]:
     """The agents whose page `user` may open today: the one filter for lists and object
-    checks."""
+    checks. `among` (a query of agents, e.g. the one whose page is asked for) lets the costly
+    parts of a scope look at those agents only; the answer is the same for them."""
     user_roles = roles(user)
     agents = Agent.objects.all()
     if ESP_MANAGER in user_roles:
@@ -184,7 +187,7 @@ def visible_agents(user) -> QuerySet[Agent]:
     if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
         scope |= in_current_class(visible_classes(user), clock.today())
     if LICENSING in user_roles:
-        scope |= _late_on_certifications(clock.today())
+        scope |= _late_on_certifications(clock.today(), among)
     if CERTIFIER in user_roles:
         scope |= connected_to(user)
     if AGENT in user_roles:
@@ -193,8 +196,14 @@ def visible_agents(user) -> QuerySet[Agent]:
 
 
 def sees_agent(user, agent: Agent) -> bool:
-    """Whether `agent` is one of `visible_agents(user)` (one query)."""
-    return visible_agents(user).filter(pk=agent.pk).exists()
+    """Whether `agent` is one of `visible_agents(user)` (one query, then remembered on the
+    request's user: the agent page checks it for each of its forms, issue 14)."""
+    seen = user.__dict__.setdefault("_esp_sees", {})
+    key = (agent.pk, clock.today())
+    if key not in seen:
+        one = Agent.objects.filter(pk=agent.pk).values("pk")
+        seen[key] = visible_agents(user, among=one).filter(pk=agent.pk).exists()
+    return seen[key]
 
 
 def is_connected(certifier, agent: Agent) -> bool:
@@ -214,13 +223,16 @@ def get_agent_for_user(user, employee_id: str) -> Agent:
     if "\x00" in employee_id:
         raise Http404("no such agent")
     try:
-        return (
-            visible_agents(user)
+        one = Agent.objects.filter(employee_id=employee_id).values("pk")
+        agent = (
+            visible_agents(user, among=one)
             .select_related("training_class__program", "site", "tl", "pm")
             .get(employee_id=employee_id)
         )
     except Agent.DoesNotExist:
         raise Http404("no such agent") from None
+    user.__dict__.setdefault("_esp_sees", {})[(agent.pk, clock.today())] = True
+    return agent
 
 
 def get_agent_for_attendance(user, employee_id: str) -> Agent:

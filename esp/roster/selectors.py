@@ -70,17 +70,18 @@ def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     return never_moved | Q(pk__in=moved_in)
 
 
-def latest_fact_in(kind: str, item: str, as_of: date, values) -> QuerySet:
-    """The ids of the agents whose latest `kind item` fact dated on or before `as_of` has one
-    of `values` (latest: by date, then by entry order), as a subquery: one window over those
-    facts, reached through the agents' `facts` relation."""
+def latest_fact_in(kind: str, item: str, as_of: date, values, among=None) -> QuerySet:
+    """The ids of the agents (of `among`, a query, when given) whose latest `kind item` fact
+    dated on or before `as_of` has one of `values` (latest: by date, then by entry order), as
+    a subquery: one window over those facts, reached through the agents' `facts` relation."""
+    agents = Agent.objects.all() if among is None else Agent.objects.filter(pk__in=among)
     latest = Window(
         FirstValue("facts__value"),
         partition_by=F("pk"),
         order_by=(F("facts__date").desc(), F("facts__pk").desc()),
     )
     return (
-        Agent.objects.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
+        agents.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
         .annotate(latest=latest)
         .filter(latest__in=values)
         .values("pk")

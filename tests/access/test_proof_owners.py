@@ -305,3 +305,27 @@ def test_it_decides_the_late_scope_by_today_in_one_query(world):
     with CaptureQueriesContext(connection) as queries:
         assert seen_by_licensing(world) == {"E001", "E002", "E101"}
     assert len(queries.captured_queries) == 1
+
+
+def test_one_agents_check_answers_as_the_whole_list(world):
+    """Issue 14: an agent page asks about one agent (`visible_agents(user, among=...)`, which
+    narrows Licensing's costly lookups to that agent): for every role and agent the answer is
+    the whole list's, before and after Ann's certifications are accepted, and after Bob's
+    transfer."""
+    from django.contrib.auth import get_user_model
+
+    def check():
+        for user in world.users.values():
+            listed = set(scopes.visible_agents(user).values_list("pk", flat=True))
+            for agent in world.agents.values():
+                fresh = get_user_model().objects.get(pk=user.pk)  # nothing remembered
+                assert scopes.sees_agent(fresh, agent) == (agent.pk in listed), (user, agent)
+
+    check()
+    licensing = world.users[LICENSING]
+    proof_review(proof=world.proofs["carrier_cert"], accept=True, actor=licensing, day=TODAY)
+    proof_review(proof=world.proofs["ahip"], accept=True, actor=licensing, day=TODAY)
+    check()
+    bob = world.agents["E002"]
+    services.task_status_set(agent=bob, task="transfer", status="done", day=TODAY, actor=None)
+    check()
