@@ -107,6 +107,8 @@ AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# the sign-in page, saying the account is locked and until when (issue 17 item 9)
+AXES_LOCKOUT_CALLABLE = "esp.accounts.views.sign_in_locked"
 
 ROOT_URLCONF = "esp.urls"
 WSGI_APPLICATION = "esp.wsgi.application"

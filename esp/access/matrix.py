@@ -61,6 +61,9 @@ ACCESS: dict[str, Rule] = {
     # sign-in
     "accounts:sign_in": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:password_reset": Rule((), PUBLIC, ("GET", "POST")),  # issue 17 item 9
+    "accounts:password_reset_sent": Rule((), PUBLIC),
+    "accounts:password_reset_confirm": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
     # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
     "accounts:invitations": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
