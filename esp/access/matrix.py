@@ -46,6 +46,7 @@ CLASS = "class"  # a class among visible_classes(user)
 AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only themselves)
 PROOF = "proof"  # a proof whose agent is among visible_agents(user)
 MESSAGE = "message"  # an outbox message (ESP Manager only)
+OUTBOX_MESSAGE = "outbox_message"  # any outbox message, to preview it (ESP Manager only)
 ATTENDANCE = "attendance"  # an agent among visible_agents(user); WFM: every agent, read only
 CAP_DOCUMENT = "cap_document"  # a CAP document whose agent is among visible_agents(user)
 
@@ -121,6 +122,7 @@ ACCESS: dict[str, Rule] = {
     "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
+    "mailing:message": Rule((ESP_MANAGER,), OUTBOX_MESSAGE),  # its preview (issue 17 item 10)
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
     # manager operations: environment extensions (R-E1–R-E3), transfers (R-X1–R-X2)
     "operations:extensions": Rule((ESP_MANAGER,), NONE),
