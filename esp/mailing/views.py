@@ -22,7 +22,12 @@ from .services.lists import ListError, list_set
 from .timing import moment, when_sent
 
 # the mails that are not scheduled reports, by their title
-OTHER_TITLES = {"invitation": "Invitation", "password-reset": "Password reset"}
+OTHER_TITLES = {
+    "invitation": "Invitation",
+    "password-reset": "Password reset",
+    "classroom-invite": "Classroom invitation",
+    "callcert_workbook": "Call certification workbook",
+}
 
 
 def _titles() -> dict[str, str]:
