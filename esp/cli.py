@@ -16,8 +16,8 @@ REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extension
 FORMATS = ("text", "json", "csv", "xlsx")
 DEMO_LOGIN = ("manager@esp.example", "demo-manager")
 # the commands that read the database: refused in one line when it was never initialised
-READS_DATABASE = {"serve", "import", "export", "report", "send-reports", "worker", "backup"}
-READS_DATABASE |= {"rebuild", "lists", "token"}
+READS_DATABASE = {"import", "export", "report", "send-reports", "worker", "backup", "rebuild"}
+READS_DATABASE |= {"lists", "token"}  # and `serve`, once its settings are checked
 
 
 class BadInput(Exception):
@@ -211,46 +211,16 @@ def cmd_init(args) -> int:
     program = initialize()
     print(f"Database ready; program {program.key} loaded.")
     if not args.no_input and sys.stdin.isatty():
-        _ask_for_a_manager()
+        from esp.accounts.first_manager import ask_for_a_manager
+
+        ask_for_a_manager()
     return EXIT_OK
-
-
-def _ask_for_a_manager() -> None:
-    """Offer to create the first ESP Manager account when there is none."""
-    from getpass import getpass
-
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from esp.accounts.selectors import has_active_manager
-    from esp.lib.csvio import is_email
-    from esp.roster.services.staff import create_esp_manager
-
-    if has_active_manager():
-        return
-    email = input("E-mail of the first ESP Manager (empty to skip): ").strip()
-    if not email:
-        return
-    while not is_email(email):
-        email = input(f"'{email}' is not an e-mail address; try again: ").strip()
-    while True:
-        password = getpass("Password: ")
-        if password != getpass("Password again: "):
-            print("The two passwords differ.")
-            continue
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            print(" ".join(exc.messages))
-            continue
-        break
-    create_esp_manager(email, password)
-    print(f"ESP Manager {email} created; sign in at /admin/.")
 
 
 def cmd_serve(args) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
+    from esp.lib.database import check_initialised
     from esp.lib.deploy import refuse_development_key
     from esp.lib.serving import serve
 
@@ -258,6 +228,7 @@ def cmd_serve(args) -> int:
         refuse_development_key()
     except ImproperlyConfigured as exc:
         raise BadInput(str(exc)) from None
+    check_initialised()
     serve(args.host, args.port)
     return EXIT_OK
 

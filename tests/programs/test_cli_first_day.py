@@ -28,10 +28,10 @@ E001,Ann,Able,ann@cxp.example,ann@mail.example,AET-A
 """
 
 
-def run_fresh(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def run_fresh(folder: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
     """`esp ARGS` run as a newcomer would, in `folder`, with no database settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESP_")}
-    env.update(PYTHONPATH=str(REPO), ESP_VAR_DIR=str(folder / "var"))
+    env.update(PYTHONPATH=str(REPO), ESP_VAR_DIR=str(folder / "var"), **extra)
     return subprocess.run(
         [sys.executable, "-m", "esp.cli", *args],
         cwd=folder,
@@ -76,6 +76,14 @@ def test_it_says_the_database_was_never_initialised_and_creates_no_file(tmp_path
         )
         assert not (tmp_path / "var" / "esp.sqlite3").exists()
         assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_serve_says_so_too_instead_of_serving_errors(tmp_path):
+    result = run_fresh(tmp_path, "serve", "--port", "8203", ESP_DEBUG="1")
+    assert result.returncode == 2, result.stderr
+    assert "esp: the database var/esp.sqlite3 was never initialised" in one_line(result.stderr)
+    assert not (tmp_path / "var" / "esp.sqlite3").exists()
 
 
 @pytest.mark.django_db(transaction=False)
