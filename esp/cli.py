@@ -15,6 +15,9 @@ EXPORT_KINDS = ("activity", "tracker")
 REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extensions")
 FORMATS = ("text", "json", "csv", "xlsx")
 DEMO_LOGIN = ("manager@esp.example", "demo-manager")
+# the commands that read the database: refused in one line when it was never initialised
+READS_DATABASE = {"import", "export", "report", "send-reports", "worker", "backup", "rebuild"}
+READS_DATABASE |= {"lists", "token"}  # and `serve`, once its settings are checked
 
 
 class BadInput(Exception):
@@ -177,15 +180,25 @@ def main(argv: list[str] | None = None) -> int:
     demo = args.command == "demo"
     _setup(demo=demo, port=args.port if demo else None)
     from esp.lib.csvio import ImportRejected
+    from esp.lib.database import DatabaseProblem, check_initialised
+    from esp.lib.outputs import BadOutputName, os_error_line
 
     try:
+        if args.command in READS_DATABASE:
+            check_initialised()
         return COMMANDS[args.command](args)
     except ImportRejected as exc:
         print(exc.message(), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BadInput as exc:
+    except (BadInput, BadOutputName) as exc:
         print(f"esp: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except DatabaseProblem as exc:
+        print(f"esp: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.bad_input else EXIT_FAILURE
+    except OSError as exc:  # a file that cannot be written (or read): one line, not a traceback
+        print(f"esp: {os_error_line(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
 
@@ -199,46 +212,16 @@ def cmd_init(args) -> int:
     program = initialize()
     print(f"Database ready; program {program.key} loaded.")
     if not args.no_input and sys.stdin.isatty():
-        _ask_for_a_manager()
+        from esp.accounts.first_manager import ask_for_a_manager
+
+        ask_for_a_manager()
     return EXIT_OK
-
-
-def _ask_for_a_manager() -> None:
-    """Offer to create the first ESP Manager account when there is none."""
-    from getpass import getpass
-
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from esp.accounts.selectors import has_active_manager
-    from esp.lib.csvio import is_email
-    from esp.roster.services.staff import create_esp_manager
-
-    if has_active_manager():
-        return
-    email = input("E-mail of the first ESP Manager (empty to skip): ").strip()
-    if not email:
-        return
-    while not is_email(email):
-        email = input(f"'{email}' is not an e-mail address; try again: ").strip()
-    while True:
-        password = getpass("Password: ")
-        if password != getpass("Password again: "):
-            print("The two passwords differ.")
-            continue
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            print(" ".join(exc.messages))
-            continue
-        break
-    create_esp_manager(email, password)
-    print(f"ESP Manager {email} created; sign in at /admin/.")
 
 
 def cmd_serve(args) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
+    from esp.lib.database import check_initialised
     from esp.lib.deploy import refuse_development_key
     from esp.lib.serving import serve
 
@@ -246,6 +229,7 @@ def cmd_serve(args) -> int:
         refuse_development_key()
     except ImproperlyConfigured as exc:
         raise BadInput(str(exc)) from None
+    check_initialised()
     serve(args.host, args.port)
     return EXIT_OK
 
@@ -368,12 +352,15 @@ def cmd_import_meeting(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from esp.lib.outputs import check_output
     from esp.progress.services.activity import export_activity
     from esp.roster.selectors import class_exists, classes_with_program
 
+    tracker = args.kind == "tracker"
+    check_output(args.file, suffix=".xlsx" if tracker else None, what="the tracker")
     if args.class_code and not class_exists(args.class_code):
         raise BadInput(f"unknown class '{args.class_code}'")
-    if args.kind == "tracker":
+    if tracker:
         from esp.lib import clock
         from esp.progress.tracker import tracker_workbook
 
@@ -393,11 +380,17 @@ def cmd_export(args) -> int:
 
 def cmd_report(args) -> int:
     from esp.lib import clock
+    from esp.lib.outputs import check_output
     from esp.programs.models import Program
     from esp.reports import render
     from esp.reports.builders import build_report
     from esp.roster.selectors import class_exists, program_for
 
+    if args.format == "xlsx" and not args.output:
+        raise BadInput("--format xlsx needs --output FILE")
+    if args.output:
+        xlsx = args.format == "xlsx"
+        check_output(args.output, suffix=".xlsx" if xlsx else None, what="the .xlsx report")
     if args.class_code and not class_exists(args.class_code):
         raise BadInput(f"unknown class '{args.class_code}'")
     try:
@@ -407,8 +400,6 @@ def cmd_report(args) -> int:
     as_of = args.as_of or clock.today(program.time_zone)
     report = build_report(args.name, as_of=as_of, class_code=args.class_code, program=program)
     if args.format == "xlsx":
-        if not args.output:
-            raise BadInput("--format xlsx needs --output FILE")
         render.to_xlsx(report, args.output)
         print(f"Wrote {args.output}")
         return EXIT_OK
@@ -535,7 +526,6 @@ def cmd_lists(args) -> int:
 
 def cmd_token(args) -> int:
     """A new API token for the account (issue 12 item 8): it works ESP_API_TOKEN_DAYS days,
-    from esp.accounts.selectors import account_by_email
     until the password changes or the account is deactivated."""
     from esp.accounts.selectors import account_by_email
     from esp.accounts.services import token_issue

@@ -107,8 +107,8 @@ AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# A locked account's page in the site's layout, saying for how long (issue 17 item 8).
-AXES_LOCKOUT_CALLABLE = "esp.accounts.lockout.locked_out"
+# the sign-in page, saying the account is locked and until when (issue 17 items 8, 9)
+AXES_LOCKOUT_CALLABLE = "esp.accounts.views.sign_in_locked"
 # A stale form's 403 in the site's layout, not Django's plain page (issue 17 item 8).
 CSRF_FAILURE_VIEW = "esp.web.views.csrf_failure"
 

@@ -54,6 +54,7 @@ CLASS = "class"  # a class among visible_classes(user)
 AGENT_SCOPE = "agent"  # an agent among visible_agents(user) (an agent: only themselves)
 PROOF = "proof"  # a proof whose agent is among visible_agents(user)
 MESSAGE = "message"  # an outbox message (ESP Manager only)
+OUTBOX_MESSAGE = "outbox_message"  # any outbox message, to preview it (ESP Manager only)
 ATTENDANCE = "attendance"  # an agent among visible_agents(user); WFM: every agent, read only
 CAP_DOCUMENT = "cap_document"  # a CAP document whose agent is among visible_agents(user)
 
@@ -69,6 +70,9 @@ ACCESS: dict[str, Rule] = {
     # sign-in
     "accounts:sign_in": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:welcome": Rule((), PUBLIC, ("GET", "POST")),
+    "accounts:password_reset": Rule((), PUBLIC, ("GET", "POST")),  # issue 17 item 9
+    "accounts:password_reset_sent": Rule((), PUBLIC),
+    "accounts:password_reset_confirm": Rule((), PUBLIC, ("GET", "POST")),
     "accounts:sign_out": Rule(EVERYONE, NONE, ("POST",)),
     # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
     "accounts:invitations": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
@@ -126,6 +130,7 @@ ACCESS: dict[str, Rule] = {
     "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
+    "mailing:message": Rule((ESP_MANAGER,), OUTBOX_MESSAGE),  # its preview (issue 17 item 10)
     "mailing:decide": Rule((ESP_MANAGER,), MESSAGE, ("POST",)),
     # manager operations: environment extensions (R-E1–R-E3), transfers (R-X1–R-X2)
     "operations:extensions": Rule((ESP_MANAGER,), NONE),

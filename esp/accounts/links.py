@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 REPORT = "invitation"
+RESET_REPORT = "password-reset"
 
 
 def invitation_link(user) -> str:
@@ -37,3 +38,18 @@ def key_user_and_token(key: str) -> tuple[str, str]:
 
 def link_still_works(user, token: str) -> bool:
     return default_token_generator.check_token(user, token)
+
+
+def reset_link(user) -> str:
+    """The e-mailed link that sets a new password for the active account `user` (issue 17
+    item 9): the same kind of token as an invitation's, on the reset page."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.ESP_BASE_URL.rstrip('/')}{path}"
+
+
+def reset_key(user, now) -> str:
+    """The outbox key of a reset e-mail: one per account and quarter of an hour, so asking
+    again and again mails one link, not one per click."""
+    return f"reset|{user.pk}|{now:%Y%m%d%H}{now.minute // 15}"

@@ -4,9 +4,11 @@ credentials as stored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 from django.utils.http import urlsafe_base64_decode
 
 from esp.mailing.models import OutboxMessage
@@ -56,6 +58,24 @@ def user_of_link(uidb64: str):
         return User._default_manager.get(pk=uid)
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         return None
+
+
+def active_user_of_link(uidb64: str):
+    """The active account a password-reset link names, or None (an invitation's account is
+    inactive: its own link sets its first password)."""
+    user = user_of_link(uidb64)
+    return user if user is not None and user.is_active else None
+
+
+def sign_in_locked_until(username: str, ip_address: str | None, *, cool_off: timedelta):
+    """When the sign-in lock of `username` from `ip_address` ends (django-axes keeps the
+    failures): `cool_off` after the last failure, or None when nothing is recorded."""
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .aggregate(last=Max("attempt_time"))
+        .get("last")
+    )
+    return last + cool_off if last else None
 
 
 def stored_credentials(model, pk) -> dict | None:

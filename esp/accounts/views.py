@@ -1,16 +1,27 @@
+from math import ceil
+
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.lib import clock
+from esp.lib.display import clock_time
 
-from .forms import InviteForm, WelcomeForm
-from .selectors import pending_invitations, user_of_link
-from .services import AlreadyHasAccount, NoPendingInvitation, staff_invite
+from .forms import InviteForm, ResetPasswordForm, ResetRequestForm, WelcomeForm
+from .selectors import (
+    active_user_of_link,
+    pending_invitations,
+    sign_in_locked_until,
+    user_of_link,
+)
+from .services import AlreadyHasAccount, NoPendingInvitation, link_days, staff_invite
 from .services import invitation_cancel as cancel
 
 
@@ -18,6 +29,64 @@ from .services import invitation_cancel as cancel
 class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+
+def sign_in_locked(request, original_response=None, credentials=None):
+    """django-axes' answer once a sign-in is locked (AXES_LOCKOUT_CALLABLE): the sign-in page
+    saying so apart from a wrong password, and for how long (issue 17 item 9); status 429."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    cool_off = get_cool_off(request)
+    now = clock.now()
+    until = sign_in_locked_until(
+        username, getattr(request, "axes_ip_address", None), cool_off=cool_off
+    ) or (now + cool_off)
+    minutes = max(1, ceil((until - now).total_seconds() / 60))
+    total = round(cool_off.total_seconds() / 60)
+    locked = (
+        f"Too many failed sign-ins: {username or 'this account'} is locked for "
+        f"{'another ' if minutes < total else ''}{minutes} minute{'s' if minutes != 1 else ''}, "
+        f"until {clock_time(localtime(until))}. Try again then, or set a new password by "
+        "e-mail."
+    )
+    form = AuthenticationForm(request, initial={"username": username})
+    context = {"form": form, "locked": locked, "next": request.POST.get("next", "")}
+    return render(request, "accounts/sign_in.html", context, status=429)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a link to set a new password; it is mailed through the outbox."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "days": link_days()}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The reset link: choose a new password, then sign in with it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("accounts:sign_in")
+    post_reset_login = False
+
+    def get_user(self, uidb64):
+        # only an active account: an invited one sets its first password from its invitation
+        return active_user_of_link(uidb64)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your new password is set: sign in with it.")
+        return response
 
 
 class SignOutView(auth_views.LogoutView):

@@ -528,9 +528,7 @@ def parse_meeting(
     except ImportRejected as exc:
         raise ImportRejected(exc.errors, filename) from None
     header_line, header = _header(lines, at)
-    errors = _header_errors(layout, header, header_line)
-    if errors:
-        raise ImportRejected(errors, filename)
+    errors = _header_errors(layout, header, header_line)  # reported with the rows' (§15)
     labels = {index: header[index] for index in found.values()}
     where = _Columns(found, labels, len(header), pad=table.sheet)
     rows = [_row(line, values, clock, where, errors) for line, values in lines[at + 1 :]]

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from esp.lib.formulas import escape_row, unescape_formula
 from esp.lib.textcheck import CONTROL, text_problem
 
+MISSING_COLUMN = "required column is missing"
 EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 
 
@@ -44,6 +45,9 @@ class ImportRejected(Exception):
     """The file was rejected whole; nothing was written."""
 
     def __init__(self, errors: list[RowError], filename: str = ""):
+        # a column missing from the header is named once, there, not again on every row
+        missing = {e.column for e in errors if e.line == 1 and e.reason == MISSING_COLUMN}
+        errors = [e for e in errors if e.line <= 1 or e.column not in missing]
         self.errors = sorted(errors, key=lambda e: (e.line, e.column))
         self.filename = filename
         super().__init__(self.message())
@@ -136,10 +140,14 @@ def csv_lines(text: str | IO[str]) -> Iterator[tuple[int, list[str]]]:
         raise MalformedCsv(reader.line_num, exc) from None
 
 
-def _columns(header: list[str], required: list[str], optional: list[str]) -> list[str]:
-    """The header's column names (lowercase); missing, repeated or unknown ones reject it."""
+def _columns(
+    header: list[str], required: list[str], optional: list[str], found: list[RowError] | None
+) -> list[str]:
+    """The header's column names (lowercase); missing, repeated or unknown ones reject it:
+    at once, or, given `found`, added to it while the rows are read on (SPEC §15: the error
+    names every bad row, the header's problems with the rows')."""
     columns = [name.strip().lower() for name in header]
-    errors = [RowError(1, name, "required column is missing") for name in required]
+    errors = [RowError(1, name, MISSING_COLUMN) for name in required]
     errors = [error for error in errors if error.column not in columns]
     seen = set()
     for name in columns:
@@ -148,8 +156,10 @@ def _columns(header: list[str], required: list[str], optional: list[str]) -> lis
         seen.add(name)
         if name not in required and name not in optional and not name.startswith("x_"):
             errors.append(RowError(1, name, "unknown column (prefix it with x_ to keep it)"))
-    if errors:
+    if errors and found is None:
         raise ImportRejected(errors)
+    if found is not None:
+        found.extend(errors)
     return columns
 
 
@@ -174,8 +184,15 @@ class _RowReader:
     """Records into Rows: the kept columns' values stripped and read back from formula
     escaping, each checked for text that cannot be stored (problems go to `errors`)."""
 
-    def __init__(self, columns: list[str], limits: Mapping[str, int | None] | None, errors):
+    def __init__(
+        self,
+        columns: list[str],
+        limits: Mapping[str, int | None] | None,
+        errors,
+        missing: Iterable[str] = (),
+    ):
         self.columns, self.errors = columns, errors
+        self.missing = [name for name in missing if name not in columns]  # read as empty
         self.kept = [(i, name) for i, name in enumerate(columns) if not name.startswith("x_")]
         self.limits = [(name, limit) for name, limit in (limits or {}).items() if limit is not None]
         self.all_limits = dict(limits or {})
@@ -191,6 +208,8 @@ class _RowReader:
         for i, name in self.kept:
             value = values[i].strip()
             kept[name] = unescape_formula(value) if value[:1] == "'" else value
+        for name in self.missing:
+            kept[name] = ""
         row = Row(line, kept)
         # the whole record at once first: one search finds no control character in most rows
         if CONTROL.search("".join(kept.values())) is None:
@@ -212,10 +231,12 @@ def iter_rows(
     optional: Iterable[str] = (),
     limits: Mapping[str, int | None] | None = None,
     errors: list[RowError],
+    header_errors: list[RowError] | None = None,
 ) -> Iterator[Row]:
     """The rows of a CSV as `read_rows` reads them, one at a time; the problems found go to
     `errors` (the caller rejects the file when there are any, once it has read them all). A
-    header that cannot be read, or a file that cannot, rejects it at once."""
+    header that cannot be read, or a file that cannot, rejects it at once; so do missing,
+    repeated or unknown columns, unless `header_errors` is given to collect them."""
     lines = _records(source)
     try:
         _, header = next(lines)
@@ -223,7 +244,9 @@ def iter_rows(
         raise ImportRejected([RowError(0, "", "the file is empty (no header row)")]) from None
     except MalformedCsv as exc:
         raise ImportRejected([exc.error(1)]) from None
-    reader = _RowReader(_columns(header, list(required), list(optional)), limits, errors)
+    required = list(required)
+    columns = _columns(header, required, list(optional), header_errors)
+    reader = _RowReader(columns, limits, errors, missing=required)
     try:
         for line, values in lines:
             if any(v.strip() for v in values):
@@ -240,10 +263,13 @@ def read_rows(
     required: Iterable[str],
     optional: Iterable[str] = (),
     limits: Mapping[str, int | None] | None = None,
+    header_errors: list[RowError] | None = None,
 ) -> list[Row]:
     """Read a UTF-8 CSV with a header row; column names are case-insensitive.
 
-    Missing required columns and unknown columns (unless prefixed `x_`) reject the file.
+    Missing required columns and unknown columns (unless prefixed `x_`) reject the file: at
+    once, or, given `header_errors`, collected there for the caller to reject the file with
+    its rows' errors (a row's error at a missing column is left out: the header names it).
     Values are stripped of surrounding spaces and read back from formula escaping (a cell
     `'=x` that an export wrote is the value `=x`); `x_` columns are dropped. A value that
     cannot be stored (a NUL or other control character, or longer than `limits[column]`, the
@@ -251,10 +277,17 @@ def read_rows(
     """
     errors: list[RowError] = []
     rows = list(
-        iter_rows(source, required=required, optional=optional, limits=limits, errors=errors)
+        iter_rows(
+            source,
+            required=required,
+            optional=optional,
+            limits=limits,
+            errors=errors,
+            header_errors=header_errors,
+        )
     )
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected([*(header_errors or []), *errors])
     return rows
 
 

@@ -3,11 +3,14 @@ the recipients and program a mailed report is for."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
 
+from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.roster.models import TrainingClass
 from esp.roster.roles import ESP_MANAGER
@@ -64,6 +67,34 @@ def outbox_messages(status: str = ""):
     if status:
         messages = messages.filter(status=status)
     return messages
+
+
+def outbox_message(pk: int) -> OutboxMessage:
+    """One outbox message with its attachments, for its preview (404 when there is none)."""
+    return get_object_or_404(OutboxMessage.objects.prefetch_related("attachments"), pk=pk)
+
+
+@dataclass(frozen=True)
+class UpcomingSend:
+    schedule: Schedule
+    at: datetime  # the next send time, in the program's time zone
+
+
+def upcoming_sends(now: datetime) -> list[UpcomingSend]:
+    """Each active schedule's next send time after `now` (a business day, from its active-from
+    day on), soonest first: when the scheduled reports not yet in the outbox will go."""
+    upcoming = []
+    for schedule in active_schedules():
+        zone = ZoneInfo(schedule.program.time_zone)
+        calendar = calendar_for(schedule.program)
+        day = max(now.astimezone(zone).date(), schedule.active_from)
+        for _ in range(400):  # a business day comes within a year
+            at = datetime.combine(day, schedule.send_time, zone)
+            if at > now and calendar.is_business_day(day):
+                upcoming.append(UpcomingSend(schedule, at))
+                break
+            day += timedelta(days=1)
+    return sorted(upcoming, key=lambda u: (u.at, u.schedule.report))
 
 
 def needing_attention():

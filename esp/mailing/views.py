@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,6 +19,20 @@ from .registry import mailed_reports
 from .selectors import is_esp_manager
 from .services import outbox
 from .services.lists import ListError, list_set
+from .timing import moment, when_sent
+
+# the mails that are not scheduled reports, by their title
+OTHER_TITLES = {
+    "invitation": "Invitation",
+    "password-reset": "Password reset",
+    "classroom-invite": "Classroom invitation",
+    "callcert_workbook": "Call certification workbook",
+}
+
+
+def _titles() -> dict[str, str]:
+    """Each mailed report by its title, not its key (issue 17)."""
+    return {**OTHER_TITLES, **{key: r.title for key, r in mailed_reports().items()}}
 
 
 def esp_manager_required(view):
@@ -54,18 +69,53 @@ def lists(request):
 
 @esp_manager_required
 def outbox_page(request):
+    """The outbox: what needs a decision, the scheduled reports coming up, and every message
+    with when it was or will be sent (issue 17 item 10)."""
     status = request.GET.get("status", "")
     page = Paginator(selectors.outbox_messages(status), 50).get_page(request.GET.get("page"))
+    now = clock.now()
+    titles = _titles()
+    upcoming = [
+        {
+            "title": titles.get(u.schedule.report, u.schedule.report),
+            "to": u.schedule.distribution_list or "each TL, their own classes",
+            "at": moment(u.at, now=now),
+        }
+        for u in selectors.upcoming_sends(now)
+    ]
     return render(
         request,
         "mailing/outbox.html",
         {
             "page": page,
+            "rows": [(m, when_sent(m, now=now)) for m in page],
             "attention": selectors.needing_attention(),
+            "upcoming": upcoming,
             "status": status,
             "statuses": OutboxMessage.STATUSES,
-            # each mailed report by its title, not its key (issue 17)
-            "titles": {key: report.title for key, report in mailed_reports().items()},
+            "titles": titles,
+        },
+    )
+
+
+@esp_manager_required
+def outbox_message(request, pk: int):
+    """A preview of one message as it is (or was) sent: subject, recipients, text, and the
+    attachments by name (issue 17 item 10)."""
+    message = selectors.outbox_message(pk)
+    attachments = [
+        {"name": a.filename, "type": a.content_type, "kb": max(1, round(len(a.content) / 1024))}
+        for a in message.attachments.all()
+    ]
+    return render(
+        request,
+        "mailing/message.html",
+        {
+            "m": message,
+            "title": _titles().get(message.report, message.report),
+            "when": when_sent(message, now=clock.now()),
+            "sender": settings.DEFAULT_FROM_EMAIL,
+            "attachments": attachments,
         },
     )
 

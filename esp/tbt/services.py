@@ -108,14 +108,16 @@ def import_courses(
     Courses missing from the file are kept (remove them in the admin); the file's order
     becomes the courses' order. Importing the same file twice changes nothing.
     """
+    header_errors: list[RowError] = []  # reported with the rows' (SPEC §15)
     rows = read_rows(
         source,
         required=["number", "name"],
         limits=limits_of(TbtCourse, number="number", name="name"),
+        header_errors=header_errors,
     )
     parsed, errors = _validate_courses(rows)
-    if errors:
-        raise ImportRejected(errors, str(source))
+    if header_errors or errors:
+        raise ImportRejected(header_errors + errors, str(source))
     summary = ImportSummary("courses", rows=len(parsed), dry_run=dry_run)
     label = f"import {Path(str(source)).name}"
     _apply_courses(parsed, summary, program=program, actor=actor, label=label, progress=progress)

@@ -37,6 +37,7 @@ from esp.access.matrix import (
     CAP_DOCUMENT,
     CLASS,
     MESSAGE,
+    OUTBOX_MESSAGE,
     PROOF,
     PUBLIC,
     RouteAccessMiddleware,
@@ -291,6 +292,8 @@ FIXED_KWARGS = {
     "progress:tracking_form": {"name": "call-cert"},
     "reports:report": {"name": "incompletions"},
     "certification:score": {"number": 2},
+    # a link that no longer works: the page says so (issue 17 item 9)
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "used-token"},
 }
 
 POST_DATA = {
@@ -396,6 +399,8 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
         kwargs["pk"] = world.cap_documents[objects[CAP_DOCUMENT]]
     elif rule.scope == MESSAGE:
         kwargs["pk"] = world.messages[objects[MESSAGE]]
+    elif rule.scope == OUTBOX_MESSAGE:  # any message, to preview it (issue 17 item 10)
+        kwargs["pk"] = world.messages["pending"]
     elif route == "accounts:welcome":
         kwargs.update(world.welcome)
     elif route == "accounts:invitation_cancel":  # tl.two's invitation stays for the welcome

@@ -123,6 +123,7 @@ class _ActivityImport:
         self.staged_at = connection.ops.adapt_datetimefield_value(clock.now())
         self.read_errors: list[RowError] = []  # the file's (text, fields): reported alone
         self.errors: list[RowError] = []  # the facts'
+        self.header_errors: list[RowError] = []  # reported with the facts' (SPEC §15)
         self.seen: set[bytes] = set()
         self.repeats: Counter[bytes] = Counter()
         self.moves: list[tuple[int, date, str]] = []
@@ -132,7 +133,13 @@ class _ActivityImport:
     def read(self, source: str | Path) -> None:
         """Every row checked; the new facts staged while the file has no error."""
         known = _Known.read()
-        rows = iter_rows(source, required=COLUMNS, limits=FACT_LIMITS, errors=self.read_errors)
+        rows = iter_rows(
+            source,
+            required=COLUMNS,
+            limits=FACT_LIMITS,
+            errors=self.read_errors,
+            header_errors=self.header_errors,
+        )
         facts, count = [], 0
         for row in rows:
             fact, problems = _check_row(row, known)
@@ -147,13 +154,14 @@ class _ActivityImport:
         if count:
             self.take(facts, count)
         if self.read_errors:
-            raise ImportRejected(self.read_errors)
-        if self.errors:
-            raise ImportRejected(self.errors, str(source))
+            raise ImportRejected(self.header_errors + self.read_errors)
+        if self.header_errors or self.errors:
+            raise ImportRejected(self.header_errors + self.errors, str(source))
 
     def take(self, facts: list[tuple], count: int) -> None:
         self.summary.rows += len(facts)
-        if not (self.read_errors or self.errors):  # a bad file is only read on, for its errors
+        if not (self.read_errors or self.errors or self.header_errors):  # a bad file is only
+            # read on, for its errors
             new = self.new_of(facts)
             self.summary.created += len(new)
             self.summary.unchanged += len(facts) - len(new)

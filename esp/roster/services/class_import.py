@@ -208,15 +208,17 @@ def _row_state(row: ClassRow) -> dict:
 def import_classes(
     source: str | Path, *, dry_run: bool = False, actor=None, progress: RowsDone | None = None
 ) -> ImportSummary:
+    header_errors: list[RowError] = []  # reported with the rows' (SPEC §15)
     rows = read_rows(
         source,
         required=CLASS_REQUIRED,
         optional=CLASS_OPTIONAL,
         limits=limits_of(TrainingClass, class_code="code"),
+        header_errors=header_errors,
     )
     parsed, errors = _validate_classes(rows)
-    if errors:
-        raise ImportRejected(errors, str(source))
+    if header_errors or errors:
+        raise ImportRejected(header_errors + errors, str(source))
     summary = ImportSummary("classes", rows=len(parsed), dry_run=dry_run)
     existing = {
         c.code: c

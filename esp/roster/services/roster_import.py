@@ -257,12 +257,17 @@ def _existing_agents(ids: list[str]) -> dict[str, Agent]:
 def import_roster(
     source: str | Path, *, dry_run: bool = False, actor=None, progress: RowsDone | None = None
 ) -> ImportSummary:
+    header_errors: list[RowError] = []  # reported with the rows' (SPEC §15)
     rows = read_rows(
-        source, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL, limits=_roster_limits()
+        source,
+        required=ROSTER_REQUIRED,
+        optional=ROSTER_OPTIONAL,
+        limits=_roster_limits(),
+        header_errors=header_errors,
     )
     parsed, errors = _validate_roster(rows)
-    if errors:
-        raise ImportRejected(errors, str(source))
+    if header_errors or errors:
+        raise ImportRejected(header_errors + errors, str(source))
     summary = ImportSummary("roster", rows=len(parsed), dry_run=dry_run)
     existing = _existing_agents([values["employee_id"] for _, values in parsed])
     apply = _Apply(actor, f"import {Path(str(source)).name}")
