@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.db.models import Exists, F, OuterRef
@@ -18,7 +18,7 @@ from esp.certification.services import call_score, current_template
 from esp.demo.breakouts import in_esp_phase
 from esp.mailing.models import OutboxMessage
 from esp.operations.selectors import extension_board
-from esp.progress.models import Fact
+from esp.progress.models import Fact, Proof
 from esp.progress.services.tracking import tbt_proof_submit
 from esp.roster.models import Agent
 from esp.tbt.services import import_courses
@@ -46,9 +46,10 @@ def _certificate(agent: Agent, number: str, name: str) -> bytes:
     return bytes(document.output())
 
 
-def demo_tbt(program, as_of: date) -> int:
-    """R-B1, R-B2: the program's TBT courses, and three agents in ESP who uploaded their
-    course certificates (2, 3 and 4 of them), waiting for review. Returns the proofs."""
+def demo_tbt(program, as_of: date, now: datetime) -> int:
+    """R-B1, R-B2: the program's TBT courses, and three agents in ESP whose TL uploaded their
+    course certificates (2, 3 and 4 of them) a while before `now`, waiting for review.
+    Returns the proofs."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "courses.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
@@ -63,14 +64,16 @@ def demo_tbt(program, as_of: date) -> int:
     submitted = 0
     for count, agent in enumerate(list(agents[:3]), start=2):
         for number, name in TBT_COURSES[:count]:
-            tbt_proof_submit(
+            proof = tbt_proof_submit(
                 agent=agent,
                 course=number,
                 name=f"TBT {number} certificate.pdf",
                 data=_certificate(agent, number, name),
-                actor=None,
+                actor=agent.tl,
             )
             submitted += 1
+            at = now - timedelta(minutes=7 * submitted + 3)
+            Proof.objects.filter(pk=proof.pk).update(submitted_at=at)  # not the real clock
     return submitted
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 
 from esp.accounts.services import staff_invite
 from esp.callqueue.services import availability_set
-from esp.demo.breakouts import demo_breakouts, in_esp_phase
+from esp.demo.breakouts import demo_breakouts, in_esp_phase, working_now
 from esp.demo.classrooms import demo_classrooms
 from esp.demo.features import (
     demo_mentors,
@@ -79,8 +79,9 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     demo_classrooms(program, as_of)
     now = clock.now(program.time_zone)
     mark_past_mail_sent(now.replace(hour=0, minute=0, second=0, microsecond=0))
-    demo_tbt(program, as_of)
-    demo_scorecards(program, as_of, now, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
+    working = working_now(now, calendar)  # the demo's moments fall in working hours
+    demo_tbt(program, as_of, working)
+    demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
     demo_mentors(program, as_of)
     User = get_user_model()
     manager, _ = User.objects.get_or_create(

@@ -82,6 +82,8 @@ def test_the_demo_times_follow_its_now(today):
             local = moment.astimezone(CHICAGO)
             assert local <= EARLY and time(8) <= local.time() <= time(18), local
     assert not Classroom.objects.filter(invites_sent_at__gt=EARLY)
+    for moment in Proof.objects.values_list("submitted_at", flat=True):
+        assert moment <= EARLY and time(8) <= moment.astimezone(CHICAGO).time() <= time(18)
     over = Invitation.objects.filter(classroom__last_day__lt=EARLY.date()).values_list(
         "uid", flat=True
     )
