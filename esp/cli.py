@@ -239,20 +239,15 @@ def cmd_demo(args) -> int:
 
     from django.conf import settings
 
-    from esp.demo.load import load_demo
+    from esp.demo.load import demo_banner, load_demo
     from esp.lib.serving import serve
 
     summary = load_demo(login=DEMO_LOGIN)
     print(summary)
     smtp = settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
     mail = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}" if smtp else settings.EMAIL_FILE_PATH
-    print(f"\nESP Tracker demo: http://127.0.0.1:{args.port}/")
-    print(f"Sign in as {DEMO_LOGIN[0]} with password {DEMO_LOGIN[1]}")
-    print(
-        "Other roles, same password: coordinator@esp.example, certifier1@esp.example, "
-        "tbt.sme@esp.example, licensing@esp.example, wfm@esp.example, and each class's TL "
-        "(see Classes)"
-    )
+    print()
+    print(demo_banner(settings.ESP_BASE_URL, DEMO_LOGIN[1]))
     print(f"A worker sends the scheduled reports and notifications to {mail}\n", flush=True)
     worker = subprocess.Popen([sys.executable, "-m", "esp.cli", "worker"])
     try:

@@ -3,20 +3,21 @@ waiting, in a room and done, dated relative to now."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef
 
 from esp.breakouts import services
 from esp.breakouts.models import HelpRequest
 from esp.lib import clock
+from esp.programs.calendars import calendar_for
 from esp.progress.selectors import agents_in_scope
 from esp.roster.models import ClassPhase
 from esp.roster.roles import TBT_SME
 from esp.roster.services.staff import ensure_staff
 
 
-def _in_esp_phase(program, as_of: date):
+def in_esp_phase(program, as_of: date):
     """Agents in flight whose class is in its ESP phase (the call-cert classrooms)."""
     policy = program.policy()
     agents = agents_in_scope(program, as_of, in_flight=True, transfer_task=policy.transfer_task)
@@ -28,6 +29,25 @@ def _in_esp_phase(program, as_of: date):
     )
     in_esp = agents.filter(Exists(started)).exclude(Exists(over))
     return in_esp if in_esp.exists() else agents
+
+
+#: The breakout rooms' day (program time): the demo's visits fall inside it, before "now".
+OPENS, CLOSES = time(8, 0), time(18, 0)
+MORNING = timedelta(minutes=100)  # the earliest of today's visits was asked 95 minutes ago
+
+
+def working_now(now: datetime, calendar) -> datetime:
+    """The moment the demo's visits lead up to: `now` during a business day's open hours (at
+    least 100 minutes after opening), the closing time once the rooms are closed, else the
+    previous business day's closing time (no 4:16 AM visits, issue 17 item 12)."""
+    day = now.date()
+    if calendar.is_business_day(day):
+        if now >= datetime.combine(day, OPENS, tzinfo=now.tzinfo) + MORNING:
+            return min(now, datetime.combine(day, CLOSES, tzinfo=now.tzinfo))
+        day = calendar.previous_business_day(day)
+    else:
+        day = calendar.previous_business_day(day)
+    return datetime.combine(day, CLOSES, tzinfo=now.tzinfo)
 
 
 def _visit(
@@ -60,12 +80,12 @@ def _visits(a: list, sme) -> list[tuple]:
             HelpRequest.OTHER,
             "Questions about the call-cert schedule",
             {
-                "asked": 24 * 60 + 30,
+                "asked": 30,
                 "leader": a[0].tl or sme,
                 "room": "Breakout 1",
-                "taken": 24 * 60 + 25,
+                "taken": 25,
                 "outcome": "Walked through the schedule and the 4-hour clock",
-                "done": 24 * 60 + 10,
+                "done": 10,
             },
         ),
         (
@@ -107,14 +127,19 @@ def demo_breakouts(program, as_of: date) -> int:
     """Six visits: one done yesterday, two done today, one in a room, two waiting. Returns how
     many requests it made (0 when there are too few agents)."""
     agents = list(
-        _in_esp_phase(program, as_of)
+        in_esp_phase(program, as_of)
         .select_related("tl")
         .order_by("training_class__code", "employee_id")[:6]
     )
     if len(agents) < 6 or HelpRequest.objects.exists():
         return 0
-    now = clock.now(program.time_zone)
+    calendar = calendar_for(program)
+    now = working_now(clock.now(program.time_zone), calendar)
+    # the first visit was on the previous business day, at the same time
+    yesterday = datetime.combine(
+        calendar.previous_business_day(now.date()), now.timetz().replace(tzinfo=None)
+    ).replace(tzinfo=now.tzinfo)
     sme = ensure_staff("tbt.sme@esp.example", TBT_SME)
-    for agent, topic, need, when in _visits(agents, sme):
-        _visit(now, sme, agent, topic, need, **when)
+    for k, (agent, topic, need, when) in enumerate(_visits(agents, sme)):
+        _visit(yesterday if k == 0 else now, sme, agent, topic, need, **when)
     return 6

@@ -62,12 +62,10 @@ def demo_classrooms(program, as_of: date) -> int:
                     if phase.invite_lead_days
                     else calendar.previous_business_day(first)
                 )
-                if sent_on <= as_of:  # due already: the invites went out on time
-                    services.invites_send(
-                        room=room,
-                        now=datetime.combine(sent_on, time(10), tzinfo=zone),
-                        as_of=sent_on,
-                    )
+                sent_at = datetime.combine(sent_on, time(10), tzinfo=zone)
+                if sent_at <= now:  # due already: the invites went out on time (not later
+                    # than the demo's now: before 10 AM today's are still to send)
+                    services.invites_send(room=room, now=sent_at, as_of=sent_on)
             for kind in services.SIDE_ROOMS.get(phase.key, services.DEFAULT_SIDE_ROOMS):
                 services.room_create(
                     training_class=training_class,

@@ -11,19 +11,37 @@ from django.contrib.auth.models import Group
 
 from esp.accounts.services import staff_invite
 from esp.callqueue.services import availability_set
-from esp.demo.breakouts import demo_breakouts
+from esp.demo.breakouts import demo_breakouts, in_esp_phase, working_now
 from esp.demo.classrooms import demo_classrooms
+from esp.demo.features import (
+    demo_mentors,
+    demo_scorecards,
+    demo_tbt,
+    mark_past_mail_sent,
+)
 from esp.demo.pace import demo_pace
 from esp.demo.season import generate_season, write_season
+from esp.demo.touchups import touch_up
 from esp.lib import clock
 from esp.mailing.services.lists import list_set
 from esp.programs.bootstrap import initialize
 from esp.programs.calendars import calendar_for
+from esp.programs.models import Program
 from esp.progress.services.activity import import_activity
 from esp.roster.models import TrainingClass
-from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER, LICENSING, TBT_SME, TL, WFM
+from esp.roster.roles import (
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    TBT_SME,
+    TL,
+    WFM,
+)
 from esp.roster.services import import_classes, import_roster
 from esp.roster.services.staff import ensure_staff
+from esp.selfreport.services import link_issue
 
 DEMO_AGENTS = 72
 DEMO_LISTS = {
@@ -41,7 +59,12 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     for key, addresses in DEMO_LISTS.items():
         list_set(key, addresses, actor_label="esp demo")
     as_of = clock.today(program.time_zone)
-    season = generate_season(as_of=as_of, agents=agents, seed=seed, calendar=calendar_for(program))
+    calendar = calendar_for(program)
+    season = generate_season(as_of=as_of, agents=agents, seed=seed, calendar=calendar)
+    # the demo's own touches (issue 17 item 12); the certifiers are the demo's two
+    season = touch_up(
+        season, as_of, calendar, certifiers=[e for e, r, *_ in DEMO_STAFF if r == CERTIFIER]
+    )
     with tempfile.TemporaryDirectory() as directory:
         paths = write_season(season, Path(directory))
         summaries = [
@@ -54,9 +77,15 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     demo_pace(program, as_of)
     demo_breakouts(program, as_of)
     demo_classrooms(program, as_of)
+    now = clock.now(program.time_zone)
+    mark_past_mail_sent(now.replace(hour=0, minute=0, second=0, microsecond=0))
+    working = working_now(now, calendar)  # the demo's moments fall in working hours
+    demo_tbt(program, as_of, working)
+    demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
+    demo_mentors(program, as_of)
     User = get_user_model()
     manager, _ = User.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": "Demo", "last_name": "Manager"}
+        username=email, defaults={"email": email, "first_name": "Morgan", "last_name": "Ellis"}
     )
     manager.is_staff = manager.is_superuser = manager.is_active = True
     manager.set_password(password)
@@ -66,13 +95,14 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     return "\n".join(lines)
 
 
-DEMO_STAFF = [
-    ("coordinator@esp.example", CERT_COORDINATOR),
-    ("certifier1@esp.example", CERTIFIER),
-    ("certifier2@esp.example", CERTIFIER),
-    ("tbt.sme@esp.example", TBT_SME),
-    ("licensing@esp.example", LICENSING),
-    ("wfm@esp.example", WFM),
+DEMO_STAFF = [  # (sign-in, role, first name, last name): people's names, not "certifier1"
+    ("coordinator@esp.example", CERT_COORDINATOR, "Grace", "Okafor"),
+    ("certifier1@esp.example", CERTIFIER, "Marcus", "Bell"),
+    ("certifier2@esp.example", CERTIFIER, "Renee", "Ortiz"),
+    ("tbt.sme@esp.example", TBT_SME, "Sam", "Whitaker"),
+    ("licensing@esp.example", LICENSING, "Nina", "Castillo"),
+    ("licensing@cxp.example", LICENSING, "Leah", "Brennan"),  # who recorded the exams
+    ("wfm@esp.example", WFM, "Owen", "Price"),
 ]
 
 
@@ -81,9 +111,10 @@ def demo_staff(program, as_of, password: str) -> list[str]:
     TLs and PMs, a cert coordinator, two certifiers available today, a TBT SME, licensing,
     WFM. Returns the e-mails, one per role."""
     shown = []
-    for address, role in DEMO_STAFF:
+    for address, role, first, last in DEMO_STAFF:
         user = ensure_staff(address, role)
         shown.append(address)
+        user.first_name, user.last_name = first, last
         user.is_active = True
         user.set_password(password)
         user.save()
@@ -100,3 +131,51 @@ def demo_staff(program, as_of, password: str) -> list[str]:
         email="dana.lopez@esp.example", first_name="Dana", last_name="Lopez", roles=[TL], actor=None
     )
     return shown
+
+
+def demo_banner(base_url: str, password: str) -> str:
+    """What `esp demo` prints: where to sign in, a sign-in for every role (each TL and PM by
+    name, with their classes) and how to open an agent's page (issue 17 item 11)."""
+    base = base_url.rstrip("/")
+    lines = [
+        f"ESP Tracker demo: {base}/",
+        f"Sign in at {base}/sign-in/ with an e-mail below; every password is {password}",
+    ]
+    people = [(ESP_MANAGER, u) for u in users_in_role(ESP_MANAGER)]
+    for role in (CERT_COORDINATOR, CERTIFIER, TBT_SME, LICENSING, WFM):
+        people += [(role, u) for u in users_in_role(role) if u.email.endswith("@esp.example")]
+    width = max(len(r) for r, _ in people)
+    for role, user in people:
+        lines.append(f"  {role:<{width}}  {user.get_full_name():<18} {user.email}")
+    for role, field in ((TL, "tls"), (PM, "pms")):
+        for user, codes in _class_people(field):
+            lines.append(
+                f"  {role:<{width}}  {user.get_full_name():<18} {user.email}  ({', '.join(codes)})"
+            )
+    program = Program.objects.get()
+    agent = in_esp_phase(program, clock.today(program.time_zone)).order_by("employee_id").first()
+    if agent is not None:
+        link = link_issue(agent, actor=None)
+        lines += [
+            f"An agent's own page: their personal link (no sign-in), e.g. {agent.name}'s:",
+            f"  {link}",
+            f"The same agent as staff see them: {base}/agents/{agent.employee_id}/",
+        ]
+    return "\n".join(lines)
+
+
+def users_in_role(role: str) -> list:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def _class_people(field: str) -> list[tuple[object, list[str]]]:
+    """Each TL (`field` "tls") or PM ("pms") of a demo class, with their classes' codes."""
+    people: dict = {}
+    for training_class in TrainingClass.objects.prefetch_related(field).order_by("start_date"):
+        for user in getattr(training_class, field).all():
+            people.setdefault(user, []).append(training_class.code)
+    return sorted(people.items(), key=lambda p: (p[0].last_name, p[0].first_name))

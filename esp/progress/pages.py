@@ -11,10 +11,12 @@ from esp.access.writes import may_write
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.roster.models import Agent, TrainingClass
+from esp.roster.selectors import names_by_email
 from esp.rules import attendance
 from esp.rules import reports as rules
 from esp.rules.board import NOT_STARTED, NOT_YET, task_chip
 from esp.rules.flags import open_flags
+from esp.rules.notes import author, authors, is_note
 from esp.rules.progress import AgentProgress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
 
@@ -240,6 +242,14 @@ def _seen_facts(agent: Agent, as_of: date, for_agent: bool):
     return facts, frozenset(f.pk for f in agent_view if f.note), later
 
 
+def _name_authors(facts) -> None:
+    """Each fact's `by_name`: its author's name when `by` is a known person's e-mail (R-N1,
+    issue 17 item 4: imported history names its authors by e-mail)."""
+    names = names_by_email(authors(facts))
+    for fact in facts:
+        fact.by_name = author(fact.by, names)
+
+
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
     """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
     issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
@@ -251,6 +261,7 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
     progress = AgentProgress(records[0], policy)
     row = _rows(records, ctx, {agent.employee_id: agent}, program)[0]
     facts, agent_reads, later = _seen_facts(agent, as_of, for_agent)
+    _name_authors([*facts, *later])
     by_kind, history, calls = _by_kind(facts)
     flagged = [f for f in facts if f.kind in ("flag", "exam")]
     return AgentPage(
@@ -270,7 +281,7 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         equipment=by_kind.get("equipment", []),
         flags=by_kind.get("flag", []),
         open_flags=[] if for_agent else open_flags(flagged, exam_attempts=program.exam_attempts),
-        notes=[f for f in facts if f.note],  # the timeline: every fact with a note (R-N1)
+        notes=[f for f in facts if is_note(f)],  # the timeline (R-N1): no call remarks
         exams=by_kind.get("exam", []),
         n_number_requests=by_kind.get("n_number", []),
         moves=by_kind.get("move", []),

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from esp.lib.render import sheet_title, tables_xlsx
 from esp.programs.calendars import calendar_for
 from esp.roster.models import TrainingClass
+from esp.roster.selectors import class_tl_names, names_by_email
 from esp.rules.attendance import day_label
+from esp.rules.notes import authors, is_note, note_line
 from esp.rules.progress import latest
 from esp.rules.records import SATISFYING
 
@@ -102,13 +104,14 @@ def _attendance(own: list[Fact]) -> dict[date, list]:
     return attendance
 
 
-def _sheet_row(row, own: list[Fact], searched: bool, as_of: date, days, labels) -> list:
-    """One agent's row: the old sheet's columns, a label per class day, then the notes."""
+def _sheet_row(row, own: list[Fact], searched: bool, as_of: date, days, labels, names) -> list:
+    """One agent's row: the old sheet's columns, a label per class day, then the notes
+    (`MM/DD/YYYY - Name - Note`, R-N1; `names`: e-mail -> name of the notes' authors)."""
     cells = {c.task: c for c in row.cells}
     certifications, completion = _certifications(cells, own, as_of)
     request = latest([f for f in own if f.kind == "n_number"], as_of)
     attendance = _attendance(own)
-    notes = "\n".join(f"{f.date:%m/%d/%Y} - {f.by or 'unknown'} - {f.note}" for f in own if f.note)
+    notes = "\n".join(note_line(f, names) for f in own if is_note(f))
     return [
         row.employee_id,
         row.name,
@@ -142,8 +145,13 @@ def tracker_sheet(
     searched = searched_by_course(ids)
     days = class_days(training_class, calendar_for(program))
     columns = COLUMNS + [_us(d) for d in days] + ["Notes"]
+    names = names_by_email(authors(f for own in facts.values() for f in own if is_note(f)))
+    if any(not row.tl for row in board.rows):  # the roster names none: the class's TLs
+        class_tls = class_tl_names(training_class)
+        for row in board.rows:
+            row.tl = row.tl or class_tls
     rows = [
-        _sheet_row(row, facts[row.agent_id], row.agent_id in searched, as_of, days, labels)
+        _sheet_row(row, facts[row.agent_id], row.agent_id in searched, as_of, days, labels, names)
         for row in board.rows
     ]
     return columns, rows

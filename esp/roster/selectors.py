@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, FirstValue
+from django.db.models.functions import Coalesce, FirstValue, Lower
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
@@ -137,4 +138,36 @@ def current_agents(training_class: TrainingClass, today: date) -> QuerySet[Agent
     """The agents whose current class today is `training_class` (R-T3)."""
     return Agent.objects.filter(
         in_current_class(TrainingClass.objects.filter(pk=training_class.pk), today)
+    )
+
+
+def names_by_email(addresses) -> dict[str, str]:
+    """Lower-cased e-mail -> the person's name, for the staff accounts and the agents (work or
+    personal address) among `addresses` (R-N1: notes name their author, issue 17 item 4)."""
+    wanted = {a.strip().lower() for a in addresses if a and "@" in a}
+    if not wanted:
+        return {}
+    names: dict[str, str] = {}
+    for first, last, work, personal in (
+        Agent.objects.annotate(work=Lower("work_email"), personal=Lower("personal_email"))
+        .filter(Q(work__in=wanted) | Q(personal__in=wanted))
+        .values_list("first_name", "last_name", "work", "personal")
+    ):
+        name = f"{first} {last}".strip()
+        for address in (work, personal):
+            if address in wanted and name:
+                names[address] = name
+    users = get_user_model().objects.annotate(address=Lower("email")).filter(address__in=wanted)
+    for first, last, address in users.values_list("first_name", "last_name", "address"):
+        name = f"{first} {last}".strip()
+        if name:
+            names[address] = name
+    return names
+
+
+def class_tl_names(training_class: TrainingClass) -> str:
+    """The class's TLs by name (e-mail when nameless), joined: the TL of an agent the roster
+    names none for, in the tracker export (issue 17 item 4)."""
+    return ", ".join(
+        tl.get_full_name() or tl.email for tl in training_class.tls.order_by("last_name", "pk")
     )

@@ -179,13 +179,18 @@ def proof_dir(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def demo_season(proof_dir):
-    """`esp demo`'s season, two proofs submitted (a PNG and a PDF) and a written CAP delivered."""
+    """`esp demo`'s season, two proofs submitted (a PNG and a PDF) and a written CAP delivered;
+    the demo's own TBT proofs (issue 17 item 12) set aside, so these two are the only ones."""
     from esp.demo.load import load_demo
+    from esp.progress.models import Proof
     from esp.progress.services import step_deliver
     from esp.progress.services.proofs import proof_submit
     from esp.roster.models import Agent
 
     load_demo(login=("manager@esp.example", "demo-manager"))
+    for stored in Proof.objects.values_list("stored_name", flat=True):
+        (proof_dir / stored).unlink()
+    Proof.objects.all().delete()
     first, second = Agent.objects.select_related("training_class__program").order_by("pk")[:2]
     proof_submit(agent=first, item="ahip", name="ahip.png", data=png(), actor=None)
     proof_submit(agent=second, item="tbt:101", name="tbt.pdf", data=pdf(), actor=None)

@@ -75,7 +75,8 @@ def test_formula_like_text_is_escaped(tracker):
     names = [r[1] for r in rows[1:]]
     assert '\'=HYPERLINK("http://x") @Evil' in names
     notes = {r[0]: r[-1] for r in rows[1:]}
-    assert "11/09/2026 - tl.one@cxp.example - +1 called back" in notes["E002"]
+    # the author by name, not e-mail (issue 17 item 4)
+    assert "11/09/2026 - Tl One - +1 called back" in notes["E002"]
 
 
 def test_statuses_dates_and_attendance_labels(tracker):
@@ -98,3 +99,24 @@ def test_statuses_dates_and_attendance_labels(tracker):
     # E005 moved to AET-B on 11/09: listed on AET-B's sheet as of 12/02 (R-T3).
     assert "E005" not in by_id
     assert [r[0] for r in rows_of(tracker["AET-B"])[1:]] == ["E005"]
+
+
+def test_notes_name_people_and_the_tl_column_falls_back_to_the_class(program, write, esp, tmp_path):
+    """Issue 17 item 4: the Notes column holds people's notes as the old sheet had them
+    (`MM/DD/YYYY - Name - Note`, imported history too), not a call's remark (the scores have
+    their own place); an agent the roster names no TL for shows the class's TL."""
+    roster = ROSTER.strip() + "\nE008,Gus,Gray,gus@cxp.example,gus@mail.example,AET-A,\n"
+    activity = (
+        ACTIVITY.strip()
+        + "\n2026-11-09,E008,note,,,bob@cxp.example,Asked Gus to call back"
+        + "\n2026-11-10,E008,call,2,90,certifier9@cxp.example,Great rebuttals"
+    )
+    for kind, text in (("classes", CLASSES), ("roster", roster), ("activity", activity)):
+        code, _, err = esp("import", kind, write(text, f"{kind}.csv"))
+        assert code == 0, err
+    path = tmp_path / "tracker.xlsx"
+    assert esp("export", "tracker", path, "--as-of", "2026-12-02")[0] == 0
+    rows = rows_of(load_workbook(io.BytesIO(path.read_bytes()))["AET-A"])
+    gus = next(r for r in rows if r[0] == "E008")
+    assert gus[FIXED.index("TL")] == "Tl One"
+    assert gus[-1] == "11/09/2026 - Bob Baker - Asked Gus to call back"

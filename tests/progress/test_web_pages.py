@@ -29,6 +29,7 @@ from esp.mailing.services.schedules import ensure_lists_and_schedules
 from esp.programs.models import Site
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.pages import agent_page, agent_row
+from esp.progress.services.tracking import call_score_record
 from esp.roster.models import Agent
 from esp.roster.roles import AGENT, PM, TL
 from esp.roster.services.staff import create_esp_manager, ensure_staff
@@ -285,7 +286,23 @@ def test_it_adds_a_note_shown_as_date_name_note(tl):
     assert response.status_code == 302 and response["Location"] == "/agents/E002/#notes"
     page = tl.get(reverse("progress:agent", args=["E002"])).content.decode()
     assert "<li>12/02/2026 - Tl One - Called about the portal</li>" in page
-    assert "<li>11/04/2026 - tl.one@cxp.example - Portal locked</li>" in page  # imported
+    assert "<li>11/04/2026 - Tl One - Portal locked</li>" in page  # imported, by name (issue 17)
+
+
+def test_a_scored_call_is_no_note_and_a_self_report_names_the_agent(tl, people):
+    """Issue 17 item 4: a call's remark stays with its score (Call certification), not one
+    note per call; an agent's self-report prints with the agent's name, not their e-mail."""
+    agent = Agent.objects.get(employee_id="E002")
+    call_score_record(
+        agent=agent, call=2, score=91, notes="Good rebuttals", day=TODAY, actor=people["manager"]
+    )
+    Fact.objects.create(
+        agent=agent, date=TODAY, kind="self_report", by="bob@cxp.example", note="TBTs done"
+    )
+    page = tl.get(reverse("progress:agent", args=["E002"])).content.decode()
+    notes = page[page.index('id="notes"') :]
+    assert "Good rebuttals" in page and "Good rebuttals" not in notes
+    assert "<li>12/02/2026 - Bob Baker - TBTs done <em>(self-report)</em></li>" in notes
 
 
 def test_the_agent_pages_forms_have_ids_of_their_own_and_start_on_the_current_equipment(tl):
