@@ -96,13 +96,16 @@ class Program(models.Model):
         super().refresh_from_db(*args, **kwargs)
 
     def _build_policy(self) -> records.Policy:
-        exams = self.ladders.filter(kind=Ladder.EXAMS).prefetch_related("steps").first()
-        transfer = self.tasks.filter(is_transfer=True).first()
-        attendance = self.ladders.filter(kind=Ladder.ATTENDANCE).first()
+        # each table read once (9 queries; issue 14: every page builds the policy)
+        ladders = list(self.ladders.select_related("phase").prefetch_related("tasks", "steps"))
+        tasks = list(self.tasks.select_related("phase").order_by("order", "pk"))
+        exams = next((ladder for ladder in ladders if ladder.kind == Ladder.EXAMS), None)
+        attendance = next((ladder for ladder in ladders if ladder.kind == Ladder.ATTENDANCE), None)
+        transfer = next((task for task in tasks if task.is_transfer), None)
         return records.Policy(
-            tasks=self._task_rules(),
+            tasks=tuple(records.TaskRule(t.key, t.phase.key, t.completion) for t in tasks),
             sections=self._sections(),
-            ladders=self._timeframe_ladders(),
+            ladders=self._timeframe_ladders(ladders),
             exams_ladder=exams.key if exams else "exams",
             exam_steps=self._exam_steps(exams),
             exam_attempts=self.exam_attempts,
@@ -125,12 +128,6 @@ class Program(models.Model):
             occurrence_minimum_minutes=self.occurrence_minimum_minutes,
         )
 
-    def _task_rules(self) -> tuple[records.TaskRule, ...]:
-        return tuple(
-            records.TaskRule(t.key, t.phase.key, t.completion)
-            for t in self.tasks.select_related("phase").order_by("order", "pk")
-        )
-
     def _sections(self) -> tuple[records.Section, ...]:
         return tuple(
             records.Section(
@@ -141,9 +138,10 @@ class Program(models.Model):
             for s in self.sections.prefetch_related("tasks").order_by("order", "pk")
         )
 
-    def _timeframe_ladders(self) -> tuple[records.TimeframeLadder, ...]:
+    @staticmethod
+    def _timeframe_ladders(all_ladders) -> tuple[records.TimeframeLadder, ...]:
         ladders = []
-        for ladder in self.ladders.select_related("phase").prefetch_related("tasks", "steps"):
+        for ladder in all_ladders:
             if ladder.kind != Ladder.TIMEFRAME:
                 continue
             ladders.append(
@@ -161,7 +159,8 @@ class Program(models.Model):
         """R-N4a: the steps of the exams ladder, one per failed attempt allowed."""
         if exams is None:
             return ()
-        return tuple(s.key for s in exams.steps.order_by("order"))[: self.exam_attempts]
+        steps = sorted(exams.steps.all(), key=lambda step: step.order)  # prefetched
+        return tuple(step.key for step in steps)[: self.exam_attempts]
 
     def _attendance_levels(self, attendance: Ladder | None) -> tuple[records.AttendanceLevel, ...]:
         """R-A4/R-A5: the levels of the attendance ladder (none when the program has no

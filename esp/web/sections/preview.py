@@ -35,7 +35,9 @@ def preview(items, url: str, first: int | None, *, key: Callable | None = None) 
     """The first `first` of `items` (all of them when None), sorted by `key` when given
     (stable: equal keys keep their order). A queryset is counted and sliced in SQL."""
     if isinstance(items, QuerySet):
-        return Preview(list(items if first is None else items[:first]), items.count(), url)
+        shown = list(items if first is None else items[:first])
+        whole = first is None or len(shown) < first  # then they are all: no count to ask
+        return Preview(shown, len(shown) if whole else items.count(), url)
     items = sorted(items, key=key) if key is not None else list(items)
     return Preview(items if first is None else items[:first], len(items), url)
 
