@@ -15,10 +15,11 @@ from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
 from esp.progress.models import Fact
-from esp.progress.selectors import FACT_KINDS, STAFF_ONLY_STEPS, agent_records
+from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records
 from esp.roster.models import Agent
 from esp.rules import caps
 from esp.rules.progress import AgentProgress
+from esp.rules.report_lines import FACT_KINDS
 
 from .models import CapDocument, TerminationDecision
 

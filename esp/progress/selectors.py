@@ -23,13 +23,13 @@ from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
-from esp.rules.report_lines import Line
+from esp.rules.report_lines import FACT_KINDS, Line
 
 from .checks import Vocabulary
 from .models import Fact as FactRow
 from .models import Proof, ReportLine
 
-__all__ = ["ENDED", "FACT_KINDS", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
+__all__ = ["ENDED", "STAFF_ONLY_STEPS", "agent_records", "agents_in_scope"]
 
 
 def _latest_in(kind: str, item: str, as_of: date, values, agent_ids=None) -> QuerySet:
@@ -123,18 +123,6 @@ def class_dates(codes=None) -> dict[str, ClassDates]:
 # Up to this many agents, their facts are read by the list of their ids (well under the
 # query-parameter limits of SQLite, 32,766, and PostgreSQL, 65,535); beyond, by a subquery.
 IDS_INLINE_MAX = 5000
-
-FACT_KINDS = (
-    "task",
-    "tbt",
-    "call",
-    "exam",
-    "action",
-    "status",
-    "equipment",
-    "move",
-    "attendance",
-)
 
 
 def _agent_rows(agents) -> list[tuple]:

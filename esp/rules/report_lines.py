@@ -34,37 +34,16 @@ TODAY_SECTIONS = ("flight", "done", "flag", "proctored", "tbt_behind", "escalati
 BUILT = (*REPORTS, TODAY)  # what the read model keeps per day
 # Reports that never name a transferred or ended agent may skip them in SQL.
 IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions", TODAY})
+# The kinds of facts an agent's record holds by default (esp.progress.selectors.agent_records)
+FACT_KINDS = ("task", "tbt", "call", "exam", "action", "status", "equipment", "move", "attendance")
 # The kinds of facts each report's rules read (status and move: who is active, and where).
 KINDS = {
     "incompletions": ("task", "tbt", "call", "equipment", "status", "move"),
-    "actions": (
-        "task",
-        "tbt",
-        "call",
-        "equipment",
-        "status",
-        "move",
-        "action",
-        "exam",
-        "attendance",
-    ),
+    "actions": FACT_KINDS,
     "callcert": ("task", "call", "status", "move"),
     "attendance": ("attendance", "status", "move"),
     "extensions": ("task", "call", "status", "move"),
-    TODAY: (
-        "task",
-        "tbt",
-        "call",
-        "exam",
-        "action",
-        "status",
-        "equipment",
-        "move",
-        "attendance",
-        "flag",
-        "n_number",
-        SELF_REPORT,
-    ),
+    TODAY: (*FACT_KINDS, "flag", "n_number", SELF_REPORT),
 }
 ALL_KINDS = tuple(sorted({kind for kinds in KINDS.values() for kind in kinds}))
 

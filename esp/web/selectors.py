@@ -14,15 +14,11 @@ from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Fact, Proof, ReportLine
-from esp.progress.selectors import FACT_KINDS, IDS_INLINE_MAX, agent_records, in_order
+from esp.progress.selectors import IDS_INLINE_MAX, agent_records, in_order
 from esp.roster.models import Agent, ClassPhase
-from esp.rules.checklist import SELF_REPORT
 from esp.rules.records import AgentRecord, Policy
+from esp.rules.report_lines import KINDS, TODAY
 from esp.upkeep.models import GapReport
-
-#: What Today reads of each in-flight agent: the facts the reports read, the red flags
-#: raised and resolved (R-N4b) and the self-reports (R-N5).
-TODAY_KINDS = (*FACT_KINDS, "flag", SELF_REPORT)
 
 
 def seen_agents(user):
@@ -61,7 +57,7 @@ def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> li
         in_flight=True,
         agent_ids=seen,
         transfer_task=policy.transfer_task,
-        kinds=TODAY_KINDS,
+        kinds=KINDS[TODAY],  # what the Today lines read of each agent in flight
     )
 
 

@@ -5,6 +5,7 @@ write lock; the session's 30 idle minutes are renewed at most every 5 minutes (a
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,31 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "BEGIN", "REPLACE")
 
 def writes(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+@contextmanager
+def an_import_holding_the_write_lock():
+    """An import's long transaction on another connection (a thread of its own), held
+    until the block ends."""
+    holding, release = threading.Event(), threading.Event()
+
+    def import_in_progress():
+        try:
+            with transaction.atomic():
+                AuditEntry.objects.create(action="import_in_progress", object_id="x")
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=import_in_progress)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        yield
+    finally:
+        release.set()
+        writer.join()
 
 
 @pytest.fixture
@@ -67,26 +93,9 @@ def test_a_page_answers_while_another_connection_holds_the_write_lock(client, si
     view, which writes nothing, still answers."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's single writer")
-    holding, release = threading.Event(), threading.Event()
-
-    def import_in_progress():
-        try:
-            with transaction.atomic():
-                AuditEntry.objects.create(action="import_in_progress", object_id="x")
-                holding.set()
-                release.wait(30)
-        finally:
-            connections.close_all()
-
-    writer = threading.Thread(target=import_in_progress)
-    writer.start()
-    try:
-        assert holding.wait(10)
+    with an_import_holding_the_write_lock():
         signed_in.shift(timedelta(minutes=2))
         assert client.get(reverse("progress:classes")).status_code == 200
-    finally:
-        release.set()
-        writer.join()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,25 +107,8 @@ def test_today_and_a_report_read_their_built_days_while_the_write_lock_is_held(c
     pages = (reverse("web:today"), reverse("reports:report", args=["incompletions"]))
     for page in pages:  # the day's reports are built on this first read
         assert client.get(page).status_code == 200
-    holding, release = threading.Event(), threading.Event()
-
-    def import_in_progress():
-        try:
-            with transaction.atomic():
-                AuditEntry.objects.create(action="import_in_progress", object_id="x")
-                holding.set()
-                release.wait(30)
-        finally:
-            connections.close_all()
-
-    writer = threading.Thread(target=import_in_progress)
-    writer.start()
-    try:
-        assert holding.wait(10)
+    with an_import_holding_the_write_lock():
         for page in pages:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(page).status_code == 200
             assert writes(queries) == []
-    finally:
-        release.set()
-        writer.join()
