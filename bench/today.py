@@ -42,7 +42,9 @@ def main() -> None:
     from rich.console import Console
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    Console().print(time_today(args, people(args.as_of)))
+    found = people(args.as_of)
+    Console().print(time_today(args, found))
+    Console().print(time_agent_pages(args, found))
 
 
 def people(as_of: date) -> dict[str, object]:
@@ -83,10 +85,56 @@ def people(as_of: date) -> dict[str, object]:
     return found
 
 
+def _timed(client, url: str, repeat: int) -> tuple[list[float], object, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return timings, response, len(queries)
+
+
+def time_agent_pages(args, people: dict):
+    """Each role's page of the first agent (by id) it may open."""
+    from django.db import connection
+    from django.test import Client
+    from rich.table import Table
+
+    from esp.access import scopes
+
+    table = Table(title=f"An agent page, as of {args.as_of:%m/%d/%Y} ({connection.vendor})")
+    columns = ("role", "agent", "queries", "KB", "first (ms)", f"median of {args.repeat} (ms)")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for role, user in people.items():
+        if args.role and role not in args.role:
+            continue
+        agent = scopes.visible_agents(user).order_by("pk").first()
+        if agent is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        url = f"/agents/{agent.employee_id}/?as_of={args.as_of.isoformat()}"
+        timings, response, queries = _timed(client, url, args.repeat)
+        table.add_row(
+            role,
+            agent.employee_id,
+            str(queries),
+            f"{len(response.content) / 1024:.0f}",
+            f"{timings[0]:.0f}",
+            f"{statistics.median(timings):.0f}",
+        )
+    return table
+
+
 def time_today(args, people: dict):
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from rich.table import Table
 
     table = Table(title=f"Today as of {args.as_of:%m/%d/%Y} ({connection.vendor})")
@@ -99,16 +147,10 @@ def time_today(args, people: dict):
             continue
         client = Client()
         client.force_login(user)
-        timings = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.status_code
+        timings, response, queries = _timed(client, url, args.repeat)
         table.add_row(
             role,
-            str(len(queries)),
+            str(queries),
             f"{len(response.content) / 1024:.0f}",
             f"{timings[0]:.0f}",
             f"{statistics.median(timings):.0f}",
