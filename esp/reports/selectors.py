@@ -211,3 +211,13 @@ def section_totals(rows: QuerySet) -> dict[str, int]:
 def class_sizes(rows: QuerySet) -> dict[str, int]:
     """Lines per class as of D (the extensions: agents needing one, whoever reads)."""
     return dict(rows.order_by().values_list("class_code").annotate(n=Count("pk")))
+
+
+def agent_names(employee_ids) -> dict[str, str]:
+    """Employee id -> "First Last": the names a report page shows (issue 17), one query even
+    for an empty page (`[""]`), so a page's queries do not depend on its lines."""
+    ids = sorted(set(employee_ids)) or [""]
+    rows = Agent.objects.filter(employee_id__in=ids).values_list(
+        "employee_id", "first_name", "last_name"
+    )
+    return {eid: f"{first} {last}".strip() or eid for eid, first, last in rows}
