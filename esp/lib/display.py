@@ -22,7 +22,9 @@ def day_and_time(moment: datetime, *, seconds: bool = False) -> str:
 
 
 # Keys whose words are acronyms people write in capitals.
-ACRONYMS = frozenset({"ahip", "cap", "esp", "it", "ncns", "rts", "tbt", "tl", "pm", "qa", "id"})
+ACRONYMS = frozenset(
+    {"ahip", "cap", "esp", "it", "ncns", "rts", "tbt", "tl", "pm", "qa", "id", "mia"}
+)
 
 
 def words(key) -> str:
@@ -49,9 +51,32 @@ LABELS: dict[str, dict[str, str]] = {
         "calls_passed": "Calls passed",
         "pass_rate": "Pass rate",
         "scorecard_name": "Scorecard",
+        "name": "Name",
+        "searched_by_course": "Searched by course number",
+        "courses_done": "Courses done",
+        "courses_total": "Courses in all",
+        "tbt_done": "All TBTs done",
+        "behind_pace": "Behind pace",
+        "n_number": "N number",
+        "requested_on": "Requested on",
+        "escalate_on": "Escalate on",
+        "incident_number": "Incident number",
+        "call_date": "Call date",
+        "accepted_on": "Accepted on",
+        "reviewed_by": "Reviewed by",
+        "file": "File",
+        "agents": "Agents",
+        "pending": "Pending",
+        "call_pass_rate": "Call pass rate",
+        "cert_pass_rate": "Certification pass rate",
         "in_progress": "In progress",
         "not_started": "Not started",
         "not_applicable": "Not applicable",
+    },
+    "column": {  # a table's column titles where the plain word would be unclear
+        "passed": "Agents passed",
+        "failed": "Agents failed",
+        "pending": "Agents pending",
     },
     "status": {
         "not_started": "Not started",
@@ -118,6 +143,17 @@ def label(key, namespace: str = "") -> str:
     if found is None:
         found = next((names[text] for names in LABELS.values() if text in names), None)
     return found if found is not None else words_of(text)
+
+
+def cell_text(value) -> str:
+    """A table cell as people read it: MM/DD/YYYY, yes/no, "" for nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return us_day(value)
+    return str(value)
 
 
 def words_of(key) -> str:

@@ -84,7 +84,7 @@ TASKS = [
         "esp",
         records.COMPLETION_CALLS,
         False,
-        "program passed (R-C4)",
+        "program passed",
     ),
     (
         "equipment",

@@ -106,3 +106,31 @@ def test_the_downloads_keep_the_section_15_columns(program, season, client, name
     csv = client.get(f"/reports/{name}/?{QUERY}&format=csv").content.decode()
     assert csv == to_csv(build_report(name, as_of=AS_OF, program=program))
     assert "employee_id" in csv.splitlines()[0]
+
+
+TBT_PAGES = {
+    "/tbt/summaries/callcert/": ("Class", "Calls scored", "Call pass rate", "Agents passed"),
+    "/tbt/summaries/tbt-completion/": ("Agent", "Courses done", "All TBTs done", "Behind pace"),
+    "/tbt/behind-pace/": ("Agent", "Courses done", "Behind pace"),
+    "/tbt/searched-by-course/": ("Agent", "Accepted on", "Reviewed by"),
+    "/tbt/escalations/": ("Agent", "N number", "Requested on", "Escalate on", "Call date"),
+    "/licensing-pace/": (),  # nobody in licensing on 11/23: no table, the text is checked
+}
+
+
+@pytest.mark.parametrize("path", TBT_PAGES)
+def test_the_tbt_and_pace_pages_show_names_words_and_us_dates(program, season, client, path):  # noqa: F811
+    season(120, seed=8)
+    client.force_login(staff("boss@cxp.example", "ESP Manager"))
+    html = client.get(f"{path}?{QUERY}").content.decode()
+    text = visible_text(html)
+    for header in TBT_PAGES[path]:
+        assert f">{header}</th>" in html, (path, header)
+    for employee_id, agent_name in re.findall(r'href="/agents/([^/"]+)/">([^<]+)</a>', html)[:20]:
+        agent = Agent.objects.get(employee_id=employee_id)
+        assert agent_name == f"{agent.first_name} {agent.last_name}"
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), path
+    for key in (*RAW_KEYS, "courses_done", "behind_pace", "requested_on", "n_number", "True"):
+        assert key not in text, (path, key)
+    if path == "/tbt/escalations/":
+        assert re.search(r"<td>\d\d/\d\d/\d{4}</td>", html)

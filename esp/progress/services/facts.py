@@ -17,6 +17,7 @@ from django.db.models import F
 from esp.access.writes import WRITES, require_write
 from esp.audit.services import audit_record
 from esp.lib import clock
+from esp.lib.display import label, words
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.signals import agent_moved
 from esp.rules.records import DONE
@@ -45,7 +46,7 @@ class Conflict(Exception):
             who = current.by or "someone"
             value = value or current.value or current.item or current.note
             text = (
-                f"{what} was changed to '{value}' by {who} on {current.date:%m/%d/%Y} "
+                f"{what} was changed to '{words(value)}' by {who} on {current.date:%m/%d/%Y} "
                 "since you loaded the page. Nothing was saved: check the current value and "
                 "try again."
             )
@@ -107,7 +108,7 @@ def task_status_set(
     """R-P1: set one task's status (with an optional note); `based_on` is the id of the
     latest status fact the page showed ("" when it showed none)."""
     require_write(actor, "task", task, agent)
-    _check_based_on(agent, "task", task, based_on, f"The {task.replace('_', ' ')} status")
+    _check_based_on(agent, "task", task, based_on, f"The {label(task, 'task')} status")
     return fact_record(
         agent=agent,
         day=day,
