@@ -40,17 +40,20 @@ class Conflict(Exception):
     def __init__(self, current: Fact | None, what: str, value: str = ""):
         self.current = current
         self.what = what
-        if current is None:
-            text = f"{what} was cleared since you loaded the page."
-        else:
-            who = current.by or "someone"
+        self.key_text = self.text = f"{what} was cleared since you loaded the page."
+        if current is not None:
             value = value or current.value or current.item or current.note
-            text = (
-                f"{what} was changed to '{words(value)}' by {who} on {current.date:%m/%d/%Y} "
-                "since you loaded the page. Nothing was saved: check the current value and "
-                "try again."
-            )
-        super().__init__(text)
+            self.text = self._changed(current, what, words(value))
+            self.key_text = self._changed(current, what, value)  # the API's clients read keys
+        super().__init__(self.text)
+
+    @staticmethod
+    def _changed(current: Fact, what: str, shown: str) -> str:
+        return (
+            f"{what} was changed to '{shown}' by {current.by or 'someone'} on "
+            f"{current.date:%m/%d/%Y} since you loaded the page. Nothing was saved: check the "
+            "current value and try again."
+        )
 
 
 def proof_needed(task) -> str:
