@@ -18,6 +18,7 @@ from django.db import transaction
 
 from esp.access.writes import require_write
 from esp.audit.services import audit_record
+from esp.lib.display import words
 from esp.programs.models import Ladder, Program
 from esp.progress.models import Fact
 from esp.progress.notifications import notify_termination_review
@@ -233,7 +234,7 @@ def step_deliver(
         agent=agent, kind="action", item=step, value=ladder, date=day
     ).first()
     if already is not None:
-        raise Conflict(already, f"The {step.replace('_', ' ')} ({ladder})")
+        raise Conflict(already, f"The {words(step)} ({words(ladder)})")
     if step == TERMINATION_REVIEW:
         _check_no_waiting_review(agent)
     fact = fact_record(

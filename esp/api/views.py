@@ -131,7 +131,8 @@ def _write(apply):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     except services.Conflict as exc:
         current = s.FactSerializer(exc.current).data if exc.current is not None else None
-        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+        detail = exc.key_text  # the value as the API writes it ('in_progress')
+        return Response({"detail": detail, "current": current}, status=status.HTTP_409_CONFLICT)
     except DjangoValidationError as exc:
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 

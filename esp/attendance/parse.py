@@ -271,7 +271,7 @@ def _find_header(table: Table, columns: Mapping[str, str] | None):
                 1,
                 "",
                 f"not a meeting attendance report: found {describe_found(table)}; expected the "
-                "columns name, email, join_time, leave_time (SPEC §15), a Google Meet, GoTo "
+                "columns name, email, join_time, leave_time, a Google Meet, GoTo "
                 "Meeting, GoTo Training or Zoom attendance report, or a column mapping",
             )
         ],

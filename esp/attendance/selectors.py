@@ -51,14 +51,14 @@ def class_day_times(training_class: TrainingClass, day: date) -> DayTimes:
         raise MeetingImportError(f"class {training_class.code} is closed on {day:%m/%d/%Y}{note}")
     has_times = override is not None and bool(override.start or override.end)
     if not has_times and not calendar_for(program).is_business_day(day):
-        raise MeetingImportError(f"{day:%m/%d/%Y} is not a business day (R-T1): no class")
+        raise MeetingImportError(f"{day:%m/%d/%Y} is not a business day: no class")
     phase = _class_phase(training_class, day)
     row = (
         DaySchedule.objects.filter(program=program, phase=phase).first()
         or DaySchedule.objects.filter(program=program, phase=None).first()
     )
     if row is None:
-        raise MeetingImportError(f"program {program.key} has no class-day schedule (R-A1)")
+        raise MeetingImportError(f"program {program.key} has no class-day schedule")
     schedule = Schedule(
         start=(override.start if has_times else None) or row.start,
         end=(override.end if has_times else None) or row.end,
@@ -91,7 +91,7 @@ def no_class_reason(training_class: TrainingClass, day: date) -> str:
         )
     has_times = override is not None and bool(override.start or override.end)
     if not has_times and not calendar_for(training_class.program).is_business_day(day):
-        return "it is not a business day (R-T1)"
+        return "it is not a business day"
     if day < training_class.start_date:
         return f"class {training_class.code} starts {training_class.start_date:%m/%d/%Y}"
     return ""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from esp.lib import display
 from esp.rules import records
 
 from .models import Ladder
@@ -83,7 +84,7 @@ TASKS = [
         "esp",
         records.COMPLETION_CALLS,
         False,
-        "program passed (R-C4)",
+        "program passed",
     ),
     (
         "equipment",
@@ -111,6 +112,15 @@ SECTIONS = [
     ("call_cert", "Call Cert", 3, ["call_cert"]),
     ("transfer_needed", "Transfer to production needed", None, ["transfer"]),
 ]
+
+# The sections' titles on report pages and in mail (the program's short names are "AHIP/Aetna").
+SECTION_TITLES = {
+    "producer_world": "Producer World registration",
+    "ahip_carrier": "AHIP / Aetna certification",
+    "tbt": "TBT courses",
+    "call_cert": "Call certification",
+    "transfer_needed": "Transfer to production needed",
+}
 
 STEPS = [
     ("coaching", "Documented coaching"),
@@ -159,3 +169,14 @@ ATTENDANCE_LEVELS = [
 ]
 
 DEFAULT_PROGRAM_KEY = "esp-aetna"
+
+
+def register_labels() -> None:
+    """The default program's names in esp.lib.display's label map (issue 17 item 2): pages,
+    mail and exports show "Aetna certification", never `carrier_cert`."""
+    display.add_labels("task", {key: name for key, name, *_ in TASKS})
+    display.add_labels("section", SECTION_TITLES)
+    display.add_labels("ladder", {key: name for key, name, *_ in LADDERS})
+    display.add_labels("step", dict(STEPS))
+    display.add_labels("occurrence", {key: name for key, name, _ in OCCURRENCES})
+    display.add_labels("phase", {key: name for key, name, *_ in PHASES})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from esp.lib.display import label
 from esp.progress.checks import EMPLOYMENT_VALUES, EQUIPMENT_ITEMS, FLAG_VALUES
 from esp.rules.records import TASK_STATUSES
 
@@ -11,7 +12,7 @@ from .selectors import agent_among
 
 
 def _choices(values):
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
+    return [(v, label(v)) for v in values]
 
 
 class TaskStatusForm(forms.Form):
@@ -25,7 +26,7 @@ class NoteForm(forms.Form):
     to_agent = forms.BooleanField(
         label="Visible to the agent",
         required=False,
-        help_text="Unticked, the note is for staff only (SPEC §1).",
+        help_text="Unticked, the note is for staff only.",
     )
 
 

@@ -22,6 +22,7 @@ from esp.access.matrix import REVIEWERS
 from esp.access.writes import require_write, writable
 from esp.lib import clock
 from esp.lib.dates import picked_day
+from esp.lib.display import label
 from esp.lib.flash import attempt
 from esp.progress import selectors, services
 from esp.roster.selectors import agent_counts
@@ -256,7 +257,7 @@ def task_status(request, employee_id: str, task: str):
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"{task.replace('_', ' ').capitalize()} updated.")
+        messages.success(request, f"{label(task, 'task')} updated.")
     return back_to_agent(request, agent)
 
 

@@ -117,3 +117,13 @@ def visible_employee_ids(user) -> set[str]:
 
 def visible_class_codes(user) -> list[str]:
     return list(scopes.visible_classes(user).values_list("code", flat=True))
+
+
+def agent_names(employee_ids) -> dict[str, str]:
+    """Employee id -> "First Last": the names a report page shows (issue 17), one query even
+    for an empty page (`[""]`), so a page's queries do not depend on its lines."""
+    ids = sorted(set(employee_ids)) or [""]
+    rows = Agent.objects.filter(employee_id__in=ids).values_list(
+        "employee_id", "first_name", "last_name"
+    )
+    return {eid: f"{first} {last}".strip() or eid for eid, first, last in rows}

@@ -12,11 +12,13 @@ from django.shortcuts import render
 from esp.access import scopes
 from esp.lib import render as tables
 from esp.lib.dates import picked_day, required_day
+from esp.lib.display import label
 from esp.programs.models import Program
 from esp.roster.selectors import program_for
 
 from . import render as renderers
 from .builders import REPORTS, build_report, report_page, scoped_report
+from .pages import page_tables
 from .selectors import visible_class_codes
 
 TITLES = {
@@ -85,7 +87,7 @@ def report(request, name: str):
         class_code=class_code,
         page=_page_number(request),
     )
-    columns, rows = renderers.flat_rows(paged["report"])
+    tables = page_tables(paged["report"], program)
     return render(
         request,
         "reports/report.html",
@@ -95,8 +97,8 @@ def report(request, name: str):
             "as_of": as_of,
             "class_code": class_code or "",
             "classes": visible_class_codes(request.user),
-            "columns": columns,
-            "rows": rows,
+            "tables": tables,
+            "lines": sum(len(t["rows"]) for t in tables),
             "error": error,
             "reports": TITLES,
             "paged": paged,
@@ -113,5 +115,5 @@ def _page_number(request) -> int:
 def _totals(name: str, totals: dict[str, int]) -> list[tuple[str, int]]:
     """The totals by section to show above the page: (label, count)."""
     if name == "incompletions":
-        return [(key.replace("_", " ").capitalize(), n) for key, n in totals.items()]
+        return [(label(key, "section"), n) for key, n in totals.items()]
     return [("Classes" if name == "extensions" else "Lines", totals[""])]

@@ -237,6 +237,11 @@ def _points(kind: str, points_table: Mapping[str, Decimal | float | int]) -> Dec
     return Decimal(str(points_table.get(kind, 0)))
 
 
+def occurrence_points(kind: str, points_table: Mapping[str, Decimal | float | int]) -> Decimal:
+    """R-A4: the points of one occurrence of `kind` (the report shows each one's own)."""
+    return _points(kind, points_table)
+
+
 def points(
     occurrences: Iterable[Occurrence],
     as_of: date,

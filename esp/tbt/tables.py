@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from esp.lib.display import cell_text, label
+
 from .selectors import (
     CALLCERT_SUMMARY_COLUMNS,
     ESCALATION_COLUMNS,
@@ -38,3 +40,27 @@ def escalation_table(lines):
 
 def searched_table(lines):
     return table(SEARCHED_COLUMNS, lines)
+
+
+def _page_cell(column: str, value) -> str:
+    if column.endswith("_rate") and value is not None:
+        return f"{value}%"
+    return cell_text(value)
+
+
+def page_table(columns: list[str], lines: list[dict]) -> tuple[list[str], list[list[dict]]]:
+    """The HTML page's table (issue 17 item 1): titles in words, the agent by name linked to
+    their page (in place of the employee id and name columns), dates as MM/DD/YYYY. The CSV
+    and .xlsx downloads keep `table`'s columns."""
+    shown = [c for c in columns if c != "name"]
+    headers = ["Agent" if c == "employee_id" else label(c, "column") for c in shown]
+    rows = [
+        [
+            {"agent": line[c], "name": line.get("name") or line[c]}
+            if c == "employee_id"
+            else {"text": _page_cell(c, line[c])}
+            for c in shown
+        ]
+        for line in lines
+    ]
+    return headers, rows

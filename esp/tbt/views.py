@@ -111,6 +111,7 @@ def _page(request, name: str, *, form=None):
     if fmt == "xlsx":
         workbook = renderers.tables_xlsx({title: (columns, rows)})
         return _download(workbook, renderers.XLSX_TYPE, f"{name}-{as_of}.xlsx")
+    headers, cells = tables.page_table(columns, lines)
     return render(
         request,
         "tbt/table.html",
@@ -118,8 +119,8 @@ def _page(request, name: str, *, form=None):
             "name": name,
             "title": title,
             "as_of": as_of,
-            "columns": columns,
-            "rows": rows,
+            "columns": headers,
+            "rows": cells,
             "lines": lines,
             "error": error,
             "form": form,

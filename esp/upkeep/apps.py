@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class UpkeepConfig(AppConfig):
     name = "esp.upkeep"
-    verbose_name = "Team upkeep (which teams keep up, R-N7)"
+    verbose_name = "Team upkeep (which teams keep up)"

@@ -55,7 +55,7 @@ def test_it_refuses_a_day_the_class_does_not_meet_and_records_a_class_day(tl, cl
     client.force_login(tl)
     response = mark(client, "2026-10-31")
     assert messages_of(response)[-1] == (
-        "Bob Baker: No class on Saturday 10/31/2026: it is not a business day (R-T1). "
+        "Bob Baker: No class on Saturday 10/31/2026: it is not a business day. "
         "Nothing was recorded."
     )
     response = mark(client, "2026-10-30")  # a Friday before the class starts

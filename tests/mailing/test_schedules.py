@@ -192,7 +192,10 @@ def test_it_mails_the_daily_incompletion_report_over_smtp(
     assert subject(received[f"{DAILY}|esp_managers|2026-12-03"].message).startswith("[late] ")
     friday = received[f"{DAILY}|esp_managers|2026-12-04"].message
     assert subject(friday) == "ESP daily incompletions 12/04/2026 — ESP — Aetna: 7 lines"
-    assert "Ann Able (E001), AET-A, 2026-12-03" in friday.get_body(("plain",)).get_content()
+    assert (
+        "Ann Able (E001), AET-A, transferred 12/03/2026"
+        in friday.get_body(("plain",)).get_content()
+    )  # issue 17: MM/DD/YYYY in mail
     sheets = xlsx_sheets(attachments(friday)["incompletions-2026-12-04.xlsx"][1])
     assert sheets["Transferred"] == [
         ("employee_id", "name", "class_code", "site", "tl", "transferred_on"),

@@ -206,7 +206,7 @@ def test_it_refuses_a_change_based_on_an_older_fact_with_409_and_the_current_val
     second = tl.post(url, {"status": "failed", "based_on": seen}, HTTP_HX_REQUEST="true")
     assert second.status_code == 409
     message = (
-        "The producer world status was changed to &#x27;done&#x27; by Esp Manager on "
+        "The Producer World registration status was changed to &#x27;done&#x27; by Esp Manager on "
         "12/02/2026 since you loaded the page. Nothing was saved"
     )
     assert message in second.content.decode()
@@ -216,7 +216,9 @@ def test_it_refuses_a_change_based_on_an_older_fact_with_409_and_the_current_val
     # The same without htmx: back to the page with the message; nothing saved either.
     third = tl.post(url, {"status": "failed", "based_on": seen})
     assert third.status_code == 302
-    assert messages_of(third)[-1].startswith("The producer world status was changed to 'done'")
+    assert messages_of(third)[-1].startswith(
+        "The Producer World registration status was changed to 'done'"
+    )
     assert Fact.objects.count() == facts
 
 
@@ -224,7 +226,9 @@ def test_it_redirects_a_plain_post_back_to_the_page_it_came_from_and_only_there(
     url = reverse("progress:task_status", args=["E004", "rts"])
     response = tl.post(url, {"status": "in_progress", "based_on": "", "next": "/classes/AET-A/"})
     assert response.status_code == 302 and response["Location"] == "/classes/AET-A/"
-    assert messages_of(response) == ["Rts updated."]
+    assert messages_of(response) == [
+        "RTS / No More Forms updated."
+    ]  # issue 17: the task by its name
     for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example/"):
         response = tl.post(
             reverse("progress:add_note", args=["E004"]), {"note": "x", "next": elsewhere}

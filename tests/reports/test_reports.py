@@ -323,7 +323,8 @@ def test_the_report_page_needs_the_esp_manager_and_shows_the_report(scenario, cl
     staff.groups.add(Group.objects.get(name="ESP Manager"))
     response = client.get("/reports/actions/?as_of=2026-12-02")
     assert response.status_code == 200
-    assert b"termination_review" in response.content and b"12/02/2026" in response.content
+    # issue 17: the page names the step in words, not by its key
+    assert b"Termination review" in response.content and b"12/02/2026" in response.content
     response = client.get("/reports/callcert/?as_of=2026-12-02&format=json")
     assert json.loads(response.content)["agents"][0]["scorecard_name"] == "Able_Ann_80%"
     assert client.get("/reports/nope/").status_code == 404

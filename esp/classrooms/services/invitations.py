@@ -148,9 +148,7 @@ def _refuse_unsendable(room: Classroom) -> None:
     if room.cancelled_at:
         raise ValidationError("This room is cancelled.")
     if room.overflow:
-        raise ValidationError(
-            f"{room} is a classroom for extended agents: they join it by a move (R-S3)."
-        )
+        raise ValidationError(f"{room} is a classroom for extended agents: they join it by a move.")
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def invitation_extend(*, agent: Agent, actor=None, now: datetime, as_of: date) -
     row = _ladder_row(agent, as_of)
     if row.step.action != rules.EXTEND:
         raise ValidationError(
-            f"{agent.name}'s invite has had its {row.invitation.extensions} extra days (R-S3): "
+            f"{agent.name}'s invite has had its {row.invitation.extensions} extra days: "
             "move them to another ESP classroom."
         )
     invitation = row.invitation
@@ -101,7 +101,7 @@ def invitation_move(
     Classroom.objects.select_for_update().filter(pk=room.pk).first()
     if row.step.action != rules.MOVE:
         raise ValidationError(
-            f"{agent.name}'s invite can still be extended (R-S3): extend it before a move."
+            f"{agent.name}'s invite can still be extended: extend it before a move."
         )
     allowed = {target.pk: days for target, days in row.targets}
     if room.pk not in allowed:

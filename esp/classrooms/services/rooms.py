@@ -36,7 +36,7 @@ def _day_problems(first_day: date, last_day: date, calendar) -> list[str]:
     if first_day > last_day:
         return [f"the first day {first_day:%m/%d/%Y} is after the last day {last_day:%m/%d/%Y}"]
     if not rules.served_days(calendar, first_day, last_day):
-        return [f"{first_day:%m/%d/%Y}–{last_day:%m/%d/%Y} has no business day (R-T1): no class"]
+        return [f"{first_day:%m/%d/%Y}–{last_day:%m/%d/%Y} has no business day: no class"]
     return []
 
 

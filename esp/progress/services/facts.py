@@ -17,6 +17,7 @@ from django.db.models import F
 from esp.access.writes import WRITES, require_write
 from esp.audit.services import audit_record
 from esp.lib import clock
+from esp.lib.display import label, words
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.signals import agent_moved
 from esp.rules.records import DONE
@@ -39,17 +40,20 @@ class Conflict(Exception):
     def __init__(self, current: Fact | None, what: str, value: str = ""):
         self.current = current
         self.what = what
-        if current is None:
-            text = f"{what} was cleared since you loaded the page."
-        else:
-            who = current.by or "someone"
+        self.key_text = self.text = f"{what} was cleared since you loaded the page."
+        if current is not None:
             value = value or current.value or current.item or current.note
-            text = (
-                f"{what} was changed to '{value}' by {who} on {current.date:%m/%d/%Y} "
-                "since you loaded the page. Nothing was saved: check the current value and "
-                "try again."
-            )
-        super().__init__(text)
+            self.text = self._changed(current, what, words(value))
+            self.key_text = self._changed(current, what, value)  # the API's clients read keys
+        super().__init__(self.text)
+
+    @staticmethod
+    def _changed(current: Fact, what: str, shown: str) -> str:
+        return (
+            f"{what} was changed to '{shown}' by {current.by or 'someone'} on "
+            f"{current.date:%m/%d/%Y} since you loaded the page. Nothing was saved: check the "
+            "current value and try again."
+        )
 
 
 def proof_needed(task) -> str:
@@ -107,7 +111,7 @@ def task_status_set(
     """R-P1: set one task's status (with an optional note); `based_on` is the id of the
     latest status fact the page showed ("" when it showed none)."""
     require_write(actor, "task", task, agent)
-    _check_based_on(agent, "task", task, based_on, f"The {task.replace('_', ' ')} status")
+    _check_based_on(agent, "task", task, based_on, f"The {label(task, 'task')} status")
     return fact_record(
         agent=agent,
         day=day,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from esp.access.writes import may_write
-from esp.reports.render import SECTION_TITLES
+from esp.lib.display import label
 from esp.rules.checklist import evening_checklist
 
 from .. import selectors
@@ -30,7 +30,7 @@ def work(base: Basis) -> Work:
     late = [
         {
             "key": section.key,
-            "title": SECTION_TITLES.get(section.key, section.key),
+            "title": label(section.key, "section"),  # as the report page titles it
             "threshold_days": section.threshold_days,
             "agents": sources.late(
                 base, section.key, report_page("incompletions", base.as_of, section=section.key)

@@ -20,9 +20,13 @@ def dict_value(mapping, key):
 
 
 @register.filter
-def words(key):
-    """`{{ "written_cap"|words }}` → "written CAP": a key shown as words (esp.lib.display)."""
-    return display.words(key)
+def words(key, namespace=None):
+    """`{{ "written_cap"|words }}` → "written CAP": a key shown as words; with the kind of
+    key, its label from the one label map (esp.lib.display): `{{ step|words:"step" }}` →
+    "Written CAP", `{{ task|words:"task" }}` → "Aetna certification"."""
+    if namespace is None:
+        return display.words(key)
+    return display.label(key, namespace)
 
 
 @register.filter
