@@ -61,9 +61,13 @@ def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> li
     )
 
 
-def proofs_waiting(seen) -> int:
+def proofs_waiting(seen) -> dict[str, int]:
+    """The submitted proofs of the agents among `seen`, counted per item (what they prove:
+    a task, a TBT course), so that the page counts those the user may decide."""
     proofs = Proof.objects.filter(status=Proof.SUBMITTED)
-    return (proofs if seen is None else proofs.filter(agent__in=agents_among(seen))).count()
+    if seen is not None:
+        proofs = proofs.filter(agent__in=agents_among(seen))
+    return dict(proofs.order_by().values_list("item").annotate(n=Count("pk")))
 
 
 def tickets_recorded(user, day: date) -> int:

@@ -153,3 +153,19 @@ def test_a_dead_link_fails_the_walk(seeded, client):
     walker = Walk(client)
     walker.follow_all("(a page)", f'<a href="{reverse("progress:review_queue")}">proofs</a>')
     assert walker.failures == [("(a page)", reverse("progress:review_queue"), 404)]
+
+
+@pytest.mark.parametrize(
+    "email", ["licensing@cxp.example", "tbt.sme@cxp.example", "tl.one@cxp.example"]
+)
+def test_the_proofs_waiting_on_today_are_those_the_review_queue_lists(seeded, client, email):
+    """A reviewer's "N proofs waiting for review" counts the proofs they may decide: the
+    queue the link opens lists as many (a TBT SME decides no carrier certification)."""
+    import re
+
+    client.force_login(get_user_model().objects.get(email=email))
+    today = client.get(reverse("web:today")).content.decode()
+    shown = re.search(r"(\d+) proofs? waiting for review", today)
+    queue = client.get(reverse("progress:review_queue")).content.decode()
+    listed = queue.count('value="accept"')  # one Accept button per proof
+    assert (int(shown.group(1)) if shown else 0) == listed, (email, listed)

@@ -43,8 +43,16 @@ def work(base: Basis) -> Work:
         late_sections=late,
         late_count=sum(s["agents"].total for s in late),
         actions=sources.actions(base, report_page("actions", base.as_of)),
-        proofs_waiting=selectors.proofs_waiting(base.seen),
+        proofs_waiting=_proofs_to_decide(base),
     )
+
+
+def _proofs_to_decide(base: Basis) -> int:
+    """The proofs waiting that the user may decide (the review queue's), or, for a role
+    that decides none, every proof waiting for their agents (said as waiting for others)."""
+    waiting = selectors.proofs_waiting(base.seen)
+    mine = sum(n for item, n in waiting.items() if may_write(base.user, "proof_review", item))
+    return mine or (0 if may_write(base.user, "proof_review") else sum(waiting.values()))
 
 
 @dataclass
