@@ -3,6 +3,8 @@ production (R-X1–R-X2). Each step records who did it, when, and a note."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -47,6 +49,13 @@ class ExtensionStep(models.Model):
 
     class Meta:
         ordering = ["done_at", "pk"]
+
+    @property
+    def value_text(self) -> str:
+        """The value as people read it: an extended ESP end date MM/DD/YYYY."""
+        if self.step == "extend_end" and self.value:
+            return date.fromisoformat(self.value).strftime("%m/%d/%Y")
+        return self.value
 
 
 class TransferStep(models.Model):

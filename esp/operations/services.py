@@ -5,12 +5,14 @@ checklist (selectors.py), atomic and audited (STYLE §4)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.lib.csvio import parse_date
+from esp.lib.display import clock_time
 from esp.progress.services import actor_name, projection, task_status_set
 from esp.roster.models import Agent
 from esp.rules.operations import UPTRAINING_VALUE, VERIFY_WAIT, Item
@@ -37,9 +39,12 @@ def extension_step_record(
     board = {c["class"].pk: c for c in extension_board(program, as_of, report)["classes"]}
     entry = board.get(training_class.pk)
     if entry is None:
-        raise ValidationError(f"Class {training_class.code} needs no extension as of {as_of}.")
-    _check_next(_find_item(entry["items"], step, agent))
-    value = _step_value(step, value)
+        raise ValidationError(
+            f"Class {training_class.code} needs no extension as of {as_of:%m/%d/%Y}."
+        )
+    item = _find_item(entry["items"], step, agent)
+    _check_next(item)
+    value = _step_value(step, value, (item.extra or {}).get("esp_end"))
     procedure = entry["procedure"] or ExtensionProcedure.objects.create(
         training_class=training_class, method=entry["method"], started_on=as_of
     )
@@ -77,8 +82,9 @@ def _check_next(item: Item) -> None:
         raise ValidationError(item.blocked)
 
 
-def _step_value(step: str, value: str) -> str:
-    """The value a step stores: the extended ESP end date (ISO), the uptraining class."""
+def _step_value(step: str, value: str, esp_end: date | None = None) -> str:
+    """The value a step stores: the extended ESP end date (ISO; after the current end date
+    `esp_end`), the uptraining class."""
     if step == "extend_end":
         try:
             new_end = parse_date(value)
@@ -86,6 +92,11 @@ def _step_value(step: str, value: str) -> str:
             new_end = None
         if new_end is None:
             raise ValidationError("Give the extended ESP end date.")
+        if esp_end is not None and new_end <= esp_end:
+            raise ValidationError(
+                f"The extended ESP end date {new_end:%m/%d/%Y} must come after the current "
+                f"one, {esp_end:%m/%d/%Y}."
+            )
         return new_end.isoformat()
     if step == "uptraining_set":
         return UPTRAINING_VALUE
@@ -165,5 +176,6 @@ def _transfer_outcome(agent, step: str, outcome: str, now: datetime) -> str:
         raise ValidationError("Say whether the agent still shows in a training classroom.")
     ready = saved_step(agent).done_at + VERIFY_WAIT
     if now < ready:
-        raise ValidationError(f"Wait 10 minutes after saving: verify from {ready:%H:%M}.")
+        local = ready.astimezone(ZoneInfo(agent.training_class.program.time_zone))
+        raise ValidationError(f"Wait 10 minutes after saving: verify from {clock_time(local)}.")
     return outcome

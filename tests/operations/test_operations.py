@@ -15,6 +15,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from esp.lib.display import clock_time
 from esp.operations import selectors, services
 from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
 from esp.programs.models import Campaign, Site
@@ -94,6 +95,15 @@ def test_a_class_with_5_late_agents_gets_the_spin_up_checklist(program, world):
             program=program, training_class=tc, step="dashboard_check", actor=world,
             now=NOW, as_of=AS_OF,
         )  # fmt: skip
+    first = Agent.objects.filter(training_class=tc).order_by("pk").first()
+    current = next(i for i in entry["items"] if i.step == "extend_end").extra["esp_end"]
+    with pytest.raises(
+        ValidationError, match=f"must come after the current one, {current:%m/%d/%Y}"
+    ):
+        services.extension_step_record(
+            program=program, training_class=tc, step="extend_end", agent=first,
+            value=current.isoformat(), actor=world, now=NOW, as_of=AS_OF,
+        )  # fmt: skip
     for agent in Agent.objects.filter(training_class=tc):
         services.extension_step_record(
             program=program, training_class=tc, step="extend_end", agent=agent,
@@ -107,6 +117,7 @@ def test_a_class_with_5_late_agents_gets_the_spin_up_checklist(program, world):
     entry = board_class(program, "AET-A")
     assert all(i.done for i in entry["items"])
     assert {i.done.done_by_name for i in entry["items"]} == {"Esp Manager"}
+    assert entry["items"][0].done.value_text == "12/10/2026"  # as the page shows it
     assert "ESP end 2026-12-10" in entry["email"]
 
 
@@ -240,9 +251,11 @@ def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
     assert "12/07/2026" in items[1].label and "Headcount" in items[2].label
     save_both_systems(program, agent, world)
     record = services.transfer_step_record
-    with pytest.raises(ValidationError, match="Wait 10 minutes"):
+    with pytest.raises(ValidationError, match="Wait 10 minutes") as refused:
         record(program=program, agent=agent, step="verify_1", outcome="failed", actor=world,
                now=NOW + timedelta(minutes=9), today=AS_OF)  # fmt: skip
+    ready = (NOW + timedelta(minutes=10)).astimezone(ZoneInfo(program.time_zone))
+    assert f"verify from {clock_time(ready)}." in str(refused.value)  # the program's 8:05 AM
     later = NOW + timedelta(minutes=10)
     for step, outcome in (
         ("verify_1", "failed"),
