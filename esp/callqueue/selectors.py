@@ -191,6 +191,11 @@ def my_connections(user, now: datetime) -> list[dict]:
     ]
 
 
+def availability_of(user, day) -> CertifierAvailability | None:
+    """The certifier's availability on the day (None: not set)."""
+    return CertifierAvailability.objects.filter(certifier=user, date=day).first()
+
+
 def get_connection_for_user(user, pk) -> CertifierConnection:
     """An open connection of an agent the user may see (404 otherwise)."""
     try:

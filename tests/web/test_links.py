@@ -169,3 +169,25 @@ def test_the_proofs_waiting_on_today_are_those_the_review_queue_lists(seeded, cl
     queue = client.get(reverse("progress:review_queue")).content.decode()
     listed = queue.count('value="accept"')  # one Accept button per proof
     assert (int(shown.group(1)) if shown else 0) == listed, (email, listed)
+
+
+def test_a_certifiers_today_says_what_to_expect_then_lists_the_agents_connected(seeded, client):
+    """Issue 17 (the walk: a certifier's Today was blank until connected), R-C2: before any
+    connection it says who connects them and how; then it lists the agent with the calls'
+    deadline, linked to the agent's calls."""
+    from esp.callqueue.models import CertifierConnection
+    from esp.callqueue.services import connection_open
+    from esp.lib import clock
+    from esp.roster.roles import CERTIFIER
+
+    certifier = staff("new.certifier@cxp.example", CERTIFIER)  # connected with nobody yet
+    client.force_login(certifier)
+    page = client.get(reverse("web:today")).content.decode()
+    assert "Your certification calls" in page
+    assert "The Cert Coordinator connects you to an agent" in page
+    busy = CertifierConnection.objects.filter(closed_at__isnull=True).values("agent")
+    agent = Agent.objects.exclude(pk__in=busy).order_by("pk").first()
+    connection_open(certifier=certifier, agent=agent, now=clock.now(), actor=None)
+    page = client.get(reverse("web:today")).content.decode()
+    assert f"{reverse('progress:agent', args=[agent.employee_id])}#calls" in page
+    assert "0 of 5" in page and "No agent is connected with you now" not in page

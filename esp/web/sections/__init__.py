@@ -52,6 +52,7 @@ SECTIONS = (
         queues.callcert,
         _any(scopes.CERT_COORDINATOR, scopes.TBT_SME, scopes.CERTIFIER, scopes.ESP_MANAGER),
     ),
+    Pick(queues.certifier_day, _any(scopes.CERTIFIER)),  # R-C2
     Pick(queues.over_the_clock, _any(scopes.TL, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)),
     Pick(
         queues.tbt, _any(scopes.TBT_SME, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)

@@ -10,6 +10,7 @@ from datetime import date
 from esp.access import scopes
 from esp.accountability.selectors import pending_termination_reviews
 from esp.breakouts.selectors import waiting_count
+from esp.callqueue.selectors import availability_of, my_connections
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
 from esp.classrooms.selectors import esp_ladder, invites_due
 from esp.pace.selectors import behind_pace as licensing_behind
@@ -62,6 +63,21 @@ def over_the_clock(base: Basis) -> OverTheClock:
             own_page("over_the_clock", base.as_of),
             base.first,
         )
+    )
+
+
+@dataclass
+class CertifierDay:
+    """R-C2: the agents connected to the certifier now, with their clock, and whether the
+    certifier is marked available today (the Cert Coordinator connects them to agents)."""
+
+    my_connections: list[dict]
+    my_availability: object  # today's CertifierAvailability, or None: not set
+
+
+def certifier_day(base: Basis) -> CertifierDay:
+    return CertifierDay(
+        my_connections(base.user, base.now), availability_of(base.user, base.now.date())
     )
 
 
