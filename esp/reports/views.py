@@ -98,13 +98,20 @@ def report(request, name: str):
             "class_code": class_code or "",
             "classes": visible_class_codes(request.user),
             "tables": tables,
-            "lines": sum(len(t["rows"]) for t in tables),
+            "lines": _lines_on_page(paged["report"]),  # report lines (an agent's
+            # attendance line shows a row per occurrence: not the rows of the tables)
             "error": error,
             "reports": TITLES,
             "paged": paged,
             "totals": _totals(name, paged["totals"]),
         },
     )
+
+
+def _lines_on_page(report: dict) -> int:
+    if "sections" in report:
+        return sum(len(section["agents"]) for section in report["sections"])
+    return next((len(report[key]) for key in ("agents", "actions", "classes") if key in report), 0)
 
 
 def _page_number(request) -> int:

@@ -97,6 +97,10 @@ def test_the_attendance_page_shows_each_occurrences_own_points(program, season, 
     client.force_login(staff("boss@cxp.example", "ESP Manager"))
     html = client.get(f"/reports/attendance/?{QUERY}").content.decode()
     assert re.search(r"\d\d/\d\d/\d{4} [A-Z][^<]* — [\d.]+ pt", html)
+    # the page's count of lines is the report's (an agent each), not its occurrences' rows
+    lines = re.search(r"<p>(\d+) lines?", html).group(1)
+    total = re.search(r"<li>[^<]*: (\d+)</li>", html).group(1)
+    assert lines == total, (lines, total)
 
 
 @pytest.mark.parametrize("name", REPORTS)
