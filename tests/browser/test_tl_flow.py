@@ -182,7 +182,7 @@ def test_tl_marks_done_delivers_coaching_and_licensing_accepts_the_proof(
     expect(licensing.get_by_role("heading", level=1)).to_have_text("Proofs waiting for review (1)")
     pending = licensing.locator("tbody tr").filter(has_text="aetna-cert.png")
     expect(pending).to_contain_text("Ann Able (E101)")
-    expect(pending).to_contain_text("carrier_cert")
+    expect(pending).to_contain_text("Aetna certification")  # the task's name, not its key
     pending.get_by_role("button", name="Accept").click()
     expect(licensing.locator(".messages")).to_contain_text("aetna-cert.png accepted (Ann Able).")
     expect(licensing.get_by_role("heading", level=1)).to_have_text("Proofs waiting for review (0)")
@@ -257,7 +257,7 @@ def test_two_people_changing_one_chip_the_second_sees_the_conflict(scenario, liv
 
     assert change(second, "done").status == 409
     conflict = second.locator("#row-E102 .conflict")
-    expect(conflict).to_contain_text("was changed to 'in_progress' by Tl One")
+    expect(conflict).to_contain_text("was changed to 'in progress' by Tl One")
     expect(conflict).to_contain_text("Nothing was saved")
     # The row now shows the current value, and nothing was overwritten.
     expect(chip(second, "E102", "Producer World registration")).to_have_text("In progress")
