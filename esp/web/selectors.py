@@ -38,15 +38,9 @@ def _among(seen):
     return ids_table(seen) if isinstance(seen, list) and seen else seen
 
 
-_EVERY = object()
-
-
-def agents_among(seen, *, every=_EVERY):
-    """The agents of `seen_agents(...)` as a queryset; when the user sees every agent, all
-    of them, or `every` when given (None: no filter for the caller to add)."""
-    if seen is None:
-        return Agent.objects.all() if every is _EVERY else every
-    return Agent.objects.filter(pk__in=_among(seen))
+def agents_among(seen):
+    """The agents of `seen_agents(...)` as a queryset."""
+    return Agent.objects.all() if seen is None else Agent.objects.filter(pk__in=_among(seen))
 
 
 def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> list[AgentRecord]:

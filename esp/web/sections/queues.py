@@ -31,7 +31,10 @@ class TerminationReviews:
 def termination_reviews(base: Basis) -> TerminationReviews:
     return TerminationReviews(
         preview(
-            pending_termination_reviews(base.user, selectors.agents_among(base.seen, every=None)),
+            # None: the user's own scope (the ESP Manager's: no filter at all)
+            pending_termination_reviews(
+                base.user, None if base.seen is None else selectors.agents_among(base.seen)
+            ),
             own_page("termination_reviews", base.as_of),
             base.first,
         )
