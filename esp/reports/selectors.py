@@ -12,12 +12,15 @@ from esp.access import scopes
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.roster.models import Agent, TrainingClass
+from esp.roster.selectors import names_by_email
+from esp.rules.notes import NOT_NOTES, author
 
 
 def _latest_notes(as_of: date):
     return (
         Fact.objects.filter(agent=OuterRef("pk"), date__lte=as_of)
         .exclude(note="")
+        .exclude(kind__in=NOT_NOTES)
         .order_by("-date", "-pk")
     )
 
@@ -57,21 +60,23 @@ def _class_tl_names(codes) -> dict[str, str]:
 
 
 def line_details(classes: dict[str, str], as_of: date) -> dict[str, dict]:
-    """R-I2: each listed agent's site, TL and latest note as of D (two queries).
+    """R-I2: each listed agent's site, TL and latest note as of D (four queries, whatever the count).
 
     `classes` maps each employee id to their class as of D: a moved agent's TL is the TL of
     the class they are in now (R-T3), not the one the roster named. The notes timeline is
-    every fact with a note; the latest prints as `MM/DD/YYYY - Author - Note` (R-N1).
+    every fact with a note but a call's remark; the latest prints as `MM/DD/YYYY - Name - Note`
+    (R-N1), its author by name.
     """
     if not classes:
         return {}
-    rows = _agent_detail_rows(classes, as_of)
+    rows = list(_agent_detail_rows(classes, as_of))
     class_tls = _class_tl_names(classes.values())
+    names = names_by_email(row[-1] for row in rows if row[-1])
     details = {}
     for employee_id, home, site, first, last, email, text, day, by in rows:
         if isinstance(day, str):
             day = date.fromisoformat(day)
-        note = f"{day:%m/%d/%Y} - {by or 'unknown'} - {text}" if text else ""
+        note = f"{day:%m/%d/%Y} - {author(by, names)} - {text}" if text else ""
         now_in = classes[employee_id]
         if now_in != home or not email:
             tl = class_tls.get(now_in, "")

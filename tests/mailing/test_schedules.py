@@ -161,7 +161,7 @@ def test_it_mails_the_daily_incompletion_report_over_smtp(
         "SLC",
         "Tl One",
     )
-    assert bob["latest_note"] == "11/09/2026 - tl.one@cxp.example - Finish Producer World"
+    assert bob["latest_note"] == "11/09/2026 - Tl One - Finish Producer World"
 
     content_type, content = files["incompletions-2026-12-02.xlsx"]
     assert content_type == XLSX_TYPE

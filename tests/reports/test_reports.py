@@ -281,7 +281,7 @@ def test_text_output_is_a_table_with_dates_as_people_write_them(scenario, esp):
     # R-I2: site, TL and the latest note as MM/DD/YYYY - Author - Note (R-N1).
     bob = next(line for line in out.splitlines() if "Bob Baker" in line)
     assert "SLC" in bob and "Tl One" in bob
-    assert "11/09/2026 - tl.one@cxp.example - Finish" in out
+    assert "11/09/2026 - Tl One - Finish" in out
 
 
 def test_csv_and_xlsx_outputs_flatten_the_rows(scenario, esp, tmp_path):
@@ -385,3 +385,14 @@ def test_export_import_into_an_empty_database_export_is_byte_identical(
     assert esp("export", "activity", second)[0] == 0
     assert first.read_bytes() == second.read_bytes()
     assert len(first.read_text(encoding="utf-8").splitlines()) > 50
+
+
+def test_the_latest_note_is_a_persons_note_by_name_never_a_calls_remark(scenario, esp):
+    """R-I2 / issue 17 item 4: "the latest note" on the incompletions report is the sheet's
+    notes column — a call's remark lives with its score, so a later call does not replace it."""
+    bob = Agent.objects.get(employee_id="E002")
+    Fact.objects.create(
+        agent=bob, kind="call", item="1", value="70", date="2026-11-20", note="Weak close", by="x"
+    )
+    code, out, _ = esp("report", "incompletions", "--as-of", "2026-12-02")
+    assert "11/09/2026 - Tl One - Finish" in out and "Weak close" not in out
