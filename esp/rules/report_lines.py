@@ -22,6 +22,9 @@ from .progress import AgentProgress
 from .records import AgentRecord
 from .tbt import escalation_date, tbt_line
 
+#: Bumped whenever the lines these rules compute change for the same facts: a day built by
+#: older rules then no longer matches its stamp and is built again on its next read.
+RULES_VERSION = 2
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
 # (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported

@@ -76,7 +76,11 @@ def tbt_line(progress: AgentProgress, as_of: date, calendar: BusinessCalendar) -
         "name": record.name,
         "class_code": progress.class_dates(as_of).code,
         "esp_start": esp_start,
-        "courses_done": sum(1 for c in policy.tbt_courses if c in done_courses),
+        # R-B1: a done TBT task means every course is done, also when migrated history
+        # marked the task done without the courses.
+        "courses_done": len(policy.tbt_courses)
+        if task_done
+        else sum(1 for c in policy.tbt_courses if c in done_courses),
         "courses_total": len(policy.tbt_courses),
         "tbt_done": task_done,
         "behind_pace": is_behind_pace(

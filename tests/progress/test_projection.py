@@ -24,6 +24,7 @@ from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
 from esp.roster.models import Agent, TrainingClass
 from esp.roster.services import import_classes, import_roster
+from esp.rules import report_lines
 from esp.rules import reports as rules
 from esp.rules.report_lines import BUILT, KINDS, TODAY, assemble, report_from_records
 
@@ -216,6 +217,16 @@ def test_agents_added_in_bulk_are_seen_on_the_next_read(program, season, write):
     Agent.objects.bulk_create(
         [Agent(employee_id="NEW1", first_name="Nia", last_name="New", training_class=home)]
     )
+    for name in REPORTS:
+        assert build_report(name, as_of=AS_OF, program=program) == expected(program, name, AS_OF)
+
+
+def test_days_built_by_older_rules_are_built_again_after_an_upgrade(program, season, monkeypatch):
+    """A rule change ships with a new RULES_VERSION: yesterday's stored lines are not read."""
+    build_days(program)
+    ReportLine.objects.all().delete()  # what the older rules stored, now gone from the day
+    monkeypatch.setattr(report_lines, "RULES_VERSION", report_lines.RULES_VERSION + 1)
+    projection._digest.cache_clear()
     for name in REPORTS:
         assert build_report(name, as_of=AS_OF, program=program) == expected(program, name, AS_OF)
 

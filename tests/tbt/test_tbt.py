@@ -202,6 +202,9 @@ def test_it_summarises_tbt_completion_per_agent_as_page_csv_and_xlsx(scenario, c
     assert (by_id["E001"]["courses_done"], by_id["E001"]["tbt_done"]) == ("2", "yes")
     assert by_id["E004"]["behind_pace"] == "yes"
     assert by_id["E002"]["behind_pace"] == "no"
+    # R-B1: E002's TBT task was marked done directly (migrated history, no course facts):
+    # every course counts as done, not "0/2 courses, TBTs done".
+    assert (by_id["E002"]["courses_done"], by_id["E002"]["tbt_done"]) == ("2", "yes")
 
     response = client.get(url, {"as_of": "2026-11-30", "format": "xlsx"})
     assert response["Content-Type"] == XLSX_TYPE

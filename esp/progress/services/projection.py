@@ -50,13 +50,18 @@ def _plain(value):
 
 
 def settings_digest(ctx: Context) -> str:
-    """A digest of the policy and calendar the rules read (the same settings, the same)."""
+    """A digest of the policy and calendar the rules read, and of the rules' version (the
+    same settings and rules, the same digest)."""
     return _digest(ctx.policy, ctx.calendar)
 
 
 @lru_cache(maxsize=32)
 def _digest(policy, calendar) -> str:  # frozen dataclasses: equal settings, one digest
-    data = {"policy": dataclasses.asdict(policy), "calendar": dataclasses.asdict(calendar)}
+    data = {
+        "rules": report_lines.RULES_VERSION,
+        "policy": dataclasses.asdict(policy),
+        "calendar": dataclasses.asdict(calendar),
+    }
     text = json.dumps(data, default=_plain, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
