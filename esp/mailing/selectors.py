@@ -49,10 +49,24 @@ def lists_show() -> dict[str, list[str]]:
 
 
 def list_rows() -> list[dict]:
-    """Each distribution list with its name and addresses (the lists page)."""
+    """Each distribution list with its name, addresses and the mailed reports scheduled to
+    it (their keys; the lists page)."""
     names = dict(DistributionList.objects.values_list("key", "name"))
+    reports: dict[str, list[str]] = {}
+    for key, report in (
+        Schedule.objects.filter(distribution_list__isnull=False)
+        .order_by("send_time", "report")
+        .values_list("distribution_list__key", "report")
+    ):
+        if report not in reports.setdefault(key, []):
+            reports[key].append(report)
     return [
-        {"key": key, "name": names.get(key, key), "addresses": addresses}
+        {
+            "key": key,
+            "name": names.get(key, key),
+            "addresses": addresses,
+            "reports": reports.get(key, []),
+        }
         for key, addresses in lists_show().items()
     ]
 

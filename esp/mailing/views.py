@@ -51,18 +51,24 @@ def esp_manager_required(view):
 @require_http_methods(["GET", "HEAD", "POST"])
 def lists(request):
     error, saved = "", ""
+    rows = selectors.list_rows()
+    names = {row["key"]: row["name"] for row in rows}
     if request.method == "POST":
         key = request.POST.get("list", "")
         addresses = request.POST.get("addresses", "").replace(",", "\n").split()
         try:
             list_set(key, addresses, actor=request.user)
-            saved = key
+            saved = names.get(key, key)
+            rows = selectors.list_rows()
         except ListError as exc:
-            error = f"{key}: {exc}. Nothing was changed."
+            error = f"{names.get(key, key)}: {exc}. Nothing was changed."
+    titles = _titles()
+    for row in rows:
+        row["sends"] = ", ".join(titles.get(report, report) for report in row["reports"])
     return render(
         request,
         "mailing/lists.html",
-        {"rows": selectors.list_rows(), "error": error, "saved": saved},
+        {"rows": rows, "error": error, "saved": saved},
         status=400 if error else 200,
     )
 

@@ -50,6 +50,11 @@ def test_the_manager_edits_a_list_and_bad_input_changes_nothing(manager, client)
     )
     assert response.status_code == 200
     assert DistributionList.objects.get(key="wfm").addresses == ["a@b.example", "wfm@cxp.example"]
+    # Issue 17 item 2: the list by its name and what it receives, never its key.
+    page = response.content.decode()
+    name = DistributionList.objects.get(key="wfm").name
+    assert f"Saved {name}." in page and "(wfm)" not in page
+    assert "receives Daily incompletion report" in page and "(esp_managers)" not in page
     response = client.post("/mail/lists/", {"list": "wfm", "addresses": "ok@cxp.example\nnope"})
     assert response.status_code == 400
     assert b"&#x27;nope&#x27; is not an e-mail address" in response.content
