@@ -131,6 +131,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Namespaces read only when asked for by name: their labels fit one place ("Agents failed"
+#: as a column title), not a status wherever "failed" appears.
+ONLY_ASKED = frozenset({"column"})
+
+
 def add_labels(namespace: str, labels: dict[str, str]) -> None:
     """Add (or rename) the labels of `namespace` (the program's names, at start-up)."""
     LABELS.setdefault(namespace, {}).update(labels)
@@ -141,7 +146,14 @@ def label(key, namespace: str = "") -> str:
     text = str(key)
     found = LABELS.get(namespace, {}).get(text)
     if found is None:
-        found = next((names[text] for names in LABELS.values() if text in names), None)
+        found = next(
+            (
+                names[text]
+                for space, names in LABELS.items()
+                if space not in ONLY_ASKED and text in names
+            ),
+            None,
+        )
     return found if found is not None else words_of(text)
 
 

@@ -11,12 +11,12 @@ from esp.rules.records import TASK_STATUSES
 from .selectors import agent_among
 
 
-def _choices(values):
-    return [(v, label(v)) for v in values]
+def _choices(values, namespace: str):
+    return [(v, label(v, namespace)) for v in values]
 
 
 class TaskStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=_choices(TASK_STATUSES))
+    status = forms.ChoiceField(choices=_choices(TASK_STATUSES, "status"))
     note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
     based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -41,13 +41,13 @@ class DeliverForm(forms.Form):
 
 
 class EmploymentForm(forms.Form):
-    status = forms.ChoiceField(choices=_choices(EMPLOYMENT_VALUES))
+    status = forms.ChoiceField(choices=_choices(EMPLOYMENT_VALUES, "status"))
     note = forms.CharField(max_length=2000, required=False)
     based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class EquipmentForm(forms.Form):
-    status = forms.ChoiceField(choices=_choices(EQUIPMENT_ITEMS))
+    status = forms.ChoiceField(choices=_choices(EQUIPMENT_ITEMS, "equipment"))
     ticket = forms.CharField(max_length=60, required=False, label="IT ticket number")
     note = forms.CharField(max_length=2000, required=False)
     based_on = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -61,7 +61,7 @@ class EquipmentForm(forms.Form):
 
 class FlagForm(forms.Form):
     action = forms.ChoiceField(choices=[("raised", "Raise"), ("resolved", "Resolve")])
-    flag = forms.ChoiceField(choices=_choices(FLAG_VALUES))
+    flag = forms.ChoiceField(choices=_choices(FLAG_VALUES, "flag"))
     note = forms.CharField(max_length=2000, required=False)
 
 

@@ -24,6 +24,8 @@ ACCOUNTS = (  # one sign-in per role, as the demo's banner lists them
 RAW_KEY = re.compile(r"\b[a-z]+_[a-z_]+\b")  # snake_case: a key, not a word
 ISO_DATE = re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b")
 NOT_WALKED = ("/admin/", "/api/", "/sign-out/")  # Django's and the API's own pages
+# Beyond the navigation, the first class board and agent page a role's pages link to.
+ONE_OF_EACH = (re.compile(r"^/classes/[^/?]+/$"), re.compile(r"^/agents/[^/?]+/$"))
 
 
 @pytest.fixture
@@ -39,6 +41,20 @@ def _nav(page) -> list[str]:
     return page.eval_on_selector_all(
         "nav a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
     )
+
+
+def _one_of_each(page, taken: set) -> list[str]:
+    links = page.eval_on_selector_all(
+        "main a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
+    )
+    found = []
+    for pattern in ONE_OF_EACH:
+        if pattern.pattern not in taken:
+            link = next((link for link in links if pattern.match(link)), None)
+            if link:
+                taken.add(pattern.pattern)
+                found.append(link)
+    return found
 
 
 def _problems(page, path: str) -> list[str]:
@@ -61,7 +77,7 @@ def test_each_role_walks_its_navigation_without_an_error_a_key_or_an_iso_date(
         ),
     )
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    to_walk, walked, problems = ["/today/"], set(), []
+    to_walk, walked, problems, taken = ["/today/"], set(), [], set()
     while to_walk:
         path = to_walk.pop(0)
         if path in walked or path.startswith(NOT_WALKED):
@@ -74,6 +90,7 @@ def test_each_role_walks_its_navigation_without_an_error_a_key_or_an_iso_date(
             continue
         problems += _problems(page, path)
         to_walk += [link for link in _nav(page) if link not in walked]
+        to_walk += _one_of_each(page, taken)
     page.goto("about:blank")  # nothing left in flight when the live server stops
     assert len(walked) >= 2, walked
     assert not problems + errors, "\n".join(problems + errors)

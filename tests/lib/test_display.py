@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 
-from esp.lib.display import clock_time, day_and_time, us_day
+from esp.lib.display import clock_time, day_and_time, label, us_day
 
 
 def test_days_and_times_read_as_people_write_them():
@@ -15,3 +15,12 @@ def test_days_and_times_read_as_people_write_them():
         day_and_time(datetime(2026, 11, 2, 9, 5, 7, tzinfo=UTC), seconds=True)
         == "11/02/2026 9:05:07 AM"
     )
+
+
+def test_a_status_reads_as_a_status_and_a_column_title_only_where_asked():
+    """Issue 17 item 2: a task's "failed" option read "Agents failed" (a column title's
+    label found first); column titles are only read when asked for."""
+    assert label("failed") == "Failed"
+    assert label("failed", "status") == "Failed"
+    assert label("failed", "column") == "Agents failed"
+    assert label("carrier_cert", "exam") == "Carrier certification exam"
