@@ -143,25 +143,29 @@ def current_agents(training_class: TrainingClass, today: date) -> QuerySet[Agent
 
 def names_by_email(addresses) -> dict[str, str]:
     """Lower-cased e-mail -> the person's name, for the staff accounts and the agents (work or
-    personal address) among `addresses` (R-N1: notes name their author, issue 17 item 4)."""
+    personal address) among `addresses` (R-N1: notes name their author, issue 17 item 4).
+    Staff first: the agents (no index on their addresses) are read only for the rest."""
     wanted = {a.strip().lower() for a in addresses if a and "@" in a}
     if not wanted:
         return {}
     names: dict[str, str] = {}
-    for first, last, work, personal in (
-        Agent.objects.annotate(work=Lower("work_email"), personal=Lower("personal_email"))
-        .filter(Q(work__in=wanted) | Q(personal__in=wanted))
-        .values_list("first_name", "last_name", "work", "personal")
-    ):
-        name = f"{first} {last}".strip()
-        for address in (work, personal):
-            if address in wanted and name:
-                names[address] = name
     users = get_user_model().objects.annotate(address=Lower("email")).filter(address__in=wanted)
     for first, last, address in users.values_list("first_name", "last_name", "address"):
         name = f"{first} {last}".strip()
         if name:
             names[address] = name
+    rest = wanted - names.keys()
+    if not rest:
+        return names
+    for first, last, work, personal in (
+        Agent.objects.annotate(work=Lower("work_email"), personal=Lower("personal_email"))
+        .filter(Q(work__in=rest) | Q(personal__in=rest))
+        .values_list("first_name", "last_name", "work", "personal")
+    ):
+        name = f"{first} {last}".strip()
+        for address in (work, personal):
+            if address in rest and name:
+                names[address] = name
     return names
 
 
