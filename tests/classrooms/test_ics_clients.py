@@ -1,11 +1,17 @@
 """Issue 16 item 9 (R-S2): the invitations land at the right hour in any calendar. The .ics is
-read back by two parsers that did not write it — vobject (with dateutil's rules) and
-recurring-ical-events — for a November class, a June class (daylight time) and a class across
-the March change. Each class day starts at 8:00 AM Chicago time, and the last day is there."""
+read back by parsers that did not write it — vobject (with dateutil's rules),
+recurring-ical-events and, where node and ical.js are installed (`.ci/run` installs ical.js in
+`.cache/icaljs`), Mozilla's ical.js — for a November class, a June class (daylight time) and a
+class across the March change. Each class day starts at 8:00 AM Chicago time, and the last day
+is there."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -89,3 +95,30 @@ def test_the_time_zone_is_written_as_yearly_rules_not_a_list_of_dates():
     assert "BYDAY=-1SU;BYMONTH=3" in berlin and "BYDAY=-1SU;BYMONTH=10" in berlin
     phoenix = vtimezone("America/Phoenix", 2026).to_ical().decode()
     assert "RRULE" not in phoenix and "TZOFFSETTO:-0700" in phoenix
+
+
+ICALJS = Path(os.environ.get("ESP_ICALJS_DIR", Path(__file__).parents[2] / ".cache/icaljs"))
+ICALJS_MODULES = ICALJS / "node_modules"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("node") and (ICALJS_MODULES / "ical.js").is_dir()),
+    reason="node and ical.js (npm install --prefix .cache/icaljs ical.js@2) not installed",
+)
+@pytest.mark.parametrize("name", CLASSES)
+def test_ical_js_reads_every_class_day_at_eight_chicago_time(name):
+    days = CLASSES[name]
+    script = Path(__file__).with_name("icaljs_occurrences.mjs")
+    done = subprocess.run(
+        ["node", str(script)],
+        input=invite(days),
+        capture_output=True,
+        env={**os.environ, "ESP_ICALJS_DIR": str(ICALJS_MODULES)},
+        timeout=60,
+        check=True,
+    )
+    pairs = [line.split() for line in done.stdout.decode().splitlines()]
+    starts = [datetime.fromisoformat(start) for start, _ in pairs]
+    ends = [datetime.fromisoformat(end) for _, end in pairs]
+    assert starts == starts_at_eight(days)
+    assert ends == [start + timedelta(hours=8, minutes=30) for start in starts]
