@@ -50,6 +50,13 @@ def _add_import(commands) -> None:
         help="meeting: record the agents with no row as this (default: only list them)",
     )
     imp.add_argument(
+        "--time-zone",
+        default="",
+        metavar="ZONE",
+        help="meeting: the zone the report's times are in, e.g. America/New_York (default: "
+        "the zone the report states, else the program's)",
+    )
+    imp.add_argument(
         "--column",
         action="append",
         default=[],
@@ -318,6 +325,19 @@ def _meeting_columns(pairs: list[str]) -> dict[str, str] | None:
     return columns or None
 
 
+def _zone(name: str) -> str:
+    """`--time-zone`: an IANA zone name, checked."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"--time-zone {name}: not a time zone (e.g. America/New_York)") from None
+    return name
+
+
 def cmd_import_meeting(args) -> int:
     """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
     --absent-as) and the unmatched rows."""
@@ -332,7 +352,11 @@ def cmd_import_meeting(args) -> int:
     columns = _meeting_columns(args.column)
     try:
         result = propose_meeting(
-            args.file, class_code=args.class_code, day=args.date, columns=columns
+            args.file,
+            class_code=args.class_code,
+            day=args.date,
+            columns=columns,
+            report_zone=_zone(args.time_zone),
         )
         saved = meeting_save(
             result=result,

@@ -30,6 +30,7 @@ from .parse import FIELDS, UnknownLayout, describe_found, describe_row
 from .selectors import propose_meeting
 from .services import MeetingSaved, meeting_columns_remember, meeting_save
 from .sources import read_table
+from .zones import REPORT_ZONES
 
 MAX_BYTES = 2_000_000
 SESSION_KEY = "esp_meeting_upload"
@@ -54,13 +55,25 @@ def _uploaded(request, training_class):
     if upload is None or upload.size > MAX_BYTES:
         raise _Refused("Choose the meeting's attendance CSV (at most 2 MB).")
     content = upload.read()
+    zone = request.POST.get("zone", "")
+    if zone and zone not in dict(REPORT_ZONES):
+        raise _Refused("Choose the report's time zone from the list.")
     request.session[SESSION_KEY] = {
         "code": code,
         "date": day.isoformat(),
         "name": upload.name,
         "content": base64.b64encode(content).decode(),
+        "zone": zone,
     }
     return content, day
+
+
+def _asked_day(request):
+    """The class day the attendance page sent the person here for (`?date=`), if valid."""
+    try:
+        return required_day(request.GET.get("date"), "Class day") if "date" in request.GET else None
+    except ValidationError:
+        return None
 
 
 def _pending(request, code: str):
@@ -166,7 +179,13 @@ def _step(request, training_class):
 def meeting_import(request, code: str):
     training_class = scopes.get_class_for_user(request.user, code)
     can_edit = may_write(request.user, "attendance")
-    context = {"training_class": training_class, "can_edit": can_edit, "kinds": ABSENCE_KINDS}
+    context = {
+        "training_class": training_class,
+        "can_edit": can_edit,
+        "kinds": ABSENCE_KINDS,
+        "zones": REPORT_ZONES,
+        "day": _asked_day(request),
+    }
     if request.method != "POST" or not can_edit:
         return render(request, TEMPLATE, context)
     step = request.POST.get("step")
@@ -179,7 +198,10 @@ def meeting_import(request, code: str):
         if step == "remap":
             context.update(_mapping_context(request, content, columns or {}))
             return render(request, TEMPLATE, context)
-        result = propose_meeting(content, class_code=code, day=day, columns=columns)
+        zone = request.session.get(SESSION_KEY, {}).get("zone", "")
+        result = propose_meeting(
+            content, class_code=code, day=day, columns=columns, report_zone=zone
+        )
     except UnknownLayout:  # refused as it is (400): the person maps its columns
         context.update(_mapping_context(request, content, {}))
         return render(request, TEMPLATE, context, status=400)

@@ -99,6 +99,27 @@ class MeetingResult:
     header: tuple[str, ...] = ()  # the report's column names (ParsedMeeting.header)
     columns: tuple[tuple[str, str], ...] = ()  # a column mapping used: (field, column)
     mapping_note: str = ""  # whose remembered mapping read the columns, if one did
+    layout_title: str = ""  # the layout as people name it: "Zoom participants report"
+
+    @property
+    def hours_off(self) -> int:
+        """Whole hours most agents read late (or early) by, when the report's times look read
+        in the wrong time zone: at least half the matched agents join within 15 minutes of
+        the same whole number of hours after (or leave that long before) the class day's
+        start (end). 0 when nothing looks off."""
+        if not self.matched:
+            return 0
+        start = self.times.start
+        shifts = [round((a.first_join - start).total_seconds() / 3600) for a in self.matched]
+        for hours in sorted(set(shifts) - {0}, key=abs):
+            near = [
+                a
+                for a in self.matched
+                if abs((a.first_join - start).total_seconds() / 60 - hours * 60) <= 15
+            ]
+            if len(near) * 2 >= len(self.matched):
+                return hours
+        return 0
 
     @property
     def occurrences(self) -> list[tuple[ClassAgent, str, int | None]]:
@@ -188,6 +209,7 @@ def propose(
         class_code=class_code,
         day=times.day,
         layout=parsed.layout.key,
+        layout_title=parsed.layout.title,
         times=times,
         matched=tuple(matched),
         absences=tuple(absences),

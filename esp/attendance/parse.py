@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import IO
@@ -201,10 +201,18 @@ class ParsedMeeting:
     stated_zone: str = ""  # the zone the report states, e.g. "IST (UTC+05:30)"; "" when none
     time_zone: str = ""  # the program's, the times' zone once read
     header: tuple[str, ...] = ()  # the header row's names, as compared (folded)
+    chosen_zone: str = ""  # the zone the person said the report is in (IANA), if they did
 
     @property
     def zone_note(self) -> str:
         """What the preview says about the times' zone (issue 16 item 5)."""
+        if self.chosen_zone and self.chosen_zone != self.time_zone:
+            return (
+                f"times read in the time zone you chose, {self.chosen_zone}, and converted "
+                f"to the program's ({self.time_zone})"
+            )
+        if self.chosen_zone:
+            return f"times read in the program's time zone ({self.time_zone}), as you chose"
         if self.stated_zone:
             return (
                 f"times converted from the report's time zone, {self.stated_zone}, "
@@ -297,7 +305,7 @@ def _header_errors(layout: Layout, header: list[str], line: int) -> list[RowErro
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(
-    r"^(?P<date>\d{1,2}/\d{1,2}/\d{4}\s+)?(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
+    r"^(?P<date>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}),?\s+)?(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:\s+(?P<zone>[A-Za-z]{2,5}))?$"
 )
 
@@ -331,8 +339,10 @@ def _clock_moment(
             raise ValueError(f"'{text}': hour {hours} with {ampm}")
         hours = hours % 12 + (12 if ampm == "PM" else 0)
     if match["date"]:
+        written = match["date"].strip().rstrip(",")
+        pattern = "%m/%d/%Y" if len(written.rsplit("/", 1)[1]) == 4 else "%m/%d/%y"
         try:
-            on = datetime.strptime(match["date"].strip(), "%m/%d/%Y").date()  # noqa: DTZ007
+            on = datetime.strptime(written, pattern).date()  # noqa: DTZ007
         except ValueError:
             raise ValueError(f"'{text}' has no valid MM/DD/YYYY date") from None
     else:
@@ -483,12 +493,17 @@ def _row(line: int, values: list[str], clock: _Clock, at: _Columns, errors: list
     return MeetingRow(line, person, email, moments["join_time"], moments["leave_time"])
 
 
-def _clock(preamble: Lines, day: date, zone: ZoneInfo) -> tuple[_Clock, Stated | None]:
-    """How to read the times, from the meeting start the report states above its header; a
+def _clock(
+    preamble: Lines, day: date, zone: ZoneInfo, chosen: ZoneInfo | None = None
+) -> tuple[_Clock, Stated | None]:
+    """How to read the times, from the meeting start the report states above its header, or
+    in the zone the person chose for the report (`chosen`: it wins over a stated one); a
     start on another day than the class day rejects the file."""
     stated = stated_start(preamble)
     if stated is None:
-        return _Clock(day, zone), None
+        return _Clock(day, zone, chosen), None
+    if chosen is not None:
+        stated = replace(stated, start=stated.start.replace(tzinfo=chosen), zone=chosen)
     start = stated.start if stated.zone else stated.start.replace(tzinfo=zone)
     if start.astimezone(zone).date() != day:
         problem = (
@@ -514,15 +529,18 @@ def parse_meeting(
     day: date,
     time_zone: str,
     columns: Mapping[str, str] | None = None,
+    report_zone: str = "",
 ) -> ParsedMeeting:
-    """Read and check a meeting report of `day`; raise ImportRejected naming every bad row."""
+    """Read and check a meeting report of `day`; raise ImportRejected naming every bad row.
+    `report_zone` (an IANA name): the zone the person says the report's times are in."""
     zone = ZoneInfo(time_zone)
+    chosen = ZoneInfo(report_zone) if report_zone else None
     filename = str(source) if isinstance(source, (str, Path)) else ""
     table = read_table(source, filename)
     lines = table.lines
     try:
         layout, at, found = _find_header(table, columns)
-        clock, stated = _clock(lines[:at], day, zone)
+        clock, stated = _clock(lines[:at], day, zone, chosen)
     except UnknownLayout as exc:
         raise UnknownLayout(exc.errors, filename, table=table) from None
     except ImportRejected as exc:
@@ -540,6 +558,7 @@ def parse_meeting(
         kind=table.kind,
         stated_zone=zone_label(stated.zone, stated.start) if stated and stated.zone else "",
         time_zone=time_zone,
+        chosen_zone=report_zone,
         header=tuple(header),
     )
 

@@ -156,11 +156,12 @@ def propose_meeting(
     class_code: str,
     day: date,
     columns: Mapping[str, str] | None = None,
+    report_zone: str = "",
 ) -> MeetingResult:
     """Read a meeting report of `class_code` on `day` and propose what it means (R-A3):
     nothing is written. A layout the app does not know, without `columns`, is read with the
     program's remembered mapping for it if there is one (issue 16 item 7), else raises
-    ``UnknownLayout``."""
+    ``UnknownLayout``. `report_zone`: the zone the person says the report's times are in."""
     training_class = TrainingClass.objects.select_related("program").filter(code=class_code).first()
     if training_class is None:
         raise MeetingImportError(f"unknown class '{class_code}'")
@@ -171,13 +172,17 @@ def propose_meeting(
         source = source.encode() if isinstance(source, str) else source
     note = ""
     try:
-        parsed = parse_meeting(source, day=day, time_zone=program.time_zone, columns=columns)
+        parsed = parse_meeting(
+            source, day=day, time_zone=program.time_zone, columns=columns, report_zone=report_zone
+        )
     except UnknownLayout as exc:
         remembered = remembered_columns(program, exc.table)
         if remembered is None:
             raise
         columns, note = remembered.columns, _remembered_note(remembered, program.time_zone)
-        parsed = parse_meeting(source, day=day, time_zone=program.time_zone, columns=columns)
+        parsed = parse_meeting(
+            source, day=day, time_zone=program.time_zone, columns=columns, report_zone=report_zone
+        )
     result = propose(
         parsed,
         class_agents(training_class, day),

@@ -43,6 +43,18 @@ ABBREVIATIONS = {
     "HST": -10 * 60,
     "IST": 5 * 60 + 30,
 }
+#: The zones a person may say a report is in (the upload form and `esp import meeting
+#: --time-zone`, issue 16 item 5): a US program's organizers, and UTC.
+REPORT_ZONES = (
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("UTC", "UTC"),
+)
 START_LABELS = ("meeting date", "start time", "meeting start time", "start date/time")
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*(?P<sign>[+-−])\s*(?P<h>\d{1,2}):?(?P<m>\d{2})?$")

@@ -86,10 +86,10 @@ def test_it_saves_the_occurrences_of_the_generic_csv_and_prints_the_rest(classes
         ("E004", DAY, "tardy", "59"),
         ("E005", DAY, "tardy", "60"),
     ]
-    assert "meeting 11/03/2026, class AET-A (generic), 8:00 AM–4:30 PM" in out
+    assert "meeting 11/03/2026, class AET-A (generic CSV), 8:00 AM–4:30 PM" in out
     assert "5 agent(s) matched, 2 of them without an occurrence" in out
     assert "saved 4 occurrence(s):" in out
-    assert "  E004 Di Dunn: tardy 59 min" in out
+    assert "  E004 Di Dunn: Tardy 59 min" in out
     assert "proposed absences (no row), not saved: 1" in out
     assert "  E006 Flo Fox" in out
     assert "unmatched rows, not saved: 1" in out
@@ -362,7 +362,7 @@ date,employee_id,kind,item,value,by,note
     code, out, _ = meeting(esp, FIXTURES / "generic.csv")
     assert code == 0
     assert [f for f in attendance_facts() if f[0] == "E003"] == [("E003", DAY, "tardy", "12")]
-    assert "  E003 Cy Cole: tardy 10 min" in out.split("already recorded")[1]
+    assert "  E003 Cy Cole: Tardy 10 min" in out.split("already recorded")[1]
 
 
 def test_a_dry_run_writes_nothing_and_says_what_it_would_save(classes, esp):
@@ -370,7 +370,7 @@ def test_a_dry_run_writes_nothing_and_says_what_it_would_save(classes, esp):
     assert code == 0, err
     assert attendance_facts() == []
     assert "would save 4 occurrence(s):" in out
-    assert "would save 1 absence(s) as ncns:\n  E006 Flo Fox: ncns" in out
+    assert "would save 1 absence(s) as No call, no show:\n  E006 Flo Fox: No call, no show" in out
 
 
 def test_absences_are_saved_only_when_asked_and_once(classes, esp):
@@ -378,7 +378,9 @@ def test_absences_are_saved_only_when_asked_and_once(classes, esp):
     assert [f for f in attendance_facts() if f[0] == "E006"] == []
     code, out, _ = meeting(esp, FIXTURES / "generic.csv", "--absent-as", "absent_approved")
     assert code == 0
-    assert "saved 1 absence(s) as absent_approved:\n  E006 Flo Fox: absent_approved" in out
+    assert (
+        "saved 1 absence(s) as Absent – HR Approved:\n  E006 Flo Fox: Absent – HR Approved" in out
+    )
     assert [f for f in attendance_facts() if f[0] == "E006"] == [
         ("E006", DAY, "absent_approved", "")
     ]
@@ -508,7 +510,7 @@ Di Dunn,di@cxp.example,11/03/2026 08:45:10 AM,11/03/2026 04:30:00 PM,465,No
         "leave_time=Left At",
     )
     assert code == 0, err
-    assert "(mapped)" in out
+    assert "(CSV with a column mapping)" in out
     assert attendance_facts() == [("E004", DAY, "tardy", "45")]
 
 

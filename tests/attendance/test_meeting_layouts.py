@@ -79,7 +79,7 @@ def xls_reader():
 )
 def test_the_google_meet_report_in_each_form(classes, esp, name):
     out, facts = imported(esp, FIXTURES / name)
-    assert "(google_meet)" in out
+    assert "(Google Meet attendance report)" in out
     assert facts == [
         ("E001", "tardy", "25"),  # 8:25 AM
         ("E003", "left_early", "70"),  # no e-mail: matched by her name, left 3:20 PM
@@ -123,7 +123,7 @@ def test_the_goto_meeting_attendee_list_in_each_form(classes, esp, name):
     if name.endswith(".xls"):
         xls_reader()
     out, facts = imported(esp, FIXTURES / name)
-    assert "(goto_meeting)" in out
+    assert "(GoTo Meeting attendee list)" in out
     assert "times converted from the report's time zone, EST (UTC−05:00)" in out
     assert facts == GOTO_MEETING_FACTS
     assert unmatched(FIXTURES / name) == (
@@ -195,7 +195,7 @@ def test_a_report_of_another_meeting_day_is_rejected_whole(classes, esp, write):
 
 def test_the_goto_training_report_as_xlsx(classes, esp):
     out, facts = imported(esp, FIXTURES / "goto_training.xlsx")
-    assert "(goto_training)" in out
+    assert "(GoTo Training attendance report)" in out
     assert facts == [
         ("E001", "tardy", "59"),
         ("E002", "tardy", "60"),
@@ -224,7 +224,7 @@ ZOOM_FACTS = [
 )
 def test_the_zoom_participants_report(classes, esp, name, tina):
     out, facts = imported(esp, FIXTURES / name)
-    assert "(zoom)" in out
+    assert "(Zoom participants report)" in out
     assert facts == ZOOM_FACTS
     assert unmatched(FIXTURES / name) == ([(tina, "Tina Lead")], ["E006"])
 

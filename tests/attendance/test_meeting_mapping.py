@@ -132,7 +132,7 @@ def test_an_unknown_layout_is_mapped_in_the_browser_then_previewed_and_saved(tl,
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "Columns read as you mapped them" in page
-    assert "MIA 30 min" in page and "absent 240 min" in page  # words, not keys (issue 17)
+    assert "MIA 30 min" in page and "Absent – Unapproved 240 min" in page  # words, not keys (issue 17)
     assert "Tim Jones" in page  # the host: an unmatched row
     assert saved() == [] and not MeetingColumns.objects.exists()
     response = client.post(PAGE, {"step": "confirm"})
@@ -159,7 +159,7 @@ def test_the_next_upload_of_the_layout_needs_no_mapping_and_can_be_mapped_again(
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "Columns read with the mapping remembered for this layout on " in page
-    assert "tardy 29 min" in page
+    assert "Tardy 29 min" in page
     assert "Change the column mapping" in page
     remap = client.post(PAGE, {"step": "remap", "column_name": "Participant"})
     assert "Which column holds what?" in remap.content.decode()
@@ -191,4 +191,4 @@ def test_esp_import_meeting_reads_a_layout_with_its_remembered_mapping(tl, clien
     )
     assert code == 0, err
     assert "columns read with the mapping remembered for this layout on " in out
-    assert "E001 Ann Able: tardy 29 min" in out
+    assert "E001 Ann Able: Tardy 29 min" in out

@@ -41,7 +41,7 @@ def test_it_previews_then_saves_only_what_was_confirmed(tl, client):
     assert preview.status_code == 200
     text = preview.content.decode()
     assert "Nothing is saved until you confirm" in text
-    assert "tardy 25 min" in text  # first join 08:25 against an 08:00 start
+    assert "Tardy 25 min" in text  # first join 08:25 against an 08:00 start
     assert "A Guest" in text and "never guessed" in text
     assert not Fact.objects.filter(kind="attendance").exists()
 

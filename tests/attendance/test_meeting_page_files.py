@@ -42,7 +42,7 @@ def test_a_goto_meeting_file_as_downloaded_is_previewed_and_saved(tl, client, na
     preview = upload(client, name, (FIXTURES / name).read_bytes())
     assert preview.status_code == 200
     text = preview.content.decode()
-    assert "tardy 20 min" in text and "15125550199" in text and "Renée Müller" in text
+    assert "Tardy 20 min" in text and "15125550199" in text and "Renée Müller" in text
     assert "Times converted from the report&#x27;s time zone, EST (UTC−05:00)" in text
     assert "<td>8:20 AM</td>" in text  # Ann's first join, 9:20 AM EST, in the program's zone
     assert saved() == []
