@@ -7,12 +7,14 @@ The checklists are derived from the steps recorded so far; the writes are in ser
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib.display import label
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.rules import operations as rules
@@ -177,20 +179,23 @@ def undo_uptraining(program, as_of: date, *, policy=None) -> list[dict]:
 
 def home_department(agent: Agent) -> str:
     """R-X1: the site plus the campaign's contact-center department."""
-    training_class = agent.training_class
-    site = agent.site or training_class.sites.first()
-    return training_class.campaign.home_department(site)
+    return agent.training_class.campaign.home_department(_site(agent))
 
 
-def transfer_rows(program, as_of: date, report: dict) -> list[dict]:
+def _site(agent: Agent):
+    return agent.site or agent.training_class.sites.first()
+
+
+def transfer_rows(program, as_of: date, report: dict, user=None) -> list[dict]:
     """The agents on the "transfer to production needed" list as of D (`report`: the
-    incompletions report as of D), each with their home department and how far their
-    transfer checklist got."""
+    incompletions report as of D) whom `user` sees (None: everyone), each with their home
+    department and how far their transfer checklist got."""
     transfer = program.policy().transfer_section
     lines = next(s["agents"] for s in report["sections"] if s["key"] == transfer)
+    among = scopes.visible_agents(user) if user is not None else Agent.objects.all()
     agents = {
         a.employee_id: a
-        for a in Agent.objects.filter(employee_id__in=[line["employee_id"] for line in lines])
+        for a in among.filter(employee_id__in=[line["employee_id"] for line in lines])
         .select_related("training_class__campaign", "site")
         .prefetch_related("transfer_steps", "training_class__sites")
     }
@@ -207,21 +212,57 @@ def transfer_rows(program, as_of: date, report: dict) -> list[dict]:
                 "department": home_department(agent),
                 "recorded": len(steps),
                 "last": steps[-1] if steps else None,
+                "last_name": rules.STEP_NAMES.get(steps[-1].step, "") if steps else "",
             }
         )
     return rows
 
 
-def transfer_checklist(agent: Agent, today: date) -> list[rules.Item]:
-    """R-X2: both systems, then the verification and its restart, recheck and IT branches."""
-    done = {s.step: s for s in agent.transfer_steps.all()}
-    return rules.transfer_items(agent, done, home_department(agent), today)
+def transfer_facts(agent: Agent, today: date) -> rules.TransferFacts:
+    """What the agent's transfer checklist names (R-X1), the waits in the program's zone."""
+    training_class = agent.training_class
+    return rules.TransferFacts(
+        name=agent.name,
+        site=str(_site(agent)),
+        department=home_department(agent),
+        classroom=training_class.campaign.uptraining_class_name,
+        today=today,
+        zone=ZoneInfo(training_class.program.time_zone),
+    )
+
+
+def _transfer_done(agent: Agent) -> dict:
+    return {s.step: s for s in agent.transfer_steps.all()}
+
+
+def transfer_checklist(agent: Agent, today: date, now: datetime) -> list[rules.Item]:
+    """R-X2 in the seed's order: both systems, the waits, the restart, recheck and IT."""
+    return rules.transfer_items(agent, _transfer_done(agent), transfer_facts(agent, today), now)
 
 
 def transfer_passed(agent: Agent) -> bool:
-    return agent.transfer_steps.filter(step__startswith="verify_", outcome="passed").exists()
+    return rules.transfer_complete(_transfer_done(agent))
 
 
-def saved_step(agent: Agent):
-    """The transfer's "saved" step (the 10-minute wait counts from it)."""
-    return agent.transfer_steps.get(step="saved")
+def transfer_refusal(program, agent: Agent, as_of: date) -> str:
+    """Why `agent` cannot be transferred to production as of D, in plain words ("": they can):
+    only an ESP-complete agent is (seed 003: "After confirming agents are complete with
+    everything ESP")."""
+    policy = program.policy()
+    records = agent_records(program, as_of, agent_ids=[agent.pk])
+    if not records:
+        return f"{agent.name} is not in the program's agents as of {as_of:%m/%d/%Y}."
+    progress = AgentProgress(records[0], policy)
+    if not progress.is_active(as_of):
+        return f"{agent.name} is no longer active: there is nothing to transfer."
+    still_open = [
+        label(task, "task")
+        for task in policy.task_keys
+        if task != policy.transfer_task and not progress.is_done(task, as_of)
+    ]
+    if still_open:
+        return (
+            f"{agent.name} is not ESP complete yet: {', '.join(still_open)} still open. "
+            "Transfer to production only once everything ESP is done."
+        )
+    return ""

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from esp.lib.display import clock_time
 from esp.operations import selectors, services
-from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
+from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep, TransferStep
 from esp.programs.models import Campaign, Site
 from esp.progress.models import Fact
 from esp.progress.services import task_status_set
@@ -25,7 +25,7 @@ from esp.progress.services.proofs import proof_review, proof_submit
 from esp.reports.builders import build_report
 from esp.reports.mailed import transferred_recently
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.roles import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, PM, TL
 from tests.web_support import png, staff
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -233,54 +233,75 @@ def esp_complete(program, agent, actor, day=AS_OF):
             task_status_set(agent=agent, task=key, status="done", day=day, actor=actor)
 
 
+BOTH_SYSTEMS = ("cc_effective", "cc_department", "cc_done", "hc_effective", "hc_department")
+
+
 def save_both_systems(program, agent, actor, now=NOW):
-    for step in ("cc_department", "cc_effective", "hc_department", "hc_effective", "saved"):
+    """The Contact Center then the Headcount steps, and the refresh (seed 003)."""
+    for step in (*BOTH_SYSTEMS, "hc_done", "refresh"):
         services.transfer_step_record(
             program=program, agent=agent, step=step, actor=actor, now=now, today=AS_OF
         )
 
 
-def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
+def test_the_transfer_checklist_rechecks_the_contact_center_then_calls_it(program, world):
+    """Seed 003: "If yes, go back to ADP and check you have completed all the steps above for
+    Contact Center. Wait another 10 minutes and have agent restart their computer. If they are
+    still showing in BlackDash in the training ENV, contact IT and see if there is something
+    wrong on the backend." """
     agent = Agent.objects.get(employee_id="E001")
     esp_complete(program, agent, world)
-    items = selectors.transfer_checklist(agent, AS_OF)
-    assert (
-        items[0].label
-        == "Contact center: select the home department SLC — 510 Aetna Contact Center"
-    )
-    assert "12/07/2026" in items[1].label and "Headcount" in items[2].label
+    items = selectors.transfer_checklist(agent, AS_OF, NOW)
+    assert items[0].label == "Contact Center: enter today's date, 12/07/2026"
+    assert "select SLC — 510 Aetna Contact Center" in items[1].label
+    assert items[3].label.startswith("Headcount")
     save_both_systems(program, agent, world)
     record = services.transfer_step_record
     with pytest.raises(ValidationError, match="Wait 10 minutes") as refused:
         record(program=program, agent=agent, step="verify_1", outcome="failed", actor=world,
                now=NOW + timedelta(minutes=9), today=AS_OF)  # fmt: skip
     ready = (NOW + timedelta(minutes=10)).astimezone(ZoneInfo(program.time_zone))
-    assert f"verify from {clock_time(ready)}." in str(refused.value)  # the program's 8:05 AM
+    assert str(refused.value) == f"['Wait 10 minutes: from {clock_time(ready)}.']"  # 9:10 AM
     later = NOW + timedelta(minutes=10)
-    for step, outcome in (
-        ("verify_1", "failed"),
-        ("restart_1", ""),
-        ("verify_2", "failed"),
-        ("recheck", ""),
-        ("restart_2", ""),
-        ("verify_3", "failed"),
+    for step, outcome, at in (
+        ("verify_1", "failed", later),
+        ("recheck", "", later),
+        ("restart_2", "", later + timedelta(minutes=10)),
+        ("verify_2", "failed", later + timedelta(minutes=10)),
     ):
         record(program=program, agent=agent, step=step, outcome=outcome, actor=world,
-               now=later, today=AS_OF)  # fmt: skip
-    items = selectors.transfer_checklist(agent, AS_OF)
-    assert items[-1].step == "it_ticket" and not items[-1].done
+               now=at, today=AS_OF)  # fmt: skip
+    items = selectors.transfer_checklist(agent, AS_OF, later)
+    assert [i.step for i in items][-2:] == ["it_ticket", "verify_3"]
     with pytest.raises(ValidationError):  # the ticket's number
         record(program=program, agent=agent, step="it_ticket", actor=world, now=later, today=AS_OF)
     record(program=program, agent=agent, step="it_ticket", note="INC-4711", actor=world,
            now=later, today=AS_OF)  # fmt: skip
-    assert selectors.transfer_checklist(agent, AS_OF)[-1].done.note == "INC-4711"
+    assert selectors.transfer_checklist(agent, AS_OF, later)[-2].done.note == "INC-4711"
     assert not selectors.transfer_passed(agent)
     assert program.policy().transfer_task not in {
         f.item for f in Fact.objects.filter(agent=agent, kind="task", value="done")
     }
 
 
-def test_the_transfer_is_done_when_verification_passes(program, world, client):
+def test_the_recheck_waits_another_10_minutes_before_the_restart(program, world):
+    """Seed 003: "Wait another 10 minutes and have agent restart their computer." """
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    save_both_systems(program, agent, world)
+    later = NOW + timedelta(minutes=10)
+    for step, outcome in (("verify_1", "failed"), ("recheck", "")):
+        services.transfer_step_record(program=program, agent=agent, step=step, outcome=outcome,
+                                      actor=world, now=later, today=AS_OF)  # fmt: skip
+    with pytest.raises(ValidationError, match="Wait 10 minutes: from 9:20 AM"):
+        services.transfer_step_record(program=program, agent=agent, step="restart_2",
+                                      actor=world, now=later + timedelta(minutes=3), today=AS_OF)  # fmt: skip
+
+
+def test_the_transfer_is_done_when_the_agent_restarts_after_a_clean_check(program, world, client):
+    """Seed 003: "check BlackDash to see if the agent shows in any training ENV classrooms ...
+    If no, have agent restart their computer." Then "Update the ESP tracker in the Transfer to
+    Production column"."""
     agent = Agent.objects.get(employee_id="E001")
     esp_complete(program, agent, world)
     report = build_report("incompletions", as_of=AS_OF, program=program)
@@ -293,12 +314,55 @@ def test_the_transfer_is_done_when_verification_passes(program, world, client):
         program=program, agent=agent, step="verify_1", outcome="passed", actor=world,
         now=NOW + timedelta(minutes=12), today=AS_OF,
     )  # fmt: skip
+    assert not Fact.objects.filter(agent=agent, kind="task", item="transfer").exists()
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
+    assert "Have Ann1 Able restart their computer" in page.content.decode()
+    services.transfer_step_record(
+        program=program, agent=agent, step="restart_1", actor=world,
+        now=NOW + timedelta(minutes=14), today=AS_OF,
+    )  # fmt: skip
     fact = Fact.objects.get(agent=agent, kind="task", item=program.policy().transfer_task)
     assert fact.value == "done" and fact.date == AS_OF
-    assert "SLC — 510 Aetna Contact Center" in fact.note
+    assert "SLC — 510 Aetna Contact Center" in fact.note and "9:14 AM" in fact.note
     assert [a["employee_id"] for a in transferred_recently(program, date(2026, 12, 8))] == ["E001"]
     page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
-    assert "Verified: the transfer is done." in page.content.decode()
+    assert "the transfer to production is recorded in the tracker" in page.content.decode()
+
+
+def test_it_refuses_the_transfer_of_an_agent_who_is_not_esp_complete(program, world, client):
+    """Seed 003: "After confirming agents are complete with everything ESP from the ESP
+    Tracker, agents must be transferred"."""
+    agent = Agent.objects.get(employee_id="E002")
+    with pytest.raises(ValidationError, match="Ann2 Able is not ESP complete yet"):
+        services.transfer_step_record(
+            program=program, agent=agent, step="cc_effective", actor=world, now=NOW, today=AS_OF
+        )
+    client.force_login(world)
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E002"}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Ann2 Able is not ESP complete yet: " in text and "Call certification" in text
+    assert "RTS / No More Forms" in text and '<form method="post" class="inline">' not in text
+
+
+def test_the_pm_told_to_transition_the_agent_runs_the_transfer(program, world, client):
+    """Seed 003 (mentors, transfers): the PM is told to transition the agent; they open the
+    transfer checklist from their Today and record its steps (issue 15 item 9)."""
+    pm = staff("pm.one@cxp.example", PM)
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    client.force_login(pm)
+    today = client.get(reverse("web:today")).content.decode()
+    url = reverse("operations:transfer", kwargs={"employee_id": "E001"})
+    assert url in today
+    assert client.get(reverse("operations:transfers")).status_code == 200
+    response = client.post(url, {"step": "cc_effective"})
+    assert response.status_code == 302
+    step = TransferStep.objects.get(agent=agent, step="cc_effective")
+    assert step.done_by == pm
+    # PM two's classes hold neither agent: 404
+    client.force_login(staff("pm.two@cxp.example", PM))
+    assert client.get(url).status_code == 404
 
 
 def test_only_the_esp_manager_opens_the_operations_pages(program, world, client):
