@@ -16,7 +16,7 @@ from esp.lib.csvio import parse_date
 from esp.lib.display import clock_time
 from esp.progress.services import actor_name, projection, task_status_set
 from esp.roster.models import Agent
-from esp.rules.operations import UPTRAINING_VALUE, Item
+from esp.rules.operations import Item
 
 from .models import ExtensionProcedure, ExtensionStep, TransferStep
 from .selectors import (
@@ -37,7 +37,7 @@ def extension_step_record(
 ) -> ExtensionStep:
     report = projection.read_report("extensions", program=program, as_of=as_of, now=now)
     report["classes"] = [c for c in report["classes"] if c["class_code"] == training_class.code]
-    board = {c["class"].pk: c for c in extension_board(program, as_of, report)["classes"]}
+    board = {c["class"].pk: c for c in extension_board(program, as_of, report, now=now)["classes"]}
     entry = board.get(training_class.pk)
     if entry is None:
         raise ValidationError(
@@ -45,7 +45,7 @@ def extension_step_record(
         )
     item = _find_item(entry["items"], step, agent)
     _check_next(item)
-    value = _step_value(step, value, (item.extra or {}).get("esp_end"))
+    value = _step_value(step, value, item.extra)
     procedure = entry["procedure"] or ExtensionProcedure.objects.create(
         training_class=training_class, method=entry["method"], started_on=as_of
     )
@@ -83,9 +83,10 @@ def _check_next(item: Item) -> None:
         raise ValidationError(item.blocked)
 
 
-def _step_value(step: str, value: str, esp_end: date | None = None) -> str:
+def _step_value(step: str, value: str, extra: dict) -> str:
     """The value a step stores: the extended ESP end date (ISO; after the current end date
-    `esp_end`), the uptraining class."""
+    `extra["esp_end"]`), the campaign's uptraining class typed (`extra["value"]`)."""
+    esp_end: date | None = extra.get("esp_end")
     if step == "extend_end":
         try:
             new_end = parse_date(value)
@@ -100,7 +101,7 @@ def _step_value(step: str, value: str, esp_end: date | None = None) -> str:
             )
         return new_end.isoformat()
     if step == "uptraining_set":
-        return UPTRAINING_VALUE
+        return extra["value"]
     return value
 
 

@@ -11,7 +11,6 @@ from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
 from esp.progress.services import projection
 from esp.roster.selectors import program_for
-from esp.rules.operations import UPTRAINING_VALUE
 
 from . import selectors, services
 
@@ -28,8 +27,9 @@ def extensions(request):
         _report("extensions", program, as_of),
         page=int(number) if number.isdigit() else 1,
         per_page=EXTENSIONS_PER_PAGE,
+        now=clock.now(program.time_zone),
     )
-    context.update({"as_of": as_of, "uptraining_value": UPTRAINING_VALUE})
+    context["as_of"] = as_of
     return render(request, "operations/extensions.html", context)
 
 

@@ -9,12 +9,24 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from esp.lib.display import clock_time
 
-UPTRAINING_VALUE = "Aetna"  # R-E2: case-sensitive, exactly so
+from .callcert import FAILED
+
 VERIFY_WAIT = timedelta(minutes=10)
+NOC_HINT = 'If "Training Environment" is not in your Black Dashboard, ask the NOC team for access.'
+ADP_AGENT = 'In ADP, click "Status is Active", search for {name}, then Custom Fields → "Edit"'
 SPIN_UP_STEPS = (
-    ("dashboard_check", "Check the class in the dashboard (Training Environment → Classes)"),
-    ("email_platform", "E-mail the platform team to spin up the class"),
-    ("confirmation", "Confirmation received from the platform team"),
+    (
+        "dashboard_check",
+        'In Black Dashboard click "Training Environment", then "Classes"; find the class with '
+        "these ESP dates and click the smiley face to its right",
+    ),
+    (
+        "class_listed",
+        "Verify every agent needing the extension is listed (this may take up to 10 minutes)",
+    ),
+    ("email_platform", "E-mail NOC to have the class 'Spun Up' (the draft is below)"),
+    ("confirmation", "NOC confirms the class is 'Spun Up'"),
+    ("agents_relog", "Tell the agents to log out and back in: their environment changes then"),
 )
 
 
@@ -29,12 +41,17 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
-def spin_up_items(agents, done: dict, esp_end: date | None) -> list[Item]:
-    """Each agent's ESP end date extended, then the class's steps one after the other."""
+def spin_up_items(
+    agents, done: dict, esp_end: date | None, *, now: datetime | None = None, zone=None
+) -> list[Item]:
+    """R-E2, seed 003 "How to extend 5 or more agents": each agent's ESP end date extended in
+    ADP, then the class in Black Dashboard, the agents listed (after up to 10 minutes: checked
+    from the local time shown), NOC asked and confirming the spin-up, the agents logging out
+    and back in; each step after the ones above it."""
     items = [
         Item(
             "extend_end",
-            f"Extend {agent.name}'s ESP end date",
+            ADP_AGENT.format(name=agent.name) + ': pick the new "ESP End Date", then "Done"',
             agent,
             done.get(("extend_end", agent.pk)),
             needs_value="date",
@@ -43,17 +60,26 @@ def spin_up_items(agents, done: dict, esp_end: date | None) -> list[Item]:
         for agent in agents
     ]
     waiting = "" if all(i.done for i in items) else "Extend every agent's ESP end date first."
+    last_change = max((i.done.done_at for i in items if i.done), default=None)
     for step, label in SPIN_UP_STEPS:
         item = Item(step, label, None, done.get((step, None)), blocked=waiting)
+        if step == "dashboard_check":
+            item.extra["hint"] = NOC_HINT
+        if step == "class_listed" and not item.done and not waiting:
+            item.blocked = _wait(last_change, zone, now, item)
         items.append(item)
         if not item.done and not waiting:
-            waiting = f"First: {label.lower()}."
+            waiting = "Do the steps above first."
     return items
 
 
-def uptraining_items(agent, done: dict, graduation, esp_end, as_of: date) -> list[Item]:
-    """Set the agent's uptraining class once graduation and the ESP end have passed, then
-    verify it in the dashboard."""
+def uptraining_items(
+    agent, done: dict, graduation, esp_end, as_of: date, *, value: str, now=None, zone=None
+) -> list[Item]:
+    """R-E2, seed 003 "How to extend 1-4 agents": type the campaign's uptraining class `value`
+    (case-sensitive) once the training graduation date and the ESP end date have passed; verify
+    the agent is listed in that class in Black Dashboard (after up to 10 minutes: from the local
+    time shown); the agent logs out and back in."""
     extended = done.get(("extend_end", agent.pk))
     end = date.fromisoformat(extended.value) if extended else esp_end
     missing = []
@@ -63,20 +89,45 @@ def uptraining_items(agent, done: dict, graduation, esp_end, as_of: date) -> lis
         missing.append(f"the ESP end date ({_fmt(end)})")
     set_item = Item(
         "uptraining_set",
-        f'Set {agent.name}\'s uptraining class to "{UPTRAINING_VALUE}"',
+        ADP_AGENT.format(name=agent.name) + f': type "{value}" in "Uptraining Class", then "Done"',
         agent,
         done.get(("uptraining_set", agent.pk)),
         blocked=("Not yet: " + " and ".join(missing) + " must have passed.") if missing else "",
-        extra={"graduation": graduation, "esp_end": end},
+        extra={"graduation": graduation, "esp_end": end, "value": value},
     )
     verify_item = Item(
         "dashboard_verify",
-        f"Verify {agent.name} is listed in the Aetna class in the dashboard",
+        f'In Black Dashboard click "Training Environment", then "Classes"; find the {value} '
+        f"class, click the smiley face and verify {agent.name} is listed (this may take up to "
+        "10 minutes)",
         agent,
         done.get(("dashboard_verify", agent.pk)),
         blocked="" if set_item.done else "Set the uptraining class first.",
+        extra={"hint": NOC_HINT},
     )
-    return [set_item, verify_item]
+    if set_item.done and not verify_item.done:
+        verify_item.blocked = _wait(set_item.done.done_at, zone, now, verify_item)
+    relog_item = Item(
+        "agent_relog",
+        f"{agent.name} logs out and back in: their environment is updated then",
+        agent,
+        done.get(("agent_relog", agent.pk)),
+        blocked="" if verify_item.done else "Verify the agent is listed first.",
+    )
+    return [set_item, verify_item, relog_item]
+
+
+def undo_due(progress, as_of: date) -> str:
+    """R-E3 as seed 003 words it, "'undo' this process ... when the agent has finished all
+    Call Certs": "passed" or "failed" (the certification failed: no more Call Certs either);
+    "" while Call Certs go on."""
+    call_task = progress.policy.call_task
+    if progress.is_done(call_task, as_of):
+        return "passed"
+    failed = progress.call_cert(as_of).result == FAILED
+    if failed or progress.task_status(call_task, as_of) == FAILED:
+        return "failed"
+    return ""
 
 
 def _fmt(day: date | None) -> str:
@@ -141,22 +192,23 @@ def transfer_items(agent, done: dict, facts: TransferFacts, now: datetime) -> li
             if previous is not None and not previous.done:
                 item.blocked = "Do the steps above first."
             elif wait_from is not None:
-                item.blocked = _wait(done.get(wait_from), facts.zone, now, item)
+                start = done.get(wait_from)
+                item.blocked = _wait(start and start.done_at, facts.zone, now, item)
         previous = item
         items.append(item)
     return items
 
 
-def _wait(start, zone, now: datetime, item: Item) -> str:
-    """The 10-minute wait after `start` (a recorded step): the local time the step may be done
-    from, kept on the item, and why it waits while it is not yet that time."""
+def _wait(start: datetime | None, zone, now: datetime | None, item: Item) -> str:
+    """The 10-minute wait after `start` (when a step was recorded): the local time the step
+    may be done from, kept on the item, and why it waits while it is not yet that time."""
     if start is None:
         return ""
-    ready = start.done_at + VERIFY_WAIT
+    ready = start + VERIFY_WAIT
     local = ready.astimezone(zone) if zone else ready
     item.extra["ready_at"] = local
     item.extra["ready_text"] = clock_time(local)
-    if now >= ready:
+    if now is None or now >= ready:
         return ""
     return f"Wait 10 minutes: from {clock_time(local)}."
 

@@ -12,8 +12,10 @@ from esp.rules.operations import (
     spin_up_items,
     transfer_complete,
     transfer_items,
+    undo_due,
     uptraining_items,
 )
+from esp.rules.progress import AgentProgress
 
 CHICAGO = ZoneInfo("America/Chicago")
 TODAY = date(2026, 12, 2)
@@ -113,17 +115,88 @@ def test_a_failed_check_rechecks_the_contact_center_waits_again_restarts_then_ca
 def test_a_spin_up_waits_for_every_agents_new_end_date_R_E2():
     items = spin_up_items([ANN], {}, date(2026, 12, 4))
     assert steps(items)[1] == ("dashboard_check", False, "Extend every agent's ESP end date first.")
-    done = {("extend_end", 1): Row(value="2026-12-18")}
-    later = steps(spin_up_items([ANN], done, date(2026, 12, 4)))
-    assert later[1] == ("dashboard_check", False, "")
-    assert (
-        later[2][2] == "First: check the class in the dashboard (training environment → classes)."
+    assert items[1].extra["hint"] == (
+        'If "Training Environment" is not in your Black Dashboard, ask the NOC team for access.'
     )
+    done = {("extend_end", 1): Row(value="2026-12-18", done_at=SAVED)}
+    later = steps(spin_up_items([ANN], done, date(2026, 12, 4), now=SAVED, zone=CHICAGO))
+    assert later[1] == ("dashboard_check", False, "")
+    assert later[2][2] == "Do the steps above first."
+
+
+def test_the_spin_up_lists_the_agents_after_up_to_10_minutes_then_they_log_out_and_in():
+    """Seed 003: "Verify all agents needing the extension are listed. This may take up to 10
+    minutes. ... Once NOC confirms the class has been 'Spun Up,' agents must log out and back
+    in for their environment to change." End dates extended at 7:55 AM Chicago."""
+    done = {
+        ("extend_end", 1): Row(value="2026-12-18", done_at=SAVED),
+        ("dashboard_check", None): Row(done_at=SAVED),
+    }
+    items = spin_up_items([ANN], done, date(2026, 12, 4), now=SAVED, zone=CHICAGO)
+    assert [i.step for i in items] == [
+        "extend_end",
+        "dashboard_check",
+        "class_listed",
+        "email_platform",
+        "confirmation",
+        "agents_relog",
+    ]
+    assert items[2].blocked == "Wait 10 minutes: from 8:05 AM."
+    assert (
+        items[5].label == "Tell the agents to log out and back in: their environment changes then"
+    )
+    ready = spin_up_items([ANN], done, date(2026, 12, 4), now=LATER, zone=CHICAGO)
+    assert (ready[2].blocked, ready[2].extra["ready_text"]) == ("", "8:05 AM")
 
 
 def test_uptraining_waits_until_graduation_and_the_esp_end_have_passed_R_E2():
-    [set_item, verify] = uptraining_items(ANN, {}, date(2026, 11, 20), date(2026, 12, 2), TODAY)
+    """Seed 003: "Both the "Training Graduation Date" and the "ESP End Date" must be expired for
+    this to work." """
+    [set_item, verify, relog] = uptraining_items(
+        ANN, {}, date(2026, 11, 20), date(2026, 12, 2), TODAY, value="Aetna"
+    )
     assert set_item.blocked == "Not yet: the ESP end date (12/02/2026) must have passed."
     assert verify.blocked == "Set the uptraining class first."
-    [ready, _] = uptraining_items(ANN, {}, date(2026, 11, 20), date(2026, 12, 1), TODAY)
+    assert relog.blocked == "Verify the agent is listed first."
+    [ready, _, _] = uptraining_items(
+        ANN, {}, date(2026, 11, 20), date(2026, 12, 1), TODAY, value="Aetna"
+    )
     assert ready.blocked == ""
+    assert 'type "Aetna" in "Uptraining Class"' in ready.label
+
+
+def test_the_uptraining_class_is_the_campaigns_and_the_agent_logs_out_and_back_in():
+    """Seed 003: "Find the Aetna class. Click the 'smiley face' to the right. Verify all agents
+    needing the extension are listed. This may take up to 10 minutes. The agents must log out
+    and log back in before their environment is updated." A CareSource class types its own."""
+    done = {("uptraining_set", 1): Row(value="CareSource", done_at=SAVED)}
+    items = uptraining_items(
+        ANN, done, date(2026, 11, 20), date(2026, 12, 1), TODAY,
+        value="CareSource", now=SAVED + timedelta(minutes=2), zone=CHICAGO,
+    )  # fmt: skip
+    assert "find the CareSource class" in items[1].label
+    assert items[1].blocked == "Wait 10 minutes: from 8:05 AM."
+    assert items[2].label == "Ann Able logs out and back in: their environment is updated then"
+
+
+def test_the_undo_is_due_once_call_certs_are_finished_passed_or_failed(
+    make_agent, make_class, policy
+):
+    """Seed 003: "The ESP Manager must remember to 'undo' this process by erasing "Aetna" and
+    selecting "Done" when the agent has finished all Call Certs." The coached call, then four
+    at 80: failed."""
+    klass = make_class("AET-U", "2026-10-19")
+    scores = [("2026-11-20", "call", str(n), "100" if n == 1 else "80") for n in range(1, 6)]
+    failed = AgentProgress(make_agent("E1", klass, scores), policy)
+    assert undo_due(failed, date(2026, 11, 19)) == ""
+    assert undo_due(failed, date(2026, 11, 20)) == "failed"
+    passed = AgentProgress(
+        make_agent("E2", klass, [("2026-11-20", "task", "call_cert", "done")]), policy
+    )
+    assert undo_due(passed, date(2026, 11, 20)) == "passed"
+    marked = AgentProgress(
+        make_agent("E3", klass, [("2026-11-20", "task", "call_cert", "failed")]), policy
+    )
+    assert undo_due(marked, date(2026, 11, 20)) == "failed"
+    going = AgentProgress(make_agent("E4", klass, scores[:3]), policy)
+    assert undo_due(going, date(2026, 11, 20)) == ""
