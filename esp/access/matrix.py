@@ -136,8 +136,10 @@ ACCESS: dict[str, Rule] = {
     "operations:extensions": Rule((ESP_MANAGER,), NONE),
     "operations:extension_step": Rule((ESP_MANAGER,), CLASS, ("POST",)),
     "operations:undo": Rule((ESP_MANAGER,), AGENT_SCOPE, ("POST",)),
-    "operations:transfers": Rule((ESP_MANAGER,), NONE),
-    "operations:transfer": Rule((ESP_MANAGER,), AGENT_SCOPE, ("GET", "POST")),
+    # the transfer checklist: whoever may set the transfer task, the ESP Manager and the PM
+    # who is told to transition the agent (seed 003; issue 15 item 9)
+    "operations:transfers": Rule(write_roles("task", "transfer"), NONE),
+    "operations:transfer": Rule(write_roles("task", "transfer"), AGENT_SCOPE, ("GET", "POST")),
     # which teams keep up (R-N7) and the gap report
     "upkeep:teams": Rule((ESP_MANAGER,), NONE),
     "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),

@@ -9,7 +9,7 @@ same table; a page asks `may_write` / `writable` to show only the buttons a role
 | role | may write |
 | --- | --- |
 | ESP Manager | everything |
-| PM | employment changes, moves, the decision on a termination review, notes, red flags |
+| PM | the transfer to production (its checklist), employment changes, moves, the decision on a termination review, notes, red flags |
 | TL | their classes' task statuses (not AHIP, the carrier certification or the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, equipment, red flags, carrier tickets, proofs, troubleshooting |
 | Licensing | the licensing tasks (Producer World, AHIP, carrier certification), exams, N-Number requests, carrier tickets, red flags, notes, proofs |
 | Cert Coordinator | TBTs, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, proofs |
@@ -104,6 +104,9 @@ READINESS = frozenset({"readiness_day1", "readiness_shadowing"})
 WRITE_MATRIX: dict[str, dict[str, Grant]] = {
     ESP_MANAGER: {write: EVERY for write in WRITES},
     PM: {
+        # seed 003: the PM is told to transition the agent: the transfer checklist, which
+        # updates the tracker's Transfer to Production column (issue 15 item 9)
+        "task": Grant(only=frozenset({"transfer"})),
         "status": EVERY,
         "move": EVERY,
         "termination_decision": EVERY,

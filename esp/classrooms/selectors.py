@@ -303,6 +303,7 @@ class LadderRow:
     step: rules.InviteStep
     targets: list[tuple[Classroom, tuple[date, ...]]] = field(default_factory=list)
     proposal: list[date] = field(default_factory=list)
+    open_tasks: tuple[str, ...] = ()  # the Call Cert / TBT tasks still open (R-S3)
 
 
 def _esp_invitations(program: Program, agents) -> dict[int, Invitation]:
@@ -345,18 +346,22 @@ def move_targets(program: Program, as_of: date, exclude_room: int | None = None)
     return [(rooms[target.room_id], target.days) for target in found]
 
 
-def _ladder_step(invitation, phase, as_of, calendar) -> LadderRow | None:
+def _ladder_step(invitation, phase, progress, as_of, calendar) -> LadderRow | None:
     days = dates_of(invitation.days)
-    step = rules.esp_invite_step(
-        days, invitation.extensions, phase.max_extension_days, as_of, calendar
+    step = rules.esp_invite_next(
+        progress, days, invitation.extensions, phase.max_extension_days, as_of, calendar
     )
-    return None if step is None else LadderRow(invitation.agent, invitation, days, step)
+    if step is None:
+        return None
+    open_tasks = rules.esp_invite_open(progress, as_of)
+    return LadderRow(invitation.agent, invitation, days, step, open_tasks=open_tasks)
 
 
 def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
-    """R-S3: agents in the ESP phase, not done, whose invite ends today or has ended: extend
-    it by a day (up to the phase's maximum), then move them to another ESP classroom (one
-    running or starting next) or propose a new one."""
+    """R-S3: agents in the ESP phase whose Call Certs or TBTs are still open (not only the RTS
+    paperwork or the transfer) and whose invite ends today or has ended: extend it by a day
+    (up to the phase's maximum), then move them to another ESP classroom (one running or
+    starting next) or propose a new one."""
     phase = esp_phase(program)
     if phase is None:
         return []
@@ -369,9 +374,8 @@ def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
     rows = []
     targets_cache: dict[int, list] = {}
     for record in agent_records(program, as_of, in_flight=True, agent_ids=ids):
-        if AgentProgress(record, policy).is_esp_complete(as_of):
-            continue
-        row = _ladder_step(invitations[record.employee_id], phase, as_of, calendar)
+        progress = AgentProgress(record, policy)
+        row = _ladder_step(invitations[record.employee_id], phase, progress, as_of, calendar)
         if row is None:
             continue
         if row.step.action == rules.MOVE:

@@ -10,20 +10,21 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from esp.access.writes import require_write
 from esp.audit.services import audit_record
 from esp.lib.csvio import parse_date
 from esp.lib.display import clock_time
 from esp.progress.services import actor_name, projection, task_status_set
 from esp.roster.models import Agent
-from esp.rules.operations import UPTRAINING_VALUE, VERIFY_WAIT, Item
+from esp.rules.operations import Item
 
 from .models import ExtensionProcedure, ExtensionStep, TransferStep
 from .selectors import (
     extension_board,
     home_department,
-    saved_step,
     transfer_checklist,
     transfer_passed,
+    transfer_refusal,
     undo_uptraining,
 )
 
@@ -36,7 +37,7 @@ def extension_step_record(
 ) -> ExtensionStep:
     report = projection.read_report("extensions", program=program, as_of=as_of, now=now)
     report["classes"] = [c for c in report["classes"] if c["class_code"] == training_class.code]
-    board = {c["class"].pk: c for c in extension_board(program, as_of, report)["classes"]}
+    board = {c["class"].pk: c for c in extension_board(program, as_of, report, now=now)["classes"]}
     entry = board.get(training_class.pk)
     if entry is None:
         raise ValidationError(
@@ -44,7 +45,7 @@ def extension_step_record(
         )
     item = _find_item(entry["items"], step, agent)
     _check_next(item)
-    value = _step_value(step, value, (item.extra or {}).get("esp_end"))
+    value = _step_value(step, value, item.extra)
     procedure = entry["procedure"] or ExtensionProcedure.objects.create(
         training_class=training_class, method=entry["method"], started_on=as_of
     )
@@ -82,9 +83,10 @@ def _check_next(item: Item) -> None:
         raise ValidationError(item.blocked)
 
 
-def _step_value(step: str, value: str, esp_end: date | None = None) -> str:
+def _step_value(step: str, value: str, extra: dict) -> str:
     """The value a step stores: the extended ESP end date (ISO; after the current end date
-    `esp_end`), the uptraining class."""
+    `extra["esp_end"]`), the campaign's uptraining class typed (`extra["value"]`)."""
+    esp_end: date | None = extra.get("esp_end")
     if step == "extend_end":
         try:
             new_end = parse_date(value)
@@ -99,7 +101,7 @@ def _step_value(step: str, value: str, esp_end: date | None = None) -> str:
             )
         return new_end.isoformat()
     if step == "uptraining_set":
-        return UPTRAINING_VALUE
+        return extra["value"]
     return value
 
 
@@ -129,15 +131,22 @@ def undo_record(*, program, agent, note="", actor, now, as_of) -> ExtensionStep:
 def transfer_step_record(
     *, program, agent, step, outcome="", note="", actor, now: datetime, today: date
 ) -> TransferStep:
+    """R-X2: record the next step of the agent's transfer checklist (an ESP-complete agent's
+    only); the step that completes it updates the tracker's transfer task."""
+    transfer_task = program.policy().transfer_task
+    require_write(actor, "task", transfer_task, agent)
     Agent.objects.select_for_update().filter(pk=agent.pk).first()
     if transfer_passed(agent):
-        raise ValidationError(f"{agent.name}'s transfer is already verified.")
-    item = next((i for i in transfer_checklist(agent, today) if i.step == step), None)
+        raise ValidationError(f"{agent.name}'s transfer is already done.")
+    refusal = transfer_refusal(program, agent, today)
+    if refusal:
+        raise ValidationError(refusal)
+    item = next((i for i in transfer_checklist(agent, today, now) if i.step == step), None)
     if item is None or item.done:
         raise ValidationError("That step is not the next one on the checklist.")
     if item.blocked:
         raise ValidationError(item.blocked)
-    outcome = _transfer_outcome(agent, step, outcome, now)
+    outcome = _transfer_outcome(step, outcome)
     if step == "it_ticket" and not note.strip():
         raise ValidationError("Note the IT ticket's number.")
     row = TransferStep.objects.create(
@@ -155,27 +164,25 @@ def transfer_step_record(
         obj=agent,
         changes={"step": [None, step], "outcome": outcome, "note": note},
     )
-    if outcome == "passed":
+    if transfer_passed(agent):
+        local = now.astimezone(ZoneInfo(program.time_zone))
         task_status_set(
             agent=agent,
-            task=program.policy().transfer_task,
+            task=transfer_task,
             status="done",
             day=today,
             actor=actor,
-            note=f"Transferred to production ({home_department(agent)}), verified {now:%H:%M}",
+            note=f"Transferred to production ({home_department(agent)}), "
+            f"checked {clock_time(local)}",
         )
     return row
 
 
-def _transfer_outcome(agent, step: str, outcome: str, now: datetime) -> str:
-    """A verification is passed or failed, and no sooner than 10 minutes after saving; the
-    other steps have no outcome."""
+def _transfer_outcome(step: str, outcome: str) -> str:
+    """A check of BlackDash is passed (the agent shows in no training classroom) or failed;
+    the other steps have no outcome."""
     if not step.startswith("verify_"):
         return ""
     if outcome not in ("passed", "failed"):
         raise ValidationError("Say whether the agent still shows in a training classroom.")
-    ready = saved_step(agent).done_at + VERIFY_WAIT
-    if now < ready:
-        local = ready.astimezone(ZoneInfo(agent.training_class.program.time_zone))
-        raise ValidationError(f"Wait 10 minutes after saving: verify from {clock_time(local)}.")
     return outcome

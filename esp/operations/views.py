@@ -11,7 +11,6 @@ from esp.lib.dates import picked_day
 from esp.lib.flash import attempt
 from esp.progress.services import projection
 from esp.roster.selectors import program_for
-from esp.rules.operations import UPTRAINING_VALUE
 
 from . import selectors, services
 
@@ -28,8 +27,9 @@ def extensions(request):
         _report("extensions", program, as_of),
         page=int(number) if number.isdigit() else 1,
         per_page=EXTENSIONS_PER_PAGE,
+        now=clock.now(program.time_zone),
     )
-    context.update({"as_of": as_of, "uptraining_value": UPTRAINING_VALUE})
+    context["as_of"] = as_of
     return render(request, "operations/extensions.html", context)
 
 
@@ -86,7 +86,9 @@ def undo(request, employee_id):
 def transfers(request):
     program = program_for()
     as_of = picked_day(request, program)
-    rows = selectors.transfer_rows(program, as_of, _report("incompletions", program, as_of))
+    rows = selectors.transfer_rows(
+        program, as_of, _report("incompletions", program, as_of), request.user
+    )
     return render(request, "operations/transfers.html", {"rows": rows, "as_of": as_of})
 
 
@@ -95,6 +97,7 @@ def transfer(request, employee_id):
     program = program_for()
     agent = selectors.visible_agent(request.user, employee_id)
     today = clock.today(program.time_zone)
+    now = clock.now(program.time_zone)
     if request.method == "POST":
         attempt(
             request,
@@ -105,17 +108,19 @@ def transfer(request, employee_id):
                 outcome=request.POST.get("outcome", ""),
                 note=request.POST.get("note", ""),
                 actor=request.user,
-                now=clock.now(program.time_zone),
+                now=now,
                 today=today,
             ),
             "Step recorded.",
         )
         return redirect("operations:transfer", employee_id=agent.employee_id)
+    passed = selectors.transfer_passed(agent)
     context = {
         "agent": agent,
         "today": today,
-        "department": selectors.home_department(agent),
-        "items": selectors.transfer_checklist(agent, today),
-        "passed": selectors.transfer_passed(agent),
+        "facts": selectors.transfer_facts(agent, today),
+        "passed": passed,
+        "refusal": "" if passed else selectors.transfer_refusal(program, agent, today),
+        "items": selectors.transfer_checklist(agent, today, now),
     }
     return render(request, "operations/transfer.html", context)

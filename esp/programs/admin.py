@@ -169,4 +169,9 @@ class LadderAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Site)
-admin.site.register(Campaign)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "department_code", "uptraining_class")
+    list_editable = ("uptraining_class",)

@@ -27,12 +27,23 @@ class Campaign(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     department_code = models.CharField(max_length=10)
+    uptraining_class = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="R-E2: the training environment's uptraining class for this campaign, exactly "
+        "as typed in ADP (case-sensitive); empty: the campaign's name",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def uptraining_class_name(self) -> str:
+        """R-E2: what to type in the "Uptraining Class" field (seed 003: "Aetna")."""
+        return self.uptraining_class or self.name
 
     def home_department(self, site: Site | str) -> str:
         """R-X1: the site plus the campaign's contact-center department."""

@@ -13,6 +13,7 @@ from esp.mailing.messages import Message, make_message
 from esp.mailing.messages import table_attachments as _attachments
 from esp.mailing.registry import LIST, TLS, MailedReport, Outgoing, to_list
 from esp.mailing.selectors import program_tls
+from esp.operations.selectors import undo_uptraining
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.selectors import agent_records, agents_with_facts, employee_ids_with_facts
@@ -86,6 +87,20 @@ def _incompletion_sections(report: dict, details: dict) -> tuple[list[dict], She
     return sections, sheets
 
 
+def undo_lines(program: Program, day: date) -> list[dict]:
+    """R-E3 (issue 15 item 8): the agents whose uptraining class the ESP Manager must erase,
+    passed or failed certification, in the mail's body (the attachments keep their sheets)."""
+    return [
+        {
+            "name": row["agent"].name,
+            "employee_id": row["agent"].employee_id,
+            "value": row["value"],
+            "reason": row["reason"],
+        }
+        for row in undo_uptraining(program, day)
+    ]
+
+
 def daily_incompletions(program: Program, day: date, *, distribution_list) -> list[Outgoing]:
     report = build_report("incompletions", as_of=day, program=program)
     transferred = transferred_recently(program, day)
@@ -108,6 +123,7 @@ def daily_incompletions(program: Program, day: date, *, distribution_list) -> li
             "day": day,
             "sections": sections,
             "transferred": transferred_lines,
+            "undo_uptraining": undo_lines(program, day),
             "total": sum(len(s["lines"]) for s in sections),
             "not_transferred": sum(
                 1 for s in sections for line in s["lines"] if line["not_transferred"]

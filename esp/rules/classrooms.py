@@ -16,6 +16,8 @@ from decimal import Decimal
 from esp.lib.display import day_and_time
 
 from .calendar import BusinessCalendar
+from .progress import AgentProgress
+from .records import COMPLETION_CALLS, COMPLETION_COURSES, Policy
 
 DEFAULT_LINK_LIFETIME_DAYS = 7  # R-S1: a GoTo Training link lives one week
 ONE_DAY = timedelta(days=1)
@@ -226,6 +228,41 @@ def esp_invite_step(
             day = calendar.next_business_day(as_of)
         return InviteStep(EXTEND, day)
     return InviteStep(MOVE)
+
+
+def esp_invite_tasks(policy: Policy) -> tuple[str, ...]:
+    """R-S3, seed 003: the tasks the ESP invite is for, "Call Certs & TBTs": the tasks of the
+    ESP phase's timeframe ladder (the default program's "ESP timeframe (Call Certs + TBTs)");
+    a program without one: its tasks done by scored calls or by TBT courses."""
+    for ladder in policy.ladders:
+        if ladder.phase == policy.esp_phase and ladder.tasks:
+            return ladder.tasks
+    done_by = (COMPLETION_CALLS, COMPLETION_COURSES)
+    return tuple(task.key for task in policy.tasks if task.completion in done_by)
+
+
+def esp_invite_open(progress: AgentProgress, as_of: date) -> tuple[str, ...]:
+    """R-S3: the agent's Call Cert and TBT tasks still open as of D. None open: the invite is
+    not extended, whatever else is left (the RTS paperwork or the transfer alone does not
+    count)."""
+    return tuple(
+        task for task in esp_invite_tasks(progress.policy) if not progress.is_done(task, as_of)
+    )
+
+
+def esp_invite_next(
+    progress: AgentProgress,
+    invited_days: Sequence[date],
+    extensions_used: int,
+    max_extensions: int,
+    as_of: date,
+    calendar: BusinessCalendar,
+) -> InviteStep | None:
+    """R-S3: the agent's next ESP invite step as of D (extend by a business day, or move)
+    when Call Certs or TBTs are still open on or after the last invited day; None otherwise."""
+    if not esp_invite_open(progress, as_of):
+        return None
+    return esp_invite_step(invited_days, extensions_used, max_extensions, as_of, calendar)
 
 
 @dataclass(frozen=True)

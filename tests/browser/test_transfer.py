@@ -1,6 +1,7 @@
 """In a real browser (issue 8): the ESP Manager opens an ESP-complete agent's transfer
-checklist from Today, records each step of both systems, verifies after the 10-minute wait,
-and the transfer task is done (R-X1, R-X2).
+checklist from Today, records the Contact Center then the Headcount steps, checks BlackDash
+after the 10-minute wait, has the agent restart, and the transfer task is done (R-X1, R-X2,
+seed 003).
 
 The class started 70 days ago, so it holds on any day; the agent's tasks (but the transfer)
 are done as of today.
@@ -78,25 +79,29 @@ def test_esp_manager_completes_a_transfer_checklist(scenario, live_server, sign_
     expect(page.get_by_role("heading", level=1)).to_contain_text("Transfer Ann Able (E201)")
     expect(page.locator("#home-department")).to_have_text("SLC — 510 Aetna Contact Center")
 
-    for step in ("cc_department", "cc_effective", "hc_department", "hc_effective", "saved"):
+    steps = ("cc_effective", "cc_department", "cc_done", "hc_effective", "hc_department")
+    for step in (*steps, "hc_done", "refresh"):
         item = page.locator(f"li[data-step='{step}']")
         item.get_by_role("button", name="Mark done").click()
         expect(page.locator(f"li[data-step='{step}']")).to_contain_text("Done by")
 
-    # Verifying sooner than 10 minutes after saving is refused.
-    verify = page.locator("li[data-step='verify_1']")
-    verify.get_by_role("button", name="Still in a training classroom").click()
-    expect(page.get_by_text("Wait 10 minutes after saving")).to_be_visible()
+    # Checking sooner than 10 minutes after the refresh waits, with the local time shown.
+    expect(page.locator("li[data-step='verify_1']")).to_contain_text("Wait 10 minutes: from")
 
-    # Ten minutes later (the saved step moved back), the agent shows in no training classroom.
-    saved = TransferStep.objects.get(agent=scenario, step="saved")
-    TransferStep.objects.filter(pk=saved.pk).update(done_at=saved.done_at - timedelta(minutes=11))
+    # Ten minutes later (the refresh moved back), the agent shows in no training classroom.
+    refreshed = TransferStep.objects.get(agent=scenario, step="refresh")
+    TransferStep.objects.filter(pk=refreshed.pk).update(
+        done_at=refreshed.done_at - timedelta(minutes=11)
+    )
     page.reload()
     verify = page.locator("li[data-step='verify_1']")
     verify.get_by_label("Note").fill("BlackDash clear")
-    verify.get_by_role("button", name="No longer in a training classroom").click()
-    expect(page.locator("#transfer-done")).to_have_text("Verified: the transfer is done.")
-    expect(page.locator("li[data-step='verify_1']")).to_contain_text("passed — BlackDash clear")
+    verify.get_by_role("button", name="Not in any training classroom").click()
+    expect(page.locator("li[data-step='verify_1']")).to_contain_text(
+        "not in any training classroom — BlackDash clear"
+    )
+    page.locator("li[data-step='restart_1']").get_by_role("button", name="Mark done").click()
+    expect(page.locator("#transfer-done")).to_contain_text("recorded in the tracker")
 
     fact = Fact.objects.get(agent=scenario, kind="task", item=program.policy().transfer_task)
     assert fact.value == "done"

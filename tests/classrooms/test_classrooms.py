@@ -851,3 +851,32 @@ def test_the_class_page_shows_room_buttons_only_for_the_phases_the_user_may_chan
         assert "Add the room" in page
         assert send not in page  # the ESP room is the Cert Coordinator's
         assert '<option value="licensing">' in page and '<option value="esp">' not in page
+
+
+def test_it_extends_the_invite_only_for_agents_with_call_certs_or_tbts_open(world, signed_in):
+    """Seed 003: "If some agents take longer than 3 days then the TL or Cert Coordinator should
+    forward the invite on the agent's calendar for up to 2 more days." Issue 15 item 7: not
+    when only the RTS paperwork or the transfer remains. On Monday 11/30 (the invite's last
+    day, after Thanksgiving and the weekend) Ann's Call Certs and TBTs are done, her RTS
+    paperwork is not; Bob's TBTs are done, his Call Certs are not."""
+    from esp.progress.services import task_status_set
+
+    room = esp_room("AET-A", D(2026, 11, 25), D(2026, 11, 30), world)
+    services.invites_send(room=room, actor=world, now=at(D(2026, 11, 20)), as_of=D(2026, 11, 20))
+    ann, bob = Agent.objects.get(employee_id="E001"), Agent.objects.get(employee_id="E002")
+    for agent, tasks in ((ann, ("tbt", "call_cert")), (bob, ("tbt",))):
+        for task in tasks:
+            task_status_set(agent=agent, task=task, status="done", day=D(2026, 11, 27), actor=world)
+    rows = ladder(D(2026, 11, 30))
+    assert [(r.agent.employee_id, r.step.action, r.open_tasks) for r in rows] == [
+        ("E002", "extend", ("call_cert",))
+    ]
+    with pytest.raises(ValidationError, match="their Call Certs and TBTs done"):
+        services.invitation_extend(
+            agent=ann, actor=world, now=at(D(2026, 11, 30), 16), as_of=D(2026, 11, 30)
+        )
+    with time_machine.travel(at(D(2026, 11, 30), 15), tick=False):
+        signed_in.force_login(world)
+        page = signed_in.get("/classrooms/?as_of=2026-11-30").content.decode()
+    assert "Still open: Call certification" in page
+    assert 'id="ladder-E001"' not in page

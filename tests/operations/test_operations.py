@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from esp.lib.display import clock_time
 from esp.operations import selectors, services
-from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep
+from esp.operations.models import CLASS_SPIN_UP, UPTRAINING_CLASS, ExtensionStep, TransferStep
 from esp.programs.models import Campaign, Site
 from esp.progress.models import Fact
 from esp.progress.services import task_status_set
@@ -25,7 +25,7 @@ from esp.progress.services.proofs import proof_review, proof_submit
 from esp.reports.builders import build_report
 from esp.reports.mailed import transferred_recently
 from esp.roster.models import Agent, ClassPhase, TrainingClass
-from esp.roster.roles import ESP_MANAGER, TL
+from esp.roster.roles import ESP_MANAGER, PM, TL
 from tests.web_support import png, staff
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -65,16 +65,28 @@ def world(program, write, esp):
     return manager
 
 
-def board_class(program, code, as_of=AS_OF):
+def board_class(program, code, as_of=AS_OF, now=NOW):
     report = build_report("extensions", as_of=as_of, program=program)
-    board = selectors.extension_board(program, as_of, report)
+    board = selectors.extension_board(program, as_of, report, now=now)
     return next(c for c in board["classes"] if c["class"].code == code)
 
 
 # -- extensions ------------------------------------------------------------------------------------
 
 
+def record_step(program, code, step, actor, now=NOW, **more):
+    return services.extension_step_record(
+        program=program, training_class=TrainingClass.objects.get(code=code), step=step,
+        actor=actor, now=now, as_of=AS_OF, **more,
+    )  # fmt: skip
+
+
 def test_a_class_with_5_late_agents_gets_the_spin_up_checklist(program, world):
+    """Seed 003, "How to extend 5 or more agents": "Extend the ESP date ... go to Black
+    Dashboard. Click "Training Environment" followed by "Classes." ... Verify all agents
+    needing the extension are listed. This may take up to 10 minutes. Email NOC to have this
+    class 'Spun Up' ... Once NOC confirms the class has been 'Spun Up,' agents must log out
+    and back in for their environment to change." """
     entry = board_class(program, "AET-A")
     assert entry["method"] == CLASS_SPIN_UP
     steps = [(i.step, i.agent.employee_id if i.agent else None) for i in entry["items"]]
@@ -85,51 +97,64 @@ def test_a_class_with_5_late_agents_gets_the_spin_up_checklist(program, world):
         ("extend_end", "E004"),
         ("extend_end", "E005"),
         ("dashboard_check", None),
+        ("class_listed", None),
         ("email_platform", None),
         ("confirmation", None),
+        ("agents_relog", None),
     ]
-    assert "spin up the training environment for class AET-A" in entry["email"]
+    assert "Please 'Spin Up' the training environment class of AET-A" in entry["email"]
     tc = TrainingClass.objects.get(code="AET-A")
     with pytest.raises(ValidationError):  # the agents' end dates first
-        services.extension_step_record(
-            program=program, training_class=tc, step="dashboard_check", actor=world,
-            now=NOW, as_of=AS_OF,
-        )  # fmt: skip
+        record_step(program, "AET-A", "dashboard_check", world)
     first = Agent.objects.filter(training_class=tc).order_by("pk").first()
     current = next(i for i in entry["items"] if i.step == "extend_end").extra["esp_end"]
     with pytest.raises(
         ValidationError, match=f"must come after the current one, {current:%m/%d/%Y}"
     ):
-        services.extension_step_record(
-            program=program, training_class=tc, step="extend_end", agent=first,
-            value=current.isoformat(), actor=world, now=NOW, as_of=AS_OF,
-        )  # fmt: skip
+        record_step(program, "AET-A", "extend_end", world, agent=first, value=current.isoformat())
     for agent in Agent.objects.filter(training_class=tc):
-        services.extension_step_record(
-            program=program, training_class=tc, step="extend_end", agent=agent,
-            value="2026-12-10", actor=world, now=NOW, as_of=AS_OF,
-        )  # fmt: skip
-    for step in ("dashboard_check", "email_platform", "confirmation"):
-        services.extension_step_record(
-            program=program, training_class=tc, step=step, note="ok", actor=world,
-            now=NOW, as_of=AS_OF,
-        )  # fmt: skip
+        record_step(program, "AET-A", "extend_end", world, agent=agent, value="2026-12-10")
+    record_step(program, "AET-A", "dashboard_check", world, note="ok")
+    with pytest.raises(ValidationError, match="Wait 10 minutes: from 9:10 AM"):
+        record_step(program, "AET-A", "class_listed", world, now=NOW + timedelta(minutes=4))
+    later = NOW + timedelta(minutes=10)
+    for step in ("class_listed", "email_platform", "confirmation", "agents_relog"):
+        record_step(program, "AET-A", step, world, now=later, note="ok")
     entry = board_class(program, "AET-A")
     assert all(i.done for i in entry["items"])
     assert {i.done.done_by_name for i in entry["items"]} == {"Esp Manager"}
     assert entry["items"][0].done.value_text == "12/10/2026"  # as the page shows it
-    assert "ESP end 2026-12-10" in entry["email"]
+    assert "ESP end 12/10/2026" in entry["email"]
+
+
+def test_the_esp_end_date_is_the_training_environments_day_5(program, world, client):
+    """Seed 003: "ESP agents, by default, are scheduled to automatically transition from the
+    training environment in ADP to production after 5 days." AET-B's ESP days: 11/25, 11/27
+    (after Thanksgiving), 11/30, 12/01 and 12/02."""
+    entry = board_class(program, "AET-B")
+    assert entry["items"][0].extra["esp_end"] == date(2026, 12, 2)
+    client.force_login(world)
+    page = client.get(reverse("operations:extensions") + "?as_of=2026-12-07").content.decode()
+    assert "ESP end date 12/02/2026 (ESP day 5)" in page
+    assert "Current ESP end date 12/02/2026" in page
+    assert "If &quot;Training Environment&quot; is not in your Black Dashboard" in page
 
 
 def test_a_class_with_2_late_agents_gets_the_uptraining_checklist(program, world, client):
+    """Seed 003, "How to extend 1-4 agents": "Type "Aetna" into the "Uptraining Class" field.
+    Note - this is case-sensitive ... Find the Aetna class ... Verify all agents needing the
+    extension are listed. This may take up to 10 minutes. The agents must log out and log back
+    in before their environment is updated." """
     entry = board_class(program, "AET-B")
     assert entry["method"] == UPTRAINING_CLASS
     steps = [(i.step, i.agent.employee_id) for i in entry["items"]]
     assert steps == [
         ("uptraining_set", "E101"),
         ("dashboard_verify", "E101"),
+        ("agent_relog", "E101"),
         ("uptraining_set", "E102"),
         ("dashboard_verify", "E102"),
+        ("agent_relog", "E102"),
     ]
     starts = dict(
         ClassPhase.objects.filter(training_class__code="AET-B").values_list(
@@ -137,14 +162,44 @@ def test_a_class_with_2_late_agents_gets_the_uptraining_checklist(program, world
         )
     )
     first = entry["items"][0]
-    assert first.extra == {"graduation": starts["esp"], "esp_end": starts["production"]}
+    assert first.extra == {
+        "graduation": starts["esp"],
+        "esp_end": date(2026, 12, 2),
+        "value": "Aetna",
+    }
     assert not first.blocked  # both dates passed by 12/07
     assert entry["items"][1].blocked  # verify after setting
+    bea = Agent.objects.get(employee_id="E101")
+    record_step(program, "AET-B", "uptraining_set", world, agent=bea)
+    verify = board_class(program, "AET-B", now=NOW + timedelta(minutes=3))["items"][1]
+    assert verify.blocked == "Wait 10 minutes: from 9:10 AM."
+    assert "find the Aetna class" in verify.label
     client.force_login(world)
     page = client.get(reverse("operations:extensions") + "?as_of=2026-12-07").content.decode()
     assert "Class AET-B: Uptraining class (2 agents)" in page
     assert "<code>Aetna</code>" in page
+    assert "Wait 10 minutes: from 9:10 AM." in page
     assert "Class AET-A: Class spin-up (5 agents)" in page
+    record_step(
+        program, "AET-B", "dashboard_verify", world, agent=bea, now=NOW + timedelta(minutes=10)
+    )
+    record_step(program, "AET-B", "agent_relog", world, agent=bea, now=NOW + timedelta(minutes=12))
+    assert all(i.done for i in board_class(program, "AET-B")["items"][:3])
+
+
+def test_the_uptraining_class_is_the_campaigns_as_data(program, world):
+    """Seed 003 types "Aetna" for the Aetna campaign; another campaign's class is its own
+    (issue 15 item 8): the campaign's setting, else its name."""
+    anthem = Campaign.objects.get(name="Anthem")
+    TrainingClass.objects.filter(code="AET-B").update(campaign=anthem)
+    item = board_class(program, "AET-B")["items"][0]
+    assert 'type "Anthem" in "Uptraining Class"' in item.label
+    anthem.uptraining_class = "Anthem Uptraining"
+    anthem.save()
+    record_step(
+        program, "AET-B", "uptraining_set", world, agent=Agent.objects.get(employee_id="E101")
+    )
+    assert ExtensionStep.objects.get(step="uptraining_set").value == "Anthem Uptraining"
 
 
 def test_uptraining_is_refused_before_the_esp_end_date_passed(program, world):
@@ -190,6 +245,38 @@ def test_an_agent_passing_call_certs_is_in_undo_uptraining_until_the_undo(progra
     assert undo.done_by == world and undo.note == "cleared the field"
 
 
+def test_the_undo_uptraining_list_holds_agents_who_failed_certification_on_today_and_in_mail(
+    program, world, client
+):
+    """Seed 003: "The ESP Manager must remember to 'undo' this process by erasing "Aetna" and
+    selecting "Done" when the agent has finished all Call Certs." Bea failed her calls (the
+    coached first, then four at 80): she has finished them too. The list is on the ESP Manager's Today, a section of its
+    own (shown whenever it is not empty), and in the daily mail (issue 15 item 8)."""
+    from types import SimpleNamespace
+
+    from esp.progress.services import fact_record
+    from esp.reports.mailed import daily_incompletions
+
+    bea = Agent.objects.get(employee_id="E101")
+    record_step(program, "AET-B", "uptraining_set", world, agent=bea)
+    assert selectors.undo_uptraining(program, AS_OF) == []
+    for number in range(1, 6):
+        score = "100" if number == 1 else "80"  # the first call is coached
+        fact_record(agent=bea, day=AS_OF, kind="call", item=str(number), value=score, actor=world)
+    [row] = selectors.undo_uptraining(program, AS_OF)
+    assert (row["agent"], row["reason"], row["value"]) == (bea, "failed", "Aetna")
+
+    client.force_login(world)
+    page = client.get(reverse("web:today") + "?as_of=2026-12-08").content.decode()
+    assert '<h2 id="undo-uptraining">Undo uptraining (1)</h2>' in page
+    assert 'Bea Baker</a> (E101): erase "Aetna" — call certification failed' in page
+
+    mail_list = SimpleNamespace(key="esp-managers", addresses=["esp.manager@cxp.example"])
+    [outgoing] = daily_incompletions(program, AS_OF, distribution_list=mail_list)
+    assert 'Bea Baker (E101): erase "Aetna", call certification failed' in outgoing.message.text
+    assert "Undo uptraining (1)" in outgoing.message.html
+
+
 # -- transfers -------------------------------------------------------------------------------------
 
 
@@ -233,54 +320,75 @@ def esp_complete(program, agent, actor, day=AS_OF):
             task_status_set(agent=agent, task=key, status="done", day=day, actor=actor)
 
 
+BOTH_SYSTEMS = ("cc_effective", "cc_department", "cc_done", "hc_effective", "hc_department")
+
+
 def save_both_systems(program, agent, actor, now=NOW):
-    for step in ("cc_department", "cc_effective", "hc_department", "hc_effective", "saved"):
+    """The Contact Center then the Headcount steps, and the refresh (seed 003)."""
+    for step in (*BOTH_SYSTEMS, "hc_done", "refresh"):
         services.transfer_step_record(
             program=program, agent=agent, step=step, actor=actor, now=now, today=AS_OF
         )
 
 
-def test_the_transfer_checklist_branches_to_an_it_ticket(program, world):
+def test_the_transfer_checklist_rechecks_the_contact_center_then_calls_it(program, world):
+    """Seed 003: "If yes, go back to ADP and check you have completed all the steps above for
+    Contact Center. Wait another 10 minutes and have agent restart their computer. If they are
+    still showing in BlackDash in the training ENV, contact IT and see if there is something
+    wrong on the backend." """
     agent = Agent.objects.get(employee_id="E001")
     esp_complete(program, agent, world)
-    items = selectors.transfer_checklist(agent, AS_OF)
-    assert (
-        items[0].label
-        == "Contact center: select the home department SLC — 510 Aetna Contact Center"
-    )
-    assert "12/07/2026" in items[1].label and "Headcount" in items[2].label
+    items = selectors.transfer_checklist(agent, AS_OF, NOW)
+    assert items[0].label == "Contact Center: enter today's date, 12/07/2026"
+    assert "select SLC — 510 Aetna Contact Center" in items[1].label
+    assert items[3].label.startswith("Headcount")
     save_both_systems(program, agent, world)
     record = services.transfer_step_record
     with pytest.raises(ValidationError, match="Wait 10 minutes") as refused:
         record(program=program, agent=agent, step="verify_1", outcome="failed", actor=world,
                now=NOW + timedelta(minutes=9), today=AS_OF)  # fmt: skip
     ready = (NOW + timedelta(minutes=10)).astimezone(ZoneInfo(program.time_zone))
-    assert f"verify from {clock_time(ready)}." in str(refused.value)  # the program's 8:05 AM
+    assert str(refused.value) == f"['Wait 10 minutes: from {clock_time(ready)}.']"  # 9:10 AM
     later = NOW + timedelta(minutes=10)
-    for step, outcome in (
-        ("verify_1", "failed"),
-        ("restart_1", ""),
-        ("verify_2", "failed"),
-        ("recheck", ""),
-        ("restart_2", ""),
-        ("verify_3", "failed"),
+    for step, outcome, at in (
+        ("verify_1", "failed", later),
+        ("recheck", "", later),
+        ("restart_2", "", later + timedelta(minutes=10)),
+        ("verify_2", "failed", later + timedelta(minutes=10)),
     ):
         record(program=program, agent=agent, step=step, outcome=outcome, actor=world,
-               now=later, today=AS_OF)  # fmt: skip
-    items = selectors.transfer_checklist(agent, AS_OF)
-    assert items[-1].step == "it_ticket" and not items[-1].done
+               now=at, today=AS_OF)  # fmt: skip
+    items = selectors.transfer_checklist(agent, AS_OF, later)
+    assert [i.step for i in items][-2:] == ["it_ticket", "verify_3"]
     with pytest.raises(ValidationError):  # the ticket's number
         record(program=program, agent=agent, step="it_ticket", actor=world, now=later, today=AS_OF)
     record(program=program, agent=agent, step="it_ticket", note="INC-4711", actor=world,
            now=later, today=AS_OF)  # fmt: skip
-    assert selectors.transfer_checklist(agent, AS_OF)[-1].done.note == "INC-4711"
+    assert selectors.transfer_checklist(agent, AS_OF, later)[-2].done.note == "INC-4711"
     assert not selectors.transfer_passed(agent)
     assert program.policy().transfer_task not in {
         f.item for f in Fact.objects.filter(agent=agent, kind="task", value="done")
     }
 
 
-def test_the_transfer_is_done_when_verification_passes(program, world, client):
+def test_the_recheck_waits_another_10_minutes_before_the_restart(program, world):
+    """Seed 003: "Wait another 10 minutes and have agent restart their computer." """
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    save_both_systems(program, agent, world)
+    later = NOW + timedelta(minutes=10)
+    for step, outcome in (("verify_1", "failed"), ("recheck", "")):
+        services.transfer_step_record(program=program, agent=agent, step=step, outcome=outcome,
+                                      actor=world, now=later, today=AS_OF)  # fmt: skip
+    with pytest.raises(ValidationError, match="Wait 10 minutes: from 9:20 AM"):
+        services.transfer_step_record(program=program, agent=agent, step="restart_2",
+                                      actor=world, now=later + timedelta(minutes=3), today=AS_OF)  # fmt: skip
+
+
+def test_the_transfer_is_done_when_the_agent_restarts_after_a_clean_check(program, world, client):
+    """Seed 003: "check BlackDash to see if the agent shows in any training ENV classrooms ...
+    If no, have agent restart their computer." Then "Update the ESP tracker in the Transfer to
+    Production column"."""
     agent = Agent.objects.get(employee_id="E001")
     esp_complete(program, agent, world)
     report = build_report("incompletions", as_of=AS_OF, program=program)
@@ -293,12 +401,55 @@ def test_the_transfer_is_done_when_verification_passes(program, world, client):
         program=program, agent=agent, step="verify_1", outcome="passed", actor=world,
         now=NOW + timedelta(minutes=12), today=AS_OF,
     )  # fmt: skip
+    assert not Fact.objects.filter(agent=agent, kind="task", item="transfer").exists()
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
+    assert "Have Ann1 Able restart their computer" in page.content.decode()
+    services.transfer_step_record(
+        program=program, agent=agent, step="restart_1", actor=world,
+        now=NOW + timedelta(minutes=14), today=AS_OF,
+    )  # fmt: skip
     fact = Fact.objects.get(agent=agent, kind="task", item=program.policy().transfer_task)
     assert fact.value == "done" and fact.date == AS_OF
-    assert "SLC — 510 Aetna Contact Center" in fact.note
+    assert "SLC — 510 Aetna Contact Center" in fact.note and "9:14 AM" in fact.note
     assert [a["employee_id"] for a in transferred_recently(program, date(2026, 12, 8))] == ["E001"]
     page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
-    assert "Verified: the transfer is done." in page.content.decode()
+    assert "the transfer to production is recorded in the tracker" in page.content.decode()
+
+
+def test_it_refuses_the_transfer_of_an_agent_who_is_not_esp_complete(program, world, client):
+    """Seed 003: "After confirming agents are complete with everything ESP from the ESP
+    Tracker, agents must be transferred"."""
+    agent = Agent.objects.get(employee_id="E002")
+    with pytest.raises(ValidationError, match="Ann2 Able is not ESP complete yet"):
+        services.transfer_step_record(
+            program=program, agent=agent, step="cc_effective", actor=world, now=NOW, today=AS_OF
+        )
+    client.force_login(world)
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E002"}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Ann2 Able is not ESP complete yet: " in text and "Call certification" in text
+    assert "RTS / No More Forms" in text and '<form method="post" class="inline">' not in text
+
+
+def test_the_pm_told_to_transition_the_agent_runs_the_transfer(program, world, client):
+    """Seed 003 (mentors, transfers): the PM is told to transition the agent; they open the
+    transfer checklist from their Today and record its steps (issue 15 item 9)."""
+    pm = staff("pm.one@cxp.example", PM)
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    client.force_login(pm)
+    today = client.get(reverse("web:today")).content.decode()
+    url = reverse("operations:transfer", kwargs={"employee_id": "E001"})
+    assert url in today
+    assert client.get(reverse("operations:transfers")).status_code == 200
+    response = client.post(url, {"step": "cc_effective"})
+    assert response.status_code == 302
+    step = TransferStep.objects.get(agent=agent, step="cc_effective")
+    assert step.done_by == pm
+    # PM two's classes hold neither agent: 404
+    client.force_login(staff("pm.two@cxp.example", PM))
+    assert client.get(url).status_code == 404
 
 
 def test_only_the_esp_manager_opens_the_operations_pages(program, world, client):

@@ -5,7 +5,13 @@ from __future__ import annotations
 from esp.audit.models import AuditEntry
 from esp.operations import services
 from esp.roster.models import Agent, TrainingClass
-from tests.operations.test_operations import AS_OF, NOW, monday_december_7, world  # noqa: F401
+from tests.operations.test_operations import (  # noqa: F401
+    AS_OF,
+    NOW,
+    esp_complete,
+    monday_december_7,
+    world,
+)
 
 
 def test_it_audits_each_extension_step(program, world):  # noqa: F811
@@ -22,9 +28,10 @@ def test_it_audits_each_extension_step(program, world):  # noqa: F811
 
 def test_it_audits_each_transfer_step(program, world):  # noqa: F811
     agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)  # issue 15 item 9: an ESP-complete agent's only
     services.transfer_step_record(
-        program=program, agent=agent, step="cc_department", actor=world, now=NOW, today=AS_OF
+        program=program, agent=agent, step="cc_effective", actor=world, now=NOW, today=AS_OF
     )
     entry = AuditEntry.objects.get(action="transfer_step")
     assert (entry.actor, entry.object_id) == (world, "E001")
-    assert entry.changes["step"] == [None, "cc_department"]
+    assert entry.changes["step"] == [None, "cc_effective"]  # the seed's first step

@@ -7,6 +7,7 @@ Dates around Thanksgiving (Thursday 11/26/2026; Friday 11/27 is a business day),
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,10 @@ from esp.rules.classrooms import (
     MOVE,
     RoomDays,
     RoomFacts,
+    esp_invite_next,
+    esp_invite_open,
     esp_invite_step,
+    esp_invite_tasks,
     invite_deadline,
     link_deadline,
     link_last_day,
@@ -31,6 +35,7 @@ from esp.rules.classrooms import (
     room_warnings,
     served_days,
 )
+from esp.rules.progress import AgentProgress
 
 CHICAGO = ZoneInfo("America/Chicago")
 D = date
@@ -374,3 +379,76 @@ def test_invites_sent_early_without_the_link_do_not_count_as_the_link_sent(calen
     assert kinds(room_warnings(room, calendar, D(2026, 11, 30), at(D(2026, 11, 30), 7))) == [
         "link_late"
     ]
+
+
+# -- R-S3: extended only while Call Certs or TBTs are open (issue 15 item 7) -------------------
+
+
+def esp_agent(make_agent, make_class, *done: str):
+    """An agent of a class starting 10/19/2026 whose tasks `done` are marked done on 11/20."""
+    klass = make_class("AET-R", "2026-10-19")
+    return make_agent("E900", klass, [("2026-11-20", "task", key, "done") for key in done])
+
+
+def invite_step(progress, days, as_of, calendar, used=0):
+    return esp_invite_next(progress, days, used, 2, as_of, calendar)
+
+
+def test_it_extends_the_invite_over_the_weekend_while_call_certs_are_open(
+    make_agent, make_class, policy, calendar
+):
+    """Seed 003: "If some agents take longer than 3 days then the TL or Cert Coordinator should
+    forward the invite on the agent's calendar for up to 2 more days." Friday's last day
+    extends to Monday; TBTs done, Call Certs open."""
+    progress = AgentProgress(esp_agent(make_agent, make_class, "tbt"), policy)
+    days = [D(2026, 12, 2), D(2026, 12, 3), D(2026, 12, 4)]  # Wed–Fri
+    assert esp_invite_open(progress, D(2026, 12, 4)) == ("call_cert",)
+    step = invite_step(progress, days, D(2026, 12, 4), calendar)
+    assert (step.action, step.day) == (EXTEND, D(2026, 12, 7))
+
+
+def test_it_extends_the_invite_past_thanksgiving_while_tbts_are_open(
+    make_agent, make_class, policy, calendar
+):
+    """Seed 003 (as above): TBTs still open on Wednesday 11/25 → Friday 11/27, Thanksgiving
+    skipped."""
+    progress = AgentProgress(esp_agent(make_agent, make_class, "call_cert"), policy)
+    days = [D(2026, 11, 23), D(2026, 11, 24), D(2026, 11, 25)]
+    step = invite_step(progress, days, D(2026, 11, 25), calendar)
+    assert (step.action, step.day) == (EXTEND, D(2026, 11, 27))
+    assert esp_invite_open(progress, D(2026, 11, 25)) == ("tbt",)
+
+
+def test_it_does_not_extend_the_invite_when_only_rts_paperwork_or_the_transfer_remains(
+    make_agent, make_class, policy, calendar
+):
+    """Seed 003: the Call Cert/TBT G2T "will be used for Call Certs & TBTs"; an agent whose
+    Call Certs and TBTs are done but whose RTS paperwork (or transfer) is open is not kept in
+    it, on a Friday before a weekend or on Christmas Eve alike."""
+    progress = AgentProgress(esp_agent(make_agent, make_class, "tbt", "call_cert"), policy)
+    assert not progress.is_esp_complete(D(2026, 12, 4))  # equipment, RTS, transfer open
+    assert esp_invite_open(progress, D(2026, 12, 4)) == ()
+    for days, as_of in (
+        ([D(2026, 12, 2), D(2026, 12, 3), D(2026, 12, 4)], D(2026, 12, 4)),
+        ([D(2026, 12, 22), D(2026, 12, 23), D(2026, 12, 24)], D(2026, 12, 24)),
+        ([D(2026, 12, 22), D(2026, 12, 23), D(2026, 12, 24)], D(2026, 12, 28)),
+    ):
+        assert invite_step(progress, days, as_of, calendar) is None
+
+
+def test_it_moves_an_agent_with_tbts_open_after_the_two_extra_days(
+    make_agent, make_class, policy, calendar
+):
+    """Seed 003: "If any agents take longer than 5 days then a new G2T will need to be set up
+    unless there is already a Call Cert G2T starting for another class in which case they may
+    be added to that one." Christmas and the weekend fall between the extra days."""
+    progress = AgentProgress(esp_agent(make_agent, make_class), policy)
+    days = [D(2026, 12, 22), D(2026, 12, 23), D(2026, 12, 24), D(2026, 12, 28), D(2026, 12, 29)]
+    assert esp_invite_open(progress, D(2026, 12, 29)) == ("tbt", "call_cert")
+    assert invite_step(progress, days, D(2026, 12, 29), calendar, used=2).action == MOVE
+
+
+def test_the_invite_tasks_come_from_the_esp_ladder_or_else_calls_and_courses(policy):
+    assert esp_invite_tasks(policy) == ("tbt", "call_cert")
+    without_ladder = replace(policy, ladders=())
+    assert esp_invite_tasks(without_ladder) == ("tbt", "call_cert")

@@ -38,7 +38,7 @@ def _ladder_row(agent: Agent, as_of: date) -> LadderRow:
         return row
     raise ValidationError(
         f"{agent.name} has no ESP invitation to extend or move as of {as_of:%m/%d/%Y} "
-        "(not in the ESP phase, already done, or their invite still runs)."
+        "(not in the ESP phase, their Call Certs and TBTs done, or their invite still runs)."
     )
 
 
