@@ -27,7 +27,7 @@ from esp.rules.attendance import recording_refused
 from .mapping import FIELD_LABELS, likely_header, suggested
 from .match import ABSENCE_KINDS, MeetingImportError, describe_times
 from .parse import FIELDS, UnknownLayout, describe_found, describe_row
-from .selectors import propose_meeting
+from .selectors import propose_meeting, result_recorded
 from .services import MeetingSaved, meeting_columns_remember, meeting_save
 from .sources import read_table
 from .zones import REPORT_ZONES
@@ -157,6 +157,8 @@ def _preview_context(request, result) -> dict:
         "file_name": request.session[SESSION_KEY]["name"],
         "times": describe_times(result.times),
         "unmatched": [describe_row(row) for row in result.unmatched],
+        "recorded": result_recorded(result),
+        "absence_kinds": set(ABSENCE_KINDS),
     }
 
 

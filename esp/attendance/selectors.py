@@ -194,6 +194,23 @@ def propose_meeting(
     return replace(result, columns=tuple(sorted((columns or {}).items())), mapping_note=note)
 
 
+def recorded_kinds(agent_ids: Iterable[int], day: date) -> dict[str, set[str]]:
+    """Employee id -> the attendance kinds already recorded for the agents on `day` (from
+    any source: an earlier import, entered by hand)."""
+    recorded: dict[str, set[str]] = {}
+    for employee_id, kind in Fact.objects.filter(
+        agent_id__in=list(agent_ids), date=day, kind="attendance"
+    ).values_list("agent__employee_id", "item"):
+        recorded.setdefault(employee_id, set()).add(kind)
+    return recorded
+
+
+def result_recorded(result: MeetingResult) -> dict[str, set[str]]:
+    """`recorded_kinds` for every agent a meeting result names (the preview marks them)."""
+    ids = {a.agent.agent_id for a in result.matched} | {a.agent_id for a in result.absences}
+    return recorded_kinds(ids, result.day)
+
+
 # -- the attendance day page ------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.programs.models import Program
-from esp.progress.models import Fact
 from esp.progress.services import actor_name, fact_record
 from esp.roster.models import Agent, TrainingClass
 from esp.rules.attendance import recording_refused
@@ -20,6 +19,7 @@ from esp.rules.attendance import recording_refused
 from .mapping import layout_key
 from .match import ABSENCE_KINDS, MeetingImportError, MeetingResult, chosen_absences
 from .models import MeetingColumns
+from .selectors import recorded_kinds
 
 Entry = tuple[str, str, int | None]  # (employee id, kind, minutes)
 
@@ -32,16 +32,6 @@ class MeetingSaved:
     already: list[Entry] = field(default_factory=list)
     absences: list[Entry] = field(default_factory=list)
     dry_run: bool = False
-
-
-def _recorded_kinds(agent_ids: set[int], result: MeetingResult) -> dict[str, set[str]]:
-    """Employee id -> the attendance kinds already recorded for the agent on the day."""
-    recorded: dict[str, set[str]] = {}
-    for employee_id, kind in Fact.objects.filter(
-        agent_id__in=agent_ids, date=result.day, kind="attendance"
-    ).values_list("agent__employee_id", "item"):
-        recorded.setdefault(employee_id, set()).add(kind)
-    return recorded
 
 
 def _plan(
@@ -117,7 +107,7 @@ def meeting_save(
     by = actor_name(actor) or "esp import meeting"
     saved = MeetingSaved(dry_run=dry_run)
     for employee_id, kind, minutes, into in _plan(
-        result, absences, _recorded_kinds(ids, result), saved
+        result, absences, recorded_kinds(ids, result.day), saved
     ):
         if not dry_run:
             fact_record(

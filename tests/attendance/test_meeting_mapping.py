@@ -132,7 +132,9 @@ def test_an_unknown_layout_is_mapped_in_the_browser_then_previewed_and_saved(tl,
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "Columns read as you mapped them" in page
-    assert "MIA 30 min" in page and "Absent – Unapproved 240 min" in page  # words, not keys (issue 17)
+    assert (
+        "MIA 30 min" in page and "Absent – Unapproved 240 min" in page
+    )  # words, not keys (issue 17)
     assert "Tim Jones" in page  # the host: an unmatched row
     assert saved() == [] and not MeetingColumns.objects.exists()
     response = client.post(PAGE, {"step": "confirm"})

@@ -91,3 +91,22 @@ def test_the_command_line_warns_and_takes_time_zone(classes, esp, write):
 def test_a_two_digit_year_with_a_comma_and_seconds_reads():
     moment = parse_moment("12/2/26, 7:55:11 AM", date(2026, 12, 2), CHICAGO)
     assert moment == datetime(2026, 12, 2, 7, 55, 11, tzinfo=CHICAGO)
+
+
+def test_uploading_a_recorded_report_again_says_what_is_already_recorded(classes, client, settings):
+    """The walk: a second upload of the same file proposed everything again and said only
+    after the confirmation that it was already recorded; the preview says it first."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    client.force_login(staff("tl.one@cxp.example", "TL"))
+
+    def preview() -> str:
+        upload = SimpleUploadedFile("participants.csv", ZOOM_EASTERN, "text/csv")
+        data = {"step": "preview", "date": "2026-11-03", "file": upload}
+        data["zone"] = "America/New_York"
+        return client.post(PAGE, data).content.decode()
+
+    assert "already recorded" not in preview()
+    client.post(PAGE, {"step": "confirm", "absent_E005": "ncns"})
+    page = preview()
+    assert "Tardy 40 min (already recorded)" in page
+    assert "No call, no show already recorded." in page
