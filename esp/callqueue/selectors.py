@@ -17,7 +17,9 @@ from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import CERTIFIER
+from esp.roster.selectors import names_by_email
 from esp.rules.callcert import PENDING
+from esp.rules.notes import author, authors
 from esp.rules.progress import AgentProgress
 from esp.rules.readiness import (
     READINESS_TASKS,
@@ -308,6 +310,9 @@ def _latest_readiness(agent_ids) -> dict[tuple[int, str], Fact]:
         agent__in=agent_ids, kind="task", item__in=READINESS_TASKS
     ).order_by("date", "pk"):
         latest[(fact.agent_id, fact.item)] = fact
+    names = names_by_email(authors(latest.values()))
+    for fact in latest.values():  # names, not e-mail addresses (issue 17 item 4)
+        fact.by_name = author(fact.by, names)
     return latest
 
 
