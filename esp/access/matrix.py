@@ -45,7 +45,13 @@ FORM_ROLES = EDITORS
 REVIEWERS = write_roles("proof_review")  # R-B2: licensing, a TBT SME or the TL
 PLANNERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR)  # R-S1: classroom owners
 ROOM_EDITORS = (ESP_MANAGER, TL, LICENSING, CERT_COORDINATOR)
-ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)  # R-S3: extend or move an ESP invite
+ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)
+READINESS_ROLES = (
+    ESP_MANAGER,
+    CERT_COORDINATOR,
+    TL,
+    TBT_SME,
+)  # R-C1 (esp.access.writes)  # R-S3: extend or move an ESP invite
 
 # Scopes: what the view checks on the object after the role check.
 PUBLIC = "public"  # no sign-in needed
@@ -116,6 +122,12 @@ ACCESS: dict[str, Rule] = {
     "callqueue:connect": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("POST",)),
     "callqueue:mine": Rule((ESP_MANAGER, CERTIFIER), NONE),
     "callqueue:shadowing": Rule((ESP_MANAGER, CERT_COORDINATOR, TL), NONE, ("GET", "POST")),
+    # R-C1, seed 004 items 3-4: the coordinator (and the TL, the TBT SMEs) record readiness;
+    # seed 003: the ESP Manager marks mentors (issue 15 item 1)
+    "callqueue:readiness": Rule(READINESS_ROLES, NONE),
+    "callqueue:readiness_class": Rule(READINESS_ROLES, CLASS, ("GET", "POST")),
+    "callqueue:readiness_agent": Rule(READINESS_ROLES, AGENT_SCOPE, ("POST",)),
+    "callqueue:mentors": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     # the ESP Manager's pages
     "reports:index": Rule(LIST_ROLES, NONE),
     "reports:report": Rule(CLASS_ROLES, NONE),
@@ -179,6 +191,8 @@ ACCESS: dict[str, Rule] = {
     "api:ladder_steps": Rule(AGENT_VIEWERS, AGENT_SCOPE, ("GET", "POST")),
     "api:attendance": Rule((*AGENT_VIEWERS, WFM), ATTENDANCE),
     "api:flags": Rule(EDITORS, AGENT_SCOPE, ("GET", "POST")),
+    "api:readiness": Rule(READINESS_ROLES, AGENT_SCOPE, ("GET", "POST")),  # R-C1
+    "api:class_readiness": Rule(READINESS_ROLES, CLASS, ("GET", "POST")),
     "api:report": Rule((*AGENT_VIEWERS, WFM), NONE),
 }
 

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import readiness, views
 
 
 def api(view_class):
@@ -38,5 +38,8 @@ urlpatterns = [
     path("agents/<str:employee_id>/ladder-steps/", api(views.LadderSteps), name="ladder_steps"),
     path("agents/<str:employee_id>/attendance/", api(views.Attendance), name="attendance"),
     path("agents/<str:employee_id>/flags/", api(views.Flags), name="flags"),
+    # R-C1 (issue 15 item 1): day 1 and the shadowing half day
+    path("agents/<str:employee_id>/readiness/", api(readiness.AgentReadiness), name="readiness"),
+    path("classes/<str:code>/readiness/", api(readiness.ClassReadiness), name="class_readiness"),
     path("reports/<slug:name>/", api(views.Report), name="report"),
 ]

@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from esp.access import scopes
+from esp.access.writes import may_write
+from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
-from esp.roster.models import Agent
+from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import CERTIFIER
+from esp.roster.selectors import names_by_email
 from esp.rules.callcert import PENDING
+from esp.rules.notes import author, authors
 from esp.rules.progress import AgentProgress
 from esp.rules.readiness import (
+    READINESS_TASKS,
     FreeCertifier,
     Waiting,
     clock_due,
     idle_order,
+    mentor_cover,
+    missing_words,
     over_clock,
     readiness,
+    shadowing_day,
     suggested_pair,
     waiting_order,
 )
@@ -149,14 +157,17 @@ def queue(user, program: Program, now: datetime) -> dict:
         kinds=("task", "equipment", "call", "status", "move"),
     )
     connected = set(running_connections().values_list("agent__employee_id", flat=True))
-    waiting, held = [], []
+    waiting, held, not_ready = [], [], []
     for record in records:
         progress = AgentProgress(record, policy)
         if record.employee_id in connected or progress.call_cert(as_of).result != PENDING:
             continue  # connected now, or certification over (passed, failed or marked done)
         state = readiness(record.facts, as_of)
+        esp_start = progress.phase_start(policy.esp_phase, as_of)
         if state.equipment_issue:
             held.append({"employee_id": record.employee_id, "name": record.name, "state": state})
+        elif not state.ready and esp_start is not None and esp_start <= as_of:
+            not_ready.append(_not_ready_line(record, state, progress.class_dates(as_of).code))
         elif state.ready:
             waiting.append(
                 Waiting(
@@ -175,11 +186,22 @@ def queue(user, program: Program, now: datetime) -> dict:
     return {
         "waiting": waiting,
         "held": held,
+        "not_ready": sorted(not_ready, key=lambda line: (line["class_code"], line["name"])),
         "free": free,
         "suggested": suggested_pair(waiting, free),
         "connections": connections,
         "over": [line for line in connections if line["over"]],
         "certifiers": certifiers_today(now),
+    }
+
+
+def _not_ready_line(record, state, class_code: str) -> dict:
+    """An agent in the ESP phase not ready yet, with what is missing in words (R-C1)."""
+    return {
+        "employee_id": record.employee_id,
+        "name": record.name,
+        "class_code": class_code,
+        "missing": missing_words(state),
     }
 
 
@@ -274,3 +296,224 @@ def active_mentor(pk) -> Mentor | None:
 def visible_agent(user, employee_id: str) -> Agent | None:
     """The agent with `employee_id` if `user` may see them, else None."""
     return scopes.visible_agents(user).filter(employee_id=employee_id).first()
+
+
+# -- readiness pages (R-C1, seed 004 items 3-4; issue 15 item 1) ------------------------------
+
+READINESS_KINDS = ("task", "equipment", "status", "move")
+
+
+def _latest_readiness(agent_ids) -> dict[tuple[int, str], Fact]:
+    """(agent id, readiness task) -> its latest fact, for the agents of `agent_ids`."""
+    latest: dict[tuple[int, str], Fact] = {}
+    for fact in Fact.objects.filter(
+        agent__in=agent_ids, kind="task", item__in=READINESS_TASKS
+    ).order_by("date", "pk"):
+        latest[(fact.agent_id, fact.item)] = fact
+    names = names_by_email(authors(latest.values()))
+    for fact in latest.values():  # names, not e-mail addresses (issue 17 item 4)
+        fact.by_name = author(fact.by, names)
+    return latest
+
+
+def _step(fact: Fact | None) -> dict:
+    """One readiness task as the page shows it, with the id its form is based on."""
+    return {
+        "done": fact is not None and fact.value in ("done", "not_applicable"),
+        "fact": fact,
+        "based_on": fact.pk if fact is not None else "",
+    }
+
+
+def _readiness_rows(program: Program, as_of: date, agents, class_code=None) -> list[dict]:
+    """Per agent of `agents` (in flight): the readiness state, what is missing in words, the
+    two steps with their latest fact, the open shadowing pairing."""
+    records = agent_records(
+        program,
+        as_of,
+        class_code=class_code,
+        in_flight=True,
+        agent_ids=agents.values("pk"),
+        kinds=READINESS_KINDS,
+    )
+    by_id = {
+        a.employee_id: a
+        for a in Agent.objects.filter(employee_id__in=[r.employee_id for r in records])
+    }
+    latest = _latest_readiness([a.pk for a in by_id.values()])
+    pairings = {
+        p.agent_id: p
+        for p in ShadowingPairing.objects.filter(
+            ended_on__isnull=True, agent__in=by_id.values()
+        ).select_related("mentor__agent", "mentor__user")
+    }
+    rows = []
+    for record in records:
+        agent = by_id[record.employee_id]
+        state = readiness(record.facts, as_of)
+        rows.append(
+            {
+                "agent": agent,
+                "state": state,
+                "missing": missing_words(state),
+                "day1": _step(latest.get((agent.pk, "readiness_day1"))),
+                "shadowing": _step(latest.get((agent.pk, "readiness_shadowing"))),
+                "pairing": pairings.get(agent.pk),
+            }
+        )
+    rows.sort(key=lambda row: (row["agent"].last_name, row["agent"].first_name))
+    return rows
+
+
+def class_readiness(user, training_class: TrainingClass, as_of: date) -> dict:
+    """The readiness page of a class: its agents the user sees, what each is missing, and
+    what the user may record (R-C1)."""
+    program = training_class.program
+    rows = _readiness_rows(
+        program, as_of, scopes.visible_agents(user), class_code=training_class.code
+    )
+    esp_start = (
+        ClassPhase.objects.filter(
+            training_class=training_class, phase__key=program.policy().esp_phase
+        )
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    calendar = calendar_for(program)
+    return {
+        "training_class": training_class,
+        "rows": rows,
+        "esp_start": esp_start,
+        "shadowing_on": shadowing_day(esp_start, calendar) if esp_start else None,
+        "can_record": may_write(user, "task", "readiness_day1"),
+        "ready": sum(1 for row in rows if row["state"].ready),
+        "day1_open": [row for row in rows if not row["day1"]["done"]],
+        "shadowing_open": [row for row in rows if not row["shadowing"]["done"]],
+    }
+
+
+def readiness_classes(user, program: Program, as_of: date) -> list[dict]:
+    """The classes the user sees whose ESP phase began in the last three weeks or begins
+    within the next week, latest start first: where readiness is recorded (the window is
+    docs/decisions-r-ready.md's)."""
+    calendar = calendar_for(program)
+    starts = (
+        ClassPhase.objects.filter(
+            training_class__in=scopes.visible_classes(user).filter(program=program),
+            phase__key=program.policy().esp_phase,
+            start_date__gte=as_of - timedelta(days=21),
+            start_date__lte=as_of + timedelta(days=7),
+        )
+        .order_by("-start_date", "training_class__code")
+        .values_list("training_class__code", "start_date")
+    )
+    return [
+        {"code": code, "esp_start": start, "shadowing_on": shadowing_day(start, calendar)}
+        for code, start in starts
+    ]
+
+
+def agent_readiness(agent: Agent, as_of: date) -> dict | None:
+    """One agent's readiness row (None when not in flight: transferred or employment ended)."""
+    rows = _readiness_rows(agent.training_class.program, as_of, Agent.objects.filter(pk=agent.pk))
+    return rows[0] if rows else None
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's readiness part (esp.progress.hooks): the state, what is missing, the
+    two steps with their one-click forms for those who may record them (R-C1)."""
+    if page.for_agent:
+        return {"readiness_panel": None}
+    row = agent_readiness(agent, page.as_of)
+    if row is None:
+        return {"readiness_panel": None}
+    return {
+        "readiness_panel": {
+            **row,
+            "can_record": may_write(user, "task", "readiness_day1", agent),
+        }
+    }
+
+
+# -- mentors (R-C1, seed 003) ------------------------------------------------------------------
+
+
+def mentors_page() -> dict:
+    """Every mentor, active first, with the agents shadowing them now; agents transferred to
+    production (experienced) offered as candidates."""
+    taken = dict(
+        ShadowingPairing.objects.filter(ended_on__isnull=True)
+        .values_list("mentor")
+        .annotate(n=Count("pk"))
+    )
+    mentors = sorted(
+        Mentor.objects.select_related("agent__training_class", "user"),
+        key=lambda m: (not m.active, str(m)),
+    )
+    candidates = (
+        Agent.objects.filter(
+            pk__in=Fact.objects.filter(kind="task", item="transfer", value="done").values("agent")
+        )
+        .exclude(pk__in=Mentor.objects.filter(active=True, agent__isnull=False).values("agent"))
+        .order_by("last_name", "first_name")[:500]
+    )
+    return {
+        "mentors": [{"mentor": m, "name": str(m), "taken": taken.get(m.pk, 0)} for m in mentors],
+        "candidates": candidates,
+    }
+
+
+def mentor_by_pk(pk) -> Mentor | None:
+    return Mentor.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+
+
+def agent_by_key(text: str) -> Agent | None:
+    """The agent named by an employee id, or by the "Name (employee id)" the list offers."""
+    text = (text or "").strip()
+    if text.endswith(")") and "(" in text:
+        text = text[text.rindex("(") + 1 : -1].strip()
+    return Agent.objects.filter(employee_id=text).first() if text else None
+
+
+def mentor_cover_ahead(program: Program, as_of: date) -> list:
+    """Seed 003: before a class's shadowing half day (ESP day 2), whether the mentors' free
+    places cover its agents about to shadow — for the shadowing days today and the next
+    business day, the classes of a day together (they share the mentors)."""
+    calendar = calendar_for(program)
+    days = (as_of, calendar.next_business_day(as_of))
+    by_day: dict[date, list[str]] = {}
+    for code, start in ClassPhase.objects.filter(
+        training_class__program=program,
+        phase__key=program.policy().esp_phase,
+        start_date__gte=as_of - timedelta(days=7),
+        start_date__lte=days[1],
+    ).values_list("training_class__code", "start_date"):
+        day = shadowing_day(start, calendar)
+        if day in days:
+            by_day.setdefault(day, []).append(code)
+    if not by_day:
+        return []
+    mentors = [
+        (m.capacity, m.taken)
+        for m in Mentor.objects.filter(active=True).annotate(
+            taken=Count("pairings", filter=Q(pairings__ended_on__isnull=True))
+        )
+    ]
+    paired = set(
+        ShadowingPairing.objects.filter(ended_on__isnull=True).values_list(
+            "agent__employee_id", flat=True
+        )
+    )
+    covers = []
+    for day, codes in sorted(by_day.items()):
+        agents = sum(
+            1
+            for code in codes
+            for row in agent_records(
+                program, as_of, class_code=code, in_flight=True, kinds=READINESS_KINDS
+            )
+            if row.employee_id not in paired
+            and "readiness_shadowing" in readiness(row.facts, as_of).missing
+        )
+        covers.append(mentor_cover(day, codes, agents, mentors))
+    return covers

@@ -10,8 +10,11 @@ from django.db import IntegrityError, transaction
 
 from esp.access.scopes import has_role
 from esp.audit.services import audit_record
-from esp.roster.models import Agent, CertifierAssignment
+from esp.progress.services import Conflict, task_status_set
+from esp.roster.models import Agent, CertifierAssignment, TrainingClass
 from esp.roster.roles import CERTIFIER
+from esp.rules.readiness import READINESS_TASKS, READINESS_WORDS
+from esp.rules.records import DONE, NOT_STARTED
 
 from .models import CertifierAvailability, CertifierConnection, Mentor, ShadowingPairing
 from .selectors import finished_connections
@@ -34,6 +37,89 @@ def mentor_mark(*, actor, capacity: int, user=None, agent: Agent | None = None) 
         actor=actor, action="mentor_mark", obj=mentor, changes={"capacity": [old, capacity]}
     )
     return mentor
+
+
+@transaction.atomic
+def mentor_unmark(*, mentor: Mentor, actor) -> Mentor:
+    """The ESP Manager no longer counts on this mentor (kept on record, inactive). A mentor
+    with agents shadowing them now is refused: end those pairings first."""
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    taken = mentor.pairings.filter(ended_on__isnull=True).count()
+    if taken:
+        raise ValidationError(
+            f"{mentor} still has {taken} agent{'s' if taken != 1 else ''} shadowing: end "
+            "those pairings on the Shadowing page first."
+        )
+    if mentor.active:
+        mentor.active = False
+        mentor.save(update_fields=["active"])
+        audit_record(actor=actor, action="mentor_unmark", obj=mentor, changes={"active": [1, 0]})
+    return mentor
+
+
+# -- readiness (R-C1, seed 004 items 3-4) ------------------------------------------------------
+
+
+def readiness_record(
+    *,
+    agent: Agent,
+    task: str,
+    day: date,
+    actor,
+    done: bool = True,
+    based_on=None,
+    note: str = "",
+    source: str = "form",
+):
+    """Record day 1 (systems and scripting) or the role play / shadowing half day as done
+    (or, `done` False, as not done: a correction). A task fact like any other (the fact row is
+    its audit): the write matrix and `based_on` (§17 no lost work) are checked there."""
+    if task not in READINESS_TASKS:
+        raise ValidationError(f"Readiness is {' or '.join(READINESS_WORDS.values())}.")
+    return task_status_set(
+        agent=agent,
+        task=task,
+        status=DONE if done else NOT_STARTED,
+        day=day,
+        actor=actor,
+        note=note,
+        based_on=based_on,
+        source=source,
+    )
+
+
+@transaction.atomic
+def readiness_record_class(
+    *,
+    training_class: TrainingClass,
+    task: str,
+    agents: list[tuple[Agent, object]],
+    day: date,
+    actor,
+    source: str = "form",
+) -> tuple[list[Agent], list[tuple[Agent, str]]]:
+    """One click for the whole class: `task` done for each of `agents` (agent, the
+    `based_on` the page showed). An agent changed by someone else since is left as it is and
+    named back (with what changed); the others are recorded. Returns (recorded, left)."""
+    recorded, left = [], []
+    for agent, based_on in agents:
+        try:
+            with transaction.atomic():
+                readiness_record(
+                    agent=agent, task=task, day=day, actor=actor, based_on=based_on, source=source
+                )
+        except Conflict as exc:
+            left.append((agent, str(exc)))
+        else:
+            recorded.append(agent)
+    if recorded:
+        audit_record(
+            actor=actor,
+            action="readiness_class",
+            obj=training_class,
+            changes={task: [None, [a.employee_id for a in recorded]]},
+        )
+    return recorded, left
 
 
 @transaction.atomic
@@ -65,7 +151,11 @@ def shadowing_pair(*, mentor: Mentor, agent: Agent, room: str, day: date, actor)
 
 
 @transaction.atomic
-def shadowing_end(*, pairing: ShadowingPairing, day: date, actor) -> ShadowingPairing:
+def shadowing_end(
+    *, pairing: ShadowingPairing, day: date, actor, shadowing_done: bool = False
+) -> ShadowingPairing:
+    """End a pairing; with `shadowing_done`, also record the agent's role play / shadowing
+    half day as done (R-C1: the pairing was that half day)."""
     changed = ShadowingPairing.objects.filter(pk=pairing.pk, ended_on__isnull=True).update(
         ended_on=day
     )
@@ -76,6 +166,8 @@ def shadowing_end(*, pairing: ShadowingPairing, day: date, actor) -> ShadowingPa
             obj=pairing.agent,
             changes={"mentor": [str(pairing.mentor), None]},
         )
+    if shadowing_done:
+        readiness_record(agent=pairing.agent, task="readiness_shadowing", day=day, actor=actor)
     pairing.refresh_from_db()
     return pairing
 

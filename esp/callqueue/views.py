@@ -8,12 +8,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from esp.access import scopes
 from esp.lib import clock
 from esp.lib.display import clock_time
 from esp.lib.flash import attempt
+from esp.progress.services import Conflict
 from esp.roster.selectors import program_for
+from esp.rules.readiness import READINESS_TASKS, READINESS_WORDS
 
 from . import selectors, services
 
@@ -110,9 +114,12 @@ def shadowing(request):
 def _shadowing_action(request, day) -> str:
     """End a pairing or pair an agent with a mentor; what the page then says."""
     action = request.POST.get("action", "")
-    if action == "end":
+    if action in ("end", "end_ready"):
         pairing = selectors.get_pairing_for_user(request.user, request.POST.get("pairing"))
-        services.shadowing_end(pairing=pairing, day=day, actor=request.user)
+        done = action == "end_ready"
+        services.shadowing_end(pairing=pairing, day=day, actor=request.user, shadowing_done=done)
+        if done:
+            return f"{pairing.agent.name}'s shadowing ended; the shadowing half day is recorded."
         return f"{pairing.agent.name}'s shadowing ended."
     if action == "pair":
         mentor = selectors.active_mentor(request.POST.get("mentor", ""))
@@ -123,3 +130,140 @@ def _shadowing_action(request, day) -> str:
         services.shadowing_pair(mentor=mentor, agent=agent, room=room, day=day, actor=request.user)
         return f"{agent.name} shadows {mentor} in {room}."
     raise ValidationError("Nothing to do.")
+
+
+# -- readiness (R-C1, seed 004 items 3-4) ------------------------------------------------------
+
+
+def readiness_index(request):
+    """The classes in or about to start the ESP phase, each to its readiness page."""
+    program = program_for()
+    today = clock.today(program.time_zone)
+    classes = selectors.readiness_classes(request.user, program, today)
+    return render(request, "callqueue/readiness_index.html", {"classes": classes, "today": today})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def readiness_class(request, code: str):
+    """A class's readiness: day 1 and the shadowing half day per agent in one click each, or
+    for every agent of the class at once."""
+    training_class = scopes.get_class_for_user(request.user, code)
+    program = training_class.program
+    today = clock.today(program.time_zone)
+    here = reverse("callqueue:readiness_class", args=[training_class.code])
+    if request.method == "POST":
+        if request.POST.get("action") == "class":
+            _record_for_class(request, training_class, today)
+        else:
+            _record_one(request, today)
+        return redirect(here)
+    context = selectors.class_readiness(request.user, training_class, today)
+    return render(request, "callqueue/readiness_class.html", {**context, "today": today})
+
+
+@require_POST
+def readiness_agent(request, employee_id: str):
+    """The agent page's readiness buttons: back to the agent page."""
+    agent = scopes.get_agent_for_user(request.user, employee_id)
+    _record_one(request, clock.today(agent.training_class.program.time_zone), agent=agent)
+    return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#readiness")
+
+
+def _task(request) -> str:
+    task = request.POST.get("task", "")
+    if task not in READINESS_TASKS:
+        raise ValidationError("Choose day 1 or the shadowing half day.")
+    return task
+
+
+def _record_one(request, day, agent=None) -> None:
+    """One click for one agent: done (or, `done=no`, not done after all)."""
+    try:
+        task = _task(request)
+        agent = agent or scopes.get_agent_for_user(request.user, request.POST.get("agent", ""))
+        done = request.POST.get("done", "yes") != "no"
+        services.readiness_record(
+            agent=agent,
+            task=task,
+            day=day,
+            actor=request.user,
+            done=done,
+            based_on=request.POST.get("based_on", ""),
+        )
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return
+    what = READINESS_WORDS[task]
+    messages.success(
+        request,
+        f"{agent.name}: {what} recorded as done."
+        if done
+        else f"{agent.name}: {what} recorded as not done.",
+    )
+
+
+def _record_for_class(request, training_class, day) -> None:
+    """One click for the class: every agent the page listed as not done yet, each on the
+    version the page showed."""
+    try:
+        task = _task(request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return
+    visible = scopes.visible_agents(request.user)
+    listed = []
+    for employee_id in request.POST.getlist("agent"):
+        agent = visible.filter(employee_id=employee_id).first()
+        if agent is not None:
+            listed.append((agent, request.POST.get(f"based_on_{employee_id}", "")))
+    recorded, left = services.readiness_record_class(
+        training_class=training_class, task=task, agents=listed, day=day, actor=request.user
+    )
+    what = READINESS_WORDS[task]
+    if recorded:
+        count = len(recorded)
+        messages.success(
+            request, f"{what.capitalize()} recorded as done for {count} agent{'s' * (count != 1)}."
+        )
+    for agent, reason in left:
+        messages.error(request, f"{agent.name}: not recorded. {reason}")
+    if not recorded and not left:
+        messages.error(request, f"No agent of the class was waiting for {what}.")
+
+
+# -- mentors (R-C1, seed 003) ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def mentors(request):
+    """The ESP Manager marks trusted agents as mentors (with how many agents each takes at
+    once), changes that, or no longer counts on one."""
+    if request.method == "POST":
+        attempt(request, lambda: _mentor_action(request), lambda said: said)
+        return redirect("callqueue:mentors")
+    return render(request, "callqueue/mentors.html", selectors.mentors_page())
+
+
+def _mentor_action(request) -> str:
+    action = request.POST.get("action", "")
+    if action == "unmark":
+        mentor = selectors.mentor_by_pk(request.POST.get("mentor"))
+        if mentor is None:
+            raise ValidationError("Choose a mentor.")
+        services.mentor_unmark(mentor=mentor, actor=request.user)
+        return f"{mentor} is no longer a mentor."
+    capacity = request.POST.get("capacity", "").strip()
+    if not capacity.isdigit() or not 1 <= int(capacity) <= 10:
+        raise ValidationError("A mentor takes 1 to 10 agents at once.")
+    if action == "capacity":
+        mentor = selectors.mentor_by_pk(request.POST.get("mentor"))
+        if mentor is None:
+            raise ValidationError("Choose a mentor.")
+        kind = {"agent": mentor.agent} if mentor.agent_id else {"user": mentor.user}
+        services.mentor_mark(actor=request.user, capacity=int(capacity), **kind)
+        return f"{mentor} takes up to {capacity} agents at once."
+    agent = selectors.agent_by_key(request.POST.get("agent", ""))
+    if agent is None:
+        raise ValidationError("Choose an agent by name or employee ID from the list.")
+    services.mentor_mark(actor=request.user, capacity=int(capacity), agent=agent)
+    return f"{agent.name} is a mentor, taking up to {capacity} agents at once."

@@ -73,6 +73,10 @@ LABELS: dict[str, dict[str, str]] = {
         "not_started": "Not started",
         "not_applicable": "Not applicable",
     },
+    "task": {  # readiness (R-C1): not the program's tasks, recorded like them (issue 15 item 1)
+        "readiness_day1": "Day 1 (systems and scripting)",
+        "readiness_shadowing": "Role play / shadowing half day",
+    },
     "column": {  # a table's column titles where the plain word would be unclear
         "passed": "Agents passed",
         "failed": "Agents failed",

@@ -68,6 +68,72 @@ def readiness(
     )
 
 
+# -- what is missing, in words (issue 15 item 1) ------------------------------------------------
+
+READINESS_WORDS = {
+    "readiness_day1": "day 1 (systems and scripting)",
+    "readiness_shadowing": "role play / shadowing half day",
+}
+EQUIPMENT_WORDS = {
+    None: "no equipment status yet",
+    "not_received": "equipment not received yet",
+    "received": "equipment received, not verified yet",
+}
+
+
+def missing_words(state: Readiness) -> tuple[str, ...]:
+    """What keeps the agent off the queue, as people say it (seed 004 items 1, 3 and 4)."""
+    said = []
+    for key in state.missing:
+        if key != "equipment":
+            said.append(f"{READINESS_WORDS.get(key, key.replace('_', ' '))} not recorded")
+        elif state.equipment_issue:
+            said.append(
+                f"open equipment issue (IT ticket {state.ticket})"
+                if state.ticket
+                else "open equipment issue"
+            )
+        else:
+            said.append(EQUIPMENT_WORDS.get(state.equipment, "equipment not verified"))
+    return tuple(said)
+
+
+# -- mentors for the shadowing half day (R-C1, seed 003) ----------------------------------------
+
+
+def shadowing_day(esp_start: date, calendar) -> date:
+    """Seed 004 item 4: the first half of ESP day 2 is the role play / shadowing."""
+    return calendar.add_business_days(esp_start, 1)
+
+
+@dataclass(frozen=True)
+class MentorCover:
+    """Whether the mentors' free places cover the agents about to shadow on a day."""
+
+    day: date
+    classes: tuple[str, ...]
+    agents: int  # agents of those classes whose shadowing is not recorded and not paired now
+    mentors: int  # active mentors
+    places: int  # their capacity less the agents shadowing them now
+
+    @property
+    def covered(self) -> bool:
+        return self.places >= self.agents
+
+    @property
+    def short(self) -> int:
+        return max(self.agents - self.places, 0)
+
+
+def mentor_cover(
+    day: date, classes: Iterable[str], agents: int, mentors: Iterable[tuple[int, int]]
+) -> MentorCover:
+    """`mentors`: each active mentor's (capacity, agents paired with them now)."""
+    mentors = list(mentors)
+    places = sum(max(capacity - taken, 0) for capacity, taken in mentors)
+    return MentorCover(day, tuple(sorted(classes)), agents, len(mentors), places)
+
+
 # -- the queue (R-C2) -------------------------------------------------------------------------
 
 

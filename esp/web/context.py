@@ -62,6 +62,7 @@ MENU = (
         (
             Page("callqueue:queue", "Call Cert queue"),
             Page("callqueue:mine", "My Call Cert agents"),
+            Page("callqueue:readiness", "Readiness"),
             Page("callqueue:shadowing", "Shadowing"),
             Page("tbt:callcert_summary", "Call Cert summary"),
         ),
@@ -89,6 +90,7 @@ MENU = (
         (
             Page("operations:extensions", "Environment extensions"),
             Page("operations:transfers", "Transfers to production"),
+            Page("callqueue:mentors", "Mentors"),  # R-C1, seed 003
         ),
     ),
     _one("upkeep:teams", "Team upkeep"),  # R-N7

@@ -323,6 +323,7 @@ POST_DATA = {
     "selfreport:class_send": lambda: {},
     "attendance:attendance_mark": lambda: {"kind": "tardy", "minutes": "20", "date": "2026-11-30"},
     "callqueue:connect": lambda: {"action": "connect"},  # nobody ready: a message
+    "callqueue:readiness_agent": lambda: {"task": "readiness_day1", "based_on": ""},
     "playbooks:troubleshoot": lambda: {"action": "start", "playbook": "general"},
     "operations:extension_step": lambda: {"step": "dashboard_check"},  # refused: a message
     "operations:undo": lambda: {"note": "From the matrix test"},  # nobody to undo: a message

@@ -50,6 +50,7 @@ API_KWARGS = {
     "api:class": {"code": "AET-A"},
     "api:report": {"name": "incompletions"},
     "api:task": {"employee_id": "E001", "task": "producer_world"},
+    "api:class_readiness": {"code": "AET-A"},
 }
 API_DATA = {
     "api:task": {"status": "in_progress", "based_on": "", "note": "From the methods test"},
@@ -57,6 +58,7 @@ API_DATA = {
     "api:calls": {"call": "2", "score": "90", "based_on": ""},
     "api:ladder_steps": {"ladder": "licensing", "step": "coaching", "expectation": "Finish"},
     "api:flags": {"action": "raised", "flag": "other", "based_on": ""},
+    "api:readiness": {"task": "readiness_day1", "based_on": ""},
 }
 
 

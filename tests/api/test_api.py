@@ -108,13 +108,15 @@ WRITES = {
     "calls/": {"call": 2, "score": 90, "based_on": ""},
     "ladder-steps/": {"ladder": "licensing", "step": "coaching", "expectation": "Finish AHIP"},
     "flags/": {"action": "raised", "flag": "other", "note": "From the API test", "based_on": ""},
+    "readiness/": {"task": "readiness_day1", "based_on": ""},  # R-C1 (issue 15 item 1)
 }
-EDITOR_READS = ["flags/"]  # the red flags, for their `based_on` (issue 12 item 7)
+EDITOR_READS = ["flags/", "readiness/"]  # the flags and readiness, for their `based_on`
 
 
 def operations(employee_id: str = "E001", code: str = "AET-A"):
-    for name in ("me/", "classes/", f"classes/{code}/", "agents/"):
+    for name in ("me/", "classes/", f"classes/{code}/", "agents/", f"classes/{code}/readiness/"):
         yield "GET", f"{API}/{name}", None
+    yield "POST", f"{API}/classes/{code}/readiness/", {"task": "readiness_day1", "based_on": {}}
     for tail in AGENT_READS + EDITOR_READS:
         yield "GET", f"{API}/agents/{employee_id}/{tail}", None
     for name in REPORTS:
@@ -589,7 +591,7 @@ def test_it_serves_a_valid_openapi_3_schema_to_signed_in_users(world):
     operations_in_schema = {
         (method.upper(), path) for path, item in schema["paths"].items() for method in item
     }
-    assert len(operations_in_schema) == 17
+    assert len(operations_in_schema) == 21  # 17, and readiness (issue 15 item 1)
     assert ("POST", f"{API}/agents/{{employee_id}}/tasks/{{task}}/") in operations_in_schema
     listed = schema["paths"][f"{API}/agents/"]["get"]["responses"]["200"]
     assert listed["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedAgentList")

@@ -141,7 +141,9 @@ def test_it_shows_the_coordinator_the_queue_in_order_and_the_free_certifiers(wor
     assert "Cat Cole" not in html  # AET-C is not in its ESP phase yet: not the coordinator's
     free = html[html.index('id="free-h"') : html.index('id="connections"')]
     assert "Cert One" in free and "Cert Two" in free and "Cert Three" not in free
-    assert "Fay Ford" not in html  # not shadowed yet
+    # not shadowed yet: not offered (issue 15 item 1: listed under "Not ready yet" instead)
+    waiting = html[html.index('id="waiting-h"') : html.index('id="free-h"')]
+    assert "Fay Ford" not in waiting
     html = page(client, world.manager).content.decode()
     assert html.index("Dan Dale") < html.index("Cat Cole")
 

@@ -12,6 +12,8 @@ from esp.rules.readiness import (
     FreeCertifier,
     Waiting,
     idle_order,
+    mentor_cover,
+    missing_words,
     over_clock,
     readiness,
     suggested_pair,
@@ -131,3 +133,30 @@ def test_it_orders_the_same_whatever_the_input_order(order):
     assert [w.employee_id for w in waiting_order([rows[i] for i in order])] == [
         w.employee_id for w in waiting_order(rows)
     ]
+
+
+def test_it_says_what_keeps_an_agent_off_the_queue_in_words():
+    """R-C1 (issue 15 item 1): the queue shows "not ready" agents with what is missing."""
+    state = readiness(
+        facts(
+            ("2026-11-20", "equipment", "received", ""),
+            ("2026-11-23", "task", "readiness_day1", "done"),
+        ),
+        D("2026-11-30"),
+    )
+    assert missing_words(state) == (
+        "equipment received, not verified yet",
+        "role play / shadowing half day not recorded",
+    )
+    issue = readiness(facts(("2026-11-20", "equipment", "issue", "INC7")), D("2026-11-30"))
+    assert missing_words(issue)[0] == "open equipment issue (IT ticket INC7)"
+    assert missing_words(readiness([], D("2026-11-30")))[0] == "no equipment status yet"
+
+
+def test_mentors_cover_the_agents_about_to_shadow_with_their_free_places():
+    """Seed 003: "a sufficient number of agents who are trusted to assist as Mentors"; R-C1:
+    each mentor takes as many agents at once as their capacity."""
+    cover = mentor_cover(D("2026-12-01"), ["AET-C", "AET-B"], 5, [(2, 0), (2, 1), (3, 3)])
+    assert (cover.classes, cover.mentors, cover.places) == (("AET-B", "AET-C"), 3, 3)
+    assert not cover.covered and cover.short == 2
+    assert mentor_cover(D("2026-12-01"), ["AET-C"], 3, [(2, 0), (2, 1)]).covered

@@ -12,7 +12,7 @@ from esp.access import scopes
 from esp.access.matrix import ACCESS, EDITORS
 from esp.access.writes import may_write
 
-from . import glance, lists, operations, queues
+from . import glance, lists, mentors, operations, queues
 from .basis import Basis, basis
 from .preview import Preview
 
@@ -45,6 +45,7 @@ SECTIONS = (
     Pick(glance.manager, _any(scopes.ESP_MANAGER)),
     Pick(glance.pictures, _any(scopes.ESP_MANAGER)),
     Pick(operations.undo, _any(scopes.ESP_MANAGER)),  # R-E3
+    Pick(mentors.mentor_cover, _any(scopes.ESP_MANAGER)),  # R-C1, seed 003
     Pick(  # R-L5: the PM decides termination reviews
         queues.termination_reviews, allowed=lambda user: may_write(user, "termination_decision")
     ),
