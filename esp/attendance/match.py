@@ -29,6 +29,7 @@ from esp.rules.attendance import (
     Schedule,
     classify,
     half_shift,
+    unseen_minutes,
     working_minutes,
 )
 
@@ -201,8 +202,21 @@ def propose(
             absences.append(agent)
             continue
         joins = [(row.joined, row.left) for row in rows]
+        unseen = [
+            unseen_minutes(
+                (row.joined, row.left), row.present, times.start, times.end, times.pauses
+            )
+            for row in rows
+            if row.present is not None
+        ]
         occurrences = classify(
-            joins, times.start, times.end, minimum=minimum, absent=absent, pauses=times.pauses
+            joins,
+            times.start,
+            times.end,
+            minimum=minimum,
+            absent=absent,
+            pauses=times.pauses,
+            unseen=unseen,
         )
         matched.append(AgentDay(agent, tuple(rows), tuple(occurrences)))
     return MeetingResult(

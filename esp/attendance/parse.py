@@ -72,15 +72,21 @@ class Layout:
     fields: Mapping[str, tuple[str, ...]]
     strict: bool = False  # other columns: an error unless prefixed x_ (SPEC §15), else ignored
     preamble: bool = False  # report lines may come before the header row
+    optional: tuple[tuple[str, tuple[str, ...]], ...] = ()  # fields read when present
 
     def resolve(self, header: Sequence[str]) -> dict[str, int] | None:
-        """Field -> column index when every field of the layout is in `header`."""
+        """Field -> column index when every field of the layout is in `header` (and each
+        optional field that is)."""
         found = {}
         for name, accepted in self.fields.items():
             index = next((i for i, column in enumerate(header) if column in accepted), None)
             if index is None:
                 return None
             found[name] = index
+        for name, accepted in self.optional:
+            index = next((i for i, column in enumerate(header) if column in accepted), None)
+            if index is not None:
+                found[name] = index
         return found
 
 
@@ -107,6 +113,7 @@ GOOGLE_MEET = Layout(
         "join_time": ("time joined",),
         "leave_time": ("time exited",),
     },
+    optional=(("duration", ("duration",)),),  # the time in the call: gaps inside a row
 )
 # GoTo Training, "Get Attendance Details": per attendee givenName, surname, email,
 # timeInSession, and per part of the session joined joinTime, leaveTime, timeInPartOfSession.
@@ -191,6 +198,7 @@ class MeetingRow:
     email: str
     joined: datetime
     left: datetime
+    present: int | None = None  # minutes in the call, when the report says (Meet's Duration)
 
 
 @dataclass(frozen=True)
@@ -490,7 +498,14 @@ def _row(line: int, values: list[str], clock: _Clock, at: _Columns, errors: list
     errors.extend(row_errors)
     if row_errors:
         return None
-    return MeetingRow(line, person, email, moments["join_time"], moments["leave_time"])
+    present = None
+    if "duration" in cell and "leave_time" in cell and cell["duration"]:
+        try:
+            present = int(parse_duration(cell["duration"]).total_seconds() // 60)
+        except ValueError as exc:
+            errors.append(RowError(line, at.of("duration"), str(exc)))
+            return None
+    return MeetingRow(line, person, email, moments["join_time"], moments["leave_time"], present)
 
 
 def _clock(

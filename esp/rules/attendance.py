@@ -132,6 +132,22 @@ def gaps(
     return found
 
 
+def unseen_minutes(
+    join: Span, present: int, start: datetime, end: datetime, pauses: Sequence[Span] = ()
+) -> int:
+    """R-A3 for a report with one row per person and the time in the call (Google Meet's
+    Duration): the whole minutes of the row's span the agent must have been away during class
+    time outside the breaks and lunch — the time missing from the span, less every minute of
+    it that could have fallen before the start, after the end or in a pause (the least it can
+    be: nobody is marked away for time a break could explain)."""
+    joined, left = join
+    missing = _whole_minutes(left - joined) - present
+    could_be_elsewhere = _whole_minutes(left - joined) - _whole_minutes(
+        _unaccounted(max(joined, start), min(left, end), pauses)
+    )
+    return max(0, missing - could_be_elsewhere)
+
+
 def classify(
     joins: Sequence[tuple[datetime, datetime]],
     start: datetime,
@@ -141,13 +157,15 @@ def classify(
     absent: int = ABSENT_MINUTES,
     mia: int = MIA_MINUTES,
     pauses: Sequence[Span] = (),
+    unseen: Sequence[int] = (),
 ) -> list[tuple[str, int | None]]:
     """The occurrences one agent's joins make on a class day from `start` to `end` (R-A3).
 
     `joins` are (join, leave) pairs, several per person (a rejoin after a drop), in any
     order. Minutes are whole minutes rounded down: late (first join after the start), early
     (last leave before the end) and each gap between a leave and the next join, within class
-    time and outside the scheduled breaks and lunch (`pauses`).
+    time and outside the scheduled breaks and lunch (`pauses`); `unseen` adds the time away
+    inside a join that the report's time in the call shows (`unseen_minutes`), as gaps.
 
     - no join at all: ``[("absent", None)]``; joins all before the start or after the end:
       ``[("absent", minutes of the day)]``;
@@ -166,7 +184,7 @@ def classify(
         return [(ABSENT, _whole_minutes(end - start))]
     late = _whole_minutes(first - start)
     early = _whole_minutes(end - last)
-    away = gaps(joins, start, end, pauses)
+    away = gaps(joins, start, end, pauses) + [minutes for minutes in unseen if minutes]
     missed = late + sum(away) + early
     if missed >= absent:
         return [(ABSENT, missed)]

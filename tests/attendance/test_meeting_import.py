@@ -146,8 +146,17 @@ def google_meet(rows):
         hours, minutes = (int(x) for x in hhmm.split(":"))
         return f"{(hours - 1) % 12 + 1}:{minutes:02d} {'PM' if hours >= 12 else 'AM'}"
 
+    def duration(join, leave):  # the time in the call, as Meet writes it: the whole row
+        minutes = sum(int(x) * m for x, m in zip(leave.split(":"), (60, 1), strict=True)) - sum(
+            int(x) * m for x, m in zip(join.split(":"), (60, 1), strict=True)
+        )
+        return f"{minutes // 60} hr {minutes % 60} min"
+
     lines = ["First name,Last name,Email,Duration,Time joined,Time exited"]
-    lines += [f"Cy,Cole,cy@cxp.example,1 hr,{clock(j)},{clock(leave)}" for j, leave in rows]
+    lines += [
+        f"Cy,Cole,cy@cxp.example,{duration(j, leave)},{clock(j)},{clock(leave)}"
+        for j, leave in rows
+    ]
     return "\n".join(lines)
 
 

@@ -110,3 +110,17 @@ def test_uploading_a_recorded_report_again_says_what_is_already_recorded(classes
     page = preview()
     assert "Tardy 40 min (already recorded)" in page
     assert "No call, no show already recorded." in page
+
+
+def test_a_google_meet_row_shorter_in_the_call_than_its_span_shows_the_time_away(classes):
+    """Seed 001 "MIA": Meet writes one row per person; its Duration less than the row's
+    span is time away — less what the day's breaks and lunch (60 minutes) could explain: 2
+    hours missing is an MIA of 60 minutes, 45 missing could all be lunch and breaks."""
+    meet = (
+        b"First name,Last name,Email,Duration,Time joined,Time exited\n"
+        b"Ann,Able,ann@cxp.example,8 hr 30 min,8:00 AM,4:30 PM\n"
+        b"Bob,Baker,bob@cxp.example,6 hr 30 min,8:00 AM,4:30 PM\n"
+        b"Cy,Cole,cy@cxp.example,7 hr 45 min,8:00 AM,4:30 PM\n"
+    )
+    result = propose_meeting(meet, class_code="AET-A", day=date(2026, 11, 3))
+    assert occurrences(result) == {"E001": (), "E002": (("mia", 60),), "E003": ()}

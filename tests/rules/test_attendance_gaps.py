@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esp.rules.attendance import classify, gaps, recording_refused
+from esp.rules.attendance import classify, gaps, recording_refused, unseen_minutes
 
 ZONE = ZoneInfo("America/Chicago")
 START = datetime(2026, 11, 5, 8, 0, tzinfo=ZONE)
@@ -203,3 +203,33 @@ def test_attendance_is_not_recorded_for_a_day_the_class_does_not_meet():
     message = recording_refused(date(2026, 11, 28), THURSDAY, "12/28/2026 is not a business day")
     assert message.startswith("No class on Saturday 11/28/2026: ")
     assert recording_refused(date(2026, 11, 27), THURSDAY, "") is None
+
+
+# -- one row per person with the time in the call (Google Meet's Duration) ---------------------
+
+
+@pytest.mark.parametrize(
+    "joined,left,present,pauses,expected",
+    [
+        ("08:00", "16:30", 510, (), 0),  # in the call the whole row
+        ("08:00", "16:30", 465, (), 45),  # 45 minutes missing, no break to explain them
+        ("08:00", "16:30", 465, PAUSES, 0),  # 45 minutes: both breaks and lunch explain them
+        ("08:00", "16:30", 390, PAUSES, 60),  # 2 hours missing, 1 hour of pauses
+        ("07:30", "16:30", 510, (), 0),  # the 30 minutes missing may be before the start
+        ("07:30", "16:30", 450, (), 60),  # 90 missing, 30 of them may be before the start
+    ],
+)
+def test_time_missing_from_a_row_counts_only_where_no_break_can_explain_it(
+    joined, left, present, pauses, expected
+):
+    """R-A2 "30+ minutes unaccounted for", read from a report with one row per person: the
+    least time away during class time that the row's time in the call proves."""
+    row = (at(joined), at(left))
+    assert unseen_minutes(row, present, START, END, pauses) == expected
+
+
+def test_time_missing_from_a_row_is_a_gap_for_mia_and_the_240_minutes():
+    full = [(START, END)]
+    assert classify(full, START, END, unseen=[45]) == [("mia", 45)]
+    assert classify(full, START, END, unseen=[20]) == []
+    assert classify([(at("09:00"), END)], START, END, unseen=[180]) == [("absent", 240)]
