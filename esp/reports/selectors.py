@@ -4,14 +4,21 @@ from the database beyond `agent_records`; plain values out."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, OuterRef, Subquery
 
 from esp.access import scopes
+from esp.callqueue.models import CertifierAvailability, CertifierConnection
 from esp.programs.models import Program
 from esp.progress.models import Fact
-from esp.roster.models import Agent, TrainingClass
+from esp.progress.selectors import agent_records
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.roles import CERTIFIER
+
+#: The fact kinds the outlook reads (issue 18): progress, calls, employment, moves, attendance.
+OUTLOOK_KINDS = ("task", "tbt", "call", "status", "equipment", "move", "attendance")
 
 
 def _latest_notes(as_of: date):
@@ -127,3 +134,63 @@ def agent_names(employee_ids) -> dict[str, str]:
         "employee_id", "first_name", "last_name"
     )
     return {eid: f"{first} {last}".strip() or eid for eid, first, last in rows}
+
+
+# -- the outlook (issue 18) -------------------------------------------------------------------
+
+OUTLOOK_DAYS_AHEAD = 21  # calendar days of recorded certifier availability read ahead
+
+
+def outlook_inputs(program: Program, as_of: date) -> dict:
+    """What the outlook reads, facts dated on or before `as_of` only (no peeking): every
+    agent's record of the program (the history and the agents in flight), and the
+    certifiers: available people and hours per coming day, the team, the hours of the
+    connections closed on or before the day."""
+    records = agent_records(program, as_of, kinds=OUTLOOK_KINDS)
+    User = get_user_model()
+    team = User.objects.filter(is_active=True, groups__name=CERTIFIER)
+    ahead = CertifierAvailability.objects.filter(
+        certifier__in=team,
+        date__gt=as_of,
+        date__lte=as_of + timedelta(days=OUTLOOK_DAYS_AHEAD),
+        available=True,
+    ).values_list("date", "hours")
+    available: dict[date, int] = defaultdict(int)
+    hours: dict[date, list[float]] = defaultdict(list)
+    for day, day_hours in ahead:
+        available[day] += 1
+        if day_hours is not None:
+            hours[day].append(float(day_hours))
+    closed = CertifierConnection.objects.filter(
+        closed_at__isnull=False,
+        connected_at__date__lte=as_of,
+        agent__training_class__program=program,
+    ).values_list("connected_at", "closed_at")
+    sessions = tuple((end - start).total_seconds() / 3600 for start, end in closed if end > start)
+    return {
+        "records": records,
+        "available": dict(available),
+        "hours": {day: sum(values) / len(values) for day, values in hours.items()},
+        "team": team.count() or None,
+        "sessions": sessions,
+        "clock_hours": float(program.call_clock_hours),
+    }
+
+
+def outlook_stamp(program: Program) -> tuple:
+    """What an outlook as of a day depends on besides the day: the facts (counted, the
+    highest id, the latest recorded), agents, class phase dates, certifier availability and
+    closed connections (a cache key)."""
+    facts = Fact.objects.filter(agent__training_class__program=program).aggregate(
+        count=Count("pk"), last=Max("pk"), at=Max("recorded_at")
+    )
+    stamps = [tuple(facts.values())]
+    for rows, latest in (
+        (Agent.objects.filter(training_class__program=program), "pk"),
+        (ClassPhase.objects.filter(training_class__program=program), "start_date"),
+        (CertifierAvailability.objects.all(), "pk"),
+        (CertifierConnection.objects.exclude(closed_at__isnull=True), "closed_at"),
+    ):
+        figures = rows.aggregate(count=Count("pk"), last=Max(latest))
+        stamps.append((figures["count"], figures["last"]))
+    return tuple(stamps)

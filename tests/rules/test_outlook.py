@@ -145,3 +145,33 @@ def test_a_timeline_reads_the_through_day_and_the_outcomes(history, policy):
     assert dates[THROUGH] == D("2026-03-09")
     assert dates[COMPLETE] == D("2026-03-09")
     assert timeline.needs_extension(D("2026-03-06"))
+
+
+def test_three_certifiers_clear_seven_ready_agents_with_two_needed():
+    """Seed 004's queue on a hand-made day: an 8-hour day, the 4-hour clock, seven ready
+    agents whose certifications take 3, 3, 3, 2, 2, 2 and 1 hours. Two certifiers: A takes
+    3 (0-3), B 3 (0-3); A 3 (3-6), B 2 (3-5), B 2 (5-7), A 2 (6-8), B 1 (7-8): all done by
+    the end of the day. One certifier would need 16 hours. Three are available: enough."""
+    from esp.rules.outlook.capacity import certifiers_needed
+
+    hours = [3, 3, 3, 2, 2, 2, 1]
+    assert certifiers_needed(hours, day_hours=8, clock_hours=4) == 2
+    assert certifiers_needed(hours[:2], day_hours=8, clock_hours=4) == 1
+    assert certifiers_needed([5, 5, 5], day_hours=8, clock_hours=4) == 2  # the clock caps
+    assert certifiers_needed([], day_hours=8, clock_hours=4) == 0
+
+
+def test_the_capacity_of_the_next_days_counts_the_agents_waiting(policy, calendar, make_agent):
+    from esp.rules.outlook.capacity import Certifiers, capacity
+
+    agents = [make_agent(f"N{n:02}", NOW, ready_facts(calendar, NOW)) for n in range(7)]
+    outlook = build_outlook(agents, policy=policy, calendar=calendar, as_of=D("2026-03-23"))
+    team = Certifiers(team=3, available={D("2026-03-25"): 1})
+    days = capacity(outlook.agents, outlook.durations, team, as_of=D("2026-03-23"), days=3)
+    # No history: the first call on ESP day 2 for half, day 3 for the other half (3.5 each);
+    # on 9 draws in 10 at most 5 of the 7 come the same day: five 4-hour sessions (no
+    # finished connection recorded: each takes the clock) in an 8-hour day need 3 certifiers.
+    assert [d.day for d in days] == [D("2026-03-24"), D("2026-03-25"), D("2026-03-26")]
+    assert [d.agents_ready_expected for d in days] == [3.5, 3.5, 0.0]
+    assert [d.certifiers_available for d in days] == [3, 1, 3]
+    assert [d.certifiers_needed for d in days] == [3, 3, 0]

@@ -18,9 +18,12 @@ from .learn import (
     Analog,
     Durations,
     Forecast,
+    ahead,
     clipped,
     fallback_offsets,
     fallback_p_extension,
+    first_level,
+    outcome_phase,
 )
 from .state import COMPLETE, THROUGH, State, Timeline, day_at, esp_age
 
@@ -82,9 +85,20 @@ class Outlook:
     certifiers: list = field(default_factory=list)  # capacity.CertifierDay, filled by callers
 
 
+def _age_days(calendar: BusinessCalendar, start: date) -> dict[int, date]:
+    days = {}
+    for age in range(FIRST_AGE, LAST_AGE + 1):
+        try:
+            days[age] = day_at(calendar, start, age)
+        except CalendarError:
+            continue
+    return days
+
+
 def history(timelines: list[Timeline], calendar: BusinessCalendar, as_of: date) -> list[Analog]:
     """The finished agents (ESP day 5 over as of the day) as analogs."""
-    analogs = []
+    analogs: list[Analog] = []
+    age_days: dict[date, dict[int, date]] = {}
     for timeline in timelines:
         start = timeline.phase_start("esp", as_of)
         if start is None or esp_age(calendar, start, as_of) <= ESP_DAY_5_AGE:
@@ -94,23 +108,32 @@ def history(timelines: list[Timeline], calendar: BusinessCalendar, as_of: date) 
         if licensing is not None:
             starts["licensing"] = licensing
         days, states = {}, {}
-        for age in range(FIRST_AGE, LAST_AGE + 1):
-            try:
-                day = day_at(calendar, start, age)
-            except CalendarError:
-                continue
+        if start not in age_days:
+            age_days[start] = _age_days(calendar, start)
+        for age, day in age_days[start].items():
             if day <= as_of:
                 days[age], states[age] = day, timeline.state(day)
         day5 = day_at(calendar, start, ESP_DAY_5_AGE)
         extension = timeline.needs_extension(day5) if day5 < as_of else None
         outcomes = timeline.outcome_dates()
-        analogs.append(Analog(starts, outcomes, timeline.ended, extension, days, states))
+        offsets = {}
+        for outcome, reached in outcomes.items():
+            phase_start = starts.get(outcome_phase(outcome))
+            if reached is None or phase_start is None:
+                offsets[outcome] = NEVER
+            else:
+                offsets[outcome] = esp_age(calendar, phase_start, reached)
+        analogs.append(Analog(starts, outcomes, offsets, timeline.ended, extension, days, states))
     return analogs
 
 
 def _offsets(durations: Durations, outcome: str, age: int, state: State) -> Forecast:
-    found = durations.offsets(outcome, clipped(age), state)
-    return found if found is not None else fallback_offsets(outcome, max(age, 0))
+    found = durations.offsets(outcome, clipped(age), state, first_level(age))
+    if found is not None:
+        return found
+    if state.fails >= 2 and outcome == COMPLETE:  # failed call certification: not complete
+        return Forecast.of((NEVER,), None)
+    return fallback_offsets(outcome, max(age, 0))
 
 
 def agent_outlook(
@@ -125,7 +148,7 @@ def agent_outlook(
     outcomes = timeline.outcome_dates()
     p_extension = None
     if age < ESP_DAY_5_AGE and not timeline.is_done(policy.call_task, as_of):
-        learned = durations.p_extension(clipped(age), state)
+        learned = durations.p_extension(clipped(age), state, first_level(age))
         if learned is not None:
             p_extension = learned[0]
         else:
@@ -155,7 +178,7 @@ def offset_day(calendar: BusinessCalendar, start: date, offset: float | None, ag
     if offset is None or offset == NEVER:
         return None
     try:
-        return day_at(calendar, start, max(int(offset), age, 0))
+        return day_at(calendar, start, max(int(ahead(offset, age)), 0))
     except CalendarError:
         return None
 
@@ -177,12 +200,14 @@ def _at_least(probabilities: list[float], count: int) -> float:
 
 
 def _through_cdf(agent: AgentOutlook, calendar: BusinessCalendar):
-    """(sorted business-day ordinals, their count) of the agent's through days."""
+    """(business-day ordinals, cumulative counts, total) of the agent's through day."""
     start = calendar.ordinal(agent.esp_start)
     if agent.through is None:
         day = agent.through_on
-        return [calendar.ordinal(day) if day else NEVER], 1
-    return [max(o, agent.age) + start for o in agent.through.offsets], len(agent.through.offsets)
+        return [calendar.ordinal(day) if day else NEVER], [1], 1
+    through = agent.through
+    values = [ahead(o, agent.age) + start for o in through.values]
+    return values, list(through.cumulative), through.total
 
 
 def last_through(
@@ -191,16 +216,15 @@ def last_through(
     """The quantiles of the day the class's last agent is through Call Certs: the agents'
     days independent, P(last <= t) is the product of each agent's P(through <= t)."""
     cdfs = [_through_cdf(agent, calendar) for agent in agents]
-    candidates = sorted({t for values, _ in cdfs for t in values if t != NEVER})
+    candidates = sorted({t for values, _, _ in cdfs for t in values if t != NEVER})
     reference = calendar.on_or_after(as_of)
     base = calendar.ordinal(reference)
     done: dict[float, date | None] = dict.fromkeys(FAN)
-    if not agents:
-        return done
     for t in candidates:
         p = 1.0
-        for values, count in cdfs:
-            p *= bisect_right(values, t) / count
+        for values, cumulative, total in cdfs:
+            index = bisect_right(values, t)
+            p *= cumulative[index - 1] / total if index else 0.0
         for q in FAN:
             if done[q] is None and p >= q - 1e-9:
                 done[q] = day_at(calendar, reference, int(t) - base)

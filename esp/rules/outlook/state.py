@@ -10,11 +10,11 @@ after that day can reach a forecast.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..calendar import BusinessCalendar, CalendarError
-from ..callcert import FAILED, call_cert_result
+from ..callcert import FAILED, PASSED, call_cert_result
 from ..progress import AgentProgress
 from ..records import ACTIVE, SATISFYING, AgentRecord, Policy
 
@@ -25,8 +25,7 @@ READINESS = ("readiness_day1", "readiness_shadowing")
 THROUGH, FIRST_CALL, COMPLETE = "call_certs_through", "first_call", "esp_complete"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """What is observable on a day: the conditioning of the learned durations."""
 
     calls: int  # calls scored
@@ -60,8 +59,20 @@ def _runs(changes: list[tuple[date, bool]]) -> list[tuple[date, bool]]:
 
 
 def _value(runs: list[tuple[date, bool]], day: date) -> bool:
+    if len(runs) == 1:  # the common case: done once, never undone
+        return runs[0][1] and runs[0][0] <= day
     index = bisect_right(runs, (day, True))
     return bool(index) and runs[index - 1][1]
+
+
+def _any_runs(parts: list[list[tuple[date, bool]]]) -> list[tuple[date, bool]]:
+    days = sorted({day for runs in parts for day, _ in runs})
+    return _runs([(d, any(_value(runs, d) for runs in parts)) for d in days])
+
+
+def _all_runs(parts: list[list[tuple[date, bool]]]) -> list[tuple[date, bool]]:
+    days = sorted({day for runs in parts for day, _ in runs})
+    return _runs([(d, all(_value(runs, d) for runs in parts)) for d in days])
 
 
 def _since(runs: list[tuple[date, bool]]) -> date | None:
@@ -77,14 +88,16 @@ class Timeline:
         self.policy = policy
         self.progress = progress = AgentProgress(record, policy)
         self.window = timedelta(days=window_days)
-        self.done = {task.key: self._task_runs(task.key) for task in policy.tasks}
-        for item in READINESS:
-            dates = [f.date for f in progress.facts("task") if f.item == item]
-            self.done[item] = _runs(
-                [(d, progress.task_status(item, d) in SATISFYING) for d in dates]
-            )
         self._calls = self._call_steps()
         self._equipment = [(f.date, f.seq, f.item) for f in progress.facts("equipment")]
+        marked: dict[str, list[tuple[date, bool]]] = {}
+        for fact in progress.facts("task"):
+            marked.setdefault(fact.item, []).append((fact.date, fact.value in SATISFYING))
+        self.done = {task.key: self._task_runs(task, marked) for task in policy.tasks}
+        for item in READINESS:
+            self.done[item] = _runs(marked.get(item, []))
+        self._licensing = _all_runs([self.done[t] for t in LICENSING_TASKS if t in self.done])
+        self._readiness = _all_runs([self.done[r] for r in READINESS])
         self._points = [
             (f.date, float(policy.points_table.get(f.item, 0)))
             for f in progress.facts("attendance")
@@ -95,16 +108,22 @@ class Timeline:
 
     # -- timelines -----------------------------------------------------------------------
 
-    def _task_runs(self, key: str) -> list[tuple[date, bool]]:
-        progress, task = self.progress, self.policy.task(key)
-        kinds = {"calls": "call", "equipment": "equipment", "courses": "tbt"}
-        dates = [f.date for f in progress.facts("task") if f.item == key]
-        if task.completion in kinds:
-            dates += [f.date for f in progress.facts(kinds[task.completion])]
-        return _runs([(d, progress.is_done(key, d)) for d in sorted(set(dates))])
+    def _task_runs(self, task, marked) -> list[tuple[date, bool]]:
+        """R-P4: marked done (or not applicable), or done by the task's own rule."""
+        direct = _runs(marked.get(task.key, []))
+        if task.completion == "calls":
+            derived = _runs([(step[0], step[4]) for step in self._calls])
+        elif task.completion == "equipment":
+            derived = _runs([(day, item == "verified") for day, _, item in self._equipment])
+        elif task.completion == "courses" and self.policy.tbt_courses:
+            dates = sorted({f.date for f in self.progress.facts("tbt")})
+            derived = _runs([(d, self.progress.is_done(task.key, d)) for d in dates])
+        else:
+            return direct
+        return _any_runs([direct, derived])
 
-    def _call_steps(self) -> list[tuple[date, int, int, bool]]:
-        """(day, calls scored, fails, failed) after each day with a call score."""
+    def _call_steps(self) -> list[tuple[date, int, int, bool, bool]]:
+        """(day, calls scored, fails, failed, passed) after each day with a call score."""
         policy, scores, steps = self.policy, {}, []
         for fact in self.progress.facts("call"):
             scores[int(fact.item)] = int(fact.value)
@@ -115,7 +134,8 @@ class Timeline:
                 program_pass_rate=policy.program_pass_rate,
             )
             fails = min(2, result.calls_scored - result.calls_passed)
-            step = (fact.date, result.calls_scored, fails, result.result == FAILED)
+            failed, passed = result.result == FAILED, result.result == PASSED
+            step = (fact.date, result.calls_scored, fails, failed, passed)
             if steps and steps[-1][0] == fact.date:
                 steps[-1] = step
             else:
@@ -136,7 +156,7 @@ class Timeline:
         return _value(self.done.get(key, []), day)
 
     def calls_on(self, day: date) -> tuple[int, int]:
-        index = bisect_right(self._calls, (day, 99, 99, True))
+        index = bisect_right(self._calls, (day, 99, 99, True, True))
         return self._calls[index - 1][1:3] if index else (0, 0)
 
     def equipment_on(self, day: date) -> str:
@@ -158,9 +178,9 @@ class Timeline:
             fails=fails,
             through=self.through_on is not None and self.through_on <= day,
             tbt=self.is_done("tbt", day),
-            ready=equipment == "verified" and all(self.is_done(r, day) for r in READINESS),
+            ready=equipment == "verified" and _value(self._readiness, day),
             issue=equipment == "issue",
-            licensing=all(self.is_done(t, day) for t in LICENSING_TASKS if t in self.done),
+            licensing=_value(self._licensing, day),
             rts=self.is_done("rts", day),
             points=self.points_on(day),
         )
