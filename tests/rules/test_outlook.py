@@ -175,3 +175,48 @@ def test_the_capacity_of_the_next_days_counts_the_agents_waiting(policy, calenda
     assert [d.agents_ready_expected for d in days] == [3.5, 3.5, 0.0]
     assert [d.certifiers_available for d in days] == [3, 1, 3]
     assert [d.certifiers_needed for d in days] == [3, 3, 0]
+
+
+def test_replay_never_peeks_a_fact_dated_after_the_day(history, policy, calendar, make_agent):
+    """A fact dated after the as-of day never changes that day's outlook: the replay drops
+    it (records_as_of) and the outlook of the day is the one built without it."""
+    from esp.rules.outlook.backtest import records_as_of
+
+    facts = ready_facts(calendar, NOW)
+    later = [(D("2026-03-24"), "call", "1", "100"), (D("2026-03-25"), "call", "2", "40")]
+    later += [(D("2026-03-25"), "status", "employment", "termed")]
+    today = make_agent("N01", NOW, facts)
+    tomorrow = make_agent("N01", NOW, facts + later)
+    as_of = D("2026-03-23")
+    kwargs = {"policy": policy, "calendar": calendar, "as_of": as_of, "min_analogs": 5}
+    replayed = build_outlook(records_as_of([*history, tomorrow], as_of), **kwargs)
+    plain = build_outlook([*history, today], **kwargs)
+    assert outlook_report(replayed) == outlook_report(plain)
+    assert outlook_report(build_outlook([*history, tomorrow], **kwargs)) != outlook_report(plain)
+
+
+def test_the_backtest_scores_the_forecasts_against_what_happened(history, policy, calendar):
+    from esp.rules.outlook.backtest import backtest
+
+    result = backtest(
+        history,
+        policy=policy,
+        calendar=calendar,
+        start=D("2026-03-03"),
+        end=D("2026-03-05"),
+        truth_day=D("2026-03-20"),
+    )
+    assert result["days_replayed"] == 3
+    by_horizon = {row["days_before_esp_day_5"]: row for row in result["extension"]}
+    # 03/03 is ESP day 2 (3 days before day 5): all ten in flight, H10 the one extension.
+    assert by_horizon[3]["agents"] == 10 and by_horizon[3]["extensions"] == 1
+    assert by_horizon[1]["agents"] == 10
+    # No history yet (nobody past ESP day 5 on those days): the timeframes answer. On
+    # 03/05 (ESP day 4) only H10 is open: 1/2, the others done (0): 0.25 / 10. On 03/04,
+    # H09 and H10 open at 1/10: (0.01 + 0.81) / 10. On 03/03, H06-H10 open at 1/10.
+    assert [by_horizon[h]["brier"] for h in (1, 2, 3)] == [0.025, 0.082, 0.085]
+    # "Calls open" says 1 for the open: right for H10 only.
+    assert [by_horizon[h]["brier_calls_open"] for h in (1, 2, 3)] == [0.0, 0.1, 0.4]
+    # Without history the base rate is taken as 0: wrong for H10 alone.
+    assert [by_horizon[h]["brier_base_rate"] for h in (1, 2, 3)] == [0.1, 0.1, 0.1]
+    assert by_horizon[2]["skill_over_base_rate"] == 0.18
