@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date
 
+from esp.access import scopes
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.reports.render import us_date
-from esp.rules.outlook import Outlook, build_outlook, outlook_report
+from esp.rules.outlook import Outlook, build_outlook, complete_dates, outlook_report
 from esp.rules.outlook.backtest import backtest
-from esp.rules.outlook.capacity import Certifiers, capacity
+from esp.rules.outlook.capacity import Certifiers, capacity, weekly
 
 from .selectors import outlook_inputs, outlook_stamp
 
+DAYS_AHEAD, WEEKS_AHEAD = 10, 8  # the certifiers per business day, and per week
 CACHE_SIZE = 8  # as-of days kept (a page and the command line mostly ask for today)
 _cache: OrderedDict[tuple, Outlook] = OrderedDict()
 
@@ -37,7 +39,15 @@ def outlook_for(program: Program, as_of: date) -> Outlook:
         sessions=inputs["sessions"],
         clock_hours=inputs["clock_hours"],
     )
-    outlook.certifiers = capacity(outlook.agents, outlook.durations, certifiers, as_of=as_of)
+    days = capacity(
+        outlook.agents,
+        outlook.durations,
+        certifiers,
+        as_of=as_of,
+        days=WEEKS_AHEAD * 5,
+        planned=inputs["planned"],
+    )
+    outlook.certifiers, outlook.weeks = days[:DAYS_AHEAD], weekly(days)
     _cache[key] = outlook
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
@@ -113,3 +123,26 @@ def backtest_text(result: dict) -> str:
         f"  actual date inside p50-p90: {_figure(done['actual_inside_p50_p90'], True)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def agent_page_context(user, agent, page) -> dict:
+    """The agent page's outlook line (esp.progress.hooks; staff only): the chance of an
+    extension, the ESP-complete p50/p90 dates and the one-line reason."""
+    if scopes.sees_as_agent(user):
+        return {}
+    program = agent.training_class.program
+    outlook = outlook_for(program, page.as_of)
+    found = next((a for a in outlook.agents if a.employee_id == agent.employee_id), None)
+    if found is None:
+        return {}
+    calendar = outlook.durations.calendar
+    p = found.p_extension
+    return {
+        "outlook_line": {
+            "p_extension": None if p is None else round(100 * p),
+            "p50": complete_dates(found, calendar, 0.5),
+            "p90": complete_dates(found, calendar, 0.9),
+            "complete": found.complete is None,
+            "reason": found.reason(program.policy()),
+        }
+    }

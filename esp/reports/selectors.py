@@ -169,6 +169,7 @@ def outlook_inputs(program: Program, as_of: date) -> dict:
     sessions = tuple((end - start).total_seconds() / 3600 for start, end in closed if end > start)
     return {
         "records": records,
+        "planned": planned_classes(program, as_of, records),
         "available": dict(available),
         "hours": {day: sum(values) / len(values) for day, values in hours.items()},
         "team": team.count() or None,
@@ -177,20 +178,34 @@ def outlook_inputs(program: Program, as_of: date) -> dict:
     }
 
 
+def planned_classes(program: Program, as_of: date, records) -> list[tuple[date, int]]:
+    """The program's classes without an agent yet (none on the roster, none moved in) whose
+    ESP starts after the day: (ESP start, the expected size: the mean of the classes with
+    agents, rounded), by start."""
+    sizes: dict[str, int] = defaultdict(int)
+    for record in records:
+        sizes[record.home_class.code] += 1
+    taken = set(sizes) | {code for record in records for code in record.move_classes}
+    size = round(sum(sizes.values()) / len(sizes)) if sizes else 0
+    starts = ClassPhase.objects.filter(
+        training_class__program=program, phase__key="esp", start_date__gt=as_of
+    ).values_list("training_class__code", "start_date")
+    return sorted((start, size) for code, start in starts if code not in taken)
+
+
 def outlook_stamp(program: Program) -> tuple:
-    """What an outlook as of a day depends on besides the day: the facts (counted, the
-    highest id, the latest recorded), agents, class phase dates, certifier availability and
-    closed connections (a cache key)."""
-    facts = Fact.objects.filter(agent__training_class__program=program).aggregate(
-        count=Count("pk"), last=Max("pk"), at=Max("recorded_at")
-    )
-    stamps = [tuple(facts.values())]
-    for rows, latest in (
-        (Agent.objects.filter(training_class__program=program), "pk"),
+    """What an outlook as of a day depends on besides the day, cheaply (a cache key): the
+    latest fact (id and when recorded: an index lookup, not a scan of the season), the
+    agents, the class phase dates, certifier availability and closed connections. Facts are
+    only ever added (a re-score, a correction: a new fact), so the latest one stamps them."""
+    latest = Fact.objects.order_by("-pk").values_list("pk", "recorded_at").first()
+    stamps = [latest, program.pk]
+    for rows, last in (
+        (Agent.objects.all(), "pk"),
         (ClassPhase.objects.filter(training_class__program=program), "start_date"),
         (CertifierAvailability.objects.all(), "pk"),
         (CertifierConnection.objects.exclude(closed_at__isnull=True), "closed_at"),
     ):
-        figures = rows.aggregate(count=Count("pk"), last=Max(latest))
+        figures = rows.aggregate(count=Count("pk"), last=Max(last))
         stamps.append((figures["count"], figures["last"]))
     return tuple(stamps)

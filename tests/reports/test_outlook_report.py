@@ -114,3 +114,19 @@ date,employee_id,kind,item,value,by,note
     assert code == 0, err
     assert outlook(esp, "2026-11-30") == before
     assert outlook(esp, "2026-12-01") != before
+
+
+def test_a_class_without_a_roster_counts_in_the_weeks_ahead(scenario, esp, write):
+    """AET-C starts 11/30 (ESP 12/22, no roster yet): it counts with the mean class size
+    (AET-A's six agents) in its ESP week."""
+    from datetime import date
+
+    from esp.programs.models import Program
+    from esp.reports.outlook import outlook_for
+
+    more = "class_code,program,campaign,site,start_date\nAET-C,esp-aetna,Aetna,SLC,2026-11-30\n"
+    code, _, err = esp("import", "classes", write(more, "more.csv"))
+    assert code == 0, err
+    weeks = outlook_for(Program.objects.get(), date(2026, 11, 30)).weeks
+    by_monday = {w.monday: w.agents_ready_expected for w in weeks}
+    assert by_monday[date(2026, 12, 21)] == pytest.approx(6.0)

@@ -220,3 +220,24 @@ def test_the_backtest_scores_the_forecasts_against_what_happened(history, policy
     # Without history the base rate is taken as 0: wrong for H10 alone.
     assert [by_horizon[h]["brier_base_rate"] for h in (1, 2, 3)] == [0.1, 0.1, 0.1]
     assert by_horizon[2]["skill_over_base_rate"] == 0.18
+
+
+def test_planned_classes_count_by_week(policy, calendar):
+    """A class without a roster, ESP from Mon 03-30-2026, 4 agents expected: no history, so
+    half have their first call on its ESP day 2 (Tue 03-31), half on day 3 (Wed 04-01)."""
+    from esp.rules.outlook.capacity import Certifiers, capacity, weekly
+
+    outlook = build_outlook([], policy=policy, calendar=calendar, as_of=D("2026-03-20"))
+    days = capacity(
+        [],
+        outlook.durations,
+        Certifiers(team=3),
+        as_of=D("2026-03-20"),
+        days=10,
+        planned=[(D("2026-03-30"), 4)],
+    )
+    weeks = weekly(days)
+    assert [w.monday for w in weeks] == [D("2026-03-23"), D("2026-03-30")]
+    assert [w.agents_ready_expected for w in weeks] == [0.0, 4.0]
+    assert [d.agents_ready_expected for d in days[5:8]] == [0.0, 2.0, 2.0]
+    assert weeks[0].certifiers_needed == 0 and weeks[1].certifiers_available == 3

@@ -13,8 +13,18 @@ from datetime import date
 
 from ..calendar import BusinessCalendar
 from .forecast import AgentOutlook
-from .learn import NEVER, Durations, ahead, clipped, fallback_offsets, first_level, percentile
-from .state import FIRST_CALL
+from .learn import (
+    FIRST_AGE,
+    LEVELS,
+    NEVER,
+    Durations,
+    ahead,
+    clipped,
+    fallback_offsets,
+    first_level,
+    percentile,
+)
+from .state import FIRST_CALL, State
 
 DRAWS = 200  # Monte Carlo draws of who comes ready on which day
 NEEDED_QUANTILE = 0.9  # enough certifiers on 9 days out of 10
@@ -87,6 +97,50 @@ def _first_call_days(
     return days, list(forecast.cumulative)
 
 
+PLANNED = State(0, 0, False, False, False, False, False, False, 0)
+
+
+def _planned_days(
+    esp_start: date, durations: Durations, calendar: BusinessCalendar, first: int
+) -> tuple[list[int], list[int]]:
+    """An agent of a class without a roster yet: the history's first calls by ESP age."""
+    coarsest = len(LEVELS) - 1
+    forecast = durations.offsets(FIRST_CALL, FIRST_AGE, PLANNED, coarsest)
+    if forecast is None:
+        forecast = fallback_offsets(FIRST_CALL, 0)
+    start = calendar.ordinal(esp_start)
+    days = [-1 if o == NEVER else max(int(o) + start, first) for o in forecast.values]
+    return days, list(forecast.cumulative)
+
+
+@dataclass(frozen=True)
+class CertifierWeek:
+    monday: date
+    agents_ready_expected: float
+    certifiers_needed: int  # on the week's busiest day
+    certifiers_available: int | None  # on the week's leanest day
+
+
+def weekly(days: list[CertifierDay]) -> list[CertifierWeek]:
+    """The coming days by week (Monday to Friday)."""
+    weeks: dict[date, list[CertifierDay]] = {}
+    for day in days:
+        monday = date.fromordinal(day.day.toordinal() - day.day.weekday())
+        weeks.setdefault(monday, []).append(day)
+    found = []
+    for monday, group in sorted(weeks.items()):
+        available = [d.certifiers_available for d in group if d.certifiers_available is not None]
+        found.append(
+            CertifierWeek(
+                monday,
+                sum(d.agents_ready_expected for d in group),
+                max(d.certifiers_needed for d in group),
+                min(available) if available else None,
+            )
+        )
+    return found
+
+
 def capacity(
     agents: list[AgentOutlook],
     durations: Durations,
@@ -94,13 +148,17 @@ def capacity(
     *,
     as_of: date,
     days: int = 10,
+    planned: Sequence[tuple[date, int]] = (),
 ) -> list[CertifierDay]:
-    """The next `days` business days after `as_of`."""
+    """The next `days` business days after `as_of`; `planned` adds the classes without a
+    roster yet: (ESP start, expected size) each."""
     calendar = durations.calendar
     ahead = [calendar.add_business_days(as_of, n) for n in range(1, days + 1)]
     first = calendar.ordinal(ahead[0])
     waiting = [a for a in agents if a.through is not None and a.state.calls == 0]
     options = [_first_call_days(a, durations, calendar, first) for a in waiting]
+    for esp_start, size in planned:
+        options += [_planned_days(esp_start, durations, calendar, first)] * size
     expected = [0.0] * days
     for ordinals, cumulative in options:
         total = cumulative[-1]

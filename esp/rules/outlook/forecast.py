@@ -55,6 +55,8 @@ class AgentOutlook:
         elif state.fails:
             parts.append(f"{state.fails} call failed")
         parts.append("TBTs done" if state.tbt else "TBTs open")
+        if state.through and state.tbt and not state.rts:
+            parts.append("RTS open")
         if state.issue:
             parts.append("equipment issue open")
         elif not state.ready and not state.calls:
@@ -83,6 +85,7 @@ class Outlook:
     classes: list[ClassOutlook]
     durations: Durations
     certifiers: list = field(default_factory=list)  # capacity.CertifierDay, filled by callers
+    weeks: list = field(default_factory=list)  # capacity.CertifierWeek, planned classes too
 
 
 def _age_days(calendar: BusinessCalendar, start: date) -> dict[int, date]:

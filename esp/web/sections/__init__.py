@@ -12,7 +12,7 @@ from esp.access import scopes
 from esp.access.matrix import ACCESS, EDITORS
 from esp.access.writes import may_write
 
-from . import glance, lists, queues
+from . import glance, lists, outlook, queues
 from .basis import Basis, basis
 from .preview import Preview
 
@@ -44,6 +44,8 @@ SECTIONS = (
     Pick(lists.checklist, _any(scopes.TL)),  # R-N5
     Pick(glance.manager, _any(scopes.ESP_MANAGER)),
     Pick(glance.pictures, _any(scopes.ESP_MANAGER)),
+    Pick(outlook.manager, _any(scopes.ESP_MANAGER)),  # issue 18: extensions ahead
+    Pick(outlook.coordinator, _any(scopes.CERT_COORDINATOR)),  # issue 18: certifiers ahead
     Pick(  # R-L5: the PM decides termination reviews
         queues.termination_reviews, allowed=lambda user: may_write(user, "termination_decision")
     ),
