@@ -47,7 +47,7 @@ def outlook_for(program: Program, as_of: date) -> Outlook:
         days=WEEKS_AHEAD * 5,
         planned=inputs["planned"],
     )
-    outlook.certifiers, outlook.weeks = days[:DAYS_AHEAD], weekly(days)
+    outlook.certifiers, outlook.weeks = days[:DAYS_AHEAD], weekly(days)[:WEEKS_AHEAD]
     _cache[key] = outlook
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
