@@ -12,12 +12,12 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 IMPORT_KINDS = ("classes", "roster", "activity", "meeting", "courses")
 EXPORT_KINDS = ("activity", "tracker")
-REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extensions")
+REPORT_NAMES = ("incompletions", "actions", "callcert", "attendance", "extensions", "outlook")
 FORMATS = ("text", "json", "csv", "xlsx")
 DEMO_LOGIN = ("manager@esp.example", "demo-manager")
 # the commands that read the database: refused in one line when it was never initialised
 READS_DATABASE = {"import", "export", "report", "send-reports", "worker", "backup", "rebuild"}
-READS_DATABASE |= {"lists", "token"}  # and `serve`, once its settings are checked
+READS_DATABASE |= {"lists", "token", "outlook"}  # and `serve`, once its settings are checked
 
 
 class BadInput(Exception):
@@ -83,6 +83,16 @@ def _add_export_and_report(commands) -> None:
     rep.add_argument("--program", help="program key (default: the class's or the only one)")
     rep.add_argument("--format", choices=FORMATS, default="text")
     rep.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
+def _add_outlook(commands) -> None:
+    outlook = commands.add_parser("outlook", help="the outlook's accuracy, measured by replay")
+    actions = outlook.add_subparsers(dest="outlook_command", required=True, metavar="ACTION")
+    replay = actions.add_parser("backtest", help="replay each day with only its facts, score it")
+    replay.add_argument("--from", dest="start", type=_date, help="first day (default: 30 days)")
+    replay.add_argument("--to", dest="end", type=_date, help="last day (default: 10 days ago)")
+    replay.add_argument("--program", help="program key (default: the only one)")
+    replay.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def _add_sending(commands) -> None:
@@ -154,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_import(commands)
     _add_export_and_report(commands)
+    _add_outlook(commands)
     _add_sending(commands)
     _add_upkeep_and_accounts(commands)
     return parser
@@ -314,59 +325,27 @@ def cmd_import_courses(args) -> int:
     return EXIT_OK
 
 
-def _meeting_columns(pairs: list[str]) -> dict[str, str] | None:
-    """`--column FIELD=COLUMN` options as a column mapping (None without any)."""
-    columns = {}
-    for pair in pairs:
-        field, _, column = pair.partition("=")
-        if not field.strip() or not column.strip():
-            raise BadInput(f"--column {pair}: expected FIELD=COLUMN")
-        columns[field.strip()] = column.strip()
-    return columns or None
-
-
-def _zone(name: str) -> str:
-    """`--time-zone`: an IANA zone name, checked."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    if not name:
-        return ""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"--time-zone {name}: not a time zone (e.g. America/New_York)") from None
-    return name
-
-
 def cmd_import_meeting(args) -> int:
     """R-A3: save the matched occurrences; print them, the proposed absences (saved only with
     --absent-as) and the unmatched rows."""
+    from esp.attendance.command import meeting_import
     from esp.attendance.match import MeetingImportError
-    from esp.attendance.selectors import propose_meeting
-    from esp.attendance.services import meeting_save
-    from esp.attendance.summary import meeting_summary
-    from esp.lib import clock
 
     if not args.class_code or not args.date:
         raise BadInput("import meeting needs --class CODE and --date D")
-    columns = _meeting_columns(args.column)
     try:
-        result = propose_meeting(
+        lines = meeting_import(
             args.file,
             class_code=args.class_code,
             day=args.date,
-            columns=columns,
-            report_zone=_zone(args.time_zone),
-        )
-        saved = meeting_save(
-            result=result,
-            now=clock.now(result.times.start.tzinfo.key),
+            column_pairs=args.column,
+            report_zone=args.time_zone,
             absent_as=args.absent_as,
             dry_run=args.dry_run,
         )
     except MeetingImportError as exc:
         raise BadInput(str(exc)) from None
-    print("\n".join(meeting_summary(result, saved, absent_as=args.absent_as, dry_run=args.dry_run)))
+    print("\n".join(lines))
     return EXIT_OK
 
 
@@ -417,7 +396,12 @@ def cmd_report(args) -> int:
     except Program.DoesNotExist:
         raise BadInput("no such program (run `esp init` first?)") from None
     as_of = args.as_of or clock.today(program.time_zone)
-    report = build_report(args.name, as_of=as_of, class_code=args.class_code, program=program)
+    if args.name == "outlook":  # forecasts, not a read-model report (issue 18)
+        from esp.reports.outlook import outlook_json
+
+        report = outlook_json(program, as_of, args.class_code)
+    else:
+        report = build_report(args.name, as_of=as_of, class_code=args.class_code, program=program)
     if args.format == "xlsx":
         render.to_xlsx(report, args.output)
         print(f"Wrote {args.output}")
@@ -438,6 +422,24 @@ def cmd_report(args) -> int:
         print(f"Wrote {args.output}")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_outlook(args) -> int:
+    """Issue 18 item 7: `esp outlook backtest [--from D1 --to D2]`."""
+    from esp.lib import clock
+    from esp.programs.models import Program
+    from esp.reports.outlook import backtest_text, run_backtest
+    from esp.reports.render import to_json
+    from esp.roster.selectors import program_for
+
+    try:
+        program = program_for(program_key=args.program)
+    except Program.DoesNotExist:
+        raise BadInput("no such program (run `esp init` first?)") from None
+    today = clock.today(program.time_zone)
+    result = run_backtest(program, start=args.start, end=args.end, today=today)
+    sys.stdout.write(to_json(result) if args.format == "json" else backtest_text(result))
     return EXIT_OK
 
 
@@ -574,6 +576,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "report": cmd_report,
+    "outlook": cmd_outlook,
     "send-reports": cmd_send_reports,
     "worker": cmd_worker,
     "backup": cmd_backup,

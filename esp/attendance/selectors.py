@@ -24,6 +24,7 @@ from .match import ClassAgent, DayTimes, MeetingImportError, MeetingResult, prop
 from .models import MeetingColumns
 from .parse import UnknownLayout, parse_meeting
 from .sources import Table
+from .zones import is_zone
 
 # -- the class day ----------------------------------------------------------------------------
 
@@ -165,6 +166,8 @@ def propose_meeting(
     training_class = TrainingClass.objects.select_related("program").filter(code=class_code).first()
     if training_class is None:
         raise MeetingImportError(f"unknown class '{class_code}'")
+    if report_zone and not is_zone(report_zone):
+        raise MeetingImportError(f"{report_zone}: not a time zone (e.g. America/New_York)")
     program = training_class.program
     times = class_day_times(training_class, day)
     if not isinstance(source, (str, Path, bytes)):

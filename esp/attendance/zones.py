@@ -105,6 +105,15 @@ def zone_named(text: str) -> tzinfo | None:
     return None
 
 
+def is_zone(name: str) -> bool:
+    """Whether `name` is an IANA time zone (`America/New_York`, `UTC`)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def zone_label(zone: tzinfo, at: datetime) -> str:
     """E.g. "IST (UTC+05:30)", "UTC−05:00", "America/New_York (EST)"."""
     offset = zone.utcoffset(at.replace(tzinfo=None)) or timedelta(0)

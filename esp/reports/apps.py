@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "esp.reports"
     verbose_name = "Reports"
+    # The outlook's line on the agent page (esp.progress.hooks.agent_page_context; issue 18).
+    agent_page_context = "esp.reports.outlook.agent_page_context"
     # The reports this app mails every business day (esp.mailing.registry).
     mailed_reports = (
         "esp.reports.mailed.DAILY_INCOMPLETIONS",

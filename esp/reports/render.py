@@ -87,7 +87,37 @@ def _attendance_rows(report: dict) -> tuple[list[str], list[list]]:
     return columns, rows
 
 
+OUTLOOK_COLUMNS = {
+    "agents": ("employee_id", "class_code", "p_extension", "esp_complete_p50", "esp_complete_p90"),
+    "classes": (
+        "class_code",
+        "extensions_expected",
+        "call_certs_done_p50",
+        "call_certs_done_p90",
+    ),
+    "certifiers": (
+        "day",
+        "agents_ready_expected",
+        "certifiers_needed",
+        "certifiers_available",
+    ),
+}
+
+
+def _outlook_rows(report: dict) -> tuple[list[str], list[list]]:
+    """One line per agent, class and coming day, `section` saying which (issue 18)."""
+    columns = ["section"]
+    for names in OUTLOOK_COLUMNS.values():
+        columns += [name for name in names if name not in columns]
+    rows = []
+    for section in OUTLOOK_COLUMNS:
+        for entry in report[section]:
+            rows.append([section, *(entry.get(name) for name in columns[1:])])
+    return columns, rows
+
+
 FLAT_ROWS = {
+    "outlook": _outlook_rows,
     "incompletions": _incompletion_rows,
     "actions": _action_rows,
     "callcert": _callcert_rows,
@@ -234,7 +264,50 @@ def _flat_tables(report: dict, details: dict) -> list[Table]:
     return [table]
 
 
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{round(100 * value)}%"
+
+
+def _outlook_tables(report: dict, details: dict) -> list[Table]:
+    """Issue 18: the agents' chance of an extension and ESP-complete dates, the classes'
+    expected extensions and last agent through Call Certs, the certifiers of the coming days."""
+    agents = Table(title=f"Agents in flight ({len(report['agents'])})", title_justify="left")
+    for column in ("Employee ID", "Class", "Extension", "ESP complete p50", "p90"):
+        agents.add_column(column)
+    for a in report["agents"]:
+        agents.add_row(
+            a["employee_id"],
+            a["class_code"],
+            _percent(a["p_extension"]),
+            us_date(a["esp_complete_p50"]),
+            us_date(a["esp_complete_p90"]),
+        )
+    classes = Table(title="Classes", title_justify="left")
+    for column in ("Class", "Extensions expected", "Call Certs done p50", "p90"):
+        classes.add_column(column)
+    for c in report["classes"]:
+        classes.add_row(
+            c["class_code"],
+            f"{c['extensions_expected']:.1f}",
+            us_date(c["call_certs_done_p50"]),
+            us_date(c["call_certs_done_p90"]),
+        )
+    days = Table(title="Certifiers, the next business days", title_justify="left")
+    for column in ("Day", "Agents ready (expected)", "Certifiers needed", "Available"):
+        days.add_column(column)
+    for d in report["certifiers"]:
+        available = d["certifiers_available"]
+        days.add_row(
+            us_date(d["day"]),
+            f"{d['agents_ready_expected']:.1f}",
+            str(d["certifiers_needed"]),
+            "not recorded" if available is None else str(available),
+        )
+    return [agents, classes, days]
+
+
 TEXT_TABLES = {
+    "outlook": _outlook_tables,
     "incompletions": _incompletion_tables,
     "actions": _action_tables,
     "callcert": _callcert_tables,

@@ -4,16 +4,23 @@ from the database beyond `agent_records`; plain values out."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, OuterRef, Subquery
 
 from esp.access import scopes
+from esp.callqueue.models import CertifierAvailability, CertifierConnection
 from esp.programs.models import Program
 from esp.progress.models import Fact
-from esp.roster.models import Agent, TrainingClass
+from esp.progress.selectors import agent_records
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.roles import CERTIFIER
 from esp.roster.selectors import names_by_email
 from esp.rules.notes import NOT_NOTES, author
+
+#: The fact kinds the outlook reads (issue 18): progress, calls, employment, moves, attendance.
+OUTLOOK_KINDS = ("task", "tbt", "call", "status", "equipment", "move", "attendance")
 
 
 def _latest_notes(as_of: date):
@@ -132,3 +139,78 @@ def agent_names(employee_ids) -> dict[str, str]:
         "employee_id", "first_name", "last_name"
     )
     return {eid: f"{first} {last}".strip() or eid for eid, first, last in rows}
+
+
+# -- the outlook (issue 18) -------------------------------------------------------------------
+
+OUTLOOK_DAYS_AHEAD = 21  # calendar days of recorded certifier availability read ahead
+
+
+def outlook_inputs(program: Program, as_of: date) -> dict:
+    """What the outlook reads, facts dated on or before `as_of` only (no peeking): every
+    agent's record of the program (the history and the agents in flight), and the
+    certifiers: available people and hours per coming day, the team, the hours of the
+    connections closed on or before the day."""
+    records = agent_records(program, as_of, kinds=OUTLOOK_KINDS)
+    User = get_user_model()
+    team = User.objects.filter(is_active=True, groups__name=CERTIFIER)
+    ahead = CertifierAvailability.objects.filter(
+        certifier__in=team,
+        date__gt=as_of,
+        date__lte=as_of + timedelta(days=OUTLOOK_DAYS_AHEAD),
+        available=True,
+    ).values_list("date", "hours")
+    available: dict[date, int] = defaultdict(int)
+    hours: dict[date, list[float]] = defaultdict(list)
+    for day, day_hours in ahead:
+        available[day] += 1
+        if day_hours is not None:
+            hours[day].append(float(day_hours))
+    closed = CertifierConnection.objects.filter(
+        closed_at__isnull=False,
+        connected_at__date__lte=as_of,
+        agent__training_class__program=program,
+    ).values_list("connected_at", "closed_at")
+    sessions = tuple((end - start).total_seconds() / 3600 for start, end in closed if end > start)
+    return {
+        "records": records,
+        "planned": planned_classes(program, as_of, records),
+        "available": dict(available),
+        "hours": {day: sum(values) / len(values) for day, values in hours.items()},
+        "team": team.count() or None,
+        "sessions": sessions,
+        "clock_hours": float(program.call_clock_hours),
+    }
+
+
+def planned_classes(program: Program, as_of: date, records) -> list[tuple[date, int]]:
+    """The program's classes without an agent yet (none on the roster, none moved in) whose
+    ESP starts after the day: (ESP start, the expected size: the mean of the classes with
+    agents, rounded), by start."""
+    sizes: dict[str, int] = defaultdict(int)
+    for record in records:
+        sizes[record.home_class.code] += 1
+    taken = set(sizes) | {code for record in records for code in record.move_classes}
+    size = round(sum(sizes.values()) / len(sizes)) if sizes else 0
+    starts = ClassPhase.objects.filter(
+        training_class__program=program, phase__key="esp", start_date__gt=as_of
+    ).values_list("training_class__code", "start_date")
+    return sorted((start, size) for code, start in starts if code not in taken)
+
+
+def outlook_stamp(program: Program) -> tuple:
+    """What an outlook as of a day depends on besides the day, cheaply (a cache key): the
+    latest fact (id and when recorded: an index lookup, not a scan of the season), the
+    agents, the class phase dates, certifier availability and closed connections. Facts are
+    only ever added (a re-score, a correction: a new fact), so the latest one stamps them."""
+    latest = Fact.objects.order_by("-pk").values_list("pk", "recorded_at").first()
+    stamps = [latest, program.pk]
+    for rows, last in (
+        (Agent.objects.all(), "pk"),
+        (ClassPhase.objects.filter(training_class__program=program), "start_date"),
+        (CertifierAvailability.objects.all(), "pk"),
+        (CertifierConnection.objects.exclude(closed_at__isnull=True), "closed_at"),
+    ):
+        figures = rows.aggregate(count=Count("pk"), last=Max(last))
+        stamps.append((figures["count"], figures["last"]))
+    return tuple(stamps)

@@ -12,7 +12,7 @@ from esp.access import scopes
 from esp.access.matrix import ACCESS, EDITORS
 from esp.access.writes import may_write
 
-from . import glance, lists, mentors, operations, queues
+from . import glance, lists, mentors, operations, outlook, queues
 from .basis import Basis, basis
 from .preview import Preview
 
@@ -46,6 +46,8 @@ SECTIONS = (
     Pick(glance.pictures, _any(scopes.ESP_MANAGER)),
     Pick(operations.undo, _any(scopes.ESP_MANAGER)),  # R-E3
     Pick(mentors.mentor_cover, _any(scopes.ESP_MANAGER)),  # R-C1, seed 003
+    Pick(outlook.manager, _any(scopes.ESP_MANAGER)),  # issue 18: extensions ahead
+    Pick(outlook.coordinator, _any(scopes.CERT_COORDINATOR)),  # issue 18: certifiers ahead
     Pick(  # R-L5: the PM decides termination reviews
         queues.termination_reviews, allowed=lambda user: may_write(user, "termination_decision")
     ),

@@ -1,0 +1,67 @@
+"""Issue 18 item 5, in a real browser on the demo season: the ESP Manager's Today shows the
+classes with extensions ahead (and "request the spin-up now" for the demo's class with 5+
+agents needing one), the Cert Coordinator's Today tomorrow's certifiers needed vs available,
+and the agent page the outlook line with its one-line reason."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture skips the tests, saying why
+    expect = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Browser-outlook-pass-18"
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    """The demo season; the manager and the coordinator signed up; an agent whose call
+    certs are still open on their ESP day (the outlook line then carries a chance)."""
+    from django.contrib.auth import get_user_model
+
+    from esp.demo.load import load_demo
+    from esp.lib import clock
+    from esp.programs.models import Program
+    from esp.reports.outlook import outlook_for
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    load_demo(login=("manager@esp.example", "demo-manager"))
+    for email in ("manager@esp.example", "coordinator@esp.example"):
+        user = get_user_model().objects.get(email=email)
+        user.is_active = True
+        user.set_password(PASSWORD)
+        user.save()
+    program = Program.objects.get()
+    outlook = outlook_for(program, clock.today(program.time_zone))
+    open_calls = [a for a in outlook.agents if a.p_extension is not None and a.age >= 0]
+    assert open_calls, "the demo season has agents in ESP with call certs open"
+    return open_calls[0]
+
+
+def test_the_outlook_shows_on_today_and_on_the_agent_page(demo, live_server, sign_in):
+    page = sign_in("manager@esp.example", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    outlook = page.locator("#outlook")
+    expect(outlook).to_contain_text("Extensions ahead")
+    expect(outlook.locator("table")).to_contain_text("Extensions expected")
+    expect(outlook.locator(".notice").first).to_contain_text("Request the spin-up now")
+    expect(outlook.locator("svg")).to_have_count(1)
+
+    page.goto(f"{live_server.url}/agents/{demo.employee_id}/")
+    line = page.locator("#outlook")
+    expect(line).to_contain_text("chance of needing a training-environment extension")
+    expect(line).to_contain_text(f"ESP day {demo.age + 1}")
+    expect(line).to_contain_text(re.compile(r"\d of 5 calls"))
+    expect(line).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+
+    coordinator = sign_in("coordinator@esp.example", PASSWORD)
+    ahead = coordinator.locator("#certifiers-ahead")
+    expect(ahead).to_contain_text(re.compile(r"\d+ certifiers? needed"))
+    expect(ahead.locator("svg")).to_have_count(1)

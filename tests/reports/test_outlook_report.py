@@ -1,0 +1,132 @@
+"""`esp report outlook` (issue 18 item 6, SPEC §15) through the whole path on the scenario of
+test_reports.py, and replay with no peeking (item 7).
+
+AET-A: ESP from Wed 11/25/2026 (11/26 Thanksgiving): ESP day 3 is Mon 11/30, day 5 Wed
+12/02. No class has finished ESP: no history, so the program's timeframes answer.
+"""
+
+import json
+
+import pytest
+
+from tests.reports.test_reports import ACTIVITY, CLASSES, ROSTER
+
+
+@pytest.fixture
+def scenario(program, write, esp):
+    for kind, text in (("classes", CLASSES), ("roster", ROSTER), ("activity", ACTIVITY)):
+        code, _, err = esp("import", kind, write(text, f"{kind}.csv"))
+        assert code == 0, err
+
+
+def outlook(esp, as_of, *extra):
+    code, out, err = esp("report", "outlook", "--as-of", as_of, "--format", "json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def line(employee_id, class_code, p, p50, p90):
+    return {
+        "employee_id": employee_id,
+        "class_code": class_code,
+        "p_extension": p,
+        "esp_complete_p50": p50,
+        "esp_complete_p90": p90,
+    }
+
+
+def day(iso, ready, needed):
+    return {
+        "day": iso,
+        "agents_ready_expected": ready,
+        "certifiers_needed": needed,
+        "certifiers_available": None,  # no certifier account, no availability recorded
+    }
+
+
+def test_the_outlook_json_contract(scenario, esp):
+    report = outlook(esp, "2026-11-30")
+    assert list(report) == ["report", "as_of", "agents", "classes", "certifiers"]
+    assert report["as_of"] == "2026-11-30"
+    # E001: ESP complete on 11/30 (RTS that day, calls passed 4/5): known, no p_extension.
+    # E002: three calls failed: certain to need an extension; never ESP complete.
+    # E004: call certs marked done (no p_extension), TBTs and equipment open: the timeframes
+    # (p50 ESP day 3 = today, p90 the day after). E003 termed: not in flight. E005 moved to
+    # AET-B (ESP 12/09): p50 its ESP day 2, p90 day 3. E006: calls not started, ESP day 3.
+    assert report["agents"] == [
+        line("E001", "AET-A", None, "2026-11-30", "2026-11-30"),
+        line("E002", "AET-A", 1.0, None, None),
+        line("E004", "AET-A", None, "2026-11-30", "2026-12-01"),
+        line("E006", "AET-A", 0.1, "2026-11-30", "2026-12-01"),
+        line("E005", "AET-B", 0.1, "2026-12-10", "2026-12-11"),
+    ]
+    # AET-A: E002 certain, E006 1 in 10; its last agent through call certs is E006.
+    assert report["classes"] == [
+        {
+            "class_code": "AET-A",
+            "extensions_expected": 1.1,
+            "call_certs_done_p50": "2026-11-30",
+            "call_certs_done_p90": "2026-12-01",
+        },
+        {
+            "class_code": "AET-B",
+            "extensions_expected": 0.1,
+            "call_certs_done_p50": "2026-12-10",
+            "call_certs_done_p90": "2026-12-11",
+        },
+    ]
+    # E006 waits for a certifier: tomorrow; E005 half on its ESP day 2, half on day 3. One
+    # certifier takes an agent's four hours in a day.
+    assert report["certifiers"] == [
+        day("2026-12-01", 1.0, 1),
+        *(day(d, 0.0, 0) for d in ("2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07")),
+        day("2026-12-08", 0.0, 0),
+        day("2026-12-09", 0.0, 0),
+        day("2026-12-10", 0.5, 1),
+        day("2026-12-11", 0.5, 1),
+        day("2026-12-14", 0.0, 0),
+    ]
+
+
+def test_one_class_and_the_text_and_csv_formats(scenario, esp):
+    report = outlook(esp, "2026-11-30", "--class", "AET-B")
+    assert [a["employee_id"] for a in report["agents"]] == ["E005"]
+    assert [c["class_code"] for c in report["classes"]] == ["AET-B"]
+    assert len(report["certifiers"]) == 10  # the certifiers serve every class
+    code, out, _ = esp("report", "outlook", "--as-of", "2026-11-30")
+    assert code == 0
+    assert "Outlook report as of 11/30/2026" in out and "12/10/2026" in out and "100%" in out
+    code, out, _ = esp("report", "outlook", "--as-of", "2026-11-30", "--format", "csv")
+    lines = out.splitlines()
+    assert lines[0].startswith("section,employee_id,class_code,p_extension,esp_complete_p50")
+    assert lines[2] == "agents,E002,AET-A,1.0,,,,,,,,,"
+
+
+def test_a_fact_dated_after_the_as_of_day_never_changes_that_days_outlook(scenario, esp, write):
+    before = outlook(esp, "2026-11-30")
+    later = """
+date,employee_id,kind,item,value,by,note
+2026-12-01,E002,task,call_cert,done,tl.one@cxp.example,
+2026-12-01,E006,call,3,90,certifier2@cxp.example,
+2026-12-01,E004,status,employment,termed,pm.one@cxp.example,
+"""
+    code, _, err = esp("import", "activity", write(later, "later.csv"))
+    assert code == 0, err
+    assert outlook(esp, "2026-11-30") == before
+    assert outlook(esp, "2026-12-01") != before
+
+
+def test_a_class_without_a_roster_counts_in_the_weeks_ahead(scenario, esp, write):
+    """AET-C starts 11/30 (ESP 12/22, no roster yet): it counts with the mean class size
+    (AET-A's six agents) in its ESP week."""
+    from datetime import date
+
+    from esp.programs.models import Program
+    from esp.reports.outlook import outlook_for
+
+    more = "class_code,program,campaign,site,start_date\nAET-C,esp-aetna,Aetna,SLC,2026-11-30\n"
+    code, _, err = esp("import", "classes", write(more, "more.csv"))
+    assert code == 0, err
+    weeks = outlook_for(Program.objects.get(), date(2026, 11, 30)).weeks
+    by_monday = {w.monday: w.agents_ready_expected for w in weeks}
+    assert by_monday[date(2026, 12, 21)] == pytest.approx(6.0)
