@@ -37,7 +37,7 @@ class EmailedReportForm(forms.Form):
     text = forms.CharField(
         label="The e-mail's text",
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
 
 
@@ -52,7 +52,7 @@ class EmailedReportsForm(forms.Form):
     block = forms.CharField(
         label="The e-mails",
         max_length=100_000,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
         help_text=(
             "One report per agent: a line that starts with the agent's employee ID or name "
             "(First Last, or Last, First), then a colon, then the e-mail's text; the lines after "
