@@ -45,13 +45,9 @@ FORM_ROLES = EDITORS
 REVIEWERS = write_roles("proof_review")  # R-B2: licensing, a TBT SME or the TL
 PLANNERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR)  # R-S1: classroom owners
 ROOM_EDITORS = (ESP_MANAGER, TL, LICENSING, CERT_COORDINATOR)
-ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)
-READINESS_ROLES = (
-    ESP_MANAGER,
-    CERT_COORDINATOR,
-    TL,
-    TBT_SME,
-)  # R-C1 (esp.access.writes)  # R-S3: extend or move an ESP invite
+ESP_LEADERS = (ESP_MANAGER, TL, CERT_COORDINATOR)  # R-S3: extend or move an ESP invite
+READINESS_ROLES = (ESP_MANAGER, CERT_COORDINATOR, TL, TBT_SME)  # R-C1 (esp.access.writes)
+EMAILED_REPORTERS = tuple(role for role in write_roles("self_report") if role != AGENT)
 
 # Scopes: what the view checks on the object after the role check.
 PUBLIC = "public"  # no sign-in needed
@@ -83,6 +79,8 @@ ACCESS: dict[str, Rule] = {
     # pending staff invitations: the ESP Manager lists and cancels them (issue 12 item 8)
     "accounts:invitations": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "accounts:invitation_cancel": Rule((ESP_MANAGER,), NONE, ("POST",)),
+    # "Invite to sign in" on the agent page: who may send the agent's self-report link (item 6)
+    "accounts:agent_invite": Rule(write_roles("self_report_link"), AGENT_SCOPE, ("POST",)),
     # tracker pages
     "web:home": Rule(EVERYONE, NONE),
     "web:today": Rule(ALL_STAFF, NONE),
@@ -157,8 +155,16 @@ ACCESS: dict[str, Rule] = {
     "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
+    # the same link lets the agent choose a password to sign in (issue 15 item 6)
+    "selfreport:account": Rule((), PUBLIC, ("GET", "POST")),
     "selfreport:link": Rule(write_roles("self_report_link"), AGENT_SCOPE, ("POST",)),
     "selfreport:class_send": Rule(write_roles("self_report_link"), CLASS, ("POST",)),
+    # issue 15 item 5: a report that reached the coordinator or the TL by e-mail, one agent at a
+    # time from their page or pasted for a class; item 6: the signed-in agent's own report
+    "selfreport:emailed_one": Rule(EMAILED_REPORTERS, AGENT_SCOPE, ("POST",)),
+    "selfreport:emailed": Rule(EMAILED_REPORTERS, CLASS, ("GET", "POST")),
+    # (any role: the view takes only an account linked to an agent, others are sent back)
+    "selfreport:own": Rule(EVERYONE, NONE, ("POST",)),
     # REST API v1 (session or token; the views check the scope, writes need an editor role)
     # virtual classroom planner (R-S1–R-S3): rooms, links, invites, the ESP invite ladder
     "classrooms:planner": Rule(PLANNERS, NONE),

@@ -10,9 +10,9 @@ same table; a page asks `may_write` / `writable` to show only the buttons a role
 | --- | --- |
 | ESP Manager | everything |
 | PM | the transfer to production (its checklist), employment changes, moves, the decision on a termination review, notes, red flags |
-| TL | their classes' task statuses (not AHIP, the carrier certification or the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, equipment, red flags, carrier tickets, proofs, troubleshooting |
+| TL | their classes' task statuses (not AHIP, the carrier certification or the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, self-reports received by e-mail, equipment, red flags, carrier tickets, proofs, troubleshooting |
 | Licensing | the licensing tasks (Producer World, AHIP, carrier certification), exams, N-Number requests, carrier tickets, red flags, notes, proofs |
-| Cert Coordinator | TBTs, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, proofs |
+| Cert Coordinator | TBTs, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, self-reports received by e-mail, proofs |
 | TBT SME | TBTs, readiness (day 1, shadowing, equipment), TBT final exams, N-Number requests, notes, proofs |
 | Certifier | call scores of the agents connected to them, notes (no self-report links) |
 | WFM | nothing (attendance is read only) |
@@ -119,6 +119,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "attendance": EVERY,
         "action": EVERY,  # a termination review delivered by a TL is a proposal (R-L5)
         "note": EVERY,
+        "self_report": EVERY,  # a self-report that reached them by e-mail (issue 15 item 5)
         "self_report_link": EVERY,
         "equipment": EVERY,
         "flag": EVERY,
@@ -145,6 +146,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "n_number": EVERY,
         "call": EVERY,
         "note": EVERY,
+        "self_report": EVERY,  # a self-report that reached them by e-mail (seed 000, item 5)
         "self_report_link": EVERY,
         "proof_upload": EVERY,
     },

@@ -28,6 +28,17 @@ class InviteForm(forms.Form):
     )
 
 
+class AgentInviteForm(forms.Form):
+    """The ESP Manager invites an agent to sign in (issue 15 item 6): the agent named by their
+    employee ID or one of their e-mail addresses; the account is linked to the agent record."""
+
+    agent = forms.CharField(
+        label="Agent's employee ID or e-mail",
+        max_length=254,
+        widget=forms.TextInput(attrs={"size": 30, "autocomplete": "off"}),
+    )
+
+
 class ResetRequestForm(PasswordResetForm):
     """Ask for a password-reset link by e-mail (issue 17 item 9). Django's form finds the
     active accounts of the address; the link goes out through the outbox like every mail."""

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.http import urlsafe_base64_decode
 
 from esp.mailing.models import OutboxMessage
+from esp.roster.models import Agent
 
 from .links import REPORT, key_user_and_token, link_still_works
 
@@ -91,3 +92,16 @@ def has_active_manager() -> bool:
 def account_by_email(email: str):
     """The account with this e-mail (case-insensitive), or None."""
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
+
+
+def agent_named(text: str):
+    """The agent whose employee ID, work or personal e-mail is `text` (any case), or None."""
+    text = text.strip()
+    if not text:
+        return None
+    return (
+        Agent.objects.select_related("user", "training_class__program")
+        .filter(Q(employee_id=text) | Q(work_email__iexact=text) | Q(personal_email__iexact=text))
+        .order_by("employee_id")
+        .first()
+    )

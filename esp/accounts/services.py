@@ -16,14 +16,18 @@ from datetime import datetime
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from esp.access.writes import require_write
 from esp.audit.services import HIDDEN, audit_record
 from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
 from esp.mailing.services.outbox import enqueue
+from esp.roster.models import Agent
+from esp.roster.roles import AGENT
 from esp.roster.services.staff import ensure_staff
 
 from .links import REPORT, RESET_REPORT, invitation_key, invitation_link, reset_key, reset_link
@@ -43,12 +47,13 @@ class AlreadyHasAccount(Exception):
     pass
 
 
-def invite(user, *, now: datetime | None = None):
+def invite(user, *, now: datetime | None = None, for_agent: bool = False):
     """Enqueue an invitation for `user` (once per token: a new one after a password change).
-    `now` defaults to the clock only for callers that do not pass it yet."""
+    `now` defaults to the clock only for callers that do not pass it yet; `for_agent` words
+    it for an agent (issue 15 item 6)."""
     now = now or clock.now()
     link = invitation_link(user)
-    message = make_message("invitation", {"user": user, "link": link})
+    message = make_message("invitation", {"user": user, "link": link, "for_agent": for_agent})
     return enqueue(
         key=invitation_key(user, link),
         report=REPORT,
@@ -219,3 +224,80 @@ def token_issue(*, user, actor=None, actor_label: str = "") -> str:
         changes={"token_created": token.created.isoformat()},
     )
     return token.key
+
+
+# -- agents sign in too (issue 15 item 6; SPEC §1 Agent: "signs in (or uses a personal link)") --
+
+
+def _account_for_agent(agent: Agent, email: str):
+    """The agent's account: theirs already, or the inactive account of `email` when it is
+    nobody else's, or a new inactive one (no password) in the Agent role."""
+    user = agent.user
+    if user is None:
+        user = user_with_email(email)
+        if user is not None and (user.is_active or Agent.objects.filter(user=user).exists()):
+            raise AlreadyHasAccount(
+                f"{email} already belongs to {user.get_full_name() or 'another account'}: "
+                f"{agent.name} cannot be invited with it."
+            )
+    if user is None:
+        user = get_user_model()(username=email, email=email, is_active=False)
+        user.set_unusable_password()
+    user.first_name, user.last_name = agent.first_name, agent.last_name
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=AGENT)[0])
+    return user
+
+
+@transaction.atomic
+def agent_invite(*, agent: Agent, actor, now: datetime):
+    """Invite `agent` to sign in (issue 15 item 6): an account in the Agent role linked to the
+    agent record, inactive until they set a password from the e-mailed link (sent to their
+    work e-mail, else their personal one). Whoever may send the agent a self-report link may
+    invite them (esp.access.writes). Refused for an agent who already signs in, or whose
+    address is another person's account."""
+    require_write(actor, "self_report_link", None, agent)
+    email = (agent.work_email or agent.personal_email or "").strip().lower()
+    if not email:
+        raise ValueError(f"{agent.name} has no e-mail address to send the invitation to.")
+    if agent.user is not None and agent.user.is_active:
+        raise AlreadyHasAccount(
+            f"{agent.name} already signs in as {agent.user.email}: if they forgot the password, "
+            "they can set a new one from the sign-in page."
+        )
+    user = _account_for_agent(agent, email)
+    Agent.objects.filter(pk=agent.pk).update(user=user)
+    agent.user = user
+    row = invite(user, now=now, for_agent=True)
+    audit_record(
+        actor=actor,
+        action="agent_invited",
+        obj=agent,
+        changes={"email": email, "account": user.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def agent_account_open(*, agent: Agent, password: str):
+    """The agent sets a password from their personal self-report link (issue 15 item 6: the
+    link was mailed to their own addresses, like an invitation): their account in the Agent
+    role, linked to the agent record, active with `password`. Refused once they sign in."""
+    if agent.user is not None and agent.user.is_active:
+        raise AlreadyHasAccount(f"You already sign in as {agent.user.email}.")
+    email = (agent.work_email or agent.personal_email or "").strip().lower()
+    if not email:
+        raise ValueError("No e-mail address is on file for you: ask your TL to add one.")
+    user = _account_for_agent(agent, email)
+    Agent.objects.filter(pk=agent.pk).update(user=user)
+    agent.user = user
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    audit_record(
+        actor=user,
+        action="agent_account_opened",
+        obj=agent,
+        changes={"email": email, "password": HIDDEN, "from": "self-report link"},
+    )
+    return user

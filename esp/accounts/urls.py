@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:user_id>/cancel/", views.invitation_cancel, name="invitation_cancel"),
+    path("agents/<str:employee_id>/invite/", views.agent_invite_view, name="agent_invite"),
 ]

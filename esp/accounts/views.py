@@ -6,22 +6,30 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
+from esp.access import scopes
 from esp.lib import clock
 from esp.lib.display import clock_time
 
-from .forms import InviteForm, ResetPasswordForm, ResetRequestForm, WelcomeForm
+from .forms import AgentInviteForm, InviteForm, ResetPasswordForm, ResetRequestForm, WelcomeForm
 from .selectors import (
     active_user_of_link,
+    agent_named,
     pending_invitations,
     sign_in_locked_until,
     user_of_link,
 )
-from .services import AlreadyHasAccount, NoPendingInvitation, link_days, staff_invite
+from .services import (
+    AlreadyHasAccount,
+    NoPendingInvitation,
+    agent_invite,
+    link_days,
+    staff_invite,
+)
 from .services import invitation_cancel as cancel
 
 
@@ -109,10 +117,14 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitations(request):
-    """The ESP Manager's invitations: invite a person, and the pending invitations, each with
-    a Cancel button."""
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """The ESP Manager's invitations: invite a person, invite an agent to sign in, and the
+    pending invitations, each with a Cancel button."""
+    agent_form = AgentInviteForm(request.POST if request.POST.get("form") == "agent" else None)
+    form = InviteForm(request.POST if request.POST and not agent_form.is_bound else None)
+    if agent_form.is_bound and agent_form.is_valid():
+        if _invite_agent(request, agent_form):
+            return redirect("accounts:invitations")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = staff_invite(
@@ -139,7 +151,43 @@ def invitations(request):
         }
         for pending in pending_invitations()
     ]
-    return render(request, "accounts/invitations.html", {"rows": rows, "form": form})
+    context = {"rows": rows, "form": form, "agent_form": agent_form}
+    return render(request, "accounts/invitations.html", context)
+
+
+def _invite_agent(request, form) -> bool:
+    """Invite the agent the form names; False (the form carries why) when it cannot."""
+    agent = agent_named(form.cleaned_data["agent"])
+    if agent is None:
+        form.add_error("agent", "No agent has that employee ID or e-mail address.")
+        return False
+    try:
+        agent_invite(agent=agent, actor=request.user, now=clock.now())
+    except (AlreadyHasAccount, ValueError) as exc:
+        form.add_error("agent", str(exc))
+        return False
+    messages.success(request, _invited(agent))
+    return True
+
+
+def _invited(agent) -> str:
+    return (
+        f"{agent.name} ({agent.employee_id}) is invited to sign in: the e-mail with the link to "
+        f"set a password is on its way to {agent.user.email}."
+    )
+
+
+@require_POST
+def agent_invite_view(request, employee_id: str):
+    """ "Invite to sign in" on the agent page (issue 15 item 6)."""
+    agent = scopes.get_agent_for_user(request.user, employee_id)
+    try:
+        agent_invite(agent=agent, actor=request.user, now=clock.now())
+    except (AlreadyHasAccount, ValueError) as exc:
+        messages.error(request, f"No invitation was sent: {exc}")
+    else:
+        messages.success(request, _invited(agent))
+    return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#self-report")
 
 
 @require_POST

@@ -560,17 +560,25 @@ def agent_invitations(agent: Agent) -> list[AgentInvitation]:
 
 def agent_page_context(user, agent: Agent, page) -> dict:
     """The agent page's classrooms part (esp.progress.hooks): the agent's invitations (R-S2),
-    room, link, days; cancelled ones marked."""
+    room, link, days and the class-day hours in the program's time zone (issue 15 item 6);
+    cancelled ones marked."""
     invitations = (
         Invitation.objects.filter(agent=agent)
         .select_related("classroom__training_class", "classroom__phase")
         .order_by("classroom__first_day", "pk")
     )
+    program = agent.training_class.program
+    known = schedules(program)
     return {
         "classrooms_panel": {
             "rows": [
-                {"invitation": i, "days": [date.fromisoformat(d) for d in i.days]}
+                {
+                    "invitation": i,
+                    "days": [date.fromisoformat(d) for d in i.days],
+                    "hours": day_times(program, i.classroom.phase, known),
+                }
                 for i in invitations
-            ]
+            ],
+            "time_zone": program.time_zone,
         }
     }

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, OuterRef, Q
 
-from esp.accounts.services import staff_invite
+from esp.accounts.services import agent_account_open, staff_invite
 from esp.callqueue.services import availability_set
 from esp.demo.breakouts import demo_breakouts, in_esp_phase, working_now
 from esp.demo.classrooms import demo_classrooms
@@ -27,9 +28,12 @@ from esp.mailing.services.lists import list_set
 from esp.programs.bootstrap import initialize
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
+from esp.progress.models import Fact
+from esp.progress.services import note_add
 from esp.progress.services.activity import import_activity
 from esp.roster.models import TrainingClass
 from esp.roster.roles import (
+    AGENT,
     CERT_COORDINATOR,
     CERTIFIER,
     ESP_MANAGER,
@@ -83,6 +87,7 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     demo_tbt(program, as_of, working)
     demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
     demo_mentors(program, as_of)
+    demo_agent_sign_in(program, as_of, password)
     User = get_user_model()
     manager, _ = User.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": "Morgan", "last_name": "Ellis"}
@@ -133,6 +138,53 @@ def demo_staff(program, as_of, password: str) -> list[str]:
     return shown
 
 
+def demo_agent(program, as_of):
+    """The demo's agent who signs in (issue 15 item 6): in the ESP phase, with a call scored
+    (the calls still open when one is) and no self-report yet today, so their own page shows
+    scores and today's report form."""
+    facts = Fact.objects.filter(agent=OuterRef("pk"))
+    agents = (
+        in_esp_phase(program, as_of)
+        .annotate(calls=Count("facts__item", filter=Q(facts__kind="call"), distinct=True))
+        .order_by("employee_id")
+    )
+    reported = Exists(facts.filter(kind="self_report", date=as_of))
+    for candidates in (
+        agents.filter(calls__gt=0, calls__lt=program.calls_per_agent).exclude(reported),
+        agents.filter(calls__gt=0).exclude(reported),
+        agents.filter(calls__gt=0),
+    ):
+        found = candidates.first()
+        if found is not None:
+            return found
+    return agents.first()
+
+
+def demo_agent_sign_in(program, as_of, password: str):
+    """One agent signs in with the demo's password and has a note written to them by their
+    TL (and the TL's staff-only remark beside it, which the agent never sees)."""
+    agent = demo_agent(program, as_of)
+    if agent is None:
+        return None
+    agent_account_open(agent=agent, password=password)
+    tl = agent.tl or agent.training_class.tls.first()
+    note_add(
+        agent=agent,
+        text="Good progress on the TBTs: finish the last ones before your first certification "
+        "call, and ask in the breakout room if Citrix logs you out again.",
+        day=as_of,
+        actor=tl,
+        to_agent=True,
+    )
+    note_add(
+        agent=agent,
+        text="Staff only: watch the camera-off time during the afternoon calls.",
+        day=as_of,
+        actor=tl,
+    )
+    return agent
+
+
 def demo_banner(base_url: str, password: str) -> str:
     """What `esp demo` prints: where to sign in, a sign-in for every role (each TL and PM by
     name, with their classes) and how to open an agent's page (issue 17 item 11)."""
@@ -153,12 +205,13 @@ def demo_banner(base_url: str, password: str) -> str:
                 f"  {role:<{width}}  {user.get_full_name():<18} {user.email}  ({', '.join(codes)})"
             )
     program = Program.objects.get()
-    agent = in_esp_phase(program, clock.today(program.time_zone)).order_by("employee_id").first()
+    agent = demo_agent(program, clock.today(program.time_zone))
     if agent is not None:
         link = link_issue(agent, actor=None)
         lines += [
-            f"An agent's own page: their personal link (no sign-in), e.g. {agent.name}'s:",
-            f"  {link}",
+            f"  {AGENT:<{width}}  {agent.name:<18} {agent.user.email if agent.user else ''}"
+            "  (their own page: tasks, scores, notes to them, self-report)",
+            f"The same agent's personal self-report link (no sign-in): {link}",
             f"The same agent as staff see them: {base}/agents/{agent.employee_id}/",
         ]
     return "\n".join(lines)

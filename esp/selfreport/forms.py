@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 
 from .services import MAX_ANSWER_LENGTH
 
@@ -21,4 +22,68 @@ class SelfReportForm(forms.Form):
         data = super().clean()
         if not (data.get("finished", "").strip() or data.get("blocked", "").strip()):
             raise forms.ValidationError("Write what you finished today, what blocks you, or both.")
+        return data
+
+
+class EmailedReportForm(forms.Form):
+    """One agent's progress that reached the Cert Coordinator or the TL by e-mail (seed 000,
+    issue 15 item 5): the day it is the self-report of, and the e-mail's text."""
+
+    day = forms.DateField(
+        label="Report of (MM/DD/YYYY)",
+        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"size": 10}),
+    )
+    text = forms.CharField(
+        label="The e-mail's text",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class EmailedReportsForm(forms.Form):
+    """Several e-mailed reports pasted at once for one class (issue 15 item 5)."""
+
+    day = forms.DateField(
+        label="Reports of (MM/DD/YYYY)",
+        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"size": 10}),
+    )
+    block = forms.CharField(
+        label="The e-mails",
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text=(
+            "One report per agent: a line that starts with the agent's employee ID or name "
+            "(First Last, or Last, First), then a colon, then the e-mail's text; the lines after "
+            "it, up to the next agent's line, continue that text."
+        ),
+    )
+
+
+class AccountForm(forms.Form):
+    """The agent chooses a password from their personal link (issue 15 item 6)."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="The same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person  # an unsaved user with the agent's name and e-mail (validators)
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError("The two passwords differ.")
+        if first:
+            password_validation.validate_password(first, self.person)
         return data

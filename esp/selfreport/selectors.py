@@ -15,6 +15,7 @@ from esp.lib import clock
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
 from esp.roster.models import Agent
+from esp.rules.emailed_reports import Person
 
 from .models import SelfReportLink
 
@@ -99,14 +100,37 @@ def class_agents(user, training_class, day: date) -> QuerySet[Agent]:
 
 
 def agent_page_context(user, agent: Agent, page) -> dict:
-    """The agent page's self-report part (esp.progress.hooks): the agent's link (active until,
-    last used) for users who may send one, and whether self-reports have ended."""
+    """The agent page's self-report part (esp.progress.hooks): for the agent themselves, the
+    form of today's report (issue 15 item 6); for staff, the agent's link (active until, last
+    used) for users who may send one, the form of a report received by e-mail for those who
+    may record one (item 5), whether the agent signs in, and whether self-reports ended."""
+    own = agent.user_id is not None and agent.user_id == user.pk
     can_send = may_write(user, "self_report_link", None, agent)  # not a certifier
+    can_record = not own and may_write(user, "self_report", None, agent)
+    shown = own or can_send or can_record
+    today = clock.today(_time_zone(agent))
     return {
         "selfreport_panel": {
             "agent": agent,
+            "own": own,
             "can_send": can_send,
+            "can_record": can_record,
             "link": active_link(agent) if can_send else None,
-            "ended": can_send and link_ended(agent),
+            "ended": shown and link_ended(agent),
+            "today": today,
+            "report": report_of_day(agent, today) if shown else None,
+            "account": agent.user if can_send else None,
         }
     }
+
+
+def agent_of(user) -> Agent | None:
+    """The signed-in agent's own record (None for an account not linked to an agent)."""
+    if not user.is_authenticated:
+        return None
+    return Agent.objects.select_related("training_class__program").filter(user=user).first()
+
+
+def people_of(agents) -> list[Person]:
+    """The agents as the pasted-reports reader names them (esp.rules.emailed_reports)."""
+    return [Person(a.employee_id, a.first_name, a.last_name) for a in agents]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,7 +32,7 @@ from esp.lib import clock
 from esp.mailing.messages import make_message
 from esp.mailing.services.outbox import enqueue
 from esp.progress.models import Fact
-from esp.progress.services import note_add
+from esp.progress.services import fact_record
 from esp.roster.models import Agent
 
 from .models import SelfReportLink
@@ -163,16 +163,10 @@ def report_text(finished: str, blocked: str) -> str:
     return " | ".join(parts)
 
 
-def report_submit(
-    link: SelfReportLink, *, finished: str, blocked: str, now: datetime | None = None
-) -> Fact:
-    """Record the agent's self-report as a `self_report` fact dated today in their program's
-    time zone (R-N1), authored by the agent: one a day (`AlreadyReported` for a second), and
-    none once the link ended with the agent's time in the program (`LinkEnded`)."""
-    agent = link.agent
-    now = now or clock.now(_time_zone(agent))
+def _record(agent: Agent, *, text: str, now: datetime, actor=None, link=None) -> Fact:
+    """The self-report of today (program's time zone) with `text`, authored by the agent:
+    refused once the agent left the program (`LinkEnded`) or already reported (`AlreadyReported`)."""
     day = now.astimezone(ZoneInfo(_time_zone(agent))).date()
-    text = report_text(finished, blocked)
     if not text:
         raise ValueError("a self-report needs what was finished or what blocks")
     with transaction.atomic():
@@ -182,9 +176,36 @@ def report_submit(
         already = report_of_day(agent, day)
         if already is not None:
             raise AlreadyReported(already)
-        fact = note_add(agent=agent, text=text, day=day, actor=None, source="self_report")
-        SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
+        fact = fact_record(
+            agent=agent,
+            day=day,
+            kind="self_report",
+            note=text,
+            by=agent.name,
+            actor=actor,
+            source="self_report",
+        )
+        if link is not None:
+            SelfReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
     return fact
+
+
+def report_submit(
+    link: SelfReportLink, *, finished: str, blocked: str, now: datetime | None = None
+) -> Fact:
+    """Record the agent's self-report as a `self_report` fact dated today in their program's
+    time zone (R-N1), authored by the agent: one a day (`AlreadyReported` for a second), and
+    none once the link ended with the agent's time in the program (`LinkEnded`)."""
+    agent = link.agent
+    now = now or clock.now(_time_zone(agent))
+    return _record(agent, text=report_text(finished, blocked), now=now, link=link)
+
+
+def own_report_submit(*, agent: Agent, actor, finished: str, blocked: str, now: datetime) -> Fact:
+    """The signed-in agent's self-report from their own page (issue 15 item 6): the same
+    report as the personal link's, refused for anyone but the agent's own account."""
+    require_write(actor, "self_report", None, agent)
+    return _record(agent, text=report_text(finished, blocked), now=now, actor=actor)
 
 
 def links_send(agents, *, actor, now: datetime) -> list:
@@ -210,3 +231,98 @@ def links_send(agents, *, actor, now: datetime) -> list:
             )
         )
     return rows
+
+
+# -- self-reports that reached the Cert Coordinator or the TL by e-mail (issue 15 item 5) -------
+
+
+class ReportsRefused(Exception):
+    """E-mailed reports that cannot all be recorded: nothing was; `errors` name each line."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(" ".join(errors))
+
+
+def one_line(text: str) -> str:
+    """An e-mail's text as one line of the note: its lines joined with " | "."""
+    return " | ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _emailed_problem(agent: Agent, day: date, today: date) -> str:
+    """Why an e-mailed report of `day` cannot be `agent`'s self-report, or ''."""
+    if day > today:
+        return f"{day:%m/%d/%Y} is after today ({today:%m/%d/%Y}): record a report on its day."
+    if link_ended(agent, day=day):
+        return (
+            f"{agent.name} has left the program or was transferred to production by "
+            f"{day:%m/%d/%Y}: no self-report is recorded for them."
+        )
+    already = report_of_day(agent, day)
+    if already is not None:
+        how = "by e-mail" if already.source == "email" else "through the self-report form"
+        return (
+            f"{agent.name} already has a self-report for {day:%m/%d/%Y} ({how}): "
+            f"“{already.note[:80]}”. One report a day is recorded."
+        )
+    return ""
+
+
+@transaction.atomic
+def emailed_reports_record(
+    *, reports: list[tuple[Agent, str, int | None]], day: date, actor, now: datetime
+) -> list[Fact]:
+    """Record each (agent, e-mail text, line) as the agent's self-report of `day`, reported
+    by e-mail (seed 000: "if an agent does not have access to the shared sheet ... they must
+    report their progress via email to the Cert Coordinator"): a `self_report` fact with
+    source "email", authored by the agent, recorded by `actor`. All or nothing: any problem
+    (a day after today, an agent who left, a report already there) refuses them all with
+    `ReportsRefused`, each problem naming its line."""
+    for agent, _, _ in reports:
+        require_write(actor, "self_report", None, agent)
+    for agent, _, _ in sorted(reports, key=lambda r: r[0].pk):  # one writer per agent
+        Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    errors = emailed_problems(reports, day=day, now=now)
+    if errors:
+        raise ReportsRefused(errors)
+    facts = [
+        fact_record(
+            agent=agent,
+            day=day,
+            kind="self_report",
+            note=one_line(text),
+            by=agent.name,
+            actor=actor,
+            source="email",
+        )
+        for agent, text, _ in reports
+    ]
+    for agent, _, _ in reports:
+        audit_record(
+            actor=actor,
+            action="self_report_by_email_recorded",
+            obj=agent,
+            changes={"date": day.isoformat()},
+        )
+    return facts
+
+
+def emailed_problems(
+    reports: list[tuple[Agent, str, int | None]], *, day: date, now: datetime
+) -> list[str]:
+    """What stops each (agent, text, line) from becoming the agent's self-report of `day`,
+    each naming its line (the preview shows them; the save refuses them)."""
+    errors = []
+    for agent, text, line in reports:
+        today = now.astimezone(ZoneInfo(_time_zone(agent))).date()
+        problem = _emailed_problem(agent, day, today)
+        if not problem and not one_line(text):
+            problem = f"no text for {agent.name}."
+        if problem:
+            errors.append(f"Line {line}: {problem}" if line else problem)
+    return errors
+
+
+def emailed_report_record(*, agent: Agent, text: str, day: date, actor, now: datetime) -> Fact:
+    """One agent's e-mailed report, recorded from their page in one step (issue 15 item 5)."""
+    return emailed_reports_record(reports=[(agent, text, None)], day=day, actor=actor, now=now)[0]

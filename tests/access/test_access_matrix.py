@@ -321,6 +321,9 @@ POST_DATA = {
     "mailing:decide": lambda: {"decision": "resend"},
     "selfreport:link": lambda: {"action": "send"},
     "selfreport:class_send": lambda: {},
+    "selfreport:emailed_one": lambda: {"day": "11/30/2026", "text": "From the matrix test"},
+    "selfreport:own": lambda: {"finished": "From the matrix test"},
+    "accounts:agent_invite": lambda: {},
     "attendance:attendance_mark": lambda: {"kind": "tardy", "minutes": "20", "date": "2026-11-30"},
     "callqueue:connect": lambda: {"action": "connect"},  # nobody ready: a message
     "callqueue:readiness_agent": lambda: {"task": "readiness_day1", "based_on": ""},
@@ -406,7 +409,8 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
         kwargs.update(world.welcome)
     elif route == "accounts:invitation_cancel":  # tl.two's invitation stays for the welcome
         kwargs["user_id"] = world.users[ESP_MANAGER].pk
-    elif route == "selfreport:form":  # a fresh personal link: sending links revokes earlier ones
+    elif route in ("selfreport:form", "selfreport:account"):  # a fresh personal link: sending
+        # links revokes earlier ones
         url = link_issue(Agent.objects.get(employee_id="E001"), actor=None)
         kwargs["token"] = url.rstrip("/").rsplit("/", 1)[-1]
     method = "GET" if "GET" in rule.methods else "POST"

@@ -3,6 +3,8 @@
 - `{% self_report_link selfreport_panel %}` on the agent page: the agent's link (active until, last used)
   with "Send a new link" and "Revoke link" buttons, for users who may edit the agent; once the
   agent left the program or was transferred, why no link is sent any more (issue 12 item 8).
+- `{% own_self_report selfreport_panel %}` on the agent's own page: today's report form, or
+  the report sent (issue 15 item 6).
 - `{% not_reported_list rows %}` on a Today page: the agents without a self-report today
   (rows of employee_id, name, class_code, sorted by class), each with "Send a new link", and
   per class "E-mail links to the class".
@@ -26,6 +28,13 @@ def self_report_link(context, panel):
         "csrf_token": context.get("csrf_token"),
         "next": context["request"].get_full_path(),
     }
+
+
+@register.inclusion_tag("selfreport/_own_report.html", takes_context=True)
+def own_self_report(context, panel):
+    """The signed-in agent's form of today's self-report on their own page (issue 15 item 6;
+    nothing for anyone else)."""
+    return {**panel, "csrf_token": context.get("csrf_token")}
 
 
 @register.inclusion_tag("selfreport/_not_reported.html", takes_context=True)
