@@ -122,7 +122,10 @@ ACCESS: dict[str, Rule] = {
     # TBTs (R-B3–R-B7) and the end-of-day summaries (R-N2): lists of visible agents only
     "tbt:escalations": Rule(TBT_ROLES, NONE, ("GET", "POST")),
     "tbt:behind_pace": Rule(TBT_ROLES, NONE),
-    "tbt:searched": Rule(TBT_ROLES, NONE),
+    "tbt:searched": Rule(TBT_ROLES, NONE, ("GET", "POST")),  # POST: send a class's screenshots
+    # seed 000 (issue 15 items 3, 4): a class's N-Number request dates; the classes' TBT SMEs
+    "tbt:n_numbers": Rule((*TBT_ROLES, LICENSING), CLASS, ("GET", "POST")),
+    "tbt:smes": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("GET", "POST")),
     "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     # licensing pace (R-I1b): the behind-pace list and the quick grid of a class

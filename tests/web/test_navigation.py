@@ -144,6 +144,7 @@ def test_a_group_links_its_first_page_and_lists_its_pages_on_each(agent_world, c
         "tbt:escalations",
         "tbt:searched",
         "tbt:tbt_completion",
+        "tbt:smes",  # the classes' TBT SMEs (issue 15 item 4)
     ]
     assert f'<a aria-current="page" href="{reverse("tbt:searched")}">' in pages.group(1)
 
