@@ -144,6 +144,11 @@ ACCESS: dict[str, Rule] = {
     # which teams keep up (R-N7) and the gap report
     "upkeep:teams": Rule((ESP_MANAGER,), NONE),
     "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
+    # the TL's evening checklist (R-N5; issue 15 item 12): confirm, preview, send early
+    "upkeep:confirm_statuses": Rule((ESP_MANAGER, TL), AGENT_SCOPE, ("POST",)),
+    "upkeep:confirm_tickets": Rule((ESP_MANAGER, TL), NONE, ("POST",)),
+    "upkeep:checklist_preview": Rule((ESP_MANAGER, TL), NONE),
+    "upkeep:checklist_send": Rule((ESP_MANAGER, TL), NONE, ("POST",)),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
     "selfreport:link": Rule(write_roles("self_report_link"), AGENT_SCOPE, ("POST",)),
