@@ -379,7 +379,7 @@ def searched_send(*, training_class, actor, now: datetime):
             "class_code": training_class.code,
             "day": now.date(),
             "lines": lines,
-            "sender": actor.get_full_name() or actor.email if actor else "ESP Tracker",
+            "sender": (actor.get_full_name() or actor.email) if actor else "ESP Tracker",
         },
         tuple(attachments),
     )
