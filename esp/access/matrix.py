@@ -132,7 +132,10 @@ ACCESS: dict[str, Rule] = {
     # TBTs (R-B3–R-B7) and the end-of-day summaries (R-N2): lists of visible agents only
     "tbt:escalations": Rule(TBT_ROLES, NONE, ("GET", "POST")),
     "tbt:behind_pace": Rule(TBT_ROLES, NONE),
-    "tbt:searched": Rule(TBT_ROLES, NONE),
+    "tbt:searched": Rule(TBT_ROLES, NONE, ("GET", "POST")),  # POST: send a class's screenshots
+    # seed 000 (issue 15 items 3, 4): a class's N-Number request dates; the classes' TBT SMEs
+    "tbt:n_numbers": Rule((*TBT_ROLES, LICENSING), CLASS, ("GET", "POST")),
+    "tbt:smes": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("GET", "POST")),
     "tbt:callcert_summary": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     "tbt:tbt_completion": Rule((ESP_MANAGER, PM, TL, CERT_COORDINATOR, CERTIFIER, TBT_SME), NONE),
     # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
@@ -153,6 +156,11 @@ ACCESS: dict[str, Rule] = {
     # which teams keep up (R-N7) and the gap report
     "upkeep:teams": Rule((ESP_MANAGER,), NONE),
     "upkeep:report": Rule((ESP_MANAGER,), NONE, ("POST",)),
+    # the TL's evening checklist (R-N5; issue 15 item 12): confirm, preview, send early
+    "upkeep:confirm_statuses": Rule((ESP_MANAGER, TL), AGENT_SCOPE, ("POST",)),
+    "upkeep:confirm_tickets": Rule((ESP_MANAGER, TL), NONE, ("POST",)),
+    "upkeep:checklist_preview": Rule((ESP_MANAGER, TL), NONE),
+    "upkeep:checklist_send": Rule((ESP_MANAGER, TL), NONE, ("POST",)),
     # agent self-reports: the personal link (no sign-in) and the staff actions that send it
     "selfreport:form": Rule((), PUBLIC, ("GET", "POST")),
     # the same link lets the agent choose a password to sign in (issue 15 item 6)

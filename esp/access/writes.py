@@ -12,7 +12,7 @@ same table; a page asks `may_write` / `writable` to show only the buttons a role
 | PM | the transfer to production (its checklist), employment changes, moves, the decision on a termination review, notes, red flags |
 | TL | their classes' task statuses (not AHIP, the carrier certification or the transfer), attendance, coaching and CAPs (a termination review is a proposal to the PM), notes, self-reports received by e-mail, equipment, red flags, carrier tickets, proofs, troubleshooting |
 | Licensing | the licensing tasks (Producer World, AHIP, carrier certification), exams, N-Number requests, carrier tickets, red flags, notes, proofs |
-| Cert Coordinator | TBTs, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, self-reports received by e-mail, proofs |
+| Cert Coordinator | TBTs and their proofs' review, readiness (day 1, shadowing, equipment), call certification, N-Number requests, call scores for any agent, notes, self-reports received by e-mail, proofs |
 | TBT SME | TBTs, readiness (day 1, shadowing, equipment), TBT final exams, N-Number requests, notes, proofs |
 | Certifier | call scores of the agents connected to them, notes (no self-report links) |
 | WFM | nothing (attendance is read only) |
@@ -149,6 +149,8 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "self_report": EVERY,  # a self-report that reached them by e-mail (seed 000, item 5)
         "self_report_link": EVERY,
         "proof_upload": EVERY,
+        # seed 000: the coordinator uploads the completed TBTs (issue 15 item 4)
+        "proof_review": Grant(only=frozenset({"searched_by_course"}), prefixes=("tbt:",)),
     },
     TBT_SME: {
         "task": Grant(only=frozenset({"tbt"}) | READINESS),

@@ -22,6 +22,7 @@ from esp.demo.features import (
 )
 from esp.demo.pace import demo_pace
 from esp.demo.season import generate_season, write_season
+from esp.demo.tbt_day import demo_tbt_day
 from esp.demo.touchups import touch_up
 from esp.lib import clock
 from esp.mailing.services.lists import list_set
@@ -85,6 +86,7 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     mark_past_mail_sent(now.replace(hour=0, minute=0, second=0, microsecond=0))
     working = working_now(now, calendar)  # the demo's moments fall in working hours
     demo_tbt(program, as_of, working)
+    demo_tbt_day(program, as_of, working)  # TBT SMEs and TBT access (issue 15 item 4)
     demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
     demo_mentors(program, as_of)
     demo_agent_sign_in(program, as_of, password)

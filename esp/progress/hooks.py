@@ -6,6 +6,10 @@ higher app). Each is filled in the higher app's `AppConfig.ready()`:
   (user, agent, page) -> dict merged into the page's template context (accountability's
   reviews and CAPs, certification's calls, classrooms, walk-throughs, breakouts, self-report
   link): the page's template tags receive that data and never query;
+- `board_marks`: what a higher app adds to the class board's rows, declared on its AppConfig
+  as `board_marks = "esp.<app>.selectors.board_marks"`, a function (program, as_of, agent
+  pks) -> {agent pk: {"access_on": date, "marks": {task key: text}}} (esp.tbt: the day TBT
+  access works and the TBTs over their hours, seed 000);
 - `register_view` / `view`: the agent page's forms whose write belongs to a higher app keep
   their `progress:` route and are answered by that app's view (esp.accountability: deliver a
   ladder step, decide a termination review);
@@ -64,3 +68,21 @@ def agent_page_context(user, agent, page) -> dict:
     for part in _page_parts():
         context.update(part(user, agent, page))
     return context
+
+
+@cache
+def _board_parts() -> tuple[Callable[..., dict], ...]:
+    return tuple(
+        import_string(config.board_marks)
+        for config in apps.get_app_configs()
+        if getattr(config, "board_marks", None)
+    )
+
+
+def board_marks(program, as_of, agent_pks: list[int]) -> dict[int, dict]:
+    """Every app's marks on the board's rows (agent pk -> {"access_on", "marks"})."""
+    found: dict[int, dict] = {}
+    for part in _board_parts():
+        for pk, extra in part(program, as_of, agent_pks).items():
+            found.setdefault(pk, {}).update(extra)
+    return found

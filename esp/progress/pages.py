@@ -20,6 +20,7 @@ from esp.rules.notes import author, authors, is_note
 from esp.rules.progress import AgentProgress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
 
+from . import hooks
 from .models import Fact, Proof
 from .selectors import (
     STAFF_ONLY_STEPS,
@@ -54,6 +55,7 @@ class Cell:
     late: bool = False  # the late mark: "N bd · late" (an open task of a late section)
     based_on: str = ""  # id of the latest direct status fact ("" for none)
     detail: str = ""
+    over: str = ""  # a higher app's late mark, e.g. "over 8 h" on the TBTs (hooks.board_marks)
 
 
 @dataclass
@@ -69,10 +71,24 @@ class Row:
     late: bool = False  # a cell carries the late mark ("Late only", issue 17 item 5)
     oldest_age: int = 0
     url: str = ""  # the agent page's path (set by the board view, issue 14)
+    tbt_access_on: date | None = None  # the day TBT access works (hooks.board_marks)
 
     @property
     def late_cells(self) -> list[Cell]:
-        return [c for c in self.cells if c.late]
+        return [c for c in self.cells if c.late or c.over]
+
+
+def _with_marks(rows: list[Row], program, as_of: date) -> list[Row]:
+    """The higher apps' marks on the rows (esp.progress.hooks.board_marks): a marked cell
+    makes its row late (the "Late only" filter keeps it)."""
+    marks = hooks.board_marks(program, as_of, [row.agent_id for row in rows])
+    for row in rows:
+        extra = marks.get(row.agent_id, {})
+        row.tbt_access_on = extra.get("access_on")
+        for cell in row.cells:
+            cell.over = extra.get("marks", {}).get(cell.task, "")
+        row.late = row.late or any(cell.over for cell in row.cells)
+    return rows
 
 
 def task_cell(
@@ -165,7 +181,7 @@ def board(
         if AgentProgress(r, policy).class_dates(as_of).code == training_class.code
     ]
     agents = board_agents(r.employee_id for r in records)
-    rows = _rows(records, ctx, agents, program)
+    rows = _with_marks(_rows(records, ctx, agents, program), program, as_of)
     sites = sorted({r.site for r in rows if r.site})
     tls = sorted({r.tl for r in rows if r.tl})
     if site:
@@ -186,7 +202,7 @@ def agent_row(agent: Agent, as_of: date) -> Row:
     program = agent.training_class.program
     ctx = rules.Context(program.policy(), calendar_for(program), as_of)
     records = agent_records(program, as_of, agent_ids=[agent.pk])
-    return _rows(records, ctx, {agent.employee_id: agent}, program)[0]
+    return _with_marks(_rows(records, ctx, {agent.employee_id: agent}, program), program, as_of)[0]
 
 
 @dataclass

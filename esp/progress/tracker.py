@@ -122,7 +122,7 @@ def _sheet_row(row, own: list[Fact], searched: bool, as_of: date, days, labels, 
         certifications,
         completion,
         request.date if request else None,
-        "",
+        row.tbt_access_on,  # the day TBT access works (esp.tbt through hooks.board_marks)
         "Yes" if cells.get("tbt") and cells["tbt"].status == "done" else "No",
         "Yes" if searched else "No",
         _chip(cells, "call_cert"),

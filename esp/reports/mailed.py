@@ -20,6 +20,7 @@ from esp.progress.selectors import agent_records, agents_with_facts, employee_id
 from esp.rules import checklist as checklists
 from esp.rules import reports as rules
 from esp.rules.progress import AgentProgress
+from esp.upkeep.selectors import confirmed_on, tickets_confirmed_emails
 
 from . import render
 from .builders import build_report, incompletion_details
@@ -192,15 +193,22 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
     marks = checklists.DayMarks(
         touched=employee_ids_with_facts(program, day, kinds=checklists.STATUS_KINDS),
         reported=employee_ids_with_facts(program, day, kinds=(checklists.SELF_REPORT,)),
+        confirmed=confirmed_on(day),  # statuses confirmed unchanged (issue 15 item 12)
     )
+    tickets = tickets_confirmed_emails(day)
 
     def make(email: str, records) -> Message | None:
         if not records:
             return None
         ordered = sorted(records, key=lambda r: r.employee_id)
         found = checklists.evening_checklist(
-            [AgentProgress(r, ctx.policy) for r in ordered], ctx, marks
+            [AgentProgress(r, ctx.policy) for r in ordered],
+            ctx,
+            marks,
+            tickets_confirmed=email.lower() in tickets,
         )
+        if not found.agents:  # classes not started yet: nothing to check (issue 15 item 12)
+            return None
         items = (
             [(a, "statuses not updated today") for a in found.not_touched]
             + [
@@ -219,8 +227,9 @@ def tl_checklist(program: Program, day: date, *, distribution_list=None) -> list
                 "not_touched": found.not_touched,
                 "due": found.due,
                 "not_reported": found.not_reported,
-                "agents": len(records),
-                "all_done": not rows,
+                "agents": found.agents,
+                "all_done": not rows and found.tickets_confirmed,
+                "tickets_confirmed": found.tickets_confirmed,
             },
             _attachments(f"checklist-{day.isoformat()}", {"Checklist": (CHECKLIST_COLUMNS, rows)}),
         )

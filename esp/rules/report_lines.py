@@ -20,18 +20,19 @@ from .exams import last_attempts_to_arrange
 from .flags import open_flags
 from .progress import AgentProgress
 from .records import AgentRecord
-from .tbt import escalation_date, tbt_line
+from .tbt import escalation_date, tbt_line, tbt_task_key
 
 #: Bumped whenever the lines these rules compute change for the same facts: a day built by
 #: older rules then no longer matches its stamp and is built again on its next read.
-RULES_VERSION = 2
+RULES_VERSION = 3
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
 # (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported
 # on the day, R-N5), a "done" line per task done (the funnel), an open red flag (R-N4b), an
 # exam to arrange a proctored last attempt for (R-N4a), TBTs behind pace (R-B7), the day a
 # help-desk call falls due if TBT access has not come by then (R-B5: the latest N-Number
-# request's escalation date; the access is not a fact, the page checks it).
+# request's escalation date, while the TBTs are open; the access is not a fact, the page
+# checks it).
 TODAY = "today"
 TODAY_SECTIONS = ("flight", "done", "flag", "proctored", "tbt_behind", "escalation")
 BUILT = (*REPORTS, TODAY)  # what the read model keeps per day
@@ -191,7 +192,8 @@ def today_lines(progress: AgentProgress, ctx: rules.Context) -> list[Line]:
         payload |= {key: tbt[key] for key in ("courses_done", "courses_total")}
         found.append(line("tbt_behind", payload))
     requests = [f for f in progress.facts("n_number") if f.item == "requested"]
-    if requests:
+    task = tbt_task_key(policy)
+    if requests and not (task and progress.is_done(task, as_of)):  # R-B5: TBTs still open
         due = escalation_date(requests[-1].date, policy.n_number_escalation_days, ctx.calendar)
         payload = {"requested_on": requests[-1].date.isoformat()}
         found.append(line("escalation", payload, due_on=due.isoformat()))

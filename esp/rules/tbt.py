@@ -1,9 +1,10 @@
 """TBT rules (R-B5, R-B7): pure functions over dates, a calendar and plain values.
 
 - R-B5: an agent without TBT access `escalation_days` business days after their N-Number
-  request date is listed for a call to the carrier's help desk. "Access" is the date the
-  access was recorded (the tbt app's TbtAccess row); an agent with a help-desk call already
-  recorded is still listed, with the call, until access is granted.
+  request date, whose TBTs are still open, is listed for a call to the carrier's help desk
+  (issue 15 item 3: an agent whose TBTs are done needs no access any more). "Access" is the
+  date the access was recorded (the tbt app's TbtAccess row); an agent with a help-desk call
+  already recorded is still listed, with the call, until access is granted.
 - R-B7: an agent whose TBT task is still open at the end of ESP day 2 (ESP age >= 2 as of D:
   day 3 has begun) is behind pace.
 """
@@ -29,9 +30,11 @@ def needs_help_desk_call(
     escalation_days: int,
     as_of: date,
     calendar: BusinessCalendar,
+    tbts_open: bool = True,
 ) -> bool:
-    """R-B5: requested, no access yet as of D, and D is on or after the escalation date."""
-    if requested_on is None or requested_on > as_of:
+    """R-B5: requested, no access yet as of D, TBTs still open as of D, and D is on or after
+    the escalation date."""
+    if not tbts_open or requested_on is None or requested_on > as_of:
         return False
     if access_granted_on is not None and access_granted_on <= as_of:
         return False
@@ -87,3 +90,55 @@ def tbt_line(progress: AgentProgress, as_of: date, calendar: BusinessCalendar) -
             esp_start=esp_start, tbt_done=task_done, as_of=as_of, calendar=calendar
         ),
     }
+
+
+# -- seed 000: "TBTs should be completed and should take no longer than 8 hours" -------------
+
+
+def class_days_for(hours: int, day_minutes: int) -> int:
+    """How many class days `hours` of TBT work take with `day_minutes` of working time a day
+    (R-A1: 8:00-4:30 less breaks and lunch is 450 minutes, so 8 hours are 2 class days)."""
+    if day_minutes <= 0:
+        return 1
+    return max(1, -(-hours * 60 // day_minutes))
+
+
+def tbt_due_on(access_on: date, hours: int, day_minutes: int, calendar: BusinessCalendar) -> date:
+    """The class day by whose end the TBTs are due: `hours` of class time counted from the
+    day TBT access works (that day is the first; a weekend or holiday counts from the next
+    business day)."""
+    first = calendar.on_or_after(access_on)
+    days = class_days_for(hours, day_minutes)
+    return first if days == 1 else calendar.add_business_days(first, days - 1)
+
+
+def done_since(progress: AgentProgress, task: str, as_of: date) -> date | None:
+    """The first day of the task's current run of being done as of D (None: open)."""
+    days = sorted({f.date for kind in ("task", "tbt") for f in progress.facts(kind)})
+    since = None
+    for day in (d for d in days if d <= as_of):
+        if progress.is_done(task, day):
+            since = since or day
+        else:
+            since = None
+    return since if progress.is_done(task, as_of) else None
+
+
+def tbt_over_time(
+    *,
+    access_on: date | None,
+    done_on: date | None,
+    hours: int,
+    day_minutes: int,
+    as_of: date,
+    calendar: BusinessCalendar,
+) -> bool:
+    """Seed 000 (issue 15 item 4): TBTs took longer than `hours` of class time from TBT access
+    to completion: still open after their due day, or completed after it. Nothing before the
+    access works (the clock starts with it)."""
+    if access_on is None or access_on > as_of:
+        return False
+    due = tbt_due_on(access_on, hours, day_minutes, calendar)
+    if done_on is not None and done_on <= as_of:
+        return done_on > due
+    return as_of > due

@@ -47,3 +47,30 @@ class HelpDeskCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_number} on {self.call_date}"
+
+
+class TbtSme(models.Model):
+    """R-B4, seed 000: "Assign 1-2 Certifiers as TBT SMEs to ensure all agents are completing
+    TBTs in a timely manner": a certifier (or TBT SME) assigned to one class's TBTs."""
+
+    training_class = models.ForeignKey(
+        "roster.TrainingClass", related_name="tbt_smes", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="tbt_sme_classes", on_delete=models.CASCADE
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "TBT SME of a class"
+        verbose_name_plural = "TBT SMEs of classes"
+        ordering = ["training_class", "assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["training_class", "user"], name="one_sme_row_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.training_class_id}"

@@ -9,19 +9,31 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
+
 from esp.access import scopes
+from esp.mailing.models import DistributionList
 from esp.programs.calendars import calendar_for
-from esp.programs.models import Program
+from esp.programs.models import DaySchedule, Program
 from esp.progress.models import Proof
 from esp.progress.selectors import agent_records
-from esp.roster.models import Agent
+from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.roles import CERTIFIER, TBT_SME
 from esp.rules import reports as report_rules
 from esp.rules import tbt as rules
+from esp.rules.attendance import Schedule, working_minutes
 from esp.rules.progress import AgentProgress
 
-from .models import HelpDeskCall, TbtAccess
+from .models import HelpDeskCall, TbtAccess, TbtSme
+
+User = get_user_model()
 
 TBT_KINDS = ("task", "tbt", "status", "move")
+# Seed 000: "Compile and send to Torrey, Amanda, and Danielle" — the program's named leaders:
+# R-B4's carrier-leadership list (issue 15 item 4), edited on the distribution lists page.
+SEARCHED_LIST = "carrier_leadership"
+SEARCHED_LIST_NAME = "Carrier leadership"
 
 
 def _tbt_lines(program: Program, as_of: date, agent_ids=None) -> list[dict]:
@@ -90,7 +102,7 @@ def _escalation_candidates(program: Program, as_of: date, agent_ids=None) -> lis
         as_of,
         in_flight=True,
         transfer_task=policy.transfer_task,
-        kinds=("status", "move", "n_number"),
+        kinds=("status", "move", "n_number", "task", "tbt"),
         agent_ids=agent_ids,
     )
     granted = dict(
@@ -98,6 +110,7 @@ def _escalation_candidates(program: Program, as_of: date, agent_ids=None) -> lis
             "agent__employee_id", "granted_on"
         )
     )
+    task = rules.tbt_task_key(policy)
     candidates = []
     for record in records:
         progress = AgentProgress(record, policy)
@@ -111,6 +124,7 @@ def _escalation_candidates(program: Program, as_of: date, agent_ids=None) -> lis
             escalation_days=program.n_number_escalation_days,
             as_of=as_of,
             calendar=calendar,
+            tbts_open=not (task and progress.is_done(task, as_of)),
         ):
             candidates.append((record, progress, request))
     return candidates
@@ -127,7 +141,8 @@ def _latest_calls(employee_ids: list[str], as_of: date) -> dict[str, HelpDeskCal
 
 def help_desk_escalations(program: Program, as_of: date, agent_ids=None) -> list[dict]:
     """R-B5: agents without TBT access `n_number_escalation_days` business days after their
-    N-Number request date (the latest request counts), with the latest call recorded."""
+    N-Number request date (the latest request counts) whose TBTs are still open, with the
+    latest call recorded."""
     calendar = calendar_for(program)
     days = program.n_number_escalation_days
     candidates = _escalation_candidates(program, as_of, agent_ids)
@@ -269,3 +284,216 @@ def visible_agent_ids(user):
     if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
     return scopes.visible_agents(user).values("pk")
+
+
+# -- the N-Number request dates of a class (seed 000; issue 15 item 3) -----------------------
+
+
+def class_agents_with_requests(training_class, as_of: date, agent_ids=None) -> list[dict]:
+    """The agents of the class as of D (moves included) that the reader may see, each with
+    their latest N-Number request (date and N-Number) or None."""
+    program = training_class.program
+    policy = program.policy()
+    records = agent_records(
+        program,
+        as_of,
+        class_code=training_class.code,
+        kinds=("move", "n_number"),
+        agent_ids=agent_ids,
+    )
+    found = []
+    for record in records:
+        progress = AgentProgress(record, policy)
+        if progress.class_dates(as_of).code != training_class.code:
+            continue
+        requests = [f for f in progress.facts("n_number") if f.item == "requested"]
+        found.append({"record": record, "request": requests[-1] if requests else None})
+    return found
+
+
+def agents_by_employee_id(employee_ids) -> dict[str, Agent]:
+    return {a.employee_id: a for a in Agent.objects.filter(employee_id__in=list(employee_ids))}
+
+
+# -- seed 000: the 8-hour TBT expectation and the TBT SMEs of a class (issue 15 item 4) -------
+
+
+def esp_day_minutes(program: Program) -> int:
+    """The working minutes of an ESP class day (R-A1: the ESP phase's schedule, else the
+    program's default one; 450 when the program has none)."""
+    rows = {
+        phase_key: row
+        for phase_key, row in (
+            (row.phase.key if row.phase else None, row)
+            for row in DaySchedule.objects.filter(program=program).select_related("phase")
+        )
+    }
+    row = rows.get(program.policy().esp_phase) or rows.get(None)
+    if row is None:
+        return 450
+    return working_minutes(
+        Schedule(
+            start=row.start,
+            end=row.end,
+            first_break_minutes=row.break_minutes,
+            second_break_minutes=row.break_minutes,
+            lunch_minutes=row.lunch_minutes,
+        )
+    )
+
+
+def tbt_clock(program: Program, as_of: date, agent_pks) -> dict[int, dict]:
+    """Agent pk -> the TBT access day, the day the TBTs are due by (seed 000: `tbt_hours` of
+    class time from access) and whether they went over it, for the agents given."""
+    policy = program.policy()
+    task = rules.tbt_task_key(policy)
+    pks = list(agent_pks)
+    access = dict(
+        TbtAccess.objects.filter(agent__in=pks, granted_on__lte=as_of).values_list(
+            "agent_id", "granted_on"
+        )
+    )
+    if not access or task is None:
+        return {pk: {"access_on": day, "due_on": None, "over": False} for pk, day in access.items()}
+    calendar, minutes = calendar_for(program), esp_day_minutes(program)
+    records = agent_records(program, as_of, kinds=("task", "tbt"), agent_ids=list(access))
+    pk_of = dict(Agent.objects.filter(pk__in=list(access)).values_list("employee_id", "pk"))
+    found = {}
+    for record in records:
+        pk = pk_of[record.employee_id]
+        progress = AgentProgress(record, policy)
+        done_on = rules.done_since(progress, task, as_of)
+        found[pk] = {
+            "access_on": access[pk],
+            "done_on": done_on,
+            "due_on": rules.tbt_due_on(access[pk], program.tbt_hours, minutes, calendar),
+            "over": rules.tbt_over_time(
+                access_on=access[pk],
+                done_on=done_on,
+                hours=program.tbt_hours,
+                day_minutes=minutes,
+                as_of=as_of,
+                calendar=calendar,
+            ),
+        }
+    return found
+
+
+def board_marks(program: Program, as_of: date, agent_pks) -> dict[int, dict]:
+    """The class board's and the tracker's TBT part (esp.progress.hooks.board_marks): per
+    agent pk, the day TBT access works and, while the TBTs are open past their `tbt_hours`,
+    the mark the TBT cell shows (a late mark is for what is still to do; TBTs done late say
+    so on the SME's Today and the agent page)."""
+    clock = tbt_clock(program, as_of, agent_pks)
+    task = rules.tbt_task_key(program.policy()) or "tbt"
+    return {
+        pk: {
+            "access_on": line["access_on"],
+            "marks": {task: f"over {program.tbt_hours} h"}
+            if line["over"] and line.get("done_on") is None
+            else {},
+        }
+        for pk, line in clock.items()
+    }
+
+
+def smes_of(classes) -> dict[int, list]:
+    """Class pk -> its TBT SMEs (users), in the order assigned."""
+    found: dict[int, list] = defaultdict(list)
+    for sme in TbtSme.objects.filter(training_class__in=classes).select_related("user"):
+        found[sme.training_class_id].append(sme.user)
+    return found
+
+
+def sme_candidates():
+    """Who may be a class's TBT SME: the active certifiers and TBT SMEs (R-B4)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[CERTIFIER, TBT_SME])
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def classes_for_smes(today: date):
+    """The classes whose production phase has not started: those whose TBTs an SME follows
+    now or soon, by ESP start (the ESP Manager's and the Cert Coordinator's page: the
+    coordinator assigns SMEs before a class reaches ESP, when the class is not yet in their
+    scope)."""
+    production = ClassPhase.objects.filter(
+        training_class=OuterRef("pk"), phase__key="production", start_date__lte=today
+    )
+    esp_start = ClassPhase.objects.filter(training_class=OuterRef("pk"), phase__key="esp")
+    return (
+        TrainingClass.objects.exclude(Exists(production))
+        .annotate(esp_start=Subquery(esp_start.values("start_date")[:1]))
+        .order_by("esp_start", "code")
+    )
+
+
+def my_sme_classes(user):
+    """The classes the user is a TBT SME of."""
+    return TrainingClass.objects.filter(tbt_smes__user=user).order_by("code")
+
+
+def sme_tbt_lines(user, program: Program, as_of: date) -> list[dict]:
+    """The SME's Today: the TBT lines of the agents of their classes (seed 000), each with
+    its 8-hour clock; the open ones first, those over the clock first among them."""
+    codes = set(my_sme_classes(user).values_list("code", flat=True))
+    if not codes:
+        return []
+    agent_ids = Agent.objects.filter(training_class__code__in=codes).values("pk")
+    lines = [line for line in _tbt_lines(program, as_of, agent_ids) if line["class_code"] in codes]
+    pk_of = dict(
+        Agent.objects.filter(employee_id__in=[line["employee_id"] for line in lines]).values_list(
+            "employee_id", "pk"
+        )
+    )
+    clock = tbt_clock(program, as_of, pk_of.values())
+    for line in lines:
+        tick = clock.get(pk_of[line["employee_id"]], {})
+        line["access_on"] = tick.get("access_on")
+        line["due_on"] = tick.get("due_on")
+        line["over"] = tick.get("over", False)
+    lines.sort(
+        key=lambda line: (line["tbt_done"], not line["over"], line["class_code"], line["name"])
+    )
+    return lines
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's TBT part (esp.progress.hooks; seed 000, R-B5): the date of the latest
+    N-Number request, TBT access, the 8-hour clock, help-desk calls and the class's TBT SMEs.
+    Staff only: an agent reading their own page gets none of it."""
+    if scopes.sees_as_agent(user):
+        return {"tbt_panel": None}
+    program = agent.training_class.program
+    requests = [f for f in page.n_number_requests if f.item == "requested"]
+    clock = tbt_clock(program, page.as_of, [agent.pk]).get(agent.pk, {})
+    return {
+        "tbt_panel": {
+            "agent": agent,
+            "request": requests[-1] if requests else None,
+            "access_on": clock.get("access_on"),
+            "due_on": clock.get("due_on"),
+            "over": clock.get("over", False),
+            "tbt_hours": program.tbt_hours,
+            "calls": list(agent.help_desk_calls.all()[:3]),
+            "smes": [
+                sme.user
+                for sme in TbtSme.objects.filter(
+                    training_class__code=page.class_code
+                ).select_related("user")
+            ],
+            "class_code": page.class_code,
+        }
+    }
+
+
+def proofs_by_id(ids) -> dict[int, Proof]:
+    proofs = Proof.objects.filter(pk__in=list(ids)).select_related("agent", "reviewed_by")
+    return {p.pk: p for p in proofs}
+
+
+def searched_list():
+    """The distribution list the searched-by-course screenshots go to (None: not created)."""
+    return DistributionList.objects.filter(key=SEARCHED_LIST).prefetch_related("members").first()

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from esp.access import scopes
+from esp.access.writes import may_write
+from esp.lib import clock
 from esp.lib import render as renderers
 from esp.lib.csvio import parse_date
 from esp.lib.dates import picked_day, required_day
@@ -124,8 +126,16 @@ def _page(request, name: str, *, form=None):
             "lines": lines,
             "error": error,
             "form": form,
+            "send_classes": _send_classes(request, name, lines),
         },
     )
+
+
+def _send_classes(request, name: str, lines: list[dict]) -> list[str]:
+    """The classes whose screenshots the user may send (seed 000): the searched page's."""
+    if name != "searched" or not may_write(request.user, "tbt"):
+        return []
+    return sorted({line["class_code"] for line in lines})
 
 
 def callcert_summary(request):
@@ -140,7 +150,28 @@ def behind_pace(request):
     return _page(request, "behind_pace")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def searched(request):
+    """R-B3/R-B4: the accepted screenshots, and (POST) a class's sent to its named leaders."""
+    if request.method == "POST":
+        training_class = scopes.get_class_for_user(request.user, request.POST.get("class", ""))
+        now = clock.now(training_class.program.time_zone)
+        try:
+            row = services.searched_send(training_class=training_class, actor=request.user, now=now)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if row is None:
+                messages.error(
+                    request, f"These screenshots of {training_class.code} were already sent."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"The screenshots of {training_class.code} are on their way to "
+                    f"{', '.join(row.to) or 'nobody'}.",
+                )
+        return redirect("tbt:searched")
     return _page(request, "searched")
 
 

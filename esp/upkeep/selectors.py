@@ -45,7 +45,7 @@ from esp.rules.progress import AgentProgress
 from esp.rules.reports import Context
 from esp.rules.upkeep import Check
 
-from .models import GapReport
+from .models import GapReport, StatusConfirmation, TicketsConfirmation
 
 __all__ = ["TEAM_ROLES", "Check", "Upkeep", "person_upkeep", "team_upkeep"]
 
@@ -227,7 +227,7 @@ def read_day(program: Program, ctx: Context, now: datetime) -> Day:
     return Day(
         ctx=ctx,
         flying=flying,
-        marks=checklists.DayMarks(frozenset(touched), marks.reported),
+        marks=checklists.DayMarks(frozenset(touched), marks.reported, confirmed_on(ctx.as_of)),
         tls_of_class=_tls_of_class(program),
         tickets=_tickets(program, ctx.as_of),
         waiting_proofs=_waiting_proofs(program, ctx.as_of),
@@ -335,3 +335,33 @@ def team_upkeep(program: Program, as_of: date, now: datetime) -> list[Upkeep]:
 def person_upkeep(program: Program, as_of: date, now: datetime, person_id: int) -> list[Upkeep]:
     """The rows (one per team role) of one person."""
     return [row for row in team_upkeep(program, as_of, now) if row.person_id == person_id]
+
+
+# -- the TL's evening checklist (R-N5; issue 15 item 12) -------------------------------------
+
+
+def confirmed_on(day: date, agent_ids=None) -> frozenset[str]:
+    """The employee ids whose statuses a TL confirmed unchanged on the day."""
+    found = StatusConfirmation.objects.filter(day=day)
+    if agent_ids is not None:
+        found = found.filter(agent__in=agent_ids)
+    return frozenset(found.values_list("agent__employee_id", flat=True))
+
+
+def tickets_confirmed(user, day: date) -> bool:
+    """Whether the user confirmed the day's tickets submitted through the five forms."""
+    return TicketsConfirmation.objects.filter(user=user, day=day).exists()
+
+
+def tickets_confirmed_emails(day: date) -> frozenset[str]:
+    """The e-mails of the people who confirmed the day's tickets submitted (lower case)."""
+    emails = TicketsConfirmation.objects.filter(day=day).values_list("user__email", flat=True)
+    return frozenset(e.lower() for e in emails)
+
+
+def checklist_mail_state(user, day: date) -> str:
+    """Where the user's checklist e-mail of the day is: "sent", "queued"... ("": not planned)."""
+    row = OutboxMessage.objects.filter(
+        report=CHECKLIST_REPORT, list_key=f"tl:{user.email.lower()}", business_day=day
+    ).first()
+    return SENT_LABELS.get(row.status, row.status) if row else ""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from esp.access.writes import may_write
 from esp.audit.services import audit_record
 from esp.mailing.messages import make_message
 from esp.mailing.models import DistributionList
@@ -16,7 +17,7 @@ from esp.mailing.services.outbox import enqueue
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 
-from .models import GapReport
+from .models import GapReport, StatusConfirmation, TicketsConfirmation
 from .selectors import person_upkeep
 
 OPS_MANAGEMENT = "ops_management"
@@ -160,3 +161,39 @@ def gap_report_send(
         actor=actor, action="report_gaps", obj=report, changes={**changes, "outbox_key": key}
     )
     return report
+
+
+# -- the TL's evening checklist (R-N5, seed 001; issue 15 item 12) ---------------------------
+
+
+@transaction.atomic
+def statuses_confirm(*, agent, day: date, actor, now: datetime) -> bool:
+    """R-N5: the TL confirms the agent's statuses unchanged on the day, one click; the
+    checklist counts the agent as updated. Only someone who may set the agent's statuses;
+    False when it was already confirmed."""
+    if not may_write(actor, "task", None, agent):
+        raise PermissionDenied("only who may set the agent's statuses confirms them")
+    _, created = StatusConfirmation.objects.get_or_create(
+        agent=agent, day=day, defaults={"confirmed_by": actor, "confirmed_at": now}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="statuses_confirmed",
+            obj=agent,
+            changes={"day": day.isoformat()},
+        )
+    return created
+
+
+@transaction.atomic
+def tickets_confirm(*, user, day: date, now: datetime) -> bool:
+    """Seed 001: the TL confirms the day's tickets submitted through the five forms."""
+    _, created = TicketsConfirmation.objects.get_or_create(
+        user=user, day=day, defaults={"confirmed_at": now}
+    )
+    if created:
+        audit_record(
+            actor=user, action="tickets_confirmed", obj=user, changes={"day": day.isoformat()}
+        )
+    return created

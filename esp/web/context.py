@@ -74,6 +74,7 @@ MENU = (
             Page("tbt:escalations", "Help-desk escalations"),
             Page("tbt:searched", "Searched by course number"),
             Page("tbt:tbt_completion", "TBT completion summary"),
+            Page("tbt:smes", "TBT SMEs of the classes"),  # seed 000 (issue 15 item 4)
         ),
     ),
     _one("pace:behind", "Licensing pace"),  # R-I1b

@@ -331,6 +331,10 @@ POST_DATA = {
     "operations:extension_step": lambda: {"step": "dashboard_check"},  # refused: a message
     "operations:undo": lambda: {"note": "From the matrix test"},  # nobody to undo: a message
     "upkeep:report": lambda: {},  # nobody chosen: a message
+    # the TL's evening checklist (issue 15 item 12): one click each
+    "upkeep:confirm_statuses": lambda: {},
+    "upkeep:confirm_tickets": lambda: {},
+    "upkeep:checklist_send": lambda: {},
     "classrooms:room_add": lambda: {
         "phase": "esp",
         "kind": "breakout",

@@ -59,10 +59,10 @@ def world(program, write, esp):
 OWNERS = {
     "ahip": {ESP_MANAGER, LICENSING},
     "carrier_cert": {ESP_MANAGER, LICENSING},
-    "tbt:101": {ESP_MANAGER, TBT_SME},
+    "tbt:101": {ESP_MANAGER, TBT_SME, CERT_COORDINATOR},  # the coordinator: issue 15 item 4
     "call_cert": {ESP_MANAGER, TL},
 }
-REVIEWERS = (ESP_MANAGER, TL, LICENSING, TBT_SME)
+REVIEWERS = (ESP_MANAGER, TL, LICENSING, TBT_SME, CERT_COORDINATOR)
 
 
 def state():
@@ -114,9 +114,11 @@ def test_it_names_the_task_and_who_may_in_the_refusal(world):
             actor=world.users[TL],
             day=TODAY,
         )
-    assert "proof of the TBT course 101 for Ann Able: only the ESP Manager or a TBT SME" in str(
-        refused.value
-    )
+    # the Cert Coordinator reviews TBT proofs since issue 15 item 4 (seed 000)
+    assert (
+        "proof of the TBT course 101 for Ann Able: only the ESP Manager, the Cert Coordinator "
+        "or a TBT SME"
+    ) in str(refused.value)
 
 
 @pytest.mark.parametrize("role", REVIEWERS)

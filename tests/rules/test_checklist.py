@@ -66,3 +66,38 @@ def test_it_leaves_out_an_agent_who_left_before_the_month_end(
     gone = make_agent("E9", klass, [("2026-11-30", "status", "employment", "termed")])
     checklist = evening_checklist([AgentProgress(gone, policy)], context("2026-12-01"), DayMarks())
     assert checklist.agents == 0 and checklist.all_done
+
+
+def test_it_names_the_agents_not_updated_and_counts_a_confirmed_unchanged_status(
+    make_class, make_agent, context, policy
+):
+    """Seed 001: "TL's must ensure the ESP Tracker is up to date before logging off each
+    evening" — an agent whose statuses did not change is confirmed unchanged in one click and
+    leaves the list; the others are named (issue 15 item 12)."""
+    klass = make_class("LIC-B", "2026-11-25")
+    ann = make_agent("E1", klass, [], first="Ann")
+    bob = make_agent("E2", klass, [], first="Bob")
+    marks = DayMarks(confirmed=frozenset({"E1"}))
+    found = evening_checklist(
+        [AgentProgress(ann, policy), AgentProgress(bob, policy)], context(FRIDAY), marks
+    )
+    assert [a["name"] for a in found.not_touched] == [bob.name]
+
+
+def test_it_skips_classes_not_started_and_asks_for_the_tickets_of_the_five_forms(
+    make_class, make_agent, context, policy
+):
+    """Seed 001: "TL's must ensure all Tickets have been submitted before logging off each
+    evening using the five forms" — a check of its own; a class starting next week owes
+    nothing yet (issue 15 item 12)."""
+    later = make_class("LIC-C", "2026-12-07")
+    agent = make_agent("E5", later, [])
+    found = evening_checklist(
+        [AgentProgress(agent, policy)], context(FRIDAY), DayMarks(), tickets_confirmed=False
+    )
+    assert found.agents == 0 and not found.not_touched
+    assert not found.all_done  # the tickets are not confirmed
+    found = evening_checklist(
+        [AgentProgress(agent, policy)], context(FRIDAY), DayMarks(), tickets_confirmed=True
+    )
+    assert found.all_done

@@ -121,9 +121,10 @@ def test_every_link_on_the_personal_self_report_link_opens(seeded, client):
     assert walker.failures == []
 
 
-@pytest.mark.parametrize("email", ["cert.coordinator@cxp.example", "pm.one@cxp.example"])
+# The coordinator reviews the TBT proofs since issue 15 item 4 (seed 000): left out here.
+@pytest.mark.parametrize("email", ["pm.one@cxp.example"])
 def test_proofs_waiting_are_a_link_only_for_those_who_review_them(seeded, client, email):
-    """The coordinator and the PM review no proof (R-B2): the count is shown, not linked."""
+    """The PM reviews no proof (R-B2): the count is shown, not linked."""
     client.force_login(get_user_model().objects.get(email=email))
     page = client.get(reverse("web:today")).content.decode()
     assert "waiting for review" in page

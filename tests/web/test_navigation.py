@@ -34,6 +34,7 @@ REACHED_FROM_A_PAGE = {
     "web:home": "the start page: Today, or the agent's own page",
     "reports:report": "each report, from the reports' index",
     "progress:tracking_form": "each form, from the tracking forms' index",
+    "upkeep:checklist_preview": "the TL's checklist e-mail, from their Today (issue 15 item 12)",
 }
 TBT_PAGES = {"tbt:behind_pace", "tbt:escalations", "tbt:searched"}
 SUMMARIES = {"tbt:callcert_summary", "tbt:tbt_completion"}
@@ -144,6 +145,7 @@ def test_a_group_links_its_first_page_and_lists_its_pages_on_each(agent_world, c
         "tbt:escalations",
         "tbt:searched",
         "tbt:tbt_completion",
+        "tbt:smes",  # the classes' TBT SMEs (issue 15 item 4)
     ]
     assert f'<a aria-current="page" href="{reverse("tbt:searched")}">' in pages.group(1)
 

@@ -141,3 +141,26 @@ def ensure_lists_and_schedules(program, *, active_from: date) -> None:
             distribution_list=distribution_list,
             defaults={"audience": audience, "send_time": send_time, "active_from": active_from},
         )
+
+
+def send_early(
+    *, program, report: str, list_key: str, day: date, now: datetime
+) -> OutboxMessage | None:
+    """One recipient's scheduled report of the day sent before its time (the TL's evening
+    checklist, R-N5; issue 15 item 12): the schedule's missed days are planned first, then the
+    day's message goes into the outbox under the key the evening round would use, so that
+    round sends it no second time. None: the day's message is already in the outbox (or
+    there is no such schedule or recipient)."""
+    schedule = (
+        Schedule.objects.filter(program=program, report=report).select_related("program").first()
+    )
+    mailed = mailed_report(report)
+    if schedule is None or mailed is None:
+        return None
+    plan_schedule(schedule, now)
+    if list_key in planned_list_keys(schedule, day):
+        return None
+    for outgoing in mailed.build(program, day, distribution_list=schedule.distribution_list):
+        if outgoing.list_key == list_key:
+            return _enqueue_outgoing(schedule, mailed, outgoing, day, now)
+    return None

@@ -18,6 +18,8 @@ def _aria(cell) -> str:
         label += f", {cell.age} business day{'' if cell.age == 1 else 's'}"
     if cell.late:
         label += ", late"
+    if cell.over:
+        label += f", {cell.over}"
     return label + ". Change"
 
 
@@ -40,7 +42,8 @@ def cell_html(row, cell, editable: bool, back: str) -> str:
     if cell.age is not None:
         late = " late" if cell.late else ""
         age = f'<span class="age{late}">{cell.age} bd{" · late" if cell.late else ""}</span>'
-    return f'<td class="cell">{chip}{detail}{age}</td>'
+    over = f'<span class="age late">{escape(cell.over)}</span>' if cell.over else ""
+    return f'<td class="cell">{chip}{detail}{age}{over}</td>'
 
 
 @register.simple_tag

@@ -12,7 +12,7 @@ from esp.access import scopes
 from esp.access.matrix import ACCESS, EDITORS
 from esp.access.writes import may_write
 
-from . import glance, lists, mentors, operations, outlook, queues
+from . import glance, lists, mentors, operations, outlook, queues, smes
 from .basis import Basis, basis
 from .preview import Preview
 
@@ -61,6 +61,7 @@ SECTIONS = (
     Pick(
         queues.tbt, _any(scopes.TBT_SME, scopes.CERT_COORDINATOR, scopes.ESP_MANAGER)
     ),  # R-B5, R-B7
+    Pick(smes.sme_tbts, _any(scopes.TBT_SME)),  # seed 000: the SME's classes' TBTs
     Pick(lists.proctored, _any(scopes.LICENSING, scopes.ESP_MANAGER)),  # R-N4a
     Pick(queues.licensing_pace, _any(scopes.LICENSING)),  # R-I1b
     Pick(queues.attendance, _any(scopes.WFM)),

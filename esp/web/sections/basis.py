@@ -18,6 +18,7 @@ from esp.rules.progress import AgentProgress
 from esp.rules.records import AgentRecord
 from esp.rules.report_lines import TODAY
 from esp.rules.reports import Context
+from esp.upkeep.selectors import confirmed_on
 
 from .. import selectors
 from .preview import FIRST
@@ -63,8 +64,10 @@ class Basis:
 
     @cached_property
     def marks(self) -> DayMarks:
-        """Who was touched and who self-reported on the day (R-N5)."""
-        return day_marks(self.records, self.as_of)
+        """Who was touched, confirmed unchanged and self-reported on the day (R-N5)."""
+        marks = day_marks(self.records, self.as_of)
+        confirmed = confirmed_on(self.as_of, selectors.agents_among(self.seen))
+        return DayMarks(marks.touched, marks.reported, confirmed)
 
 
 def basis(

@@ -4,11 +4,12 @@ TL's evening checklist, transfers and red flags, proctored last attempts. Each l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from esp.access.writes import may_write
 from esp.lib.display import label
 from esp.rules.checklist import evening_checklist
+from esp.upkeep.selectors import checklist_mail_state, tickets_confirmed
 
 from .. import selectors
 from . import sources
@@ -78,6 +79,10 @@ class ChecklistCounts:
     not_reported: int
     tickets: int
     agents: int
+    not_updated: list[dict] = field(default_factory=list)  # named (issue 15 item 12)
+    tickets_confirmed: bool = False  # seed 001: the tickets of the five forms submitted
+    can_confirm: bool = False
+    mail_state: str = ""  # today's checklist e-mail in the outbox: "queued", "sent" ("": not)
 
 
 @dataclass
@@ -88,7 +93,8 @@ class TlChecklist:
 
 
 def checklist(base: Basis) -> TlChecklist:
-    found = evening_checklist(base.flying, base.ctx, base.marks)
+    confirmed = tickets_confirmed(base.user, base.as_of)
+    found = evening_checklist(base.flying, base.ctx, base.marks, tickets_confirmed=confirmed)
     return TlChecklist(
         ChecklistCounts(
             not_touched=len(found.not_touched),
@@ -96,6 +102,10 @@ def checklist(base: Basis) -> TlChecklist:
             not_reported=len(found.not_reported),
             tickets=selectors.tickets_recorded(base.user, base.as_of),
             agents=found.agents,
+            not_updated=sorted(found.not_touched, key=lambda a: (a["class_code"], a["name"])),
+            tickets_confirmed=confirmed,
+            can_confirm=base.as_of == base.now.date(),
+            mail_state=checklist_mail_state(base.user, base.as_of),
         )
     )
 
