@@ -3,55 +3,18 @@ to the pure rules (esp.rules.outlook), kept per as-of day while nothing it reads
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import date
 
 from esp.access import scopes
+from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.reports.render import us_date
-from esp.rules.outlook import Outlook, build_outlook, complete_dates, outlook_report
+from esp.rules.outlook import outlook_report
 from esp.rules.outlook.backtest import backtest
-from esp.rules.outlook.capacity import Certifiers, capacity, weekly
 
-from .selectors import outlook_inputs, outlook_stamp
-
-DAYS_AHEAD, WEEKS_AHEAD = 10, 8  # the certifiers per business day, and per week
-CACHE_SIZE = 8  # as-of days kept (a page and the command line mostly ask for today)
-_cache: OrderedDict[tuple, Outlook] = OrderedDict()
-
-
-def outlook_for(program: Program, as_of: date) -> Outlook:
-    """The whole program's outlook as of D, with the next ten business days' certifiers."""
-    key = (program.pk, as_of, outlook_stamp(program))
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    inputs = outlook_inputs(program, as_of)
-    calendar = calendar_for(program)
-    outlook = build_outlook(
-        inputs["records"], policy=program.policy(), calendar=calendar, as_of=as_of
-    )
-    certifiers = Certifiers(
-        available=inputs["available"],
-        hours=inputs["hours"],
-        team=inputs["team"],
-        sessions=inputs["sessions"],
-        clock_hours=inputs["clock_hours"],
-    )
-    days = capacity(
-        outlook.agents,
-        outlook.durations,
-        certifiers,
-        as_of=as_of,
-        days=WEEKS_AHEAD * 5,
-        planned=inputs["planned"],
-    )
-    outlook.certifiers, outlook.weeks = days[:DAYS_AHEAD], weekly(days)[:WEEKS_AHEAD]
-    _cache[key] = outlook
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
-    return outlook
+from .selectors import outlook_day, outlook_inputs
+from .services import outlook_for, pages_outlook
 
 
 def outlook_json(program: Program, as_of: date, class_code: str | None = None) -> dict:
@@ -127,22 +90,12 @@ def backtest_text(result: dict) -> str:
 
 def agent_page_context(user, agent, page) -> dict:
     """The agent page's outlook line (esp.progress.hooks; staff only): the chance of an
-    extension, the ESP-complete p50/p90 dates and the one-line reason."""
+    extension, the ESP-complete p50/p90 dates and the one-line reason — from the program's
+    outlook of the day, kept (esp.reports.services.pages_outlook)."""
+    program = agent.training_class.program
     if scopes.sees_as_agent(user):
         return {}
-    program = agent.training_class.program
-    outlook = outlook_for(program, page.as_of)
-    found = next((a for a in outlook.agents if a.employee_id == agent.employee_id), None)
-    if found is None:
-        return {}
-    calendar = outlook.durations.calendar
-    p = found.p_extension
-    return {
-        "outlook_line": {
-            "p_extension": None if p is None else round(100 * p),
-            "p50": complete_dates(found, calendar, 0.5),
-            "p90": complete_dates(found, calendar, 0.9),
-            "complete": found.complete is None,
-            "reason": found.reason(program.policy()),
-        }
-    }
+    if page.as_of != clock.today(program.time_zone) and outlook_day(program, page.as_of) is None:
+        return {}  # a past day's forecast is not built for one agent's page
+    line = pages_outlook(program, page.as_of).agents.get(agent.employee_id)
+    return {"outlook_line": line} if line else {}

@@ -19,6 +19,8 @@ from esp.roster.roles import CERTIFIER
 from esp.roster.selectors import names_by_email
 from esp.rules.notes import NOT_NOTES, author
 
+from .models import OutlookDay
+
 #: The fact kinds the outlook reads (issue 18): progress, calls, employment, moves, attendance.
 OUTLOOK_KINDS = ("task", "tbt", "call", "status", "equipment", "move", "attendance")
 
@@ -196,6 +198,11 @@ def planned_classes(program: Program, as_of: date, records) -> list[tuple[date, 
         training_class__program=program, phase__key="esp", start_date__gt=as_of
     ).values_list("training_class__code", "start_date")
     return sorted((start, size) for code, start in starts if code not in taken)
+
+
+def outlook_day(program: Program, as_of: date):
+    """The program's kept outlook as of D (esp.reports.models.OutlookDay), or None."""
+    return OutlookDay.objects.filter(program=program, as_of=as_of).first()
 
 
 def outlook_stamp(program: Program) -> tuple:

@@ -78,6 +78,8 @@ def season(program, write, esp, client):
 
 
 def _queries(client, url: str) -> int:
+    """The queries of the page once what is built once a day (the outlook) is built."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -130,3 +130,40 @@ def test_a_class_without_a_roster_counts_in_the_weeks_ahead(scenario, esp, write
     weeks = outlook_for(Program.objects.get(), date(2026, 11, 30)).weeks
     by_monday = {w.monday: w.agents_ready_expected for w in weeks}
     assert by_monday[date(2026, 12, 21)] == pytest.approx(6.0)
+
+
+def test_pages_read_the_outlook_kept_for_the_day_and_the_worker_refreshes_it(scenario):
+    """Issue 14 with issue 18: a page never recomputes the season's outlook (seconds at
+    20,000 agents) — the first one of the day builds and keeps it; after that the worker
+    builds it again once the facts changed and the kept one is older than REFRESH."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from esp.programs.models import Program
+    from esp.progress.models import Fact
+    from esp.reports import services
+    from esp.reports.models import OutlookDay
+    from esp.roster.models import Agent
+
+    program, as_of = Program.objects.get(), date(2026, 11, 30)
+    now = datetime(2026, 11, 30, 0, 5, tzinfo=ZoneInfo("America/Chicago"))
+    first = services.pages_outlook(program, as_of)
+    assert OutlookDay.objects.count() == 1 and first.agents
+    kept = OutlookDay.objects.get()
+    assert services.pages_outlook(program, as_of) == first  # read, not built again
+    assert OutlookDay.objects.get().built_at == kept.built_at
+
+    kept.built_at = now
+    kept.save()
+    assert services.build_outlooks(now=now + timedelta(minutes=40)) == 0  # nothing changed
+    Fact.objects.create(
+        agent=Agent.objects.get(employee_id="E002"),
+        kind="task",
+        item="tbt",
+        value="done",
+        date=as_of,
+        by="tl.one@cxp.example",
+    )
+    assert services.build_outlooks(now=now + timedelta(minutes=10)) == 0  # kept is recent
+    assert services.build_outlooks(now=now + timedelta(minutes=40)) == 1
+    assert OutlookDay.objects.get().built_at == now + timedelta(minutes=40)

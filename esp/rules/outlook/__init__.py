@@ -4,7 +4,7 @@ Pure: records, policy, calendar and as-of day in; plain values out."""
 
 from .forecast import AgentOutlook, ClassOutlook, Outlook, build_outlook, complete_dates
 from .learn import Durations, Forecast, percentile
-from .report import outlook_report
+from .report import OutlookSnapshot, outlook_report, snapshot
 from .state import State, Timeline
 
 __all__ = [
@@ -13,10 +13,12 @@ __all__ = [
     "Durations",
     "Forecast",
     "Outlook",
+    "OutlookSnapshot",
     "State",
     "Timeline",
     "build_outlook",
     "complete_dates",
     "outlook_report",
+    "snapshot",
     "percentile",
 ]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from .forecast import Outlook, complete_dates
+from dataclasses import dataclass, replace
+from datetime import date
+
+from esp.rules.records import Policy
+
+from .forecast import ClassOutlook, Outlook, complete_dates
 
 
 def _iso(day) -> str | None:
@@ -48,3 +53,37 @@ def outlook_report(outlook: Outlook) -> dict:
         "classes": classes,
         "certifiers": certifiers,
     }
+
+
+@dataclass(frozen=True)
+class OutlookSnapshot:
+    """What the pages show of a day's outlook, small enough to keep (the whole `Outlook`
+    holds every agent's timeline and the learned durations: megabytes at a season's scale):
+    the classes (without their agents), the certifier days and weeks, and per agent in
+    flight the line of their page."""
+
+    as_of: date
+    classes: list[ClassOutlook]
+    certifiers: list
+    weeks: list
+    agents: dict[str, dict]  # employee id -> p_extension (%), p50, p90, complete, reason
+
+
+def snapshot(outlook: Outlook, policy: Policy) -> OutlookSnapshot:
+    calendar = outlook.durations.calendar
+    return OutlookSnapshot(
+        as_of=outlook.as_of,
+        classes=[replace(c, agents=[]) for c in outlook.classes],
+        certifiers=list(outlook.certifiers),
+        weeks=list(outlook.weeks),
+        agents={
+            a.employee_id: {
+                "p_extension": None if a.p_extension is None else round(100 * a.p_extension),
+                "p50": complete_dates(a, calendar, 0.5),
+                "p90": complete_dates(a, calendar, 0.9),
+                "complete": a.complete is None,
+                "reason": a.reason(policy),
+            }
+            for a in outlook.agents
+        },
+    )

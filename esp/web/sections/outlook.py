@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from esp.reports.outlook import outlook_for
+from esp.reports.services import pages_outlook
 
 from .. import outlook_charts
 from .basis import Basis
@@ -50,7 +50,7 @@ def _class_line(klass, calendar, as_of, spin_up_min: int) -> dict:
 def manager(base: Basis) -> ManagerOutlook:
     """Classes whose ESP day 5 is today or within `AHEAD_DAYS` business days, soonest first."""
     as_of, calendar = base.as_of, base.ctx.calendar
-    outlook = outlook_for(base.program, as_of)
+    outlook = pages_outlook(base.program, as_of)
     horizon = calendar.add_business_days(as_of, AHEAD_DAYS)
     lines = [
         _class_line(klass, calendar, as_of, base.policy.spin_up_min_agents)
@@ -80,7 +80,7 @@ class CertifierOutlook:
 
 
 def coordinator(base: Basis) -> CertifierOutlook:
-    outlook = outlook_for(base.program, base.as_of)
+    outlook = pages_outlook(base.program, base.as_of)
     days = outlook.certifiers
     return CertifierOutlook(
         certifiers_weeks=outlook.weeks,
