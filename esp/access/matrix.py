@@ -107,6 +107,7 @@ ACCESS: dict[str, Rule] = {
     "progress:proof_file": Rule(AGENT_VIEWERS, PROOF),
     "progress:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
     "accountability:cap_download": Rule(AGENT_VIEWERS, CAP_DOCUMENT),
+    "accountability:inform_pm": Rule(write_roles("inform_pm"), AGENT_SCOPE, ("POST",)),
     # scoring certification calls (R-C3–R-C6): assigned agents, or any for the coordinator
     "certification:score": Rule(
         (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER), AGENT_SCOPE, ("GET", "POST")

@@ -72,6 +72,7 @@ WRITES: dict[str, str] = {
     "proof_review": "accept or reject a proof",
     "self_report_link": "send or revoke a self-report link",
     "troubleshoot": "walk an agent through troubleshooting",
+    "inform_pm": "inform the agent's PM now",  # seed 001 (issue 15 item 10)
 }
 
 
@@ -123,6 +124,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "proof_upload": EVERY,
         "proof_review": EVERY,
         "troubleshoot": EVERY,
+        "inform_pm": EVERY,
     },
     LICENSING: {
         "task": Grant(only=LICENSING_TASKS),
@@ -134,6 +136,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
+        "inform_pm": EVERY,
     },
     CERT_COORDINATOR: {
         "task": Grant(only=frozenset({"tbt", "call_cert"}) | READINESS),
@@ -144,6 +147,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "note": EVERY,
         "self_report_link": EVERY,
         "proof_upload": EVERY,
+        "inform_pm": EVERY,
     },
     TBT_SME: {
         "task": Grant(only=frozenset({"tbt"}) | READINESS),
@@ -155,6 +159,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
+        "inform_pm": EVERY,
     },
     CERTIFIER: {
         "call": Grant(scope=CONNECTED),
