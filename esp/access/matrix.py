@@ -129,6 +129,7 @@ ACCESS: dict[str, Rule] = {
     # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
     "pace:behind": Rule((ESP_MANAGER, LICENSING), NONE),
     "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
+    "pace:proctored_arrange": Rule(write_roles("exam"), AGENT_SCOPE, ("POST",)),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:message": Rule((ESP_MANAGER,), OUTBOX_MESSAGE),  # its preview (issue 17 item 10)

@@ -314,6 +314,7 @@ POST_DATA = {
     "progress:move": lambda: {"to_class": "LIC-B", "date": "2026-12-01", "reason": "Matrix test"},
     "progress:termination_decide": lambda: {"decision": "keep", "reason": "Matrix test"},  # none
     "accountability:inform_pm": lambda: {"text": ""},  # nothing written: a message
+    "pace:proctored_arrange": lambda: {"exam": "ahip", "arranged_for": ""},  # none: a message
     "progress:proof_upload": lambda: {
         "item": "carrier_cert",
         "file": SimpleUploadedFile("checks.png", png(), "image/png"),
