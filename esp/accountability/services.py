@@ -383,12 +383,13 @@ def _check_no_waiting_review(agent: Agent) -> None:
 # -- the PM is told (issue 15 item 10) --------------------------------------------------------
 
 
+def _pms(agent: Agent) -> list:
+    """The agent's PM, else their class's PMs."""
+    return [agent.pm] if agent.pm_id else list(agent.training_class.pms.order_by("pk"))
+
+
 def _pm_addresses(agent: Agent) -> list[str]:
-    return (
-        [agent.pm.email]
-        if agent.pm_id
-        else list(agent.training_class.pms.values_list("email", flat=True))
-    )
+    return [pm.email for pm in _pms(agent)]
 
 
 def _agent_link(agent: Agent, anchor: str) -> str:
@@ -446,7 +447,7 @@ def pm_inform(*, agent: Agent, text: str, day: date, now: datetime, actor) -> Fa
             f"{agent.name} has no PM, and neither has their class. Nothing was sent."
         )
     by = actor_name(actor) or "Someone"
-    names = ", ".join(sorted(to))
+    names = ", ".join(pm.get_full_name() or pm.email for pm in _pms(agent))
     note = note_add(agent=agent, text=f"Informed the PM ({names}): {text}", day=day, actor=actor)
     message = make_message(
         "pm-informed",

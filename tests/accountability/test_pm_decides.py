@@ -202,14 +202,13 @@ def test_it_informs_the_pm_now_from_the_agent_page_with_the_tls_text(world, clie
     assert "Ann says her background check came back with a finding." in mail.text
     note = Fact.objects.get(kind="note")
     assert note.note == (
-        "Informed the PM (pm.one@cxp.example): Ann says her background check came back "
-        "with a finding."
+        "Informed the PM (Pm One): Ann says her background check came back with a finding."
     )
     assert not note.to_agent
     audit = AuditEntry.objects.get(action="pm_informed")
     assert audit.actor == world.users[TL] and audit.object_id == "E001"
     page = client.get(reverse("progress:agent", args=["E001"])).content.decode()
-    assert "Tl One - Informed the PM (pm.one@cxp.example): Ann says" in page
+    assert "Tl One - Informed the PM (Pm One): Ann says" in page
 
 
 def test_it_refuses_an_empty_message_and_the_roles_that_do_not_work_with_the_agent(world):
