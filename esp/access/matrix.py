@@ -111,6 +111,7 @@ ACCESS: dict[str, Rule] = {
     "progress:proof_file": Rule(AGENT_VIEWERS, PROOF),
     "progress:proof_decide": Rule(REVIEWERS, PROOF, ("POST",)),
     "accountability:cap_download": Rule(AGENT_VIEWERS, CAP_DOCUMENT),
+    "accountability:inform_pm": Rule(write_roles("inform_pm"), AGENT_SCOPE, ("POST",)),
     # scoring certification calls (R-C3–R-C6): assigned agents, or any for the coordinator
     "certification:score": Rule(
         (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER), AGENT_SCOPE, ("GET", "POST")
@@ -141,6 +142,7 @@ ACCESS: dict[str, Rule] = {
     # licensing pace (R-I1b): the behind-pace list and the quick grid of a class
     "pace:behind": Rule((ESP_MANAGER, LICENSING), NONE),
     "pace:grid": Rule((ESP_MANAGER, LICENSING), CLASS, ("GET", "POST")),
+    "pace:proctored_arrange": Rule(write_roles("exam"), AGENT_SCOPE, ("POST",)),
     "mailing:lists": Rule((ESP_MANAGER,), NONE, ("GET", "POST")),
     "mailing:outbox": Rule((ESP_MANAGER,), NONE),
     "mailing:message": Rule((ESP_MANAGER,), OUTBOX_MESSAGE),  # its preview (issue 17 item 10)

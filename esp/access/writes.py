@@ -72,6 +72,7 @@ WRITES: dict[str, str] = {
     "proof_review": "accept or reject a proof",
     "self_report_link": "send or revoke a self-report link",
     "troubleshoot": "walk an agent through troubleshooting",
+    "inform_pm": "inform the agent's PM now",  # seed 001 (issue 15 item 10)
 }
 
 
@@ -127,6 +128,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "proof_upload": EVERY,
         "proof_review": EVERY,
         "troubleshoot": EVERY,
+        "inform_pm": EVERY,
     },
     LICENSING: {
         "task": Grant(only=LICENSING_TASKS),
@@ -138,6 +140,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
+        "inform_pm": EVERY,
     },
     CERT_COORDINATOR: {
         "task": Grant(only=frozenset({"tbt", "call_cert"}) | READINESS),
@@ -151,6 +154,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "proof_upload": EVERY,
         # seed 000: the coordinator uploads the completed TBTs (issue 15 item 4)
         "proof_review": Grant(only=frozenset({"searched_by_course"}), prefixes=("tbt:",)),
+        "inform_pm": EVERY,
     },
     TBT_SME: {
         "task": Grant(only=frozenset({"tbt"}) | READINESS),
@@ -162,6 +166,7 @@ WRITE_MATRIX: dict[str, dict[str, Grant]] = {
         "self_report_link": EVERY,
         "proof_upload": EVERY,
         "proof_review": EVERY,
+        "inform_pm": EVERY,
     },
     CERTIFIER: {
         "call": Grant(scope=CONNECTED),

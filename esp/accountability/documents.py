@@ -78,6 +78,64 @@ PLACEHOLDERS: dict[str, str] = {
     "delivered_by": "who delivered the step",
 }
 
+#: The Term document shipped with ESP Tracker (R-L5): made when the PM decides to term an agent
+#: after a termination review; filled like the CAP documents, from `TERM_PLACEHOLDERS`.
+DEFAULT_TERM_TEMPLATE = """\
+# Termination of employment
+
+Agent: $agent_name (employee ID $employee_id)
+Class: $class_code    Site: $site
+Team lead: $tl_name    Program manager: $pm_name
+Program: $program
+Date: $today
+
+# Decision
+
+The program manager decided to end the agent's employment, effective $effective_date.
+
+Reason: $reason
+
+# The termination review
+
+$review_line
+Reason and expectation given: $review_note
+
+# Corrective actions delivered before
+
+$history
+
+# Signatures
+
+Program manager ($decided_by): ________________________________    Date: ______________
+
+Team lead ($tl_name): ________________________________    Date: ______________
+"""
+
+TERM_PLACEHOLDERS = (
+    "agent_name",
+    "employee_id",
+    "class_code",
+    "site",
+    "tl_name",
+    "pm_name",
+    "program",
+    "today",
+    "effective_date",
+    "reason",
+    "review_line",
+    "review_note",
+    "history",
+    "decided_by",
+)
+
+
+def fill_term(values: Mapping[str, str]) -> str:
+    """The shipped Term document filled with `values` (R-L5)."""
+    return Template(DEFAULT_TERM_TEMPLATE).substitute(
+        {name: values.get(name, "") for name in TERM_PLACEHOLDERS}
+    )
+
+
 HEADING = "# "
 
 

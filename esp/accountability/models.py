@@ -53,7 +53,9 @@ class CapTemplate(models.Model):
 
 
 class CapDocument(models.Model):
-    """The PDF made when a written or final CAP was delivered, to sign."""
+    """The PDF made when a written or final CAP was delivered, to sign; also the Term document
+    made when the PM decided a termination review to term the agent (on the review's fact,
+    without a template: the shipped Term template, documents.DEFAULT_TERM_TEMPLATE)."""
 
     fact = models.OneToOneField(Fact, related_name="cap_document", on_delete=models.CASCADE)
     template = models.ForeignKey(
@@ -82,12 +84,17 @@ class CapDocument(models.Model):
 
     @property
     def filename(self) -> str:
-        """e.g. `Fox_Flo_written_cap_esp_12-02-2026.pdf` (letters, digits, `-` and `_` only)."""
+        """e.g. `Fox_Flo_written_cap_esp_12-02-2026.pdf`, or `Fox_Flo_term_12-04-2026.pdf` for
+        the Term document of a termination review (letters, digits, `-` and `_` only)."""
         agent = self.fact.agent
-        name = (
-            f"{agent.last_name}_{agent.first_name}_{self.fact.item}_{self.fact.value}_"
-            f"{self.fact.date:%m-%d-%Y}"
-        )
+        if self.fact.item == "termination_review":
+            effective = self.fact.termination_decision.effective
+            name = f"{agent.last_name}_{agent.first_name}_term_{effective:%m-%d-%Y}"
+        else:
+            name = (
+                f"{agent.last_name}_{agent.first_name}_{self.fact.item}_{self.fact.value}_"
+                f"{self.fact.date:%m-%d-%Y}"
+            )
         return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) + ".pdf"
 
 
@@ -105,6 +112,9 @@ class TerminationDecision(models.Model):
     decision = models.CharField(max_length=10, choices=DECISIONS)
     effective = models.DateField(help_text="The termination date, or the day of the decision")
     reason = models.TextField()
+    expect_by = models.DateField(
+        null=True, blank=True, help_text="Keep: the day the new expectation must be met by"
+    )
     employment = models.ForeignKey(
         Fact,
         null=True,

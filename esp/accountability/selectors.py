@@ -12,10 +12,11 @@ from django.http import Http404
 from esp.access import scopes
 from esp.access.writes import may_write
 from esp.lib import clock
+from esp.lib.display import words
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
-from esp.progress.models import Fact
-from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records
+from esp.progress.models import Fact, ReportLine
+from esp.progress.selectors import STAFF_ONLY_STEPS, agent_records, class_moved_to
 from esp.roster.models import Agent
 from esp.rules import caps
 from esp.rules.progress import AgentProgress
@@ -285,6 +286,70 @@ def termination_review_ladders(program) -> list[tuple[str, str]]:
 def termination_proposal(agent: Agent, pk) -> Fact | None:
     """The agent's delivered termination review `pk` (None when there is no such one)."""
     return Fact.objects.filter(pk=pk, agent=agent, kind="action", item="termination_review").first()
+
+
+# -- termination reviews due by the rules, Term documents (issue 15 item 10) -----------------
+
+TERMINATION_REVIEW = "termination_review"
+
+
+def due_termination_reviews(lines):
+    """R-L5: among the day's `actions` read-model lines, the termination reviews the rules say
+    are due or overdue (none delivered yet), oldest due first, with their agents."""
+    return (
+        lines.filter(step=TERMINATION_REVIEW).select_related("agent").order_by("due_on", "agent_id")
+    )
+
+
+def due_review_lines(program, as_of: date):
+    """Every due termination review of the program as of the day (the read model's lines,
+    which must be built for that day: esp.progress.services.projection)."""
+    return due_termination_reviews(
+        ReportLine.objects.filter(program=program, as_of=as_of, report="actions")
+    )
+
+
+def due_review_of(agent: Agent, ladder: str, as_of: date):
+    """The agent's termination review due by the rules on `ladder` as of the day, or None."""
+    return (
+        due_review_lines(agent.training_class.program, as_of)
+        .filter(agent=agent, ladder=ladder)
+        .first()
+    )
+
+
+def term_values(decision: TerminationDecision, today: date) -> dict[str, str]:
+    """What the Term document of a decision to term, made on `today`, is filled with (R-L5)."""
+    proposal = decision.proposal
+    agent = Agent.objects.select_related("training_class__program", "site", "tl", "pm").get(
+        pk=proposal.agent_id
+    )
+    program = agent.training_class.program
+    ladder = Ladder.objects.filter(program=program, key=proposal.value).first()
+    earlier = Fact.objects.filter(agent=agent, kind="action", date__lte=decision.effective)
+    history = [
+        f"- {f.date:%m/%d/%Y}: {words(f.item)} ({words(f.value)} ladder) by {f.by or 'n/a'}"
+        + (f": {f.note}" if f.note else "")
+        for f in earlier.exclude(pk=proposal.pk).order_by("date", "pk")
+    ]
+    who = decision.decided_by
+    return {
+        "agent_name": agent.name,
+        "employee_id": agent.employee_id,
+        "class_code": class_moved_to(agent, decision.effective) or agent.training_class.code,
+        "site": _site(agent),
+        "tl_name": _people(agent.tl, agent.training_class.tls.all()),
+        "pm_name": _people(agent.pm, agent.training_class.pms.all()),
+        "program": program.name,
+        "today": caps.us(today),
+        "effective_date": caps.us(decision.effective),
+        "reason": decision.reason,
+        "review_line": f"Termination review on the {ladder.name if ladder else proposal.value} "
+        f"ladder, delivered {proposal.date:%m/%d/%Y} by {proposal.by or 'n/a'}.",
+        "review_note": proposal.note or "none written",
+        "history": "\n".join(history) or "- none on record",
+        "decided_by": (who.get_full_name() or who.email) if who else "n/a",
+    }
 
 
 def agent_page_context(user, agent: Agent, page) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_POST
 
 from esp.lib import clock
 from esp.lib.flash import attempt
@@ -63,28 +64,58 @@ def _decided(agent):
 
 
 def termination_decide(request, employee_id: str):
-    """R-L5: the PM terms the agent on a date, or keeps them with a new expectation."""
+    """R-L5: the PM terms the agent on a date, or keeps them with a new expectation and the day
+    it must be met by: a review a TL delivered, or one the rules say is due (issue 15 item 10).
+    """
     agent = editable_agent(request, employee_id, "termination_decision")
     form = forms.TerminationDecisionForm(request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():
-            label = "The termination review" if name == "proposal" else form.fields[name].label
+            label = (
+                "The termination review"
+                if name in ("proposal", "__all__")
+                else form.fields[name].label
+            )
             messages.error(request, f"{label or name.capitalize()}: {' '.join(errors)}")
         return back_to_agent(request, agent, "#ladders")
     data = form.cleaned_data
-    proposal = termination_proposal(agent, data["proposal"])
-    if proposal is None:
-        raise Http404("no such termination review")
-    day = data["date"] or clock.today(agent.training_class.program.time_zone)
+    today = clock.today(agent.training_class.program.time_zone)
+    day = data["date"] or today
+    common = {
+        "decision": data["decision"],
+        "reason": data["reason"],
+        "day": day,
+        "actor": request.user,
+        "expect_by": data["expect_by"],
+    }
+    if data["proposal"]:
+        proposal = termination_proposal(agent, data["proposal"])
+        if proposal is None:
+            raise Http404("no such termination review")
+        write = lambda: services.termination_decide(proposal=proposal, **common)  # noqa: E731
+    else:
+        write = lambda: services.termination_decide_due(  # noqa: E731
+            agent=agent, ladder=data["ladder"], as_of=today, **common
+        )
+    attempt(request, write, _decided(agent))
+    return back_to_agent(request, agent, "#ladders")
+
+
+@require_POST
+def inform_pm(request, employee_id: str):
+    """Seed 001: "If there is an issue with an agent, the TL must inform their PM
+    immediately": the text mailed to the PM now, kept on the agent's notes."""
+    agent = editable_agent(request, employee_id, "inform_pm")
+    zone = agent.training_class.program.time_zone
     attempt(
         request,
-        lambda: services.termination_decide(
-            proposal=proposal,
-            decision=data["decision"],
-            reason=data["reason"],
-            day=day,
+        lambda: services.pm_inform(
+            agent=agent,
+            text=request.POST.get("text", ""),
+            day=clock.today(zone),
+            now=clock.now(zone),
             actor=request.user,
         ),
-        _decided(agent),
+        "Sent to the PM now; it is on the agent's notes.",
     )
-    return back_to_agent(request, agent, "#ladders")
+    return back_to_agent(request, agent, "#notes")

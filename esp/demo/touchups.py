@@ -3,8 +3,8 @@
 `generate_season` stays exactly as the benchmark uses it (same arguments, same rows); `esp
 demo` then reworks a copy of its rows so that the first click shows every feature: self-reports
 that say what the tracker says, a class with 5+ agents needing an extension and one with 2
-(R-E1, R-E2), an open red flag (R-N4b), a proctored attempt to arrange (R-N4a) and an agent
-transferred since the previous business day. Pure (no Django, no clock): the caller passes
+(R-E1, R-E2), an open red flag (R-N4b), a proctored attempt to arrange (R-N4a), a termination
+review due for the PM (R-L5) and an agent transferred since the previous business day. Pure (no Django, no clock): the caller passes
 `as_of` and the calendar. Every added or changed row is dated on or before `as_of`.
 """
 
@@ -37,6 +37,7 @@ def touch_up(
     tls = {a["employee_id"]: a["tl_email"] for a in season.roster}
     _red_flag(rows, classes, home, moved, as_of, tls)
     _proctored_attempt(rows, classes, home, moved, as_of, calendar)
+    _termination_due(rows, classes, home, moved, as_of, calendar, tls)
     _recent_transfer(rows, classes, home, moved, as_of, calendar, tls)
     _self_reports(rows, classes, home)
     _certifiers(rows, certifiers)
@@ -196,6 +197,29 @@ def _proctored_attempt(rows, classes, home, moved, as_of, calendar) -> None:
         first = as_of
     for day in (first, as_of):
         rows.append(_row(day, employee_id, "exam", "ahip", "failed", LICENSING_EMAIL, ""))
+
+
+def _termination_due(rows, classes, home, moved, as_of, calendar, tls) -> None:
+    """R-A5, R-L5 (issue 15 item 10): an agent in ESP with no attendance on record misses
+    three days without calling (the fourth, third and second business days before `as_of`):
+    the attendance ladder's termination review is due, undelivered, for the PM to decide."""
+
+    def no_attendance(facts):
+        return not any(f["kind"] in ("attendance", "action") for f in facts)
+
+    first = _pick(rows, classes, home, moved, "esp", as_of, no_attendance)
+    if first is None:
+        return
+    agents = _in_class(home[first], classes, home, moved, rows).items()
+    # the class's last such agent: the first is the banner's example of an agent's own page
+    employee_id = [e for e, f in agents if _active(f) and no_attendance(f)][-1]
+    days = [calendar.previous_business_day(as_of)]
+    while len(days) < 4:
+        days.append(calendar.previous_business_day(days[-1]))
+    if days[-1] < classes[home[employee_id]]["licensing"]:
+        return
+    for day in reversed(days[1:]):
+        rows.append(_row(day, employee_id, "attendance", "ncns", "", tls[employee_id], "No call"))
 
 
 def _recent_transfer(rows, classes, home, moved, as_of, calendar, tls) -> None:

@@ -10,3 +10,5 @@ class PaceConfig(AppConfig):
     copied_with_program = ["esp.pace.models.PaceModule"]
     # The reports this app mails every business day (esp.mailing.registry).
     mailed_reports = ("esp.pace.mailed.LICENSING_PACE",)
+    # Its part of the agent page: the proctored last attempts to arrange (issue 15 item 13).
+    agent_page_context = "esp.pace.selectors.agent_page_context"

@@ -91,3 +91,31 @@ class ModuleProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.module_id}: {self.done_on or 'not done'}"
+
+
+class ProctoredArrangement(models.Model):
+    """A proctored last attempt Licensing arranged (R-N4a; issue 15 item 13): the exam, how
+    many fails it follows (the last attempt after attempts − 1 fails) and the day it is
+    arranged for. While it stands, the attempt leaves the "to arrange" list."""
+
+    agent = models.ForeignKey(
+        Agent, related_name="proctored_arrangements", on_delete=models.CASCADE
+    )
+    exam = models.CharField(max_length=60, help_text="ahip, carrier_cert or tbt:<course>")
+    fails = models.PositiveSmallIntegerField(help_text="The fails the last attempt follows")
+    arranged_for = models.DateField()
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    arranged_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["arranged_for", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "exam", "fails"], name="one_proctored_arrangement_per_attempt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.exam}: arranged for {self.arranged_for:%m/%d/%Y}"

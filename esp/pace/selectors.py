@@ -10,18 +10,20 @@ import math
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from esp.access import scopes
+from esp.access.writes import may_write
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase
 from esp.rules import pace as rules
+from esp.rules.exams import last_attempts_to_arrange, same_day_repeats
 from esp.rules.progress import AgentProgress
 
-from .models import ModuleProgress, PaceModule
+from .models import ModuleProgress, PaceModule, ProctoredArrangement
 
 PACE_KINDS = ("task", "status", "move")
 
@@ -221,3 +223,82 @@ def visible_agent_ids(user):
     if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
     return scopes.visible_agents(user).values("pk")
+
+
+# -- proctored last attempts arranged (R-N4a; issue 15 item 13) --------------------------------
+
+
+def exam_facts_of(agent: Agent, as_of: date) -> list:
+    """The agent's exam facts as of the day, as the rules read them (by date, then entry)."""
+    program = agent.training_class.program
+    [record] = agent_records(program, as_of, agent_ids=[agent.pk], kinds=("exam",))
+    return AgentProgress(record, program.policy()).facts("exam")
+
+
+def _arranged(program: Program):
+    """An arrangement of the line's agent and exam for the current last attempt."""
+    return ProctoredArrangement.objects.filter(
+        agent=OuterRef("agent"), exam=OuterRef("step"), fails=program.exam_attempts - 1
+    )
+
+
+def proctored_to_arrange(lines, program: Program):
+    """Of the day's `proctored` lines (esp.rules.report_lines), those not arranged yet."""
+    return lines.exclude(Exists(_arranged(program)))
+
+
+def proctored_arranged(lines, program: Program) -> list[dict]:
+    """Of the day's `proctored` lines, those arranged, soonest first: each with the agent's
+    employee id, name, class, exam and the day it is arranged for."""
+    rows = (
+        lines.filter(Exists(_arranged(program)))
+        .annotate(arranged_for=Subquery(_arranged(program).values("arranged_for")[:1]))
+        .order_by("arranged_for", "class_code", "employee_id")
+        .values_list(
+            "employee_id", "class_code", "agent__first_name", "agent__last_name", "step",
+            "arranged_for",
+        )
+    )  # fmt: skip
+    return [
+        {"employee_id": e, "class_code": c, "name": f"{f} {la}", "exam": x, "arranged_for": d}
+        for e, c, f, la, x, d in rows
+    ]
+
+
+def arrangements_of(agent: Agent) -> dict[str, ProctoredArrangement]:
+    """The agent's arrangements of a current last attempt, by exam."""
+    fails = agent.training_class.program.exam_attempts - 1
+    return {row.exam: row for row in ProctoredArrangement.objects.filter(agent=agent, fails=fails)}
+
+
+def arranged_pairs(attempts: int) -> frozenset[tuple[str, str]]:
+    """(employee id, exam) of every arrangement of a last attempt (after attempts − 1 fails)."""
+    return frozenset(
+        ProctoredArrangement.objects.filter(fails=attempts - 1).values_list(
+            "agent__employee_id", "exam"
+        )
+    )
+
+
+def agent_page_context(user, agent: Agent, page) -> dict:
+    """The agent page's part (esp.progress.hooks): the exams whose proctored last attempt is
+    to arrange as of the page's day, each with its arrangement when made (R-N4a), and
+    whether the user may arrange them (Licensing; a TBT SME for a TBT final exam)."""
+    repeats = {f.pk for f in same_day_repeats(page.exams)}
+    if page.for_agent:
+        return {"proctored": [], "same_day_attempts": repeats}
+    attempts = agent.training_class.program.exam_attempts
+    lasts = last_attempts_to_arrange(page.exams, page.as_of, attempts)
+    made = arrangements_of(agent) if lasts else {}
+    return {
+        "proctored": [
+            {
+                "exam": last.exam,
+                "fails": last.fails,
+                "arranged": made.get(last.exam),
+                "can_arrange": may_write(user, "exam", last.exam),
+            }
+            for last in lasts
+        ],
+        "same_day_attempts": repeats,
+    }

@@ -22,11 +22,14 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from esp.access.writes import require_write
 from esp.audit.services import audit_record
 from esp.lib import clock
 from esp.roster.models import Agent
+from esp.rules.exams import last_attempts_to_arrange
 
-from .models import ModuleProgress, PaceModule
+from .models import ModuleProgress, PaceModule, ProctoredArrangement
+from .selectors import exam_facts_of
 
 
 @dataclass(frozen=True)
@@ -136,3 +139,55 @@ def grid_save(
             continue
         result.recorded.append(change)
     return result
+
+
+@transaction.atomic
+def proctored_arrange(
+    *, agent: Agent, exam: str, arranged_for: date, today: date, actor
+) -> ProctoredArrangement:
+    """R-N4a (issue 15 item 13): Licensing marks the proctored last attempt of `exam` arranged
+    for a day (today or later); it leaves the "to arrange" lists and shows "arranged for
+    MM/DD/YYYY". Arranging it again moves the day. Audited."""
+    require_write(actor, "exam", exam, agent)
+    _lock_agents([agent.pk])
+    attempts = agent.training_class.program.exam_attempts
+    lasts = {
+        last.exam: last
+        for last in last_attempts_to_arrange(exam_facts_of(agent, today), today, attempts)
+    }
+    if exam not in lasts:
+        raise ValidationError(
+            f"{agent.name} has no proctored last attempt of {exam.replace('_', ' ')} to arrange "
+            f"(it is arranged after {attempts - 1} failed attempts, until a pass). "
+            "Nothing was saved."
+        )
+    if arranged_for < today:
+        raise ValidationError(
+            f"The proctored attempt cannot be arranged for {arranged_for:%m/%d/%Y}, a day "
+            "already past. Nothing was saved."
+        )
+    row, created = ProctoredArrangement.objects.select_for_update().get_or_create(
+        agent=agent,
+        exam=exam,
+        fails=lasts[exam].fails,
+        defaults={"arranged_for": arranged_for, "arranged_by": _user(actor)},
+    )
+    before = None if created else row.arranged_for
+    if not created:
+        row.arranged_for, row.arranged_by = arranged_for, _user(actor)
+        row.save()
+    audit_record(
+        actor=actor,
+        action="proctored_arranged",
+        obj=agent,
+        changes={
+            "exam": exam,
+            "fails": row.fails,
+            "arranged_for": [before and before.isoformat(), arranged_for.isoformat()],
+        },
+    )
+    return row
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) and hasattr(actor, "get_full_name") else None

@@ -14,13 +14,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.access import scopes
 from esp.lib import clock
 from esp.lib import render as renderers
 from esp.lib.dates import picked_day, required_day
+from esp.lib.display import label
+from esp.lib.flash import attempt
 from esp.programs.models import Program
+from esp.progress.pages import local_url
 from esp.roster.selectors import program_for
 
 from . import selectors, services
@@ -196,3 +199,36 @@ def grid(request, code: str):
             **data,
         },
     )
+
+
+@require_POST
+def proctored_arrange(request, employee_id: str):
+    """R-N4a (issue 15 item 13): Licensing marks a proctored last attempt arranged for a day,
+    from their Today or the agent's page."""
+    agent = scopes.get_agent_for_user(request.user, employee_id)
+    exam = request.POST.get("exam", "")
+    today = clock.today(agent.training_class.program.time_zone)
+    try:
+        day = required_day(request.POST.get("arranged_for"), "The day it is arranged for")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request, agent)
+    attempt(
+        request,
+        lambda: services.proctored_arrange(
+            agent=agent, exam=exam, arranged_for=day, today=today, actor=request.user
+        ),
+        lambda row: (
+            f"Proctored last attempt of {agent.name} ({label(exam, 'exam')}) arranged "
+            f"for {row.arranged_for:%m/%d/%Y}."
+        ),
+    )
+    return _back(request, agent)
+
+
+def _back(request, agent):
+    """To the page the form was on (Today or the agent page), at the proctored attempts."""
+    target = request.POST.get("next", "")
+    if not local_url(request, target):
+        target = reverse("progress:agent", args=[agent.employee_id])
+    return redirect(target + "#proctored")

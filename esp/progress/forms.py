@@ -76,7 +76,9 @@ class MoveForm(forms.Form):
 class TerminationDecisionForm(forms.Form):
     """R-L5: the PM's decision on a termination review."""
 
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    # a delivered review (`proposal`), or one the rules say is due on `ladder` (issue 15 item 10)
+    proposal = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    ladder = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
     decision = forms.ChoiceField(
         choices=[("term", "Term the agent"), ("keep", "Keep, with a new expectation")]
     )
@@ -89,6 +91,20 @@ class TerminationDecisionForm(forms.Form):
     reason = forms.CharField(
         max_length=2000, label="Reason, or the new expectation", widget=forms.Textarea({"rows": 2})
     )
+    expect_by = forms.DateField(
+        required=False,
+        label="Expectation to meet by",
+        help_text="MM/DD/YYYY; needed to keep the agent",
+        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("proposal") and not data.get("ladder"):
+            raise forms.ValidationError("Choose the termination review to decide.")
+        if data.get("decision") == "keep" and "expect_by" in data and not data["expect_by"]:
+            self.add_error("expect_by", "Write the day the new expectation must be met by.")
+        return data
 
 
 class AgentField(forms.CharField):

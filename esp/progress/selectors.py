@@ -460,6 +460,15 @@ def failed_attempt_number(fact: FactRow) -> int:
     )
 
 
+def exam_attempts(agent: Agent, exam: str, day: date) -> list[FactRow]:
+    """The agent's attempts at `exam` up to `day`, in (date, entry) order."""
+    return list(
+        FactRow.objects.filter(agent=agent, kind="exam", item=exam, date__lte=day).order_by(
+            "date", "pk"
+        )
+    )
+
+
 def class_moved_to(agent: Agent, day: date) -> str | None:
     """The class of the agent's latest move dated on or before `day` (None: never moved)."""
     return (

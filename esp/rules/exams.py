@@ -42,3 +42,17 @@ def last_attempts_to_arrange(
         for exam, count in sorted(fails.items())
         if count == attempts - 1 and exam not in passed
     ]
+
+
+def same_day_repeats(exam_facts: Iterable) -> list:
+    """Issue 15 item 13: the attempts recorded on the same day as the previous attempt of the
+    same exam (a second attempt that day is worth a warning: a typo in the date, or a retake
+    the carrier does not allow the same day). `exam_facts` are one agent's exam facts in
+    (date, entry) order; anything with `date` and `item` will do."""
+    last_day: dict[str, date] = {}
+    repeats = []
+    for fact in exam_facts:
+        if last_day.get(fact.item) == fact.date:
+            repeats.append(fact)
+        last_day[fact.item] = fact.date
+    return repeats

@@ -172,9 +172,11 @@ def licensing_checks(
     calendar: BusinessCalendar,
     as_of: date,
     attempts: int,
+    arranged: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Check]:
     """Licensing's checks: proofs waiting (item, day submitted) with their age in business
-    days, licensing-phase agents updated today, proctored last attempts to arrange (R-N4a)."""
+    days, licensing-phase agents updated today, proctored last attempts to arrange (R-N4a)
+    but those `arranged` ((employee id, exam): issue 15 item 13)."""
     proofs, arrange = [], []
     for progress in agents:
         for item, submitted in waiting.get(progress.record.employee_id, ()):
@@ -183,6 +185,8 @@ def licensing_checks(
                 line(progress, f"{item.replace('_', ' ')} proof waiting {age} business day(s)")
             )
         for last in last_attempts_to_arrange(progress.facts("exam"), as_of, attempts):
+            if (progress.record.employee_id, last.exam) in arranged:
+                continue
             arrange.append(line(progress, f"{last.exam.replace('_', ' ')}: proctored attempt"))
     return [
         Check("proofs", "Proofs reviewed", len(proofs), proofs),

@@ -33,6 +33,7 @@ from esp.callqueue.selectors import connection_line, running_connections
 from esp.lib.display import clock_time
 from esp.mailing.models import OutboxMessage
 from esp.pace.models import ModuleProgress
+from esp.pace.selectors import arranged_pairs
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import CarrierTicket, Proof
@@ -277,6 +278,7 @@ def _in_window(day: Day, role: str) -> list[AgentProgress]:
 
 def _licensing_rows(day: Day, attempts: int) -> list[Upkeep]:
     agents, ctx = _in_window(day, LICENSING), day.ctx
+    arranged = arranged_pairs(attempts)  # issue 15 item 13: arranged is done
     return [
         Upkeep(
             pk,
@@ -285,7 +287,7 @@ def _licensing_rows(day: Day, attempts: int) -> list[Upkeep]:
             LICENSING,
             len(agents),
             checks.licensing_checks(
-                agents, day.waiting_proofs, day.marks, ctx.calendar, ctx.as_of, attempts
+                agents, day.waiting_proofs, day.marks, ctx.calendar, ctx.as_of, attempts, arranged
             ),
         )
         for pk, name, email in day.people.get(LICENSING, [])

@@ -313,6 +313,8 @@ POST_DATA = {
     # (issue 12 item 1), and the routes walked after this one still need E001 in AET-A
     "progress:move": lambda: {"to_class": "LIC-B", "date": "2026-12-01", "reason": "Matrix test"},
     "progress:termination_decide": lambda: {"decision": "keep", "reason": "Matrix test"},  # none
+    "accountability:inform_pm": lambda: {"text": ""},  # nothing written: a message
+    "pace:proctored_arrange": lambda: {"exam": "ahip", "arranged_for": ""},  # none: a message
     "progress:proof_upload": lambda: {
         "item": "carrier_cert",
         "file": SimpleUploadedFile("checks.png", png(), "image/png"),

@@ -26,6 +26,7 @@ from esp.callqueue.services import connection_open
 from esp.mailing.models import DistributionList, OutboxMessage
 from esp.mailing.services.lists import list_set
 from esp.mailing.services.outbox import Message, enqueue
+from esp.pace.services import proctored_arrange
 from esp.progress.services import fact_record, note_add, step_deliver
 from esp.progress.services.proofs import proof_review, proof_submit
 from esp.roster.models import Agent
@@ -228,6 +229,19 @@ def test_it_shows_licensing_a_proctored_last_attempt_to_arrange(program, world):
         fact_record(agent=agent("E201"), day=AS_OF, kind="exam", item="ahip", value="failed")
     arrange = upkeep(program, "licensing@cxp.example", LICENSING)["proctored"]
     assert names(arrange) == ["E201"] and arrange.open[0]["detail"] == "ahip: proctored attempt"
+
+
+def test_it_counts_a_proctored_last_attempt_as_arranged_once_licensing_marks_it(program, world):
+    """R-N4a, issue 15 item 13: "a proctored third attempt to arrange (licensing)" — once
+    Licensing marks it arranged for a day, the check is done."""
+    for _ in range(2):
+        fact_record(agent=agent("E201"), day=AS_OF, kind="exam", item="ahip", value="failed")
+    with time_machine.travel(NOW, tick=False):
+        proctored_arrange(
+            agent=agent("E201"), exam="ahip", arranged_for=AS_OF, today=AS_OF, actor=world
+        )
+    arrange = upkeep(program, "licensing@cxp.example", LICENSING)["proctored"]
+    assert names(arrange) == [] and arrange.done
 
 
 # -- the cert coordinator -------------------------------------------------------------------------

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 
 from esp.access.writes import may_write
 from esp.lib.display import label
+from esp.pace.selectors import proctored_arranged, proctored_to_arrange
 from esp.rules.checklist import evening_checklist
+from esp.rules.report_lines import TODAY
 from esp.upkeep.selectors import checklist_mail_state, tickets_confirmed
 
 from .. import selectors
 from . import sources
 from .basis import Basis
-from .preview import Preview, own_page, report_page
+from .preview import Preview, own_page, preview, report_page
 
 
 @dataclass
@@ -132,7 +134,14 @@ class Proctored:
     proctored attempt."""
 
     proctored: Preview
+    # issue 15 item 13: the ones Licensing arranged, with the day ("arranged for MM/DD/YYYY")
+    proctored_arranged: Preview
 
 
 def proctored(base: Basis) -> Proctored:
-    return Proctored(sources.proctored(base, own_page("proctored", base.as_of)))
+    url = own_page("proctored", base.as_of)
+    lines = base.lines(TODAY, section="proctored")
+    return Proctored(
+        sources.proctored(base, url, lines=proctored_to_arrange(lines, base.program)),
+        preview(proctored_arranged(lines, base.program), url, base.first),
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from esp.access import scopes
-from esp.accountability.selectors import pending_termination_reviews
+from esp.accountability.selectors import due_termination_reviews, pending_termination_reviews
 from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import availability_of, my_connections
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
@@ -26,18 +26,22 @@ class TerminationReviews:
     """R-L5: the delivered termination reviews the PM decides."""
 
     termination_reviews: Preview
+    # issue 15 item 10: the reviews the rules say are due, which nobody delivered yet
+    termination_due: Preview
 
 
 def termination_reviews(base: Basis) -> TerminationReviews:
+    url = own_page("termination_reviews", base.as_of)
     return TerminationReviews(
         preview(
             # None: the user's own scope (the ESP Manager's: no filter at all)
             pending_termination_reviews(
                 base.user, None if base.seen is None else selectors.agents_among(base.seen)
             ),
-            own_page("termination_reviews", base.as_of),
+            url,
             base.first,
-        )
+        ),
+        preview(due_termination_reviews(base.lines("actions")), url, base.first),
     )
 
 
