@@ -192,7 +192,9 @@ def searched_by_course(program: Program, as_of: date, agent_ids=None) -> list[di
             "employee_id": p.agent.employee_id,
             "name": f"{p.agent.first_name} {p.agent.last_name}",
             "accepted_on": p.reviewed_at.date(),
-            "reviewed_by": p.reviewed_by.email if p.reviewed_by else "",
+            "reviewed_by": (p.reviewed_by.get_full_name() or p.reviewed_by.email)
+            if p.reviewed_by
+            else "",
             "file": p.original_name,
             "proof_id": p.pk,
         }

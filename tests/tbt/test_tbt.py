@@ -343,7 +343,7 @@ def test_it_compiles_the_accepted_searched_by_course_screenshots_per_class(
     assert [(r["class_code"], r["employee_id"], r["accepted_on"]) for r in rows] == [
         ("AET-A", "E001", "2026-11-30")
     ]
-    assert rows[0]["reviewed_by"] == "tbt.sme@cxp.example"
+    assert rows[0]["reviewed_by"] == "Tbt Sme"  # by name (issue 17 item 4)
 
 
 def test_it_shows_the_behind_pace_list_on_the_tbt_smes_today_page(scenario, client):
