@@ -28,7 +28,7 @@ class Mentor(models.Model):
         Agent, null=True, blank=True, related_name="mentor", on_delete=models.CASCADE
     )
     capacity = models.PositiveSmallIntegerField(
-        default=2, help_text="How many agents this mentor takes at once (R-C1)"
+        default=2, help_text="How many agents this mentor takes at once"
     )
     active = models.BooleanField(default=True)
 

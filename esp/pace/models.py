@@ -45,7 +45,7 @@ class PaceModule(models.Model):
         "done only through its task",
         default=False,
         help_text=(
-            "The module counts as done only once its task is done (its proof accepted, R-B2): "
+            "The module counts as done only once its task is done (its proof accepted): "
             "the grid shows it read-only and refuses a hand tick"
         ),
     )

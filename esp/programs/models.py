@@ -30,7 +30,7 @@ class Campaign(models.Model):
     uptraining_class = models.CharField(
         max_length=60,
         blank=True,
-        help_text="R-E2: the training environment's uptraining class for this campaign, exactly "
+        help_text="The training environment's uptraining class for this campaign, exactly "
         "as typed in ADP (case-sensitive); empty: the campaign's name",
     )
 
@@ -58,28 +58,50 @@ class Program(models.Model):
     holiday_country = models.CharField(
         max_length=2, default="US", help_text="Holidays as observed, from the `holidays` package"
     )
-    call_pass_mark = models.PositiveSmallIntegerField(default=85, help_text="R-C3")
-    calls_per_agent = models.PositiveSmallIntegerField(default=5, help_text="R-C3")
-    program_pass_rate = models.PositiveSmallIntegerField(default=80, help_text="R-C4 (%)")
-    call_clock_hours = models.PositiveSmallIntegerField(default=4, help_text="R-C2")
-    environment_days = models.PositiveSmallIntegerField(
-        default=5, help_text="R-E1: ESP day after which agents move to production"
+    call_pass_mark = models.PositiveSmallIntegerField(
+        default=85, help_text="A scored call passes at this score or above (out of 100)"
     )
-    spin_up_min_agents = models.PositiveSmallIntegerField(default=5, help_text="R-E2")
-    exam_attempts = models.PositiveSmallIntegerField(default=3, help_text="R-N4a")
-    proof_max_mb = models.PositiveSmallIntegerField(default=10, help_text="R-B2")
-    attendance_window_days = models.PositiveSmallIntegerField(default=90, help_text="R-A4")
+    calls_per_agent = models.PositiveSmallIntegerField(
+        default=5, help_text="Scored certification calls each agent takes"
+    )
+    program_pass_rate = models.PositiveSmallIntegerField(
+        default=80, help_text="Share of the calls an agent must pass to be certified (%)"
+    )
+    call_clock_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="Hours a certifier has to finish an agent once connected"
+    )
+    environment_days = models.PositiveSmallIntegerField(
+        default=5, help_text="ESP day after which agents move to production"
+    )
+    spin_up_min_agents = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="From this many agents needing an extension, a class spin-up; fewer: the uptraining class",
+    )
+    exam_attempts = models.PositiveSmallIntegerField(
+        default=3, help_text="Attempts allowed at each exam; the last one is proctored"
+    )
+    proof_max_mb = models.PositiveSmallIntegerField(
+        default=10, help_text="Largest proof file accepted (MB)"
+    )
+    attendance_window_days = models.PositiveSmallIntegerField(
+        default=90, help_text="Days over which attendance points add up"
+    )
     occurrence_minimum_minutes = models.PositiveSmallIntegerField(
-        default=10, help_text="R-A2: a tardy or early leave under this is no occurrence"
+        default=10, help_text="A tardy or early leave under this many minutes is no occurrence"
     )
     occurrence_hour_minutes = models.PositiveSmallIntegerField(
-        default=60, help_text="R-A2: from this, 'Over 1 Hr, Up to Half of Shift'"
+        default=60, help_text="From this many minutes: 'Over 1 Hr, Up to Half of Shift'"
     )
     occurrence_absent_minutes = models.PositiveSmallIntegerField(
-        default=240, help_text="R-A2: joined this late or left this early counts as absent"
+        default=240, help_text="Joined this many minutes late or left this early: absent"
     )
-    tbt_hours = models.PositiveSmallIntegerField(default=8, help_text="R-B7")
-    n_number_escalation_days = models.PositiveSmallIntegerField(default=10, help_text="R-B5")
+    tbt_hours = models.PositiveSmallIntegerField(
+        default=8, help_text="Hours expected from TBT access to every TBT done"
+    )
+    n_number_escalation_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Business days after the N-Number request before missing TBT access goes to the help desk",
+    )
 
     class Meta:
         ordering = ["key"]
@@ -231,7 +253,7 @@ class Task(models.Model):
     )
     needs_proof = models.BooleanField(default=False)
     is_transfer = models.BooleanField(
-        default=False, help_text="The transfer to production (R-P2: every other task done first)"
+        default=False, help_text="The transfer to production (every other task done first)"
     )
     done_when = models.CharField(max_length=200, blank=True)
 
@@ -268,9 +290,9 @@ class ReportSection(models.Model):
 class Ladder(models.Model):
     TIMEFRAME, ATTENDANCE, EXAMS = "timeframe", "attendance", "exams"
     KINDS = [
-        (TIMEFRAME, "timeframe (R-L2)"),
-        (ATTENDANCE, "attendance (R-A5)"),
-        (EXAMS, "exams (R-N4a)"),
+        (TIMEFRAME, "timeframe"),
+        (ATTENDANCE, "attendance"),
+        (EXAMS, "failed exams"),
     ]
     program = models.ForeignKey(Program, related_name="ladders", on_delete=models.CASCADE)
     key = models.SlugField(max_length=40)

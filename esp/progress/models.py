@@ -91,7 +91,7 @@ class Fact(models.Model):
     to_agent = models.BooleanField(
         "visible to the agent",
         default=False,
-        help_text="A note written to the agent; every other note is staff-only (SPEC §1)",
+        help_text="A note written to the agent; every other note is staff-only",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
