@@ -9,17 +9,19 @@ new version of a scorecard template (the admin's import, the shipped placeholder
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from esp.audit.services import audit_record
 from esp.lib import clock
+from esp.mailing import selectors as mail_selectors
 from esp.mailing.messages import make_message
 from esp.mailing.models import OutboxMessage
-from esp.mailing.services.outbox import Attachment, enqueue
+from esp.mailing.services.outbox import Attachment, enqueue, replace_pending
 from esp.progress.services import fact_record
 from esp.roster.models import Agent
 from esp.rules.callcert import (
@@ -141,34 +143,64 @@ def _audit_call(actor, agent, call_number, previous, result: Tally, template) ->
 
 
 def send_workbook_if_complete(agent: Agent, *, now: datetime) -> OutboxMessage | None:
-    """R-C5: once every call has a score, enqueue the workbook to the Cert Coordinator at
-    once. The key names the agent and the calls' facts, so a re-score sends a new one."""
+    """R-C5: once every call has a score, the workbook to the Cert Coordinator, however the
+    scores arrived (esp.progress.signals.calls_scored; issue 15 item 2). The key names the
+    agent and the calls' facts, so the same calls are mailed once. The first workbook goes at
+    once; after a re-score a corrected one is held ESP_RESCORE_WINDOW_MINUTES, and a re-score
+    while it waits replaces it (one correction, not one per change)."""
     program = agent.training_class.program
     calls = selectors.latest_calls(agent)
     if any(n not in calls for n in range(1, program.calls_per_agent + 1)):
         return None
+    prefix = f"callcert_workbook|{agent.employee_id}|"
+    key = prefix + "-".join(str(calls[n].pk) for n in sorted(calls))
+    earlier = mail_selectors.messages_keyed(prefix)
+    if any(m.key == key for m in earlier):
+        return None
+    message = _workbook_message(agent, calls, corrected=bool(earlier))
+    to = selectors.coordinator_addresses()
+    waiting = earlier[-1] if len(earlier) > 1 else None  # a correction not yet sent
+    if waiting and replace_pending(
+        waiting, key=key, to=to, message=message, send_at=waiting.next_attempt_at
+    ):
+        return waiting
+    send_at = now + timedelta(minutes=settings.ESP_RESCORE_WINDOW_MINUTES) if earlier else now
+    return enqueue(
+        key=key,
+        report="callcert_workbook",
+        list_key="cert_coordinator",
+        to=to,
+        message=message,
+        now=send_at,
+        business_day=now.date(),
+    )
+
+
+def _workbook_message(agent: Agent, calls: dict, *, corrected: bool):
+    program = agent.training_class.program
     workbook = scorecard_workbook(agent)
-    version = "-".join(str(calls[n].pk) for n in sorted(calls))
     result = call_cert_result(
         call_scores(calls),
         calls_per_agent=program.calls_per_agent,
         pass_mark=program.call_pass_mark,
         program_pass_rate=program.program_pass_rate,
     )
-    message = make_message(
+    return make_message(
         "callcert-workbook",
-        {"agent": agent, "result": result, "filename": workbook.filename},
+        {
+            "agent": agent,
+            "result": result,
+            "filename": workbook.filename,
+            "corrected": corrected,
+        },
         attachments=(Attachment(workbook.filename, workbook.content, XLSX_TYPE),),
     )
-    return enqueue(
-        key=f"callcert_workbook|{agent.employee_id}|{version}",
-        report="callcert_workbook",
-        list_key="cert_coordinator",
-        to=selectors.coordinator_addresses(),
-        message=message,
-        now=now,
-        business_day=now.date(),
-    )
+
+
+def on_calls_scored(sender, *, agents, now: datetime, **kwargs) -> None:
+    """esp.progress.signals.calls_scored: each agent's workbook (R-C5)."""
+    for agent in agents:
+        send_workbook_if_complete(agent, now=now)
 
 
 # -- scorecard templates (R-C7) ------------------------------------------------------------------
