@@ -314,9 +314,11 @@ def replace_pending(
 
 @transaction.atomic
 def withdraw(row: OutboxMessage, *, reason: str) -> bool:
-    """A pending message that is no longer true is not sent (a failed-certification notice
-    after a re-score that passes): True when withdrawn, False when it already went out."""
-    withdrawn = OutboxMessage.objects.filter(pk=row.pk, status=OutboxMessage.PENDING).update(
+    """A message that is no longer true and has not gone out (pending, or failed after its
+    last try) is not sent (a failed-certification notice after a re-score that passes): True
+    when withdrawn, False when it went out or is being sent."""
+    unsent = (OutboxMessage.PENDING, OutboxMessage.FAILED)
+    withdrawn = OutboxMessage.objects.filter(pk=row.pk, status__in=unsent).update(
         status=OutboxMessage.WITHDRAWN, last_error=reason
     )
     if withdrawn:
