@@ -34,6 +34,7 @@ REACHED_FROM_A_PAGE = {
     "web:home": "the start page: Today, or the agent's own page",
     "reports:report": "each report, from the reports' index",
     "progress:tracking_form": "each form, from the tracking forms' index",
+    "certification:scorecard_blank": "the blank scoring sheet, from the scorecard upload page",
 }
 TBT_PAGES = {"tbt:behind_pace", "tbt:escalations", "tbt:searched"}
 SUMMARIES = {"tbt:callcert_summary", "tbt:tbt_completion"}
