@@ -184,6 +184,11 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # An image proof larger than this many pixels is refused from its header, before decoding
 # (a 5K screenshot is 14.7 million; 25 million decoded take about 100 MB).
 ESP_PROOF_MAX_PIXELS = int(os.environ.get("ESP_PROOF_MAX_PIXELS", "25000000"))
+# R-C5 (issue 15 item 2): the first scorecard workbook goes at once; a re-score after it is
+# held this many minutes, and every re-score within them goes in that one corrected workbook.
+ESP_RESCORE_WINDOW_MINUTES = int(os.environ.get("ESP_RESCORE_WINDOW_MINUTES", "10"))
+# The largest certifier's scorecard (.xlsx) the coordinator may upload for an agent.
+ESP_SCORECARD_MAX_BYTES = int(os.environ.get("ESP_SCORECARD_MAX_BYTES", str(10 * 1_000_000)))
 
 # Sessions end after 30 idle minutes and 12 hours in all. The 30 minutes are renewed by a
 # request at most every ESP_SESSION_REFRESH_SECONDS (esp.accounts.middleware), not on every

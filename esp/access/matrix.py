@@ -116,6 +116,13 @@ ACCESS: dict[str, Rule] = {
     "certification:score": Rule(
         (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER), AGENT_SCOPE, ("GET", "POST")
     ),
+    # the certifier's own scorecard (seed 004 item 7; issue 15 item 2): the coordinator uploads
+    # it, the staff who see the agent download it, with the blank sheet of the scorecard
+    "certification:scorecard_upload": Rule(
+        (ESP_MANAGER, CERT_COORDINATOR), AGENT_SCOPE, ("GET", "POST")
+    ),
+    "certification:scorecard_file": Rule(EDITORS, AGENT_SCOPE),
+    "certification:scorecard_blank": Rule(EDITORS, NONE),
     # the Call Cert queue (R-C2): the coordinator connects; certifiers see their own agents
     "callqueue:queue": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE),
     "callqueue:connect": Rule((ESP_MANAGER, CERT_COORDINATOR), NONE, ("POST",)),

@@ -97,3 +97,29 @@ class ItemScore(models.Model):
 
     class Meta:
         ordering = ["item__section__order", "item__order"]
+
+
+class ScorecardUpload(models.Model):
+    """The certifier's own Excel scorecard of an agent, uploaded by the Cert Coordinator (seed
+    004 item 7): kept as it was sent, with the five scores read from it or entered beside it."""
+
+    FROM_SHEET, ENTERED = "sheet", "entered"
+    HOW = [(FROM_SHEET, "read from the sheet"), (ENTERED, "entered beside the file")]
+
+    agent = models.ForeignKey(Agent, related_name="scorecard_uploads", on_delete=models.CASCADE)
+    original_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scores = models.JSONField(default=list, help_text="the score of each call, call 1 first")
+    scores_from = models.CharField(max_length=10, choices=HOW)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agent", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agent.employee_id}: {self.original_name}"

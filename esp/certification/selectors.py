@@ -8,13 +8,26 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from esp.access.scopes import has_role
 from esp.access.writes import may_write
 from esp.mailing.models import DistributionList
 from esp.progress.models import Fact
 from esp.roster.models import Agent
-from esp.roster.roles import CERT_COORDINATOR
+from esp.roster.roles import (
+    CERT_COORDINATOR,
+    CERTIFIER,
+    ESP_MANAGER,
+    LICENSING,
+    PM,
+    TBT_SME,
+    TL,
+)
 
-from .models import CallScore, ItemScore, ScorecardTemplate
+from .models import CallScore, ItemScore, ScorecardTemplate, ScorecardUpload
+
+# Who uploads the certifier's own scorecard (seed 004 item 7), and the staff who download it.
+SCORECARD_UPLOADERS = (ESP_MANAGER, CERT_COORDINATOR)
+SCORECARD_VIEWERS = (ESP_MANAGER, PM, TL, LICENSING, CERT_COORDINATOR, TBT_SME, CERTIFIER)
 
 
 def latest_template() -> ScorecardTemplate | None:
@@ -97,11 +110,26 @@ def agent_page_context(user, agent: Agent, page) -> dict:
     latest = {}
     for scored in CallScore.objects.filter(agent=agent).select_related("fact").order_by("pk"):
         latest[scored.call_number] = scored
+    can_score = may_write(user, "call", None, agent)
+    staff = has_role(user, *SCORECARD_VIEWERS)
     return {
         "certification_panel": {
             "agent": agent,
             "scored": [latest[n] for n in sorted(latest)],
-            "can_score": may_write(user, "call", None, agent),
+            "can_score": can_score,
             "numbers": range(1, agent.training_class.program.calls_per_agent + 1),
+            "uploads": scorecard_uploads(agent) if staff else [],
+            "can_upload": can_score and has_role(user, *SCORECARD_UPLOADERS),
         }
     }
+
+
+def scorecard_uploads(agent: Agent) -> list[ScorecardUpload]:
+    """The agent's uploaded scorecards, newest first, without their content."""
+    return list(
+        ScorecardUpload.objects.filter(agent=agent).defer("content").select_related("uploaded_by")
+    )
+
+
+def scorecard_upload_of(agent: Agent, pk: int) -> ScorecardUpload | None:
+    return ScorecardUpload.objects.filter(agent=agent, pk=pk).first()

@@ -85,7 +85,7 @@ class Schedule(models.Model):
 
 
 class OutboxMessage(models.Model):
-    PENDING, SENDING, SENT, FAILED, UNCERTAIN, NO_RECIPIENTS, EMPTY = (
+    PENDING, SENDING, SENT, FAILED, UNCERTAIN, NO_RECIPIENTS, EMPTY, WITHDRAWN = (
         "pending",
         "sending",
         "sent",
@@ -93,6 +93,7 @@ class OutboxMessage(models.Model):
         "uncertain",
         "no_recipients",
         "empty",
+        "withdrawn",
     )
     STATUSES = [
         (PENDING, "pending"),
@@ -102,6 +103,7 @@ class OutboxMessage(models.Model):
         (UNCERTAIN, "uncertain: the worker stopped while sending"),
         (NO_RECIPIENTS, "not sent: no recipients"),
         (EMPTY, "not sent: nothing to report"),
+        (WITHDRAWN, "not sent: withdrawn, no longer true"),
     ]
     key = models.CharField(max_length=255, unique=True, help_text="report|list|business day")
     report = models.SlugField(max_length=60)

@@ -139,3 +139,9 @@ def planned_list_keys(schedule: Schedule, day: date) -> set[str]:
 
 def active_schedules():
     return Schedule.objects.filter(is_active=True).select_related("program", "distribution_list")
+
+
+def messages_keyed(prefix: str) -> list[OutboxMessage]:
+    """The outbox messages whose key starts with `prefix`, oldest first (one agent's
+    workbooks, one agent's call-certification notices: issue 15 item 2)."""
+    return list(OutboxMessage.objects.filter(key__startswith=prefix).order_by("pk"))

@@ -42,4 +42,6 @@ def when_sent(message: OutboxMessage, *, now: datetime) -> str:
         return f"Being sent (since {since})"
     if status in (OutboxMessage.FAILED, OutboxMessage.UNCERTAIN):
         return "Waits for your decision"
+    if status == OutboxMessage.WITHDRAWN:
+        return "Never: withdrawn before it was sent"
     return "Never: no recipients" if status == OutboxMessage.NO_RECIPIENTS else "Never"

@@ -27,6 +27,7 @@ OTHER_TITLES = {
     "password-reset": "Password reset",
     "classroom-invite": "Classroom invitation",
     "callcert_workbook": "Call certification workbook",
+    "callcert_passed": "Call certification passed after a re-score",
 }
 
 

@@ -4,7 +4,11 @@ After facts are recorded (a form, an import), `notify_after_facts` looks at the 
 concerned and enqueues, under keys that make each notification happen once:
 
 - ESP complete → the agent's PM (R-P2, R-N3);
-- call certification failed → the PM and the ESP Managers list (R-C4, R-N3);
+- call certification failed → the PM and the ESP Managers list (R-C4, R-N3); when a re-score
+  makes it a pass, that notice is withdrawn if it has not gone, else corrected (issue 15
+  item 2);
+- every call scored → `signals.calls_scored`, whatever recorded the calls (esp.certification
+  mails the scorecard workbook, R-C5);
 - red flag raised → the ESP Managers and ops-management lists and the PM (R-N4b);
 - failed exam → the TL, the PM and the licensing list (R-N4a).
 
@@ -21,8 +25,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from esp.lib import clock
+from esp.mailing import selectors as mail_selectors
 from esp.mailing.messages import make_message
-from esp.mailing.services.outbox import enqueue
+from esp.mailing.models import OutboxMessage
+from esp.mailing.services.outbox import enqueue, withdraw
 from esp.programs.calendars import calendar_for
 from esp.roster.models import Agent
 from esp.rules.progress import AgentProgress
@@ -30,6 +36,7 @@ from esp.rules.progress import AgentProgress
 from . import selectors
 from .models import Fact
 from .selectors import agent_records
+from .signals import calls_scored
 
 FLAG_LABELS = {
     "background_check": "background-check finding",
@@ -83,6 +90,7 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
             )
         }
         recent = selectors.recent_flags_and_exams(ids, since, today)
+        scored: list[Agent] = []
         for fact in recent:
             agent = agents[fact.agent_id]
             progress = AgentProgress(records[agent.employee_id], policy)
@@ -101,16 +109,28 @@ def notify_after_facts(agent_ids, *, now: datetime) -> int:
             complete_since = progress.esp_complete_since(today)
             if complete_since and complete_since >= since:
                 count += bool(_esp_complete(agent, complete_since, class_code, now))
-            result = progress.call_cert(today)
-            calls = [f for f in progress.facts("call") if f.date <= today]
-            if result.result == "failed" and result.pass_rate is not None and calls:
-                last_call = calls[-1].date
-                if last_call >= since:
-                    scores = sorted(progress.calls(today).items())
-                    count += bool(
-                        _callcert_failed(agent, result, scores, last_call, class_code, now)
-                    )
+            news = _call_cert_news(agent, progress, today, since, class_code, now)
+            if news is not None:
+                scored.append(agent)
+                count += news
+        if scored:
+            calls_scored.send(sender=Agent, agents=scored, now=now)
     return count
+
+
+def _call_cert_news(agent, progress, today, since, class_code, now) -> int | None:
+    """R-C4 when every call is scored and the latest score is news: a fail is notified; a pass
+    withdraws a failure notice still waiting, or corrects one already sent (issue 15 item 2).
+    None when not every call is scored or the latest is not news; else how many messages were
+    enqueued (the workbook is then mailed by esp.certification)."""
+    result = progress.call_cert(today)
+    calls = [f for f in progress.facts("call") if f.date <= today]
+    if result.pass_rate is None or not calls or calls[-1].date < since:
+        return None
+    scores = sorted(progress.calls(today).items())
+    if result.result == "failed":
+        return bool(_callcert_failed(agent, result, scores, calls[-1].date, class_code, now))
+    return bool(_callcert_passed_after_all(agent, result, scores, class_code, now))
 
 
 def _send(key, report, to, message, now, day):
@@ -139,18 +159,57 @@ def _esp_complete(agent, since, class_code, now):
     )
 
 
+FAILED_PREFIX = "notify|callcert_failed|{}|"
+PASSED_PREFIX = "notify|callcert_passed|{}|"
+NEVER_DELIVERED = (OutboxMessage.PENDING, OutboxMessage.FAILED)
+
+
 def _callcert_failed(agent, result, scores, day, class_code, now):
+    """Once per day of the last call; again the same day only after a re-score had made the
+    earlier notice untrue (withdrawn or corrected) and another made it a fail again."""
     message = make_message(
         "callcert-failed",
         {"agent": agent, "result": result, "scores": scores, "class_code": class_code},
     )
+    key = f"{FAILED_PREFIX.format(agent.employee_id)}{day}"
+    same_day = mail_selectors.messages_keyed(key)
+    if same_day and _superseded(agent, same_day[-1]):
+        key = f"{key}|{len(same_day) + 1}"
+    return _send(key, "callcert_failed", _pms(agent) + _list("esp_managers"), message, now, day)
+
+
+def _superseded(agent, notice: OutboxMessage) -> bool:
+    corrected = f"{PASSED_PREFIX.format(agent.employee_id)}{notice.pk}"
+    return notice.status == OutboxMessage.WITHDRAWN or bool(
+        mail_selectors.messages_keyed(corrected)
+    )
+
+
+def _callcert_passed_after_all(agent, result, scores, class_code, now):
+    """A re-score made a failed certification a pass: the latest failure notice is withdrawn
+    if it never went out, else followed by a correction to the same people (once)."""
+    notices = mail_selectors.messages_keyed(FAILED_PREFIX.format(agent.employee_id))
+    live = [n for n in notices if n.status != OutboxMessage.WITHDRAWN]
+    if not live or _superseded(agent, live[-1]):
+        return None
+    notice = live[-1]
+    if notice.status in NEVER_DELIVERED and withdraw(
+        notice, reason="A re-score made the call certification a pass."
+    ):
+        return None
+    if notice.status in (OutboxMessage.NO_RECIPIENTS, OutboxMessage.EMPTY):
+        return None
+    message = make_message(
+        "callcert-passed",
+        {"agent": agent, "result": result, "scores": scores, "class_code": class_code},
+    )
     return _send(
-        f"notify|callcert_failed|{agent.employee_id}|{day}",
-        "callcert_failed",
+        f"{PASSED_PREFIX.format(agent.employee_id)}{notice.pk}",
+        "callcert_passed",
         _pms(agent) + _list("esp_managers"),
         message,
         now,
-        day,
+        now.date(),
     )
 
 

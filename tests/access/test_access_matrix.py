@@ -45,6 +45,7 @@ from esp.access.matrix import (
 )
 from esp.access.writes import write_roles
 from esp.accountability.services import step_deliver
+from esp.certification.models import ScorecardUpload
 from esp.mailing.models import OutboxMessage
 from esp.mailing.services.outbox import Message, enqueue
 from esp.progress.models import CarrierTicket, Fact, Proof
@@ -248,6 +249,19 @@ def world(program, write, esp, settings, tmp_path):
         ).cap_document.pk
         for employee_id, agent in agents.items()
     }
+    scorecards = {  # the certifier's own scorecard of each agent (issue 15 item 2)
+        employee_id: ScorecardUpload.objects.create(
+            agent=agent,
+            original_name=f"{agent.last_name}_{agent.first_name}_100%.xlsx",
+            content=b"PK",
+            size=2,
+            sha256="",
+            scores=[100] * 5,
+            scores_from=ScorecardUpload.ENTERED,
+            uploaded_at=NOW,
+        ).pk
+        for employee_id, agent in agents.items()
+    }
     messages = {}
     for status in ("uncertain", "pending"):
         row = enqueue(
@@ -270,6 +284,7 @@ def world(program, write, esp, settings, tmp_path):
         messages=messages,
         welcome={"uidb64": uidb64, "token": token},
         cap_documents=cap_documents,
+        scorecards=scorecards,
     )
 
 
@@ -403,6 +418,8 @@ def target(world, route: str, objects: dict) -> tuple[str, str, dict]:
             kwargs["employee_id"] = objects[AGENT_SCOPE]
     elif rule.scope == AGENT_SCOPE:
         kwargs["employee_id"] = objects[AGENT_SCOPE]
+        if route == "certification:scorecard_file":  # that agent's uploaded scorecard
+            kwargs["pk"] = world.scorecards[objects[AGENT_SCOPE]]
     elif rule.scope == PROOF:
         kwargs["pk"] = world.proofs[objects[PROOF]]
     elif rule.scope == CAP_DOCUMENT:

@@ -35,6 +35,7 @@ REACHED_FROM_A_PAGE = {
     "reports:report": "each report, from the reports' index",
     "progress:tracking_form": "each form, from the tracking forms' index",
     "upkeep:checklist_preview": "the TL's checklist e-mail, from their Today (issue 15 item 12)",
+    "certification:scorecard_blank": "the blank scoring sheet, from the scorecard upload page",
 }
 TBT_PAGES = {"tbt:behind_pace", "tbt:escalations", "tbt:searched"}
 SUMMARIES = {"tbt:callcert_summary", "tbt:tbt_completion"}

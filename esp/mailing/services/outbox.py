@@ -265,3 +265,68 @@ def mark_sent(row: OutboxMessage, *, user, now: datetime) -> None:
         obj=row,
         changes={"status": [row.status, OutboxMessage.SENT]},
     )
+
+
+# -- a pending message replaced or withdrawn (issue 15 item 2) -----------------------------------
+
+
+@transaction.atomic
+def replace_pending(
+    row: OutboxMessage, *, key: str, to: list[str], message: Message, send_at: datetime
+) -> bool:
+    """Put `message` in place of `row` while it is still pending and untried (a corrected
+    workbook replaces the one waiting to go): True when replaced; False when a worker claimed
+    it meanwhile (the caller then enqueues a new one). The conditional UPDATE locks the row, so
+    a worker's claim waits for the new content."""
+    replaced = OutboxMessage.objects.filter(
+        pk=row.pk, status=OutboxMessage.PENDING, attempts=0
+    ).update(
+        key=key,
+        to=sorted(set(to)),
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        next_attempt_at=send_at,
+    )
+    if not replaced:
+        return False
+    row.attachments.all().delete()
+    OutboxAttachment.objects.bulk_create(
+        [
+            OutboxAttachment(
+                message_id=row.pk,
+                filename=a.filename,
+                content_type=a.content_type,
+                content=a.content,
+            )
+            for a in message.attachments
+        ]
+    )
+    audit_record(
+        actor=None,
+        actor_label="outbox",
+        action="outbox_replaced",
+        obj=row,
+        changes={"key": [row.key, key]},
+    )
+    return True
+
+
+@transaction.atomic
+def withdraw(row: OutboxMessage, *, reason: str) -> bool:
+    """A message that is no longer true and has not gone out (pending, or failed after its
+    last try) is not sent (a failed-certification notice after a re-score that passes): True
+    when withdrawn, False when it went out or is being sent."""
+    unsent = (OutboxMessage.PENDING, OutboxMessage.FAILED)
+    withdrawn = OutboxMessage.objects.filter(pk=row.pk, status__in=unsent).update(
+        status=OutboxMessage.WITHDRAWN, last_error=reason
+    )
+    if withdrawn:
+        audit_record(
+            actor=None,
+            actor_label="outbox",
+            action="outbox_withdrawn",
+            obj=row,
+            changes={"status": [row.status, OutboxMessage.WITHDRAWN], "reason": reason},
+        )
+    return bool(withdrawn)
