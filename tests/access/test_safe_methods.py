@@ -31,8 +31,9 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # The session row is saved when a request renews the 30-minute idle timeout (at most every
 # 5 minutes, esp.accounts.middleware); it is the visitor's cookie, not the program's data.
 # The reports' read model (issue 14) is built on a day's first read: a cache of what the
-# rules compute from the facts, not data a request may change.
-NOT_DATA = {"django_session", "progress_reportday", "progress_reportline"}
+# rules compute from the facts, not data a request may change; so is the outlook of the day
+# (issue 18, kept on its first read).
+NOT_DATA = {"django_session", "progress_reportday", "progress_reportline", "reports_outlookday"}
 
 
 @pytest.fixture(autouse=True)
