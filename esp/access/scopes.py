@@ -51,7 +51,12 @@ from esp.rules.records import SATISFYING
 # Phase windows: a class is "in" a phase from that phase's start up to the next one's.
 PHASE_WINDOWS = {LICENSING: ("licensing", "training"), CERT_COORDINATOR: ("esp", "production")}
 PHASE_WINDOWS[TBT_SME] = PHASE_WINDOWS[CERT_COORDINATOR]
-CERTIFICATIONS = ("ahip", "carrier_cert")  # AHIP/Aetna, Licensing's to see through (R-I1)
+# The tasks each role sees every agent through, past the role's phase (R-I1; the seeds).
+SEEN_THROUGH = {
+    LICENSING: ("ahip", "carrier_cert"),  # AHIP/Aetna
+    CERT_COORDINATOR: ("call_cert", "tbt"),  # an extended agent's Call Certs and TBTs
+    TBT_SME: ("tbt",),
+}
 
 
 def roles(user) -> set[str]:
@@ -98,47 +103,50 @@ def _past_phase(first: str, following: str, today: date) -> Q:
     return _started(first, today) & _started(following, today)
 
 
-def _late_on_certifications(today: date, among=None) -> Q:
-    """Licensing's agents beyond its phase (issue 12 follow-up item 4; seed: Licensing makes
-    sure every agent completes AHIP/Aetna): agents whose current class is past the licensing
-    phase, still in flight (employment not ended, transfer not done, R-P3) and whose AHIP or
-    carrier certification is not done (nor "not applicable", R-P4) as of today. Subqueries
-    only, so the query count stays fixed; `among` (a query of agents: one agent's page)
-    narrows the lookups to them."""
-    past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[LICENSING], today))
+def _late_on(role: str, today: date, among=None) -> Q:
+    """A role's agents beyond its phase (issue 12 follow-up item 4; the seeds: Licensing sees
+    every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
+    and TBTs): agents whose current class is past the role's phase, still in flight
+    (employment not ended, transfer not done, R-P3) and with one of the role's tasks
+    (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Subqueries only, so
+    the query count stays fixed; `among` (a query of agents: one agent's page) narrows the
+    lookups to them."""
+    tasks = SEEN_THROUGH[role]
+    past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[role], today))
     if connection.vendor == "postgresql":
-        return in_current_class(past, today) & _in_flight_and_late_by_windows(today, among)
+        return in_current_class(past, today) & _in_flight_and_late_by_windows(tasks, today, among)
     candidates = Agent.objects.filter(in_current_class(past, today))
     if among is not None:
         candidates = candidates.filter(pk__in=among)
-    late = _in_flight_and_late_by_lookups(candidates, today)
+    late = _in_flight_and_late_by_lookups(candidates, tasks, today)
     return Q(pk__in=late.values("pk"))
 
 
-def _in_flight_and_late_by_windows(today: date, among=None) -> Q:
+def _in_flight_and_late_by_windows(tasks, today: date, among=None) -> Q:
     """PostgreSQL: one window per kind of fact over the season (160 ms at 20,000 agents; a
     lookup per agent took 650 ms there), over `among`'s facts alone when given."""
-    done = [latest_fact_in("task", key, today, SATISFYING, among) for key in CERTIFICATIONS]
+    all_done = Q()
+    for key in tasks:
+        all_done &= Q(pk__in=latest_fact_in("task", key, today, SATISFYING, among))
     return (
         ~Q(pk__in=latest_fact_in("status", "employment", today, ENDED, among))
         & ~Q(pk__in=latest_fact_in("task", "transfer", today, SATISFYING, among))
-        & ~(Q(pk__in=done[0]) & Q(pk__in=done[1]))
+        & ~all_done
     )
 
 
-def _in_flight_and_late_by_lookups(agents: QuerySet[Agent], today: date) -> QuerySet[Agent]:
+def _in_flight_and_late_by_lookups(agents: QuerySet[Agent], tasks, today: date) -> QuerySet[Agent]:
     """SQLite: each agent's latest facts looked up in the facts' index, the transfer first
     (most are done): 59 ms at 20,000 agents where the windows took 128 ms."""
-    first, second = CERTIFICATIONS
+    latest = {f"latest_{n}": latest_fact_value("task", key, today) for n, key in enumerate(tasks)}
     return (
         agents.annotate(
             latest_transfer=latest_fact_value("task", "transfer", today),
-            latest_first=latest_fact_value("task", first, today),
-            latest_second=latest_fact_value("task", second, today),
+            **latest,
             latest_employment=latest_fact_value("status", "employment", today),
         )
         .exclude(latest_transfer__in=SATISFYING)
-        .exclude(latest_first__in=SATISFYING, latest_second__in=SATISFYING)
+        .exclude(**{f"{name}__in": SATISFYING for name in latest})
         .exclude(latest_employment__in=ENDED)
     )
 
@@ -186,8 +194,8 @@ def visible_agents(user, among=None) -> QuerySet[Agent]:
     scope = Q(pk__in=[])
     if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
         scope |= in_current_class(visible_classes(user), clock.today())
-    if LICENSING in user_roles:
-        scope |= _late_on_certifications(clock.today(), among)
+    for role in SEEN_THROUGH.keys() & user_roles:
+        scope |= _late_on(role, clock.today(), among)
     if CERTIFIER in user_roles:
         scope |= connected_to(user)
     if AGENT in user_roles:

@@ -17,6 +17,8 @@ the carrier certification; LIC-B is in licensing with E101 (Liz Lane).
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -331,3 +333,27 @@ def test_one_agents_check_answers_as_the_whole_list(world):
     bob = world.agents["E002"]
     services.task_status_set(agent=bob, task="transfer", status="done", day=TODAY, actor=None)
     check()
+
+
+def test_the_coordinator_and_the_sme_keep_agents_with_call_certs_or_tbts_open_past_esp(world):
+    """The walk: once AET-A left its ESP days, the Cert Coordinator lost the extended agents
+    still in Call Certs (seed 004: the coordinator sees every agent through Call Certs; seed
+    003: extended agents finish them after ESP day 5). Past its phase, an agent in flight stays
+    the coordinator's while Call Certs or TBTs are open, the TBT SME's while TBTs are open."""
+    import time_machine
+
+    from tests.access.test_access_matrix import CHICAGO
+
+    ann = world.agents["E001"]
+    coordinator, sme = world.users[CERT_COORDINATOR], world.users[TBT_SME]
+
+    def seen(user) -> set[str]:
+        return set(scopes.visible_agents(user).values_list("employee_id", flat=True))
+
+    with time_machine.travel(datetime(2026, 12, 7, 12, tzinfo=CHICAGO), tick=False):
+        assert {"E001", "E002"} <= seen(coordinator) and {"E001", "E002"} <= seen(sme)
+        day = date(2026, 12, 7)
+        services.task_status_set(agent=ann, task="tbt", status="done", day=day, actor=None)
+        assert "E001" in seen(coordinator) and "E001" not in seen(sme)
+        services.task_status_set(agent=ann, task="call_cert", status="done", day=day, actor=None)
+        assert "E001" not in seen(coordinator) and "E002" in seen(coordinator)

@@ -87,6 +87,14 @@ VALID = {
     ("POST", "/api/v1/agents/{employee_id}/flags/"): [
         ({}, {}, {"action": "raised", "flag": "other", "note": "Schemathesis", "based_on": ""})
     ],
+    ("GET", "/api/v1/agents/{employee_id}/readiness/"): [({}, {}, None)],
+    ("POST", "/api/v1/agents/{employee_id}/readiness/"): [
+        ({}, {}, {"task": "readiness_day1", "status": "done", "based_on": ""})
+    ],
+    ("GET", "/api/v1/classes/{code}/readiness/"): [({}, {}, None)],
+    ("POST", "/api/v1/classes/{code}/readiness/"): [
+        ({}, {}, {"task": "readiness_day1", "based_on": {}})
+    ],
     ("GET", "/api/v1/reports/{name}/"): [
         ({"name": name}, {"as_of": "2026-12-03"}, None) for name in REPORTS
     ],
