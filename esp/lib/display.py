@@ -161,6 +161,14 @@ def label(key, namespace: str = "") -> str:
     return found if found is not None else words_of(text)
 
 
+def proof_label(item) -> str:
+    """What a proof proves (a task, `tbt:<course>` or the searched-by-course screenshot)."""
+    text = str(item)
+    if text.startswith("tbt:"):
+        return f"TBT {text[4:]}"
+    return label(text, "task")
+
+
 def cell_text(value) -> str:
     """A table cell as people read it: MM/DD/YYYY, yes/no, "" for nothing."""
     if value is None:

@@ -134,7 +134,8 @@ def smes(request):
         return redirect("tbt:smes")
     classes = list(selectors.classes_for_smes(today))
     assigned = selectors.smes_of(classes)
-    rows = [{"class": c, "smes": assigned.get(c.pk, [])} for c in classes]
+    boards = set(scopes.visible_classes(request.user).values_list("pk", flat=True))
+    rows = [{"class": c, "smes": assigned.get(c.pk, []), "board": c.pk in boards} for c in classes]
     return render(
         request,
         "tbt/smes.html",

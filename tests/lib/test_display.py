@@ -24,3 +24,11 @@ def test_a_status_reads_as_a_status_and_a_column_title_only_where_asked():
     assert label("failed", "status") == "Failed"
     assert label("failed", "column") == "Agents failed"
     assert label("carrier_cert", "exam") == "Carrier certification exam"
+
+
+def test_a_proof_says_what_it_proves_in_words():
+    """The walk: the proof queue read "For: Tbt:104"."""
+    from esp.lib.display import proof_label
+
+    assert proof_label("tbt:104") == "TBT 104"
+    assert proof_label("carrier_cert") != "carrier_cert" and "_" not in proof_label("rts")

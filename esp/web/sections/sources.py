@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from esp.reports.builders import build_report
+from esp.reports.selectors import agent_names
 from esp.rules.report_lines import TODAY
 from esp.rules.upkeep import not_transferred
 
@@ -120,4 +121,8 @@ def in_flight(base) -> int:
 def extensions(base) -> list[dict]:
     """R-E1, R-E2: the classes needing a training-environment extension (the ESP Manager's,
     who sees every agent: the method counts the whole class)."""
-    return build_report("extensions", as_of=base.as_of, program=base.program)["classes"]
+    classes = build_report("extensions", as_of=base.as_of, program=base.program)["classes"]
+    names = agent_names(eid for c in classes for eid in c["employee_ids"])
+    for c in classes:
+        c["agents"] = [(eid, names.get(eid, eid)) for eid in c["employee_ids"]]
+    return classes

@@ -36,3 +36,18 @@ def us_date(iso):
         return date.fromisoformat(str(iso)).strftime("%m/%d/%Y")
     except ValueError:
         return iso
+
+
+@register.filter
+def proof_for(item):
+    """`{{ proof.item|proof_for }}`: what a proof proves, in words: "Aetna certification",
+    "TBT 104", "Searched by course number"."""
+    return display.proof_label(item)
+
+
+@register.filter
+def person(user):
+    """`{{ proof.submitted_by|person }}`: an account by name (its e-mail when nameless)."""
+    if user is None:
+        return "unknown"
+    return user.get_full_name() or user.email or user.username
