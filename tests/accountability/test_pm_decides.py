@@ -88,6 +88,11 @@ def test_it_lists_a_termination_review_due_by_the_rules_on_the_pms_today(world, 
     assert "/agents/E001/#termination-due-attendance" in today
     page = client.get(reverse("progress:agent", args=["E001"])).content.decode()
     assert 'id="termination-due-attendance"' in page
+    # the whole list has its own page too (the see-all listed only the TLs' proposals)
+    whole = client.get(reverse("web:today"), {"list": "termination_due"})
+    assert (
+        whole.status_code == 200 and "Ann Able (E001), class AET-A — due" in whole.content.decode()
+    )
     client.force_login(world.users[TL])
     today = client.get(reverse("web:today")).content.decode()
     assert "Termination reviews to decide" not in today  # the TL delivers, never decides

@@ -109,6 +109,12 @@ OWN_PAGES = {
         "Termination reviews to decide",
         "termination",
     ),
+    "termination_due": OwnPage(
+        queues.termination_reviews,
+        "termination_due",
+        "Termination reviews due by the rules, not delivered yet",
+        "termination",
+    ),
     "over_the_clock": OwnPage(
         queues.over_the_clock, "over_the_clock", "Over the call-cert clock", "over-the-clock"
     ),

@@ -41,7 +41,11 @@ def termination_reviews(base: Basis) -> TerminationReviews:
             url,
             base.first,
         ),
-        preview(due_termination_reviews(base.lines("actions")), url, base.first),
+        preview(
+            due_termination_reviews(base.lines("actions")),
+            own_page("termination_due", base.as_of),
+            base.first,
+        ),
     )
 
 
