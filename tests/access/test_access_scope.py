@@ -126,6 +126,9 @@ def world(program, write, esp, settings, tmp_path):
     agent_move(agents["E005"], "AET-N", D("2026-11-27"), "Joins the later class", manager)
     for employee_id in ("E001", "E002", "E005", "E201"):
         certify(agents[employee_id], D("2026-11-27"))  # past licensing and done with AHIP/Aetna
+    # OLD-Z is past its ESP days and done with them: no longer the coordinator's or an SME's
+    # (an agent with Call Certs or TBTs still open would stay theirs: the extended agents).
+    certify(agents["E201"], D("2026-11-27"), tasks=("call_cert", "tbt"))
     return SimpleNamespace(manager=manager, agents=agents, proofs=proofs, caps=caps, **people)
 
 
