@@ -13,7 +13,7 @@ from esp.reports.render import us_date
 from esp.rules.outlook import outlook_report
 from esp.rules.outlook.backtest import backtest
 
-from .selectors import outlook_day, outlook_inputs
+from .selectors import outlook_inputs
 from .services import outlook_for, pages_outlook
 
 
@@ -95,7 +95,7 @@ def agent_page_context(user, agent, page) -> dict:
     program = agent.training_class.program
     if scopes.sees_as_agent(user):
         return {}
-    if page.as_of != clock.today(program.time_zone) and outlook_day(program, page.as_of) is None:
-        return {}  # a past day's forecast is not built for one agent's page
-    line = pages_outlook(program, page.as_of).agents.get(agent.employee_id)
+    # a past day's forecast is shown when kept, not built for one agent's page
+    kept = pages_outlook(program, page.as_of, build=page.as_of == clock.today(program.time_zone))
+    line = kept.agents.get(agent.employee_id) if kept else None
     return {"outlook_line": line} if line else {}

@@ -77,13 +77,14 @@ def outlook_day_build(*, program: Program, as_of: date, now: datetime) -> Outloo
     return kept
 
 
-def pages_outlook(program: Program, as_of: date) -> OutlookSnapshot:
+def pages_outlook(program: Program, as_of: date, *, build: bool = True) -> OutlookSnapshot | None:
     """The program's outlook as of D as the pages show it: the kept one (built by the worker
-    after midnight and whenever the facts changed, at most every REFRESH), else built now."""
+    after midnight and whenever the facts changed, at most every REFRESH), else built now
+    (None instead when not `build`)."""
     kept = outlook_day(program, as_of)
     if kept is not None:
         return pickle.loads(kept.snapshot)  # noqa: S301 - written by outlook_day_build only
-    return outlook_day_build(program=program, as_of=as_of, now=clock.now())
+    return outlook_day_build(program=program, as_of=as_of, now=clock.now()) if build else None
 
 
 def build_outlooks(*, now: datetime) -> int:

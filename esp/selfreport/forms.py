@@ -25,15 +25,20 @@ class SelfReportForm(forms.Form):
         return data
 
 
+def _day_field(label: str) -> forms.DateField:
+    """The day an e-mailed report is the self-report of, written MM/DD/YYYY."""
+    return forms.DateField(
+        label=label,
+        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%m/%d/%Y", attrs={"size": 10}),
+    )
+
+
 class EmailedReportForm(forms.Form):
     """One agent's progress that reached the Cert Coordinator or the TL by e-mail (seed 000,
     issue 15 item 5): the day it is the self-report of, and the e-mail's text."""
 
-    day = forms.DateField(
-        label="Report of (MM/DD/YYYY)",
-        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%m/%d/%Y", attrs={"size": 10}),
-    )
+    day = _day_field("Report of (MM/DD/YYYY)")
     text = forms.CharField(
         label="The e-mail's text",
         max_length=4000,
@@ -44,11 +49,7 @@ class EmailedReportForm(forms.Form):
 class EmailedReportsForm(forms.Form):
     """Several e-mailed reports pasted at once for one class (issue 15 item 5)."""
 
-    day = forms.DateField(
-        label="Reports of (MM/DD/YYYY)",
-        input_formats=["%m/%d/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(format="%m/%d/%Y", attrs={"size": 10}),
-    )
+    day = _day_field("Reports of (MM/DD/YYYY)")
     block = forms.CharField(
         label="The e-mails",
         max_length=100_000,
