@@ -475,6 +475,22 @@ def agent_by_key(text: str) -> Agent | None:
     return Agent.objects.filter(employee_id=text).first() if text else None
 
 
+def _class_members(program: Program, codes) -> dict[int, tuple[str, set[str]]]:
+    """Agent pk -> (employee id, the codes among `codes` the agent belongs to): their home
+    class, or a class they moved into (as `agents_in_scope(class_code=...)` counts them)."""
+    members: dict[int, tuple[str, set[str]]] = {}
+    codes = list(codes)
+    homes = Agent.objects.filter(training_class__program=program, training_class__code__in=codes)
+    moves = Fact.objects.filter(kind="move", item__in=codes, agent__training_class__program=program)
+    for rows in (
+        homes.values_list("pk", "employee_id", "training_class__code"),
+        moves.values_list("agent_id", "agent__employee_id", "item"),
+    ):
+        for pk, employee_id, code in rows:
+            members.setdefault(pk, (employee_id, set()))[1].add(code)
+    return members
+
+
 def mentor_cover_ahead(program: Program, as_of: date) -> list:
     """Seed 003: before a class's shadowing half day (ESP day 2), whether the mentors' free
     places cover its agents about to shadow — for the shadowing days today and the next
@@ -504,16 +520,19 @@ def mentor_cover_ahead(program: Program, as_of: date) -> list:
             "agent__employee_id", flat=True
         )
     )
+    # one read for every class of both days: the in-flight filter narrowed to their agents
+    members = _class_members(program, [code for codes in by_day.values() for code in codes])
+    codes_of = dict(members.values())
+    waiting = [
+        row.employee_id
+        for row in agent_records(
+            program, as_of, in_flight=True, kinds=READINESS_KINDS, agent_ids=list(members)
+        )
+        if row.employee_id not in paired
+        and "readiness_shadowing" in readiness(row.facts, as_of).missing
+    ]
     covers = []
     for day, codes in sorted(by_day.items()):
-        agents = sum(
-            1
-            for code in codes
-            for row in agent_records(
-                program, as_of, class_code=code, in_flight=True, kinds=READINESS_KINDS
-            )
-            if row.employee_id not in paired
-            and "readiness_shadowing" in readiness(row.facts, as_of).missing
-        )
+        agents = sum(1 for code in codes for e in waiting if code in codes_of[e])
         covers.append(mentor_cover(day, codes, agents, mentors))
     return covers
