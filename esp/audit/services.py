@@ -11,6 +11,8 @@ from .models import AuditEntry
 # What the history shows instead of a password hash (issue 12 item 16): that it changed.
 HIDDEN = "(hidden)"
 HIDDEN_FIELDS = {"password"}
+# Bookkeeping, not a change anyone made: a program's policy stamp (issue 14).
+UNSHOWN_FIELDS = {"policy_stamp"}
 
 
 def audit_record(
@@ -63,6 +65,8 @@ def audit_snapshot(obj) -> dict:
     state = {}
     for field in obj._meta.concrete_fields:
         if isinstance(field, models.AutoField | models.BinaryField):
+            continue
+        if field.name in UNSHOWN_FIELDS:
             continue
         if field.name in HIDDEN_FIELDS:
             state[field.name] = HIDDEN if field.value_from_object(obj) else ""

@@ -7,6 +7,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # The default program's names join the one label map (issue 17 item 2).
-        from . import default_program
+        from . import default_program, receivers
 
         default_program.register_labels()
+        receivers.connect()  # a settings row written: a new policy stamp (issue 14)

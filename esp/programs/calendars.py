@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from esp.lib.dates import FIRST_YEAR, LAST_YEAR
+from esp.lib.kept import Kept
 from esp.rules.calendar import BusinessCalendar, us_federal_holidays
 
 from .models import Program
@@ -29,6 +30,17 @@ def _calendar(country: str, closures: frozenset, openings: frozenset) -> Busines
     )
 
 
+#: Calendars by (program pk, policy stamp), per process: closures are settings rows, so a
+#: change to them gives the program a new stamp (Program.stamp_changed).
+_CALENDARS = Kept()
+
+
 def calendar_for(program: Program) -> BusinessCalendar:
-    closures, openings = program_closure_days(program)
-    return _calendar(program.holiday_country, closures, openings)
+    key = (program.pk, program.policy_stamp)
+    found = _CALENDARS.get(key) if program.pk is not None else None
+    if found is None:
+        closures, openings = program_closure_days(program)
+        found = _calendar(program.holiday_country, closures, openings)
+        if program.pk is not None:
+            _CALENDARS[key] = found
+    return found

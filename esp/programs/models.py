@@ -3,12 +3,22 @@ closures and TBT courses. Every value marked *configurable* in the spec lives he
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.db import models
 
 from esp.lib.display import clock_time
+from esp.lib.kept import Kept
 from esp.rules import records
+
+
+def new_stamp() -> int:
+    return secrets.randbits(62)
+
+
+#: Policies by (program pk, policy stamp), per process.
+_POLICIES = Kept()
 
 
 class Site(models.Model):
@@ -57,6 +67,11 @@ class Program(models.Model):
     time_zone = models.CharField(max_length=60, default="America/Chicago")
     holiday_country = models.CharField(
         max_length=2, default="US", help_text="Holidays as observed, from the `holidays` package"
+    )
+    policy_stamp = models.BigIntegerField(
+        default=new_stamp,
+        editable=False,
+        help_text="Changes with any of the program's settings: the key of its policy kept in memory",
     )
     call_pass_mark = models.PositiveSmallIntegerField(
         default=85, help_text="A scored call passes at this score or above (out of 100)"
@@ -110,23 +125,41 @@ class Program(models.Model):
         return self.name
 
     def policy(self) -> records.Policy:
-        """The program's policy as the pure rules read it (SPEC: policy is data), built once
-        per instance (14 queries; issue 14): a page reads its program once per request, so
-        every section of it shares one policy. Saving or reloading the program forgets it;
-        a policy edited elsewhere is seen by the next request's instance."""
+        """The program's policy as the pure rules read it (SPEC: policy is data). Built from
+        its tables (9 queries) once per settings version, `policy_stamp`, and kept in the
+        process (issue 14: every page reads it): a change to any settings row gives the
+        program a new stamp in the same transaction (`stamp_changed`), so the next instance
+        read builds it again; saving or reloading this instance forgets it."""
         if self._policy is None:
-            self._policy = self._build_policy()
+            key = (self.pk, self.policy_stamp)
+            policy = _POLICIES.get(key)
+            if policy is None:
+                policy = self._build_policy()
+                if self.pk is not None:
+                    _POLICIES[key] = policy
+            self._policy = policy
         return self._policy
 
     _policy: records.Policy | None = None
 
     def save(self, *args, **kwargs):
         self._policy = None
+        self.policy_stamp = new_stamp()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "policy_stamp"}
         super().save(*args, **kwargs)
 
     def refresh_from_db(self, *args, **kwargs):
         self._policy = None
         super().refresh_from_db(*args, **kwargs)
+
+    @classmethod
+    def stamp_changed(cls, program_id: int | None) -> None:
+        """A settings row of `program_id` (None: unknown, every program) was written: a new
+        stamp, in the writer's transaction (a random one, so a rolled-back change never
+        lends its stamp to another)."""
+        programs = cls.objects.all() if program_id is None else cls.objects.filter(pk=program_id)
+        programs.update(policy_stamp=new_stamp())
 
     def _build_policy(self) -> records.Policy:
         # each table read once (9 queries; issue 14: every page builds the policy)

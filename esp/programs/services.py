@@ -269,6 +269,8 @@ def program_copy(
     _copy_policy_rows(program, copy, phases)
     for model in copied_models():
         _copy_declared_rows(model, program, copy, phases)
+    Program.stamp_changed(copy.pk)  # rows were bulk-created: no signal named the copy
+    copy.refresh_from_db(fields=["policy_stamp"])
     audit_record(
         actor=actor,
         actor_label="" if actor is not None else "program copy",

@@ -127,7 +127,9 @@ def test_editing_the_copys_thresholds_leaves_the_originals_reports_unchanged(sce
     )
 
     copy = Program.objects.get(key="esp-humana")
-    copy.sections.filter(key="ahip_carrier").update(threshold_days=2)
+    section = copy.sections.get(key="ahip_carrier")
+    section.threshold_days = 2
+    section.save()  # as the admin and the settings pages write it: the copy's policy stamped
 
     assert incompletions(esp, "esp-aetna", "2026-11-09") == ann
     assert incompletions(esp, "esp-humana", "2026-11-09") == sections(

@@ -124,7 +124,7 @@ def queries(client, email: str, name: str = "web:today") -> int:
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(email=email))
-    client.get(reverse(name))  # warm the caches that fill once per process
+    client.get(reverse(name), follow=True)  # warm the caches that fill once per process
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse(name), follow=True)
     assert response.status_code == 200
