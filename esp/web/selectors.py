@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When, Window
 
 from esp.access import scopes
 from esp.lib.sqlids import ids_table
@@ -123,19 +123,23 @@ def report_lines(
     return lines if seen is None else lines.filter(agent_id__in=_among(seen))
 
 
-def first_lines(lines: QuerySet, order, first: int | None) -> list[dict]:
+def first_lines(lines: QuerySet, order, first: int | None) -> tuple[list[dict], int]:
     """The first `first` of `lines` in `order` (all: None), each its payload with the agent's
-    employee id, class as of the day and name."""
+    employee id, class as of the day and name, and how many `lines` there are in all: one
+    query (a count over the whole list beside each row, issue 14)."""
     rows = in_order(lines, *order).values_list(
         "payload", "employee_id", "class_code", "agent__first_name", "agent__last_name"
     )
     if first is not None:
-        rows = rows[:first]
-    return [
-        {"employee_id": employee_id, "class_code": code, "name": f"{first_name} {last_name}"}
-        | json.loads(payload)
-        for payload, employee_id, code, first_name, last_name in rows
-    ]
+        rows = rows.annotate(total=Window(Count("pk")))[:first]
+    items, total = [], 0
+    for payload, employee_id, code, first_name, last_name, *counted in rows:
+        items.append(
+            {"employee_id": employee_id, "class_code": code, "name": f"{first_name} {last_name}"}
+            | json.loads(payload)
+        )
+        total = counted[0] if counted else len(items)
+    return items, total
 
 
 def line_counts(lines: QuerySet, column: str) -> dict[str, int]:

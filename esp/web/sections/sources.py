@@ -22,9 +22,8 @@ BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "em
 
 
 def _preview(lines, order, url: str, first: int | None) -> Preview:
-    items = selectors.first_lines(lines, order, first)
-    whole = first is None or len(items) < first  # then they are all: no count to ask
-    return Preview(items, len(items) if whole else lines.count(), url)
+    items, total = selectors.first_lines(lines, order, first)
+    return Preview(items, total, url)
 
 
 def late(base, section: str, url: str) -> Preview:
