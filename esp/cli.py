@@ -469,9 +469,13 @@ def cmd_rebuild(args) -> int:
 
     from esp.lib import clock
     from esp.progress.services.projection import rebuild_day, rebuild_plan
+    from esp.progress.services.settled import settle_all
 
     plan = rebuild_plan(as_of=args.as_of)
     with Progress(console=Console(stderr=True), transient=True) as progress:
+        settling = progress.add_task("Who is transferred or gone", total=None)
+        settle_all()
+        progress.remove_task(settling)
         task = progress.add_task("Rebuilding the reports", total=len(plan))
         for program, day, report in plan:
             progress.update(task, description=f"{report} as of {day:%m/%d/%Y}")

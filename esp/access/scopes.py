@@ -113,11 +113,20 @@ def _late_on(role: str, today: date, among=None) -> Q:
     lookups to them."""
     tasks = SEEN_THROUGH[role]
     past = TrainingClass.objects.filter(_past_phase(*PHASE_WINDOWS[role], today))
-    if connection.vendor == "postgresql":
-        return in_current_class(past, today) & _in_flight_and_late_by_windows(tasks, today, among)
-    candidates = Agent.objects.filter(in_current_class(past, today))
+    # the agents not known out of flight by their `settled_on` (kept from the facts by
+    # esp.progress; an index): the exact checks below look at them only (issue 14)
+    not_settled = Agent.objects.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=today))
+    unsettled = Agent.objects.filter(pk__in=not_settled.values("pk"))  # SQLite starts there
     if among is not None:
-        candidates = candidates.filter(pk__in=among)
+        unsettled = unsettled.filter(pk__in=among)
+    if connection.vendor == "postgresql":
+        among = unsettled.values("pk")
+        return (
+            Q(pk__in=among)
+            & in_current_class(past, today)
+            & _in_flight_and_late_by_windows(tasks, today, among)
+        )
+    candidates = unsettled.filter(in_current_class(past, today))
     late = _in_flight_and_late_by_lookups(candidates, tasks, today)
     return Q(pk__in=late.values("pk"))
 

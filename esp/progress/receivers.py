@@ -12,7 +12,7 @@ from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.services.staff import staff_account_created
 
 from .models import Fact
-from .services import projection
+from .services import projection, settled
 
 
 def invite_new_staff(sender, user, **kwargs) -> None:
@@ -31,6 +31,8 @@ def refresh_agent_lines(sender, instance, raw=False, **kwargs) -> None:
         return
     agent_id = instance.agent_id if isinstance(instance, Fact) else instance.pk
     projection.refresh(agent_ids=[agent_id])
+    if isinstance(instance, Fact) and settled.settles(instance.kind, instance.item):
+        settled.settle(agent_ids=[agent_id])
 
 
 def drop_program_days(sender, instance, raw=False, **kwargs) -> None:

@@ -87,6 +87,13 @@ class Agent(models.Model):
         on_delete=models.SET_NULL,
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")
+    settled_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="From this day the agent is known transferred or gone (kept from the facts)",
+    )
 
     class Meta:
         ordering = ["training_class__code", "employee_id"]

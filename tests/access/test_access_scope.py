@@ -474,3 +474,25 @@ def test_it_decides_scope_by_the_clock_alone(world):
         scopes.visible_agents(world.licensing, today=D("2026-11-09"))
     for user, expected in ((world.licensing, {"E101"}), (world.coordinator, {"E001", "E002"})):
         assert set(scopes.visible_agents(user).values_list("employee_id", flat=True)) == expected
+
+
+def test_it_follows_a_transfer_undone_back_into_the_coordinators_scope(world):
+    """Issue 14: an extended agent leaves the coordinator's scope once transferred (R-P3) and
+    comes back when the transfer is undone: the agents' kept `settled_on` (which lets the
+    scope skip the settled ones) follows every fact, never hiding an agent in flight."""
+    zed = world.agents["E201"]
+
+    def seen() -> bool:
+        return scopes.visible_agents(world.coordinator).filter(pk=zed.pk).exists()
+
+    fact_record(agent=zed, day=D("2026-11-27"), kind="task", item="call_cert", value="in_progress")
+    assert seen()  # Call Certs open again: an extended agent, the coordinator's
+    fact_record(agent=zed, day=D("2026-11-27"), kind="task", item="transfer", value="done")
+    zed.refresh_from_db()
+    assert zed.settled_on == D("2026-11-27") and not seen()
+    fact_record(agent=zed, day=D("2026-11-30"), kind="task", item="transfer", value="in_progress")
+    zed.refresh_from_db()
+    assert zed.settled_on is None and seen()
+    fact_record(agent=zed, day=D("2026-11-30"), kind="status", item="employment", value="termed")
+    zed.refresh_from_db()
+    assert zed.settled_on == D("2026-11-30") and not seen()

@@ -38,7 +38,7 @@ from ..checks import Vocabulary, check_fact
 from ..models import Fact, StagedFact, content_hash
 from ..notifications import notify_after_facts
 from ..selectors import vocabulary_of
-from . import projection
+from . import projection, settled
 from .facts import NOTIFYING_KINDS, announce_move
 
 COLUMNS = ["date", "employee_id", "kind", "item", "value", "by", "note"]
@@ -358,6 +358,7 @@ def _copy_staged(batch: str, now: datetime, agents: set[int]) -> None:
         # issue 14: the report lines of the agents this import touched, once, in the same
         # transaction as their facts (esp.progress.services.projection)
         projection.refresh(agent_ids=agents, now=now)
+        settled.settle(agent_ids=agents)  # who is out of flight (esp.access.scopes)
 
 
 @contextmanager

@@ -1,0 +1,115 @@
+"""Issue 14: each agent's `settled_on`, the first day from which their facts show them
+transferred or gone (R-P3), kept from the facts in every write's transaction; the scopes
+skip the settled agents before their exact checks, so it must never claim an agent in
+flight settled."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from esp.progress.services.activity import import_activity
+from esp.progress.services.settled import settle_all, settled_days
+from esp.roster.models import Agent
+from esp.rules.board import ENDED
+from esp.rules.records import SATISFYING
+
+D = date.fromisoformat
+DAY0 = date(2026, 11, 2)
+TRANSFER = ("task", "transfer")
+EMPLOYMENT = ("status", "employment")
+VALUES = {TRANSFER: ("done", "not_applicable", "in_progress", ""), EMPLOYMENT: ("active", *ENDED)}
+
+
+def out_of_flight(facts, day: date) -> bool:
+    """R-P3 as the scopes check it: the latest transfer fact dated by `day` done (or not
+    applicable), or the latest employment status by then ended."""
+
+    def latest(key):
+        dated = [(d, n, v) for n, (k, v, d) in enumerate(facts) if k == key and d <= day]
+        return max(dated)[2] if dated else None
+
+    return latest(TRANSFER) in SATISFYING or latest(EMPLOYMENT) in ENDED
+
+
+facts_strategy = st.lists(
+    st.sampled_from([TRANSFER, EMPLOYMENT]).flatmap(
+        lambda key: st.tuples(
+            st.just(key),
+            st.sampled_from(VALUES[key]),
+            st.integers(0, 20).map(lambda n: DAY0 + timedelta(days=n)),
+        )
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_strategy, st.integers(0, 25))
+def test_a_day_from_settled_on_on_is_always_a_day_out_of_flight(facts, offset):
+    """Sound whatever the order the facts were entered and their dates: from `settled_on` on,
+    the agent is out of flight by the exact rule (the scopes may skip them)."""
+    ordered = sorted(enumerate(facts), key=lambda pair: (pair[1][2], pair[0]))
+    rows = [(1, *key, value, day) for _, (key, value, day) in ordered]
+    settled = settled_days(rows).get(1)
+    day = DAY0 + timedelta(days=offset)
+    if settled is not None and day >= settled:
+        assert out_of_flight(facts, day)
+
+
+def test_the_earlier_of_a_transfer_and_an_end_of_employment_counts():
+    rows = [
+        (1, "status", "employment", "termed", D("2026-11-20")),
+        (1, "task", "transfer", "done", D("2026-11-10")),
+        (2, "task", "transfer", "done", D("2026-11-10")),
+        (2, "task", "transfer", "in_progress", D("2026-11-12")),  # undone: in flight again
+        (3, "status", "employment", "resigned", D("2026-11-05")),
+        (3, "status", "employment", "active", D("2026-11-06")),  # rehired
+    ]
+    assert settled_days(rows) == {1: D("2026-11-10"), 2: None, 3: None}
+
+
+@pytest.fixture
+def agents(program, write):
+    from esp.roster.services import import_classes, import_roster
+
+    import_classes(
+        write("class_code,program,campaign,site,start_date\nAET-A,esp-aetna,Aetna,SLC,2026-11-02\n")
+    )
+    import_roster(
+        write(
+            "employee_id,first_name,last_name,work_email,personal_email,class_code\n"
+            "E001,Ann,Able,a1@cxp.example,a1@mail.example,AET-A\n"
+            "E002,Bob,Baker,a2@cxp.example,a2@mail.example,AET-A\n"
+        )
+    )
+
+
+def settled_on(employee_id: str):
+    return Agent.objects.get(employee_id=employee_id).settled_on
+
+
+def test_the_activity_import_keeps_settled_on(agents, write):
+    """An import's facts settle their agents in its transaction, and undo them likewise."""
+    header = "date,employee_id,kind,item,value,by,note\n"
+    import_activity(
+        write(
+            header + "2026-11-20,E001,task,transfer,done,pm@cxp.example,\n"
+            "2026-11-18,E002,status,employment,termed,pm@cxp.example,\n"
+        )
+    )
+    assert (settled_on("E001"), settled_on("E002")) == (D("2026-11-20"), D("2026-11-18"))
+    import_activity(write(header + "2026-11-23,E001,task,transfer,in_progress,pm@cxp.example,\n"))
+    assert settled_on("E001") is None
+
+
+def test_settle_all_recomputes_from_the_facts(agents, write):
+    """`esp rebuild` after a restore: a stale value is put right."""
+    header = "date,employee_id,kind,item,value,by,note\n"
+    import_activity(write(header + "2026-11-20,E001,task,transfer,done,pm@cxp.example,\n"))
+    Agent.objects.update(settled_on=D("2026-11-01"))  # as a restore of another day might
+    assert settle_all() == 2
+    assert (settled_on("E001"), settled_on("E002")) == (D("2026-11-20"), None)
