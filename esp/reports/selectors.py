@@ -205,6 +205,17 @@ def outlook_day(program: Program, as_of: date):
     return OutlookDay.objects.filter(program=program, as_of=as_of).first()
 
 
+def outlook_day_built(program: Program, as_of: date) -> tuple | None:
+    """(pk, built at, what from) of the program's kept outlook as of D, or None: which one,
+    without reading its snapshot."""
+    days = OutlookDay.objects.filter(program=program, as_of=as_of)
+    return days.values_list("pk", "built_at", "stamp").first()
+
+
+def outlook_snapshot(pk: int) -> bytes:
+    return OutlookDay.objects.filter(pk=pk).values_list("snapshot", flat=True).get()
+
+
 def outlook_stamp(program: Program) -> tuple:
     """What an outlook as of a day depends on besides the day, cheaply (a cache key): the
     latest fact (id and when recorded: an index lookup, not a scan of the season), the

@@ -12,19 +12,29 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 
 from esp.lib import clock
+from esp.lib.kept import Kept
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.rules.outlook import Outlook, OutlookSnapshot, build_outlook, snapshot
 from esp.rules.outlook.capacity import Certifiers, capacity, weekly
 
 from .models import OutlookDay
-from .selectors import outlook_day, outlook_inputs, outlook_stamp
+from .selectors import (
+    outlook_day,
+    outlook_day_built,
+    outlook_inputs,
+    outlook_snapshot,
+    outlook_stamp,
+)
 
 #: A kept outlook older than this is built again by the worker once the facts changed.
 REFRESH = timedelta(minutes=30)
 DAYS_AHEAD, WEEKS_AHEAD = 10, 8  # the certifiers per business day, and per week
 CACHE_SIZE = 8  # as-of days kept (a page and the command line mostly ask for today)
 _cache: OrderedDict[tuple, Outlook] = OrderedDict()
+#: The kept outlooks the pages read, unpickled, by (pk, built at, what from): read-only
+#: (issue 14).
+_pages = Kept(CACHE_SIZE)
 
 
 def outlook_for(program: Program, as_of: date) -> Outlook:
@@ -81,9 +91,12 @@ def pages_outlook(program: Program, as_of: date, *, build: bool = True) -> Outlo
     """The program's outlook as of D as the pages show it: the kept one (built by the worker
     after midnight and whenever the facts changed, at most every REFRESH), else built now
     (None instead when not `build`)."""
-    kept = outlook_day(program, as_of)
-    if kept is not None:
-        return pickle.loads(kept.snapshot)  # noqa: S301 - written by outlook_day_build only
+    built = outlook_day_built(program, as_of)
+    if built is not None:
+        found = _pages.get(built)
+        if found is None:  # written by outlook_day_build only
+            found = _pages[built] = pickle.loads(outlook_snapshot(built[0]))  # noqa: S301
+        return found
     return outlook_day_build(program=program, as_of=as_of, now=clock.now()) if build else None
 
 
