@@ -11,6 +11,7 @@ from datetime import date
 
 from ..calendar import BusinessCalendar, CalendarError
 from ..records import AgentRecord, Policy
+from .fallback import Work, fallback_forecast, fallback_p_extension
 from .learn import (
     FIRST_AGE,
     LAST_AGE,
@@ -20,12 +21,10 @@ from .learn import (
     Forecast,
     ahead,
     clipped,
-    fallback_offsets,
-    fallback_p_extension,
     first_level,
     outcome_phase,
 )
-from .state import COMPLETE, THROUGH, State, Timeline, day_at, esp_age
+from .state import COMPLETE, READINESS, THROUGH, State, Timeline, day_at, esp_age
 
 ESP_DAY_5_AGE = 4  # R-E1: "ESP day 5" is the day whose ESP age is 4 (R-T6)
 FAN = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -45,6 +44,7 @@ class AgentOutlook:
     through: Forecast | None  # None: already through (`through_on`)
     through_on: date | None
     timeline: Timeline = field(repr=False)
+    work: Work | None = field(default=None, repr=False)  # what is left (the fallback's)
 
     def reason(self, policy: Policy) -> str:
         """One line: "2 of 5 calls, TBTs open, ESP day 3"."""
@@ -130,17 +130,22 @@ def history(timelines: list[Timeline], calendar: BusinessCalendar, as_of: date) 
     return analogs
 
 
-def _offsets(durations: Durations, outcome: str, age: int, state: State) -> Forecast:
+def _offsets(durations: Durations, outcome: str, age: int, state: State, work: Work) -> Forecast:
     found = durations.offsets(outcome, clipped(age), state, first_level(age))
     if found is not None:
         return found
     if state.fails >= 2 and outcome == COMPLETE:  # failed call certification: not complete
         return Forecast.of((NEVER,), None)
-    return fallback_offsets(outcome, max(age, 0))
+    return fallback_forecast(outcome, age, work)
 
 
 def agent_outlook(
-    timeline: Timeline, durations: Durations, policy: Policy, as_of: date, class_code: str
+    timeline: Timeline,
+    durations: Durations,
+    policy: Policy,
+    as_of: date,
+    class_code: str,
+    readiness_marked: bool = True,
 ) -> AgentOutlook | None:
     calendar = durations.calendar
     start = timeline.phase_start("esp", as_of)
@@ -149,13 +154,15 @@ def agent_outlook(
     age = esp_age(calendar, start, as_of)
     state = timeline.state(as_of)
     outcomes = timeline.outcome_dates()
+    left, calls_left, failed = timeline.open_work(as_of, age=age, marked=readiness_marked)
+    work = Work(left, calls_left, policy.calls_per_agent, failed)
     p_extension = None
     if age < ESP_DAY_5_AGE and not timeline.is_done(policy.call_task, as_of):
         learned = durations.p_extension(clipped(age), state, first_level(age))
         if learned is not None:
             p_extension = learned[0]
         else:
-            p_extension = fallback_p_extension(age, state, policy.calls_per_agent)
+            p_extension = fallback_p_extension(age, work)
     complete_on = outcomes[COMPLETE]
     through_on = timeline.through_on
     record = timeline.record
@@ -167,11 +174,12 @@ def agent_outlook(
         age=age,
         state=state,
         p_extension=p_extension,
-        complete=None if complete_on else _offsets(durations, COMPLETE, age, state),
+        complete=None if complete_on else _offsets(durations, COMPLETE, age, state, work),
         complete_on=complete_on,
-        through=None if through_on else _offsets(durations, THROUGH, age, state),
+        through=None if through_on else _offsets(durations, THROUGH, age, state, work),
         through_on=through_on,
         timeline=timeline,
+        work=work,
     )
 
 
@@ -253,6 +261,16 @@ def class_outlook(
     return ClassOutlook(code, agents, round(expected, 3), p_spin_up, day5, done)
 
 
+def readiness_marked(records: list[AgentRecord]) -> bool:
+    """Whether the program marks the readiness tasks at all (the fallback reads the ESP
+    calendar instead where it does not)."""
+    return any(
+        fact.kind == "task" and fact.item in READINESS
+        for record in records
+        for fact in record.facts
+    )
+
+
 def build_outlook(
     records: list[AgentRecord],
     *,
@@ -270,6 +288,7 @@ def build_outlook(
     kwargs = {} if min_analogs is None else {"min_analogs": min_analogs}
     durations = Durations(history(timelines, calendar, as_of), calendar, **kwargs)
     agents: list[AgentOutlook] = []
+    marked = readiness_marked(records)
     for timeline in timelines:
         record = timeline.record
         if in_flight is not None and record.employee_id not in in_flight:
@@ -279,7 +298,7 @@ def build_outlook(
         code = timeline.progress.class_dates(as_of).code
         if class_code and code != class_code:
             continue
-        found = agent_outlook(timeline, durations, policy, as_of, code)
+        found = agent_outlook(timeline, durations, policy, as_of, code, marked)
         if found is not None:
             agents.append(found)
     agents.sort(key=lambda a: (a.class_code, a.employee_id))

@@ -185,6 +185,27 @@ class Timeline:
             points=self.points_on(day),
         )
 
+    def open_work(
+        self, day: date, *, age: int, marked: bool = True
+    ) -> tuple[frozenset[str], int, bool]:
+        """What is left to do on `day` (ESP age `age`) for the fallback (esp.rules.outlook.
+        fallback.Work): the TBT, RTS and licensing tasks open, the readiness tasks open while
+        no call is scored (a call scored says the agent was ready), "equipment_issue" when
+        one is open; the calls left (none once the call certs are done); two calls failed.
+        Where the program does not mark readiness (`marked` False) the ESP calendar says: ESP
+        day 1 (systems) left until it is over, day 2 (shadowing) likewise."""
+        calls, fails = self.calls_on(day)
+        done = self.is_done(self.policy.call_task, day)
+        readiness = () if calls or done else READINESS
+        if not marked:
+            readiness = [key for key, last in zip(READINESS, (0, 1), strict=True) if age <= last]
+        keys = ("tbt", "rts", *LICENSING_TASKS, *readiness)
+        left = {key for key in keys if key in self.done and not self.is_done(key, day)}
+        if self.equipment_on(day) == "issue":
+            left.add("equipment_issue")
+        calls_left = 0 if done else max(0, self.policy.calls_per_agent - calls)
+        return frozenset(left), calls_left, fails >= 2
+
     # -- outcomes -----------------------------------------------------------------------
 
     def outcome_dates(self) -> dict[str, date | None]:
