@@ -45,27 +45,41 @@ class AgentOutlook:
     through_on: date | None
     timeline: Timeline = field(repr=False)
     work: Work | None = field(default=None, repr=False)  # what is left (the fallback's)
+    as_of: date | None = None  # the day the state was read on
 
     def reason(self, policy: Policy) -> str:
-        """One line: "2 of 5 calls, TBTs open, ESP day 3"."""
+        """One line in words: "2 of 5 calls, TBTs open, ESP day 3"; "ESP complete" once
+        complete."""
+        if self.complete is None:
+            return "ESP complete"
         state = self.state
-        parts = [f"{state.calls} of {policy.calls_per_agent} calls"]
-        if state.fails >= 2:
-            parts.append("call certs failed")
-        elif state.fails:
-            parts.append(f"{state.fails} call failed")
+        done = self.as_of is not None and self.timeline.is_done(policy.call_task, self.as_of)
+        parts = [_calls_words(state, policy, done)]
         parts.append("TBTs done" if state.tbt else "TBTs open")
-        if state.through and state.tbt and not state.rts:
-            parts.append("RTS open")
+        if not state.licensing:
+            parts.append("licensing open")
         if state.issue:
             parts.append("equipment issue open")
-        elif not state.ready and not state.calls:
+        elif not state.ready and not state.calls and not state.through:
             parts.append("not yet ready for certification")
+        if state.through and state.tbt and not state.rts:
+            parts.append("RTS open")
         if self.age >= 0:
             parts.append(f"ESP day {self.age + 1}")
         else:
             parts.append(f"ESP starts {self.esp_start:%m/%d/%Y}")
         return ", ".join(parts)
+
+
+def _calls_words(state: State, policy: Policy, done: bool) -> str:
+    if state.fails >= 2:
+        return f"{state.calls} of {policy.calls_per_agent} calls, call certs failed"
+    if done:
+        return "call certs passed" if state.calls else "call certs done"
+    if not state.calls:
+        return "no calls yet"
+    failed = f", {state.fails} failed" if state.fails else ""
+    return f"{state.calls} of {policy.calls_per_agent} calls{failed}"
 
 
 @dataclass
@@ -180,6 +194,7 @@ def agent_outlook(
         through_on=through_on,
         timeline=timeline,
         work=work,
+        as_of=as_of,
     )
 
 
