@@ -177,3 +177,23 @@ def test_pages_read_the_outlook_kept_for_the_day_and_the_worker_refreshes_it(sce
     assert services.build_outlooks(now=now + timedelta(minutes=10)) == 0  # kept is recent
     assert services.build_outlooks(now=now + timedelta(minutes=40)) == 1
     assert OutlookDay.objects.get().built_at == now + timedelta(minutes=40)
+
+
+def test_the_backtest_command_prints_its_figures_and_the_calibration_per_decile(scenario, esp):
+    """`esp outlook backtest` (issue 18 item 7): JSON with the Brier scores beside the two
+    baselines, the calibration two days before ESP day 5 and pooled over 1–3 days, each
+    decile with its count and whether it is within 10 points (too few agents here to say)."""
+    code, out, err = esp(
+        "outlook", "backtest", "--from", "2026-11-27", "--to", "2026-12-01", "--format", "json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["days_replayed"] == 3
+    assert [row["days_before_esp_day_5"] for row in result["extension"]] == [1, 2, 3]
+    for key in ("calibration_2_days_before", "calibration_1_to_3_days_before"):
+        assert len(result[key]) == 10
+        assert {row["within_10_points"] for row in result[key]} == {None}
+    code, out, _ = esp("outlook", "backtest", "--from", "2026-11-27", "--to", "2026-12-01")
+    assert code == 0
+    assert "Calibration 1 to 3 days before ESP day 5, pooled:" in out
+    assert "within 10 points" in out and "too few to say" in out

@@ -166,6 +166,9 @@ def test_three_certifiers_clear_seven_ready_agents_with_two_needed():
     assert certifiers_needed(hours[:2], day_hours=8, clock_hours=4) == 1
     assert certifiers_needed([5, 5, 5], day_hours=8, clock_hours=4) == 2  # the clock caps
     assert certifiers_needed([], day_hours=8, clock_hours=4) == 0
+    # Seven 3-hour certifications: two fit in a certifier's 8 hours (a third would end at
+    # hour 9), so 4 are needed: the 3 available are one short.
+    assert certifiers_needed([3] * 7, day_hours=8, clock_hours=4) == 4
 
 
 def test_the_capacity_of_the_next_days_counts_the_agents_waiting(policy, calendar, make_agent):
@@ -231,6 +234,9 @@ def test_the_backtest_scores_the_forecasts_against_what_happened(history, policy
     # Without history the base rate is taken as 0: wrong for H10 alone.
     assert [by_horizon[h]["brier_base_rate"] for h in (1, 2, 3)] == [0.1, 0.1, 0.1]
     assert by_horizon[2]["skill_over_base_rate"] == 0.13
+    pooled = {row["decile"]: row["count"] for row in result["calibration_1_to_3_days_before"]}
+    # 10 agents on each of the 3 days, all under 10% but H10 on 03/05 (0.276)
+    assert (pooled["0-10%"], pooled["20-30%"]) == (29, 1)
 
 
 def test_planned_classes_count_by_week(policy, calendar):
@@ -255,3 +261,54 @@ def test_planned_classes_count_by_week(policy, calendar):
     assert [round(w.agents_ready_expected, 2) for w in weeks] == [0.0, 3.8]
     assert [round(d.agents_ready_expected, 2) for d in days[5:10]] == [0.0, 2.6, 1.0, 0.0, 0.2]
     assert weeks[0].certifiers_needed == 0 and weeks[1].certifiers_available == 3
+
+
+def test_the_replay_keeps_timelines_only_while_the_facts_are_the_same(
+    history, policy, calendar, make_agent
+):
+    """The backtest keeps each record's timeline from one replayed day to the next (speed at
+    20,000 agents): a day replayed so reads exactly as the day built on its own, later facts
+    never reach it."""
+    from esp.rules.outlook.backtest import records_as_of
+
+    facts = ready_facts(calendar, NOW)
+    later = [(D("2026-03-24"), "call", "1", "100"), (D("2026-03-25"), "call", "2", "40")]
+    later += [(D("2026-03-26"), "status", "employment", "termed")]
+    everything = [*history, make_agent("N01", NOW, facts + later)]
+    kwargs = {"policy": policy, "calendar": calendar, "min_analogs": 5}
+    kept: dict = {}
+    for day in ("2026-03-20", "2026-03-23", "2026-03-24", "2026-03-25", "2026-03-26"):
+        records = records_as_of(everything, D(day))
+        replayed = build_outlook(records, as_of=D(day), timelines_kept=kept, **kwargs)
+        alone = build_outlook(records, as_of=D(day), **kwargs)
+        assert outlook_report(replayed) == outlook_report(alone), day
+    assert len(kept) > len(everything)  # N01's facts changed: a timeline per version
+
+
+def test_calibration_by_decile_judges_only_the_deciles_with_enough_agents():
+    """Per decile of the forecast: how many, the mean forecast, the share that happened, and
+    whether these are within 10 points — judged from 100 agents on (JUDGED_FROM)."""
+    from esp.rules.outlook.backtest import calibration
+
+    pairs = [(0.05, False)] * 95 + [(0.05, True)] * 5  # 0-10%: 5% vs 5%, 100 agents
+    pairs += [(0.15, n < 30) for n in range(100)]  # 10-20%: 15% vs 30%, 100 agents
+    pairs += [(0.45, False)] * 3  # 40-50%: 45% vs 0%, 3 agents (the 2,000-agent replay's)
+    by_decile = {row["decile"]: row for row in calibration(pairs)}
+    assert by_decile["0-10%"] == {
+        "decile": "0-10%",
+        "count": 100,
+        "forecast": 0.05,
+        "observed": 0.05,
+        "within_10_points": True,
+    }
+    assert by_decile["10-20%"]["observed"] == 0.3
+    assert by_decile["10-20%"]["within_10_points"] is False
+    assert by_decile["40-50%"]["count"] == 3
+    assert by_decile["40-50%"]["within_10_points"] is None  # too few to say
+    assert by_decile["50-60%"] == {
+        "decile": "50-60%",
+        "count": 0,
+        "forecast": None,
+        "observed": None,
+        "within_10_points": None,
+    }

@@ -276,6 +276,18 @@ def class_outlook(
     return ClassOutlook(code, agents, round(expected, 3), p_spin_up, day5, done)
 
 
+def _timeline(record: AgentRecord, policy: Policy, kept: dict | None) -> Timeline:
+    """The record's timeline, or the one kept for the same facts (a record as of a day holds
+    its facts dated on or before it: the same count, the same facts)."""
+    if kept is None:
+        return Timeline(record, policy)
+    key = (record.employee_id, len(record.facts))
+    found = kept.get(key)
+    if found is None or found.record != record:
+        found = kept[key] = Timeline(record, policy)
+    return found
+
+
 def readiness_marked(records: list[AgentRecord]) -> bool:
     """Whether the program marks the readiness tasks at all (the fallback reads the ESP
     calendar instead where it does not)."""
@@ -295,11 +307,14 @@ def build_outlook(
     class_code: str | None = None,
     in_flight: set[str] | None = None,
     min_analogs: int | None = None,
+    timelines_kept: dict | None = None,
 ) -> Outlook:
     """The outlook from every agent's record of the program (facts dated on or before
     `as_of`): the history is learned from all of them, the forecasts made for the agents in
-    flight (active, not transferred; `in_flight` narrows them to these employee ids)."""
-    timelines = [Timeline(record, policy) for record in records]
+    flight (active, not transferred; `in_flight` narrows them to these employee ids).
+    `timelines_kept` (the replay's) keeps each record's timeline from one day to the next
+    while its facts are the same."""
+    timelines = [_timeline(record, policy, timelines_kept) for record in records]
     kwargs = {} if min_analogs is None else {"min_analogs": min_analogs}
     durations = Durations(history(timelines, calendar, as_of), calendar, **kwargs)
     agents: list[AgentOutlook] = []

@@ -105,6 +105,8 @@ class Timeline:
         status = [(f.date, f.value == ACTIVE) for f in progress.facts("status")]
         self.ended = next((d for d, active in _runs(status) if not active), None)
         self.through_on = self._through_on()
+        self._states: dict[date, State] = {}
+        self._outcomes: dict[str, date | None] | None = None
 
     # -- timelines -----------------------------------------------------------------------
 
@@ -171,6 +173,13 @@ class Timeline:
         return self.ended is None or day < self.ended
 
     def state(self, day: date) -> State:
+        """What is observable on `day` (kept: the replay asks the same days again)."""
+        found = self._states.get(day)
+        if found is None:
+            found = self._states[day] = self._state(day)
+        return found
+
+    def _state(self, day: date) -> State:
         calls, fails = self.calls_on(day)
         equipment = self.equipment_on(day)
         return State(
@@ -209,7 +218,13 @@ class Timeline:
     # -- outcomes -----------------------------------------------------------------------
 
     def outcome_dates(self) -> dict[str, date | None]:
-        """Each task's done day (the start of its current run), and the outlook's own."""
+        """Each task's done day (the start of its current run), and the outlook's own (kept:
+        the caller reads it, never changes it)."""
+        if self._outcomes is None:
+            self._outcomes = self._outcome_dates()
+        return self._outcomes
+
+    def _outcome_dates(self) -> dict[str, date | None]:
         dates = {key: _since(runs) for key, runs in self.done.items()}
         complete = [k for k in self.policy.task_keys if k != self.policy.transfer_task]
         ends = [dates.get(k) for k in complete]
