@@ -6,7 +6,7 @@ facts) and the time of the whole outlook as of the season's day. Prints figures.
     .venv/bin/python bench/outlook.py --agents 20000 --no-backtest
     .venv/bin/python bench/outlook.py --database var/bench/bench20k.sqlite3   # a COPY, imported
 
-Figures of a run are in docs/decisions-r-outlook.md ("For the README").
+Figures of a run are in docs/decisions-s-outlook.md ("For the README") and the README.
 """
 
 from __future__ import annotations

@@ -197,3 +197,20 @@ def test_the_backtest_command_prints_its_figures_and_the_calibration_per_decile(
     assert code == 0
     assert "Calibration 1 to 3 days before ESP day 5, pooled:" in out
     assert "within 10 points" in out and "too few to say" in out
+
+
+def test_the_worker_builds_a_kept_outlook_again_when_the_rules_changed(scenario, monkeypatch):
+    """A snapshot kept by older outlook rules (RULES_VERSION) is built again by the worker
+    once older than REFRESH, though no fact changed."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from esp.programs.models import Program
+    from esp.reports import services
+
+    program = Program.objects.get()
+    now = datetime(2026, 11, 30, 0, 5, tzinfo=ZoneInfo("America/Chicago"))
+    services.outlook_day_build(program=program, as_of=now.date(), now=now)
+    assert services.build_outlooks(now=now + timedelta(minutes=40)) == 0
+    monkeypatch.setattr(services, "RULES_VERSION", services.RULES_VERSION + 1)
+    assert services.build_outlooks(now=now + timedelta(minutes=40)) == 1
