@@ -69,12 +69,21 @@ def backtest_text(result: dict) -> str:
             f"  {_figure(row['brier']):>7}  {_figure(row['brier_base_rate']):>9}"
             f"  {_figure(row['brier_calls_open']):>10}  {_figure(row['skill_over_base_rate']):>5}"
         )
-    lines += ["", "Calibration two days before ESP day 5:", "  decile   agents  forecast  observed"]
-    for row in result["calibration_2_days_before"]:
-        lines.append(
-            f"  {row['decile']:>7}  {row['count']:>6}  {_figure(row['forecast'], True):>8}"
-            f"  {_figure(row['observed'], True):>8}"
-        )
+    for key, title in (
+        ("calibration_2_days_before", "two days before ESP day 5"),
+        ("calibration_1_to_3_days_before", "1 to 3 days before ESP day 5, pooled"),
+    ):
+        lines += [
+            "",
+            f"Calibration {title}:",
+            "  decile   agents  forecast  observed  within 10 points",
+        ]
+        for row in result.get(key, []):
+            within = {True: "yes", False: "NO", None: "too few to say"}[row["within_10_points"]]
+            lines.append(
+                f"  {row['decile']:>7}  {row['count']:>6}  {_figure(row['forecast'], True):>8}"
+                f"  {_figure(row['observed'], True):>8}  {within if row['count'] else ''}"
+            )
     done = result["esp_complete"]
     lines += [
         "",

@@ -70,8 +70,14 @@ def outlook_for(program: Program, as_of: date) -> Outlook:
     return outlook
 
 
+#: Changed whenever the outlook's rules change what a kept snapshot holds (2: the fallback
+#: counts open work, the reason in words): the worker then builds the day's again.
+RULES_VERSION = 2
+
+
 def _stamp(program: Program) -> str:
-    return hashlib.sha256(repr(outlook_stamp(program)).encode()).hexdigest()
+    stamp = (RULES_VERSION, outlook_stamp(program))
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()
 
 
 def outlook_day_build(*, program: Program, as_of: date, now: datetime) -> OutlookSnapshot:

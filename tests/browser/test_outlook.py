@@ -42,7 +42,9 @@ def demo(settings, tmp_path):
     outlook = outlook_for(program, clock.today(program.time_zone))
     open_calls = [a for a in outlook.agents if a.p_extension is not None and a.age >= 0]
     assert open_calls, "the demo season has agents in ESP with call certs open"
-    return open_calls[0]
+    complete = [a for a in outlook.agents if a.complete is None]
+    assert complete, "the demo season has agents ESP complete and not transferred yet"
+    return open_calls[0], complete[0]
 
 
 def test_the_outlook_shows_on_today_and_on_the_agent_page(demo, live_server, sign_in):
@@ -53,13 +55,20 @@ def test_the_outlook_shows_on_today_and_on_the_agent_page(demo, live_server, sig
     expect(outlook.locator("table")).to_contain_text("Extensions expected")
     expect(outlook.locator(".notice").first).to_contain_text("Request the spin-up now")
     expect(outlook.locator("svg")).to_have_count(1)
+    expect(outlook.locator("svg")).to_contain_text("50% to 90% (likely to almost sure)")
 
-    page.goto(f"{live_server.url}/agents/{demo.employee_id}/")
+    open_calls, complete = demo
+    page.goto(f"{live_server.url}/agents/{open_calls.employee_id}/")
     line = page.locator("#outlook")
     expect(line).to_contain_text("chance of needing a training-environment extension")
-    expect(line).to_contain_text(f"ESP day {demo.age + 1}")
-    expect(line).to_contain_text(re.compile(r"\d of 5 calls"))
-    expect(line).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
+    expect(line).to_contain_text(f"ESP day {open_calls.age + 1}")
+    expect(line).to_contain_text(re.compile(r"(\d of 5 calls|no calls yet)"))
+    expect(line).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}|_"))
+
+    page.goto(f"{live_server.url}/agents/{complete.employee_id}/")
+    expect(page.locator("#outlook")).to_have_text(
+        re.compile(r"^Outlook: ESP complete since \d{2}/\d{2}/\d{4}\.$")
+    )
 
     coordinator = sign_in("coordinator@esp.example", PASSWORD)
     ahead = coordinator.locator("#certifiers-ahead")

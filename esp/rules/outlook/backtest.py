@@ -17,6 +17,10 @@ from .state import COMPLETE, Timeline, day_at
 
 HORIZONS = (1, 2, 3)  # business days before ESP day 5
 DECILES = 10
+#: A decile is judged "calibrated within 10 points" from this many agents on: with fewer the
+#: sampling error alone (±5 points at 100, ±16 at 10) says more than the forecast does.
+JUDGED_FROM = 100
+TOLERANCE = 0.10
 
 
 def records_as_of(records: list[AgentRecord], day: date) -> list[AgentRecord]:
@@ -50,9 +54,19 @@ def calibration(pairs: list[tuple[float, bool]]) -> list[dict]:
             "count": len(group),
             "forecast": round(sum(p for p, _ in group) / len(group), 3) if group else None,
             "observed": round(sum(o for _, o in group) / len(group), 3) if group else None,
+            "within_10_points": _within(group),
         }
         for index, group in enumerate(bins)
     ]
+
+
+def _within(group: list[tuple[float, bool]]) -> bool | None:
+    """Whether the decile's share observed is within 10 points of its mean forecast (None:
+    too few agents to judge)."""
+    if len(group) < JUDGED_FROM:
+        return None
+    forecast = sum(p for p, _ in group) / len(group)
+    return abs(forecast - sum(o for _, o in group) / len(group)) <= TOLERANCE
 
 
 @dataclasses.dataclass
@@ -101,11 +115,15 @@ def backtest(
     """Replay every business day of [start, end]; `records` hold the facts up to
     `truth_day`, the day the outcomes are read (outcomes after it are not scored)."""
     truths = {record.employee_id: Timeline(record, policy) for record in records}
-    tally, days = _Tally(), 0
+    tally, days, kept = _Tally(), 0, {}
     day = calendar.on_or_after(start)
     while day <= end:
         outlook = build_outlook(
-            records_as_of(records, day), policy=policy, calendar=calendar, as_of=day
+            records_as_of(records, day),
+            policy=policy,
+            calendar=calendar,
+            as_of=day,
+            timelines_kept=kept,
         )
         _score_day(outlook, truths, tally, calendar, policy, truth_day)
         days += 1
@@ -138,6 +156,9 @@ def _figures(tally: _Tally, start: date, end: date, days: int) -> dict:
         "days_replayed": days,
         "extension": extension,
         "calibration_2_days_before": calibration(tally.model.get(2, [])),
+        "calibration_1_to_3_days_before": calibration(
+            [pair for horizon in HORIZONS for pair in tally.model.get(horizon, [])]
+        ),
         "esp_complete": {
             "forecasts": len(errors),
             "without_p50": tally.no_p50,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..calendar import BusinessCalendar
+from .fallback import Work, fallback_forecast
 from .forecast import AgentOutlook
 from .learn import (
     FIRST_AGE,
@@ -20,7 +21,6 @@ from .learn import (
     Durations,
     ahead,
     clipped,
-    fallback_offsets,
     first_level,
     percentile,
 )
@@ -89,7 +89,8 @@ def _first_call_days(
         FIRST_CALL, clipped(agent.age), agent.state, first_level(agent.age)
     )
     if forecast is None:
-        forecast = fallback_offsets(FIRST_CALL, max(agent.age, 0))
+        work = agent.work or Work.fresh(1)
+        forecast = fallback_forecast(FIRST_CALL, agent.age, work)
     start = calendar.ordinal(agent.esp_start)
     days = [
         -1 if o == NEVER else max(int(ahead(o, agent.age)) + start, first) for o in forecast.values
@@ -107,7 +108,7 @@ def _planned_days(
     coarsest = len(LEVELS) - 1
     forecast = durations.offsets(FIRST_CALL, FIRST_AGE, PLANNED, coarsest)
     if forecast is None:
-        forecast = fallback_offsets(FIRST_CALL, 0)
+        forecast = fallback_forecast(FIRST_CALL, 0, Work.fresh(1))
     start = calendar.ordinal(esp_start)
     days = [-1 if o == NEVER else max(int(o) + start, first) for o in forecast.values]
     return days, list(forecast.cumulative)

@@ -11,6 +11,7 @@ from datetime import date
 
 from ..calendar import BusinessCalendar, CalendarError
 from ..records import AgentRecord, Policy
+from .fallback import Work, fallback_forecast, fallback_p_extension
 from .learn import (
     FIRST_AGE,
     LAST_AGE,
@@ -20,12 +21,10 @@ from .learn import (
     Forecast,
     ahead,
     clipped,
-    fallback_offsets,
-    fallback_p_extension,
     first_level,
     outcome_phase,
 )
-from .state import COMPLETE, THROUGH, State, Timeline, day_at, esp_age
+from .state import COMPLETE, READINESS, THROUGH, State, Timeline, day_at, esp_age
 
 ESP_DAY_5_AGE = 4  # R-E1: "ESP day 5" is the day whose ESP age is 4 (R-T6)
 FAN = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -45,27 +44,42 @@ class AgentOutlook:
     through: Forecast | None  # None: already through (`through_on`)
     through_on: date | None
     timeline: Timeline = field(repr=False)
+    work: Work | None = field(default=None, repr=False)  # what is left (the fallback's)
+    as_of: date | None = None  # the day the state was read on
 
     def reason(self, policy: Policy) -> str:
-        """One line: "2 of 5 calls, TBTs open, ESP day 3"."""
+        """One line in words: "2 of 5 calls, TBTs open, ESP day 3"; "ESP complete" once
+        complete."""
+        if self.complete is None:
+            return "ESP complete"
         state = self.state
-        parts = [f"{state.calls} of {policy.calls_per_agent} calls"]
-        if state.fails >= 2:
-            parts.append("call certs failed")
-        elif state.fails:
-            parts.append(f"{state.fails} call failed")
+        done = self.as_of is not None and self.timeline.is_done(policy.call_task, self.as_of)
+        parts = [_calls_words(state, policy, done)]
         parts.append("TBTs done" if state.tbt else "TBTs open")
-        if state.through and state.tbt and not state.rts:
-            parts.append("RTS open")
+        if not state.licensing:
+            parts.append("licensing open")
         if state.issue:
             parts.append("equipment issue open")
-        elif not state.ready and not state.calls:
+        elif not state.ready and not state.calls and not state.through:
             parts.append("not yet ready for certification")
+        if state.through and state.tbt and not state.rts:
+            parts.append("RTS open")
         if self.age >= 0:
             parts.append(f"ESP day {self.age + 1}")
         else:
             parts.append(f"ESP starts {self.esp_start:%m/%d/%Y}")
         return ", ".join(parts)
+
+
+def _calls_words(state: State, policy: Policy, done: bool) -> str:
+    if state.fails >= 2:
+        return f"{state.calls} of {policy.calls_per_agent} calls, call certs failed"
+    if done:
+        return "call certs passed" if state.calls else "call certs done"
+    if not state.calls:
+        return "no calls yet"
+    failed = f", {state.fails} failed" if state.fails else ""
+    return f"{state.calls} of {policy.calls_per_agent} calls{failed}"
 
 
 @dataclass
@@ -130,17 +144,22 @@ def history(timelines: list[Timeline], calendar: BusinessCalendar, as_of: date) 
     return analogs
 
 
-def _offsets(durations: Durations, outcome: str, age: int, state: State) -> Forecast:
+def _offsets(durations: Durations, outcome: str, age: int, state: State, work: Work) -> Forecast:
     found = durations.offsets(outcome, clipped(age), state, first_level(age))
     if found is not None:
         return found
     if state.fails >= 2 and outcome == COMPLETE:  # failed call certification: not complete
         return Forecast.of((NEVER,), None)
-    return fallback_offsets(outcome, max(age, 0))
+    return fallback_forecast(outcome, age, work)
 
 
 def agent_outlook(
-    timeline: Timeline, durations: Durations, policy: Policy, as_of: date, class_code: str
+    timeline: Timeline,
+    durations: Durations,
+    policy: Policy,
+    as_of: date,
+    class_code: str,
+    readiness_marked: bool = True,
 ) -> AgentOutlook | None:
     calendar = durations.calendar
     start = timeline.phase_start("esp", as_of)
@@ -149,13 +168,15 @@ def agent_outlook(
     age = esp_age(calendar, start, as_of)
     state = timeline.state(as_of)
     outcomes = timeline.outcome_dates()
+    left, calls_left, failed = timeline.open_work(as_of, age=age, marked=readiness_marked)
+    work = Work(left, calls_left, policy.calls_per_agent, failed)
     p_extension = None
     if age < ESP_DAY_5_AGE and not timeline.is_done(policy.call_task, as_of):
         learned = durations.p_extension(clipped(age), state, first_level(age))
         if learned is not None:
             p_extension = learned[0]
         else:
-            p_extension = fallback_p_extension(age, state, policy.calls_per_agent)
+            p_extension = fallback_p_extension(age, work)
     complete_on = outcomes[COMPLETE]
     through_on = timeline.through_on
     record = timeline.record
@@ -167,11 +188,13 @@ def agent_outlook(
         age=age,
         state=state,
         p_extension=p_extension,
-        complete=None if complete_on else _offsets(durations, COMPLETE, age, state),
+        complete=None if complete_on else _offsets(durations, COMPLETE, age, state, work),
         complete_on=complete_on,
-        through=None if through_on else _offsets(durations, THROUGH, age, state),
+        through=None if through_on else _offsets(durations, THROUGH, age, state, work),
         through_on=through_on,
         timeline=timeline,
+        work=work,
+        as_of=as_of,
     )
 
 
@@ -253,6 +276,28 @@ def class_outlook(
     return ClassOutlook(code, agents, round(expected, 3), p_spin_up, day5, done)
 
 
+def _timeline(record: AgentRecord, policy: Policy, kept: dict | None) -> Timeline:
+    """The record's timeline, or the one kept for the same facts (a record as of a day holds
+    its facts dated on or before it: the same count, the same facts)."""
+    if kept is None:
+        return Timeline(record, policy)
+    key = (record.employee_id, len(record.facts))
+    found = kept.get(key)
+    if found is None or found.record != record:
+        found = kept[key] = Timeline(record, policy)
+    return found
+
+
+def readiness_marked(records: list[AgentRecord]) -> bool:
+    """Whether the program marks the readiness tasks at all (the fallback reads the ESP
+    calendar instead where it does not)."""
+    return any(
+        fact.kind == "task" and fact.item in READINESS
+        for record in records
+        for fact in record.facts
+    )
+
+
 def build_outlook(
     records: list[AgentRecord],
     *,
@@ -262,14 +307,18 @@ def build_outlook(
     class_code: str | None = None,
     in_flight: set[str] | None = None,
     min_analogs: int | None = None,
+    timelines_kept: dict | None = None,
 ) -> Outlook:
     """The outlook from every agent's record of the program (facts dated on or before
     `as_of`): the history is learned from all of them, the forecasts made for the agents in
-    flight (active, not transferred; `in_flight` narrows them to these employee ids)."""
-    timelines = [Timeline(record, policy) for record in records]
+    flight (active, not transferred; `in_flight` narrows them to these employee ids).
+    `timelines_kept` (the replay's) keeps each record's timeline from one day to the next
+    while its facts are the same."""
+    timelines = [_timeline(record, policy, timelines_kept) for record in records]
     kwargs = {} if min_analogs is None else {"min_analogs": min_analogs}
     durations = Durations(history(timelines, calendar, as_of), calendar, **kwargs)
     agents: list[AgentOutlook] = []
+    marked = readiness_marked(records)
     for timeline in timelines:
         record = timeline.record
         if in_flight is not None and record.employee_id not in in_flight:
@@ -279,7 +328,7 @@ def build_outlook(
         code = timeline.progress.class_dates(as_of).code
         if class_code and code != class_code:
             continue
-        found = agent_outlook(timeline, durations, policy, as_of, code)
+        found = agent_outlook(timeline, durations, policy, as_of, code, marked)
         if found is not None:
             agents.append(found)
     agents.sort(key=lambda a: (a.class_code, a.employee_id))

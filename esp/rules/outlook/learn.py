@@ -231,16 +231,6 @@ def fallback_offsets(outcome: str, phase_age: int) -> Forecast:
     return Forecast.of((p50,) * 5 + (p90,) * 5, None)
 
 
-def fallback_p_extension(age: int, state: State, calls_per_agent: int) -> float:
-    """Without history: 1 once the calls cannot pass (two fails), 1/2 from ESP day 4 with
-    calls open (the scheduled three days are over), 1/10 before."""
-    if state.fails >= 2:
-        return 1.0
-    if age >= 3 and state.calls < calls_per_agent:
-        return 0.5
-    return 0.1
-
-
 __all__ = [
     "COMPLETE",
     "FIRST_CALL",
@@ -250,6 +240,5 @@ __all__ = [
     "Forecast",
     "day_at",
     "fallback_offsets",
-    "fallback_p_extension",
     "percentile",
 ]

@@ -105,6 +105,8 @@ class Timeline:
         status = [(f.date, f.value == ACTIVE) for f in progress.facts("status")]
         self.ended = next((d for d, active in _runs(status) if not active), None)
         self.through_on = self._through_on()
+        self._states: dict[date, State] = {}
+        self._outcomes: dict[str, date | None] | None = None
 
     # -- timelines -----------------------------------------------------------------------
 
@@ -171,6 +173,13 @@ class Timeline:
         return self.ended is None or day < self.ended
 
     def state(self, day: date) -> State:
+        """What is observable on `day` (kept: the replay asks the same days again)."""
+        found = self._states.get(day)
+        if found is None:
+            found = self._states[day] = self._state(day)
+        return found
+
+    def _state(self, day: date) -> State:
         calls, fails = self.calls_on(day)
         equipment = self.equipment_on(day)
         return State(
@@ -185,10 +194,37 @@ class Timeline:
             points=self.points_on(day),
         )
 
+    def open_work(
+        self, day: date, *, age: int, marked: bool = True
+    ) -> tuple[frozenset[str], int, bool]:
+        """What is left to do on `day` (ESP age `age`) for the fallback (esp.rules.outlook.
+        fallback.Work): the TBT, RTS and licensing tasks open, the readiness tasks open while
+        no call is scored (a call scored says the agent was ready), "equipment_issue" when
+        one is open; the calls left (none once the call certs are done); two calls failed.
+        Where the program does not mark readiness (`marked` False) the ESP calendar says: ESP
+        day 1 (systems) left until it is over, day 2 (shadowing) likewise."""
+        calls, fails = self.calls_on(day)
+        done = self.is_done(self.policy.call_task, day)
+        readiness = () if calls or done else READINESS
+        if not marked:
+            readiness = [key for key, last in zip(READINESS, (0, 1), strict=True) if age <= last]
+        keys = ("tbt", "rts", *LICENSING_TASKS, *readiness)
+        left = {key for key in keys if key in self.done and not self.is_done(key, day)}
+        if self.equipment_on(day) == "issue":
+            left.add("equipment_issue")
+        calls_left = 0 if done else max(0, self.policy.calls_per_agent - calls)
+        return frozenset(left), calls_left, fails >= 2
+
     # -- outcomes -----------------------------------------------------------------------
 
     def outcome_dates(self) -> dict[str, date | None]:
-        """Each task's done day (the start of its current run), and the outlook's own."""
+        """Each task's done day (the start of its current run), and the outlook's own (kept:
+        the caller reads it, never changes it)."""
+        if self._outcomes is None:
+            self._outcomes = self._outcome_dates()
+        return self._outcomes
+
+    def _outcome_dates(self) -> dict[str, date | None]:
         dates = {key: _since(runs) for key, runs in self.done.items()}
         complete = [k for k in self.policy.task_keys if k != self.policy.transfer_task]
         ends = [dates.get(k) for k in complete]
