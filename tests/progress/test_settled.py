@@ -16,6 +16,7 @@ from esp.progress.services.settled import settle_all, settled_days
 from esp.roster.models import Agent
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
+from tests.progress.test_import_batches import agents  # noqa: F401 - E001, E002 in AET-A
 
 D = date.fromisoformat
 DAY0 = date(2026, 11, 2)
@@ -72,27 +73,12 @@ def test_the_earlier_of_a_transfer_and_an_end_of_employment_counts():
     assert settled_days(rows) == {1: D("2026-11-10"), 2: None, 3: None}
 
 
-@pytest.fixture
-def agents(program, write):
-    from esp.roster.services import import_classes, import_roster
-
-    import_classes(
-        write("class_code,program,campaign,site,start_date\nAET-A,esp-aetna,Aetna,SLC,2026-11-02\n")
-    )
-    import_roster(
-        write(
-            "employee_id,first_name,last_name,work_email,personal_email,class_code\n"
-            "E001,Ann,Able,a1@cxp.example,a1@mail.example,AET-A\n"
-            "E002,Bob,Baker,a2@cxp.example,a2@mail.example,AET-A\n"
-        )
-    )
-
-
 def settled_on(employee_id: str):
     return Agent.objects.get(employee_id=employee_id).settled_on
 
 
-def test_the_activity_import_keeps_settled_on(agents, write):
+@pytest.mark.usefixtures("agents")
+def test_the_activity_import_keeps_settled_on(write):
     """An import's facts settle their agents in its transaction, and undo them likewise."""
     header = "date,employee_id,kind,item,value,by,note\n"
     import_activity(
@@ -106,7 +92,8 @@ def test_the_activity_import_keeps_settled_on(agents, write):
     assert settled_on("E001") is None
 
 
-def test_settle_all_recomputes_from_the_facts(agents, write):
+@pytest.mark.usefixtures("agents")
+def test_settle_all_recomputes_from_the_facts(write):
     """`esp rebuild` after a restore: a stale value is put right."""
     header = "date,employee_id,kind,item,value,by,note\n"
     import_activity(write(header + "2026-11-20,E001,task,transfer,done,pm@cxp.example,\n"))
