@@ -22,6 +22,7 @@ from esp.progress.models import Fact, Proof
 from esp.progress.services import projection
 from esp.progress.services.tracking import tbt_proof_submit
 from esp.roster.models import Agent
+from esp.tbt.models import TbtAccess
 from esp.tbt.services import import_courses
 
 TBT_COURSES = (
@@ -48,8 +49,9 @@ def _certificate(agent: Agent, number: str, name: str) -> bytes:
 
 
 def demo_tbt(program, as_of: date, now: datetime) -> int:
-    """R-B1, R-B2: the program's TBT courses, and three agents in ESP whose TL uploaded their
-    course certificates (2, 3 and 4 of them) a while before `now`, waiting for review.
+    """R-B1, R-B2: the program's TBT courses, and three agents in ESP with TBT access (their
+    proofs come after it: esp/demo/tbt_day.py runs first) whose TL uploaded their course
+    certificates (2, 3 and 4 of them) a while before `now`, waiting for review.
     Returns the proofs."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "courses.csv"
@@ -59,6 +61,7 @@ def demo_tbt(program, as_of: date, now: datetime) -> int:
     agents = (
         in_esp_phase(program, as_of)
         .exclude(Exists(_task_done("tbt")))
+        .filter(Exists(TbtAccess.objects.filter(agent=OuterRef("pk"))))
         .select_related("tl")
         .order_by("-training_class__start_date", "employee_id")
     )
@@ -80,7 +83,7 @@ def demo_tbt(program, as_of: date, now: datetime) -> int:
 
 def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
     """R-C3: the agents of the class spin-up (they need an extension) get their calls scored
-    today, item by item on the scorecard: call 1 coached, call 2 with a few points missed.
+    on the day of `now` (the demo's working moment), item by item on the scorecard: call 1 coached, call 2 with a few points missed.
     Returns the calls scored."""
     report = projection.read_report("extensions", program=program, as_of=as_of, now=now)
     board = extension_board(program, as_of, report)["classes"]
@@ -94,7 +97,7 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
         points = {item.pk: item.points for item in items}
         for item in items[k : k + 2]:  # each agent misses a different couple of points
             points[item.pk] = max(0, item.points - 2)
-        call_score(agent=agent, call_number=1, actor=certifier, day=as_of, now=now)
+        call_score(agent=agent, call_number=1, actor=certifier, day=now.date(), now=now)
         call_score(
             agent=agent,
             call_number=2,
@@ -102,7 +105,7 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
             notes_well="Warm greeting; verified the caller's identity before any plan detail.",
             notes_down="Rushed the Scope of Appointment; slow down and confirm consent.",
             actor=certifier,
-            day=as_of,
+            day=now.date(),
             now=now,
         )
         connection_close(connection=connection, now=now, actor=certifier)
@@ -132,8 +135,8 @@ def demo_mentors(program, as_of: date) -> int:
 
 
 def mark_past_mail_sent(before: datetime) -> int:
-    """Mail the demo's history queued for a moment before `before` (classroom invitations of
+    """Mail the demo's history queued for a moment up to `before` (classroom invitations of
     past days) went out then: the worker does not mail it again today."""
     return OutboxMessage.objects.filter(
-        status=OutboxMessage.PENDING, next_attempt_at__lt=before
+        status=OutboxMessage.PENDING, next_attempt_at__lte=before
     ).update(status=OutboxMessage.SENT, sent_at=F("next_attempt_at"))

@@ -8,18 +8,31 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from esp.demo.breakouts import in_esp_phase
 from esp.programs.calendars import calendar_for
+from esp.progress.models import Fact
 from esp.roster.models import ClassPhase
 from esp.tbt.services import tbt_access_record, tbt_sme_assign
 
 SMES = ("tbt.sme@esp.example", "certifier2@esp.example")
 
 
+def _tbt_done():
+    return Fact.objects.filter(agent=OuterRef("pk"), kind="task", item="tbt", value="done")
+
+
 def demo_tbt_day(program, as_of: date, now: datetime) -> int:
-    """Returns how many agents got TBT access."""
-    agents = list(in_esp_phase(program, as_of).select_related("training_class"))
+    """Returns how many agents got TBT access. Every agent who has done the TBTs had access
+    before; of the others, one in four still waits for it (no TBT proof comes before access,
+    esp/demo/features.py `demo_tbt`). Access is dated no later than `now`."""
+    agents = list(
+        in_esp_phase(program, as_of)
+        .select_related("training_class")
+        .annotate(tbt_done=Exists(_tbt_done()))
+        .order_by("employee_id")
+    )
     users = list(get_user_model().objects.filter(email__in=SMES).order_by("email"))
     classes = {agent.training_class for agent in agents}
     for training_class in sorted(classes, key=lambda c: c.code):
@@ -31,13 +44,17 @@ def demo_tbt_day(program, as_of: date, now: datetime) -> int:
         )
     )
     calendar = calendar_for(program)
-    granted = 0
-    for index, agent in enumerate(agents):
+    granted = waiting = 0
+    for agent in agents:
         start = starts.get(agent.training_class_id)
-        if start is None or index % 4 == 3:  # a few still wait for their access
+        if start is None:
             continue
+        if not agent.tbt_done:
+            waiting += 1
+            if waiting % 4 == 0:  # a few still wait for their access
+                continue
         # access came the business day before their ESP phase began
         day = calendar.previous_business_day(start)
-        tbt_access_record(agent=agent, granted_on=min(day, as_of), actor=None)
+        tbt_access_record(agent=agent, granted_on=min(day, now.date()), actor=None)
         granted += 1
     return granted
