@@ -140,3 +140,31 @@ def mark_past_mail_sent(before: datetime) -> int:
     return OutboxMessage.objects.filter(
         status=OutboxMessage.PENDING, next_attempt_at__lte=before
     ).update(status=OutboxMessage.SENT, sent_at=F("next_attempt_at"))
+
+
+def demo_connection(program, as_of: date, now: datetime, certifier) -> int:
+    """R-C2 during the working day: `certifier` connected 50 minutes before `now` with an
+    agent in ESP who is ready (shadowing done, equipment verified) and has no call scored,
+    call 1 scored since, so the certifier's Today shows the agent and the clock. None before
+    the day has begun (`now` is then the previous business day's end). Returns the agents."""
+    if now.date() != as_of:
+        return 0
+    ready = (
+        in_esp_phase(program, as_of)
+        .filter(Exists(_task_done("readiness_shadowing")))
+        .filter(
+            Exists(Fact.objects.filter(agent=OuterRef("pk"), kind="equipment", item="verified"))
+        )
+        .exclude(Exists(Fact.objects.filter(agent=OuterRef("pk"), kind="call")))
+        .order_by("employee_id")
+        .first()
+    )
+    if ready is None:
+        return 0
+    connection_open(
+        certifier=certifier, agent=ready, now=now - timedelta(minutes=50), actor=certifier
+    )
+    call_score(
+        agent=ready, call_number=1, actor=certifier, day=as_of, now=now - timedelta(minutes=20)
+    )
+    return 1

@@ -15,7 +15,7 @@ from esp.accounts.services import agent_account_open, staff_invite
 from esp.callqueue.services import availability_set
 from esp.demo.breakouts import demo_breakouts, in_esp_phase, working_now
 from esp.demo.classrooms import demo_classrooms
-from esp.demo.features import demo_mentors, demo_scorecards, demo_tbt
+from esp.demo.features import demo_connection, demo_mentors, demo_scorecards, demo_tbt
 from esp.demo.moments import settle
 from esp.demo.pace import demo_pace
 from esp.demo.season import generate_season, write_season
@@ -88,7 +88,9 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     demo_classrooms(program, as_of)
     demo_tbt_day(program, as_of, working)  # TBT SMEs and TBT access (issue 15 item 4)
     demo_tbt(program, as_of, working)  # proofs of agents with access
-    demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
+    certifier = get_user_model().objects.get(email=DEMO_STAFF[1][0])
+    demo_scorecards(program, as_of, working, certifier)
+    demo_connection(program, as_of, working, certifier)  # the certifier's Today (R-C2)
     demo_mentors(program, as_of)
     demo_uptraining(program, season.uptrained, manager)  # R-E3's undo due (issue 15)
     demo_agent_sign_in(program, as_of, password, day=working.date())
@@ -114,6 +116,13 @@ DEMO_STAFF = [  # (sign-in, role, first name, last name): people's names, not "c
     ("coordinator@esp.example", CERT_COORDINATOR, "Grace", "Okafor"),
     ("certifier1@esp.example", CERTIFIER, "Marcus", "Bell"),
     ("certifier2@esp.example", CERTIFIER, "Renee", "Ortiz"),
+    # the rest of the team of about ten (seed 004), available today; not in the banner
+    ("keisha.grant@cxp.example", CERTIFIER, "Keisha", "Grant"),
+    ("victor.osei@cxp.example", CERTIFIER, "Victor", "Osei"),
+    ("hannah.lind@cxp.example", CERTIFIER, "Hannah", "Lind"),
+    ("raj.malhotra@cxp.example", CERTIFIER, "Raj", "Malhotra"),
+    ("elena.petrova@cxp.example", CERTIFIER, "Elena", "Petrova"),
+    ("tomas.herrera@cxp.example", CERTIFIER, "Tomas", "Herrera"),
     ("tbt.sme@esp.example", TBT_SME, "Sam", "Whitaker"),
     ("licensing@esp.example", LICENSING, "Nina", "Castillo"),
     ("licensing@cxp.example", LICENSING, "Leah", "Brennan"),  # who recorded the exams
@@ -215,10 +224,15 @@ def note_to_agent(*, tbt_done: bool, calls: int, certified: bool, calls_per_agen
             "Good progress on the TBTs: finish the last ones and you are ESP complete (your "
             "certification calls are passed); " + CITRIX
         )
-    if tbt_done:
+    if tbt_done and calls:
         return (
             f"Good progress on the TBTs: all done. {calls} of {calls_per_agent} certification "
             "calls scored so far: keep going with the certifier, and " + CITRIX
+        )
+    if tbt_done:
+        return (
+            "Good progress on the TBTs: all done. Your certification calls are next: the Cert "
+            "Coordinator connects you with a certifier; " + CITRIX
         )
     if calls:
         return (

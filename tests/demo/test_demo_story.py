@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import Client
 
-from esp.demo.load import note_to_agent
+from esp.callqueue.models import CertifierConnection
+from esp.demo.load import load_demo, note_to_agent
 from esp.demo.moments import stamped_fields
 from esp.demo.season import generate_season
 from esp.demo.season_data import CALL_PASS_MARK, DEMO_SEASON_AGES
@@ -101,8 +103,9 @@ def test_the_note_to_the_agent_follows_each_state():
     assert "finish the last ones and you are ESP complete" in note(False, 5, True)
     assert "all done. 2 of 5 certification calls scored" in note(True, 2, False)
     assert "alongside your certification calls (3 of 5" in note(False, 3, False)
+    assert "Your certification calls are next" in note(True, 0, False)
     assert "before your first certification call" in note(False, 0, False)
-    for state in ((True, 5, True), (False, 5, True), (True, 2, False), (False, 0, False)):
+    for state in ((True, 5, True), (False, 5, True), (True, 2, False), (True, 0, False)):
         assert note(*state).startswith("Good progress on the TBTs")
 
 
@@ -212,3 +215,27 @@ def test_the_touches_date_nothing_after_the_demos_working_day():
         if r["employee_id"] == employee_id and r["kind"] == "call"
     }
     assert calls == {last.isoformat()} and moved_on < last.isoformat()
+
+
+MIDDAY = datetime(2026, 12, 2, 11, 0, tzinfo=CHICAGO)  # the working day has begun
+
+
+def test_during_the_working_day_the_moments_lead_up_to_now(db, settings, tmp_path):
+    """At 11 AM the day's own facts are there, every moment before 11 AM and after 8 AM of
+    its day, and a certifier is connected with an agent (R-C2: their Today shows the clock)."""
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with time_machine.travel(MIDDAY, tick=False):
+        load_demo(login=("manager@esp.example", "demo-manager"))
+        assert Fact.objects.filter(date=MIDDAY.date()).exists()
+        assert not Fact.objects.filter(date__gt=MIDDAY.date()).exists()
+        for model, name in stamped_fields():
+            for value in model.objects.exclude(**{name: None}).values_list(name, flat=True):
+                local = value.astimezone(CHICAGO)
+                if (model._meta.app_label, name) in AHEAD and local > MIDDAY:
+                    continue
+                assert local <= MIDDAY and time(8) <= local.time() <= time(18), (name, local)
+        connection = CertifierConnection.objects.get(closed_at__isnull=True)
+        assert connection.certifier.email == "certifier1@esp.example"
+        page = _sign_in("certifier1@esp.example").get("/today/").content.decode()
+        assert connection.agent.name in page and "10:10 AM" in page
