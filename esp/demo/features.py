@@ -114,21 +114,23 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
 
 
 def demo_mentors(program, as_of: date) -> int:
-    """R-C1: two agents transferred to production mentor (two agents each); two agents in ESP
-    without their shadowing done are paired today. Returns the pairings."""
+    """R-C1: agents transferred to production mentor (two agents each), enough of them for
+    the agents in ESP without their shadowing done (at least two); two of those agents are
+    paired today. Returns the pairings."""
     if Mentor.objects.exists():
         return 0
+    waiting = list(
+        in_esp_phase(program, as_of)
+        .exclude(Exists(_task_done("readiness_shadowing")))
+        .order_by("employee_id")
+    )
     mentors = [
         mentor_mark(actor=None, capacity=2, agent=agent)
         for agent in Agent.objects.filter(Exists(_task_done("transfer"))).order_by(
             "-training_class__start_date", "employee_id"
-        )[:2]
+        )[: max(2, -(-len(waiting) // 2))]
     ]
-    shadows = (
-        in_esp_phase(program, as_of)
-        .exclude(Exists(_task_done("readiness_shadowing")))
-        .order_by("employee_id")[: len(mentors)]
-    )
+    shadows = waiting[:2]
     for mentor, agent in zip(mentors, shadows, strict=False):
         shadowing_pair(mentor=mentor, agent=agent, room=SHADOWING_ROOM, day=as_of, actor=None)
     return len(shadows)

@@ -336,8 +336,10 @@ def _self_reports(rows, classes, home) -> None:
 
 
 def _licensing_report(own: list[dict], days_in: int) -> str:
-    if _done(own, "carrier_cert"):
+    if _done(own, "carrier_cert") and _done(own, "producer_world"):
         return "Aetna certification done; licensing is complete."
+    if _done(own, "carrier_cert"):
+        return "Aetna certification done; my Producer World registration is still open."
     if _done(own, "ahip"):
         return "Passed the AHIP final; working on the Aetna certification modules."
     if any(f["kind"] == "exam" and f["value"] == "failed" for f in own):

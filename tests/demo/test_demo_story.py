@@ -56,6 +56,7 @@ def test_the_demo_tells_one_story(today):  # noqa: F811
     _the_outlook_learns_from_the_finished_classes(program)
     _the_undo_uptraining_list_shows_on_the_first_click(program)
     _a_quoted_self_report_reads_as_one_sentence()
+    _licensing_is_complete_only_when_it_is()
 
 
 def _no_moment_after_now_or_at_night() -> None:
@@ -93,6 +94,18 @@ def _the_note_to_the_agent_agrees_with_their_state(program) -> None:
         assert "finish the last" not in note.note
     if scores:
         assert "first certification call" not in note.note
+
+
+def _licensing_is_complete_only_when_it_is() -> None:
+    """The role walk: 'licensing is complete' on 11/12, Producer World done on 11/13."""
+    reports = Fact.objects.filter(kind="self_report", note__contains="licensing is complete")
+    assert reports.exists()
+    for report in reports:
+        done = Fact.objects.filter(
+            agent=report.agent, kind="task", value="done", date__lte=report.date
+        )
+        items = set(done.values_list("item", flat=True))
+        assert {"producer_world", "ahip", "carrier_cert"} <= items, report.agent.employee_id
 
 
 def test_the_note_to_the_agent_follows_each_state():
