@@ -22,6 +22,7 @@ from esp.progress.models import Fact, Proof
 from esp.progress.services import projection
 from esp.progress.services.tracking import tbt_proof_submit
 from esp.roster.models import Agent
+from esp.tbt.models import TbtAccess
 from esp.tbt.services import import_courses
 
 TBT_COURSES = (
@@ -48,8 +49,9 @@ def _certificate(agent: Agent, number: str, name: str) -> bytes:
 
 
 def demo_tbt(program, as_of: date, now: datetime) -> int:
-    """R-B1, R-B2: the program's TBT courses, and three agents in ESP whose TL uploaded their
-    course certificates (2, 3 and 4 of them) a while before `now`, waiting for review.
+    """R-B1, R-B2: the program's TBT courses, and three agents in ESP with TBT access (their
+    proofs come after it: esp/demo/tbt_day.py runs first) whose TL uploaded their course
+    certificates (2, 3 and 4 of them) a while before `now`, waiting for review.
     Returns the proofs."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "courses.csv"
@@ -59,6 +61,7 @@ def demo_tbt(program, as_of: date, now: datetime) -> int:
     agents = (
         in_esp_phase(program, as_of)
         .exclude(Exists(_task_done("tbt")))
+        .filter(Exists(TbtAccess.objects.filter(agent=OuterRef("pk"))))
         .select_related("tl")
         .order_by("-training_class__start_date", "employee_id")
     )
@@ -80,7 +83,7 @@ def demo_tbt(program, as_of: date, now: datetime) -> int:
 
 def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
     """R-C3: the agents of the class spin-up (they need an extension) get their calls scored
-    today, item by item on the scorecard: call 1 coached, call 2 with a few points missed.
+    on the day of `now` (the demo's working moment), item by item on the scorecard: call 1 coached, call 2 with a few points missed.
     Returns the calls scored."""
     report = projection.read_report("extensions", program=program, as_of=as_of, now=now)
     board = extension_board(program, as_of, report)["classes"]
@@ -94,7 +97,7 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
         points = {item.pk: item.points for item in items}
         for item in items[k : k + 2]:  # each agent misses a different couple of points
             points[item.pk] = max(0, item.points - 2)
-        call_score(agent=agent, call_number=1, actor=certifier, day=as_of, now=now)
+        call_score(agent=agent, call_number=1, actor=certifier, day=now.date(), now=now)
         call_score(
             agent=agent,
             call_number=2,
@@ -102,7 +105,7 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
             notes_well="Warm greeting; verified the caller's identity before any plan detail.",
             notes_down="Rushed the Scope of Appointment; slow down and confirm consent.",
             actor=certifier,
-            day=as_of,
+            day=now.date(),
             now=now,
         )
         connection_close(connection=connection, now=now, actor=certifier)
@@ -111,29 +114,59 @@ def demo_scorecards(program, as_of: date, now: datetime, certifier) -> int:
 
 
 def demo_mentors(program, as_of: date) -> int:
-    """R-C1: two agents transferred to production mentor (two agents each); two agents in ESP
-    without their shadowing done are paired today. Returns the pairings."""
+    """R-C1: agents transferred to production mentor (two agents each), enough of them for
+    the agents in ESP without their shadowing done (at least two); two of those agents are
+    paired today. Returns the pairings."""
     if Mentor.objects.exists():
         return 0
+    waiting = list(
+        in_esp_phase(program, as_of)
+        .exclude(Exists(_task_done("readiness_shadowing")))
+        .order_by("employee_id")
+    )
     mentors = [
         mentor_mark(actor=None, capacity=2, agent=agent)
         for agent in Agent.objects.filter(Exists(_task_done("transfer"))).order_by(
             "-training_class__start_date", "employee_id"
-        )[:2]
+        )[: max(2, -(-len(waiting) // 2))]
     ]
-    shadows = (
-        in_esp_phase(program, as_of)
-        .exclude(Exists(_task_done("readiness_shadowing")))
-        .order_by("employee_id")[: len(mentors)]
-    )
+    shadows = waiting[:2]
     for mentor, agent in zip(mentors, shadows, strict=False):
         shadowing_pair(mentor=mentor, agent=agent, room=SHADOWING_ROOM, day=as_of, actor=None)
     return len(shadows)
 
 
 def mark_past_mail_sent(before: datetime) -> int:
-    """Mail the demo's history queued for a moment before `before` (classroom invitations of
+    """Mail the demo's history queued for a moment up to `before` (classroom invitations of
     past days) went out then: the worker does not mail it again today."""
     return OutboxMessage.objects.filter(
-        status=OutboxMessage.PENDING, next_attempt_at__lt=before
+        status=OutboxMessage.PENDING, next_attempt_at__lte=before
     ).update(status=OutboxMessage.SENT, sent_at=F("next_attempt_at"))
+
+
+def demo_connection(program, as_of: date, now: datetime, certifier) -> int:
+    """R-C2 during the working day: `certifier` connected 50 minutes before `now` with an
+    agent in ESP who is ready (shadowing done, equipment verified) and has no call scored,
+    call 1 scored since, so the certifier's Today shows the agent and the clock. None before
+    the day has begun (`now` is then the previous business day's end). Returns the agents."""
+    if now.date() != as_of:
+        return 0
+    ready = (
+        in_esp_phase(program, as_of)
+        .filter(Exists(_task_done("readiness_shadowing")))
+        .filter(
+            Exists(Fact.objects.filter(agent=OuterRef("pk"), kind="equipment", item="verified"))
+        )
+        .exclude(Exists(Fact.objects.filter(agent=OuterRef("pk"), kind="call")))
+        .order_by("employee_id")
+        .first()
+    )
+    if ready is None:
+        return 0
+    connection_open(
+        certifier=certifier, agent=ready, now=now - timedelta(minutes=50), actor=certifier
+    )
+    call_score(
+        agent=ready, call_number=1, actor=certifier, day=as_of, now=now - timedelta(minutes=20)
+    )
+    return 1

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -14,16 +15,14 @@ from esp.accounts.services import agent_account_open, staff_invite
 from esp.callqueue.services import availability_set
 from esp.demo.breakouts import demo_breakouts, in_esp_phase, working_now
 from esp.demo.classrooms import demo_classrooms
-from esp.demo.features import (
-    demo_mentors,
-    demo_scorecards,
-    demo_tbt,
-    mark_past_mail_sent,
-)
+from esp.demo.features import demo_connection, demo_mentors, demo_scorecards, demo_tbt
+from esp.demo.moments import settle
 from esp.demo.pace import demo_pace
 from esp.demo.season import generate_season, write_season
+from esp.demo.season_data import CALL_PASS_MARK, DEMO_SEASON_AGES
 from esp.demo.tbt_day import demo_tbt_day
 from esp.demo.touchups import touch_up
+from esp.demo.uptraining import demo_uptraining
 from esp.lib import clock
 from esp.mailing.services.lists import list_set
 from esp.programs.bootstrap import initialize
@@ -48,7 +47,7 @@ from esp.roster.services import import_classes, import_roster
 from esp.roster.services.staff import ensure_staff
 from esp.selfreport.services import link_issue
 
-DEMO_AGENTS = 72
+DEMO_AGENTS = 12 * len(DEMO_SEASON_AGES)  # classes of 12 (esp/demo/season.py)
 DEMO_LISTS = {
     "esp_managers": ["manager@esp.example"],
     "ops_leadership": ["ops.leadership@esp.example"],
@@ -65,11 +64,15 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
         list_set(key, addresses, actor_label="esp demo")
     as_of = clock.today(program.time_zone)
     calendar = calendar_for(program)
-    season = generate_season(as_of=as_of, agents=agents, seed=seed, calendar=calendar)
-    # the demo's own touches (issue 17 item 12); the certifiers are the demo's two
-    season = touch_up(
-        season, as_of, calendar, certifiers=[e for e, r, *_ in DEMO_STAFF if r == CERTIFIER]
+    # the demo's moments fall in working hours, never after the clock (issue 17 item 12):
+    # before the rooms open, the day so far is the previous business day's end
+    working = working_now(clock.now(program.time_zone), calendar)
+    season = generate_season(
+        as_of=as_of, agents=agents, seed=seed, calendar=calendar, class_ages=DEMO_SEASON_AGES
     )
+    # the demo's own touches (issue 17 item 12); the certifiers are the demo's two
+    certifiers = [e for e, r, *_ in DEMO_STAFF if r == CERTIFIER]
+    season = touch_up(season, as_of, calendar, certifiers=certifiers, last=working.date())
     with tempfile.TemporaryDirectory() as directory:
         paths = write_season(season, Path(directory))
         summaries = [
@@ -79,17 +82,25 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
         ]
     email, password = login
     demo_staff(program, as_of, password)
-    demo_pace(program, as_of)
+    manager = demo_manager(email, password)
+    demo_pace(program, as_of, last=working.date())
     demo_breakouts(program, as_of)
     demo_classrooms(program, as_of)
-    now = clock.now(program.time_zone)
-    mark_past_mail_sent(now.replace(hour=0, minute=0, second=0, microsecond=0))
-    working = working_now(now, calendar)  # the demo's moments fall in working hours
-    demo_tbt(program, as_of, working)
     demo_tbt_day(program, as_of, working)  # TBT SMEs and TBT access (issue 15 item 4)
-    demo_scorecards(program, as_of, working, get_user_model().objects.get(email=DEMO_STAFF[1][0]))
+    demo_tbt(program, as_of, working)  # proofs of agents with access
+    certifier = get_user_model().objects.get(email=DEMO_STAFF[1][0])
+    demo_scorecards(program, as_of, working, certifier)
+    demo_connection(program, as_of, working, certifier)  # the certifier's Today (R-C2)
     demo_mentors(program, as_of)
-    demo_agent_sign_in(program, as_of, password)
+    demo_uptraining(program, season.uptrained, manager)  # R-E3's undo due (issue 15)
+    demo_agent_sign_in(program, as_of, password, day=working.date())
+    settle(working, clock.now(program.time_zone))
+    lines = [f"Demo season as of {as_of:%m/%d/%Y}:"] + [f"  {s}" for s in summaries]
+    return "\n".join(lines)
+
+
+def demo_manager(email: str, password: str):
+    """The ESP Manager who signs in first (the CLI's demo login)."""
     User = get_user_model()
     manager, _ = User.objects.get_or_create(
         username=email, defaults={"email": email, "first_name": "Morgan", "last_name": "Ellis"}
@@ -98,14 +109,20 @@ def load_demo(*, login: tuple[str, str], agents: int = DEMO_AGENTS, seed: int = 
     manager.set_password(password)
     manager.save()
     manager.groups.add(Group.objects.get(name=ESP_MANAGER))
-    lines = [f"Demo season as of {as_of:%m/%d/%Y}:"] + [f"  {s}" for s in summaries]
-    return "\n".join(lines)
+    return manager
 
 
 DEMO_STAFF = [  # (sign-in, role, first name, last name): people's names, not "certifier1"
     ("coordinator@esp.example", CERT_COORDINATOR, "Grace", "Okafor"),
     ("certifier1@esp.example", CERTIFIER, "Marcus", "Bell"),
     ("certifier2@esp.example", CERTIFIER, "Renee", "Ortiz"),
+    # the rest of the team of about ten (seed 004), available today; not in the banner
+    ("keisha.grant@cxp.example", CERTIFIER, "Keisha", "Grant"),
+    ("victor.osei@cxp.example", CERTIFIER, "Victor", "Osei"),
+    ("hannah.lind@cxp.example", CERTIFIER, "Hannah", "Lind"),
+    ("raj.malhotra@cxp.example", CERTIFIER, "Raj", "Malhotra"),
+    ("elena.petrova@cxp.example", CERTIFIER, "Elena", "Petrova"),
+    ("tomas.herrera@cxp.example", CERTIFIER, "Tomas", "Herrera"),
     ("tbt.sme@esp.example", TBT_SME, "Sam", "Whitaker"),
     ("licensing@esp.example", LICENSING, "Nina", "Castillo"),
     ("licensing@cxp.example", LICENSING, "Leah", "Brennan"),  # who recorded the exams
@@ -118,12 +135,13 @@ def demo_staff(program, as_of, password: str) -> list[str]:
     TLs and PMs, a cert coordinator, two certifiers available today, a TBT SME, licensing,
     WFM. Returns the e-mails, one per role."""
     shown = []
+    hashed = make_password(password)  # one hash for every staff sign-in: hashing is slow by design
     for address, role, first, last in DEMO_STAFF:
         user = ensure_staff(address, role)
         shown.append(address)
         user.first_name, user.last_name = first, last
         user.is_active = True
-        user.set_password(password)
+        user.password = hashed
         user.save()
         if role == CERTIFIER and calendar_for(program).is_business_day(as_of):
             availability_set(certifier=user, day=as_of, available=True, actor=None)
@@ -131,7 +149,7 @@ def demo_staff(program, as_of, password: str) -> list[str]:
         for user in [*training_class.tls.all(), *training_class.pms.all()]:
             if not user.is_active:
                 user.is_active = True
-                user.set_password(password)
+                user.password = hashed
                 user.save()
     # a new TL invited and not signed in yet: the ESP Manager's invitations page shows her
     staff_invite(
@@ -162,29 +180,69 @@ def demo_agent(program, as_of):
     return agents.first()
 
 
-def demo_agent_sign_in(program, as_of, password: str):
+def demo_agent_sign_in(program, as_of, password: str, day=None):
     """One agent signs in with the demo's password and has a note written to them by their
-    TL (and the TL's staff-only remark beside it, which the agent never sees)."""
+    TL on `day` (the demo's working day), saying what their own facts say (issue 17 item 12),
+    and the TL's staff-only remark beside it, which the agent never sees."""
     agent = demo_agent(program, as_of)
     if agent is None:
         return None
+    day = day or as_of
     agent_account_open(agent=agent, password=password)
     tl = agent.tl or agent.training_class.tls.first()
-    note_add(
-        agent=agent,
-        text="Good progress on the TBTs: finish the last ones before your first certification "
-        "call, and ask in the breakout room if Citrix logs you out again.",
-        day=as_of,
-        actor=tl,
-        to_agent=True,
+    facts = Fact.objects.filter(agent=agent, date__lte=day)
+    scores = dict(facts.filter(kind="call").order_by("date", "pk").values_list("item", "value"))
+    passed = sum(1 for s in scores.values() if int(s) >= CALL_PASS_MARK)
+    text = note_to_agent(
+        tbt_done=facts.filter(kind="task", item="tbt", value="done").exists(),
+        calls=len(scores),
+        certified=passed >= program.calls_per_agent - 1,
+        calls_per_agent=program.calls_per_agent,
     )
+    note_add(agent=agent, text=text, day=day, actor=tl, to_agent=True)
     note_add(
         agent=agent,
-        text="Staff only: watch the camera-off time during the afternoon calls.",
-        day=as_of,
+        text="Staff only: watch the camera-off time during the afternoon sessions.",
+        day=day,
         actor=tl,
     )
     return agent
+
+
+CITRIX = "ask in the breakout room if Citrix logs you out again."
+
+
+def note_to_agent(*, tbt_done: bool, calls: int, certified: bool, calls_per_agent: int) -> str:
+    """The TL's note to the demo's agent, as their state stands (issue 17 item 12)."""
+    if certified and tbt_done:
+        return (
+            "Good progress on the TBTs and the certification calls: you are ESP complete. "
+            "Your transfer to production is next; " + CITRIX
+        )
+    if certified:
+        return (
+            "Good progress on the TBTs: finish the last ones and you are ESP complete (your "
+            "certification calls are passed); " + CITRIX
+        )
+    if tbt_done and calls:
+        return (
+            f"Good progress on the TBTs: all done. {calls} of {calls_per_agent} certification "
+            "calls scored so far: keep going with the certifier, and " + CITRIX
+        )
+    if tbt_done:
+        return (
+            "Good progress on the TBTs: all done. Your certification calls are next: the Cert "
+            "Coordinator connects you with a certifier; " + CITRIX
+        )
+    if calls:
+        return (
+            f"Good progress on the TBTs: finish the last ones alongside your certification "
+            f"calls ({calls} of {calls_per_agent} scored so far), and " + CITRIX
+        )
+    return (
+        "Good progress on the TBTs: finish the last ones before your first certification "
+        "call, and " + CITRIX
+    )
 
 
 def demo_banner(base_url: str, password: str) -> str:
@@ -209,7 +267,10 @@ def demo_banner(base_url: str, password: str) -> str:
     program = Program.objects.get()
     agent = demo_agent(program, clock.today(program.time_zone))
     if agent is not None:
-        link = link_issue(agent, actor=None)
+        now = clock.now(program.time_zone)
+        working = working_now(now, calendar_for(program))
+        link = link_issue(agent, actor=None, now=working)
+        settle(working, clock.now(program.time_zone))  # its audit row: the demo's moment too
         lines += [
             f"  {AGENT:<{width}}  {agent.name:<18} {agent.user.email if agent.user else ''}"
             "  (their own page: tasks, scores, notes to them, self-report)",

@@ -69,7 +69,13 @@ __all__ = [
 
 class _Generator(AgentSimulator):
     def __init__(
-        self, as_of: date, agents: int, seed: int, calendar: BusinessCalendar, agents_per_class: int
+        self,
+        as_of: date,
+        agents: int,
+        seed: int,
+        calendar: BusinessCalendar,
+        agents_per_class: int,
+        class_ages: tuple[int, ...] | None = None,
     ):
         if agents < 1:
             raise ValueError("a season needs at least one agent")
@@ -81,6 +87,7 @@ class _Generator(AgentSimulator):
         self.rng = random.Random(seed)
         self.per_class = agents_per_class
         self.class_count = max(1, agents // agents_per_class)
+        self.class_ages = class_ages
 
     # -- business days ------------------------------------------------------------------------
 
@@ -108,6 +115,8 @@ class _Generator(AgentSimulator):
 
     def _class_ages(self) -> list[int]:
         count = self.class_count
+        if self.class_ages and count <= len(self.class_ages):  # the demo's (esp/demo/load.py)
+            return sorted(self.class_ages[:count], reverse=True)
         if count <= len(DEMO_AGES):
             return sorted(DEMO_AGES[:count], reverse=True)
         future = max(1, count * 3 // 100)
@@ -316,11 +325,13 @@ def generate_season(
     seed: int = 1,
     calendar: BusinessCalendar | None = None,
     agents_per_class: int = 12,
+    class_ages: tuple[int, ...] | None = None,
 ) -> Season:
-    """A season of `agents` agents in classes of `agents_per_class`, as of `as_of`."""
+    """A season of `agents` agents in classes of `agents_per_class`, as of `as_of`; the
+    classes' ages (business days from their start to `as_of`) are `class_ages` when given."""
     if calendar is None:
         calendar = BusinessCalendar.us()
-    return _Generator(as_of, agents, seed, calendar, agents_per_class).generate()
+    return _Generator(as_of, agents, seed, calendar, agents_per_class, class_ages).generate()
 
 
 def write_season(season: Season, directory: Path) -> dict[str, Path]:

@@ -62,6 +62,9 @@ FIRST_EMPLOYEE_NUMBER = 100001
 # Ages (business days from class start to as_of) of the demo's classes: licensing day 2,
 # training day 5, ESP day 2, ESP day 5, a few days past ESP, finished weeks ago.
 DEMO_AGES = (17, 3, 10, 45, 24, 20)  # in the order they are kept for fewer classes
+# `esp demo`'s own classes: the six above and five more finished ones, so that the outlook
+# (issue 18) learns from 80-odd finished agents instead of falling back (MIN_ANALOGS).
+DEMO_SEASON_AGES = (*DEMO_AGES, 29, 34, 39, 52, 60)
 SPREAD_BUSINESS_DAYS = 250  # about 12 months of class starts for a large season
 
 FIRST_NAMES = (
@@ -241,6 +244,9 @@ class Season:
     classes: list[dict[str, str]]  # rows of classes.csv (keys = column names)
     roster: list[dict[str, str]]  # rows of roster.csv
     activity: list[dict[str, str]]  # rows of activity.csv, sorted by (date, employee_id)
+    # the demo's touches (esp/demo/touchups.py): (employee_id, ISO day) of an agent moved to
+    # the uptraining class on that day whose Call Certs passed since (R-E3's undo is due)
+    uptrained: list[tuple[str, str]] = field(default_factory=list)
 
 
 # -- helpers --------------------------------------------------------------------------------

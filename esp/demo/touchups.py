@@ -23,26 +23,36 @@ UPTRAINING_AGENTS = 2  # 1-4 -> the uptraining class
 
 
 def touch_up(
-    season: Season, as_of: date, calendar: BusinessCalendar, certifiers: list[str] = ()
+    season: Season,
+    as_of: date,
+    calendar: BusinessCalendar,
+    certifiers: list[str] = (),
+    last: date | None = None,
 ) -> Season:
     """A copy of `season` with the demo's touches (the input is left as it is); the calls
-    are scored by `certifiers` (the demo's accounts) in place of the generated addresses."""
+    are scored by `certifiers` (the demo's accounts) in place of the generated addresses.
+    `as_of` is the day the pages open on; `last` the latest day anything happened (the demo's
+    "now" before the working day has begun is the previous business day's end): no row is
+    dated after it (issue 17 item 12)."""
     if not calendar.is_business_day(as_of):  # facts are dated on business days
         as_of = calendar.previous_business_day(as_of)
-    rows = [dict(row) for row in season.activity]
+    last = min(as_of, last or as_of)
+    if not calendar.is_business_day(last):
+        last = calendar.previous_business_day(last)
+    rows = [dict(row) for row in season.activity if row["date"] <= last.isoformat()]
     classes = {k["class_code"]: _phases(k, calendar) for k in season.classes}
     home = {a["employee_id"]: a["class_code"] for a in season.roster}
     moved = {r["employee_id"] for r in rows if r["kind"] == "move"}
-    _extensions(rows, classes, home, moved, as_of, calendar)
+    uptrained = _extensions(rows, classes, home, moved, as_of, calendar, last)
     tls = {a["employee_id"]: a["tl_email"] for a in season.roster}
-    _red_flag(rows, classes, home, moved, as_of, tls)
-    _proctored_attempt(rows, classes, home, moved, as_of, calendar)
-    _termination_due(rows, classes, home, moved, as_of, calendar, tls)
-    _recent_transfer(rows, classes, home, moved, as_of, calendar, tls)
+    _red_flag(rows, classes, home, moved, last, tls)
+    _proctored_attempt(rows, classes, home, moved, last, calendar)
+    _termination_due(rows, classes, home, moved, last, calendar, tls)
+    _recent_transfer(rows, classes, home, moved, last, calendar, tls)
     _self_reports(rows, classes, home)
     _certifiers(rows, certifiers)
     rows.sort(key=lambda r: r["date"])  # stable: each day's rows keep their order
-    return replace(season, activity=rows)
+    return replace(season, activity=rows, uptrained=uptrained)
 
 
 def _certifiers(rows, certifiers) -> None:
@@ -105,33 +115,77 @@ def _esp_age(phases: dict[str, date], as_of: date, calendar: BusinessCalendar) -
     return calendar.age(phases["esp"], as_of)
 
 
-def _extensions(rows, classes, home, moved, as_of, calendar) -> None:
+def _extensions(rows, classes, home, moved, as_of, calendar, last) -> list[tuple[str, str]]:
     """R-E1: the most recent class at ESP day 5 or later gets 5+ agents needing an extension,
-    the one before it 2: their call certification is taken back (calls and transfer removed),
-    the passed agents first; the calls are scored on the scorecard by `esp demo` instead."""
+    the next one with no more than 2 waiting gets 2: their call certification is taken back
+    (calls and transfer removed), the passed agents first; the calls are scored on the
+    scorecard by `esp demo` instead. One more agent of the second class was moved to the
+    uptraining class on the business day before `last` and passed the calls on `last` (R-E3:
+    the undo is due); returned as (employee_id, ISO day of the move) for `esp demo` to record
+    the uptraining steps."""
     eligible = sorted(
         (k for k, p in classes.items() if (_esp_age(p, as_of, calendar) or -1) >= 4),
         key=lambda k: classes[k]["esp"],
         reverse=True,
     )
-    for code, target in zip(eligible, (SPIN_UP_AGENTS, UPTRAINING_AGENTS), strict=False):
-        agents = _in_class(code, classes, home, moved, rows)
-        active = {e: f for e, f in agents.items() if _active(f)}
-        waiting = [e for e, f in active.items() if _certified_on(f) is None]
-        candidates = [
-            e
-            for e, f in active.items()
-            if e not in waiting and _done(f, "rts") and not _done(f, "call_cert")
-        ]
-        strip = set(candidates[: max(0, target - len(waiting))])
-        rows[:] = [
-            r
-            for r in rows
-            if not (
-                r["employee_id"] in strip
-                and (r["kind"] == "call" or (r["kind"] == "task" and r["item"] == "transfer"))
+    uptrained: list[tuple[str, str]] = []
+    chosen: set[str] = set()
+    for target in (SPIN_UP_AGENTS, UPTRAINING_AGENTS):
+        for code in eligible:
+            agents = _in_class(code, classes, home, moved, rows)
+            active = {e: f for e, f in agents.items() if _active(f)}
+            waiting = [e for e, f in active.items() if _certified_on(f) is None]
+            if code in chosen or (target < SPIN_UP_AGENTS and len(waiting) > target):
+                continue  # the uptraining class: one with no more than 2 waiting already
+            chosen.add(code)
+            candidates = [
+                e
+                for e, f in active.items()
+                if e not in waiting and _done(f, "rts") and not _done(f, "call_cert")
+            ]
+            strip = candidates[: max(0, target - len(waiting))]
+            later = []
+            if target < SPIN_UP_AGENTS:
+                rest = candidates[len(strip) :]
+                later = _uptrained(active, rest, strip, classes[code], calendar, last)
+            _take_back(rows, strip, later, last)
+            uptrained += later
+            break
+    return uptrained
+
+
+def _take_back(rows, strip, later, last) -> None:
+    """The `strip` agents' calls and transfer removed; the `later` agents' calls moved to
+    `last` and their transfer removed."""
+    gone = set(strip) | {e for e, _ in later}
+    for row in rows:
+        if row["employee_id"] in gone and row["kind"] == "call" and row["employee_id"] not in strip:
+            row["date"] = last.isoformat()
+    rows[:] = [
+        r
+        for r in rows
+        if not (
+            r["employee_id"] in gone
+            and (
+                (r["kind"] == "call" and r["employee_id"] in strip)
+                or (r["kind"] == "task" and r["item"] == "transfer")
             )
-        ]
+        )
+    ]
+
+
+def _uptrained(active, candidates, strip, phases, calendar, last) -> list[tuple[str, str]]:
+    """The first of `candidates` moved to the uptraining class on the business day before
+    `last` (ESP day 6 or later) and certified on `last`, when the class then had 1-4 agents
+    needing an extension (R-E2: the uptraining procedure, not the spin-up)."""
+    moved_on = calendar.previous_business_day(last)
+    if not candidates or moved_on < calendar.add_business_days(phases["esp"], 5):
+        return []
+    day = moved_on.isoformat()
+    open_then = {e for e, f in active.items() if (_certified_on(f) or "9") > day}
+    if len(open_then | set(strip)) + 1 >= SPIN_UP_AGENTS:
+        return []
+    return [(candidates[0], day)]
 
 
 def _pick(rows, classes, home, moved, phase_key: str, as_of: date, need) -> str | None:
@@ -282,8 +336,10 @@ def _self_reports(rows, classes, home) -> None:
 
 
 def _licensing_report(own: list[dict], days_in: int) -> str:
-    if _done(own, "carrier_cert"):
+    if _done(own, "carrier_cert") and _done(own, "producer_world"):
         return "Aetna certification done; licensing is complete."
+    if _done(own, "carrier_cert"):
+        return "Aetna certification done; my Producer World registration is still open."
     if _done(own, "ahip"):
         return "Passed the AHIP final; working on the Aetna certification modules."
     if any(f["kind"] == "exam" and f["value"] == "failed" for f in own):

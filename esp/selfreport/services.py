@@ -48,6 +48,7 @@ from .selectors import (  # noqa: F401 - active_link: temporary, for selfreport_
 DEFAULT_DAYS = 14
 MAX_ANSWER_LENGTH = 2000
 REPORT = "self_report_link"  # the outbox's report name for the link e-mails
+ENDS = (".", "!", "?")  # a quoted report that ends its own sentence takes no full stop after
 
 
 def link_days() -> int:
@@ -263,7 +264,8 @@ def _emailed_problem(agent: Agent, day: date, today: date) -> str:
         how = "by e-mail" if already.source == "email" else "through the self-report form"
         return (
             f"{agent.name} already has a self-report for {day:%m/%d/%Y} ({how}): "
-            f"“{already.note[:80]}”. One report a day is recorded."
+            f"“{already.note[:80]}”{'' if already.note[:80].endswith(ENDS) else '.'} "
+            "One report a day is recorded."
         )
     return ""
 
