@@ -61,3 +61,19 @@ def local_at(moment, zone):
     if not isinstance(moment, datetime):
         return ""
     return display.day_and_time(moment.astimezone(ZoneInfo(str(zone))))
+
+
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
+}
+
+
+@register.filter
+def file_kind(content_type):
+    """`{{ proof.content_type|file_kind }}` → "PDF", "PNG image": a file's kind in words, not
+    its MIME type (issue 15 walk: the review queue read "application/pdf")."""
+    text = str(content_type or "")
+    return FILE_KINDS.get(text, text.rsplit("/", 1)[-1].upper() or "file")
