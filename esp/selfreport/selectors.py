@@ -8,14 +8,13 @@ import hashlib
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 
 from esp.access import scopes
 from esp.access.writes import may_write
 from esp.lib import clock
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
-from esp.roster.models import Agent, TrainingClass
+from esp.roster.models import Agent
 from esp.rules.emailed_reports import Person
 
 from .models import SelfReportLink
@@ -87,24 +86,6 @@ def not_reported_rows(agents, day: date) -> list[dict]:
         .order_by("training_class__code", "first_name", "last_name", "employee_id")
         .values_list("employee_id", "first_name", "last_name", "training_class__code")
     ]
-
-
-def class_for_reports(user, code: str) -> TrainingClass:
-    """The class whose self-reports `user` records or sends links for: one whose board they
-    open, or one whose agents they still see (issue 15 walk: the coordinator's Today listed
-    an extended class's agents past its ESP days, and its "Record e-mailed reports" and
-    "E-mail new self-report links" answered 404). 404 otherwise."""
-    try:
-        return scopes.get_class_for_user(user, code)
-    except Http404:
-        found = (
-            TrainingClass.objects.select_related("program")
-            .filter(code=code, agents__in=scopes.visible_agents(user))
-            .first()
-        )
-        if found is None:
-            raise
-        return found
 
 
 def class_agents(user, training_class, day: date) -> QuerySet[Agent]:
