@@ -111,46 +111,58 @@ Program manager ($decided_by): ________________________________    Date: _______
 Team lead ($tl_name): ________________________________    Date: ______________
 """
 
-TERM_PLACEHOLDERS = (
-    "agent_name",
-    "employee_id",
-    "class_code",
-    "site",
-    "tl_name",
-    "pm_name",
-    "program",
-    "today",
-    "effective_date",
-    "reason",
-    "review_line",
-    "review_note",
-    "history",
-    "decided_by",
-)
+TERM_PLACEHOLDERS: dict[str, str] = {
+    "agent_name": "the agent's first and last name",
+    "employee_id": "the agent's employee ID",
+    "class_code": "the agent's class on the effective date",
+    "site": "the agent's site (or the class's sites)",
+    "tl_name": "the agent's TL (or the class's TLs)",
+    "pm_name": "the agent's PM (or the class's PMs)",
+    "program": "the program's name",
+    "today": "the day the decision was recorded, MM/DD/YYYY",
+    "effective_date": "the termination's effective date, MM/DD/YYYY",
+    "reason": "the PM's reason",
+    "review_line": "the termination review: its ladder, when and by whom it was delivered",
+    "review_note": "the reason and expectation given with the review",
+    "history": "the corrective actions delivered before, one per line",
+    "decided_by": "the PM who decided",
+}
 
 
-def fill_term(values: Mapping[str, str]) -> str:
-    """The shipped Term document filled with `values` (R-L5)."""
-    return Template(DEFAULT_TERM_TEMPLATE).substitute(
-        {name: values.get(name, "") for name in TERM_PLACEHOLDERS}
-    )
+def fill_term(values: Mapping[str, str], text: str = DEFAULT_TERM_TEMPLATE) -> str:
+    """The Term document (the program's template, else the shipped one) filled with `values`
+    (R-L5); refused when the template has a problem."""
+    problems = template_problems(text, TERM_PLACEHOLDERS)
+    if problems:
+        raise ValidationError(problems)
+    return Template(text).substitute({name: values.get(name, "") for name in TERM_PLACEHOLDERS})
+
+
+def preview(text: str, placeholders: Mapping[str, str]) -> str:
+    """The template filled with what each placeholder stands for, in brackets (the admin's
+    preview of a template's wording); the problems instead when it has any."""
+    problems = template_problems(text, placeholders)
+    if problems:
+        return "\n".join(problems)
+    return Template(text).substitute({name: f"[{means}]" for name, means in placeholders.items()})
 
 
 HEADING = "# "
 
 
-def template_problems(text: str) -> list[str]:
-    """Everything wrong with a template, each naming the placeholder or mark and its line."""
+def template_problems(text: str, placeholders: Mapping[str, str] = PLACEHOLDERS) -> list[str]:
+    """Everything wrong with a template, each naming the placeholder or mark and its line
+    (`placeholders`: the CAP documents' by default, `TERM_PLACEHOLDERS` for a Term document)."""
     if not text.strip():
         return ["The template is empty."]
     problems = []
     for match in Template.pattern.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         name = match.group("named") or match.group("braced")
-        if name is not None and name not in PLACEHOLDERS:
+        if name is not None and name not in placeholders:
             problems.append(
                 f"Unknown placeholder ${name} on line {line}. The placeholders are: "
-                + ", ".join(f"${known}" for known in PLACEHOLDERS)
+                + ", ".join(f"${known}" for known in placeholders)
                 + "."
             )
         elif match.group("invalid") is not None:
@@ -169,15 +181,18 @@ def template_problems(text: str) -> list[str]:
 
 
 def validate_cap_template(text: str) -> None:
-    """The field validator: refuse a template with any problem, saying which."""
-    problems = template_problems(text)
+    """The field validator: refuse a template with any problem, saying which (a placeholder
+    of either kind of document passes here; the model's `clean` checks the step's own)."""
+    problems = template_problems(text, {**PLACEHOLDERS, **TERM_PLACEHOLDERS})
     if problems:
         raise ValidationError(problems)
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
     """The template with every placeholder replaced (refused when it has a problem)."""
-    validate_cap_template(text)
+    problems = template_problems(text)
+    if problems:
+        raise ValidationError(problems)
     return Template(text).substitute({name: values.get(name, "") for name in PLACEHOLDERS})
 
 

@@ -7,21 +7,36 @@ CAP also stores the PDF made for it, with the template text and version it was m
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from esp.programs.models import Program
 from esp.progress.models import Fact
 
-from .documents import validate_cap_template
+from .documents import (
+    DEFAULT_CAP_TEMPLATE,
+    DEFAULT_TERM_TEMPLATE,
+    PLACEHOLDERS,
+    TERM_PLACEHOLDERS,
+    template_problems,
+    validate_cap_template,
+)
 
 WRITTEN_CAP, FINAL_CAP = "written_cap", "final_cap"
 CAP_STEPS = (WRITTEN_CAP, FINAL_CAP)
+TERM_DOCUMENT = "termination_review"  # the step whose document is the Term letter (R-L5)
 
 
 class CapTemplate(models.Model):
-    """The text a CAP document is made from, edited by the ESP Manager in the admin."""
+    """The text a CAP document is made from, edited by the ESP Manager in the admin; also the
+    Term document's (step `termination_review`: made when the PM terms an agent, R-L5)."""
 
-    STEPS = [("", "every CAP step"), (WRITTEN_CAP, "Written CAP"), (FINAL_CAP, "Final CAP")]
+    STEPS = [
+        ("", "every CAP step"),
+        (WRITTEN_CAP, "Written CAP"),
+        (FINAL_CAP, "Final CAP"),
+        (TERM_DOCUMENT, "Term document (the PM terms an agent)"),
+    ]
 
     program = models.ForeignKey(Program, related_name="cap_templates", on_delete=models.CASCADE)
     step = models.CharField(
@@ -51,11 +66,27 @@ class CapTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.program.key}: {self.get_step_display()} (version {self.version})"
 
+    @property
+    def placeholders(self) -> dict[str, str]:
+        return TERM_PLACEHOLDERS if self.step == TERM_DOCUMENT else PLACEHOLDERS
+
+    @property
+    def shipped_text(self) -> str:
+        return DEFAULT_TERM_TEMPLATE if self.step == TERM_DOCUMENT else DEFAULT_CAP_TEMPLATE
+
+    def clean(self) -> None:
+        """The step's own placeholders only: a Term document's are not a CAP's."""
+        if not self.text or template_problems(self.text, {**PLACEHOLDERS, **TERM_PLACEHOLDERS}):
+            return  # the field's validator has said what is wrong
+        problems = template_problems(self.text, self.placeholders)
+        if problems:
+            raise ValidationError({"text": problems})
+
 
 class CapDocument(models.Model):
     """The PDF made when a written or final CAP was delivered, to sign; also the Term document
     made when the PM decided a termination review to term the agent (on the review's fact,
-    without a template: the shipped Term template, documents.DEFAULT_TERM_TEMPLATE)."""
+    from the program's Term template, else the shipped one: documents.DEFAULT_TERM_TEMPLATE)."""
 
     fact = models.OneToOneField(Fact, related_name="cap_document", on_delete=models.CASCADE)
     template = models.ForeignKey(

@@ -42,7 +42,7 @@ from esp.progress.services import (
 from esp.roster.models import Agent
 
 from . import documents
-from .models import CAP_STEPS, CapDocument, CapTemplate, TerminationDecision
+from .models import CAP_STEPS, TERM_DOCUMENT, CapDocument, CapTemplate, TerminationDecision
 from .selectors import cap_values, due_review_lines, due_review_of, term_values
 
 
@@ -128,7 +128,10 @@ def cap_document_for_delivery(fact: Fact, actor) -> CapDocument | None:
 @transaction.atomic
 def cap_template_save(*, template: CapTemplate, actor) -> CapTemplate:
     """Save a template the ESP Manager edited: validated (an unknown placeholder is refused,
-    naming it), its version bumped when the text changed, and audited."""
+    naming it), its version bumped when the text changed, and audited. Left empty, it starts
+    from the shipped text of its step (the Term document's for `termination_review`)."""
+    if not template.text.strip():
+        template.text = template.shipped_text
     template.full_clean()
     before = (
         CapTemplate.objects.filter(pk=template.pk).values_list("text", flat=True).first()
@@ -215,13 +218,18 @@ def termination_decide(
 
 
 def term_document_make(decision: TerminationDecision, actor) -> CapDocument:
-    """R-L5: the Term document of a decision to term, made like a CAP document (the shipped
-    Term template filled, printed with the embedded font) and stored on the termination
-    review's fact, in the decision's transaction: downloaded like the CAP documents."""
+    """R-L5: the Term document of a decision to term, made like a CAP document (the program's
+    Term template, else the shipped one, filled, printed with the embedded font) and stored
+    on the termination review's fact, in the decision's transaction: downloaded like the CAP
+    documents."""
     agent = decision.proposal.agent
     today = clock.today(agent.training_class.program.time_zone)
     values = term_values(decision, today)
-    text = documents.fill_term(values)
+    template = CapTemplate.objects.filter(
+        program=agent.training_class.program, step=TERM_DOCUMENT
+    ).first()  # the ESP Manager's wording (issue 15 walk), else the shipped one
+    wording = template.text if template else documents.DEFAULT_TERM_TEMPLATE
+    text = documents.fill_term(values, wording)
     pdf = documents.pdf_bytes(
         text,
         title=f"Termination: {values['agent_name']} ({values['effective_date']})",
@@ -230,9 +238,9 @@ def term_document_make(decision: TerminationDecision, actor) -> CapDocument:
     )
     return CapDocument.objects.create(
         fact=decision.proposal,
-        template=None,
-        template_version=0,
-        template_text=documents.DEFAULT_TERM_TEMPLATE,
+        template=template,
+        template_version=template.version if template else 0,
+        template_text=wording,
         text=text,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),

@@ -56,6 +56,14 @@ class TaskStatusSerializer(serializers.Serializer):
     based_on = serializers.CharField(help_text="id of the latest status fact, for updates")
 
 
+class TaskStatusWrittenSerializer(TaskStatusSerializer):
+    warning = serializers.CharField(
+        required=False,
+        help_text="present only with a warning: a second failed attempt at the exam the same "
+        "day (recorded all the same; check the date)",
+    )
+
+
 class TaskStatusWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TASK_STATUSES)
     note = serializers.CharField(

@@ -213,7 +213,7 @@ class TaskUpdate(ApiView):
         parameters=[TASK_KEY],
         request=s.TaskStatusWriteSerializer,
         responses={
-            200: s.TaskStatusSerializer,
+            200: s.TaskStatusWrittenSerializer,
             **STATUS_WRITE_ANSWERS,
         },
         summary="Set a task's status (R-P1); `based_on` required: 409 when it changed since, "
@@ -247,7 +247,9 @@ class TaskUpdate(ApiView):
             )
             row = pages.agent_row(agent, _today(agent))
             cell = next(c for c in row.cells if c.task == task)
-            return Response(s.TaskStatusSerializer(cell).data)
+            warning = pages.second_fail_warning(agent, task, data.validated_data["status"])
+            answer = s.TaskStatusSerializer(cell).data
+            return Response({**answer, "warning": warning} if warning else answer)
 
         return _write(apply)
 

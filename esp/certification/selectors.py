@@ -60,6 +60,16 @@ def call_history(agent: Agent, number: int) -> QuerySet[CallScore]:
     )
 
 
+def last_scoring(agent: Agent, number: int) -> CallScore | None:
+    """The latest scoring of call `number`, with its item scores (a re-score starts there)."""
+    return (
+        CallScore.objects.filter(agent=agent, call_number=number)
+        .prefetch_related("item_scores__item")
+        .order_by("pk")
+        .last()
+    )
+
+
 @dataclass(frozen=True)
 class WorkbookCalls:
     """What the workbook lists: the latest fact of each call 1..N, and its item scores."""

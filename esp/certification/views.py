@@ -108,6 +108,29 @@ def _save(request, agent, number: int, template, form: ScoreForm):
     return redirect(reverse("progress:agent", args=[agent.employee_id]) + "#calls")
 
 
+def _shown(points: Decimal) -> str:
+    """Points as people write them: 15, 7.5 (not 15.00)."""
+    return f"{points.normalize():f}"
+
+
+def _rescoring(template, last) -> ScoreForm:
+    """A re-score opens on the call's last scoring when it used this scorecard: its points,
+    its missed auto-fail items, its notes and its total (issue 15 walk: it opened on full
+    marks, "100 — passes", beside "Scored before: 90")."""
+    form = ScoreForm()
+    if template is None or last is None or last.template_id != template.pk:
+        return form
+    form.notes_well, form.notes_down = last.notes_well, last.notes_down
+    for scored in last.item_scores.all():
+        if scored.item.auto_fail:
+            form.points[scored.item_id] = scored.failed
+        else:
+            form.points[scored.item_id] = scored.earned
+            form.typed[scored.item_id] = _shown(scored.earned)
+    form.total = tally(template, form.points)
+    return form
+
+
 def _item_rows(template, form: ScoreForm) -> list[dict]:
     """Each item with the value to show (as typed, else its full points) and, for an
     auto-fail item, whether it is marked missed; the running total when not yet tallied."""
@@ -116,7 +139,7 @@ def _item_rows(template, form: ScoreForm) -> list[dict]:
     items = [
         {
             "item": item,
-            "value": form.typed.get(item.pk, f"{item.points:g}"),
+            "value": form.typed.get(item.pk, _shown(item.points)),
             "failed": bool(form.points.get(item.pk)) if item.auto_fail else False,
         }
         for item in template.items()
@@ -140,11 +163,12 @@ def score(request, employee_id: str, number: int):
     if not 1 <= number <= program.calls_per_agent:
         raise Http404("no such call")
     template = None if number == 1 else _template(request)
-    form = ScoreForm()
     if request.method == "POST":
         form = _posted(request, template)
         if saved := _save(request, agent, number, template, form):
             return saved
+    else:
+        form = _rescoring(template, selectors.last_scoring(agent, number))
     items = _item_rows(template, form)
     return render(
         request,

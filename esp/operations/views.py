@@ -30,6 +30,7 @@ def extensions(request):
         now=clock.now(program.time_zone),
     )
     context["as_of"] = as_of
+    context["zone"] = program.time_zone  # "Done by … at" in the program's zone
     return render(request, "operations/extensions.html", context)
 
 
@@ -122,5 +123,6 @@ def transfer(request, employee_id):
         "passed": passed,
         "refusal": "" if passed else selectors.transfer_refusal(program, agent, today),
         "items": selectors.transfer_checklist(agent, today, now),
+        "zone": program.time_zone,  # "Done by … at" in the program's zone
     }
     return render(request, "operations/transfer.html", context)

@@ -15,6 +15,7 @@ from esp.roster.selectors import names_by_email
 from esp.rules import attendance
 from esp.rules import reports as rules
 from esp.rules.board import NOT_STARTED, NOT_YET, task_chip
+from esp.rules.exams import failed_twice_on, same_day_warning
 from esp.rules.flags import open_flags
 from esp.rules.notes import author, authors, is_note
 from esp.rules.progress import AgentProgress, latest
@@ -363,3 +364,13 @@ def decidable(user, proofs) -> list[Proof]:
     for proof in proofs:
         proof.can_decide = may_write(user, "proof_review", proof.item)
     return proofs
+
+
+def second_fail_warning(agent, task: str, status: str) -> str:
+    """Issue 15 item 13 wherever a fail is recorded: the same-day warning when an exam's
+    task set to failed makes a second fail of that exam today ("": none)."""
+    if status != FAILED:
+        return ""
+    today = clock.today(agent.training_class.program.time_zone)
+    facts = agent_facts(agent, today)
+    return same_day_warning(agent.name, today) if failed_twice_on(facts, task, today) else ""

@@ -21,7 +21,7 @@ from esp.lib import clock
 from esp.progress import selectors, services
 from esp.progress.services import proofs
 from esp.progress.services import tracking as writes
-from esp.rules.exams import same_day_repeats
+from esp.rules.exams import same_day_repeats, same_day_warning
 
 from . import forms
 from .pages import decidable, local_url
@@ -85,11 +85,8 @@ def _record_failed_exam(request, data):
         agent=agent, exam=data["exam"], note=data["note"], day=data["day"], actor=request.user
     )
     if fact in same_day_repeats(selectors.exam_attempts(agent, fact.item, fact.date)):
-        messages.warning(  # issue 15 item 13: recorded, but worth a second look
-            request,
-            f"{agent.name} already had an attempt at this exam on {fact.date:%m/%d/%Y}: this is "
-            "a second attempt on the same day. Check that the date is right.",
-        )
+        # issue 15 item 13: recorded, but worth a second look
+        messages.warning(request, same_day_warning(agent.name, fact.date))
     return f"Failed exam recorded for {agent.name}; the TL, the PM and licensing are notified."
 
 

@@ -228,7 +228,7 @@ def task_status(request, employee_id: str, task: str):
     if request.method == "GET":
         return _status_form(request, agent, task)
     form = forms.TaskStatusForm(request.POST)
-    error, refused = "", False
+    error, refused, warning = "", False, ""
     if form.is_valid():
         try:
             services.task_status_set(
@@ -240,6 +240,7 @@ def task_status(request, employee_id: str, task: str):
                 actor=request.user,
                 based_on=form.cleaned_data["based_on"],
             )
+            warning = pages.second_fail_warning(agent, task, form.cleaned_data["status"])
         except services.Conflict as exc:
             error = str(exc)
         except ValidationError as exc:
@@ -252,12 +253,14 @@ def task_status(request, employee_id: str, task: str):
         raise PermissionDenied(error)
     if request.htmx:
         return _row_response(
-            request, agent, error, status=403 if refused else 409 if error else 200
+            request, agent, error or warning, status=403 if refused else 409 if error else 200
         )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, f"{label(task, 'task')} updated.")
+        if warning:
+            messages.warning(request, warning)
     return back_to_agent(request, agent)
 
 

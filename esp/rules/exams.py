@@ -56,3 +56,30 @@ def same_day_repeats(exam_facts: Iterable) -> list:
             repeats.append(fact)
         last_day[fact.item] = fact.date
     return repeats
+
+
+def failed_twice_on(facts: Iterable, exam: str, day: date) -> bool:
+    """Issue 15 item 13, wherever a fail is recorded: `day` holds two or more fails of `exam`
+    among one agent's `facts` — a failed attempt (an `exam` fact) or the exam's task set to
+    failed (the agent page, the board, the API). A second one the same day is worth a second
+    look: a typo in the date, the same attempt recorded twice, or a retake the carrier does
+    not allow the same day."""
+    return (
+        sum(
+            1
+            for f in facts
+            if f.kind in ("exam", "task")
+            and f.item == exam
+            and f.value == "failed"
+            and f.date == day
+        )
+        >= 2
+    )
+
+
+def same_day_warning(name: str, day: date) -> str:
+    """The words of that warning, the same on every form, page and API answer."""
+    return (
+        f"{name} already had an attempt at this exam on {day:%m/%d/%Y}: this is a second "
+        "attempt on the same day. Check that the date is right."
+    )

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.access import scopes
+from esp.access.selectors import class_of_seen_agents
 from esp.access.writes import require_write
 from esp.accounts.services import AlreadyHasAccount, agent_account_open
 from esp.lib import clock
@@ -159,7 +160,7 @@ def agent_link(request, employee_id: str):
 @require_POST
 def class_send(request, code: str):
     """E-mail a new self-report link to every active agent of the class (in the user's scope)."""
-    training_class = scopes.get_class_for_user(request.user, code)
+    training_class = class_of_seen_agents(request.user, code)
     require_write(request.user, "self_report_link")
     program = training_class.program
     now = clock.now(program.time_zone)
@@ -248,7 +249,7 @@ def _preview_key(day, block: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def emailed_class(request, code: str):
     """Several e-mailed reports of one class pasted at once: a preview, then all or nothing."""
-    training_class = scopes.get_class_for_user(request.user, code)
+    training_class = class_of_seen_agents(request.user, code)
     require_write(request.user, "self_report")
     now = clock.now(training_class.program.time_zone)
     form = EmailedReportsForm(request.POST or None, initial={"day": now.date()})

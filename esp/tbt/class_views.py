@@ -1,7 +1,8 @@
 """The TBT pages of one class (seed 000; issue 15 items 3 and 4): the N-Number request dates
 pasted from the carrier's tracker, with a preview, and the class's TBT SMEs.
 
-Parse, call a selector or service, render; the class comes through `get_class_for_user`.
+Parse, call a selector or service, render; the class comes through `get_class_for_user` (the
+N-Number page: `class_of_seen_agents`, an extended class past its phase too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from esp.access import scopes
+from esp.access.selectors import class_of_seen_agents
 from esp.access.writes import may_write
 from esp.lib import clock
 from esp.lib.csvio import ImportRejected, RowError, read_sheet
@@ -61,8 +63,9 @@ def _checked(training_class, parsed, errors: list[RowError], now, seen) -> list[
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def n_numbers(request, code: str):
-    """Seed 000: the class's N-Number request dates; paste or upload, preview, then record."""
-    training_class = scopes.get_class_for_user(request.user, code)
+    """Seed 000: the class's N-Number request dates; paste or upload, preview, then record
+    (the class's agents the user sees: an extended class's past its phase too)."""
+    training_class = class_of_seen_agents(request.user, code)
     program = training_class.program
     now = clock.now(program.time_zone)
     seen = selectors.visible_agent_ids(request.user)

@@ -38,6 +38,7 @@ def teams(request):
             "sections": sections,
             "gaps": sum(row.gaps for row in rows),
             "recipients": services.RECIPIENTS,
+            "zone": program.time_zone,  # "reported on … at" in the program's zone
         },
     )
 

@@ -357,3 +357,12 @@ def test_the_coordinator_and_the_sme_keep_agents_with_call_certs_or_tbts_open_pa
         assert "E001" in seen(coordinator) and "E001" not in seen(sme)
         services.task_status_set(agent=ann, task="call_cert", status="done", day=day, actor=None)
         assert "E001" not in seen(coordinator) and "E002" in seen(coordinator)
+
+
+def test_the_review_queue_names_a_files_kind_in_words(world, client):
+    """Seed 000 (the coordinator reviews TBT proofs on their first morning): a proof reads
+    "(PDF, …)" or "(PNG image, …)", not its MIME type "application/pdf" (issue 15 walk)."""
+    client.force_login(world.users[ESP_MANAGER])
+    queue = client.get(reverse("progress:review_queue")).content.decode()
+    assert "(PDF, " in queue and "(PNG image, " in queue
+    assert "application/pdf" not in queue and "image/png" not in queue

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from esp.accountability.models import CapDocument, TerminationDecision
+from esp.accountability.models import CapDocument, CapTemplate, TerminationDecision
 from esp.accountability.services import (
     mail_due_termination_reviews,
     pm_inform,
@@ -29,7 +29,7 @@ from esp.audit.models import AuditEntry
 from esp.mailing.models import OutboxMessage
 from esp.progress import services
 from esp.progress.models import Fact
-from esp.roster.roles import CERTIFIER, LICENSING, PM, TL, WFM
+from esp.roster.roles import CERTIFIER, ESP_MANAGER, LICENSING, PM, TL, WFM
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
     build_world,
@@ -230,3 +230,35 @@ def test_it_refuses_an_empty_message_and_the_roles_that_do_not_work_with_the_age
               actor=world.users[LICENSING])  # fmt: skip
     assert OutboxMessage.objects.get(report="pm_informed").to == ["pm.two@cxp.example"]
     assert isinstance(NOW, datetime)
+
+
+def test_the_esp_manager_words_the_term_document_and_the_pm_terms_with_it(world, client):
+    """R-L5: the Term document is "generated like the CAP PDFs", so its wording is the ESP
+    Manager's like theirs (issue 15 walk, leftover c): in the admin, started from the shipped
+    text, previewed, refused with a CAP-only placeholder, audited, then used for the PDF."""
+    client.force_login(world.users[ESP_MANAGER])
+    add = reverse("admin:accountability_captemplate_add")
+    data = {"program": world.program.pk, "step": "termination_review", "text": ""}
+    assert client.post(add, data).status_code == 302  # empty: the shipped Term text
+    template = CapTemplate.objects.get(step="termination_review")
+    assert template.text.startswith("# Termination of employment")
+    change = reverse("admin:accountability_captemplate_change", args=[template.pk])
+    page = client.get(change).content.decode()
+    assert "effective [the termination&#x27;s effective date, MM/DD/YYYY]" in page
+    refused = client.post(change, {**data, "text": "$step for $agent_name"}).content.decode()
+    assert "Unknown placeholder $step on line 1." in refused
+    wording = "# Notice\nDear $agent_name, your last day is $effective_date ($reason)."
+    assert client.post(change, {**data, "text": wording}).status_code == 302
+    audit = AuditEntry.objects.filter(action="cap_template_changed").get()
+    assert audit.changes["version"] == 2 and audit.actor == world.users[ESP_MANAGER]
+
+    three_no_call_no_shows(world)
+    client.force_login(world.users[PM])
+    client.post(
+        reverse("progress:termination_decide", args=["E001"]),
+        {"ladder": "attendance", "decision": "term", "date": "12/04/2026", "reason": "3 NCNS"},
+    )
+    document = CapDocument.objects.get()
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(bytes(document.pdf))).pages)
+    assert "Dear Ann Able, your last day is 12/04/2026 (3 NCNS)." in text
+    assert (document.template, document.template_version) == (template, 2)

@@ -350,3 +350,26 @@ def test_it_imports_and_exports_templates_in_the_admin(world, client):
     bad = SimpleUploadedFile("bad.xlsx", b"not a workbook")
     response = client.post(f"{changelist}import/", {"file": bad})
     assert b"not a readable .xlsx file" in response.content
+
+
+def test_a_rescore_opens_on_the_calls_last_scoring_not_on_full_marks(world, client):
+    """Seed 004 (a certifier corrects a scored call): the form shows the points, the missed
+    auto-fail item and the notes saved last time, and their total — not 100 and "passes"
+    beside "Scored before: 0"; a fresh call still opens on full marks, written 15 not 15.00."""
+    jane, certifier, _, template = world
+    client.force_login(certifier)
+    url = "/agents/E001/calls/3/score/"
+    fresh = client.get(url).content.decode()
+    assert "Running total: <strong>100</strong>" in fresh and 'value="15"' in fresh
+    call_score(
+        agent=jane, call_number=3, item_points=points_for(template, 90, auto_fail=True),
+        notes_well="Warm opening", notes_down="Skipped the TPMO disclaimer", actor=certifier,
+        day=DAY, template=template,
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "Scored before: 0 on 11/30/2026" in page
+    assert "Running total: <strong>0</strong>" in page and "passes" not in page
+    assert "Skipped the TPMO disclaimer" in page and "Warm opening" in page
+    assert page.count("checked") == 1  # the missed auto-fail item
+    first = next(i for i in template.items() if not i.auto_fail)
+    assert f'name="item-{first.pk}" value="0"' in page  # 90 was taken from the first items

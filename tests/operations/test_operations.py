@@ -494,3 +494,24 @@ def test_the_extension_board_pages_its_classes(program, world, client, monkeypat
         shown += [code for code in codes if f'id="class-{code}"' in text]
         assert f"Page {page} of {len(codes)}" in text
     assert shown == codes
+
+
+def test_the_checklist_says_when_a_step_was_done_in_the_programs_time_zone(program, world, client):
+    """Seed 003's waits are read on the program's clock, so is "Done by … at …": a program in
+    Los Angeles reads a step recorded at 9:00 AM Chicago as done at 7:00 AM, not at the
+    server's 9:00 AM (issue 15 walk, leftover b)."""
+    program.time_zone = "America/Los_Angeles"
+    program.save()
+    agent = Agent.objects.get(employee_id="E001")
+    esp_complete(program, agent, world)
+    services.transfer_step_record(
+        program=program, agent=agent, step=BOTH_SYSTEMS[0], actor=world, now=NOW, today=AS_OF
+    )
+    client.force_login(world)
+    page = client.get(reverse("operations:transfer", kwargs={"employee_id": "E001"}))
+    assert "at 12/07/2026 7:00 AM" in page.content.decode()
+    record_step(
+        program, "AET-B", "uptraining_set", world, agent=Agent.objects.get(employee_id="E101")
+    )
+    board = client.get(reverse("operations:extensions") + "?as_of=2026-12-07").content.decode()
+    assert "at 12/07/2026 7:00 AM" in board and "9:00 AM" not in board

@@ -23,7 +23,7 @@ from esp.progress import services
 from esp.progress.models import Proof
 from esp.progress.services.proofs import proof_submit
 from esp.roster.roles import LICENSING, TL
-from esp.rules.exams import same_day_repeats
+from esp.rules.exams import failed_twice_on, same_day_repeats
 from esp.rules.records import Fact as RuleFact
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
@@ -141,6 +141,50 @@ def test_it_warns_when_the_failed_exam_form_records_a_second_attempt_the_same_da
     ) in messages_of(second)
     page = client.get(reverse("progress:agent", args=["E101"])).content.decode()
     assert page.count('class="chip late">second attempt on the same day') == 1
+
+
+def test_it_warns_wherever_a_second_fail_the_same_day_is_recorded(world, client):
+    """Seed 002 (a failed carrier-cert exam is recorded): the same-day warning is not the
+    Failed Exams form's alone — setting AHIP to Failed on the agent page after the form
+    recorded today's fail warns too, and so does the API's answer (a `warning` field)."""
+    client.force_login(world.users[LICENSING])
+    form = reverse("progress:tracking_form", args=["failed-exam"])
+    client.post(form, {"agent": "E101", "exam": "ahip", "note": "62%", "day": "11/30/2026"})
+    status = reverse("progress:task_status", args=["E101", "ahip"])
+    response = client.post(status, {"status": "failed", "note": "", "based_on": ""})
+    warning = (
+        "Liz Lane already had an attempt at this exam on 11/30/2026: this is a second attempt "
+        "on the same day. Check that the date is right."
+    )
+    assert warning in messages_of(response)
+    based_on = str(services.latest_fact(world.agents["E101"], "task", "ahip").pk)
+    answer = client.post(
+        "/api/v1/agents/E101/tasks/ahip/",
+        {"status": "failed", "note": "again", "based_on": based_on},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["warning"] == warning
+    calm = client.post(
+        "/api/v1/agents/E101/tasks/carrier_cert/",
+        {"status": "failed", "note": "", "based_on": ""},
+        content_type="application/json",
+    )
+    assert calm.status_code == 200 and "warning" not in calm.json()  # its first fail today
+
+
+def test_it_counts_fails_from_the_form_and_the_task_status_alike():
+    """The rule behind the warning: exam fails and the exam's task set to failed, per day."""
+    monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
+    facts = [
+        RuleFact(monday, 1, "exam", "ahip", "failed"),
+        RuleFact(monday, 2, "task", "carrier_cert", "failed"),
+        RuleFact(tuesday, 3, "task", "ahip", "failed"),
+    ]
+    assert not failed_twice_on(facts, "ahip", monday)
+    assert failed_twice_on([*facts, RuleFact(monday, 4, "task", "ahip", "failed")], "ahip", monday)
+    assert not failed_twice_on(
+        [*facts, RuleFact(monday, 4, "task", "ahip", "done")], "ahip", monday
+    )
 
 
 # -- a late carrier-cert proof (R-B2) --------------------------------------------------------------

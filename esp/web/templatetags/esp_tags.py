@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django import template
 
@@ -51,3 +52,28 @@ def person(user):
     if user is None:
         return "unknown"
     return user.get_full_name() or user.email or user.username
+
+
+@register.filter
+def local_at(moment, zone):
+    """`{{ step.done_at|local_at:zone }}` → "12/03/2026 8:05 AM": a stored moment in the
+    program's time zone (`zone`, its name), not the server's (issue 15 walk)."""
+    if not isinstance(moment, datetime):
+        return ""
+    return display.day_and_time(moment.astimezone(ZoneInfo(str(zone))))
+
+
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
+}
+
+
+@register.filter
+def file_kind(content_type):
+    """`{{ proof.content_type|file_kind }}` → "PDF", "PNG image": a file's kind in words, not
+    its MIME type (issue 15 walk: the review queue read "application/pdf")."""
+    text = str(content_type or "")
+    return FILE_KINDS.get(text, text.rsplit("/", 1)[-1].upper() or "file")
