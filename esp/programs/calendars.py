@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from esp.lib.dates import FIRST_YEAR, LAST_YEAR
+from esp.lib.request_memo import once
 from esp.rules.calendar import BusinessCalendar, us_federal_holidays
 
 from .models import Program
@@ -30,5 +31,6 @@ def _calendar(country: str, closures: frozenset, openings: frozenset) -> Busines
 
 
 def calendar_for(program: Program) -> BusinessCalendar:
-    closures, openings = program_closure_days(program)
+    """The program's calendar (its closures read once per page: esp.lib.request_memo)."""
+    closures, openings = once(("closures", program.pk), lambda: program_closure_days(program))
     return _calendar(program.holiday_country, closures, openings)
