@@ -205,6 +205,20 @@ def outlook_day(program: Program, as_of: date):
     return OutlookDay.objects.filter(program=program, as_of=as_of).first()
 
 
+def outlook_day_kept(program: Program, as_of: date) -> tuple | None:
+    """(id, built_at, stamp) of the program's kept outlook as of D, without its snapshot."""
+    return (
+        OutlookDay.objects.filter(program=program, as_of=as_of)
+        .values_list("pk", "built_at", "stamp")
+        .first()
+    )
+
+
+def outlook_snapshot(pk: int) -> bytes:
+    """The pickled snapshot of the kept outlook `pk`."""
+    return bytes(OutlookDay.objects.values_list("snapshot", flat=True).get(pk=pk))
+
+
 def outlook_stamp(program: Program) -> tuple:
     """What an outlook as of a day depends on besides the day, cheaply (a cache key): the
     latest fact (id and when recorded: an index lookup, not a scan of the season), the

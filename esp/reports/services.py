@@ -18,7 +18,13 @@ from esp.rules.outlook import Outlook, OutlookSnapshot, build_outlook, snapshot
 from esp.rules.outlook.capacity import Certifiers, capacity, weekly
 
 from .models import OutlookDay
-from .selectors import outlook_day, outlook_inputs, outlook_stamp
+from .selectors import (
+    outlook_day,
+    outlook_day_kept,
+    outlook_inputs,
+    outlook_snapshot,
+    outlook_stamp,
+)
 
 #: A kept outlook older than this is built again by the worker once the facts changed.
 REFRESH = timedelta(minutes=30)
@@ -71,7 +77,10 @@ def outlook_day_build(*, program: Program, as_of: date, now: datetime) -> Outloo
     fields = {"built_at": now, "stamp": stamp, "snapshot": pickle.dumps(kept)}
     try:
         with transaction.atomic():
-            OutlookDay.objects.update_or_create(program=program, as_of=as_of, defaults=fields)
+            day, _ = OutlookDay.objects.update_or_create(
+                program=program, as_of=as_of, defaults=fields
+            )
+        _keep_unpickled((day.pk, day.built_at, day.stamp), kept)
     except IntegrityError:  # another process kept the same day first: theirs is as good
         pass
     return kept
@@ -81,10 +90,31 @@ def pages_outlook(program: Program, as_of: date, *, build: bool = True) -> Outlo
     """The program's outlook as of D as the pages show it: the kept one (built by the worker
     after midnight and whenever the facts changed, at most every REFRESH), else built now
     (None instead when not `build`)."""
-    kept = outlook_day(program, as_of)
+    kept = outlook_day_kept(program, as_of)
     if kept is not None:
-        return pickle.loads(kept.snapshot)  # noqa: S301 - written by outlook_day_build only
+        return _unpickled(kept)
     return outlook_day_build(program=program, as_of=as_of, now=clock.now()) if build else None
+
+
+_snapshots: OrderedDict[tuple, OutlookSnapshot] = OrderedDict()
+
+
+def _unpickled(kept: tuple) -> OutlookSnapshot:
+    """The kept snapshot `kept` (its id, when built and its stamp) as unpickled once per
+    process (issue 14: every agent page read the 396 KB snapshot of a 20,000-agent season
+    and unpickled it, 3 ms and a large row on each; a rebuild changes when and the stamp)."""
+    if kept in _snapshots:
+        _snapshots.move_to_end(kept)
+        return _snapshots[kept]
+    data = outlook_snapshot(kept[0])
+    return _keep_unpickled(kept, pickle.loads(data))  # noqa: S301 - written by outlook_day_build
+
+
+def _keep_unpickled(kept: tuple, outlook: OutlookSnapshot) -> OutlookSnapshot:
+    _snapshots[kept] = outlook
+    while len(_snapshots) > CACHE_SIZE:
+        _snapshots.popitem(last=False)
+    return outlook
 
 
 def build_outlooks(*, now: datetime) -> int:

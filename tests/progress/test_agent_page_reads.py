@@ -24,7 +24,7 @@ DAYS = [date(2026, 11, 2) + timedelta(days=n) for n in range(0, 60, 3)]
 
 
 @pytest.fixture
-def agents(season, write, esp):
+def agents(season, write, esp):  # noqa: F811 - the fixture imported above
     season(9)
     code, _, err = esp("import", "activity", write(_history(3), "more.csv"))
     assert code == 0, err
