@@ -109,16 +109,19 @@ def employee_ids_with_facts(program: Program, day: date, *, kinds) -> frozenset[
 
 
 def class_dates(codes=None) -> dict[str, ClassDates]:
-    starts: dict[str, dict[str, date]] = defaultdict(dict)
-    rows = ClassPhase.objects.values_list("training_class__code", "phase__key", "start_date")
+    """Each class (of `codes`) with its phases' start dates, in one query (issue 14: a class
+    with no phase dates yet has none)."""
+    rows = TrainingClass.objects.order_by("code", "phase_starts__phase__order").values_list(
+        "code", "phase_starts__phase__key", "phase_starts__start_date"
+    )
     if codes is not None:
-        rows = rows.filter(training_class__code__in=list(codes))
+        rows = rows.filter(code__in=list(codes))
+    starts: dict[str, dict[str, date]] = {}
     for code, phase, day in rows:
-        starts[code][phase] = day
-    names = TrainingClass.objects.values_list("code", flat=True)
-    if codes is not None:
-        names = names.filter(code__in=list(codes))
-    return {code: ClassDates(code, starts.get(code, {})) for code in names}
+        found = starts.setdefault(code, {})
+        if phase is not None:
+            found[phase] = day
+    return {code: ClassDates(code, found) for code, found in starts.items()}
 
 
 # Up to this many agents, their facts are read by the list of their ids (well under the
