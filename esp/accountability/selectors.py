@@ -352,16 +352,28 @@ def term_values(decision: TerminationDecision, today: date) -> dict[str, str]:
     }
 
 
+def review_decisions(reviews) -> dict[int, TerminationDecision]:
+    """The decisions on `reviews` (delivered termination reviews): fact id -> decision."""
+    if not reviews:
+        return {}
+    decided = TerminationDecision.objects.filter(proposal__in=[f.pk for f in reviews])
+    return {decision.proposal_id: decision for decision in decided}
+
+
 def agent_page_context(user, agent: Agent, page) -> dict:
     """The agent page's accountability part (esp.progress.hooks): the termination reviews the
-    user may decide, the one waiting, the ladders a review may be proposed on, and the CAP
-    documents of the delivered steps the page shows."""
+    user may decide, the one waiting, the ladders a review may be proposed on, the decision
+    on each delivered review and the CAP documents of the delivered steps the page shows.
+    The reviews are the page's facts (`page.all_facts`: any date), their decisions one read
+    (issue 14: no query per review)."""
+    reviews = [f for f in page.all_facts if f.kind == "action" and f.item == TERMINATION_REVIEW]
+    decisions = review_decisions(reviews)
+    undecided = [f for f in reviews if f.pk not in decisions]
     return {
-        "termination_reviews": pending_termination_reviews(
-            user, agents=Agent.objects.filter(pk=agent.pk)
-        ),
+        "termination_reviews": undecided if may_write(user, "termination_decision") else [],
         "termination_decisions": TerminationDecision.DECISIONS,
-        "waiting_review": None if page.for_agent else waiting_termination_review(agent),
+        "waiting_review": None if page.for_agent or not undecided else undecided[0],
+        "review_decisions": decisions,
         "review_ladders": termination_review_ladders(agent.training_class.program),
         "cap_documents": cap_documents_by_fact(agent, delivered=page.deliveries),
     }

@@ -18,6 +18,7 @@ from esp.progress.selectors import agent_records
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import CERTIFIER
 from esp.roster.selectors import names_by_email
+from esp.rules.board import in_flight
 from esp.rules.callcert import PENDING
 from esp.rules.notes import author, authors
 from esp.rules.progress import AgentProgress
@@ -327,13 +328,14 @@ def _step(fact: Fact | None) -> dict:
 
 def _readiness_rows(program: Program, as_of: date, agents, class_code=None) -> list[dict]:
     """Per agent of `agents` (in flight): the readiness state, what is missing in words, the
-    two steps with their latest fact, the open shadowing pairing."""
+    two steps with their latest fact, the open shadowing pairing. `agents`: a query of
+    agents, or a list of their ids (one agent: its facts alone are looked at)."""
     records = agent_records(
         program,
         as_of,
         class_code=class_code,
         in_flight=True,
-        agent_ids=agents.values("pk"),
+        agent_ids=agents if isinstance(agents, list) else agents.values("pk"),
         kinds=READINESS_KINDS,
     )
     by_id = {
@@ -341,28 +343,36 @@ def _readiness_rows(program: Program, as_of: date, agents, class_code=None) -> l
         for a in Agent.objects.filter(employee_id__in=[r.employee_id for r in records])
     }
     latest = _latest_readiness([a.pk for a in by_id.values()])
-    pairings = {
-        p.agent_id: p
-        for p in ShadowingPairing.objects.filter(
-            ended_on__isnull=True, agent__in=by_id.values()
-        ).select_related("mentor__agent", "mentor__user")
-    }
+    pairings = _open_pairings(by_id.values())
     rows = []
     for record in records:
         agent = by_id[record.employee_id]
-        state = readiness(record.facts, as_of)
-        rows.append(
-            {
-                "agent": agent,
-                "state": state,
-                "missing": missing_words(state),
-                "day1": _step(latest.get((agent.pk, "readiness_day1"))),
-                "shadowing": _step(latest.get((agent.pk, "readiness_shadowing"))),
-                "pairing": pairings.get(agent.pk),
-            }
-        )
+        rows.append(_readiness_row(agent, record.facts, as_of, latest, pairings.get(agent.pk)))
     rows.sort(key=lambda row: (row["agent"].last_name, row["agent"].first_name))
     return rows
+
+
+def _open_pairings(agents) -> dict[int, ShadowingPairing]:
+    """Agent id -> their open shadowing pairing, for `agents`."""
+    return {
+        p.agent_id: p
+        for p in ShadowingPairing.objects.filter(
+            ended_on__isnull=True, agent__in=agents
+        ).select_related("mentor__agent", "mentor__user")
+    }
+
+
+def _readiness_row(agent: Agent, facts, as_of: date, latest: dict, pairing) -> dict:
+    """One agent's readiness row from their facts as of D and their latest readiness facts."""
+    state = readiness(facts, as_of)
+    return {
+        "agent": agent,
+        "state": state,
+        "missing": missing_words(state),
+        "day1": _step(latest.get((agent.pk, "readiness_day1"))),
+        "shadowing": _step(latest.get((agent.pk, "readiness_shadowing"))),
+        "pairing": pairing,
+    }
 
 
 def class_readiness(user, training_class: TrainingClass, as_of: date) -> dict:
@@ -415,8 +425,22 @@ def readiness_classes(user, program: Program, as_of: date) -> list[dict]:
 
 def agent_readiness(agent: Agent, as_of: date) -> dict | None:
     """One agent's readiness row (None when not in flight: transferred or employment ended)."""
-    rows = _readiness_rows(agent.training_class.program, as_of, Agent.objects.filter(pk=agent.pk))
+    rows = _readiness_rows(agent.training_class.program, as_of, [agent.pk])
     return rows[0] if rows else None
+
+
+def page_readiness(agent: Agent, page) -> dict | None:
+    """`agent_readiness` from the agent page's facts (`page.record`, `page.all_facts`; issue
+    14: the page read them once): None when not in flight as of the page's day."""
+    if not in_flight(page.record.facts, page.as_of):
+        return None
+    latest = {
+        (agent.pk, f.item): f
+        for f in page.all_facts
+        if f.kind == "task" and f.item in READINESS_TASKS
+    }
+    pairing = _open_pairings([agent]).get(agent.pk)
+    return _readiness_row(agent, page.record.facts, page.as_of, latest, pairing)
 
 
 def agent_page_context(user, agent: Agent, page) -> dict:
@@ -424,7 +448,7 @@ def agent_page_context(user, agent: Agent, page) -> dict:
     two steps with their one-click forms for those who may record them (R-C1)."""
     if page.for_agent:
         return {"readiness_panel": None}
-    row = agent_readiness(agent, page.as_of)
+    row = page_readiness(agent, page)
     if row is None:
         return {"readiness_panel": None}
     return {

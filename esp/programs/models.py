@@ -10,6 +10,7 @@ from django.db import models
 
 from esp.lib.display import clock_time
 from esp.lib.kept import Kept
+from esp.lib.request_memo import once
 from esp.rules import records
 
 
@@ -142,6 +143,15 @@ class Program(models.Model):
 
     _policy: records.Policy | None = None
 
+    def task_rows(self) -> tuple[Task, ...]:
+        """The program's tasks in order, with their phase: read once per page where the page
+        opted in (esp.lib.request_memo; the agent page's policy, rows, forms and proofs all
+        ask), else each time."""
+        return once(
+            ("program_tasks", self.pk),
+            lambda: tuple(self.tasks.select_related("phase").order_by("order", "pk")),
+        )
+
     def save(self, *args, **kwargs):
         self._policy = None
         self.policy_stamp = new_stamp()
@@ -164,7 +174,7 @@ class Program(models.Model):
     def _build_policy(self) -> records.Policy:
         # each table read once (9 queries; issue 14: every page builds the policy)
         ladders = list(self.ladders.select_related("phase").prefetch_related("tasks", "steps"))
-        tasks = list(self.tasks.select_related("phase").order_by("order", "pk"))
+        tasks = list(self.task_rows())
         exams = next((ladder for ladder in ladders if ladder.kind == Ladder.EXAMS), None)
         attendance = next((ladder for ladder in ladders if ladder.kind == Ladder.ATTENDANCE), None)
         transfer = next((task for task in tasks if task.is_transfer), None)

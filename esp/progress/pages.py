@@ -19,16 +19,19 @@ from esp.rules.exams import failed_twice_on, same_day_warning
 from esp.rules.flags import open_flags
 from esp.rules.notes import author, authors, is_note
 from esp.rules.progress import AgentProgress, latest
-from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
+from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE, AgentRecord
+from esp.rules.records import Fact as RuleFact
+from esp.rules.report_lines import FACT_KINDS
 
 from . import hooks
 from .models import Fact, Proof
 from .selectors import (
     STAFF_ONLY_STEPS,
-    agent_facts,
+    agent_history,
     agent_records,
     board_agents,
-    employment_after,
+    class_dates,
+    facts_by_agent,
     facts_for_agent,
     ordered_tasks,
     task_names,
@@ -231,6 +234,11 @@ class AgentPage:
     agent_reads: frozenset[int] = frozenset()
     #: employment changes recorded with a date after as_of (a term the PM set ahead), in order
     scheduled: list[Fact] = field(default_factory=list)
+    #: the rules' record of the agent as of the day (what agent_records reads for them)
+    record: AgentRecord | None = None
+    #: every fact of the agent, any date, as staff see them, with `by_name`: what the page's
+    #: parts (esp.progress.hooks) read of the agent's facts instead of reading them again
+    all_facts: list[Fact] = field(default_factory=list)
 
 
 def _by_kind(facts) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]], list]:
@@ -247,13 +255,14 @@ def _by_kind(facts) -> tuple[dict[str, list[Fact]], dict[str, list[Fact]], list]
     return by_kind, history, sorted(calls.items())
 
 
-def _seen_facts(agent: Agent, as_of: date, for_agent: bool):
+def _seen_facts(agent: Agent, history: list[Fact], as_of: date, for_agent: bool):
     """The facts the page shows (the agent's own view of them for the agent), the ids of
-    those whose note the agent reads, and the employment facts dated after `as_of`."""
+    those whose note the agent reads, and the employment facts dated after `as_of`, from
+    the agent's `history` (every fact, in order)."""
     today = clock.today(agent.training_class.program.time_zone)
-    facts = agent_facts(agent, as_of)
+    facts = [f for f in history if f.date <= as_of]
     agent_view = facts_for_agent(facts, today=today)
-    later = employment_after(agent, as_of)
+    later = [f for f in history if f.date > as_of and f.kind == "status" and f.item == "employment"]
     if for_agent:
         facts, later = agent_view, facts_for_agent(later, today=today)
     return facts, frozenset(f.pk for f in agent_view if f.note), later
@@ -267,6 +276,24 @@ def _name_authors(facts) -> None:
         fact.by_name = author(fact.by, names)
 
 
+def agent_record(agent: Agent, history: list[Fact], as_of: date) -> AgentRecord:
+    """The agent's record as of D from `history` (every fact of the agent, in order): what
+    `agent_records(program, as_of, agent_ids=[agent.pk])[0]` reads, without reading the
+    facts again (two queries: the class dates)."""
+    wanted = set(FACT_KINDS)
+    own = tuple(
+        RuleFact(f.date, f.pk, f.kind, f.item, f.value)
+        for f in history
+        if f.date <= as_of and f.kind in wanted
+    )
+    code = agent.training_class.code
+    dates = class_dates({code} | {f.item for f in own if f.kind == "move"})
+    moves = {f.item: dates[f.item] for f in own if f.kind == "move" and f.item in dates}
+    return AgentRecord(
+        agent.employee_id, agent.first_name, agent.last_name, dates[code], own, moves
+    )
+
+
 def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPage:
     """The agent page's facts as of `as_of`; `for_agent` is the agent's own view (SPEC §1,
     issue 12 item 5): the notes written to them, no red flags, staff remarks or termination
@@ -274,11 +301,12 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
     program = agent.training_class.program
     policy = program.policy()
     ctx = rules.Context(policy, calendar_for(program), as_of)
-    records = agent_records(program, as_of, agent_ids=[agent.pk])
-    progress = AgentProgress(records[0], policy)
-    row = _rows(records, ctx, {agent.employee_id: agent}, program)[0]
-    facts, agent_reads, later = _seen_facts(agent, as_of, for_agent)
-    _name_authors([*facts, *later])
+    everything = agent_history(agent)  # one read of the facts (issue 14)
+    _name_authors(everything)
+    record = agent_record(agent, everything, as_of)
+    progress = AgentProgress(record, policy)
+    row = _rows([record], ctx, {agent.employee_id: agent}, program)[0]
+    facts, agent_reads, later = _seen_facts(agent, everything, as_of, for_agent)
     by_kind, history, calls = _by_kind(facts)
     flagged = [f for f in facts if f.kind in ("flag", "exam")]
     return AgentPage(
@@ -306,7 +334,18 @@ def agent_page(agent: Agent, as_of: date, *, for_agent: bool = False) -> AgentPa
         for_agent=for_agent,
         agent_reads=agent_reads,
         scheduled=scheduled_employment(row.employment, later),
+        record=record,
+        all_facts=everything,
     )
+
+
+def latest_of(facts, kind: str, item: str):
+    """The latest of `facts` (in order) of `kind` and `item`, or None."""
+    found = None
+    for fact in facts:
+        if fact.kind == kind and fact.item == item:
+            found = fact
+    return found
 
 
 def scheduled_employment(current: str, later: list[Fact]) -> list[Fact]:
@@ -372,5 +411,5 @@ def second_fail_warning(agent, task: str, status: str) -> str:
     if status != FAILED:
         return ""
     today = clock.today(agent.training_class.program.time_zone)
-    facts = agent_facts(agent, today)
+    facts = facts_by_agent([agent.pk], today).get(agent.pk, [])
     return same_day_warning(agent.name, today) if failed_twice_on(facts, task, today) else ""

@@ -18,6 +18,7 @@ from django.db.models.functions import Collate, FirstValue
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib.request_memo import once
 from esp.mailing.models import DistributionList
 from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
@@ -108,16 +109,19 @@ def employee_ids_with_facts(program: Program, day: date, *, kinds) -> frozenset[
 
 
 def class_dates(codes=None) -> dict[str, ClassDates]:
-    starts: dict[str, dict[str, date]] = defaultdict(dict)
-    rows = ClassPhase.objects.values_list("training_class__code", "phase__key", "start_date")
+    """Each class (of `codes`) with its phases' start dates, in one query (issue 14: a class
+    with no phase dates yet has none)."""
+    rows = TrainingClass.objects.order_by("code", "phase_starts__phase__order").values_list(
+        "code", "phase_starts__phase__key", "phase_starts__start_date"
+    )
     if codes is not None:
-        rows = rows.filter(training_class__code__in=list(codes))
+        rows = rows.filter(code__in=list(codes))
+    starts: dict[str, dict[str, date]] = {}
     for code, phase, day in rows:
-        starts[code][phase] = day
-    names = TrainingClass.objects.values_list("code", flat=True)
-    if codes is not None:
-        names = names.filter(code__in=list(codes))
-    return {code: ClassDates(code, starts.get(code, {})) for code in names}
+        found = starts.setdefault(code, {})
+        if phase is not None:
+            found[phase] = day
+    return {code: ClassDates(code, found) for code, found in starts.items()}
 
 
 # Up to this many agents, their facts are read by the list of their ids (well under the
@@ -263,7 +267,7 @@ def certifier_agents(user) -> QuerySet[Agent]:
 
 
 def task_keys(program: Program) -> list[str]:
-    return list(program.tasks.values_list("key", flat=True))
+    return [task.key for task in program.task_rows()]
 
 
 def has_task(program: Program, key: str) -> bool:
@@ -273,7 +277,7 @@ def has_task(program: Program, key: str) -> bool:
 def proof_tasks(program: Program) -> frozenset[str]:
     """The tasks done only through an accepted proof (issue 12 item 4): the pages offer no
     direct "Done" for them."""
-    return frozenset(program.tasks.filter(needs_proof=True).values_list("key", flat=True))
+    return frozenset(task.key for task in program.task_rows() if task.needs_proof)
 
 
 def agent_proofs(agent: Agent) -> list[Proof]:
@@ -281,7 +285,16 @@ def agent_proofs(agent: Agent) -> list[Proof]:
 
 
 def tbt_courses() -> list[tuple[str, str]]:
-    return list(TbtCourse.objects.order_by("order", "number").values_list("number", "name"))
+    """Every TBT course as (number, name), in order (read once per page that opted in:
+    the agent page's proofs and the menu's tracking forms ask)."""
+    return list(
+        once(
+            ("tbt_courses",),
+            lambda: tuple(
+                TbtCourse.objects.order_by("order", "number").values_list("number", "name")
+            ),
+        )
+    )
 
 
 def proof_items(agent: Agent) -> list[tuple[str, str]]:
@@ -290,7 +303,7 @@ def proof_items(agent: Agent) -> list[tuple[str, str]]:
     program = agent.training_class.program
     items = [
         (t.key, t.name)
-        for t in program.tasks.order_by("order")
+        for t in program.task_rows()
         if t.needs_proof or t.completion == "marked" and not t.is_transfer
     ]
     items += [(f"tbt:{n}", f"TBT {n} {name}") for n, name in tbt_courses()]
@@ -336,20 +349,12 @@ def latest_fact(
     return facts.order_by("-date", "-pk").first()
 
 
-def agent_facts(agent: Agent, as_of: date) -> list[FactRow]:
-    """The agent's facts dated on or before `as_of`, in order (the agent page)."""
+def agent_history(agent: Agent) -> list[FactRow]:
+    """Every fact of the agent, any date, in order, with who recorded it and its proof: the
+    agent page's one read of them (issue 14), which its parts split by date and kind."""
     return list(
-        FactRow.objects.filter(agent=agent, date__lte=as_of)
+        FactRow.objects.filter(agent=agent)
         .select_related("recorded_by", "proof")
-        .order_by("date", "pk")
-    )
-
-
-def employment_after(agent: Agent, as_of: date) -> list[FactRow]:
-    """The agent's employment facts dated after `as_of` (a term set ahead), in order."""
-    return list(
-        FactRow.objects.filter(agent=agent, kind="status", item="employment", date__gt=as_of)
-        .select_related("recorded_by")
         .order_by("date", "pk")
     )
 
@@ -364,11 +369,11 @@ def board_agents(employee_ids) -> dict[str, Agent]:
 
 
 def task_names(program: Program) -> dict[str, str]:
-    return dict(program.tasks.values_list("key", "name"))
+    return {task.key: task.name for task in program.task_rows()}
 
 
 def ordered_tasks(program: Program) -> list:
-    return list(program.tasks.order_by("order", "pk"))
+    return list(program.task_rows())
 
 
 def vocabulary_of(program: Program) -> Vocabulary:

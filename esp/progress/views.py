@@ -24,6 +24,7 @@ from esp.lib import clock
 from esp.lib.dates import picked_day
 from esp.lib.display import label
 from esp.lib.flash import attempt
+from esp.lib.request_memo import one_read_each
 from esp.progress import selectors, services
 from esp.roster.selectors import agent_counts
 
@@ -108,6 +109,7 @@ def tracker_download(request, code: str):
     return response
 
 
+@one_read_each  # the program's tasks, calendar, TBT courses: read once (issue 14)
 def agent_detail(request, employee_id: str):
     agent = scopes.get_agent_for_user(request.user, employee_id)
     as_of = picked_day(request, agent.training_class.program)
@@ -136,7 +138,7 @@ def agent_detail(request, employee_id: str):
 def _agent_forms(agent, page, as_of) -> dict:
     """The agent page's forms, each based on the latest fact it changes (§17 no lost work)."""
     # the latest employment fact, a scheduled one included: the page shows it (R-P3, §17)
-    employment_now = selectors.latest_fact(agent, "status", "employment")
+    employment_now = pages.latest_of(page.all_facts, "status", "employment")
     equipment_now = page.equipment[-1] if page.equipment else None
     return {
         # ids of their own (auto_id): four forms on one page share "status", "note", "based_on"

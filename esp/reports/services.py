@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 
 from esp.lib import clock
-from esp.lib.kept import Kept
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.rules.outlook import Outlook, OutlookSnapshot, build_outlook, snapshot
@@ -32,9 +31,6 @@ REFRESH = timedelta(minutes=30)
 DAYS_AHEAD, WEEKS_AHEAD = 10, 8  # the certifiers per business day, and per week
 CACHE_SIZE = 8  # as-of days kept (a page and the command line mostly ask for today)
 _cache: OrderedDict[tuple, Outlook] = OrderedDict()
-#: The kept outlooks the pages read, unpickled, by (pk, built at, what from): read-only
-#: (issue 14).
-_pages = Kept(CACHE_SIZE)
 
 
 def outlook_for(program: Program, as_of: date) -> Outlook:
@@ -87,7 +83,10 @@ def outlook_day_build(*, program: Program, as_of: date, now: datetime) -> Outloo
     fields = {"built_at": now, "stamp": stamp, "snapshot": pickle.dumps(kept)}
     try:
         with transaction.atomic():
-            OutlookDay.objects.update_or_create(program=program, as_of=as_of, defaults=fields)
+            day, _ = OutlookDay.objects.update_or_create(
+                program=program, as_of=as_of, defaults=fields
+            )
+        _keep_unpickled((day.pk, day.built_at, day.stamp), kept)
     except IntegrityError:  # another process kept the same day first: theirs is as good
         pass
     return kept
@@ -99,11 +98,29 @@ def pages_outlook(program: Program, as_of: date, *, build: bool = True) -> Outlo
     (None instead when not `build`)."""
     built = outlook_day_built(program, as_of)
     if built is not None:
-        found = _pages.get(built)
-        if found is None:  # written by outlook_day_build only
-            found = _pages[built] = pickle.loads(outlook_snapshot(built[0]))  # noqa: S301
-        return found
+        return _unpickled(built)
     return outlook_day_build(program=program, as_of=as_of, now=clock.now()) if build else None
+
+
+_snapshots: OrderedDict[tuple, OutlookSnapshot] = OrderedDict()
+
+
+def _unpickled(kept: tuple) -> OutlookSnapshot:
+    """The kept snapshot `kept` (its id, when built and its stamp) as unpickled once per
+    process (issue 14: every agent page read the 396 KB snapshot of a 20,000-agent season
+    and unpickled it, 3 ms and a large row on each; a rebuild changes when and the stamp)."""
+    if kept in _snapshots:
+        _snapshots.move_to_end(kept)
+        return _snapshots[kept]
+    data = outlook_snapshot(kept[0])
+    return _keep_unpickled(kept, pickle.loads(data))  # noqa: S301 - written by outlook_day_build
+
+
+def _keep_unpickled(kept: tuple, outlook: OutlookSnapshot) -> OutlookSnapshot:
+    _snapshots[kept] = outlook
+    while len(_snapshots) > CACHE_SIZE:
+        _snapshots.popitem(last=False)
+    return outlook
 
 
 def build_outlooks(*, now: datetime) -> int:

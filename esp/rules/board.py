@@ -17,6 +17,7 @@ from .records import (
     FAILED,
     IN_PROGRESS,
     NOT_APPLICABLE,
+    SATISFYING,
     Fact,
     TaskRule,
 )
@@ -27,6 +28,18 @@ NOT_YET = "not_yet"  # the task's phase has not begun
 CHIP_STATUSES = (DONE, NOT_APPLICABLE, IN_PROGRESS, FAILED, NOT_STARTED, NOT_YET)
 #: R-P3: the employment statuses that end an agent's training.
 ENDED = ("termed", "resigned", "withdrawn")
+
+
+def in_flight(facts, day: date, *, transfer_task: str = "transfer") -> bool:
+    """R-P3: whether the agent is in flight on `day`, from their facts (sorted by date, then
+    entry): the latest employment change dated on or before it did not end their employment,
+    and the latest status of the transfer task then is not done (nor N/A). What
+    `agents_in_scope(..., in_flight=True)` keeps in SQL, for one agent whose facts are read."""
+    employment = latest([f for f in facts if f.kind == "status" and f.item == "employment"], day)
+    transfer = latest([f for f in facts if f.kind == "task" and f.item == transfer_task], day)
+    return not (employment is not None and employment.value in ENDED) and not (
+        transfer is not None and transfer.value in SATISFYING
+    )
 
 
 @dataclass(frozen=True)

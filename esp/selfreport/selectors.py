@@ -15,6 +15,7 @@ from esp.lib import clock
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
 from esp.roster.models import Agent
+from esp.rules.board import in_flight
 from esp.rules.emailed_reports import Person
 
 from .models import SelfReportLink
@@ -40,11 +41,25 @@ def link_ended(agent: Agent, *, day: date | None = None) -> bool:
     task is done, as of `day` (today in the program's time zone): their links end then."""
     program = agent.training_class.program
     day = day or clock.today(program.time_zone)
-    transfer = program.tasks.filter(is_transfer=True).values_list("key", flat=True).first()
     in_flight = agents_in_scope(
-        program, day, agent_ids=[agent.pk], in_flight=True, transfer_task=transfer or "transfer"
+        program, day, agent_ids=[agent.pk], in_flight=True, transfer_task=_transfer_task(program)
     )
     return not in_flight.exists()
+
+
+def _transfer_task(program) -> str:
+    return next((task.key for task in program.task_rows() if task.is_transfer), "transfer")
+
+
+def _page_facts(agent: Agent, page, today: date) -> tuple[bool, Fact | None]:
+    """`link_ended(agent)` and `report_of_day(agent, today)`, from the agent page's facts
+    when given (`page.all_facts`, every date; issue 14: read once for the page)."""
+    if page is None:
+        return link_ended(agent), report_of_day(agent, today)
+    program = agent.training_class.program
+    ended = not in_flight(page.all_facts, today, transfer_task=_transfer_task(program))
+    report = next((f for f in page.all_facts if f.kind == "self_report" and f.date == today), None)
+    return ended, report
 
 
 def active_link(agent: Agent, *, now: datetime | None = None) -> SelfReportLink | None:
@@ -109,6 +124,7 @@ def agent_page_context(user, agent: Agent, page) -> dict:
     can_record = not own and may_write(user, "self_report", None, agent)
     shown = own or can_send or can_record
     today = clock.today(_time_zone(agent))
+    ended, report = _page_facts(agent, page, today) if shown else (False, None)
     return {
         "selfreport_panel": {
             "agent": agent,
@@ -116,9 +132,9 @@ def agent_page_context(user, agent: Agent, page) -> dict:
             "can_send": can_send,
             "can_record": can_record,
             "link": active_link(agent) if can_send else None,
-            "ended": shown and link_ended(agent),
+            "ended": ended,
             "today": today,
-            "report": report_of_day(agent, today) if shown else None,
+            "report": report,
             "account": agent.user if can_send else None,
         }
     }

@@ -109,3 +109,56 @@ def test_it_reads_the_agent_page_in_a_fixed_number_of_queries(season):
 def test_it_reads_a_moved_agents_page_in_a_fixed_number_of_queries(season):
     small, large = _counts(season, reverse("progress:agent", args=["Q003"]))
     assert small == large
+
+
+# -- the agent's history (issue 14: the agent page's count depends on neither the season's size
+# nor how much happened to the agent) --------------------------------------------------------
+
+
+def _history(rounds: int) -> str:
+    """`rounds` more of everything the agent page lists, for Q001 (and a later term set ahead;
+    the exams as many whatever `rounds`: what a failed exam asks for depends on their number)."""
+    lines = [ACTIVITY_HEADER]
+    for n in range(rounds):
+        day = f"2026-11-{12 + n % 3:02}"
+        lines += [
+            f"{day},Q001,task,carrier_cert,in_progress,licensing@cxp.example,Try {n}",
+            f"{day},Q001,task,readiness_day1,done,coordinator@cxp.example,",
+            f"{day},Q001,action,coaching,attendance,tl.one@cxp.example,Round {n}",
+            f"{day},Q001,action,termination_review,attendance,tl.one@cxp.example,Review {n}",
+            f"{day},Q001,note,,,pm.one@cxp.example,Note {n}",
+            f"{day},Q001,equipment,received,TCK-9{n},tl.one@cxp.example,",
+            f"{day},Q001,flag,resolved,other,tl.one@cxp.example,",
+            f"2026-11-2{4 + n % 2},Q001,call,{2 + n % 2},{80 + n},cert{n}@cxp.example,Coach {n}",
+            f"{day},Q001,attendance,tardy,15,tl.one@cxp.example,",
+            f"{day},Q001,n_number,requested,,licensing@cxp.example,",
+        ]
+    lines.append("2026-11-12,Q001,exam,ahip,failed,licensing@cxp.example,")  # the same state
+    lines.append("2026-12-18,Q001,status,employment,resigned,pm.one@cxp.example,Moving away")
+    return "\n".join(lines)
+
+
+def _decide_reviews() -> None:
+    """Each delivered termination review of Q001 decided (the page names each decision)."""
+    from esp.accountability.models import TerminationDecision
+    from esp.progress.models import Fact
+
+    for fact in Fact.objects.filter(agent__employee_id="Q001", item="termination_review"):
+        TerminationDecision.objects.get_or_create(
+            proposal=fact, defaults={"decision": "keep", "effective": fact.date, "reason": "Kept"}
+        )
+
+
+@pytest.mark.django_db
+def test_it_reads_the_agent_page_in_a_fixed_number_of_queries_whatever_the_agents_history(
+    season, write, esp
+):
+    client = season(3)
+    url = reverse("progress:agent", args=["Q001"])
+    counts = []
+    for rounds in (2, 6):
+        code, _, err = esp("import", "activity", write(_history(rounds), f"more-{rounds}.csv"))
+        assert code == 0, err
+        _decide_reviews()
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1]
