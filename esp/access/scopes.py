@@ -44,7 +44,12 @@ from esp.roster.roles import (
     TL,
     WFM,
 )
-from esp.roster.selectors import in_current_class, latest_fact_in, latest_fact_value
+from esp.roster.selectors import (
+    current_class_code,
+    in_current_class,
+    latest_fact_in,
+    latest_fact_value,
+)
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
 
@@ -192,6 +197,23 @@ def connected_to(certifier) -> Q:
     return assigned & (Q(pk__in=open_now) | ~Q(pk__in=connected))
 
 
+#: The roles that see the agents of the classes they see today (`visible_classes`).
+CLASS_ROLES = frozenset({TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME})
+
+
+def _other_parts(user, among=None):
+    """The parts of a user's scope besides their classes' agents, each a filter of agents:
+    each role's agents beyond its phase, a certifier's connected agents, an agent's own
+    record."""
+    user_roles = roles(user)
+    for role in sorted(SEEN_THROUGH.keys() & user_roles):
+        yield _late_on(role, clock.today(), among)
+    if CERTIFIER in user_roles:
+        yield connected_to(user)
+    if AGENT in user_roles:
+        yield Q(user=user)
+
+
 def visible_agents(user, among=None) -> QuerySet[Agent]:
     """The agents whose page `user` may open today: the one filter for lists and object
     checks. `among` (a query of agents, e.g. the one whose page is asked for) lets the costly
@@ -201,25 +223,35 @@ def visible_agents(user, among=None) -> QuerySet[Agent]:
     if ESP_MANAGER in user_roles:
         return agents
     scope = Q(pk__in=[])
-    if user_roles & {TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME}:
+    if user_roles & CLASS_ROLES:
         scope |= in_current_class(visible_classes(user), clock.today())
-    for role in SEEN_THROUGH.keys() & user_roles:
-        scope |= _late_on(role, clock.today(), among)
-    if CERTIFIER in user_roles:
-        scope |= connected_to(user)
-    if AGENT in user_roles:
-        scope |= Q(user=user)
+    for part in _other_parts(user, among):
+        scope |= part
     return agents.filter(pk__in=agents.filter(scope).values("pk"))
 
 
 def sees_agent(user, agent: Agent) -> bool:
-    """Whether `agent` is one of `visible_agents(user)` (one query, then remembered on the
-    request's user: the agent page checks it for each of its forms, issue 14)."""
+    """Whether `agent` is one of `visible_agents(user)`, asked part by part for this agent
+    until one holds: first whether their current class (R-T3) is one the user sees, then the
+    other parts (a small query is quicker to build and run than the union; issue 14). Then
+    remembered on the request's user (the agent page checks it for each of its forms)."""
     seen = user.__dict__.setdefault("_esp_sees", {})
-    key = (agent.pk, clock.today())
+    today = clock.today()
+    key = (agent.pk, today)
     if key not in seen:
+        user_roles = roles(user)
         one = Agent.objects.filter(pk=agent.pk).values("pk")
-        seen[key] = visible_agents(user, among=one).filter(pk=agent.pk).exists()
+        seen[key] = (
+            ESP_MANAGER in user_roles
+            or bool(
+                user_roles & CLASS_ROLES
+                and visible_classes(user).filter(code=current_class_code(agent, today)).exists()
+            )
+            or any(
+                Agent.objects.filter(part, pk=agent.pk).exists()
+                for part in _other_parts(user, among=one)
+            )
+        )
     return seen[key]
 
 
@@ -239,16 +271,13 @@ def visible_agent_ids(user) -> QuerySet | None:
 def get_agent_for_user(user, employee_id: str) -> Agent:
     if "\x00" in employee_id:
         raise Http404("no such agent")
-    try:
-        one = Agent.objects.filter(employee_id=employee_id).values("pk")
-        agent = (
-            visible_agents(user, among=one)
-            .select_related("training_class__program", "site", "tl", "pm")
-            .get(employee_id=employee_id)
-        )
-    except Agent.DoesNotExist:
-        raise Http404("no such agent") from None
-    user.__dict__.setdefault("_esp_sees", {})[(agent.pk, clock.today())] = True
+    agent = (
+        Agent.objects.select_related("training_class__program", "site", "tl", "pm")
+        .filter(employee_id=employee_id)
+        .first()
+    )
+    if agent is None or not sees_agent(user, agent):  # the same answer for both: no leak
+        raise Http404("no such agent")
     return agent
 
 

@@ -55,6 +55,18 @@ def _latest_move(today: date) -> Subquery:
     )
 
 
+def current_class_code(agent: Agent, today: date) -> str:
+    """R-T3: the code of the agent's class today: their latest move dated on or before today,
+    else the roster class (one agent's `in_current_class`)."""
+    moved, roster_class = (
+        Agent.objects.filter(pk=agent.pk)
+        .annotate(current=_latest_move(today))
+        .values_list("current", "training_class__code")
+        .get()
+    )
+    return moved or roster_class
+
+
 def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     """Agents whose current class (R-T3: the latest move dated on or before today, else the
     roster class) is one of `classes`: the agents never moved by today, by their roster class,
