@@ -139,7 +139,10 @@ def test_it_links_the_document_from_the_delivered_list_and_downloads_it_as_an_at
     client.force_login(people["tl"])
     page = client.get(reverse("progress:agent", args=["E006"])).content.decode()
     assert f'href="{url}"' in page
-    assert "12/02/2026 — written CAP (ESP) by Tl One: “Pass call cert by Friday”" in page
+    assert (
+        "12/02/2026 — Written CAP for ESP timeframe (Call Certs + TBTs) by Tl One: "
+        "“Pass call cert by Friday”"
+    ) in page
     assert page.count("CAP document (PDF)") == 1  # not for the coaching delivered on 11/30
 
     response = client.get(url)

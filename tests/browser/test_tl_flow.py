@@ -161,7 +161,7 @@ def test_tl_marks_done_delivers_coaching_and_licensing_accepts_the_proof(
     expect(tl.locator(".messages")).to_contain_text("Delivered and recorded.")
     expect(ladders).to_contain_text("Nothing due today.")
     expect(ladders.locator(".timeline")).to_contain_text(
-        "coaching (exams) by Tl One: “Retake the Aetna exam by Friday”"
+        "Documented coaching for Failed exams by Tl One: “Retake the Aetna exam by Friday”"
     )
 
     # Upload the Aetna certification screenshot: submitted, the task not done yet.

@@ -263,7 +263,10 @@ def test_it_delivers_a_due_step_recording_who_when_and_the_expectation(tl, peopl
     assert ("esp", "written_cap") not in due
     page = tl.get(reverse("progress:agent", args=["E006"])).content.decode()
     assert "Deliver written CAP" not in page
-    assert "12/02/2026 — written CAP (ESP) by Tl One: “Pass call cert by Friday”" in page
+    assert (
+        "12/02/2026 — Written CAP for ESP timeframe (Call Certs + TBTs) by Tl One: "
+        "“Pass call cert by Friday”"
+    ) in page
 
     again = tl.post(
         reverse("progress:deliver", args=["E006"]),
