@@ -13,7 +13,7 @@ from esp.reports.render import us_date
 from esp.rules.outlook import outlook_report
 from esp.rules.outlook.backtest import backtest
 
-from .selectors import outlook_inputs
+from .selectors import outlook_day_built, outlook_inputs
 from .services import outlook_for, pages_outlook
 
 
@@ -107,4 +107,9 @@ def agent_page_context(user, agent, page) -> dict:
     # a past day's forecast is shown when kept, not built for one agent's page
     kept = pages_outlook(program, page.as_of, build=page.as_of == clock.today(program.time_zone))
     line = kept.agents.get(agent.employee_id) if kept else None
-    return {"outlook_line": line} if line else {}
+    if not line:
+        return {}
+    # when it was computed: a call scored since is not in it yet (it is built again within
+    # REFRESH of a change: decisions.md)
+    built = outlook_day_built(program, page.as_of)
+    return {"outlook_line": line, "outlook_built_at": built[1] if built else None}

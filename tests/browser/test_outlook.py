@@ -60,6 +60,9 @@ def test_the_outlook_shows_on_today_and_on_the_agent_page(demo, live_server, sig
     open_calls, complete = demo
     page.goto(f"{live_server.url}/agents/{open_calls.employee_id}/")
     line = page.locator("#outlook")
+    expect(line).to_contain_text(
+        re.compile(r"^Outlook as of \d{2}/\d{2}/\d{4} \d{1,2}:\d{2} [AP]M:")
+    )
     expect(line).to_contain_text("chance of needing a training-environment extension")
     expect(line).to_contain_text(f"ESP day {open_calls.age + 1}")
     expect(line).to_contain_text(re.compile(r"(\d of 5 calls|no calls yet)"))
@@ -67,7 +70,10 @@ def test_the_outlook_shows_on_today_and_on_the_agent_page(demo, live_server, sig
 
     page.goto(f"{live_server.url}/agents/{complete.employee_id}/")
     expect(page.locator("#outlook")).to_have_text(
-        re.compile(r"^Outlook: ESP complete since \d{2}/\d{2}/\d{4}\.$")
+        re.compile(
+            r"^Outlook as of \d{2}/\d{2}/\d{4} \d{1,2}:\d{2} [AP]M: "
+            r"ESP complete since \d{2}/\d{2}/\d{4}\.$"
+        )
     )
 
     coordinator = sign_in("coordinator@esp.example", PASSWORD)
