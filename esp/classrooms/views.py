@@ -72,7 +72,7 @@ def planner(request):
         }
         for training_class, spans in running
     ]
-    ladder = selectors.esp_ladder(program, as_of, scopes.visible_agents(request.user))
+    ladder = selectors.esp_ladder(program, as_of, scopes.visible_agent_ids(request.user))
     return render(
         request,
         "classrooms/planner.html",

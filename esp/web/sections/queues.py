@@ -172,7 +172,8 @@ class Classrooms:
 
 def classrooms(base: Basis) -> Classrooms:
     due = invites_due(scopes.visible_classes(base.user), base.as_of)
-    ladder = esp_ladder(base.program, base.as_of, selectors.agents_among(base.seen))
+    agents = None if base.seen is None else selectors.agents_among(base.seen)
+    ladder = esp_ladder(base.program, base.as_of, agents)  # None: every agent
     first = base.first or len(due) + len(ladder)
     return Classrooms(
         ClassroomInvites(
