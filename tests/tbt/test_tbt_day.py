@@ -161,6 +161,27 @@ def test_the_smes_today_lists_their_classes_tbts_and_those_over_eight_hours(
     assert Group.objects.filter(name=TBT_SME).exists()
 
 
+def test_the_smes_today_leaves_out_agents_whose_tbts_are_done(scenario, client):  # noqa: F811
+    """Seed 000: SMEs "ensure all agents are completing TBTs in a timely manner": an agent
+    whose TBTs are done, even past 8 hours, asks nothing of them (issue 17: "Done, over 8 h")."""
+    sme = staff("sme@cxp.example", TBT_SME)
+    TbtSme.objects.create(
+        training_class=TrainingClass.objects.get(code="AET-A"), user=sme, assigned_at=MONDAY
+    )
+    bob = Agent.objects.get(employee_id="E002")  # TBT task done on 11/25
+    tbt_access_record(agent=bob, granted_on=date(2026, 11, 20))  # done past the 8 hours
+    di = Agent.objects.get(employee_id="E004")  # TBTs open
+    tbt_access_record(agent=di, granted_on=date(2026, 11, 25))
+    lines = selectors.sme_tbt_lines(sme, scenario, date(2026, 11, 30))
+    assert "E002" not in [line["employee_id"] for line in lines]
+    assert "E004" in [line["employee_id"] for line in lines]
+    with time_machine.travel(MONDAY, tick=False):
+        client.force_login(sme)
+        page = client.get(reverse("web:today")).content.decode()
+    section = page[page.index('id="sme-h"') :].split("</section>")[0]
+    assert "Di Dunn" in section and bob.name not in section and "Done" not in section
+
+
 def test_it_compiles_a_classs_searched_screenshots_and_sends_them_to_the_leaders_once(
     scenario,  # noqa: F811
     client,
