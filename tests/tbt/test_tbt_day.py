@@ -221,3 +221,30 @@ def test_it_compiles_a_classs_searched_screenshots_and_sends_them_to_the_leaders
     assert "class AET-A" in message.subject
     assert [a.filename for a in message.attachments.all()] == ["Able_Ann_searched.png"]
     assert "already sent" in again
+
+
+def test_the_review_queue_says_when_a_proof_came_in_the_programs_time_zone(
+    scenario,  # noqa: F811
+    client,
+    settings,
+    tmp_path,
+):
+    """Issue 17 item 3: "8:05 AM in the program's time zone", not the server's (Chicago): a
+    proof submitted at 10:00 AM Chicago reads 8:00 AM for a program in Los Angeles."""
+    from esp.progress.services.proofs import proof_submit
+    from tests.web_support import png
+
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    scenario.time_zone = "America/Los_Angeles"
+    scenario.save()
+    with time_machine.travel(MONDAY, tick=False):
+        sme = sign_in(client, "tbt.sme@cxp.example", TBT_SME)
+        proof_submit(
+            agent=Agent.objects.get(employee_id="E001"),
+            item="searched_by_course",
+            name="search.png",
+            data=png(),
+            actor=sme,
+        )
+        page = client.get(reverse("progress:review_queue")).content.decode()
+    assert "11/30/2026 8:00 AM by" in page and "10:00 AM" not in page
