@@ -1,4 +1,5 @@
 from math import ceil
+from zoneinfo import ZoneInfo
 
 from axes.helpers import get_cool_off
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from esp.access import scopes
 from esp.lib import clock
 from esp.lib.display import clock_time
+from esp.programs.models import Program
+from esp.roster.selectors import program_for
 
 from .forms import AgentInviteForm, InviteForm, ResetPasswordForm, ResetRequestForm, WelcomeForm
 from .selectors import (
@@ -39,6 +42,15 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _program_zone() -> ZoneInfo | None:
+    """The program's time zone, for times people read (issue 17 item 3); None (the server's)
+    before any program exists."""
+    try:
+        return ZoneInfo(program_for().time_zone)
+    except Program.DoesNotExist:
+        return None
+
+
 def sign_in_locked(request, original_response=None, credentials=None):
     """django-axes' answer once a sign-in is locked (AXES_LOCKOUT_CALLABLE): the sign-in page
     saying so apart from a wrong password, and for how long (issue 17 item 9); status 429."""
@@ -53,7 +65,7 @@ def sign_in_locked(request, original_response=None, credentials=None):
     locked = (
         f"Too many failed sign-ins: {username or 'this account'} is locked for "
         f"{'another ' if minutes < total else ''}{minutes} minute{'s' if minutes != 1 else ''}, "
-        f"until {clock_time(localtime(until))}. Try again then, or set a new password by "
+        f"until {clock_time(localtime(until, _program_zone()))}. Try again then, or set a new password by "
         "e-mail."
     )
     form = AuthenticationForm(request, initial={"username": username})
@@ -151,7 +163,8 @@ def invitations(request):
         }
         for pending in pending_invitations()
     ]
-    context = {"rows": rows, "form": form, "agent_form": agent_form}
+    zone = _program_zone()  # "sent …" in the program's time zone (issue 17 item 3)
+    context = {"rows": rows, "form": form, "agent_form": agent_form, "zone": zone}
     return render(request, "accounts/invitations.html", context)
 
 

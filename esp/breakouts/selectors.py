@@ -123,8 +123,16 @@ def place_in_line(help_request: HelpRequest) -> int:
 
 
 def visits_of(agent: Agent, limit: int = 20) -> list[HelpRequest]:
-    """The agent's requests, newest first (names are stored on the row: one query)."""
-    return list(agent.help_requests.order_by("-asked_at", "-pk")[:limit])
+    """The agent's requests, newest first (names are stored on the row; the program rides
+    along for its time zone: one query)."""
+    requests = agent.help_requests.select_related("agent__training_class__program")
+    return list(requests.order_by("-asked_at", "-pk")[:limit])
+
+
+def zone_of(visits: list[HelpRequest]) -> str:
+    """The time zone the visits' times are shown in: their agent's program's (issue 17 item
+    3); "" (the server's) when there is no visit to show."""
+    return visits[0].agent.training_class.program.time_zone if visits else ""
 
 
 def get_open_request_for_user(user, employee_id: str, pk) -> tuple[Agent, HelpRequest | None]:
@@ -162,10 +170,12 @@ def rooms_in_use() -> set[str]:
 
 def agent_page_context(user, agent: Agent, page) -> dict:
     """The agent page's breakouts part (esp.progress.hooks): the agent's visits (R-S4)."""
+    visits = visits_of(agent)
     return {
         "breakouts_panel": {
-            "visits": visits_of(agent),
+            "visits": visits,
             "is_self": agent.user_id == user.pk,
             "is_leader": scopes.has_role(user, *EDITORS),
+            "zone": zone_of(visits),  # issue 17 item 3
         }
     }

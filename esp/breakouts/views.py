@@ -47,6 +47,7 @@ def queue(request):
     context.update(
         {
             "now": now,
+            "zone": program.time_zone,  # times in the program's zone (issue 17 item 3)
             "topics": HelpRequest.TOPICS,
             "room_suggestion": selectors.free_room_name(selectors.rooms_in_use()),
             "planned_rooms": breakout_rooms_open(
@@ -114,6 +115,7 @@ def ask(request):
         context.update(selectors.ask_choices(request.user, program, today))
     else:
         context.update(_own_queue_place(request.user))
+    context["zone"] = default_program().time_zone  # the visits' times (issue 17 item 3)
     return render(request, "breakouts/ask.html", context)
 
 

@@ -30,7 +30,7 @@ def queue(request):
     program = program_for()
     now = _now(program)
     context = selectors.queue(request.user, program, now)
-    context.update({"now": now, "clock_hours": program.call_clock_hours})
+    context.update({"now": now, "clock_hours": program.call_clock_hours, "zone": program.time_zone})
     return render(request, "callqueue/queue.html", context)
 
 
@@ -96,7 +96,11 @@ def mine(request):
     return render(
         request,
         "callqueue/mine.html",
-        {"connections": selectors.my_connections(request.user, now), "now": now},
+        {
+            "connections": selectors.my_connections(request.user, now),
+            "now": now,
+            "zone": program.time_zone,  # times in the program's zone (issue 17 item 3)
+        },
     )
 
 

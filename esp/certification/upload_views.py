@@ -85,6 +85,7 @@ def upload(request, employee_id: str):
             "calls": [(n, typed.get(n, "")) for n in range(2, program.calls_per_agent + 1)],
             "template": current_template(),
             "uploads": selectors.scorecard_uploads(agent),
+            "zone": program.time_zone,  # "uploaded …" in the program's zone (issue 17)
         },
         status=400 if problems else 200,
     )

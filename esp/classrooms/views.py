@@ -97,6 +97,7 @@ def class_plan(request, code):
         "classrooms/class.html",
         {
             "class": training_class,
+            "zone": program.time_zone,  # "Invites sent …" in the program's zone (issue 17)
             "as_of": as_of,
             "plans": plans,
             # the phases whose rooms the user may change: no buttons for the others (issue 12

@@ -88,6 +88,7 @@ class _Generator(AgentSimulator):
         self.per_class = agents_per_class
         self.class_count = max(1, agents // agents_per_class)
         self.class_ages = class_ages
+        self.staff_names: set[str] = set()  # the TLs' and PMs' "first.last" (_staff)
 
     # -- business days ------------------------------------------------------------------------
 
@@ -147,7 +148,20 @@ class _Generator(AgentSimulator):
 
         tls = {site: [person() for _ in range(tl_per_site)] for site in SITES}
         pms = {site: [person() for _ in range(pm_per_site)] for site in SITES}
+        self.staff_names = {email.split("@")[0] for email in used}  # "rosa.harris"
         return tls, pms
+
+    def _not_staff(self, first: str, last: str) -> str:
+        """Issue 17: staff and agents never share a full name (both are drawn from the same
+        lists): an agent named like a TL or PM takes the next last name that is free. No draw
+        from the generator, so the rest of the season stays as it was."""
+        names = self.staff_names
+        at = LAST_NAMES.index(last)
+        for step in range(len(LAST_NAMES)):
+            candidate = LAST_NAMES[(at + step) % len(LAST_NAMES)]
+            if f"{first.lower()}.{candidate.lower()}" not in names:
+                return candidate
+        return last
 
     def _classes(self) -> list[DemoClass]:
         rng = self.rng
@@ -205,7 +219,7 @@ class _Generator(AgentSimulator):
         for k, klass in enumerate(classes):
             for _ in range(klass.size):
                 first = rng.choice(FIRST_NAMES)
-                last = rng.choice(LAST_NAMES)
+                last = self._not_staff(first, rng.choice(LAST_NAMES))
                 agents.append(
                     DemoAgent(
                         number=number,

@@ -45,10 +45,7 @@ def demo_tbt_day(program, as_of: date, now: datetime) -> int:
         )
         .order_by("employee_id")
     )
-    users = list(get_user_model().objects.filter(email__in=SMES).order_by("email"))
-    for training_class in TrainingClass.objects.filter(pk__in=starts).order_by("code"):
-        for user in users:
-            tbt_sme_assign(training_class=training_class, user=user, actor=None, now=now)
+    _assign_smes(program, as_of, now)
     calendar = calendar_for(program)
     granted = waiting = 0
     for agent in agents:
@@ -64,4 +61,33 @@ def demo_tbt_day(program, as_of: date, now: datetime) -> int:
                 continue
         tbt_access_record(agent=agent, granted_on=min(day, now.date()), actor=None)
         granted += 1
-    return granted
+    return granted + _access_before_done(program, calendar)
+
+
+def _assign_smes(program, as_of: date, now: datetime) -> None:
+    """Every class in or past its ESP phase on the demo's day has its TBT SMEs (issue 17)."""
+    begun = ClassPhase.objects.filter(
+        training_class__program=program, phase__key="esp", start_date__lte=as_of
+    ).values("training_class_id")
+    users = list(get_user_model().objects.filter(email__in=SMES).order_by("email"))
+    for training_class in TrainingClass.objects.filter(pk__in=begun).order_by("code"):
+        for user in users:
+            tbt_sme_assign(training_class=training_class, user=user, actor=None, now=now)
+
+
+def _access_before_done(program, calendar) -> int:
+    """Issue 17: TBT access precedes TBT completion for every demo agent. An agent whose TBTs
+    are done with no access recorded (moved to a class whose ESP phase has not begun, say)
+    had it the business day before the first completion."""
+    done = (
+        Fact.objects.filter(agent__training_class__program=program, kind="task", item="tbt")
+        .filter(value__in=("done", "not_applicable"), agent__tbt_access__isnull=True)
+        .order_by("agent_id", "date")
+    )
+    first: dict[int, date] = {}
+    for agent_id, day in done.values_list("agent_id", "date"):
+        first.setdefault(agent_id, day)
+    for agent in Agent.objects.filter(pk__in=first).order_by("employee_id"):
+        day = calendar.previous_business_day(first[agent.pk])
+        tbt_access_record(agent=agent, granted_on=day, actor=None)
+    return len(first)

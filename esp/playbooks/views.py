@@ -68,4 +68,5 @@ def troubleshoot(request, employee_id: str):
         return redirect("playbooks:troubleshoot", employee_id=agent.employee_id)
     context = selectors.troubleshooting(agent)
     context["outcomes"] = StepOutcome.OUTCOMES
+    context["zone"] = agent.training_class.program.time_zone  # issue 17 item 3
     return render(request, "playbooks/troubleshoot.html", context)

@@ -21,6 +21,7 @@ from esp.lib import clock
 from esp.progress import selectors, services
 from esp.progress.services import proofs
 from esp.progress.services import tracking as writes
+from esp.roster.selectors import program_for
 from esp.rules.exams import same_day_repeats, same_day_warning
 
 from . import forms
@@ -273,7 +274,8 @@ def review_queue(request):
         raise Http404("not found")
     pending = selectors.submitted_proofs(request.user)
     pending = [proof for proof in decidable(request.user, pending) if proof.can_decide]
-    return render(request, "progress/review_queue.html", {"pending": pending})
+    zone = program_for().time_zone  # "submitted …" in the program's zone (issue 17 item 3)
+    return render(request, "progress/review_queue.html", {"pending": pending, "zone": zone})
 
 
 @require_POST

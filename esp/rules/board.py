@@ -80,7 +80,7 @@ def _detail(progress: AgentProgress, task: TaskRule, as_of) -> str:
 def _status(
     progress: AgentProgress, task: TaskRule, as_of, direct: Fact | None, detail: str
 ) -> str:
-    start = progress.phase_start(task.phase, as_of)
+    start = progress.task_start(task, as_of)
     if progress.is_done(task.key, as_of):
         return NOT_APPLICABLE if direct and direct.value == NOT_APPLICABLE else DONE
     if direct and direct.value in (IN_PROGRESS, FAILED):
@@ -93,12 +93,13 @@ def _status(
 
 
 def task_chip(progress: AgentProgress, task: TaskRule, ctx: Context) -> Chip:
-    """The chip of `task` for the agent as of `ctx.as_of` (R-P4, R-T4)."""
+    """The chip of `task` for the agent as of `ctx.as_of` (R-P4, R-T4). Its age counts from
+    `AgentProgress.task_start`: the transfer's from ESP complete, as "transfer needed" does."""
     as_of = ctx.as_of
     direct = direct_status(progress, task.key, as_of)
     detail = _detail(progress, task, as_of)
     status = _status(progress, task, as_of, direct, detail)
-    start = progress.phase_start(task.phase, as_of)
+    start = progress.task_start(task, as_of)
     age = None
     if status not in (DONE, NOT_APPLICABLE) and start is not None and start <= as_of:
         age = ctx.calendar.age(start, as_of)

@@ -71,6 +71,14 @@ class AgentProgress:
     def phase_start(self, phase: str, as_of: date) -> date | None:
         return self.class_dates(as_of).phase_starts.get(phase)
 
+    def task_start(self, task: TaskRule, as_of: date) -> date | None:
+        """R-T3, R-P4: the day an open task's age counts from: its phase's start, but for the
+        transfer the day the agent became ESP complete (None, not due, before). The board's
+        chip and the "transfer needed" list both count from here (issue 17)."""
+        if task.key == self.policy.transfer_task:
+            return self.esp_complete_since(as_of)
+        return self.phase_start(task.phase, as_of)
+
     # -- tasks ------------------------------------------------------------------------------
 
     def task_status(self, task: str, as_of: date) -> str | None:

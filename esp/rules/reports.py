@@ -62,7 +62,7 @@ def incompletion_lines(progress: AgentProgress, ctx: Context) -> dict[str, dict]
 
     for section in policy.sections:
         if section.key == policy.transfer_section:
-            since = progress.esp_complete_since(as_of)
+            since = progress.task_start(policy.task(policy.transfer_task), as_of)
             if since is not None:
                 found[section.key] = line(calendar.age(since, as_of))
             continue

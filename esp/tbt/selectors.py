@@ -438,13 +438,18 @@ def my_sme_classes(user):
 
 
 def sme_tbt_lines(user, program: Program, as_of: date) -> list[dict]:
-    """The SME's Today: the TBT lines of the agents of their classes (seed 000), each with
-    its 8-hour clock; the open ones first, those over the clock first among them."""
+    """The SME's Today: the TBT lines of the agents of their classes whose TBTs are open
+    (seed 000: "ensure all agents are completing TBTs in a timely manner"; an agent done with
+    them asks nothing of the SME, issue 17), each with its 8-hour clock, those over it first."""
     codes = set(my_sme_classes(user).values_list("code", flat=True))
     if not codes:
         return []
     agent_ids = Agent.objects.filter(training_class__code__in=codes).values("pk")
-    lines = [line for line in _tbt_lines(program, as_of, agent_ids) if line["class_code"] in codes]
+    lines = [
+        line
+        for line in _tbt_lines(program, as_of, agent_ids)
+        if line["class_code"] in codes and not line["tbt_done"]
+    ]
     pk_of = dict(
         Agent.objects.filter(employee_id__in=[line["employee_id"] for line in lines]).values_list(
             "employee_id", "pk"
@@ -456,9 +461,7 @@ def sme_tbt_lines(user, program: Program, as_of: date) -> list[dict]:
         line["access_on"] = tick.get("access_on")
         line["due_on"] = tick.get("due_on")
         line["over"] = tick.get("over", False)
-    lines.sort(
-        key=lambda line: (line["tbt_done"], not line["over"], line["class_code"], line["name"])
-    )
+    lines.sort(key=lambda line: (not line["over"], line["class_code"], line["name"]))
     return lines
 
 

@@ -29,7 +29,7 @@ def today(request):
     if name:
         return _one_list(request, sections.basis(request.user, program, as_of, now, first=None))
     base = sections.basis(request.user, program, as_of, now)
-    context = {"as_of": as_of, "roles": base.roles}
+    context = {"as_of": as_of, "roles": base.roles, "zone": program.time_zone}
     for section in sections.picked(base):
         context.update(sections.as_context(section))
     return render(request, "web/today.html", context)
@@ -50,6 +50,7 @@ def _one_list(request, base):
             **sections.as_context(section),
             "as_of": base.as_of,
             "roles": base.roles,
+            "zone": base.program.time_zone,  # times in the program's zone (issue 17 item 3)
             "name": name,
             "title": page.title,
             "anchor": page.anchor,

@@ -456,3 +456,26 @@ def test_it_refuses_a_nul_character_naming_the_field_r_s4(world, field):
     expected = {"need": None, "room": "waiting", "outcome": "in_room"}[field]
     current = HelpRequest.objects.filter(agent=ann).values_list("status", flat=True).first()
     assert current == expected  # nothing of the refused step was stored
+
+
+def test_it_shows_the_visits_times_in_the_programs_time_zone_issue_17(world, client, program):
+    """Issue 17 item 3: "8:05 AM in the program's time zone", not the server's (Chicago): a
+    program in New York reads Ann's 9:05 AM Chicago request as 10:05 AM on every page."""
+    program.time_zone = "America/New_York"
+    program.save()
+    ask_page(client, world["ann"], topic="tbt_retake", need="Failed TBT 104")
+    mine = client.get(reverse("breakouts:ask")).content.decode()
+    assert "asked at 10:05 AM on 11/30/2026" in mine
+    client.force_login(world["tl_one"])
+    queue = client.get(reverse("breakouts:queue")).content.decode()
+    assert "As of 11/30/2026 10:05 AM" in queue and "<td>10:05 AM" in queue
+    assert "9:05 AM" not in queue
+    request = open_request("E001")
+    client.post(
+        reverse("breakouts:take", args=["E001"]), {"request": request.pk, "room": "Breakout 2"}
+    )
+    client.post(reverse("breakouts:done", args=["E001"]), {"request": request.pk, "outcome": "ok"})
+    page = client.get(reverse("progress:agent", args=["E001"])).content.decode()
+    section = page[page.index('id="breakouts"') :]
+    assert "11/30/2026 10:05 AM" in section and "at 10:05 AM" in section
+    assert "9:05 AM" not in section

@@ -398,3 +398,26 @@ def test_a_clock_running_past_midnight_says_the_day_it_ends(world, client):
     html = page(client, world.coordinator).content.decode()
     assert "12/01/2026 1:30 AM" in html
     assert ">2:00 PM<" in html  # 10:00 AM + 4 hours, the same day
+
+
+def test_it_shows_the_queues_times_in_the_programs_time_zone_issue_17(
+    world, client, monday_morning, program
+):
+    """Issue 17 item 3: "8:05 AM in the program's time zone", not the server's (Chicago): in
+    a Los Angeles program, a 10:00 AM Chicago connection reads 8:00 AM, due 12:00 PM, on the
+    coordinator's queue, the certifier's own list and Today, and the over-the-clock notice."""
+    program.time_zone = "America/Los_Angeles"
+    program.save()
+    services.connection_open(
+        certifier=world.certifiers[0], agent=world.agents["E002"], now=NOW, actor=None
+    )
+    queue = page(client, world.coordinator).content.decode()
+    assert "Call Cert queue, Monday 11/30/2026 8:00 AM" in queue
+    assert "<td>8:00 AM</td>" in queue and ">12:00 PM<" in queue and "10:00 AM" not in queue
+    mine = page(client, world.certifiers[0], "callqueue:mine").content.decode()
+    assert "<td>8:00 AM</td>" in mine and ">12:00 PM<" in mine and "10:00 AM" not in mine
+    today = client.get(reverse("web:today")).content.decode()
+    assert "<td>8:00 AM</td>" in today and "12:00 PM" in today
+    monday_morning.move_to(NOW + timedelta(hours=4, minutes=1))
+    over = page(client, world.coordinator).content.decode()
+    assert "connected 8:00 AM, due 12:00 PM" in over

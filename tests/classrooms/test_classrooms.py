@@ -881,3 +881,19 @@ def test_it_extends_the_invite_only_for_agents_with_call_certs_or_tbts_open(worl
         page = signed_in.get("/classrooms/?as_of=2026-11-30").content.decode()
     assert "Still open: Call certification" in page
     assert 'id="ladder-E001"' not in page
+
+
+def test_the_class_page_says_when_invites_went_out_in_the_programs_time_zone(
+    signed_in, world, program
+):
+    """Issue 17 item 3: "8:05 AM in the program's time zone", not the server's (Chicago):
+    invites sent at 9:00 AM Chicago read "10:00 AM" for a program in New York."""
+    program.time_zone = "America/New_York"
+    program.save()
+    esp_room("AET-C", D(2026, 12, 9), D(2026, 12, 11), world)
+    room = Classroom.objects.get()
+    with time_machine.travel(at(D(2026, 11, 18)), tick=False):
+        signed_in.force_login(world)
+        signed_in.post(f"/classrooms/AET-C/rooms/{room.pk}/send/", {"as_of": "2026-11-18"})
+        page = signed_in.get("/classrooms/AET-C/?as_of=2026-11-18").content.decode()
+    assert "Invites sent 11/18/2026 10:00 AM: 1 active" in page and "9:00 AM" not in page

@@ -4,8 +4,8 @@ next to the agent, so it is read without scrolling the board sideways.
 
 The scenario of tests/progress/test_web_pages.py (as of Wednesday 12/02/2026 noon); on
 Wednesday 11/25 E006 has every task done or not applicable but the transfer to production,
-which is not due yet: "transfer needed" in the incompletion report (R-I1a), but nothing on
-the board is late, so "Late only" leaves E006 out.
+due since ESP complete (11/16): "transfer needed" in the incompletion report (R-I1a) for 7
+business days, and the board's transfer chip says the same 7 days, marked late.
 """
 
 from __future__ import annotations
@@ -53,17 +53,27 @@ def test_late_only_keeps_exactly_the_agents_with_a_late_mark(tl):
         assert row_ids(board_page(tl, as_of=as_of, late="1")) == marked(everyone), as_of
 
 
-def test_an_agent_only_waiting_for_the_transfer_is_not_late(tl, people):
+def test_an_agent_waiting_for_the_transfer_shows_the_lists_age(tl, people):
+    """Issue 17: the transfer is due from the day the agent became ESP complete (R-P2, R-P4);
+    the board's chip counts from there as "transfer needed" does, so both say 7 days."""
     all_but_the_transfer("E006")
     report = build_report("incompletions", as_of=NOVEMBER_25)
     [transfer] = [s for s in report["sections"] if s["key"] == "transfer_needed"]
-    assert [line["employee_id"] for line in transfer["agents"]] == ["E006"]
+    assert [(a["employee_id"], a["age_business_days"]) for a in transfer["agents"]] == [("E006", 7)]
     aet_a = TrainingClass.objects.get(code="AET-A")
     rows = {r.employee_id: r for r in board(aet_a, NOVEMBER_25).rows}
-    assert not rows["E006"].late and rows["E006"].late_cells == []
+    [cell] = rows["E006"].late_cells
+    assert (cell.task, cell.age, cell.status) == ("transfer", 7, "not_started")
     page = board_page(tl, as_of="2026-11-25")
-    assert "E006" in row_ids(page) and "E006" not in marked(page)
-    assert "E006" not in row_ids(board_page(tl, as_of="2026-11-25", late="1"))
+    assert "E006" in marked(page)
+    assert "E006" in row_ids(board_page(tl, as_of="2026-11-25", late="1"))
+
+
+def test_before_esp_complete_the_transfer_is_not_due(tl, people):
+    aet_a = TrainingClass.objects.get(code="AET-A")
+    rows = {r.employee_id: r for r in board(aet_a, NOVEMBER_25).rows}
+    [cell] = [c for c in rows["E006"].cells if c.task == "transfer"]
+    assert (cell.status, cell.age, cell.late) == ("not_yet", None, False)
 
 
 def test_the_late_column_names_each_late_task_with_its_age(tl):

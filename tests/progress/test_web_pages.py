@@ -30,6 +30,7 @@ from esp.programs.models import Site
 from esp.progress.models import CarrierTicket, Fact, Proof
 from esp.progress.pages import agent_page, agent_row
 from esp.progress.services.tracking import call_score_record
+from esp.reports.builders import build_report
 from esp.roster.models import Agent
 from esp.roster.roles import AGENT, PM, TL
 from esp.roster.services.staff import create_esp_manager, ensure_staff
@@ -140,7 +141,14 @@ def test_it_shows_one_row_per_agent_with_the_programs_tasks_chips_ages_and_late(
     # certification (Licensing's: issue 12 follow-up item 1), shown done, read only
     assert ann.count(">Done</summary>") == 5 and ann.count(">Done</span>") == 2
     transfer = ann.rsplit('<td class="cell">', 1)[1]  # the last column: read only for a TL
-    assert '<span class="chip todo">Not started</span>' in transfer and "1 bd · late" in transfer
+    # Its age counts from ESP complete, as the "transfer needed" list's does (R-P4, issue 17).
+    [needed] = [
+        s
+        for s in build_report("incompletions", as_of=TODAY)["sections"]
+        if s["key"] == "transfer_needed"
+    ]
+    assert [(a["employee_id"], a["age_business_days"]) for a in needed["agents"]] == [("E001", 2)]
+    assert '<span class="chip todo">Not started</span>' in transfer and "2 bd · late" in transfer
     assert "Termed" in row_html(page, "E003") and 'class="inactive"' in row_html(page, "E003")
     assert 'href="/classes/AET-A/tracker.xlsx?as_of=2026-12-02"' in page
     assert tl.get(reverse("progress:board", args=["AET-B"])).status_code == 404  # not tl.one's

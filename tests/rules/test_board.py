@@ -10,6 +10,7 @@ import pytest
 from esp.rules.board import NOT_STARTED, NOT_YET, direct_status, task_chip
 from esp.rules.progress import AgentProgress
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE
+from esp.rules.reports import incompletion_lines
 
 
 @pytest.fixture
@@ -74,3 +75,24 @@ def test_the_direct_status_is_the_latest_of_that_task_only(policy, make_agent, m
     assert direct_status(progress, "ahip", date(2026, 1, 9)).value == "failed"
     assert direct_status(progress, "ahip", date(2026, 1, 8)).value == "in_progress"
     assert direct_status(progress, "rts", date(2026, 1, 9)) is None
+
+
+def test_the_transfer_counts_from_esp_complete_as_transfer_needed_does(
+    policy, make_agent, make_class, context
+):
+    """Issue 17: the board said "10 bd" (from the production phase) where the PM's Today said
+    "ESP complete for 1 business day" (R-P4). One rule, `AgentProgress.task_start`, now."""
+    home = make_class("PRV-0105", "2026-01-05")  # production starts Mon 02-02
+    facts = [
+        ("2026-02-11", "task", task.key, "done")
+        for task in policy.tasks
+        if task.key != policy.transfer_task
+    ]
+    progress = AgentProgress(make_agent("E1", home, facts), policy)
+    transfer = policy.task(policy.transfer_task)
+    ctx = context("2026-02-12")  # Thu: ESP complete since Wed 02-11, 1 business day
+    chip = task_chip(progress, transfer, ctx)
+    line = incompletion_lines(progress, ctx)[policy.transfer_section]
+    assert (chip.status, chip.age) == (NOT_STARTED, 1) and line["age_business_days"] == 1
+    before = task_chip(progress, transfer, context("2026-02-10"))  # not yet ESP complete
+    assert (before.status, before.age) == (NOT_YET, None)

@@ -161,6 +161,27 @@ def test_the_smes_today_lists_their_classes_tbts_and_those_over_eight_hours(
     assert Group.objects.filter(name=TBT_SME).exists()
 
 
+def test_the_smes_today_leaves_out_agents_whose_tbts_are_done(scenario, client):  # noqa: F811
+    """Seed 000: SMEs "ensure all agents are completing TBTs in a timely manner": an agent
+    whose TBTs are done, even past 8 hours, asks nothing of them (issue 17: "Done, over 8 h")."""
+    sme = staff("sme@cxp.example", TBT_SME)
+    TbtSme.objects.create(
+        training_class=TrainingClass.objects.get(code="AET-A"), user=sme, assigned_at=MONDAY
+    )
+    bob = Agent.objects.get(employee_id="E002")  # TBT task done on 11/25
+    tbt_access_record(agent=bob, granted_on=date(2026, 11, 20))  # done past the 8 hours
+    di = Agent.objects.get(employee_id="E004")  # TBTs open
+    tbt_access_record(agent=di, granted_on=date(2026, 11, 25))
+    lines = selectors.sme_tbt_lines(sme, scenario, date(2026, 11, 30))
+    assert "E002" not in [line["employee_id"] for line in lines]
+    assert "E004" in [line["employee_id"] for line in lines]
+    with time_machine.travel(MONDAY, tick=False):
+        client.force_login(sme)
+        page = client.get(reverse("web:today")).content.decode()
+    section = page[page.index('id="sme-h"') :].split("</section>")[0]
+    assert "Di Dunn" in section and bob.name not in section and "Done" not in section
+
+
 def test_it_compiles_a_classs_searched_screenshots_and_sends_them_to_the_leaders_once(
     scenario,  # noqa: F811
     client,
@@ -200,3 +221,30 @@ def test_it_compiles_a_classs_searched_screenshots_and_sends_them_to_the_leaders
     assert "class AET-A" in message.subject
     assert [a.filename for a in message.attachments.all()] == ["Able_Ann_searched.png"]
     assert "already sent" in again
+
+
+def test_the_review_queue_says_when_a_proof_came_in_the_programs_time_zone(
+    scenario,  # noqa: F811
+    client,
+    settings,
+    tmp_path,
+):
+    """Issue 17 item 3: "8:05 AM in the program's time zone", not the server's (Chicago): a
+    proof submitted at 10:00 AM Chicago reads 8:00 AM for a program in Los Angeles."""
+    from esp.progress.services.proofs import proof_submit
+    from tests.web_support import png
+
+    settings.ESP_PROOF_DIR = str(tmp_path / "proofs")
+    scenario.time_zone = "America/Los_Angeles"
+    scenario.save()
+    with time_machine.travel(MONDAY, tick=False):
+        sme = sign_in(client, "tbt.sme@cxp.example", TBT_SME)
+        proof_submit(
+            agent=Agent.objects.get(employee_id="E001"),
+            item="searched_by_course",
+            name="search.png",
+            data=png(),
+            actor=sme,
+        )
+        page = client.get(reverse("progress:review_queue")).content.decode()
+    assert "11/30/2026 8:00 AM by" in page and "10:00 AM" not in page

@@ -13,7 +13,7 @@ from .basis import Basis
 @dataclass
 class SmeTbts:
     sme_classes: list[str]  # the codes of the classes the user is a TBT SME of
-    sme_lines: list[dict]  # their agents' TBT lines, open and over the clock first
+    sme_lines: list[dict]  # their agents' open TBT lines, over the clock first
     sme_over: int  # how many are still open past the clock
     tbt_hours: int
 
@@ -23,6 +23,6 @@ def sme_tbts(base: Basis) -> SmeTbts:
     return SmeTbts(
         sme_classes=list(my_sme_classes(base.user).values_list("code", flat=True)),
         sme_lines=lines,
-        sme_over=sum(1 for line in lines if line["over"] and not line["tbt_done"]),
+        sme_over=sum(1 for line in lines if line["over"]),
         tbt_hours=base.program.tbt_hours,
     )

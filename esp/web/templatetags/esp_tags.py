@@ -2,6 +2,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.timezone import localtime
 
 from esp.lib import display
 
@@ -54,13 +55,37 @@ def person(user):
     return user.get_full_name() or user.email or user.username
 
 
+def in_zone(moment: datetime, zone) -> datetime:
+    """`moment` in the zone named `zone` (the program's); a page that passed none gets the
+    server's, as Django's `date` filter would, rather than an error."""
+    return moment.astimezone(ZoneInfo(str(zone))) if zone else localtime(moment)
+
+
 @register.filter
 def local_at(moment, zone):
     """`{{ step.done_at|local_at:zone }}` → "12/03/2026 8:05 AM": a stored moment in the
     program's time zone (`zone`, its name), not the server's (issue 15 walk)."""
     if not isinstance(moment, datetime):
         return ""
-    return display.day_and_time(moment.astimezone(ZoneInfo(str(zone))))
+    return display.day_and_time(in_zone(moment, zone))
+
+
+@register.filter
+def local_time(moment, zone):
+    """`{{ line.connected_at|local_time:zone }}` → "8:05 AM": the time of day of a stored
+    moment in the program's time zone (issue 17 item 3: not the server's)."""
+    if not isinstance(moment, datetime):
+        return ""
+    return display.clock_time(in_zone(moment, zone))
+
+
+@register.filter
+def local_day(moment, zone):
+    """`{{ r.asked_at|local_day:zone }}` → "12/03/2026": the day of a stored moment in the
+    program's time zone (a moment near midnight falls on the program's day, not the server's)."""
+    if not isinstance(moment, datetime):
+        return ""
+    return display.us_day(in_zone(moment, zone))
 
 
 FILE_KINDS = {
