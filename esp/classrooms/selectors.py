@@ -70,17 +70,10 @@ def day_times(program: Program, phase: Phase, known: dict | None = None) -> tupl
     return known.get(phase.pk) or known.get(None) or (time(8), time(16, 30))
 
 
-def closed_days(training_class: TrainingClass) -> set[date]:
-    return set(
-        ClassDay.objects.filter(training_class=training_class, closed=True).values_list(
-            "date", flat=True
-        )
-    )
-
-
 def room_days(room: Classroom, calendar, closed: set[date] | None = None) -> list[date]:
     """The class days a room serves: business days of its span, less the class's closures."""
-    closed = closed if closed is not None else closed_days(room.training_class)
+    if closed is None:
+        closed = _closures([room.training_class_id])[room.training_class_id]
     return [
         d for d in rules.served_days(calendar, room.first_day, room.last_day) if d not in closed
     ]
@@ -338,11 +331,7 @@ def esp_rooms(program: Program, as_of: date) -> dict[int, tuple[Classroom, tuple
             phase=esp_phase(program), kind=MAIN, cancelled_at=None, last_day__gt=as_of
         ).select_related("training_class")
     )
-    closed: dict[int, set[date]] = defaultdict(set)
-    for class_id, day in ClassDay.objects.filter(
-        training_class_id__in={room.training_class_id for room in rooms}, closed=True
-    ).values_list("training_class_id", "date"):
-        closed[class_id].add(day)
+    closed = _closures({room.training_class_id for room in rooms})
     calendar = calendar_for(program)
     return {
         room.pk: (room, tuple(room_days(room, calendar, closed[room.training_class_id])))
