@@ -22,6 +22,7 @@ from esp.rules.progress import AgentProgress, latest
 from esp.rules.records import DONE, FAILED, IN_PROGRESS, NOT_APPLICABLE, AgentRecord
 from esp.rules.records import Fact as RuleFact
 from esp.rules.report_lines import FACT_KINDS
+from esp.rules.upkeep import not_transferred
 
 from . import hooks
 from .models import Fact, Proof
@@ -123,7 +124,10 @@ def _rows(records, ctx: rules.Context, agents: dict[str, Agent], program) -> lis
             if key != policy.transfer_section
             for task in section_tasks.get(key, ())
         }
-        if policy.transfer_section in late_sections:
+        transfer = late_sections.get(policy.transfer_section)
+        if transfer and not_transferred(
+            policy.transfer_section, transfer["age_business_days"], policy
+        ):  # R-I1a: late once it waits longer than allowed, not from its first day
             late_tasks.add(policy.transfer_task)
         employment = latest(progress.facts("status"), ctx.as_of)
         row = Row(

@@ -87,3 +87,14 @@ def test_the_late_column_names_each_late_task_with_its_age(tl):
     cy = row_html(page, "E003")  # termed: nothing late
     assert re.search(r'<td class="late-tasks">(.*?)</td>', cy, re.S).group(1) == "—"
     assert 'class="scroll-x board-scroll"' in page and '<table class="board">' in page
+
+
+def test_a_transfer_within_its_business_day_is_shown_but_not_marked_late(tl, people):
+    """R-I1a: "transfer needed" lists the agent from ESP complete, but the transfer is late
+    (the board's mark, "Late only") only once it waited longer than 1 business day."""
+    all_but_the_transfer("E006")
+    aet_a = TrainingClass.objects.get(code="AET-A")
+    for day, age, late in ((date(2026, 11, 17), 1, False), (date(2026, 11, 18), 2, True)):
+        rows = {r.employee_id: r for r in board(aet_a, day).rows}
+        [cell] = [c for c in rows["E006"].cells if c.task == "transfer"]
+        assert (cell.age, cell.late) == (age, late), day
