@@ -108,7 +108,7 @@ def test_the_agent_page_shows_the_rolling_points_R_A4(world, client):
     mark(client, "E002", kind="ncns")  # 2
     page = client.get("/agents/E002/?as_of=2026-11-06").content.decode()
     assert "2.5 points in the last 90 days" in page
-    assert "11/05/2026 — NCNS — 2 points" in page
+    assert "11/05/2026 — No call, no show — 2 points" in page  # the kind by its label
 
 
 def test_licensing_sees_the_proctored_last_attempts_to_arrange_R_N4a(world, client, write, esp):
