@@ -74,15 +74,17 @@ class _Known:
     """What an activity row may name, read once per import: each agent's pk and the
     vocabulary of its program, and the class codes."""
 
-    agents: dict[str, tuple[int, Vocabulary]]
+    agents: dict[str, tuple[int, Vocabulary, date]]  # pk, vocabulary, the program's today
     class_codes: set[str]
 
     @classmethod
     def read(cls) -> _Known:
-        vocabularies = {p.pk: vocabulary_of(p) for p in Program.objects.all()}
+        programs = list(Program.objects.all())
+        vocabularies = {p.pk: vocabulary_of(p) for p in programs}
+        todays = {p.pk: clock.today(p.time_zone) for p in programs}
         rows = Agent.objects.values_list("employee_id", "pk", "training_class__program_id")
         return cls(
-            agents={eid: (pk, vocabularies[program]) for eid, pk, program in rows},
+            agents={eid: (pk, vocabularies[p], todays[p]) for eid, pk, p in rows},
             class_codes=set(TrainingClass.objects.values_list("code", flat=True)),
         )
 
@@ -104,9 +106,18 @@ def _check_row(row: Row, known: _Known) -> tuple[tuple | None, list[RowError]]:
     else:
         for column, reason in check_fact(kind, item, value, note, agent[1], known.class_codes):
             errors.append(RowError(row.line, column, reason))
+        if kind == "attendance" and day is not None and day > agent[2]:  # issue 15 item 11
+            errors.append(RowError(row.line, "date", _not_yet(day, agent[2])))
     if errors:
         return None, errors
     return (agent[0], day, employee_id, kind, item, value, values["by"], note), errors
+
+
+def _not_yet(day: date, today: date) -> str:
+    return (
+        f"attendance for {day:%m/%d/%Y}, a day that has not come yet (today is "
+        f"{today:%m/%d/%Y}): attendance is recorded on or after the class day"
+    )
 
 
 class _ActivityImport:
