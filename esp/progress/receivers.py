@@ -31,7 +31,7 @@ def refresh_agent_lines(sender, instance, raw=False, **kwargs) -> None:
         return
     agent_id = instance.agent_id if isinstance(instance, Fact) else instance.pk
     projection.refresh(agent_ids=[agent_id])
-    if isinstance(instance, Fact) and settled.settles(instance.kind, instance.item):
+    if isinstance(instance, Fact) and settled.is_marked(instance.kind, instance.item):
         settled.settle(agent_ids=[agent_id])
 
 

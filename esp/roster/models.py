@@ -49,6 +49,11 @@ class ClassPhase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["training_class", "phase"], name="one_start_per_phase")
         ]
+        indexes = [  # the classes in a phase on a day (esp.access.scopes)
+            models.Index(
+                fields=["phase", "start_date", "training_class"], name="classphase_phase_start"
+            )
+        ]
 
 
 class Agent(models.Model):
@@ -94,6 +99,19 @@ class Agent(models.Model):
         editable=False,
         db_index=True,
         help_text="From this day the agent is known transferred or gone (kept from the facts)",
+    )
+    tasks_done = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The tasks the agent's latest facts show done (kept from the facts)",
+    )
+    facts_until = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The date of the agent's latest task or employment fact (kept from the facts)",
     )
 
     class Meta:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, FirstValue, Lower
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
@@ -83,22 +83,15 @@ def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
     return never_moved | Q(pk__in=moved_in)
 
 
-def latest_fact_in(kind: str, item: str, as_of: date, values, among=None) -> QuerySet:
-    """The ids of the agents (of `among`, a query, when given) whose latest `kind item` fact
-    dated on or before `as_of` has one of `values` (latest: by date, then by entry order), as
-    a subquery: one window over those facts, reached through the agents' `facts` relation."""
-    agents = Agent.objects.all() if among is None else Agent.objects.filter(pk__in=among)
-    latest = Window(
-        FirstValue("facts__value"),
-        partition_by=F("pk"),
-        order_by=(F("facts__date").desc(), F("facts__pk").desc()),
-    )
-    return (
-        agents.filter(facts__kind=kind, facts__item=item, facts__date__lte=as_of)
-        .annotate(latest=latest)
-        .filter(latest__in=values)
-        .values("pk")
-    )
+def tasks_done_text(tasks) -> str:
+    """`Agent.tasks_done` for `tasks` done: each key between commas (",ahip,tbt,"), so that
+    `has_done` finds one with a LIKE on SQLite and PostgreSQL."""
+    return "".join(f",{task}" for task in sorted(tasks)) + "," if tasks else ""
+
+
+def has_done(task: str) -> Q:
+    """Agents whose `tasks_done` holds `task` (esp.progress.services.settled keeps it)."""
+    return Q(tasks_done__contains=f",{task},")
 
 
 def latest_fact_value(kind: str, item: str, as_of: date) -> Coalesce:

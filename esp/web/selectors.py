@@ -28,7 +28,7 @@ def seen_agents(user):
     subquery itself (lists that long are slower to bind than to recompute)."""
     if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
-    scope = scopes.visible_agents(user).values("pk")
+    scope = scopes.visible_agents(user).order_by().values("pk")  # no class join to sort by
     pks = list(scope.values_list("pk", flat=True)[: IDS_INLINE_MAX + 1])
     return pks if len(pks) <= IDS_INLINE_MAX else scope
 

@@ -369,7 +369,7 @@ def _copy_staged(batch: str, now: datetime, agents: set[int]) -> None:
         # issue 14: the report lines of the agents this import touched, once, in the same
         # transaction as their facts (esp.progress.services.projection)
         projection.refresh(agent_ids=agents, now=now)
-        settled.settle(agent_ids=agents)  # who is out of flight (esp.access.scopes)
+        settled.settle(agent_ids=agents)  # who is out of flight, what is done (esp.access.scopes)
 
 
 @contextmanager

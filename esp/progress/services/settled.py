@@ -1,79 +1,110 @@
-"""Each agent's `settled_on` (issue 14): the first day from which their own facts show them
-transferred to production or gone, kept in the transaction of every fact written.
+"""What each agent's latest facts settle (issue 14), kept on the agent in the transaction of
+every fact written, so the scopes (esp.access.scopes) read columns instead of looking up
+each agent's facts:
 
-It is the date of the agent's latest transfer fact when that fact is done or not applicable,
-or of their latest employment status when it ended (the earlier of the two); None when
-neither holds. Latest means latest of all (by date, then entry order): for any day on or
-after `settled_on` that fact is also the latest dated by then, so the agent is known out of
-flight that day (R-P3). Lists use it to leave settled agents out before the exact, costlier
-checks of their facts (esp.access.scopes): a day before `settled_on`, or None, proves
-nothing and the exact checks decide.
+- `settled_on`: the first day from which their own facts show them transferred to
+  production or gone (R-P3): the date of the agent's latest transfer fact when that fact is
+  done or not applicable, or of their latest employment status when it ended (the earlier
+  of the two); None when neither holds.
+- `tasks_done`: the tasks whose latest fact is done or not applicable (R-P4), each key
+  between commas (",ahip,carrier_cert,": a LIKE finds one on SQLite and PostgreSQL).
+- `facts_until`: the date of the latest of those facts (any task, the employment status).
+
+Latest means latest of all (by date, then entry order). On any day from `facts_until` on,
+the latest facts dated by that day are those latest of all, so the marks are the exact
+answer for that day; a day before `facts_until` (facts dated ahead) they prove nothing
+but `settled_on`, and the exact checks decide.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
 
 from esp.roster.models import Agent
+from esp.roster.selectors import tasks_done_text
 from esp.rules.board import ENDED
 from esp.rules.records import SATISFYING
 
 from ..models import Fact
 
-#: The facts that settle an agent: (kind, item) -> the values that do.
+#: The facts that settle an agent out of flight: (kind, item) -> the values that do.
 SETTLING = {("task", "transfer"): SATISFYING, ("status", "employment"): frozenset(ENDED)}
+MARKED = Q(kind="task") | Q(kind="status", item="employment")  # the facts the marks read
 BATCH = 2000
 
 
-def settles(kind: str, item: str) -> bool:
-    return (kind, item) in SETTLING
+@dataclass(frozen=True)
+class Marks:
+    settled_on: date | None = None
+    tasks_done: str = ""
+    facts_until: date | None = None
+
+
+NONE = Marks()
+
+
+def is_marked(kind: str, item: str) -> bool:
+    """Whether a fact of `kind` `item` is one the marks read."""
+    return kind == "task" or (kind, item) == ("status", "employment")
+
+
+def marks_of(facts: Iterable[tuple[int, str, str, str, date]]) -> dict[int, Marks]:
+    """Agent pk -> Marks, from (agent pk, kind, item, value, day) in (date, entry) order."""
+    latest: dict[int, dict[tuple[str, str], tuple[str, date]]] = {}
+    for agent_id, kind, item, value, day in facts:
+        latest.setdefault(agent_id, {})[(kind, item)] = (value, day)
+    found = {}
+    for agent_id, facts_of in latest.items():
+        settled = [day for key, (value, day) in facts_of.items() if value in SETTLING.get(key, ())]
+        done = [
+            item
+            for (kind, item), (value, _) in facts_of.items()
+            if kind == "task" and value in SATISFYING
+        ]
+        found[agent_id] = Marks(
+            settled_on=min(settled, default=None),
+            tasks_done=tasks_done_text(done),
+            facts_until=max(day for _, day in facts_of.values()),
+        )
+    return found
 
 
 def settled_days(facts: Iterable[tuple[int, str, str, str, date]]) -> dict[int, date | None]:
     """Agent pk -> settled_on, from (agent pk, kind, item, value, day) in (date, entry) order."""
-    latest: dict[tuple[int, str, str], tuple[str, date]] = {}
-    agents: set[int] = set()
-    for agent_id, kind, item, value, day in facts:
-        latest[(agent_id, kind, item)] = (value, day)
-        agents.add(agent_id)
-    found: dict[int, date | None] = dict.fromkeys(agents)
-    for (agent_id, kind, item), (value, day) in latest.items():
-        if value in SETTLING[(kind, item)]:
-            known = found[agent_id]
-            found[agent_id] = day if known is None else min(known, day)
-    return found
+    return {agent_id: found.settled_on for agent_id, found in marks_of(facts).items()}
 
 
 @transaction.atomic
 def settle(*, agent_ids: Iterable[int]) -> int:
-    """Recompute `settled_on` for `agent_ids` from their facts, in the caller's transaction
-    (like the report lines); returns how many changed."""
+    """Recompute the marks of `agent_ids` from their facts, in the caller's transaction
+    (like the report lines); returns how many agents changed."""
     ids = sorted(set(agent_ids))
     return sum(_settle(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH))
 
 
+FIELDS = ("settled_on", "tasks_done", "facts_until")
+
+
 def _settle(ids: list[int]) -> int:
-    which = Q()
-    for kind, item in SETTLING:
-        which |= Q(kind=kind, item=item)
     facts = (
-        Fact.objects.filter(which, agent_id__in=ids)
+        Fact.objects.filter(MARKED, agent_id__in=ids)
         .order_by("agent_id", "date", "pk")
         .values_list("agent_id", "kind", "item", "value", "date")
     )
-    found = settled_days(facts)
-    changed = [
-        agent
-        for agent in Agent.objects.filter(pk__in=ids).only("pk", "settled_on")
-        if agent.settled_on != found.get(agent.pk)
-    ]
-    for agent in changed:
-        agent.settled_on = found.get(agent.pk)
-    Agent.objects.bulk_update(changed, ["settled_on"], batch_size=BATCH)
+    found = marks_of(facts.iterator(chunk_size=BATCH))
+    changed = []
+    for agent in Agent.objects.filter(pk__in=ids).only("pk", *FIELDS):
+        new = found.get(agent.pk, NONE)
+        if any(getattr(agent, name) != getattr(new, name) for name in FIELDS):
+            for name in FIELDS:
+                setattr(agent, name, getattr(new, name))
+            changed.append(agent)
+    Agent.objects.bulk_update(changed, FIELDS, batch_size=BATCH)
     return len(changed)
 
 
