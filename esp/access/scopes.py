@@ -118,10 +118,11 @@ def _late_on(role: str, today: date, among=None) -> Q:
     issue 14): for an agent with no fact dated after today those columns are the answer;
     only the others (facts entered ahead of their day) have their facts looked up."""
     current = TrainingClass.objects.filter(pk__in=_not_past_phase(*PHASE_WINDOWS[role], today))
-    not_settled = Agent.objects.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=today))
-    agents = Agent.objects.filter(pk__in=not_settled.values("pk"))  # SQLite starts there
-    if among is not None:
-        agents = agents.filter(pk__in=among)
+    not_settled = Q(settled_on__isnull=True) | Q(settled_on__gt=today)
+    if among is None:  # every agent: SQLite starts from the few not settled
+        agents = Agent.objects.filter(pk__in=Agent.objects.filter(not_settled).values("pk"))
+    else:
+        agents = Agent.objects.filter(not_settled, pk__in=among)
     all_done = Q()
     for key in SEEN_THROUGH[role]:
         all_done &= has_done(key)
@@ -129,7 +130,7 @@ def _late_on(role: str, today: date, among=None) -> Q:
     by_facts = _in_flight_and_late(Agent.objects.filter(ahead), SEEN_THROUGH[role], today)
     late = agents.filter((~ahead & ~all_done) | (ahead & Q(pk__in=by_facts.values("pk"))))
     # past the phase: not in one of the few classes that are not (every agent has a class)
-    return Q(pk__in=late.exclude(in_current_class(current, today)).values("pk"))
+    return Q(pk__in=late.exclude(in_current_class(current, today, among)).values("pk"))
 
 
 def _in_flight_and_late(agents: QuerySet[Agent], tasks, today: date) -> QuerySet[Agent]:

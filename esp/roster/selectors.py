@@ -67,12 +67,16 @@ def current_class_code(agent: Agent, today: date) -> str:
     return moved or roster_class
 
 
-def in_current_class(classes: QuerySet[TrainingClass], today: date) -> Q:
+def in_current_class(classes: QuerySet[TrainingClass], today: date, among=None) -> Q:
     """Agents whose current class (R-T3: the latest move dated on or before today, else the
     roster class) is one of `classes`: the agents never moved by today, by their roster class,
     and the agents whose latest move by today is into one of `classes`. Subqueries only, so
-    the query count stays fixed."""
-    moved = Agent.objects.filter(facts__kind="move", facts__date__lte=today).values("pk")
+    the query count stays fixed. `among` (a query of agents: one agent's page), when the
+    agents asked about are all among them, narrows the moves looked at to theirs."""
+    moved = Agent.objects.filter(facts__kind="move", facts__date__lte=today)
+    if among is not None:
+        moved = moved.filter(pk__in=among)
+    moved = moved.values("pk")
     moved_in = (  # only the moved agents get their latest move looked up (issue 14: 2.8 s → 35 ms)
         Agent.objects.filter(pk__in=moved)
         .annotate(current=_latest_move(today))
