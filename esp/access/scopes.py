@@ -127,8 +127,11 @@ def _late_on(role: str, today: date, among=None) -> Q:
     for key in SEEN_THROUGH[role]:
         all_done &= has_done(key)
     ahead = Q(facts_until__gt=today)  # facts dated after today: the marks prove nothing
-    by_facts = _in_flight_and_late(Agent.objects.filter(ahead), SEEN_THROUGH[role], today)
-    late = agents.filter((~ahead & ~all_done) | (ahead & Q(pk__in=by_facts.values("pk"))))
+    late = ~ahead & ~all_done
+    if Agent.objects.filter(ahead).exists():  # seldom: the query is shorter to build without
+        by_facts = _in_flight_and_late(Agent.objects.filter(ahead), SEEN_THROUGH[role], today)
+        late |= ahead & Q(pk__in=by_facts.values("pk"))
+    late = agents.filter(late)
     # past the phase: not in one of the few classes that are not (every agent has a class)
     return Q(pk__in=late.exclude(in_current_class(current, today, among)).values("pk"))
 

@@ -294,11 +294,11 @@ def test_it_leaves_out_a_transferred_agent(world):
     assert seen_by_licensing(world) == {"E001", "E101"}
 
 
-def test_it_decides_the_late_scope_by_today_in_three_queries(world):
+def test_it_decides_the_late_scope_by_today_in_four_queries(world):
     """Issue 12 follow-up item 4 and item 2's rule: today's facts decide, never a later one
     (here facts dated tomorrow: the agent's kept marks prove nothing today, issue 14), and
-    the scope is three queries however many agents it reaches: the classes in the user's
-    phase, the classes not past it, then the agents."""
+    the scope is four queries however many agents it reaches: the classes in the user's
+    phase, the classes not past it, whether any agent has facts dated ahead, the agents."""
     from datetime import timedelta
 
     ann = world.agents["E001"]
@@ -310,7 +310,7 @@ def test_it_decides_the_late_scope_by_today_in_three_queries(world):
     scopes.roles(world.users[LICENSING])  # the user's roles are read once, then kept
     with CaptureQueriesContext(connection) as queries:
         assert seen_by_licensing(world) == {"E001", "E002", "E101"}
-    assert len(queries.captured_queries) == 3
+    assert len(queries.captured_queries) == 4
 
 
 def test_one_agents_check_answers_as_the_whole_list(world):
