@@ -27,7 +27,7 @@ from esp.rules import pace as rules
 from esp.rules.exams import last_attempts_to_arrange, same_day_repeats
 from esp.rules.progress import AgentProgress
 from esp.rules.records import Fact
-from esp.rules.report_lines import TODAY
+from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 
 from .models import ModuleProgress, PaceModule, ProctoredArrangement
 
@@ -215,9 +215,15 @@ def pace_lines(
 BEHIND_COLUMNS = ["class_code", "employee_id", "name", "licensing_day", "missing"]
 
 
+#: The read model's Today section of the pace lines (esp.rules.report_lines), and its place:
+#: filtering on the place too lets the `report_line_order` index narrow to that section.
+SECTION = "pace"
+SECTION_ORDER = TODAY_SECTIONS.index(SECTION)
+
+
 def behind_lines(lines):
-    """Of the read model's `pace` lines (esp.rules.report_lines), the agents behind pace."""
-    return lines.filter(state="behind")
+    """Of the day's Today lines, the pace lines of the agents behind pace (R-I1b)."""
+    return lines.filter(section_order=SECTION_ORDER, section=SECTION, state="behind")
 
 
 def pace_page_lines(program: Program, as_of: date, *, agent_ids=None, now) -> list[dict]:
@@ -226,7 +232,9 @@ def pace_page_lines(program: Program, as_of: date, *, agent_ids=None, now) -> li
     class and agent, as `pace_lines` gives them for the list (name, licensing day, what is
     missing, whether behind). Two queries once the day is built."""
     projection.ensure_day(program=program, as_of=as_of, report=TODAY, now=now)
-    lines = ReportLine.objects.filter(program=program, as_of=as_of, report=TODAY, section="pace")
+    lines = ReportLine.objects.filter(
+        program=program, as_of=as_of, report=TODAY, section_order=SECTION_ORDER, section=SECTION
+    )
     if agent_ids is not None:
         lines = lines.filter(agent_id__in=agent_ids)
     rows = lines.values_list(
