@@ -6,6 +6,8 @@ agent pks the reader may see); each returns plain dicts a page, CSV or e-mail re
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from collections import defaultdict
 from datetime import date
@@ -16,12 +18,16 @@ from esp.access import scopes
 from esp.access.writes import may_write
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
-from esp.progress.models import Fact
+from esp.progress.models import Fact as FactRow
+from esp.progress.models import ReportLine
 from esp.progress.selectors import agent_records
+from esp.progress.services import projection
 from esp.roster.models import Agent, ClassPhase
 from esp.rules import pace as rules
 from esp.rules.exams import last_attempts_to_arrange, same_day_repeats
 from esp.rules.progress import AgentProgress
+from esp.rules.records import Fact
+from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 
 from .models import ModuleProgress, PaceModule, ProctoredArrangement
 
@@ -57,7 +63,7 @@ def in_phase_window(phase: Phase, as_of: date, calendar, agent_ids=None):
     after = rules.started_after(as_of=as_of, phase_days=phase_days(phase), calendar=calendar)
     if after is not None:
         starts = starts.filter(start_date__gt=after)
-    moved_in = Fact.objects.filter(
+    moved_in = FactRow.objects.filter(
         kind="move",
         date__lte=as_of,
         item__in=starts.values("training_class__code"),
@@ -70,43 +76,80 @@ def in_phase_window(phase: Phase, as_of: date, calendar, agent_ids=None):
     return agents.values("pk")
 
 
-def _done_modules(modules, records, as_of: date) -> dict[str, dict[str, date]]:
-    """Employee id -> module key -> the day it was ticked done (on or before D; the ticks of
-    `task_only` modules do not count)."""
-    done: dict[str, dict[str, date]] = defaultdict(dict)
-    for employee_id, key, day in ModuleProgress.objects.filter(
-        module__in=[m for m in modules if not m.task_only],
-        agent__employee_id__in=[r.employee_id for r in records],
-        done_on__lte=as_of,
-    ).values_list("agent__employee_id", "module__key", "done_on"):
-        done[employee_id][key] = day
-    return done
+def pace_table(program: Program) -> rules.PaceTable | None:
+    """The program's pace table as the rules read it (R-I1b), in one query: the first phase
+    (by order) with modules, and its modules in table order. None: the program has none."""
+    modules = list(
+        PaceModule.objects.filter(phase__program=program)
+        .select_related("phase")
+        .order_by("phase__order", "phase_id", "order", "pk")
+    )
+    if not modules:
+        return None
+    phase = modules[0].phase
+    return _table(phase, [m for m in modules if m.phase_id == phase.pk])
 
 
-def _done_by_task(progress, modules, done_on: dict, task_keys: set, as_of: date) -> set[str]:
-    """The modules done through their task (added to `done_on`, dated D)."""
-    by_task = set()
-    for module in modules:
-        task = module.satisfied_by_task
-        if task in task_keys and module.key not in done_on and progress.is_done(task, as_of):
-            done_on[module.key] = as_of
-            by_task.add(module.key)
-    return by_task
+def _table(phase: Phase, modules: list[PaceModule]) -> rules.PaceTable:
+    return rules.PaceTable(
+        phase=phase.key,
+        phase_days=phase_days(phase),
+        modules=tuple(
+            rules.PaceModuleRule(m.key, m.name, m.due_by, m.satisfied_by_task, m.task_only)
+            for m in modules
+        ),
+    )
 
 
-def _pace_line(record, code: str, status, start, done_on, by_task, names) -> dict:
+def module_facts(program: Program, as_of: date, agent_ids=None) -> dict[str, list[Fact]]:
+    """The grid's ticks dated on or before D, as facts of the agents' records (kind
+    `rules.MODULE`, by employee id): of `agent_ids` (pks), else of the agents who may be in
+    the paced phase on D (`in_phase_window`, a superset). One query (two with the window)."""
+    phase = pace_phase(program) if agent_ids is None else None
+    ticks = ModuleProgress.objects.filter(
+        module__phase__program=program, done_on__isnull=False, done_on__lte=as_of
+    )
+    if agent_ids is not None:
+        ticks = ticks.filter(agent_id__in=list(agent_ids))
+    elif phase is None:
+        return {}
+    else:
+        window = in_phase_window(phase, as_of, calendar_for(program))
+        ticks = ticks.filter(module__phase=phase, agent_id__in=window)
+    return _tick_facts(ticks)
+
+
+def _tick_facts(ticks) -> dict[str, list[Fact]]:
+    found: dict[str, list[Fact]] = defaultdict(list)
+    rows = ticks.values_list("agent__employee_id", "pk", "module__key", "done_on")
+    for employee_id, pk, key, day in rows.order_by("agent_id", "done_on", "pk"):
+        found[employee_id].append(Fact(day, pk, rules.MODULE, key))
+    return found
+
+
+def read_model_part(program: Program, as_of: date, agent_ids=None) -> tuple[dict, dict]:
+    """The pace app's part of the read model (esp.progress.hooks.read_model_parts): the pace
+    table in the rules' context, and the ticks in the agents' records."""
+    table = pace_table(program)
+    if table is None:
+        return {}, {}
+    return {"pace": table}, module_facts(program, as_of, agent_ids)
+
+
+def _pace_line(record, code: str, pace: rules.AgentPace, table: rules.PaceTable) -> dict:
+    status = pace.status
     return {
         "class_code": code,
         "employee_id": record.employee_id,
         "name": record.name,
         "licensing_day": status.day,
-        "phase_start": start,
+        "phase_start": pace.phase_start,
         "due": status.due,
         "missing_keys": status.missing,
-        "missing": "; ".join(names[k] for k in status.missing),
+        "missing": pace.missing_names(table),
         "behind": status.behind,
-        "done_on": done_on,
-        "by_task": by_task,
+        "done_on": dict(pace.done_on),
+        "by_task": set(pace.by_task),
     }
 
 
@@ -122,6 +165,7 @@ def pace_lines(
     (with `outside_too`, the agents outside it as well: a class grid shows every agent).
     A constant number of queries, whatever the number of agents: without `outside_too` the
     database reads only the agents of the classes under way in the phase (`in_phase_window`).
+    Each line is the rule's (`rules.agent_pace`), the one the read model's lines hold.
 
     A `task_only` module is done only through its task (its proof accepted, R-B2): a hand
     tick stored for it does not count."""
@@ -142,36 +186,71 @@ def pace_lines(
         kinds=PACE_KINDS,
         agent_ids=agent_ids,
     )
-    done = _done_modules(modules, records, as_of)
-    minimums = [rules.PaceMinimum(m.key, m.due_by) for m in modules]
-    task_keys = {t.key for t in policy.tasks}
-    names = {m.key: m.name for m in modules}
+    table = _table(phase, modules)
+    ticks = _tick_facts(
+        ModuleProgress.objects.filter(
+            module__in=modules,
+            agent__employee_id__in=[r.employee_id for r in records],
+            done_on__lte=as_of,
+        )
+    )
     lines = []
     for record in records:
+        more = ticks.get(record.employee_id)
+        if more:
+            record = dataclasses.replace(record, facts=tuple(sorted((*record.facts, *more))))
         progress = AgentProgress(record, policy)
         if not progress.is_active(as_of):
             continue
         code = progress.class_dates(as_of).code
         if class_code is not None and code != class_code:
             continue  # moved out of the class
-        done_on = dict(done.get(record.employee_id, {}))
-        by_task = _done_by_task(progress, modules, done_on, task_keys, as_of)
-        start = progress.phase_start(phase.key, as_of)
-        status = rules.pace_status(
-            phase_start=start,
-            phase_days=phase_days(phase),
-            minimums=minimums,
-            done_on=done_on,
-            as_of=as_of,
-            calendar=calendar,
-        )
-        if status.in_phase or outside_too:
-            lines.append(_pace_line(record, code, status, start, done_on, by_task, names))
+        pace = rules.agent_pace(progress, table, as_of, calendar)
+        if pace.status.in_phase or outside_too:
+            lines.append(_pace_line(record, code, pace, table))
     lines.sort(key=lambda line: (line["class_code"], line["employee_id"]))
     return modules, lines
 
 
 BEHIND_COLUMNS = ["class_code", "employee_id", "name", "licensing_day", "missing"]
+
+
+#: The read model's Today section of the pace lines (esp.rules.report_lines), and its place:
+#: filtering on the place too lets the `report_line_order` index narrow to that section.
+SECTION = "pace"
+SECTION_ORDER = TODAY_SECTIONS.index(SECTION)
+
+
+def behind_lines(lines):
+    """Of the day's Today lines, the pace lines of the agents behind pace (R-I1b)."""
+    return lines.filter(section_order=SECTION_ORDER, section=SECTION, state="behind")
+
+
+def pace_page_lines(program: Program, as_of: date, *, agent_ids=None, now) -> list[dict]:
+    """The pace lines of D from the read model (the day built now if need be, issue 14), of
+    `agent_ids` (a subquery; None: every agent): one line per agent in the paced phase, by
+    class and agent, as `pace_lines` gives them for the list (name, licensing day, what is
+    missing, whether behind). Two queries once the day is built."""
+    projection.ensure_day(program=program, as_of=as_of, report=TODAY, now=now)
+    lines = ReportLine.objects.filter(
+        program=program, as_of=as_of, report=TODAY, section_order=SECTION_ORDER, section=SECTION
+    )
+    if agent_ids is not None:
+        lines = lines.filter(agent_id__in=agent_ids)
+    rows = lines.values_list(
+        "class_code", "employee_id", "agent__first_name", "agent__last_name", "state", "payload"
+    )
+    found = [
+        {
+            "class_code": code,
+            "employee_id": employee_id,
+            "name": f"{first} {last}",
+            "behind": state == "behind",
+            **json.loads(payload),
+        }
+        for code, employee_id, first, last, state, payload in rows
+    ]
+    return sorted(found, key=lambda line: (line["class_code"], line["employee_id"]))
 
 
 def behind_pace(program: Program, as_of: date, agent_ids=None) -> list[dict]:

@@ -9,6 +9,9 @@ R-T5); undoing a check clears the day (the row stays, with who undid it and when
 A `task_only` module (the AHIP final, the carrier certification) is done only through its task,
 once its proof is accepted (R-B2): no hand tick is recorded for it.
 
+Each save computes the agents' lines of the read model again in its transaction (their pace
+line on Today, R-I1b; esp.progress.services.projection), as a fact saved does.
+
 A save locks the agents' rows first, as the fact services do (esp.progress.services): two
 people saving the same agent's cells at once take turns, and the second compares against
 what the first wrote (a conflict, never a duplicate row or a lost change).
@@ -25,6 +28,7 @@ from django.db import IntegrityError, transaction
 from esp.access.writes import require_write
 from esp.audit.services import audit_record
 from esp.lib import clock
+from esp.progress.services import projection
 from esp.roster.models import Agent
 from esp.rules.exams import last_attempts_to_arrange
 
@@ -70,7 +74,15 @@ def module_progress_set(
     """Mark `module` done on `day` for `agent`, or undo it; None when nothing changes.
 
     `now` (when it was recorded) comes from the caller; without it, the clock's now (the
-    demo and older callers)."""
+    demo and older callers). The agent's lines of the read model (their pace line, R-I1b)
+    are computed again in the same transaction."""
+    row = _module_progress_set(agent=agent, module=module, done=done, day=day, actor=actor, now=now)
+    if row is not None:
+        projection.refresh(agent_ids=[agent.pk])
+    return row
+
+
+def _module_progress_set(*, agent, module, done, day, actor, now) -> ModuleProgress | None:
     if module.task_only:
         raise ValidationError(task_only_message(module, agent))
     _lock_agents([agent.pk])
@@ -124,7 +136,7 @@ def grid_save(
             continue
         try:
             with transaction.atomic():
-                row = module_progress_set(
+                row = _module_progress_set(
                     agent=change.agent,
                     module=change.module,
                     done=change.done,
@@ -138,6 +150,8 @@ def grid_save(
             result.conflicts.append(change)
             continue
         result.recorded.append(change)
+    # the read model follows, once for the agents whose cells changed (R-I1b, issue 14)
+    projection.refresh(agent_ids={change.agent.pk for change in result.recorded})
     return result
 
 

@@ -46,7 +46,7 @@ def behind(request):
         raise Http404("no program") from None
     as_of = picked_day(request, program)
     agent_ids = selectors.visible_agent_ids(request.user)
-    _, in_phase = selectors.pace_lines(program, as_of, agent_ids=agent_ids)
+    in_phase = selectors.pace_page_lines(program, as_of, agent_ids=agent_ids, now=clock.now())
     lines = [line for line in in_phase if line["behind"]]
     columns, rows = selectors.behind_table(lines)
     fmt = request.GET.get("format")

@@ -10,6 +10,11 @@ higher app). Each is filled in the higher app's `AppConfig.ready()`:
   as `board_marks = "esp.<app>.selectors.board_marks"`, a function (program, as_of, agent
   pks) -> {agent pk: {"access_on": date, "marks": {task key: text}}} (esp.tbt: the day TBT
   access works and the TBTs over their hours, seed 000);
+- `read_model_part`: what a higher app adds to the rules that compute the read model
+  (esp.progress.services.projection), declared on its AppConfig as
+  `read_model_part = "esp.<app>.selectors.read_model_part"`, a function
+  (program, as_of, agent pks or None) -> (fields of the rules' Context, {employee id: facts
+  dated on or before D}) (esp.pace: the pace table, and the modules ticked done on its grid);
 - `register_view` / `view`: the agent page's forms whose write belongs to a higher app keep
   their `progress:` route and are answered by that app's view (esp.accountability: deliver a
   ladder step, decide a termination review);
@@ -86,3 +91,26 @@ def board_marks(program, as_of, agent_pks: list[int]) -> dict[int, dict]:
         for pk, extra in part(program, as_of, agent_pks).items():
             found.setdefault(pk, {}).update(extra)
     return found
+
+
+@cache
+def _read_model_parts() -> tuple[Callable[..., tuple[dict, dict]], ...]:
+    return tuple(
+        import_string(config.read_model_part)
+        for config in apps.get_app_configs()
+        if getattr(config, "read_model_part", None)
+    )
+
+
+def read_model_parts(program, as_of, agent_pks=None) -> tuple[dict, dict[str, list]]:
+    """Every app's part of the read model's inputs as of D, for `agent_pks` (None: the
+    program's agents): the rules' context fields, and the facts to add to each agent's
+    record (by employee id)."""
+    fields: dict = {}
+    facts: dict[str, list] = {}
+    for part in _read_model_parts():
+        more_fields, more_facts = part(program, as_of, agent_pks)
+        fields.update(more_fields)
+        for employee_id, found in more_facts.items():
+            facts.setdefault(employee_id, []).extend(found)
+    return fields, facts

@@ -102,3 +102,72 @@ def started_after(
         return calendar.business_days_before(as_of, phase_days)
     except CalendarError:
         return None
+
+
+# -- one agent's pace, as the read model and the pages compute it (issue 14) -------------------
+
+#: The kind of an agent's record fact that says a module was ticked done on the grid (its
+#: date the day it was done; `item` the module's key). Not a row of the activity format: the
+#: pace app adds it to the records it hands the rules (esp.pace.selectors.read_model_part).
+MODULE = "module"
+
+
+@dataclass(frozen=True)
+class PaceModuleRule:
+    """A row of the pace table as the rules read it (esp.pace.models.PaceModule)."""
+
+    key: str
+    name: str
+    due_by: Decimal
+    satisfied_by_task: str = ""
+    task_only: bool = False
+
+
+@dataclass(frozen=True)
+class PaceTable:
+    """The program's pace table: the phase it paces, the business days that phase occupies
+    (None: open-ended) and its modules in table order. Part of the rules' context."""
+
+    phase: str
+    phase_days: int | None
+    modules: tuple[PaceModuleRule, ...]
+
+
+@dataclass(frozen=True)
+class AgentPace:
+    status: PaceStatus
+    phase_start: date | None
+    done_on: Mapping[str, date]  # module key -> the day it counts as done as of D
+    by_task: frozenset[str]  # the modules done through their task (dated D)
+
+    def missing_names(self, table: PaceTable) -> str:
+        names = {m.key: m.name for m in table.modules}
+        return "; ".join(names[key] for key in self.status.missing)
+
+
+def agent_pace(progress, table: PaceTable, as_of: date, calendar: BusinessCalendar) -> AgentPace:
+    """R-I1b for one agent (an `AgentProgress`) as of D. A module is done by a tick dated on
+    or before D (never for a `task_only` module: only its task completes it, R-B2) or, dated
+    D, once the task that satisfies it is done."""
+    task_keys = set(progress.policy.task_keys)
+    done_on: dict[str, date] = {}
+    hand = {m.key for m in table.modules if not m.task_only}
+    for fact in progress.facts(MODULE):
+        if fact.item in hand and fact.date <= as_of:
+            done_on[fact.item] = fact.date
+    by_task = set()
+    for module in table.modules:
+        task = module.satisfied_by_task
+        if task in task_keys and module.key not in done_on and progress.is_done(task, as_of):
+            done_on[module.key] = as_of
+            by_task.add(module.key)
+    start = progress.phase_start(table.phase, as_of)
+    status = pace_status(
+        phase_start=start,
+        phase_days=table.phase_days,
+        minimums=[PaceMinimum(m.key, m.due_by) for m in table.modules],
+        done_on=done_on,
+        as_of=as_of,
+        calendar=calendar,
+    )
+    return AgentPace(status, start, done_on, frozenset(by_task))

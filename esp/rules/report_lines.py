@@ -18,13 +18,14 @@ from . import reports as rules
 from .checklist import SELF_REPORT
 from .exams import last_attempts_to_arrange
 from .flags import open_flags
+from .pace import MODULE, agent_pace
 from .progress import AgentProgress
 from .records import AgentRecord
 from .tbt import escalation_date, tbt_line, tbt_task_key
 
 #: Bumped whenever the lines these rules compute change for the same facts: a day built by
 #: older rules then no longer matches its stamp and is built again on its next read.
-RULES_VERSION = 3
+RULES_VERSION = 4
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
 # (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported
@@ -32,9 +33,10 @@ REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # exam to arrange a proctored last attempt for (R-N4a), TBTs behind pace (R-B7), the day a
 # help-desk call falls due if TBT access has not come by then (R-B5: the latest N-Number
 # request's escalation date, while the TBTs are open; the access is not a fact, the page
-# checks it).
+# checks it), and each agent in the paced phase with their licensing day and the minimums
+# they miss (R-I1b: state "behind" when they miss one; the context's pace table says what).
 TODAY = "today"
-TODAY_SECTIONS = ("flight", "done", "flag", "proctored", "tbt_behind", "escalation")
+TODAY_SECTIONS = ("flight", "done", "flag", "proctored", "tbt_behind", "escalation", "pace")
 BUILT = (*REPORTS, TODAY)  # what the read model keeps per day
 # Reports that never name a transferred or ended agent may skip them in SQL.
 IN_FLIGHT_ONLY = frozenset({"incompletions", "actions", "extensions", TODAY})
@@ -47,7 +49,7 @@ KINDS = {
     "callcert": ("task", "call", "status", "move"),
     "attendance": ("attendance", "status", "move"),
     "extensions": ("task", "call", "status", "move"),
-    TODAY: (*FACT_KINDS, "flag", "n_number", SELF_REPORT),
+    TODAY: (*FACT_KINDS, "flag", "n_number", SELF_REPORT, MODULE),
 }
 ALL_KINDS = tuple(sorted({kind for kinds in KINDS.values() for kind in kinds}))
 
@@ -197,6 +199,11 @@ def today_lines(progress: AgentProgress, ctx: rules.Context) -> list[Line]:
         due = escalation_date(requests[-1].date, policy.n_number_escalation_days, ctx.calendar)
         payload = {"requested_on": requests[-1].date.isoformat()}
         found.append(line("escalation", payload, due_on=due.isoformat()))
+    if ctx.pace is not None:
+        pace = agent_pace(progress, ctx.pace, as_of, ctx.calendar)
+        if pace.status.in_phase:
+            payload = {"licensing_day": pace.status.day, "missing": pace.missing_names(ctx.pace)}
+            found.append(line("pace", payload, state="behind" if pace.status.behind else ""))
     return found
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from .attendance import attendance_step, in_window, occurrences_from_facts, points
 from .calendar import BusinessCalendar
 from .ladders import exam_steps, timeframe_step
+from .pace import PaceTable
 from .progress import AgentProgress
 from .records import AgentRecord, Policy
 
@@ -24,6 +25,8 @@ class Context:
     policy: Policy
     calendar: BusinessCalendar
     as_of: date
+    # R-I1b: the program's pace table (esp.pace), which the Today lines read; None: no table
+    pace: PaceTable | None = None
 
 
 def _progress(records: Iterable[AgentRecord], policy: Policy) -> list[AgentProgress]:

@@ -417,13 +417,13 @@ def test_it_counts_a_change_made_meanwhile_as_a_conflict_not_as_recorded(
     someone else made the change between the read and the write. Not "1 change recorded"."""
     from esp.pace import services
 
-    real = services.module_progress_set
+    real = services._module_progress_set
 
     def someone_else_first(**kwargs):
         real(**{**kwargs, "actor": None})  # the other person's save lands first
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "module_progress_set", someone_else_first)
+    monkeypatch.setattr(services, "_module_progress_set", someone_else_first)
     sign_in(client, "licensing@cxp.example", LICENSING)
     response = record(client, "E202", ("ahip_1",))
     page = client.get(response["Location"]).content.decode()
@@ -441,7 +441,7 @@ def test_it_reports_a_row_inserted_meanwhile_as_a_conflict_not_a_500(scenario, c
     def inserted_meanwhile(**kwargs):
         raise IntegrityError("UNIQUE constraint failed: one_progress_per_module")
 
-    monkeypatch.setattr(services, "module_progress_set", inserted_meanwhile)
+    monkeypatch.setattr(services, "_module_progress_set", inserted_meanwhile)
     sign_in(client, "licensing@cxp.example", LICENSING)
     response = record(client, "E202", ("ahip_1", "ahip_2"))
     assert response.status_code == 302

@@ -31,8 +31,10 @@ from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.roster.models import Agent
 from esp.rules import report_lines
+from esp.rules.records import AgentRecord
 from esp.rules.reports import Context
 
+from .. import hooks
 from ..models import ReportDay, ReportLine
 from ..selectors import agent_ids_by_employee, agent_records, agent_stamp, line_rows, lines_of
 
@@ -68,8 +70,29 @@ def _digest(policy, calendar) -> str:  # frozen dataclasses: equal settings, one
 
 def _context(program: Program, as_of: date, base: Context | None = None) -> Context:
     if base is not None:
-        return Context(policy=base.policy, calendar=base.calendar, as_of=as_of)
+        return dataclasses.replace(base, as_of=as_of)
     return Context(policy=program.policy(), calendar=calendar_for(program), as_of=as_of)
+
+
+def _with_parts(program, ctx: Context, records, kinds, agent_pks=None) -> tuple[Context, list]:
+    """The context and records completed with what the apps above progress add (hooks:
+    esp.pace's pace table and grid ticks, R-I1b), as of `ctx.as_of`: what the rules read,
+    handed to them, never looked up by them. A change to the pace table drops the program's
+    days (esp.pace.receivers); a tick refreshes its agent (esp.pace.services)."""
+    fields, facts = hooks.read_model_parts(program, ctx.as_of, agent_pks)
+    if fields:
+        ctx = dataclasses.replace(ctx, **fields)
+    if facts:
+        wanted = set(kinds)
+        records = [_joined(record, facts.get(record.employee_id), wanted) for record in records]
+    return ctx, records
+
+
+def _joined(record: AgentRecord, more, kinds: set[str]) -> AgentRecord:
+    more = [fact for fact in more or () if fact.kind in kinds]
+    if not more:
+        return record
+    return dataclasses.replace(record, facts=tuple(sorted((*record.facts, *more))))
 
 
 def _rows(program: Program, day: ReportDay, lines, agent_pks: dict[str, int]) -> list:
@@ -104,6 +127,7 @@ def _build(program: Program, day: ReportDay, ctx: Context) -> int:
         transfer_task=ctx.policy.transfer_task,
         kinds=report_lines.KINDS[day.report],
     )
+    ctx, records = _with_parts(program, ctx, records, report_lines.KINDS[day.report])
     lines = [line for r in records for line in report_lines.lines_of(day.report, r, ctx)]
     agent_pks = agent_ids_by_employee(program, {line.employee_id for line in lines})
     ReportLine.objects.bulk_create(_rows(program, day, lines, agent_pks), batch_size=BATCH)
@@ -245,6 +269,7 @@ def refresh(*, agent_ids: Iterable[int], now: datetime | None = None) -> int:
         agent_pks = agent_ids_by_employee(program, [r.employee_id for r in records])
         rows = []
         base = _context(program, latest)
+        base, records = _with_parts(program, base, records, report_lines.ALL_KINDS, ids)
         for day in program_days:
             ctx = _context(program, day.as_of, base)
             kinds = report_lines.KINDS[day.report]

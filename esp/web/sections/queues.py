@@ -13,7 +13,8 @@ from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import availability_of, my_connections
 from esp.callqueue.selectors import over_the_clock as over_clock_lines
 from esp.classrooms.selectors import esp_ladder, invites_due
-from esp.pace.selectors import behind_pace as licensing_behind
+from esp.pace.selectors import behind_lines
+from esp.rules.report_lines import TODAY
 
 from .. import selectors
 from . import sources
@@ -115,14 +116,11 @@ class LicensingPace:
 
 
 def licensing_pace(base: Basis) -> LicensingPace:
-    seen = base.seen
-    return LicensingPace(
-        preview(
-            licensing_behind(base.program, base.as_of, seen),
-            route("pace:behind", base.as_of),
-            base.first,
-        )
-    )
+    """The day's pace lines the rules built (esp.rules.report_lines), behind ones only, by
+    class and agent: one query."""
+    lines = behind_lines(base.lines(TODAY))
+    items, total = selectors.first_lines(lines, sources.REPORT_ORDER, base.first)
+    return LicensingPace(Preview(items, total, route("pace:behind", base.as_of)))
 
 
 @dataclass
