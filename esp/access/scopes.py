@@ -45,6 +45,7 @@ from esp.roster.roles import (
 )
 from esp.roster.selectors import (
     current_class_code,
+    current_class_parts,
     has_done,
     in_current_class,
     latest_fact_value,
@@ -98,11 +99,11 @@ def _in_phase(first: str, following: str, today: date) -> Q:
     return _started(first, today) & ~_started(following, today)
 
 
-def _not_past_phase(first: str, following: str, today: date) -> list[int]:
-    """The ids of the classes whose phase `first` is not over by today (`first` or
+def _not_past_phase(first: str, following: str, today: date) -> dict[int, str]:
+    """The classes (pk -> code) whose phase `first` is not over by today (`first` or
     `following` not started): the few current and coming classes."""
     past = _started(first, today) & _started(following, today)
-    return list(TrainingClass.objects.exclude(past).values_list("pk", flat=True))
+    return dict(TrainingClass.objects.exclude(past).values_list("pk", "code"))
 
 
 def _late_on(role: str, today: date, among=None) -> Q:
@@ -117,12 +118,11 @@ def _late_on(role: str, today: date, among=None) -> Q:
     What the agents' latest facts settle is kept on them (esp.progress.services.settled,
     issue 14): for an agent with no fact dated after today those columns are the answer;
     only the others (facts entered ahead of their day) have their facts looked up."""
-    current = TrainingClass.objects.filter(pk__in=_not_past_phase(*PHASE_WINDOWS[role], today))
+    current = _not_past_phase(*PHASE_WINDOWS[role], today)
     not_settled = Q(settled_on__isnull=True) | Q(settled_on__gt=today)
-    if among is None:  # every agent: SQLite starts from the few not settled
-        agents = Agent.objects.filter(pk__in=Agent.objects.filter(not_settled).values("pk"))
-    else:
-        agents = Agent.objects.filter(not_settled, pk__in=among)
+    agents = Agent.objects.filter(not_settled)
+    if among is not None:
+        agents = agents.filter(pk__in=among)
     all_done = Q()
     for key in SEEN_THROUGH[role]:
         all_done &= has_done(key)
@@ -189,35 +189,39 @@ CLASS_ROLES = frozenset({TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME})
 
 
 def _other_parts(user, among=None):
-    """The parts of a user's scope besides their classes' agents, each a filter of agents:
+    """The parts of a user's scope besides their classes' agents, each a query of agents:
     each role's agents beyond its phase, a certifier's connected agents, an agent's own
     record."""
     user_roles = roles(user)
     for role in sorted(SEEN_THROUGH.keys() & user_roles):
-        yield _late_on(role, clock.today(), among)
+        yield Agent.objects.filter(_late_on(role, clock.today(), among))
     if CERTIFIER in user_roles:
-        yield connected_to(user)
+        yield Agent.objects.filter(connected_to(user))
     if AGENT in user_roles:
-        yield Q(user=user)
+        yield Agent.objects.filter(user=user)
 
 
 def visible_agents(user, among=None) -> QuerySet[Agent]:
     """The agents whose page `user` may open today: the one filter for lists and object
     checks. `among` (a query of agents, e.g. the one whose page is asked for) lets the costly
-    parts of a scope look at those agents only; the answer is the same for them."""
+    parts of a scope look at those agents only; the answer is the same for them.
+
+    The parts are one query each, put together by UNION ALL: each is found through its own
+    index (the classes' agents, the few not settled, ...) where an OR of them made PostgreSQL
+    read every agent (issue 14)."""
     user_roles = roles(user)
     agents = Agent.objects.all()
     if ESP_MANAGER in user_roles:
         return agents
-    scope = Q(pk__in=[])
+    parts = []
     if user_roles & CLASS_ROLES:  # the classes read once (a check per class, not per agent)
-        classes = TrainingClass.objects.filter(
-            pk__in=list(visible_classes(user).values_list("pk", flat=True))
-        )
-        scope |= in_current_class(classes, clock.today())
-    for part in _other_parts(user, among):
-        scope |= part
-    return agents.filter(scope)  # subqueries only: no join repeats an agent
+        classes = dict(visible_classes(user).values_list("pk", "code"))
+        parts += current_class_parts(classes, clock.today())
+    parts += _other_parts(user, among)
+    if not parts:
+        return agents.none()
+    pks = [part.order_by().values("pk") for part in parts]
+    return agents.filter(pk__in=pks[0].union(*pks[1:], all=True))
 
 
 def sees_agent(user, agent: Agent) -> bool:
@@ -237,10 +241,7 @@ def sees_agent(user, agent: Agent) -> bool:
                 user_roles & CLASS_ROLES
                 and visible_classes(user).filter(code=current_class_code(agent, today)).exists()
             )
-            or any(
-                Agent.objects.filter(part, pk=agent.pk).exists()
-                for part in _other_parts(user, among=one)
-            )
+            or any(part.filter(pk=agent.pk).exists() for part in _other_parts(user, among=one))
         )
     return seen[key]
 

@@ -67,24 +67,39 @@ def current_class_code(agent: Agent, today: date) -> str:
     return moved or roster_class
 
 
-def in_current_class(classes: QuerySet[TrainingClass], today: date, among=None) -> Q:
-    """Agents whose current class (R-T3: the latest move dated on or before today, else the
-    roster class) is one of `classes`: the agents never moved by today, by their roster class,
-    and the agents whose latest move by today is into one of `classes`. Subqueries only, so
-    the query count stays fixed. `among` (a query of agents: one agent's page), when the
-    agents asked about are all among them, narrows the moves looked at to theirs."""
+def _moved(today: date, among=None) -> QuerySet[Agent]:
+    """The agents with a move dated on or before today (of `among`, a query, when given)."""
     moved = Agent.objects.filter(facts__kind="move", facts__date__lte=today)
-    if among is not None:
-        moved = moved.filter(pk__in=among)
-    moved = moved.values("pk")
-    moved_in = (  # only the moved agents get their latest move looked up (issue 14: 2.8 s → 35 ms)
+    return (moved if among is None else moved.filter(pk__in=among)).values("pk")
+
+
+def _moved_into(codes, today: date, moved) -> QuerySet[Agent]:
+    """Of the `moved` agents, those whose latest move by today is into one of `codes`: only
+    the moved agents get their latest move looked up (issue 14: 2.8 s → 35 ms)."""
+    return (
         Agent.objects.filter(pk__in=moved)
         .annotate(current=_latest_move(today))
-        .filter(current__in=classes.values("code"))
-        .values("pk")
+        .filter(current__in=codes)
     )
-    never_moved = Q(training_class__in=classes) & ~Q(pk__in=moved)
-    return never_moved | Q(pk__in=moved_in)
+
+
+def current_class_parts(classes: dict[int, str], today: date) -> tuple[QuerySet, QuerySet]:
+    """The agents whose current class (R-T3: the latest move dated on or before today, else
+    the roster class) is one of `classes` (pk -> code), in two queries each with its own
+    index: the agents never moved by today, by their roster class, and the agents whose
+    latest move by today is into one of the classes."""
+    moved = _moved(today)
+    never_moved = Agent.objects.filter(training_class_id__in=list(classes)).exclude(pk__in=moved)
+    return never_moved, _moved_into(list(classes.values()), today, moved)
+
+
+def in_current_class(classes: dict[int, str], today: date, among=None) -> Q:
+    """`current_class_parts` as one filter of agents (subqueries only, so the query count
+    stays fixed). `among` (a query of agents: one agent's page), when the agents asked about
+    are all among them, narrows the moves looked at to theirs."""
+    moved = _moved(today, among)
+    never_moved = Q(training_class_id__in=list(classes)) & ~Q(pk__in=moved)
+    return never_moved | Q(pk__in=_moved_into(list(classes.values()), today, moved).values("pk"))
 
 
 def tasks_done_text(tasks) -> str:
@@ -145,9 +160,7 @@ def agent_counts(classes: QuerySet[TrainingClass], today: date) -> dict[str, int
 
 def current_agents(training_class: TrainingClass, today: date) -> QuerySet[Agent]:
     """The agents whose current class today is `training_class` (R-T3)."""
-    return Agent.objects.filter(
-        in_current_class(TrainingClass.objects.filter(pk=training_class.pk), today)
-    )
+    return Agent.objects.filter(in_current_class({training_class.pk: training_class.code}, today))
 
 
 def names_by_email(addresses) -> dict[str, str]:
