@@ -65,6 +65,7 @@ def classes(request):
     return render(request, "progress/classes.html", context)
 
 
+@one_read_each  # the program's tasks: read once, not by the board and its marks each (issue 14)
 def class_board(request, code: str):
     training_class = scopes.get_class_for_user(request.user, code)
     as_of = picked_day(request, training_class.program)
