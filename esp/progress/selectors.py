@@ -572,14 +572,17 @@ def line_rows(
     hidden_steps=(),
 ) -> QuerySet:
     """The lines of one built report as of D, narrowed in SQL: to one class as of D, one
-    section, the agents of `visible` (a query, used as a subquery), without `hidden_steps`."""
+    section, the agents of `visible` (a query of agents, used as a subquery, or a one-column
+    subquery of their ids, esp.lib.sqlids.ids_table), without `hidden_steps`."""
     lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
     if class_code:
         lines = lines.filter(class_code=class_code)
     if section:
         lines = lines.filter(section=section)
     if visible is not None:
-        lines = lines.filter(agent__in=visible.values("pk"))
+        lines = lines.filter(
+            agent__in=visible.values("pk") if hasattr(visible, "values") else visible
+        )
     if hidden_steps:
         lines = lines.exclude(step__in=list(hidden_steps))
     return lines
