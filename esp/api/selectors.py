@@ -3,16 +3,31 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+
 from esp.access import scopes
 from esp.progress.models import Fact
+from esp.roster.models import ClassPhase
 
 
 def classes_for_user(user):
-    """The classes `user` may see, with what the class serializer shows, by code."""
+    """The classes `user` may see, with what the class serializer shows, by code: the phase
+    starts with their phase in one query, the leads' addresses only (issue 14)."""
+    people = get_user_model().objects.only("email")
     return (
         scopes.visible_classes(user)
         .select_related("program", "campaign")
-        .prefetch_related("phase_starts__phase", "tls", "pms")
+        .prefetch_related(
+            Prefetch(
+                "phase_starts",
+                ClassPhase.objects.select_related("phase").only(
+                    "training_class_id", "start_date", "phase__key"
+                ),
+            ),
+            Prefetch("tls", people),
+            Prefetch("pms", people),
+        )
         .order_by("code")
     )
 
