@@ -18,6 +18,7 @@ from django.db.models.functions import Collate, FirstValue
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib.collation import sorts_bytewise
 from esp.lib.request_memo import once
 from esp.mailing.models import DistributionList
 from esp.programs.models import Program, TbtCourse
@@ -514,31 +515,6 @@ TEXT_COLUMNS = frozenset(
         *("agent__first_name", "agent__last_name"),
     }
 )
-
-
-#: Whether a PostgreSQL database's own collation orders text as Python does, by database.
-_BYTEWISE: dict[tuple, bool] = {}
-BYTEWISE_COLLATIONS = frozenset({"c", "posix", "c.utf8", "c.utf-8"})
-
-
-def sorts_bytewise() -> bool:
-    """Whether the PostgreSQL database's default collation compares text bytewise, as Python
-    does (C, POSIX, C.UTF-8): then no COLLATE "C" is needed, and without one the indexes serve
-    a page's order (issue 14: with it, a report's first page sorted its 15,000 lines). Asked
-    once per process, on the driver's own cursor: no page counts it among its queries."""
-    settings = connection.settings_dict
-    key = (settings["HOST"], settings["PORT"], settings["NAME"])
-    if key not in _BYTEWISE:
-        provider = "datlocprovider" if connection.pg_version >= 150000 else "'c'"
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {provider}, datcollate FROM pg_database "  # noqa: S608 - no input
-                "WHERE datname = current_database()"
-            )
-            kind, collation = cursor.fetchone()
-        _BYTEWISE[key] = kind == "c" and collation.lower() in BYTEWISE_COLLATIONS
-    return _BYTEWISE[key]
 
 
 def in_order(lines: QuerySet, *order) -> QuerySet:

@@ -4,6 +4,7 @@ read model's index when the database's own collation is bytewise already."""
 import pytest
 from django.db import connection
 
+from esp.lib import collation
 from esp.progress import selectors
 from esp.progress.models import ReportLine
 
@@ -15,7 +16,7 @@ postgres_only = pytest.mark.skipif(
 def _sql(monkeypatch, bytewise: bool) -> str:
     settings = connection.settings_dict
     key = (settings["HOST"], settings["PORT"], settings["NAME"])
-    monkeypatch.setitem(selectors._BYTEWISE, key, bytewise)
+    monkeypatch.setitem(collation._BYTEWISE, key, bytewise)
     return str(selectors.in_order(ReportLine.objects.all(), *selectors.ORDER).query)
 
 
@@ -39,11 +40,11 @@ def test_it_asks_the_database_its_collation_once_and_counts_no_query_for_it(
     django_assert_num_queries,
 ):
     settings = connection.settings_dict
-    selectors._BYTEWISE.pop((settings["HOST"], settings["PORT"], settings["NAME"]), None)
+    collation._BYTEWISE.pop((settings["HOST"], settings["PORT"], settings["NAME"]), None)
     with django_assert_num_queries(0):
-        first = selectors.sorts_bytewise()
+        first = collation.sorts_bytewise()
     with connection.cursor() as cursor:
         cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
-        collation = cursor.fetchone()[0]
-    assert first == (collation.lower() in selectors.BYTEWISE_COLLATIONS)
-    assert selectors.sorts_bytewise() is first
+        own = cursor.fetchone()[0]
+    assert first == (own.lower() in collation.BYTEWISE_COLLATIONS)
+    assert collation.sorts_bytewise() is first
