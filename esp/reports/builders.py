@@ -6,7 +6,7 @@ from datetime import date
 
 from esp.access import scopes
 from esp.lib import clock
-from esp.lib.sqlids import ids_table
+from esp.lib.sqlids import read_once
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.selectors import (
@@ -78,9 +78,7 @@ def _visible_agents(user, name: str):
         return None
     if name == "attendance" and scopes.has_role(user, scopes.WFM):
         return None
-    scope = scopes.visible_agents(user).values("pk")
-    pks = list(scope.values_list("pk", flat=True)[: IDS_INLINE_MAX + 1])
-    return ids_table(pks) if len(pks) <= IDS_INLINE_MAX else scope
+    return read_once(scopes.visible_agents(user), IDS_INLINE_MAX)
 
 
 def report_page(
