@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 
-class Kept(dict):
-    """A dict of at most `size` entries: the oldest written goes first when full."""
+
+class Kept(OrderedDict):
+    """A mapping of at most `size` entries: when full, the one least recently read or
+    written goes first (what a page asks for again stays)."""
 
     def __init__(self, size: int = 64):
         super().__init__()
         self.size = size
 
+    def get(self, key, default=None):
+        if key not in self:
+            return default
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
     def __setitem__(self, key, value) -> None:
-        if key not in self and len(self) >= self.size:
-            del self[next(iter(self))]
         super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)

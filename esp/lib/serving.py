@@ -8,6 +8,7 @@ WSGI_APP = "esp.wsgi:application"
 
 
 def serve(host: str, port: int) -> None:
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
     from gunicorn.util import import_app
 
@@ -24,4 +25,9 @@ def serve(host: str, port: int) -> None:
             # by name, as `gunicorn esp.wsgi:application` would: lib imports no project module
             return import_app(WSGI_APP)
 
+    # The workers are forked from this process: a database connection it opened (`esp serve`
+    # checks the database first, `esp demo` loads it) would be shared by every worker, and on
+    # PostgreSQL one worker then reads another's answers (the load test at 20,000 agents:
+    # "Session data corrupted", 500s). Each worker opens its own.
+    connections.close_all()
     Server().run()

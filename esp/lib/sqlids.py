@@ -19,3 +19,13 @@ def ids_table(ids: Iterable[int]) -> RawSQL:
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (values,))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
+
+
+def read_once(query, limit: int):
+    """The ids of `query` (a query of rows) for a `pk__in=` filter used more than once, e.g.
+    a page's count and its rows: read now and bound as one parameter (`ids_table`) when at most
+    `limit`, else the query's ids as a subquery. A scope evaluated once instead of in each
+    query, and a list whose size PostgreSQL knows instead of guessing what the scope keeps."""
+    scope = query.order_by().values("pk")
+    pks = list(scope.values_list("pk", flat=True)[: limit + 1])
+    return ids_table(pks) if len(pks) <= limit else scope

@@ -18,6 +18,7 @@ from django.db.models.functions import Collate, FirstValue
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib.collation import sorts_bytewise
 from esp.lib.request_memo import once
 from esp.mailing.models import DistributionList
 from esp.programs.models import Program, TbtCourse
@@ -519,7 +520,7 @@ TEXT_COLUMNS = frozenset(
 def in_order(lines: QuerySet, *order) -> QuerySet:
     """`lines` ordered by `order` (names, "-name" descending, or expressions); PostgreSQL
     compares the text columns bytewise as Python does (the database's collation may not)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or sorts_bytewise():
         return lines.order_by(*order)
     keys = []
     for key in order:
@@ -547,14 +548,17 @@ def line_rows(
     hidden_steps=(),
 ) -> QuerySet:
     """The lines of one built report as of D, narrowed in SQL: to one class as of D, one
-    section, the agents of `visible` (a query, used as a subquery), without `hidden_steps`."""
+    section, the agents of `visible` (a query of agents, used as a subquery, or a one-column
+    subquery of their ids, esp.lib.sqlids.ids_table), without `hidden_steps`."""
     lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
     if class_code:
         lines = lines.filter(class_code=class_code)
     if section:
         lines = lines.filter(section=section)
     if visible is not None:
-        lines = lines.filter(agent__in=visible.values("pk"))
+        lines = lines.filter(
+            agent__in=visible.values("pk") if hasattr(visible, "values") else visible
+        )
     if hidden_steps:
         lines = lines.exclude(step__in=list(hidden_steps))
     return lines

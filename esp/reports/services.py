@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
 from esp.lib import clock
+from esp.lib.kept import Kept
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.rules.outlook import Outlook, OutlookSnapshot, build_outlook, snapshot
@@ -30,15 +30,15 @@ from .selectors import (
 REFRESH = timedelta(minutes=30)
 DAYS_AHEAD, WEEKS_AHEAD = 10, 8  # the certifiers per business day, and per week
 CACHE_SIZE = 8  # as-of days kept (a page and the command line mostly ask for today)
-_cache: OrderedDict[tuple, Outlook] = OrderedDict()
+_cache: Kept = Kept(CACHE_SIZE)  # by (program, as-of day, facts stamp)
 
 
 def outlook_for(program: Program, as_of: date) -> Outlook:
     """The whole program's outlook as of D, with the next ten business days' certifiers."""
     key = (program.pk, as_of, outlook_stamp(program))
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    kept = _cache.get(key)
+    if kept is not None:
+        return kept
     inputs = outlook_inputs(program, as_of)
     calendar = calendar_for(program)
     outlook = build_outlook(
@@ -61,8 +61,6 @@ def outlook_for(program: Program, as_of: date) -> Outlook:
     )
     outlook.certifiers, outlook.weeks = days[:DAYS_AHEAD], weekly(days)[:WEEKS_AHEAD]
     _cache[key] = outlook
-    while len(_cache) > CACHE_SIZE:
-        _cache.popitem(last=False)
     return outlook
 
 
@@ -102,24 +100,22 @@ def pages_outlook(program: Program, as_of: date, *, build: bool = True) -> Outlo
     return outlook_day_build(program=program, as_of=as_of, now=clock.now()) if build else None
 
 
-_snapshots: OrderedDict[tuple, OutlookSnapshot] = OrderedDict()
+_snapshots: Kept = Kept(CACHE_SIZE)  # by (OutlookDay id, built at, stamp)
 
 
 def _unpickled(kept: tuple) -> OutlookSnapshot:
     """The kept snapshot `kept` (its id, when built and its stamp) as unpickled once per
     process (issue 14: every agent page read the 396 KB snapshot of a 20,000-agent season
     and unpickled it, 3 ms and a large row on each; a rebuild changes when and the stamp)."""
-    if kept in _snapshots:
-        _snapshots.move_to_end(kept)
-        return _snapshots[kept]
+    found = _snapshots.get(kept)
+    if found is not None:
+        return found
     data = outlook_snapshot(kept[0])
     return _keep_unpickled(kept, pickle.loads(data))  # noqa: S301 - written by outlook_day_build
 
 
 def _keep_unpickled(kept: tuple, outlook: OutlookSnapshot) -> OutlookSnapshot:
     _snapshots[kept] = outlook
-    while len(_snapshots) > CACHE_SIZE:
-        _snapshots.popitem(last=False)
     return outlook
 
 

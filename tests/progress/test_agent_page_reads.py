@@ -70,3 +70,21 @@ def test_it_reads_once_per_page_and_each_time_elsewhere():
     with request_memo():
         assert [once(("k",), read), once(("k",), read), once(("j",), read)] == [3, 3, 4]
     assert once(("k",), read) == 5
+
+
+def test_the_agent_page_forms_are_rendered_once_per_initial_values():
+    """issue 14: the agent page's forms are kept as HTML by their initial values; the same
+    values give the same HTML as a form rendered afresh, other values other HTML."""
+    from datetime import date
+
+    from esp.progress import forms
+    from esp.progress.views import _rendered
+
+    first = _rendered(forms.MoveForm, "move-%s", date=date(2026, 11, 23))
+    again = _rendered(forms.MoveForm, "move-%s", date=date(2026, 11, 23))
+    assert again["as_div"] is first["as_div"]
+    fresh = forms.MoveForm(auto_id="move-%s", initial={"date": date(2026, 11, 23)}).as_div()
+    assert first["as_div"] == fresh
+    other = _rendered(forms.MoveForm, "move-%s", date=date(2026, 11, 24))
+    assert other["as_div"] != first["as_div"]
+    assert 'value="2026-11-24"' in other["as_div"]
