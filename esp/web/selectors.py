@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When, Window
+from django.db import connection
+from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Subquery, Value, When
 
 from esp.access import scopes
 from esp.lib.sqlids import ids_table
@@ -120,18 +121,35 @@ def report_lines(
     lines = ReportLine.objects.filter(program=program, as_of=as_of, report=report)
     if section is not None:
         lines = lines.filter(section=section)
-    return lines if seen is None else lines.filter(agent_id__in=_among(seen))
+    if seen is None:
+        return lines
+    return lines.alias(seen_agent=scanned("agent_id")).filter(seen_agent__in=_among(seen))
+
+
+def scanned(column: str):
+    """`column` in a filter or an order that must not choose the plan (SQLite's `+column`).
+    SQLite takes a list of ids (json_each) for about 25 rows: by the agents seen, it read a
+    Cert Coordinator's 1,391 agents one by one, then their lines (8 to 15 ms a list), where
+    going through the list's lines (report_line_pick) and keeping the agents' takes 1 to 2.
+    PostgreSQL knows the array's length: there, the column as it is."""
+    if connection.vendor != "sqlite":
+        return F(column)
+    return Func(F(column), template="+%(expressions)s", output_field=IntegerField())
 
 
 def first_lines(lines: QuerySet, order, first: int | None) -> tuple[list[dict], int]:
     """The first `first` of `lines` in `order` (all: None), each its payload with the agent's
     employee id, class as of the day and name, and how many `lines` there are in all: one
-    query (a count over the whole list beside each row, issue 14)."""
+    query (issue 14). The count is a subquery the database runs once, from the index alone
+    (report_line_pick); the rows are sorted only to the first `first`. A count over the
+    whole list beside each row (a window) made the database read and sort every line and
+    its payload: 6 ms instead of 1.5 for the ESP Manager's 2,550 agents not self-reported."""
     rows = in_order(lines, *order).values_list(
         "payload", "employee_id", "class_code", "agent__first_name", "agent__last_name"
     )
     if first is not None:
-        rows = rows.annotate(total=Window(Count("pk")))[:first]
+        counted = lines.order_by().values(n=Func("pk", function="COUNT"))
+        rows = rows.annotate(total=Subquery(counted, output_field=IntegerField()))[:first]
     items, total = [], 0
     for payload, employee_id, code, first_name, last_name, *counted in rows:
         items.append(

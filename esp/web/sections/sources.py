@@ -21,6 +21,14 @@ OLDEST_FIRST = ("-rank", *REPORT_ORDER)
 BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "employee_id")
 
 
+def _in_section():
+    """REPORT_ORDER for one `today` section's lines: the database is kept from walking the
+    whole report in the reports' index order (report_line_order) to find a section's few
+    lines; it picks them by section (report_line_pick) and sorts those (issue 14: 2 ms →
+    0.1 ms for the ESP Manager's 8 proctored last attempts among 11,700 lines)."""
+    return (selectors.scanned("section_order"), *REPORT_ORDER[1:])
+
+
 def _preview(lines, order, url: str, first: int | None) -> Preview:
     items, total = selectors.first_lines(lines, order, first)
     return Preview(items, total, url)
@@ -78,12 +86,13 @@ def proctored(base, url: str, lines=None) -> Preview:
     """R-N4a: the exams one fail away from the last attempt, by class and agent (of `lines`
     when given: those not arranged yet, issue 15 item 13)."""
     lines = base.lines(TODAY, section="proctored") if lines is None else lines
-    return _preview(lines, REPORT_ORDER, url, base.first)
+    return _preview(lines, _in_section(), url, base.first)
 
 
 def tbt_behind(base, url: str) -> Preview:
     """R-B7: the agents in flight whose TBTs are behind pace, by class and agent."""
-    return _preview(base.lines(TODAY, section="tbt_behind"), REPORT_ORDER, url, base.first)
+    lines = base.lines(TODAY, section="tbt_behind")
+    return _preview(lines, _in_section(), url, base.first)
 
 
 def escalations(base) -> int:
