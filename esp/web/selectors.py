@@ -8,7 +8,19 @@ import json
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from esp.access import scopes
 from esp.lib.sqlids import ids_table
@@ -123,6 +135,8 @@ def report_lines(
         lines = lines.filter(section=section)
     if seen is None:
         return lines
+    if isinstance(seen, list) and not seen:
+        return lines.none()  # no agent: no query, nor its building
     return lines.alias(seen_agent=scanned("agent_id")).filter(seen_agent__in=_among(seen))
 
 
@@ -158,6 +172,35 @@ def first_lines(lines: QuerySet, order, first: int | None) -> tuple[list[dict], 
         )
         total = counted[0] if counted else len(items)
     return items, total
+
+
+def first_lines_per(
+    lines: QuerySet, column: str, order, first: int | None
+) -> dict[str, tuple[list[dict], int]]:
+    """`first_lines` for each value of `column` (the incompletion sections) at once: the
+    first `first` of each in `order`, and how many in each (the values without lines left
+    out). Two queries whatever the number of values: the lines ranked per value over their
+    sort columns only (a window), the payloads of the first ones read; the counts grouped,
+    from the index alone (issue 14: one query for Today's five late sections, not five)."""
+    shown = lines
+    if first is not None:
+        keys = in_order(lines, *order).query.order_by  # collated as in_order does
+        ranked = lines.annotate(
+            row=Window(RowNumber(), partition_by=[F(column)], order_by=list(keys))
+        )
+        shown = lines.filter(pk__in=ranked.filter(row__lte=first).values("pk"))
+    rows = in_order(shown, column, *order).values_list(
+        column, "payload", "employee_id", "class_code", "agent__first_name", "agent__last_name"
+    )
+    items: dict[str, list[dict]] = {}
+    for value, payload, employee_id, code, first_name, last_name in rows:
+        items.setdefault(value, []).append(
+            {"employee_id": employee_id, "class_code": code, "name": f"{first_name} {last_name}"}
+            | json.loads(payload)
+        )
+    if first is None:
+        return {value: (found, len(found)) for value, found in items.items()}
+    return {value: (items.get(value, []), n) for value, n in line_counts(lines, column).items()}
 
 
 def line_counts(lines: QuerySet, column: str) -> dict[str, int]:

@@ -35,8 +35,10 @@ def _preview(lines, order, url: str, first: int | None) -> Preview:
 
 
 def late(base, section: str, url: str) -> Preview:
-    """R-I1: one incompletion section's agents, the longest late first."""
-    return _preview(base.lines("incompletions", section=section), OLDEST_FIRST, url, base.first)
+    """R-I1: one incompletion section's agents, the longest late first (every section's
+    read at once, Basis.incompletions)."""
+    items, total = base.incompletions.get(section, ([], 0))
+    return Preview([dict(item) for item in items], total, url)
 
 
 def late_count(base) -> int:
