@@ -244,7 +244,7 @@ class ReportLine(models.Model):
             # Today's lists pick by section and state among the user's agents, and count
             # them from this index alone (issue 14)
             models.Index(
-                fields=["program", "as_of", "report", "section", "agent", "state"],
+                fields=["program", "as_of", "report", "section", "state", "agent"],
                 name="report_line_pick",
             ),
         ]

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="reportline",
             index=models.Index(
-                fields=["program", "as_of", "report", "section", "agent", "state"],
+                fields=["program", "as_of", "report", "section", "state", "agent"],
                 name="report_line_pick",
             ),
         ),

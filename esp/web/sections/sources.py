@@ -65,13 +65,14 @@ def actions(base, url: str) -> Preview:
 def callcert_open(base, url: str) -> Preview:
     """R-C4: the agents the user sees whose call certification is not passed (transferred
     agents too: the report's scope)."""
-    lines = base.lines("callcert").exclude(state="passed")
-    return _preview(lines, REPORT_ORDER, url, base.first)
+    # a callcert line has no section (Line's ""): said, so the index reaches its state
+    lines = base.lines("callcert", section="").filter(selectors.other_than("state", "passed"))
+    return _preview(lines, _in_section(), url, base.first)
 
 
 def not_reported(base, url: str) -> Preview:
     """R-N5: the agents in flight without a self-report on the day, by class then name."""
-    lines = base.lines(TODAY, section="flight").exclude(state="reported")
+    lines = base.lines(TODAY, section="flight").filter(selectors.other_than("state", "reported"))
     return _preview(lines, BY_CLASS_THEN_NAME, url, base.first)
 
 
