@@ -202,7 +202,7 @@ def first_lines_per(
     first `first` of each in `order`, and how many in each (the values without lines left
     out). Two queries whatever the number of values: the lines ranked per value over their
     sort columns only (a window), the payloads of the first ones read; the counts grouped,
-    from the index alone (issue 14: one query for Today's five late sections, not five)."""
+    from the index alone (issue 14: Today's four late sections and the transfers)."""
     if lines.query.is_empty():
         return {}
     shown = lines
