@@ -299,10 +299,9 @@ class LadderRow:
     open_tasks: tuple[str, ...] = ()  # the Call Cert / TBT tasks still open (R-S3)
 
 
-def _esp_invitations(program: Program, agents, as_of: date) -> dict[int, Invitation]:
+def _esp_invitations(phase: Phase, agents, as_of: date) -> dict[int, Invitation]:
     """The active ESP invitation of each of `agents` not known out of flight by `as_of` (their
-    `settled_on`: the ladder is for agents in flight only, R-S3)."""
-    phase = esp_phase(program)
+    `settled_on`: the ladder is for agents in flight only, R-S3), the program's ESP `phase`."""
     in_flight = Q(agent__settled_on__isnull=True) | Q(agent__settled_on__gt=as_of)
     rows = (
         Invitation.objects.filter(
@@ -377,9 +376,7 @@ def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
         return []
     calendar = calendar_for(program)
     policy = program.policy()
-    invitations = {
-        i.agent.employee_id: i for i in _esp_invitations(program, agents, as_of).values()
-    }
+    invitations = {i.agent.employee_id: i for i in _esp_invitations(phase, agents, as_of).values()}
     if not invitations:
         return []
     ids = [i.agent_id for i in invitations.values()]

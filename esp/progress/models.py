@@ -241,6 +241,12 @@ class ReportLine(models.Model):
                 name="report_line_order",
             ),
             models.Index(fields=["agent", "as_of"], name="report_line_agent"),
+            # Today's lists pick by section and state among the user's agents, and count
+            # them from this index alone (issue 14)
+            models.Index(
+                fields=["program", "as_of", "report", "section", "state", "agent"],
+                name="report_line_pick",
+            ),
         ]
 
     def __str__(self) -> str:

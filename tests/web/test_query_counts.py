@@ -119,14 +119,14 @@ def season(esp, write, size: int) -> None:
         proof_submit(agent=agent, item="carrier_cert", name="checks.png", data=png(), actor=manager)
 
 
-def queries(client, email: str, name: str = "web:today") -> int:
+def queries(client, email: str, name: str = "web:today", query: str = "") -> int:
     """The queries of one page load, once the per-process caches are warm."""
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(email=email))
-    client.get(reverse(name), follow=True)  # warm the caches that fill once per process
+    client.get(reverse(name) + query, follow=True)  # warm the caches that fill once per process
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse(name), follow=True)
+        response = client.get(reverse(name) + query, follow=True)
     assert response.status_code == 200
     return len(captured)
 
@@ -160,3 +160,14 @@ def test_it_counts_over_a_page_with_every_list_filled(program, esp, write, clien
         assert f'id="{anchor}"' in page, anchor
     assert "Termination reviews to decide (2)" in page
     assert "proofs waiting for review" in page
+
+
+@pytest.mark.parametrize("name", ["transfers", "not_reported", "proctored", "flags"])
+def test_it_reads_a_whole_today_list_in_as_many_queries_for_3n_agents_as_for_n(
+    program, esp, write, client, name
+):
+    """A list's own page (`?list=`) reads every item, without the first-20 cut (issue 14)."""
+    season(esp, write, N)
+    few = queries(client, "esp.manager@cxp.example", query=f"?list={name}")
+    season(esp, write, 3 * N)
+    assert queries(client, "esp.manager@cxp.example", query=f"?list={name}") == few

@@ -22,6 +22,7 @@ from esp.upkeep.selectors import confirmed_on
 
 from .. import selectors
 from .preview import FIRST
+from .sources import OLDEST_FIRST
 
 #: The read model's reports Today lists from, built for the day on the page's first read.
 TODAY_REPORTS = ("incompletions", "actions", "callcert", "extensions", TODAY)
@@ -52,6 +53,14 @@ class Basis:
     def late_lines(self):
         """The incompletion lines of late tasks (every section but the transfer's)."""
         return self.lines("incompletions").exclude(section=self.policy.transfer_section)
+
+    @cached_property
+    def incompletions(self) -> dict[str, tuple[list[dict], int]]:
+        """Each incompletion section's first lines, the longest late first, and how many:
+        read once for every late section and the transfers (sources.late)."""
+        return selectors.first_lines_per(
+            self.lines("incompletions"), "section", OLDEST_FIRST, self.first
+        )
 
     @cached_property
     def records(self) -> list[AgentRecord]:
