@@ -16,8 +16,8 @@ def analyze(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0005_policy_stamp"),
-        ("progress", "0009_agent_settled_on"),
-        ("roster", "0005_s_agent14_agent_email_lower"),
+        ("progress", "0010_agent_tasks_done"),
+        ("roster", "0007_classphase_phase_start"),
     ]
 
     operations = [
