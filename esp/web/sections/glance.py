@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from esp.rules.report_lines import assemble
+from esp.rules.report_lines import TODAY, assemble
 
 from .. import charts, manager_selectors, selectors
 from . import sources
@@ -20,6 +20,12 @@ class Manager:
     extensions: Preview
     sends: Preview  # the outbox rows to decide
     teams: dict  # R-N7: only a link and a count here; the checks are on /upkeep/
+
+
+def _today(base: Basis, section: str):
+    """The day's `today` lines of one section (sources.in_flight and done_per_task's lines,
+    picked in the index: manager_selectors.today_section)."""
+    return manager_selectors.today_section(base.lines(TODAY), section)
 
 
 def _busiest_first(row: dict) -> tuple:
@@ -42,7 +48,7 @@ def classes_at_a_glance(base: Basis) -> Preview:
     first. The counts are three grouped queries; the phases are read for the classes shown
     only (issue 14: not the season's thousands of phase dates)."""
     as_of = base.as_of
-    by_class = sources.in_flight_per_class(base)
+    by_class = selectors.line_counts(_today(base, "flight"), "class_code")
     late = sources.late_per_class(base)
     due = sources.due_per_class(base)
     rows = [
@@ -82,9 +88,9 @@ class Pictures:
 
 
 def pictures(base: Basis) -> Pictures:
-    as_of, flying = base.as_of, sources.in_flight(base)
+    as_of, flying = base.as_of, _today(base, "flight").count()
     names = selectors.task_names(base.program)
-    done = sources.done_per_task(base)
+    done = selectors.line_counts(_today(base, "done"), "step")  # the funnel
     bars = [
         charts.Bar(names.get(task.key, task.key), done.get(task.key, 0))
         for task in base.policy.tasks
