@@ -21,6 +21,7 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.access.writes import may_write
+from esp.lib.sqlids import ids_table
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
@@ -529,15 +530,18 @@ def _class_members(program: Program, codes) -> dict[int, tuple[str, set[str]]]:
 SHADOWING = "readiness_shadowing"
 
 
-def _still_to_shadow(program: Program, as_of: date, agent_ids) -> set[int]:
+def _still_to_shadow(program: Program, as_of: date, agent_ids) -> list[int]:
     """The pks among `agent_ids` of the agents in flight, not paired with a mentor now, whose
-    shadowing half day is not recorded as of the day (R-C1). One query: the agents in flight
-    with their shadowing facts only (a left join), the rule run on those facts."""
+    shadowing half day is not recorded as of the day (R-C1). Two queries: the agents not
+    paired with their shadowing facts only (a left join; the ids bound as one parameter),
+    the rule run on those facts; then the in-flight filter over the few still to shadow
+    (its three id lists short)."""
     shadowing = FilteredRelation(
         "facts", condition=Q(facts__kind="task", facts__item=SHADOWING, facts__date__lte=as_of)
     )
     rows = (
-        agents_in_scope(program, as_of, in_flight=True, agent_ids=list(agent_ids))
+        Agent.objects.filter(pk__in=ids_table(agent_ids))
+        .order_by()
         .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
         .annotate(shadowing=shadowing)
         .values_list("pk", "shadowing__date", "shadowing__pk", "shadowing__value")
@@ -547,11 +551,13 @@ def _still_to_shadow(program: Program, as_of: date, agent_ids) -> set[int]:
         found = facts.setdefault(pk, [])
         if fact_pk is not None:
             found.append(RuleFact(day, fact_pk, "task", SHADOWING, value))
-    return {
+    still = sorted(
         pk
         for pk, found in facts.items()
         if SHADOWING in readiness(sorted(found, key=lambda f: (f.date, f.seq)), as_of).missing
-    }
+    )
+    flying = agents_in_scope(program, as_of, in_flight=True, agent_ids=still)
+    return list(flying.values_list("pk", flat=True))
 
 
 def mentor_cover_ahead(program: Program, as_of: date) -> list:
