@@ -21,7 +21,6 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.access.writes import may_write
-from esp.lib.sqlids import ids_table
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
@@ -533,14 +532,15 @@ SHADOWING = "readiness_shadowing"
 def _still_to_shadow(program: Program, as_of: date, agent_ids) -> list[int]:
     """The pks among `agent_ids` of the agents in flight, not paired with a mentor now, whose
     shadowing half day is not recorded as of the day (R-C1). Two queries: the agents not
-    paired with their shadowing facts only (a left join; the ids bound as one parameter),
-    the rule run on those facts; then the in-flight filter over the few still to shadow
-    (its three id lists short)."""
+    paired with their shadowing facts only (a left join; the ids a list, the primary key
+    the way in on both databases: bound as one array, PostgreSQL scanned every agent), the
+    rule run on those facts; then the in-flight filter over the few still to shadow (its
+    three id lists short)."""
     shadowing = FilteredRelation(
         "facts", condition=Q(facts__kind="task", facts__item=SHADOWING, facts__date__lte=as_of)
     )
     rows = (
-        Agent.objects.filter(pk__in=ids_table(agent_ids))
+        Agent.objects.filter(pk__in=list(agent_ids))
         .order_by()
         .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
         .annotate(shadowing=shadowing)
