@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.db.models import CharField, Count, QuerySet, Value
+from django.db.models import QuerySet
 
 from esp.programs.models import Program
 from esp.progress.selectors import line_rows
@@ -44,19 +44,3 @@ def today_section(lines: QuerySet, section: str) -> QuerySet:
     flight are counted, per class or in all, in that index alone, without reading the rows
     of the day's 10,000 other `today` lines (issue 14)."""
     return lines.filter(section_order=TODAY_SECTIONS.index(section))
-
-
-def grouped_counts(parts: dict[str, tuple[QuerySet, str]]) -> dict[str, dict[str, int]]:
-    """For each named part (lines, column): how many of its lines per value of the column, in
-    one query (a UNION ALL of the parts' grouped counts; each part keeps its own index)."""
-    counted = [
-        lines.order_by()
-        .annotate(part=Value(name, output_field=CharField()))
-        .values_list("part", column)
-        .annotate(n=Count("pk"))
-        for name, (lines, column) in parts.items()
-    ]
-    found: dict[str, dict[str, int]] = {name: {} for name in parts}
-    for name, value, n in counted[0].union(*counted[1:], all=True):
-        found[name][value] = n
-    return found

@@ -46,17 +46,12 @@ def manager(base: Basis) -> Manager:
 
 def classes_at_a_glance(base: Basis) -> Preview:
     """Per class: its phase and day, agents in flight, late tasks, actions due; the busiest
-    first. The counts are one query; the phases are read for the classes shown only (issue
-    14: not the season's thousands of phase dates)."""
+    first. The counts are three grouped queries; the phases are read for the classes shown
+    only (issue 14: not the season's thousands of phase dates)."""
     as_of = base.as_of
-    counts = manager_selectors.grouped_counts(
-        {
-            "flight": (_today(base, "flight"), "class_code"),
-            "late": (base.late_lines(), "class_code"),  # sources.late_per_class's lines
-            "due": (base.lines("actions"), "class_code"),  # sources.due_per_class's lines
-        }
-    )
-    by_class, late, due = counts["flight"], counts["late"], counts["due"]
+    by_class = selectors.line_counts(_today(base, "flight"), "class_code")
+    late = sources.late_per_class(base)
+    due = sources.due_per_class(base)
     rows = [
         {"code": code, "agents": n, "late": late.get(code, 0), "due": due.get(code, 0)}
         for code, n in by_class.items()
@@ -97,12 +92,9 @@ class Pictures:
 
 
 def pictures(base: Basis) -> Pictures:
-    counts = manager_selectors.grouped_counts(
-        {"flight": (_today(base, "flight"), "report"), "done": (_today(base, "done"), "step")}
-    )
-    as_of, flying = base.as_of, sum(counts["flight"].values())
+    as_of, flying = base.as_of, _today(base, "flight").count()
     names = selectors.task_names(base.program)
-    done = counts["done"]  # the funnel: the agents in flight who have done each task
+    done = selectors.line_counts(_today(base, "done"), "step")  # the funnel
     bars = [
         charts.Bar(names.get(task.key, task.key), done.get(task.key, 0))
         for task in base.policy.tasks
