@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -14,7 +24,7 @@ from esp.access.writes import may_write
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
-from esp.progress.selectors import agent_records
+from esp.progress.selectors import agent_records, agents_in_scope
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import CERTIFIER
 from esp.roster.selectors import names_by_email
@@ -36,6 +46,7 @@ from esp.rules.readiness import (
     suggested_pair,
     waiting_order,
 )
+from esp.rules.records import Fact as RuleFact
 
 from .models import CertifierAvailability, CertifierConnection, Mentor, ShadowingPairing
 
@@ -515,10 +526,45 @@ def _class_members(program: Program, codes) -> dict[int, tuple[str, set[str]]]:
     return members
 
 
+SHADOWING = "readiness_shadowing"
+
+
+def _still_to_shadow(program: Program, as_of: date, agent_ids) -> list[int]:
+    """The pks among `agent_ids` of the agents in flight, not paired with a mentor now, whose
+    shadowing half day is not recorded as of the day (R-C1). Two queries: the agents not
+    paired with their shadowing facts only (a left join; the ids a list, the primary key
+    the way in on both databases: bound as one array, PostgreSQL scanned every agent), the
+    rule run on those facts; then the in-flight filter over the few still to shadow (its
+    three id lists short)."""
+    shadowing = FilteredRelation(
+        "facts", condition=Q(facts__kind="task", facts__item=SHADOWING, facts__date__lte=as_of)
+    )
+    rows = (
+        Agent.objects.filter(pk__in=list(agent_ids))
+        .order_by()
+        .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
+        .annotate(shadowing=shadowing)
+        .values_list("pk", "shadowing__date", "shadowing__pk", "shadowing__value")
+    )
+    facts: dict[int, list[RuleFact]] = {}
+    for pk, day, fact_pk, value in rows:
+        found = facts.setdefault(pk, [])
+        if fact_pk is not None:
+            found.append(RuleFact(day, fact_pk, "task", SHADOWING, value))
+    still = sorted(
+        pk
+        for pk, found in facts.items()
+        if SHADOWING in readiness(sorted(found, key=lambda f: (f.date, f.seq)), as_of).missing
+    )
+    flying = agents_in_scope(program, as_of, in_flight=True, agent_ids=still)
+    return list(flying.values_list("pk", flat=True))
+
+
 def mentor_cover_ahead(program: Program, as_of: date) -> list:
     """Seed 003: before a class's shadowing half day (ESP day 2), whether the mentors' free
     places cover its agents about to shadow — for the shadowing days today and the next
-    business day, the classes of a day together (they share the mentors)."""
+    business day, the classes of a day together (they share the mentors). A fixed number of
+    queries reading only the shadowing facts of those classes' agents (issue 14)."""
     calendar = calendar_for(program)
     days = (as_of, calendar.next_business_day(as_of))
     by_day: dict[date, list[str]] = {}
@@ -539,24 +585,11 @@ def mentor_cover_ahead(program: Program, as_of: date) -> list:
             taken=Count("pairings", filter=Q(pairings__ended_on__isnull=True))
         )
     ]
-    paired = set(
-        ShadowingPairing.objects.filter(ended_on__isnull=True).values_list(
-            "agent__employee_id", flat=True
-        )
-    )
     # one read for every class of both days: the in-flight filter narrowed to their agents
     members = _class_members(program, [code for codes in by_day.values() for code in codes])
-    codes_of = dict(members.values())
-    waiting = [
-        row.employee_id
-        for row in agent_records(
-            program, as_of, in_flight=True, kinds=READINESS_KINDS, agent_ids=list(members)
-        )
-        if row.employee_id not in paired
-        and "readiness_shadowing" in readiness(row.facts, as_of).missing
-    ]
+    waiting = _still_to_shadow(program, as_of, members)
     covers = []
     for day, codes in sorted(by_day.items()):
-        agents = sum(1 for code in codes for e in waiting if code in codes_of[e])
+        agents = sum(1 for code in codes for pk in waiting if code in members[pk][1])
         covers.append(mentor_cover(day, codes, agents, mentors))
     return covers

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -17,7 +19,7 @@ from esp.callqueue import selectors, services
 from esp.callqueue.models import Mentor, ShadowingPairing
 from esp.progress.models import Fact
 from esp.progress.services import equipment_set, task_status_set
-from esp.roster.models import ClassPhase
+from esp.roster.models import Agent, ClassPhase
 from tests.callqueue.test_callqueue import NOW
 from tests.web_support import messages_of
 
@@ -248,3 +250,38 @@ def test_a_tl_who_only_adds_a_note_in_the_equipment_box_keeps_a_verified_agent_v
     equipment = Fact.objects.filter(agent=world.agents["E001"], kind="equipment").last()
     assert (equipment.item, equipment.note) == ("verified", "Headset arrived too")
     assert "E001" in waiting_ids(world)
+
+
+def test_the_mentor_cover_counts_the_agents_still_to_shadow_in_as_many_queries_for_more_agents(
+    world, write, esp
+):
+    """Issue 14: the cover reads only the shadowing facts of the classes about to shadow, in
+    a fixed number of queries. Of AET-C's new agents, one has shadowed already and one is
+    paired with a mentor now: neither is still to shadow."""
+    ClassPhase.objects.filter(training_class__code="AET-C", phase__key="esp").update(
+        start_date=NOW.date()
+    )
+    task_status_set(
+        agent=world.agents["E003"], task=SHADOWING, status="not_started", day=NOW.date(), actor=None
+    )
+
+    def cover():
+        with CaptureQueriesContext(connection) as captured:
+            (found,) = selectors.mentor_cover_ahead(world.program, NOW.date())
+        return found.agents, len(captured)
+
+    cover()  # the program's policy, read once per program object
+    agents, few = cover()
+    assert agents == 1
+    roster = ["employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email"]
+    for n in range(7, 13):
+        roster.append(
+            f"E{n:03},F{n},L{n},e{n}@cxp.example,e{n}@mail.example,AET-C,tl.one@cxp.example"
+        )
+    code, _, err = esp("import", "roster", write("\n".join(roster), "more.csv"))
+    assert code == 0, err
+    new = {a.employee_id: a for a in Agent.objects.filter(employee_id__gte="E007")}
+    task_status_set(agent=new["E007"], task=SHADOWING, status="done", day=NOW.date(), actor=None)
+    mentor = services.mentor_mark(actor=world.manager, agent=world.agents["E002"], capacity=2)
+    services.shadowing_pair(mentor=mentor, agent=new["E008"], room="R1", day=NOW.date(), actor=None)
+    assert cover() == (1 + 4, few)

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .. import charts, selectors
+from esp.rules.report_lines import TODAY, assemble
+
+from .. import charts, manager_selectors, selectors
+from ..links import one_arg_url
 from . import sources
 from .basis import Basis
 from .preview import Preview, own_page, preview, report_page, route
@@ -20,21 +23,20 @@ class Manager:
     teams: dict  # R-N7: only a link and a count here; the checks are on /upkeep/
 
 
+def _today(base: Basis, section: str):
+    """The day's `today` lines of one section (sources.in_flight and done_per_task's lines,
+    picked in the index: manager_selectors.today_section)."""
+    return manager_selectors.today_section(base.lines(TODAY), section)
+
+
 def _busiest_first(row: dict) -> tuple:
     return (-row["late"], -row["due"], row["code"])
 
 
 def manager(base: Basis) -> Manager:
     return Manager(
-        classes=preview(
-            classes_at_a_glance(base),
-            own_page("classes", base.as_of),
-            base.first,
-            key=_busiest_first,
-        ),
-        extensions=preview(
-            sources.extensions(base), report_page("extensions", base.as_of), base.first
-        ),
+        classes=classes_at_a_glance(base),
+        extensions=preview(extensions(base), report_page("extensions", base.as_of), base.first),
         sends=preview(selectors.sends_to_decide(), route("mailing:outbox"), base.first),
         # R-N7: the checks themselves (too slow to compute on every page load of a big
         # season) are on /upkeep/.
@@ -42,27 +44,39 @@ def manager(base: Basis) -> Manager:
     )
 
 
-def classes_at_a_glance(base: Basis) -> list[dict]:
-    """Per class: its phase and day, agents in flight, late tasks, actions due."""
+def classes_at_a_glance(base: Basis) -> Preview:
+    """Per class: its phase and day, agents in flight, late tasks, actions due; the busiest
+    first. The counts are three grouped queries; the phases are read for the classes shown
+    only (issue 14: not the season's thousands of phase dates)."""
     as_of = base.as_of
-    by_class = sources.in_flight_per_class(base)
+    by_class = selectors.line_counts(_today(base, "flight"), "class_code")
     late = sources.late_per_class(base)
     due = sources.due_per_class(base)
-    phases = selectors.class_phases(list(by_class), as_of)
-    rows = []
-    for code in sorted(by_class):
-        name, start = phases.get(code, ("Not started", None))
-        rows.append(
-            {
-                "code": code,
-                "phase": name,
-                "day": base.ctx.calendar.age(start, as_of) + 1 if start else None,
-                "agents": by_class[code],
-                "late": late.get(code, 0),
-                "due": due.get(code, 0),
-            }
-        )
-    return rows
+    rows = [
+        {"code": code, "agents": n, "late": late.get(code, 0), "due": due.get(code, 0)}
+        for code, n in by_class.items()
+    ]
+    shown = preview(rows, own_page("classes", as_of), base.first, key=_busiest_first)
+    phases = selectors.class_phases([row["code"] for row in shown.items], as_of)
+    board = one_arg_url("progress:board")
+    for row in shown.items:
+        name, start = phases.get(row["code"], ("Not started", None))
+        row["url"] = board(row["code"])
+        row["phase"] = name
+        row["day"] = base.ctx.calendar.age(start, as_of) + 1 if start else None
+    return shown
+
+
+def extensions(base: Basis) -> list[dict]:
+    """R-E1, R-E2: the classes needing a training-environment extension, put together by the
+    rules from the day's built lines (the ESP Manager sees every agent: the method counts
+    the whole class), each with its agents' pages and names."""
+    lines, names = manager_selectors.named_lines(base.program, base.as_of, "extensions")
+    classes = assemble("extensions", lines, base.ctx)["classes"]
+    page = one_arg_url("progress:agent")
+    for c in classes:
+        c["agents"] = [(page(eid), names.get(eid, eid)) for eid in c["employee_ids"]]
+    return classes
 
 
 @dataclass
@@ -78,9 +92,9 @@ class Pictures:
 
 
 def pictures(base: Basis) -> Pictures:
-    as_of, flying = base.as_of, sources.in_flight(base)
+    as_of, flying = base.as_of, _today(base, "flight").count()
     names = selectors.task_names(base.program)
-    done = sources.done_per_task(base)
+    done = selectors.line_counts(_today(base, "done"), "step")  # the funnel
     bars = [
         charts.Bar(names.get(task.key, task.key), done.get(task.key, 0))
         for task in base.policy.tasks
