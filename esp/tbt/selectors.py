@@ -437,14 +437,19 @@ def my_sme_classes(user):
     return TrainingClass.objects.filter(tbt_smes__user=user).order_by("code")
 
 
-def sme_tbt_lines(user, program: Program, as_of: date) -> list[dict]:
+def sme_tbt_lines(user, program: Program, as_of: date, codes=None, among=None) -> list[dict]:
     """The SME's Today: the TBT lines of the agents of their classes whose TBTs are open
     (seed 000: "ensure all agents are completing TBTs in a timely manner"; an agent done with
-    them asks nothing of the SME, issue 17), each with its 8-hour clock, those over it first."""
-    codes = set(my_sme_classes(user).values_list("code", flat=True))
+    them asks nothing of the SME, issue 17), each with its 8-hour clock, those over it first.
+    `codes`: the SME's class codes when already read; `among` (a query of agent ids): the
+    agents that may have such a line (the page narrows them through the day's built lines),
+    else every agent of the classes."""
+    codes = set(my_sme_classes(user).values_list("code", flat=True) if codes is None else codes)
     if not codes:
         return []
     agent_ids = Agent.objects.filter(training_class__code__in=codes).values("pk")
+    if among is not None:
+        agent_ids = among
     lines = [
         line
         for line in _tbt_lines(program, as_of, agent_ids)

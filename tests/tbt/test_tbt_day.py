@@ -182,6 +182,30 @@ def test_the_smes_today_leaves_out_agents_whose_tbts_are_done(scenario, client):
     assert "Di Dunn" in section and bob.name not in section and "Done" not in section
 
 
+def test_the_smes_today_narrows_through_the_days_lines_to_the_same_answer(scenario):  # noqa: F811
+    """Issue 14: the SME's section runs the TBT rules only for the agents the day's built
+    lines show in flight without the TBT task done; the lines are those of every agent of
+    the classes."""
+    from esp.lib import clock
+    from esp.web.sections import basis
+    from esp.web.sections.smes import _open
+
+    sme = staff("sme@cxp.example", TBT_SME)
+    TbtSme.objects.create(
+        training_class=TrainingClass.objects.get(code="AET-A"), user=sme, assigned_at=MONDAY
+    )
+    tbt_access_record(agent=Agent.objects.get(employee_id="E004"), granted_on=date(2026, 11, 25))
+    with time_machine.travel(MONDAY, tick=False):
+        for day in (date(2026, 11, 25), date(2026, 11, 27), date(2026, 11, 30)):
+            base = basis(sme, scenario, day, clock.now(scenario.time_zone))
+            among = _open(base, ["AET-A"])
+            whole = selectors.sme_tbt_lines(sme, scenario, day)
+            assert selectors.sme_tbt_lines(sme, scenario, day, ["AET-A"], among=among) == whole
+            assert {line["employee_id"] for line in whole} <= set(
+                Agent.objects.filter(pk__in=among).values_list("employee_id", flat=True)
+            )
+
+
 def test_it_compiles_a_classs_searched_screenshots_and_sends_them_to_the_leaders_once(
     scenario,  # noqa: F811
     client,
