@@ -155,6 +155,9 @@ def test_the_smes_today_lists_their_classes_tbts_and_those_over_eight_hours(
         page = client.get(reverse("web:today")).content.decode()
         assert "TBTs of your classes: AET-A" in page
         assert "Over 8 h" in page and "Di Dunn" in page
+        # issue 14: the first 20 on Today, all of them on the list's own page
+        whole = client.get(reverse("web:today"), {"list": "sme_lines"}).content.decode()
+        assert "TBTs of your classes (" in whole and "Di Dunn" in whole
         client.force_login(staff("manager@cxp.example", ESP_MANAGER))
         board = client.get(reverse("progress:board", args=["AET-A"]), {"late": "1"})
     assert "over 8 h" in board.content.decode()

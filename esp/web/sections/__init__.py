@@ -119,6 +119,7 @@ OWN_PAGES = {
         queues.over_the_clock, "over_the_clock", "Over the call-cert clock", "over-the-clock"
     ),
     "attendance": OwnPage(queues.attendance, "attendance", "Attendance occurrences", "attendance"),
+    "sme_lines": OwnPage(smes.sme_tbts, "sme_lines", "TBTs of your classes", "sme-h"),
 }
 
 

@@ -10,12 +10,13 @@ from esp.rules.tbt import tbt_task_key
 from esp.tbt.selectors import my_sme_classes, sme_tbt_lines
 
 from .basis import Basis
+from .preview import Preview, own_page, preview
 
 
 @dataclass
 class SmeTbts:
     sme_classes: list[str]  # the codes of the classes the user is a TBT SME of
-    sme_lines: list[dict]  # their agents' open TBT lines, over the clock first
+    sme_lines: Preview  # their agents' open TBT lines, over the clock first
     sme_over: int  # how many are still open past the clock
     tbt_hours: int
 
@@ -25,7 +26,7 @@ def sme_tbts(base: Basis) -> SmeTbts:
     lines = sme_tbt_lines(base.user, base.program, base.as_of, codes, among=_open(base, codes))
     return SmeTbts(
         sme_classes=codes,
-        sme_lines=lines,
+        sme_lines=preview(lines, own_page("sme_lines", base.as_of), base.first),
         sme_over=sum(1 for line in lines if line["over"]),
         tbt_hours=base.program.tbt_hours,
     )
