@@ -8,6 +8,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
+from esp.lib.urls import page_url
 from esp.progress.models import ReportLine
 from esp.progress.services import task_status_set
 from esp.roster.models import Agent
@@ -15,7 +16,6 @@ from esp.roster.roles import ESP_MANAGER
 from esp.roster.selectors import program_for
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 from esp.web import sections
-from esp.web.links import one_arg_url
 from esp.web.sections import glance, sources
 from tests.web.test_query_counts import MONDAY, NOW, N, season
 from tests.web_support import staff
@@ -67,10 +67,10 @@ def test_the_glance_and_the_funnel_count_what_the_sources_count(program, esp, wr
 @pytest.mark.parametrize("value", ["AET-2610-119", "E100045", "a b", "é&?#%", "x:y@z~"])
 def test_a_link_reversed_once_is_the_link_reversed_for_each_row(value):
     for name in ("progress:board", "progress:agent"):
-        assert one_arg_url(name)(value) == reverse(name, args=[value])
+        assert page_url(name, value) == reverse(name, args=[value])
 
 
 @pytest.mark.parametrize("value", ["", "a/b"])
 def test_a_value_the_route_refuses_is_refused_as_before(value):
     with pytest.raises(NoReverseMatch):
-        one_arg_url("progress:agent")(value)
+        page_url("progress:agent", value)

@@ -5,34 +5,30 @@ here in one pass, the same HTML as cell.html. Receives the page's data; never qu
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import template
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from esp.lib.urls import page_url
+
 register = template.Library()
 
-#: What Django's reverse() leaves unquoted in a path (django.urls.resolvers).
-PATH_SAFE = "!$&'()*+,;=/~:@"
+
+def _agent_url(employee_id) -> str:
+    return escape(page_url("progress:agent", employee_id))
 
 
-def _agent_url(prefix: str, employee_id) -> str:
-    return escape(f"{prefix}{quote(str(employee_id), safe=PATH_SAFE)}/")
-
-
-def cell_html(cell: dict, agents: str) -> str:
-    """One cell as cell.html writes it (`agents`: the agent pages' path before the id)."""
+def cell_html(cell: dict) -> str:
+    """One cell as cell.html writes it."""
     if cell.get("agent"):
-        url = _agent_url(agents, cell["agent"])
+        url = _agent_url(cell["agent"])
         return (
             f'<th scope="row"><a href="{url}">{escape(cell.get("name", ""))}</a> '
             f'<span class="detail">{escape(cell["agent"])}</span></th>'
         )
     if cell.get("agents"):
         links = ", ".join(
-            f'<a href="{_agent_url(agents, employee_id)}">{escape(name)}</a> '
+            f'<a href="{_agent_url(employee_id)}">{escape(name)}</a> '
             f'<span class="detail">{escape(employee_id)}</span>'
             for employee_id, name in cell["agents"]
         )
@@ -48,10 +44,9 @@ def report_rows(table: dict):
     or its "Nothing to report." row."""
     if not table["rows"]:
         return mark_safe(f'<tr><td colspan="{len(table["columns"])}">Nothing to report.</td></tr>')
-    agents = reverse("progress:agent", args=["-"]).removesuffix("-/")  # one reversal
     return mark_safe(
         "".join(
-            "<tr>" + "".join(cell_html(cell, agents) + "\n" for cell in row) + "</tr>"
+            "<tr>" + "".join(cell_html(cell) + "\n" for cell in row) + "</tr>"
             for row in table["rows"]
         )
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from esp.lib.urls import page_url
 from esp.rules.report_lines import TODAY, assemble
 
 from .. import charts, manager_selectors, selectors
-from ..links import one_arg_url
 from . import sources
 from .basis import Basis
 from .preview import Preview, own_page, preview, report_page, route
@@ -58,10 +58,9 @@ def classes_at_a_glance(base: Basis) -> Preview:
     ]
     shown = preview(rows, own_page("classes", as_of), base.first, key=_busiest_first)
     phases = selectors.class_phases([row["code"] for row in shown.items], as_of)
-    board = one_arg_url("progress:board")
     for row in shown.items:
         name, start = phases.get(row["code"], ("Not started", None))
-        row["url"] = board(row["code"])
+        row["url"] = page_url("progress:board", row["code"])
         row["phase"] = name
         row["day"] = base.ctx.calendar.age(start, as_of) + 1 if start else None
     return shown
@@ -73,9 +72,10 @@ def extensions(base: Basis) -> list[dict]:
     the whole class), each with its agents' pages and names."""
     lines, names = manager_selectors.named_lines(base.program, base.as_of, "extensions")
     classes = assemble("extensions", lines, base.ctx)["classes"]
-    page = one_arg_url("progress:agent")
     for c in classes:
-        c["agents"] = [(page(eid), names.get(eid, eid)) for eid in c["employee_ids"]]
+        c["agents"] = [
+            (page_url("progress:agent", eid), names.get(eid, eid)) for eid in c["employee_ids"]
+        ]
     return classes
 
 

@@ -1,30 +1,12 @@
 from datetime import date, datetime
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.timezone import localtime
 
-from esp.lib import display
+from esp.lib import display, urls
 
 register = template.Library()
-
-
-#: Reversed patterns: (urlconf, script prefix, name, how many arguments) -> a format string.
-_PATTERNS: dict[tuple, str] = {}
-
-
-def _pattern(name: str, count: int) -> str:
-    key = (get_urlconf(), get_script_prefix(), name, count)
-    if key not in _PATTERNS:
-        marks = [f"ESP{n}PAGEARG" for n in range(count)]
-        url = reverse(name, args=marks).replace("{", "{{").replace("}", "}}")
-        for n, mark in enumerate(marks):
-            url = url.replace(mark, f"{{{n}}}")
-        _PATTERNS[key] = url
-    return _PATTERNS[key]
 
 
 @register.simple_tag
@@ -32,13 +14,8 @@ def page_url(name, *args):
     """`{% page_url 'progress:agent' a.employee_id %}`: what `{% url %}` gives for a page
     whose arguments are `<str:...>` path segments, the pattern reversed once per process
     rather than once per row (issue 14: ~400 reversals made a third of the ESP Manager's
-    Today render). Each argument quoted as Django's reverse() quotes it; one it would refuse
-    (empty, or holding a "/") goes to reverse() itself, for its error."""
-    values = [str(arg) for arg in args]
-    if any(not value or "/" in value for value in values):
-        return reverse(name, args=values)
-    safe = RFC3986_SUBDELIMS + "/~:@"
-    return _pattern(name, len(values)).format(*(quote(value, safe=safe) for value in values))
+    Today render; esp.lib.urls)."""
+    return urls.page_url(name, *args)
 
 
 @register.filter
