@@ -111,9 +111,10 @@ def _late_on(role: str, today: date, among=None) -> Q:
     every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
     and TBTs): agents whose current class is past the role's phase, still in flight
     (employment not ended, transfer not done, R-P3) and with one of the role's tasks
-    (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Subqueries only, so
-    the query count stays fixed; `among` (a query of agents: one agent's page) narrows the
-    lookups to them.
+    (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Two small queries
+    (the classes not past the phase; whether any agent has facts dated ahead), then
+    subqueries only, so the query count stays fixed; `among` (a query of agents: one agent's
+    page) narrows the lookups to them.
 
     What the agents' latest facts settle is kept on them (esp.progress.services.settled,
     issue 14): for an agent with no fact dated after today those columns are the answer;
