@@ -41,9 +41,8 @@ def seen_agents(user):
     subquery itself (lists that long are slower to bind than to recompute)."""
     if scopes.has_role(user, scopes.ESP_MANAGER):
         return None
-    scope = scopes.visible_agents(user).order_by().values("pk")  # no class join to sort by
-    pks = list(scope.values_list("pk", flat=True)[: IDS_INLINE_MAX + 1])
-    return pks if len(pks) <= IDS_INLINE_MAX else scope
+    pks = scopes.visible_agent_pks(user, IDS_INLINE_MAX)
+    return pks if pks is not None else scopes.visible_agents(user).order_by().values("pk")
 
 
 def _among(seen):
