@@ -103,10 +103,15 @@ def _in_phase(first: str, following: str, today: date) -> Q:
 
 
 def _not_past_phase(first: str, following: str, today: date) -> QuerySet[TrainingClass]:
-    """The classes (pk, code) whose phase `first` is not over by today (`first` or
-    `following` not started): the few current and coming classes."""
+    """The classes whose phase `first` is not over by today (`first` or `following` not
+    started): the few current and coming classes."""
     past = _started(first, today) & _started(following, today)
-    return TrainingClass.objects.exclude(past).values_list("pk", "code")
+    return TrainingClass.objects.exclude(past)
+
+
+def _not_past_classes(window: tuple[str, str], today: date) -> QuerySet:
+    """(pk, code) of `_not_past_phase(*window, today)`."""
+    return _not_past_phase(*window, today).values_list("pk", "code")
 
 
 def _any_ahead(today: date) -> bool:
@@ -121,7 +126,7 @@ def _late_on(
     among=None,
     *,
     ahead_exists: bool | None = None,
-    current: dict[int, str] | None = None,
+    current: dict[int, str] | QuerySet[TrainingClass] | None = None,
 ) -> Q:
     """A role's agents beyond its phase (issue 12 follow-up item 4; the seeds: Licensing sees
     every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
@@ -129,14 +134,17 @@ def _late_on(
     (employment not ended, transfer not done, R-P3) and with one of the role's tasks
     (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Two small queries
     (the classes not past the phase, pk -> code, and `_any_ahead`, unless the caller read
-    them: `current`, `ahead_exists`), then subqueries only, so the query count stays fixed;
-    `among` (a query of agents: one agent's page) narrows the lookups to them.
+    them: `current`, `ahead_exists`), then subqueries only, so the query count stays fixed.
+    `among` (a query of agents: one agent's page) narrows the lookups to them, and makes
+    both of those subqueries: no query but the one asking about them (issue 14).
 
     What the agents' latest facts settle is kept on them (esp.progress.services.settled,
     issue 14): for an agent with no fact dated after today those columns are the answer;
     only the others (facts entered ahead of their day) have their facts looked up."""
     if current is None:
-        current = dict(_not_past_phase(*PHASE_WINDOWS[role], today))
+        current = _not_past_phase(*PHASE_WINDOWS[role], today)
+        if among is None:  # read: PostgreSQL plans a list of agents by what it holds
+            current = dict(current.values_list("pk", "code"))
     not_settled = Q(settled_on__isnull=True) | Q(settled_on__gt=today)
     agents = Agent.objects.filter(not_settled)
     if among is not None:
@@ -146,10 +154,13 @@ def _late_on(
         all_done &= has_done(key)
     ahead = Q(facts_until__gt=today)  # facts dated after today: the marks prove nothing
     late = ~ahead & ~all_done
-    if ahead_exists is None:
-        ahead_exists = _any_ahead(today)
-    if ahead_exists:  # seldom: the query is shorter to build without
-        by_facts = _in_flight_and_late(Agent.objects.filter(ahead), SEEN_THROUGH[role], today)
+    if ahead_exists is None:  # for a few agents, their facts looked up if ahead
+        ahead_exists = among is not None or _any_ahead(today)
+    if ahead_exists:  # seldom for a list: the query is shorter to build without
+        ahead_agents = Agent.objects.filter(ahead)
+        if among is not None:
+            ahead_agents = ahead_agents.filter(pk__in=among)
+        by_facts = _in_flight_and_late(ahead_agents, SEEN_THROUGH[role], today)
         late |= ahead & Q(pk__in=by_facts.values("pk"))
     late = agents.filter(late)
     # past the phase: not in one of the few classes that are not (every agent has a class)
@@ -298,7 +309,7 @@ def visible_agent_pks(user, limit: int) -> list[int] | None:
     for role in sorted(SEEN_THROUGH.keys() & user_roles):
         window = PHASE_WINDOWS[role]
         current[role] = dict(
-            _read(("past", window, today), partial(_not_past_phase, *window, today))
+            _read(("past", window, today), partial(_not_past_classes, window, today))
         )
     ahead_exists = bool(current) and _any_ahead(today)
 
@@ -319,8 +330,10 @@ def visible_agent_pks(user, limit: int) -> list[int] | None:
 def sees_agent(user, agent: Agent) -> bool:
     """Whether `agent` is one of `visible_agents(user)`, asked part by part for this agent
     until one holds: first whether their current class (R-T3) is one the user sees, then the
-    other parts (a small query is quicker to build and run than the union; issue 14). Then
-    remembered on the request's user (the agent page checks it for each of its forms)."""
+    other parts, one query each (a small query is quicker to build and run than the union;
+    what the lists read first, the classes and whether facts are dated ahead, are subqueries
+    here; issue 14). Then remembered on the request's user (the agent page checks it for
+    each of its forms)."""
     seen = user.__dict__.setdefault("_esp_sees", {})
     today = clock.today()
     key = (agent.pk, today)
@@ -331,7 +344,9 @@ def sees_agent(user, agent: Agent) -> bool:
             ESP_MANAGER in user_roles
             or bool(
                 user_roles & CLASS_ROLES
-                and visible_classes(user).filter(code=current_class_code(agent, today)).exists()
+                and visible_classes(user, today)
+                .filter(code__in=current_class_code(agent, today))
+                .exists()
             )
             or any(part.filter(pk=agent.pk).exists() for part in _other_parts(user, among=one))
         )

@@ -319,6 +319,30 @@ def test_it_decides_the_late_scope_by_today_in_four_queries(world):
         assert len(queries.captured_queries) == 4
 
 
+def test_it_checks_one_agent_in_two_queries_at_most(world):
+    """Issue 14: an agent page's check (`sees_agent`) asks whether the agent's current class
+    is one the user sees, then whether they are late on the role's tasks: one query each,
+    the classes past the phase and the facts dated ahead (here Ann's, tomorrow) looked up
+    inside them; the answer is the list's."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    ann = world.agents["E001"]
+    for task in ("ahip", "carrier_cert"):
+        services.task_status_set(
+            agent=ann, task=task, status="not_applicable", day=TODAY + timedelta(days=1), actor=None
+        )
+    for user in world.users.values():
+        listed = set(scopes.visible_agents(user).values_list("pk", flat=True))
+        for agent in world.agents.values():
+            fresh = get_user_model().objects.get(pk=user.pk)
+            scopes.roles(fresh)  # read once per request
+            with CaptureQueriesContext(connection) as queries:
+                assert scopes.sees_agent(fresh, agent) == (agent.pk in listed), (user, agent)
+            assert len(queries.captured_queries) <= 2, (user, agent)
+
+
 def test_one_agents_check_answers_as_the_whole_list(world):
     """Issue 14: an agent page asks about one agent (`sees_agent`, which narrows Licensing's
     costly lookups to that agent) and Today reads the list of them (`visible_agent_pks`, its
