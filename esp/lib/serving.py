@@ -8,8 +8,7 @@ and p99). Objects made at start-up and by the first pages stay for the worker's 
 each worker freezes them (`gc.freeze()`: the collector no longer walks them; reference
 counting still frees them) once it has loaded the app and again after its first requests
 have filled its caches, each time after the response has gone, and collects young objects
-less often (`GC_THRESHOLD`): a page's short-lived objects are then mostly freed by
-reference counting before a collection would move them to an older generation.
+somewhat less often (`GC_THRESHOLD`).
 """
 
 from __future__ import annotations
@@ -19,8 +18,11 @@ import os
 
 WSGI_APP = "esp.wsgi:application"
 
-#: The collector's thresholds in a served worker (Python's defaults: 700, 10, 10).
-GC_THRESHOLD = (50_000, 20, 20)
+#: The collector's thresholds in a served worker (Python's defaults: 700, 10, 10). Measured
+#: over 800 agent pages after warm-up (docs/decisions-q-base.md): 5,000 young objects gave
+#: the least collector time per page with no page paying more than ~4 ms; 20,000 let one
+#: page pay 13 ms, 50,000 73 ms (a young generation that large is itself slow to walk).
+GC_THRESHOLD = (5_000, 10, 10)
 #: After which of a worker's requests it freezes what is alive (its caches fill early).
 FREEZE_AFTER = frozenset({1, 10, 100, 1000})
 
