@@ -13,6 +13,7 @@ from esp.access import scopes
 from esp.access.writes import may_write
 from esp.lib import clock
 from esp.lib.display import words
+from esp.lib.request_memo import once_kept
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Ladder
 from esp.progress.models import Fact, ReportLine
@@ -275,11 +276,17 @@ def waiting_termination_review(agent: Agent) -> Fact | None:
 
 def termination_review_ladders(program) -> list[tuple[str, str]]:
     """The program's ladders that end in a termination review, as (key, name): the ones a TL
-    may propose a review on at any time (issue 12 item 3 follow-up, docs/decisions.md)."""
+    may propose a review on at any time (issue 12 item 3 follow-up, docs/decisions.md).
+    Settings: kept per settings version on a page that opted in (esp.lib.request_memo)."""
     return list(
-        Ladder.objects.filter(program=program, steps__key="termination_review")
-        .order_by("pk")
-        .values_list("key", "name")
+        once_kept(
+            ("termination_review_ladders", program.pk, program.policy_stamp),
+            lambda: tuple(
+                Ladder.objects.filter(program=program, steps__key="termination_review")
+                .order_by("pk")
+                .values_list("key", "name")
+            ),
+        )
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib.request_memo import once_kept
 from esp.programs.calendars import calendar_for
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import DaySchedule, Phase, Program
@@ -55,13 +56,15 @@ def may_change(user, phase: Phase) -> bool:
 
 
 def schedules(program: Program) -> dict[int | None, tuple[time, time]]:
-    """The program's class-day hours per phase id (None: every other phase), one query."""
-    return {
-        phase_id: (start, end)
-        for phase_id, start, end in DaySchedule.objects.filter(program=program).values_list(
-            "phase_id", "start", "end"
-        )
-    }
+    """The program's class-day hours per phase id (None: every other phase), one query
+    (settings: kept per settings version on a page that opted in, esp.lib.request_memo)."""
+    rows = once_kept(
+        ("day_schedules", program.pk, program.policy_stamp),
+        lambda: tuple(
+            DaySchedule.objects.filter(program=program).values_list("phase_id", "start", "end")
+        ),
+    )
+    return {phase_id: (start, end) for phase_id, start, end in rows}
 
 
 def day_times(program: Program, phase: Phase, known: dict | None = None) -> tuple[time, time]:

@@ -6,6 +6,11 @@ its calendar, the TBT courses. `once(key, read)` runs `read` the first time `key
 within the page and hands the same answer after; outside a page that opted in it reads each
 time, as before, so a service, a command or a test never sees an answer older than its call.
 Answers are shared: they are tuples, frozensets or objects nobody changes.
+
+`once_kept(key, read)` does the same and, on a page that opted in, also keeps the answer in
+the process between pages: for a program's settings, whose `key` names the program's policy
+stamp, renewed in the transaction of any change to them (Program.stamp_changed), as the
+policy and the calendar are kept (issue 14: a query less per setting on every agent page).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import TypeVar
+
+from esp.lib.kept import Kept
 
 T = TypeVar("T")
 
@@ -39,6 +46,27 @@ def once(key: tuple, read: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = read()
     return memo[key]
+
+
+#: What `once_kept` read, by key, in this process.
+_KEPT = Kept(256)
+
+
+def once_kept(key: tuple, read: Callable[[], T]) -> T:
+    """`once`, and kept between pages when a page opted in: `key` must name the version of
+    what `read` reads (a program's policy stamp), so a change gives a new key."""
+    memo = _MEMO.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        found = _KEPT.get(key, _MISSING)
+        if found is _MISSING:
+            found = _KEPT[key] = read()
+        memo[key] = found
+    return memo[key]
+
+
+_MISSING = object()
 
 
 def one_read_each(view: Callable) -> Callable:

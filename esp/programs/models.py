@@ -10,7 +10,7 @@ from django.db import models
 
 from esp.lib.display import clock_time
 from esp.lib.kept import Kept
-from esp.lib.request_memo import once
+from esp.lib.request_memo import once_kept
 from esp.rules import records
 
 
@@ -144,11 +144,11 @@ class Program(models.Model):
     _policy: records.Policy | None = None
 
     def task_rows(self) -> tuple[Task, ...]:
-        """The program's tasks in order, with their phase: read once per page where the page
-        opted in (esp.lib.request_memo; the agent page's policy, rows, forms and proofs all
-        ask), else each time."""
-        return once(
-            ("program_tasks", self.pk),
+        """The program's tasks in order, with their phase: read once per settings version
+        where the page opted in (esp.lib.request_memo; the agent page's policy, rows, forms
+        and proofs all ask), else each time."""
+        return once_kept(
+            ("program_tasks", self.pk, self.policy_stamp),
             lambda: tuple(self.tasks.select_related("phase").order_by("order", "pk")),
         )
 

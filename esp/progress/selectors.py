@@ -351,13 +351,11 @@ def latest_fact(
 
 
 def agent_history(agent: Agent) -> list[FactRow]:
-    """Every fact of the agent, any date, in order, with who recorded it and its proof: the
-    agent page's one read of them (issue 14), which its parts split by date and kind."""
-    return list(
-        FactRow.objects.filter(agent=agent)
-        .select_related("recorded_by", "proof")
-        .order_by("date", "pk")
-    )
+    """Every fact of the agent, any date, in order, with its proof: the agent page's one
+    read of them (issue 14), which its parts split by date and kind. The page names a
+    fact's author from `by` (`_name_authors`), so the account that recorded it is not read
+    (a user row per fact)."""
+    return list(FactRow.objects.filter(agent=agent).select_related("proof").order_by("date", "pk"))
 
 
 def board_agents(employee_ids) -> dict[str, Agent]:

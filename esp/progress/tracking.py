@@ -149,14 +149,24 @@ def form_choices(user, name: str) -> dict:
 FORM_CHOICE_WRITES = {"carrier-cert": ("task", "carrier_cert"), "failed-exam": ("exam", "ahip")}
 
 
+def _usable(user, key: str) -> bool:
+    return may_write(user, *FORM_WRITES[key]) and all(form_choices(user, key).values())
+
+
 def usable_forms(user) -> dict:
     """The tracking forms `user` may use (issue 12 item 3 and its follow-up item 2): the form's
     write is the user's, and so is at least one of its choices."""
-    return {
-        key: form
-        for key, form in TRACKING_FORMS.items()
-        if may_write(user, *FORM_WRITES[key]) and all(form_choices(user, key).values())
-    }
+    return {key: form for key, form in TRACKING_FORMS.items() if _usable(user, key)}
+
+
+def uses_a_form(user) -> bool:
+    """Whether `usable_forms(user)` has any (the menu asks on every page, issue 14): the forms
+    whose choices are fixed first, so the TBT courses are read only when those leave it open."""
+    return any(_usable(user, key) for key in sorted(TRACKING_FORMS, key=_reads_courses))
+
+
+def _reads_courses(key: str) -> bool:
+    return key == "failed-exam"
 
 
 def forms_index(request):

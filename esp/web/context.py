@@ -9,6 +9,11 @@ menu cannot drift from what the middleware lets through.
 
 `can_open` (every route the user may open) lets a template show a link only to a role that
 can follow it (issue 17 item 6).
+
+Every page renders the menu, so what the matrix decides for a set of roles (the pages it
+lets them open, their URLs, `can_open`) is worked out once per set of roles and kept in the
+process (issue 14); a page's `shown` test and its `args` are the user's own and asked on
+every page.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from esp.access import scopes
 from esp.access.matrix import may_open, openable
-from esp.progress.tracking import usable_forms
+from esp.lib.kept import Kept
+from esp.progress.tracking import uses_a_form
 
 
 def _agent(user) -> bool:
@@ -54,7 +60,7 @@ MENU = (
     _one("web:today", "Today"),
     _one("progress:classes", "Classes"),
     _one("reports:index", "Reports"),
-    _one("progress:forms", "Tracking forms", shown=lambda user: bool(usable_forms(user))),
+    _one("progress:forms", "Tracking forms", shown=uses_a_form),
     _one("attendance:digest", "Attendance digest"),
     _one("progress:review_queue", "Proofs to review"),  # R-B2
     Group(  # R-C1, R-C2, R-N2
@@ -120,14 +126,45 @@ def pages_of(user, group: Group) -> list[Page]:
     ]
 
 
+@dataclass(frozen=True)
+class _Allowed:
+    """What the matrix lets a set of roles open: per group of the menu, its pages they may
+    open with their URLs (None: built from the user's own `args`), and `can_open`."""
+
+    groups: tuple[tuple[Group, tuple[tuple[Page, str | None], ...]], ...]
+    can_open: frozenset[str]
+
+
+#: _Allowed by (the roles, the script prefix), in this process.
+_ALLOWED = Kept(64)
+
+
+def _allowed(user) -> _Allowed:
+    key = (frozenset(scopes.roles(user)), get_script_prefix())
+    found = _ALLOWED.get(key)
+    if found is None:
+        groups = []
+        for group in MENU:
+            pages = tuple(
+                (page, None if page.args else reverse(page.route))
+                for page in group.pages
+                if may_open(user, page.route)
+            )
+            if pages:
+                groups.append((group, pages))
+        found = _ALLOWED[key] = _Allowed(tuple(groups), openable(user))
+    return found
+
+
 def menu(user, current: str = "") -> tuple[list[Link], str, list[Link]]:
     """(the menu's links, the current group's label, its pages' links when it has several)."""
     links, sub_label, sub_links = [], "", []
-    for group in MENU:
-        pages = pages_of(user, group)
-        if not pages:
+    for group, allowed in _allowed(user).groups:
+        shown = [(p, url) for p, url in allowed if p.shown is None or p.shown(user)]
+        if not shown:
             continue
-        urls = [reverse(p.route, args=p.args(user) if p.args else None) for p in pages]
+        pages = [p for p, _ in shown]
+        urls = [url or reverse(p.route, args=p.args(user)) for p, url in shown]
         here = any(p.route == current for p in pages)
         label = group.label if len(pages) > 1 else pages[0].label
         links.append(Link(label, urls[0], here))
@@ -149,5 +186,5 @@ def navigation(request):
         "nav_links": links,
         "nav_group": sub_label,
         "nav_group_links": sub_links,
-        "can_open": openable(user),
+        "can_open": _allowed(user).can_open,
     }

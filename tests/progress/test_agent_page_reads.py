@@ -88,3 +88,40 @@ def test_the_agent_page_forms_are_rendered_once_per_initial_values():
     other = _rendered(forms.MoveForm, "move-%s", date=date(2026, 11, 24))
     assert other["as_div"] != first["as_div"]
     assert 'value="2026-11-24"' in other["as_div"]
+
+
+def test_it_keeps_what_a_page_reads_of_a_settings_version_between_pages():
+    """issue 14: a program's settings (its tasks, its review ladders, its class-day hours) are
+    read once per settings version on the pages that opted in, each time elsewhere."""
+    from esp.lib.request_memo import once_kept
+
+    reads = []
+
+    def read():
+        reads.append(1)
+        return len(reads)
+
+    key = ("settings-test", object())  # a version no other test names
+    assert [once_kept(key, read), once_kept(key, read)] == [1, 2]  # no page: each time
+    with request_memo():
+        assert once_kept(key, read) == 3
+    with request_memo():
+        assert once_kept(key, read) == 3  # the next page: kept
+    with request_memo():
+        assert once_kept(("settings-test", object()), read) == 4  # another version: read
+
+
+@pytest.mark.django_db
+def test_the_agent_page_shows_a_settings_change_on_the_next_page(season):  # noqa: F811
+    """A task renamed (its program gets a new settings stamp) shows on the next page."""
+    from django.urls import reverse
+
+    from esp.programs.models import Task
+
+    client = season(3)
+    url = reverse("progress:agent", args=["Q001"])
+    assert "Producer World" in client.get(url).text
+    task = Task.objects.get(key="producer_world")
+    task.name = "Producer World (renamed)"
+    task.save()
+    assert "Producer World (renamed)" in client.get(url).text

@@ -144,3 +144,21 @@ def test_the_board_offers_no_direct_done_for_a_task_that_needs_its_proof(world, 
         assert '<option value="not_applicable"' in menu(task), task
         assert "Done when its proof is accepted: upload the screenshot under Proofs." in menu(task)
     assert '<option value="done"' in menu("producer_world")
+
+
+def test_the_agent_page_offers_no_direct_done_for_a_task_that_needs_its_proof(world, client):
+    """The agent page's status forms (built in Python, issue 14) say the same as the board's:
+    no "Done" for AHIP and the carrier certification, the current status selected."""
+    client.force_login(world.users[LICENSING])
+    page = client.get(reverse("progress:agent", args=["E101"])).content.decode()
+
+    def menu(task: str) -> str:
+        action = reverse("progress:task_status", args=["E101", task])
+        return page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+
+    for task in ("ahip", "carrier_cert"):
+        assert '<option value="done"' not in menu(task), task
+        assert '<option value="not_applicable"' in menu(task), task
+        assert "Done when its proof is accepted: upload the screenshot under Proofs." in menu(task)
+    assert '<option value="done"' in menu("producer_world")
+    assert menu("producer_world").count(" selected>") == 1

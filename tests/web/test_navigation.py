@@ -157,3 +157,23 @@ def test_a_group_of_one_page_shows_that_pages_name(agent_world):
     labels = [link.label for link in links]
     assert "Call Cert summary" in labels and "TBT completion summary" in labels
     assert "Call Cert" not in labels and "TBT" not in labels
+
+
+@pytest.mark.parametrize("role", [*ROLES, AGENT])
+def test_the_menu_kept_for_a_set_of_roles_is_the_one_built_afresh(agent_world, role):
+    """issue 14: what the matrix decides for a set of roles is kept in the process; a user's
+    menu is still the one built from their pages and the matrix, link for link."""
+    from esp.progress.tracking import usable_forms, uses_a_form
+
+    user = person(role)
+    expected = []
+    for group in MENU:
+        pages = pages_of(user, group)
+        if pages:
+            page = pages[0]
+            url = reverse(page.route, args=page.args(user) if page.args else None)
+            expected.append((group.label if len(pages) > 1 else page.label, url))
+    for _ in range(2):  # built, then kept
+        links, _, _ = menu(user, "web:today")
+        assert [(link.label, link.url) for link in links] == expected
+    assert uses_a_form(user) == bool(usable_forms(user))
