@@ -348,9 +348,18 @@ def sees_agent(user, agent: Agent) -> bool:
                 .filter(code__in=current_class_code(agent, today))
                 .exists()
             )
-            or any(part.filter(pk=agent.pk).exists() for part in _other_parts(user, among=one))
+            or any(
+                part.filter(pk=agent.pk).exists()
+                for part in _other_parts(user, among=one, ahead_exists=_ahead(agent, today))
+            )
         )
     return seen[key]
+
+
+def _ahead(agent: Agent, today: date) -> bool:
+    """Whether `agent` has facts dated after today (`Agent.facts_until`, read with them):
+    only then does their late check look their facts up (a longer query to build)."""
+    return agent.facts_until is not None and agent.facts_until > today
 
 
 def is_connected(certifier, agent: Agent) -> bool:
