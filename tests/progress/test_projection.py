@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esp.demo.season import generate_season, write_season
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
+from esp.progress.line_reads import agents_version
 from esp.progress.models import ReportDay, ReportLine
 from esp.progress.selectors import agent_records, line_rows, lines_of
 from esp.progress.services import agent_class_move, fact_record, flag_record, projection
@@ -219,6 +221,36 @@ def test_agents_added_in_bulk_are_seen_on_the_next_read(program, season, write):
     )
     for name in REPORTS:
         assert build_report(name, as_of=AS_OF, program=program) == expected(program, name, AS_OF)
+
+
+def test_agents_deleted_in_bulk_are_gone_on_the_next_read(program, season):
+    build_days(program)
+    Agent.objects.filter(pk__in=Agent.objects.order_by("pk").values("pk")[:3]).delete()
+    assert_lines_equal_the_rules(program)
+
+
+def test_every_statement_writing_agents_moves_their_version_whoever_writes(program, season):
+    """The database's triggers move it: an ORM bulk insert (no signal), a raw DELETE."""
+    home = TrainingClass.objects.order_by("pk").first()
+    before = agents_version()
+    Agent.objects.bulk_create(
+        [
+            Agent(employee_id=f"NEW{n}", first_name="Nia", last_name="New", training_class=home)
+            for n in range(3)
+        ]
+    )
+    added = agents_version()
+    assert added > before
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM roster_agent WHERE employee_id = %s", ["NEW0"])
+    assert agents_version() > added
+
+
+def test_a_built_day_is_checked_fresh_in_one_query(program, season, django_assert_num_queries):
+    build_days(program)
+    ctx = rules.Context(program.policy(), calendar_for(program), AS_OF)
+    with django_assert_num_queries(1):
+        projection.ensure_days(program=program, as_of=AS_OF, reports=REPORTS, now=NOW, ctx=ctx)
 
 
 def test_days_built_by_older_rules_are_built_again_after_an_upgrade(program, season, monkeypatch):

@@ -35,8 +35,13 @@ from esp.rules.records import AgentRecord
 from esp.rules.reports import Context
 
 from .. import hooks
+from ..line_reads import report_days
 from ..models import ReportDay, ReportLine
-from ..selectors import agent_ids_by_employee, agent_records, agent_stamp, line_rows, lines_of
+from ..selectors import (
+    agent_ids_by_employee,
+    agent_records,
+    built_lines,
+)
 
 WINDOW_DAYS = 31
 BATCH = 2000
@@ -159,15 +164,12 @@ def ensure_days(
     it there: BEGIN IMMEDIATE) while an import holds it; each day to build is built in a
     transaction of its own."""
     ctx = ctx or _context(program, as_of)
-    stamp = (*agent_stamp(program), settings_digest(ctx))
-    found = {
-        day.report: day
-        for day in ReportDay.objects.filter(program=program, as_of=as_of, report__in=reports)
-    }
+    version, found = report_days(program, as_of, reports)
+    stamp = (version, settings_digest(ctx))
     days = []
     for report in reports:
         day = found.get(report)
-        if day is None or (day.agents, day.last_agent, day.settings) != stamp:
+        if day is None or (day.agents_version, day.settings) != stamp:
             with transaction.atomic():
                 day = _build_day(program, as_of, report, now, ctx, stamp)
         days.append(day)
@@ -182,7 +184,7 @@ def _build_day(program, as_of, report, now, ctx, stamp) -> ReportDay:
         .filter(program=program, as_of=as_of, report=report)
         .first()
     )
-    if stale is not None and (stale.agents, stale.last_agent, stale.settings) == stamp:
+    if stale is not None and (stale.agents_version, stale.settings) == stamp:
         return stale
     if stale is not None:
         _forget([stale])
@@ -193,9 +195,8 @@ def _build_day(program, as_of, report, now, ctx, stamp) -> ReportDay:
                 as_of=as_of,
                 report=report,
                 built_at=now,
-                agents=stamp[0],
-                last_agent=stamp[1],
-                settings=stamp[2],
+                agents_version=stamp[0],
+                settings=stamp[1],
             )
     except IntegrityError:  # another request built it meanwhile
         return ReportDay.objects.get(program=program, as_of=as_of, report=report)
@@ -218,7 +219,7 @@ def read_report(
     now if need be), put together by the rules: what the rules give over the facts."""
     ctx = ctx or _context(program, as_of)
     ensure_day(program=program, as_of=as_of, report=name, now=now, ctx=ctx)
-    lines = lines_of(line_rows(program, as_of, name, class_code=class_code))
+    lines = built_lines(program, as_of, name, class_code=class_code)
     lines.sort(key=report_lines.Line.sort_key)  # Python's order, whatever the collation
     return report_lines.assemble(name, lines, ctx)
 
