@@ -300,3 +300,23 @@ def test_the_worker_builds_each_programs_day_once_it_begins(program, season):
     run_chores(now=just_after_midnight + timedelta(seconds=30))
     assert projection.build_today(now=just_after_midnight + timedelta(minutes=1)) == 0
     assert set(ReportDay.objects.values_list("as_of", "report", "built_at")) == built
+
+
+def _last_analyze(table: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_the_planner_learns_a_days_lines_once_it_is_built(program, season, monkeypatch):
+    """PostgreSQL plans with what its last ANALYZE saw: a day's new lines, unseen, made the
+    Manager's Today 4× slower until autovacuum came by (issue 14)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's statistics are ratios a new day does not change")
+    monkeypatch.setattr(projection, "ANALYZE_AFTER", 1)  # the test season's day is small
+    before = _last_analyze(ReportLine._meta.db_table)
+    just_after_midnight = datetime(2026, 11, 24, 0, 5, tzinfo=ZoneInfo("America/Chicago"))
+    assert projection.build_today(now=just_after_midnight) == len(BUILT)
+    after = _last_analyze(ReportLine._meta.db_table)
+    assert after is not None and (before is None or after > before)
