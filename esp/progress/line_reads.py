@@ -17,6 +17,7 @@ from esp.rules.report_lines import Line
 from .models import AgentsVersion, ReportDay
 
 LINE_FIELDS = tuple(field.name for field in dataclasses.fields(Line))
+PAYLOAD = LINE_FIELDS.index("payload")
 
 
 def _version_sql() -> str:
@@ -58,16 +59,10 @@ def report_days(program: Program, as_of: date, reports) -> tuple[int, dict]:
 
 
 def lines_from_rows(rows) -> list[Line]:
-    """Rows of `LINE_FIELDS` as lines. The payloads are decoded as one JSON array (a tenth
-    of the time of one `json.loads` per line) and each line is made by filling its fields
-    (half the time of the frozen dataclass's `__init__`, which sets each through
-    `object.__setattr__`)."""
-    payload = LINE_FIELDS.index("payload")
-    payloads = json.loads(f"[{','.join(row[payload] for row in rows)}]")
-    lines = []
-    for row, decoded in zip(rows, payloads, strict=True):
-        line = object.__new__(Line)
-        line.__dict__.update(zip(LINE_FIELDS, row))
-        line.__dict__["payload"] = decoded
-        lines.append(line)
-    return lines
+    """Rows of `LINE_FIELDS` as lines, their payloads decoded as one JSON array (a tenth of
+    the time of one `json.loads` per line)."""
+    payloads = json.loads(f"[{','.join(row[PAYLOAD] for row in rows)}]")
+    return [
+        Line(employee_id, code, payload, *rest)
+        for (employee_id, code, _, *rest), payload in zip(rows, payloads, strict=True)
+    ]
