@@ -47,6 +47,8 @@ def report_days(program: Program, as_of: date, reports) -> tuple[int, dict]:
     quote = connection.ops.quote_name
     columns = ", ".join(f"day.{quote(f.column)}" for f in ReportDay._meta.concrete_fields)
     reports = list(reports)
+    if not reports:
+        return agents_version(), {}
     sql = (
         f"SELECT ({_version_sql()}) AS current_version, {columns} "
         f"FROM (SELECT 1 AS one) AS version LEFT JOIN {quote(ReportDay._meta.db_table)} AS day "

@@ -251,6 +251,7 @@ def test_a_built_day_is_checked_fresh_in_one_query(program, season, django_asser
     ctx = rules.Context(program.policy(), calendar_for(program), AS_OF)
     with django_assert_num_queries(1):
         projection.ensure_days(program=program, as_of=AS_OF, reports=REPORTS, now=NOW, ctx=ctx)
+    assert projection.ensure_days(program=program, as_of=AS_OF, reports=(), now=NOW) == []
 
 
 def test_days_built_by_older_rules_are_built_again_after_an_upgrade(program, season, monkeypatch):

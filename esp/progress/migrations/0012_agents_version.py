@@ -2,7 +2,11 @@
 move on every insert or delete of agents, where it counted them on every read (issue 14).
 
 The version starts at 1 and the days built before carry 0: each is built again on its next
-read (agents may have been added in bulk since, which only the count would have told)."""
+read (agents may have been added in bulk since, which only the count would have told).
+
+SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
+alters roster_agent there must create them again (the test
+test_every_statement_writing_agents_moves_their_version_whoever_writes fails until it does)."""
 
 from django.db import migrations, models
 
