@@ -5,23 +5,34 @@ roles' sections share; nothing here computes a rule."""
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Count, QuerySet
 
 from esp.programs.models import Program
 from esp.progress.selectors import line_rows
-from esp.rules.report_lines import TODAY_SECTIONS, Line
+from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
+
+from .selectors import line_counts
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
 LINE_COLUMNS = ("section", "section_order", "ladder", "due_on", "step", "position", "rank", "state")
 
 
-def named_lines(program: Program, as_of: date, report: str) -> tuple[list[Line], dict[str, str]]:
-    """The built lines of `report` as of the day in `Line.sort_key` order (Python's, whatever
-    the collation), and the names of their agents (employee id -> "First Last", as
-    esp.reports.selectors.agent_names gives them): one query, the names joined in."""
-    rows = line_rows(program, as_of, report).values_list(
+def named_lines(
+    program: Program, as_of: date, report: str, class_codes=None
+) -> tuple[list[Line], dict[str, str]]:
+    """The built lines of `report` as of the day (of the classes `class_codes` when given) in
+    `Line.sort_key` order (Python's, whatever the collation), and the names of their agents
+    (employee id -> "First Last", as esp.reports.selectors.agent_names gives them): one
+    query, the names joined in."""
+    lines = line_rows(program, as_of, report)
+    if class_codes is not None:
+        lines = lines.filter(class_code__in=list(class_codes))
+    rows = lines.values_list(
         "employee_id",
         "class_code",
         "payload",
@@ -29,12 +40,18 @@ def named_lines(program: Program, as_of: date, report: str) -> tuple[list[Line],
         "agent__first_name",
         "agent__last_name",
     )
-    lines, names = [], {}
+    found, names = [], {}
     for employee_id, code, payload, *columns, first, last in rows:
-        lines.append(Line(employee_id, code, json.loads(payload), *columns))
+        found.append(Line(employee_id, code, json.loads(payload), *columns))
         names[employee_id] = f"{first} {last}".strip() or employee_id
-    lines.sort(key=Line.sort_key)
-    return lines, names
+    found.sort(key=Line.sort_key)
+    return found, names
+
+
+def class_sizes(program: Program, as_of: date, report: str) -> dict[str, int]:
+    """How many lines of `report` as of the day per class (from the index alone): R-E2's
+    extension method counts the whole class, whichever classes a page shows."""
+    return line_counts(line_rows(program, as_of, report), "class_code")
 
 
 def today_section(lines: QuerySet, section: str) -> QuerySet:
@@ -44,3 +61,54 @@ def today_section(lines: QuerySet, section: str) -> QuerySet:
     flight are counted, per class or in all, in that index alone, without reading the rows
     of the day's 10,000 other `today` lines (issue 14)."""
     return lines.filter(section_order=TODAY_SECTIONS.index(section))
+
+
+def _plain_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of `queryset` as the database gives them, without Django's converter calls
+    on each value: for the 1,500 rows of codes and counts of `day_counts`, 2 ms of the
+    ESP Manager's Today (issue 14)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """The counts of the ESP Manager's glance and pictures, as of the day."""
+
+    flight: dict[str, int]  # agents in flight per class
+    done: dict[str, int]  # agents in flight who have done each task, per task key
+    due: dict[str, int]  # corrective actions due or overdue per class
+    late: dict[str, Counter]  # late tasks (not the transfer's) per class: age -> how many
+
+    @property
+    def in_flight(self) -> int:
+        return sum(self.flight.values())
+
+    def late_per_class(self) -> dict[str, int]:
+        return {code: ages.total() for code, ages in self.late.items()}
+
+
+def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCounts:
+    """The `today` lines in flight per class and done per task, the actions per class, the
+    late tasks per class and age: four grouped reads, each from one index, made once for
+    the glance and the pictures (the agents in flight in all are the sum per class; the late
+    tasks per class, the sum of their ages): six queries before (issue 14). Not one UNION
+    ALL: PostgreSQL ran it as a parallel plan, 18 ms where the four take 7."""
+    today = line_rows(program, as_of, TODAY)
+    late = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
+    ages: dict[str, Counter] = {}
+    for code, age, n in _plain_rows(_grouped(late, "class_code", "rank")):
+        ages.setdefault(code, Counter())[age] = n
+    return DayCounts(
+        flight=dict(_plain_rows(_grouped(today_section(today, "flight"), "class_code"))),
+        done=dict(_plain_rows(_grouped(today_section(today, "done"), "step"))),
+        due=dict(_plain_rows(_grouped(line_rows(program, as_of, "actions"), "class_code"))),
+        late=ages,
+    )
+
+
+def _grouped(lines: QuerySet, *columns: str) -> QuerySet:
+    """How many of `lines` per value of `columns`: rows (*values, n)."""
+    return lines.order_by().values_list(*columns).annotate(n=Count("pk"))
