@@ -55,11 +55,16 @@ def class_sizes(program: Program, as_of: date, report: str) -> dict[str, int]:
 
 
 def today_section(lines: QuerySet, section: str) -> QuerySet:
-    """The `today` lines of `lines` in one section, picked by the section's order (a bijection:
-    esp.rules.report_lines.today_lines numbers the sections in `TODAY_SECTIONS` order). The
-    order is a column of the `report_line_order` index and the section is not: the agents in
-    flight are counted, per class or in all, in that index alone, without reading the rows
-    of the day's 10,000 other `today` lines (issue 14)."""
+    """The `today` lines of `lines` in one section. On SQLite, picked by the section's order
+    (a bijection: esp.rules.report_lines.today_lines numbers the sections in `TODAY_SECTIONS`
+    order): the order is a column of the `report_line_order` index and the section is not, so
+    the agents in flight are counted per class in that index alone, without reading the rows
+    of the day's other `today` lines. On PostgreSQL, by the section itself: it estimates the
+    rows of a section (report_line_pick) but not those of an order, whose value 0 every other
+    report's lines share, and scanned the whole table for the agents in flight (9 ms, against
+    2 through the index; issue 14)."""
+    if connections[lines.db].vendor == "postgresql":
+        return lines.filter(section=section)
     return lines.filter(section_order=TODAY_SECTIONS.index(section))
 
 
