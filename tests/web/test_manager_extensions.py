@@ -1,5 +1,5 @@
 """The ESP Manager's Today lists the classes needing a training-environment extension as the
-extensions report does (R-E1, R-E2), reading the lines and names of the classes shown only
+extensions report does (R-E1, R-E2), putting together and naming the classes shown only
 (issue 14): the world of tests/operations/test_operations.py, AET-A's five agents a spin-up,
 AET-B's an uptraining class, as of Monday 12/07/2026."""
 
@@ -47,11 +47,11 @@ def test_it_shows_the_first_classes_each_by_its_whole_class(program, world):  # 
     assert len(found.items[0]["agents"]) == 5
 
 
-def test_it_reads_two_queries_however_many_classes(program, world):  # noqa: F811
+def test_it_reads_one_query_however_many_classes(program, world):  # noqa: F811
     base = sections.basis(world, program, AS_OF, NOW, first=1)
     with CaptureQueriesContext(connection) as one:
         glance.extensions(base)
     base = sections.basis(world, program, AS_OF, NOW, first=None)
     with CaptureQueriesContext(connection) as every:
         glance.extensions(base)
-    assert len(one) == len(every) == 2
+    assert len(one) == len(every) == 1

@@ -59,19 +59,16 @@ def classes_at_a_glance(base: Basis) -> Preview:
 def extensions(base: Basis) -> Preview:
     """R-E1, R-E2: the classes needing a training-environment extension, put together by the
     rules from the day's built lines, each with its agents' pages and names. The ESP Manager
-    sees every agent: the method counts the whole class, counted in SQL; the lines and names
-    are read for the classes shown only (issue 14: 20 of the season's 300)."""
+    sees every agent: the method counts the whole class (`class_sizes`); the lines of the
+    classes shown only are put together and linked (issue 14: 20 of the season's 300)."""
     program, as_of = base.program, base.as_of
-    sizes = manager_selectors.class_sizes(program, as_of, "extensions")
-    codes = sorted(sizes)  # the report's order: by class
-    shown = codes if base.first is None else codes[: base.first]
-    lines, names = manager_selectors.named_lines(program, as_of, "extensions", shown)
+    sizes, lines, names = manager_selectors.first_classes(program, as_of, "extensions", base.first)
     classes = assemble("extensions", lines, base.ctx, class_sizes=sizes)["classes"]
     for c in classes:
         c["agents"] = [
             (page_url("progress:agent", eid), names.get(eid, eid)) for eid in c["employee_ids"]
         ]
-    return Preview(classes, len(codes), report_page("extensions", as_of))
+    return Preview(classes, len(sizes), report_page("extensions", as_of))
 
 
 @dataclass
