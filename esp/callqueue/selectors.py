@@ -513,6 +513,7 @@ def agent_by_key(text: str) -> Agent | None:
 
 SHADOWING = "readiness_shadowing"
 TRANSFER = "transfer"  # the task `agents_in_scope(in_flight=True)` takes by default
+FACT_COLUMNS = ("date", "pk", "kind", "item", "value")  # esp.rules.records.Fact's first five
 
 
 def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Counter:
@@ -544,15 +545,7 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
         .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
         .annotate(read=read)
         .order_by()
-        .values_list(
-            "pk",
-            "training_class__code",
-            "read__date",
-            "read__pk",
-            "read__kind",
-            "read__item",
-            "read__value",
-        )
+        .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
     )
     agents: dict[int, tuple[str, list[RuleFact]]] = {}
     for pk, home, day, fact_pk, kind, item, value in rows:
@@ -563,9 +556,8 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
     for home, facts in agents.values():
         facts.sort(key=lambda f: (f.date, f.seq))
         shadowing = [f for f in facts if f.kind == "task" and f.item == SHADOWING]
-        if SHADOWING not in readiness(shadowing, as_of, tasks=(SHADOWING,)).missing:
-            continue
-        if not in_flight(facts, as_of, transfer_task=TRANSFER):
+        missing = readiness(shadowing, as_of, tasks=(SHADOWING,)).missing
+        if SHADOWING not in missing or not in_flight(facts, as_of, transfer_task=TRANSFER):
             continue
         moves = {f.item for f in facts if f.kind == "move"}
         waiting.update(code for code in codes if code == home or code in moves)
