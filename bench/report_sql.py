@@ -10,6 +10,7 @@ compared). Prints figures; asserts nothing.
     .venv/bin/python bench/run.py --agents 20000 --out /tmp/b20k     # once: the season
     .venv/bin/python bench/report_sql.py --out /tmp/b20k             # SQLite in --out
     ESP_DATABASE_URL=postgres://... .venv/bin/python bench/report_sql.py
+    .venv/bin/python bench/report_sql.py --out /tmp/b20k --cpu --repeat 21     # CPU time
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time this process's CPU, not the wall clock (SQLite: both sides run in it; "
+        "steadier than wall time on a shared machine)",
+    )
     args = parser.parse_args()
     if not os.environ.get("ESP_DATABASE_URL"):
         os.environ["ESP_DATABASE_URL"] = f"sqlite:///{args.out / 'bench.sqlite3'}"
@@ -94,12 +101,12 @@ def hand_written(program_id: int, as_of: date, name: str, policy) -> str:
     return json.dumps(head, indent=2)
 
 
-def _median_ms(work, repeat: int) -> tuple[float, object]:
+def _median_ms(work, repeat: int, clock=time.perf_counter) -> tuple[float, object]:
     timings, result = [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         result = work()
-        timings.append((time.perf_counter() - started) * 1000)
+        timings.append((clock() - started) * 1000)
     return statistics.median(timings), result
 
 
@@ -115,8 +122,10 @@ def compare(args):
 
     program = Program.objects.order_by("pk").first()
     policy = program.policy()
+    timer = time.process_time if args.cpu else time.perf_counter
     table = Table(
-        title=f"esp report vs hand-written SQL, {args.as_of:%m/%d/%Y} ({connection.vendor})"
+        title=f"esp report vs hand-written SQL, {args.as_of:%m/%d/%Y} ({connection.vendor}"
+        f"{', CPU time' if args.cpu else ''})"
     )
     columns = ("report", "lines", "build (ms)", "esp report (ms)", "SQL (ms)", "ratio", "same")
     for column in columns:
@@ -129,9 +138,12 @@ def compare(args):
         ours, text = _median_ms(
             lambda name=name: render.to_json(build_report(name, as_of=args.as_of, program=program)),
             args.repeat,
+            timer,
         )
         theirs, hand = _median_ms(
-            lambda name=name: hand_written(program.pk, args.as_of, name, policy), args.repeat
+            lambda name=name: hand_written(program.pk, args.as_of, name, policy),
+            args.repeat,
+            timer,
         )
         report = json.loads(text)
         lines = sum(len(v) for v in report.values() if isinstance(v, list))

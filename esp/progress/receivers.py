@@ -29,10 +29,21 @@ def refresh_agent_lines(sender, instance, raw=False, **kwargs) -> None:
     """A fact saved or removed, an agent saved (name, class): that agent's lines again."""
     if raw:  # loaddata: `esp rebuild` afterwards
         return
+    if isinstance(instance, Fact) and _deleting_agents(kwargs.get("origin")):
+        # the facts of agents being deleted: their lines go with them (the cascade deleted
+        # them first); computed again here, before the agent's row is gone, they would be
+        # left pointing at no agent and the deletion would fail on commit
+        return
     agent_id = instance.agent_id if isinstance(instance, Fact) else instance.pk
     projection.refresh(agent_ids=[agent_id])
     if isinstance(instance, Fact) and settled.is_marked(instance.kind, instance.item):
         settled.settle(agent_ids=[agent_id])
+
+
+def _deleting_agents(origin) -> bool:
+    """Whether a deletion was started on agents (an agent, or a query of them)."""
+    model = getattr(origin, "model", None) or type(origin)
+    return model is Agent
 
 
 def drop_program_days(sender, instance, raw=False, **kwargs) -> None:

@@ -5,6 +5,7 @@ Every label is escaped here; the SVG markup itself is ours, so the result may be
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -48,15 +49,17 @@ def funnel_svg(bars: list[Bar], total: int, *, title: str) -> SafeString:
 AGE_BUCKETS = (("0–2", 0, 2), ("3–5", 3, 5), ("6–10", 6, 10), ("over 10", 11, 10**6))
 
 
-def bucket_counts(ages: list[int]) -> list[int]:
-    return [sum(1 for a in ages if low <= a <= high) for _, low, high in AGE_BUCKETS]
+def bucket_counts(ages: Mapping[int, int]) -> list[int]:
+    """How many late tasks in each of `AGE_BUCKETS`, of `ages` (age -> how many)."""
+    return [sum(n for a, n in ages.items() if low <= a <= high) for _, low, high in AGE_BUCKETS]
 
 
-def aging_svg(classes: list[tuple[str, list[int]]], *, title: str) -> SafeString:
-    """Per class, its late tasks stacked by age in business days (one bar per class)."""
+def aging_svg(classes: list[tuple[str, Mapping[int, int]]], *, title: str) -> SafeString:
+    """Per class, its late tasks stacked by age in business days (one bar per class; the
+    ages of a class as age -> how many)."""
     width, label_width, row = 640, 120, 26
     height = row * len(classes) + 50
-    most = max((len(ages) for _, ages in classes), default=0)
+    most = max((sum(ages.values()) for _, ages in classes), default=0)
     scale = (width - label_width - 60) / max(most, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -78,7 +81,8 @@ def aging_svg(classes: list[tuple[str, list[int]]], *, title: str) -> SafeString
                 )
                 x += count * scale
         parts.append(
-            f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12" fill="#1d2430">{len(ages)}</text>'
+            f'<text x="{x + 6:.1f}" y="{y + 16}" font-size="12" fill="#1d2430">'
+            f"{sum(ages.values())}</text>"
         )
     legend_y = height - 18
     x = label_width

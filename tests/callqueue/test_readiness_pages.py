@@ -9,6 +9,7 @@ The scenario of test_callqueue, Monday 11/30/2026 10:00: in AET-A (ESP since 11/
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from rest_framework.test import APIClient
 from esp.callqueue import selectors, services
 from esp.callqueue.models import Mentor, ShadowingPairing
 from esp.progress.models import Fact
-from esp.progress.services import equipment_set, task_status_set
+from esp.progress.services import employment_set, equipment_set, fact_record, task_status_set
 from esp.roster.models import Agent, ClassPhase
 from tests.callqueue.test_callqueue import NOW
 from tests.web_support import messages_of
@@ -285,3 +286,33 @@ def test_the_mentor_cover_counts_the_agents_still_to_shadow_in_as_many_queries_f
     mentor = services.mentor_mark(actor=world.manager, agent=world.agents["E002"], capacity=2)
     services.shadowing_pair(mentor=mentor, agent=new["E008"], room="R1", day=NOW.date(), actor=None)
     assert cover() == (1 + 4, few)
+
+
+def test_the_mentor_cover_counts_agents_moved_in_and_leaves_out_those_not_in_flight(
+    world, write, esp
+):
+    """R-C1, R-P3 (issue 14: the cover's rules run on the facts it reads, in one query): AET-C
+    shadows today. Of its agents, Cat (E003) has not shadowed; E007 is termed and E008
+    transferred to production, neither in flight; E009 is new. Fay (E006), of AET-A, moved
+    into AET-C and has not shadowed: she counts in AET-C."""
+    ClassPhase.objects.filter(training_class__code="AET-C", phase__key="esp").update(
+        start_date=NOW.date()
+    )
+    task_status_set(
+        agent=world.agents["E003"], task=SHADOWING, status="not_started", day=NOW.date(), actor=None
+    )
+    roster = ["employee_id,first_name,last_name,work_email,personal_email,class_code,tl_email"]
+    roster += [
+        f"E{n:03},F{n},L{n},e{n}@cxp.example,e{n}@mail.example,AET-C,tl.one@cxp.example"
+        for n in (7, 8, 9)
+    ]
+    code, _, err = esp("import", "roster", write("\n".join(roster), "more.csv"))
+    assert code == 0, err
+    new = {a.employee_id: a for a in Agent.objects.filter(employee_id__gte="E007")}
+    day = NOW.date() - timedelta(days=3)
+    employment_set(agent=new["E007"], status="termed", day=day, actor=world.manager)
+    task_status_set(agent=new["E008"], task="transfer", status="done", day=day, actor=None)
+    fact_record(agent=world.agents["E006"], day=day, kind="move", item="AET-C", actor=world.manager)
+    (found,) = selectors.mentor_cover_ahead(world.program, NOW.date())
+    assert found.classes == ("AET-C",)
+    assert found.agents == 3  # E003, E009 and E006

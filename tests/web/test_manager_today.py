@@ -4,6 +4,8 @@ section itself; the glance and the funnel count what the shared sources count.""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +17,7 @@ from esp.roster.models import Agent
 from esp.roster.roles import ESP_MANAGER
 from esp.roster.selectors import program_for
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS
-from esp.web import sections
+from esp.web import charts, sections
 from esp.web.sections import glance, sources
 from tests.web.test_query_counts import MONDAY, NOW, N, season
 from tests.web_support import staff
@@ -62,6 +64,24 @@ def test_the_glance_and_the_funnel_count_what_the_sources_count(program, esp, wr
     assert [bar.value for bar in pictures.funnel] == [
         done.get(task.key, 0) for task in base.policy.tasks
     ]
+
+
+def test_the_aging_and_the_actions_due_count_what_the_sources_count(program, esp, write):
+    with_tasks_done(program, esp, write)
+    base = manager_basis(first=None)
+    ages = sources.late_ages(base)
+    assert ages
+    aging = glance.pictures(base).aging.items
+    assert {row["code"]: row["total"] for row in aging} == dict(Counter(c for c, _ in ages))
+    for row in aging:
+        mine = [age for code, age in ages if code == row["code"]]
+        assert row["buckets"] == [
+            sum(1 for a in mine if low <= a <= high) for _, low, high in charts.AGE_BUCKETS
+        ]
+    due = sources.due_per_class(base)
+    assert {r["code"]: r["due"] for r in glance.classes_at_a_glance(base).items} == {
+        code: due.get(code, 0) for code in sources.in_flight_per_class(base)
+    }
 
 
 @pytest.mark.parametrize("value", ["AET-2610-119", "E100045", "a b", "é&?#%", "x:y@z~"])

@@ -263,7 +263,9 @@ def import_activity(
     finally:
         _drop_staged(run.batch)
     if run.summary.created >= ANALYZE_AFTER:
-        refresh_planner_statistics(Fact)
+        # the tables the import wrote in bulk: its facts, the agents' marks, their lines
+        refresh_planner_statistics(Fact, Agent)
+        projection.learn_lines()
     _announce_moves(run.moves, actor, now)
     ids = _with_recent_facts(sorted(run.to_notify), now)
     for start in range(0, len(ids), NOTIFY_CHUNK):  # each agent's notifications are its own

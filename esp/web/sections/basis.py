@@ -20,7 +20,7 @@ from esp.rules.report_lines import TODAY
 from esp.rules.reports import Context
 from esp.upkeep.selectors import confirmed_on
 
-from .. import selectors
+from .. import manager_selectors, selectors
 from .preview import FIRST
 from .sources import OLDEST_FIRST
 
@@ -61,6 +61,12 @@ class Basis:
         return selectors.first_lines_per(
             self.lines("incompletions"), "section", OLDEST_FIRST, self.first
         )
+
+    @cached_property
+    def manager_counts(self):
+        """The ESP Manager's glance and pictures' counts (every agent's), read once for both
+        sections in one query (esp.web.manager_selectors.day_counts, issue 14)."""
+        return manager_selectors.day_counts(self.program, self.as_of, self.policy.transfer_section)
 
     @cached_property
     def records(self) -> list[AgentRecord]:

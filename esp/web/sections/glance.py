@@ -3,14 +3,12 @@ needed, the report sends to decide, the team-upkeep link, and the two pictures."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from esp.lib.urls import page_url
-from esp.rules.report_lines import TODAY, assemble
+from esp.rules.report_lines import assemble
 
 from .. import charts, manager_selectors, selectors
-from . import sources
 from .basis import Basis
 from .preview import Preview, own_page, preview, report_page, route
 
@@ -23,12 +21,6 @@ class Manager:
     teams: dict  # R-N7: only a link and a count here; the checks are on /upkeep/
 
 
-def _today(base: Basis, section: str):
-    """The day's `today` lines of one section (sources.in_flight and done_per_task's lines,
-    picked in the index: manager_selectors.today_section)."""
-    return manager_selectors.today_section(base.lines(TODAY), section)
-
-
 def _busiest_first(row: dict) -> tuple:
     return (-row["late"], -row["due"], row["code"])
 
@@ -36,7 +28,7 @@ def _busiest_first(row: dict) -> tuple:
 def manager(base: Basis) -> Manager:
     return Manager(
         classes=classes_at_a_glance(base),
-        extensions=preview(extensions(base), report_page("extensions", base.as_of), base.first),
+        extensions=extensions(base),
         sends=preview(selectors.sends_to_decide(), route("mailing:outbox"), base.first),
         # R-N7: the checks themselves (too slow to compute on every page load of a big
         # season) are on /upkeep/.
@@ -46,15 +38,13 @@ def manager(base: Basis) -> Manager:
 
 def classes_at_a_glance(base: Basis) -> Preview:
     """Per class: its phase and day, agents in flight, late tasks, actions due; the busiest
-    first. The counts are three grouped queries; the phases are read for the classes shown
-    only (issue 14: not the season's thousands of phase dates)."""
-    as_of = base.as_of
-    by_class = selectors.line_counts(_today(base, "flight"), "class_code")
-    late = sources.late_per_class(base)
-    due = sources.due_per_class(base)
+    first. The counts are the page's one grouped read (Basis.manager_counts); the phases are
+    read for the classes shown only (issue 14: not the season's thousands of phase dates)."""
+    as_of, counts = base.as_of, base.manager_counts
+    late = counts.late_per_class()
     rows = [
-        {"code": code, "agents": n, "late": late.get(code, 0), "due": due.get(code, 0)}
-        for code, n in by_class.items()
+        {"code": code, "agents": n, "late": late.get(code, 0), "due": counts.due.get(code, 0)}
+        for code, n in counts.flight.items()
     ]
     shown = preview(rows, own_page("classes", as_of), base.first, key=_busiest_first)
     phases = selectors.class_phases([row["code"] for row in shown.items], as_of)
@@ -66,17 +56,19 @@ def classes_at_a_glance(base: Basis) -> Preview:
     return shown
 
 
-def extensions(base: Basis) -> list[dict]:
+def extensions(base: Basis) -> Preview:
     """R-E1, R-E2: the classes needing a training-environment extension, put together by the
-    rules from the day's built lines (the ESP Manager sees every agent: the method counts
-    the whole class), each with its agents' pages and names."""
-    lines, names = manager_selectors.named_lines(base.program, base.as_of, "extensions")
-    classes = assemble("extensions", lines, base.ctx)["classes"]
+    rules from the day's built lines, each with its agents' pages and names. The ESP Manager
+    sees every agent: the method counts the whole class (`class_sizes`); the lines of the
+    classes shown only are put together and linked (issue 14: 20 of the season's 300)."""
+    program, as_of = base.program, base.as_of
+    sizes, lines, names = manager_selectors.first_classes(program, as_of, "extensions", base.first)
+    classes = assemble("extensions", lines, base.ctx, class_sizes=sizes)["classes"]
     for c in classes:
         c["agents"] = [
             (page_url("progress:agent", eid), names.get(eid, eid)) for eid in c["employee_ids"]
         ]
-    return classes
+    return Preview(classes, len(sizes), report_page("extensions", as_of))
 
 
 @dataclass
@@ -92,21 +84,18 @@ class Pictures:
 
 
 def pictures(base: Basis) -> Pictures:
-    as_of, flying = base.as_of, _today(base, "flight").count()
+    as_of, counts = base.as_of, base.manager_counts
+    flying = counts.in_flight
     names = selectors.task_names(base.program)
-    done = selectors.line_counts(_today(base, "done"), "step")  # the funnel
     bars = [
-        charts.Bar(names.get(task.key, task.key), done.get(task.key, 0))
+        charts.Bar(names.get(task.key, task.key), counts.done.get(task.key, 0))
         for task in base.policy.tasks
     ]
-    ages: dict[str, list[int]] = defaultdict(list)
-    for code, age in sources.late_ages(base):
-        ages[code].append(age)
     aging = preview(
-        sorted(ages.items()),
+        sorted(counts.late.items()),
         own_page("aging", base.as_of),
         base.first,
-        key=lambda item: (-len(item[1]), item[0]),
+        key=lambda item: (-item[1].total(), item[0]),
     )
     return Pictures(
         funnel=bars,
@@ -116,8 +105,8 @@ def pictures(base: Basis) -> Pictures:
         ),
         aging=Preview(
             [
-                {"code": code, "buckets": charts.bucket_counts(values), "total": len(values)}
-                for code, values in aging.items
+                {"code": code, "buckets": charts.bucket_counts(ages), "total": ages.total()}
+                for code, ages in aging.items
             ],
             aging.total,
             aging.url,

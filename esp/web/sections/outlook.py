@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from esp.lib.urls import page_url
 from esp.reports.services import pages_outlook
 
 from .. import outlook_charts
@@ -34,6 +35,7 @@ def _class_line(klass, calendar, as_of, spin_up_min: int) -> dict:
         procedure = ""
     return {
         "code": klass.class_code,
+        "url": page_url("progress:board", klass.class_code),  # issue 14: not a {% url %} a row
         "day5": klass.day5,
         "days_to_day5": days_to_day5,
         "expected": expected,
