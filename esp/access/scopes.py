@@ -26,7 +26,10 @@ never who is seen, so picking another date never widens it (issue 12 item 2).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -99,27 +102,49 @@ def _in_phase(first: str, following: str, today: date) -> Q:
     return _started(first, today) & ~_started(following, today)
 
 
-def _not_past_phase(first: str, following: str, today: date) -> dict[int, str]:
-    """The classes (pk -> code) whose phase `first` is not over by today (`first` or
-    `following` not started): the few current and coming classes."""
+def _not_past_phase(first: str, following: str, today: date) -> QuerySet[TrainingClass]:
+    """The classes whose phase `first` is not over by today (`first` or `following` not
+    started): the few current and coming classes."""
     past = _started(first, today) & _started(following, today)
-    return dict(TrainingClass.objects.exclude(past).values_list("pk", "code"))
+    return TrainingClass.objects.exclude(past)
 
 
-def _late_on(role: str, today: date, among=None) -> Q:
+def _not_past_classes(window: tuple[str, str], today: date) -> QuerySet:
+    """(pk, code) of `_not_past_phase(*window, today)`."""
+    return _not_past_phase(*window, today).values_list("pk", "code")
+
+
+def _any_ahead(today: date) -> bool:
+    """Whether any agent has facts dated after today (seldom: their kept marks prove nothing
+    today, so `_late_on` looks their facts up)."""
+    return Agent.objects.filter(facts_until__gt=today).exists()
+
+
+def _late_on(
+    role: str,
+    today: date,
+    among=None,
+    *,
+    ahead_exists: bool | None = None,
+    current: dict[int, str] | QuerySet[TrainingClass] | None = None,
+) -> Q:
     """A role's agents beyond its phase (issue 12 follow-up item 4; the seeds: Licensing sees
     every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
     and TBTs): agents whose current class is past the role's phase, still in flight
     (employment not ended, transfer not done, R-P3) and with one of the role's tasks
     (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Two small queries
-    (the classes not past the phase; whether any agent has facts dated ahead), then
-    subqueries only, so the query count stays fixed; `among` (a query of agents: one agent's
-    page) narrows the lookups to them.
+    (the classes not past the phase, pk -> code, and `_any_ahead`, unless the caller read
+    them: `current`, `ahead_exists`), then subqueries only, so the query count stays fixed.
+    `among` (a query of agents: one agent's page) narrows the lookups to them, and makes
+    both of those subqueries: no query but the one asking about them (issue 14).
 
     What the agents' latest facts settle is kept on them (esp.progress.services.settled,
     issue 14): for an agent with no fact dated after today those columns are the answer;
     only the others (facts entered ahead of their day) have their facts looked up."""
-    current = _not_past_phase(*PHASE_WINDOWS[role], today)
+    if current is None:
+        current = _not_past_phase(*PHASE_WINDOWS[role], today)
+        if among is None:  # read: PostgreSQL plans a list of agents by what it holds
+            current = dict(current.values_list("pk", "code"))
     not_settled = Q(settled_on__isnull=True) | Q(settled_on__gt=today)
     agents = Agent.objects.filter(not_settled)
     if among is not None:
@@ -129,8 +154,13 @@ def _late_on(role: str, today: date, among=None) -> Q:
         all_done &= has_done(key)
     ahead = Q(facts_until__gt=today)  # facts dated after today: the marks prove nothing
     late = ~ahead & ~all_done
-    if Agent.objects.filter(ahead).exists():  # seldom: the query is shorter to build without
-        by_facts = _in_flight_and_late(Agent.objects.filter(ahead), SEEN_THROUGH[role], today)
+    if ahead_exists is None:  # for a few agents, their facts looked up if ahead
+        ahead_exists = among is not None or _any_ahead(today)
+    if ahead_exists:  # seldom for a list: the query is shorter to build without
+        ahead_agents = Agent.objects.filter(ahead)
+        if among is not None:
+            ahead_agents = ahead_agents.filter(pk__in=among)
+        by_facts = _in_flight_and_late(ahead_agents, SEEN_THROUGH[role], today)
         late |= ahead & Q(pk__in=by_facts.values("pk"))
     late = agents.filter(late)
     # past the phase: not in one of the few classes that are not (every agent has a class)
@@ -153,13 +183,14 @@ def _in_flight_and_late(agents: QuerySet[Agent], tasks, today: date) -> QuerySet
     )
 
 
-def visible_classes(user) -> QuerySet[TrainingClass]:
-    """The classes whose board `user` may open, today."""
+def visible_classes(user, today: date | None = None) -> QuerySet[TrainingClass]:
+    """The classes whose board `user` may open, today (`today`: the clock's, read once by
+    the caller)."""
     user_roles = roles(user)
     classes = TrainingClass.objects.all()
     if ESP_MANAGER in user_roles:
         return classes
-    today = clock.today()
+    today = today or clock.today()
     scope = Q(pk__in=[])
     if TL in user_roles:
         scope |= Q(tls=user)
@@ -189,23 +220,31 @@ def connected_to(certifier) -> Q:
 CLASS_ROLES = frozenset({TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME})
 
 
-def _other_parts(user, among=None):
+def _other_parts(user, among=None, *, ahead_exists=None, current=None):
     """The parts of a user's scope besides their classes' agents, each a query of agents:
     each role's agents beyond its phase, a certifier's connected agents, an agent's own
-    record."""
+    record. `ahead_exists` and `current` (role -> its classes not past the phase): read by
+    the caller (`_late_on`)."""
     user_roles = roles(user)
     for role in sorted(SEEN_THROUGH.keys() & user_roles):
-        yield Agent.objects.filter(_late_on(role, clock.today(), among))
+        known = {} if current is None else {"current": current[role]}
+        late = _late_on(role, clock.today(), among, ahead_exists=ahead_exists, **known)
+        yield Agent.objects.filter(late)
     if CERTIFIER in user_roles:
         yield Agent.objects.filter(connected_to(user))
     if AGENT in user_roles:
         yield Agent.objects.filter(user=user)
 
 
-def visible_agents(user, among=None) -> QuerySet[Agent]:
+def _union(parts: list[QuerySet]) -> QuerySet:
+    pks = [part.order_by().values("pk") for part in parts]
+    return pks[0].union(*pks[1:], all=True)
+
+
+def visible_agents(user) -> QuerySet[Agent]:
     """The agents whose page `user` may open today: the one filter for lists and object
-    checks. `among` (a query of agents, e.g. the one whose page is asked for) lets the costly
-    parts of a scope look at those agents only; the answer is the same for them.
+    checks (`sees_agent` asks the same parts about one agent, `visible_agent_pks` reads
+    them).
 
     The parts are one query each, put together by UNION ALL: each is found through its own
     index (the classes' agents, the few not settled, ...) where an OR of them made PostgreSQL
@@ -218,18 +257,83 @@ def visible_agents(user, among=None) -> QuerySet[Agent]:
     if user_roles & CLASS_ROLES:  # the classes read once (a check per class, not per agent)
         classes = dict(visible_classes(user).values_list("pk", "code"))
         parts += current_class_parts(classes, clock.today())
-    parts += _other_parts(user, among)
+    parts += _other_parts(user)
     if not parts:
         return agents.none()
-    pks = [part.order_by().values("pk") for part in parts]
-    return agents.filter(pk__in=pks[0].union(*pks[1:], all=True))
+    return agents.filter(pk__in=_union(parts))
+
+
+#: Each scope query's SQL and parameters, compiled once per process (`_read`).
+_COMPILED: dict[tuple, tuple[str, tuple] | None] = {}
+_COMPILED_MAX = 1024
+
+
+def _read(key: tuple, build) -> list[tuple]:
+    """The rows of the query `build()` makes, whose SQL is a function of `key`: built and
+    compiled by Django once per process for that key, then only run. Building and compiling
+    the scope's queries cost about 10 ms of a Cert Coordinator's Today (issue 14); what they
+    read is read on every run."""
+    key = (*key, connection.vendor)
+    compiled = _COMPILED.get(key, _COMPILED)  # the dict itself: not compiled yet
+    if compiled is _COMPILED:
+        try:
+            compiled = build().query.sql_with_params()
+        except EmptyResultSet:  # a query Django knows to be empty: nothing to run
+            compiled = None
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
+def visible_agent_pks(user, limit: int) -> list[int] | None:
+    """The pks of `visible_agents(user)` (not the ESP Manager's), read at once, or None when
+    there are more than `limit`. The same parts and the same reads (classes, the classes
+    not past each late role's phase, whether any agent has facts dated ahead), each query
+    compiled once per process for what decides its SQL (`_read`): the user, their roles,
+    today and what the reads found. The parts' union is read itself, not the agents
+    filtered by it (no lookup of each agent found; issue 14)."""
+    user_roles = frozenset(roles(user))
+    today = clock.today()
+    who = (user.pk, user_roles, today)
+    classes = ()
+    if user_roles & CLASS_ROLES:
+        classes = tuple(
+            _read(("classes", *who), lambda: visible_classes(user, today).values_list("pk", "code"))
+        )
+    current = {}
+    for role in sorted(SEEN_THROUGH.keys() & user_roles):
+        window = PHASE_WINDOWS[role]
+        current[role] = dict(
+            _read(("past", window, today), partial(_not_past_classes, window, today))
+        )
+    ahead_exists = bool(current) and _any_ahead(today)
+
+    def union():
+        parts = []
+        if classes:
+            parts += current_class_parts(dict(classes), today)
+        parts += _other_parts(user, ahead_exists=ahead_exists, current=current)
+        if not parts:
+            return Agent.objects.none()
+        return _union(parts).values_list("pk", flat=True)[: limit + 1]
+
+    late = tuple((role, tuple(found.items())) for role, found in current.items())
+    found = [pk for (pk,) in _read(("agents", *who, classes, late, ahead_exists, limit), union)]
+    return None if len(found) > limit else sorted(set(found))
 
 
 def sees_agent(user, agent: Agent) -> bool:
     """Whether `agent` is one of `visible_agents(user)`, asked part by part for this agent
     until one holds: first whether their current class (R-T3) is one the user sees, then the
-    other parts (a small query is quicker to build and run than the union; issue 14). Then
-    remembered on the request's user (the agent page checks it for each of its forms)."""
+    other parts, one query each (a small query is quicker to build and run than the union;
+    what the lists read first, the classes and whether facts are dated ahead, are subqueries
+    here; issue 14). Then remembered on the request's user (the agent page checks it for
+    each of its forms)."""
     seen = user.__dict__.setdefault("_esp_sees", {})
     today = clock.today()
     key = (agent.pk, today)
@@ -240,11 +344,22 @@ def sees_agent(user, agent: Agent) -> bool:
             ESP_MANAGER in user_roles
             or bool(
                 user_roles & CLASS_ROLES
-                and visible_classes(user).filter(code=current_class_code(agent, today)).exists()
+                and visible_classes(user, today)
+                .filter(code__in=current_class_code(agent, today))
+                .exists()
             )
-            or any(part.filter(pk=agent.pk).exists() for part in _other_parts(user, among=one))
+            or any(
+                part.filter(pk=agent.pk).exists()
+                for part in _other_parts(user, among=one, ahead_exists=_ahead(agent, today))
+            )
         )
     return seen[key]
+
+
+def _ahead(agent: Agent, today: date) -> bool:
+    """Whether `agent` has facts dated after today (`Agent.facts_until`, read with them):
+    only then does their late check look their facts up (a longer query to build)."""
+    return agent.facts_until is not None and agent.facts_until > today
 
 
 def is_connected(certifier, agent: Agent) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
@@ -55,16 +55,15 @@ def _latest_move(today: date) -> Subquery:
     )
 
 
-def current_class_code(agent: Agent, today: date) -> str:
-    """R-T3: the code of the agent's class today: their latest move dated on or before today,
-    else the roster class (one agent's `in_current_class`)."""
-    moved, roster_class = (
+def current_class_code(agent: Agent, today: date) -> QuerySet[Agent]:
+    """R-T3: the code of the agent's class today, their latest move dated on or before today,
+    else the roster class (one agent's `in_current_class`), as a query of that one value
+    for a filter: `code__in=current_class_code(agent, today)` (no query of its own)."""
+    return (
         Agent.objects.filter(pk=agent.pk)
-        .annotate(current=_latest_move(today))
-        .values_list("current", "training_class__code")
-        .get()
+        .annotate(current=Coalesce(_latest_move(today), F("training_class__code")))
+        .values("current")
     )
-    return moved or roster_class
 
 
 def _moved(today: date, among=None) -> QuerySet[Agent]:
@@ -83,6 +82,15 @@ def _moved_into(codes, today: date, moved) -> QuerySet[Agent]:
     )
 
 
+def _pks_and_codes(classes: dict[int, str] | QuerySet[TrainingClass]) -> tuple:
+    """`classes` for two `__in` filters, their pks and their codes: a dict (pk -> code) as
+    two lists inline (a list of agents: PostgreSQL plans by what the list holds), a query of
+    classes as two subqueries (one agent: no query of their own)."""
+    if isinstance(classes, dict):
+        return list(classes), list(classes.values())
+    return classes.values("pk"), classes.values("code")
+
+
 def current_class_parts(classes: dict[int, str], today: date) -> tuple[QuerySet, QuerySet]:
     """The agents whose current class (R-T3: the latest move dated on or before today, else
     the roster class) is one of `classes` (pk -> code), in two queries each with its own
@@ -93,13 +101,17 @@ def current_class_parts(classes: dict[int, str], today: date) -> tuple[QuerySet,
     return never_moved, _moved_into(list(classes.values()), today, moved)
 
 
-def in_current_class(classes: dict[int, str], today: date, among=None) -> Q:
+def in_current_class(
+    classes: dict[int, str] | QuerySet[TrainingClass], today: date, among=None
+) -> Q:
     """`current_class_parts` as one filter of agents (subqueries only, so the query count
-    stays fixed). `among` (a query of agents: one agent's page), when the agents asked about
-    are all among them, narrows the moves looked at to theirs."""
+    stays fixed); `classes` pk -> code, or a query of classes. `among` (a query of agents:
+    one agent's page), when the agents asked about are all among them, narrows the moves
+    looked at to theirs."""
+    pks, codes = _pks_and_codes(classes)
     moved = _moved(today, among)
-    never_moved = Q(training_class_id__in=list(classes)) & ~Q(pk__in=moved)
-    return never_moved | Q(pk__in=_moved_into(list(classes.values()), today, moved).values("pk"))
+    never_moved = Q(training_class_id__in=pks) & ~Q(pk__in=moved)
+    return never_moved | Q(pk__in=_moved_into(codes, today, moved).values("pk"))
 
 
 def tasks_done_text(tasks) -> str:

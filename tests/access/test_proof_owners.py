@@ -30,6 +30,7 @@ from esp.access.writes import may_write
 from esp.progress import services
 from esp.progress.models import Fact, Proof
 from esp.progress.services.proofs import proof_review, proof_submit
+from esp.roster.models import Agent
 from esp.roster.roles import CERT_COORDINATOR, CERTIFIER, ESP_MANAGER, LICENSING, TBT_SME, TL
 from tests.access.test_write_matrix import (  # noqa: F401 - the autouse fixture: Monday 11/30, proofs apart
     NOW,
@@ -298,7 +299,8 @@ def test_it_decides_the_late_scope_by_today_in_four_queries(world):
     """Issue 12 follow-up item 4 and item 2's rule: today's facts decide, never a later one
     (here facts dated tomorrow: the agent's kept marks prove nothing today, issue 14), and
     the scope is four queries however many agents it reaches: the classes in the user's
-    phase, the classes not past it, whether any agent has facts dated ahead, the agents."""
+    phase, the classes not past it, whether any agent has facts dated ahead, the agents.
+    Today's list of them (`visible_agent_pks`, compiled once per process) reads the same."""
     from datetime import timedelta
 
     ann = world.agents["E001"]
@@ -311,18 +313,50 @@ def test_it_decides_the_late_scope_by_today_in_four_queries(world):
     with CaptureQueriesContext(connection) as queries:
         assert seen_by_licensing(world) == {"E001", "E002", "E101"}
     assert len(queries.captured_queries) == 4
+    for _ in range(2):  # compiled, then only run
+        with CaptureQueriesContext(connection) as queries:
+            pks = scopes.visible_agent_pks(world.users[LICENSING], 100)
+        assert {world.agents[e].pk for e in ("E001", "E002", "E101")} == set(pks)
+        assert len(queries.captured_queries) == 4
+
+
+def test_it_checks_one_agent_in_two_queries_at_most(world):
+    """Issue 14: an agent page's check (`sees_agent`) asks whether the agent's current class
+    is one the user sees, then whether they are late on the role's tasks: one query each,
+    the classes past the phase and the facts dated ahead (here Ann's, tomorrow) looked up
+    inside them; the answer is the list's."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    ann = world.agents["E001"]
+    for task in ("ahip", "carrier_cert"):
+        services.task_status_set(
+            agent=ann, task=task, status="not_applicable", day=TODAY + timedelta(days=1), actor=None
+        )
+    for user in world.users.values():
+        listed = set(scopes.visible_agents(user).values_list("pk", flat=True))
+        for agent in Agent.objects.all():  # as a page reads them: Ann's facts ahead known
+            fresh = get_user_model().objects.get(pk=user.pk)
+            scopes.roles(fresh)  # read once per request
+            with CaptureQueriesContext(connection) as queries:
+                assert scopes.sees_agent(fresh, agent) == (agent.pk in listed), (user, agent)
+            assert len(queries.captured_queries) <= 2, (user, agent)
 
 
 def test_one_agents_check_answers_as_the_whole_list(world):
-    """Issue 14: an agent page asks about one agent (`visible_agents(user, among=...)`, which
-    narrows Licensing's costly lookups to that agent): for every role and agent the answer is
-    the whole list's, before and after Ann's certifications are accepted, and after Bob's
-    transfer."""
+    """Issue 14: an agent page asks about one agent (`sees_agent`, which narrows Licensing's
+    costly lookups to that agent) and Today reads the list of them (`visible_agent_pks`, its
+    SQL compiled once per process): for every role and agent the answers are the whole
+    list's, before and after Ann's certifications are accepted, and after Bob's transfer."""
     from django.contrib.auth import get_user_model
 
     def check():
         for user in world.users.values():
             listed = set(scopes.visible_agents(user).values_list("pk", flat=True))
+            if not scopes.has_role(user, scopes.ESP_MANAGER):
+                assert set(scopes.visible_agent_pks(user, 100)) == listed, user
+                assert scopes.visible_agent_pks(user, len(listed) - 1) in (None, []), user
             for agent in world.agents.values():
                 fresh = get_user_model().objects.get(pk=user.pk)  # nothing remembered
                 assert scopes.sees_agent(fresh, agent) == (agent.pk in listed), (user, agent)
@@ -350,8 +384,12 @@ def test_the_coordinator_and_the_sme_keep_agents_with_call_certs_or_tbts_open_pa
     coordinator, sme = world.users[CERT_COORDINATOR], world.users[TBT_SME]
 
     def seen(user) -> set[str]:
-        return set(scopes.visible_agents(user).values_list("employee_id", flat=True))
+        listed = scopes.visible_agents(user)
+        pks = scopes.visible_agent_pks(user, 100)  # Today's, compiled for each day: the same
+        assert set(pks) == set(listed.values_list("pk", flat=True))
+        return set(listed.values_list("employee_id", flat=True))
 
+    assert {"E001", "E002"} <= seen(coordinator)  # today, in the ESP phase: then past it
     with time_machine.travel(datetime(2026, 12, 7, 12, tzinfo=CHICAGO), tick=False):
         assert {"E001", "E002"} <= seen(coordinator) and {"E001", "E002"} <= seen(sme)
         day = date(2026, 12, 7)
