@@ -104,9 +104,11 @@ def queue(user, now: datetime, program: Program) -> dict:
     }
 
 
-def waiting_count(agents) -> int:
-    """How many of `agents` (a queryset: the page's scope, read once) wait for help."""
-    return HelpRequest.objects.filter(agent__in=agents, status=HelpRequest.WAITING).count()
+def waiting_count(agents=None) -> int:
+    """How many of `agents` (a queryset: the page's scope, read once; None: every agent, the
+    ESP Manager's, counted without asking the agents table) wait for help."""
+    waiting = HelpRequest.objects.filter(status=HelpRequest.WAITING)
+    return (waiting if agents is None else waiting.filter(agent__in=agents)).count()
 
 
 def open_request_of(agent: Agent) -> HelpRequest | None:

@@ -321,6 +321,9 @@ def test_it_lists_the_waiting_oldest_first_with_the_wait_r_s4(world, client):
     page = client.get(reverse("web:today")).content.decode()
     assert "3 agents waiting for breakout help" in page
     assert 'href="/breakouts/"' in page  # the navigation
+    # the ESP Manager's count (every agent) asks no agents table; a scope counts its own
+    assert selectors.waiting_count() == 3
+    assert selectors.waiting_count(Agent.objects.filter(employee_id="E002")) == 1
 
 
 def test_it_reads_an_agents_visits_in_one_query_r_s4(world, django_assert_num_queries):

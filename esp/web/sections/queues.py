@@ -144,7 +144,8 @@ class Breakouts:
 
 
 def breakouts(base: Basis) -> Breakouts:
-    return Breakouts(waiting_count(selectors.agents_among(base.seen)))
+    seen = None if base.seen is None else selectors.agents_among(base.seen)
+    return Breakouts(waiting_count(seen))
 
 
 @dataclass
