@@ -144,8 +144,12 @@ def _database() -> dict:
         # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a
         # writer waits its turn instead of failing when it upgrades from reading; a writer
         # waits up to ESP_SQLITE_TIMEOUT seconds for the lock (imports commit in batches).
+        # A page cache of up to 64 MB per connection (SQLite's default is 2 MB): a season's
+        # pages read from memory, not asked of the OS again (issue 14: 3-5% of a Today).
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": float(os.environ.get("ESP_SQLITE_TIMEOUT", "20")),
         }

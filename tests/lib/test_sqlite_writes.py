@@ -34,6 +34,16 @@ def test_it_configures_immediate_transactions_and_a_long_busy_timeout():
     assert "journal_mode=WAL" in options["init_command"]
 
 
+@pytest.mark.django_db
+def test_it_gives_each_connection_a_page_cache_of_64_mb():
+    """issue 14: a season's pages stay in the connection's cache (SQLite's default: 2 MB)."""
+    if not SQLITE:
+        pytest.skip("SQLite settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -65536
+
+
 def file_database(tmp_path, alias: str) -> DatabaseWrapper:
     """A connection with the settings' own SQLite options, to a file both threads share."""
     settings_dict = {

@@ -48,10 +48,8 @@ FACT_LIMITS = limits_of(Fact, kind="kind", item="item", value="value", by="by", 
 ANALYZE_AFTER = 10_000
 STAGE_BATCH = 2000  # rows read between two staging transactions (and two progress calls)
 LOOKUP_CHUNK = 500  # agents per query (their moves, their recent facts)
-NOTIFY_CHUNK = 2000
-COPY_CACHE_KIB = (
-    64 * 1024
-)  # SQLite's page cache while the staged facts are copied  # agents whose notifications are worked out together
+NOTIFY_CHUNK = 2000  # agents whose notifications are worked out together
+COPY_CACHE_KIB = 64 * 1024  # SQLite's page cache while the staged facts are copied
 STALE_STAGING_AFTER = timedelta(days=1)
 FACT_COLUMNS = (
     "agent_id",
