@@ -4,7 +4,6 @@ roles' sections share; nothing here computes a rule."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -13,11 +12,10 @@ from django.db import connections
 from django.db.models import Count, QuerySet
 
 from esp.programs.models import Program
-from esp.progress.selectors import line_rows
+from esp.progress.selectors import LINE_FIELDS, line_rows, lines_from_rows
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
-LINE_COLUMNS = ("section", "section_order", "ladder", "due_on", "step", "position", "rank", "state")
 
 
 def first_classes(
@@ -30,24 +28,19 @@ def first_classes(
     payloads of the classes shown only are parsed (issue 14: 20 of the season's 300 classes
     needing an extension)."""
     rows = line_rows(program, as_of, report).values_list(
-        "employee_id",
-        "class_code",
-        "payload",
-        *LINE_COLUMNS,
-        "agent__first_name",
-        "agent__last_name",
+        *LINE_FIELDS, "agent__first_name", "agent__last_name"
     )
     sizes: dict[str, int] = {}
     by_class: dict[str, list] = {}
     for row in rows:
         sizes[row[1]] = sizes.get(row[1], 0) + 1
         by_class.setdefault(row[1], []).append(row)
-    shown = sorted(sizes) if first is None else sorted(sizes)[:first]
-    lines, names = [], {}
-    for code in shown:
-        for employee_id, _, payload, *columns, first_name, last_name in by_class[code]:
-            lines.append(Line(employee_id, code, json.loads(payload), *columns))
-            names[employee_id] = f"{first_name} {last_name}".strip() or employee_id
+    shown = [row for code in sorted(sizes)[:first] for row in by_class[code]]
+    names = {
+        row[0]: f"{first_name} {last_name}".strip() or row[0]
+        for *row, first_name, last_name in shown
+    }
+    lines = lines_from_rows([row[: len(LINE_FIELDS)] for row in shown])
     lines.sort(key=Line.sort_key)
     return sizes, lines, names
 
