@@ -147,7 +147,7 @@ def _late_on(
     *,
     late_ahead: tuple[int, ...] | None = None,
     current: dict[int, str] | QuerySet[TrainingClass] | None = None,
-) -> Q:
+) -> QuerySet[Agent]:
     """A role's agents beyond its phase (issue 12 follow-up item 4; the seeds: Licensing sees
     every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
     and TBTs): agents whose current class is past the role's phase, still in flight
@@ -179,9 +179,10 @@ def _late_on(
     late = ~ahead & ~all_done
     if late_ahead:  # seldom: the query is shorter to build without
         late |= Q(pk__in=list(late_ahead))
-    late = agents.filter(late)
-    # past the phase: not in one of the few classes that are not (every agent has a class)
-    return Q(pk__in=late.exclude(in_current_class(current, today, among)).values("pk"))
+    # past the phase: not in one of the few classes that are not (every agent has a class);
+    # the query itself a part of the scope's union, not wrapped in one more lookup of the
+    # agents by pk (PostgreSQL joined each back to the table: 1 ms of the Coordinator's)
+    return agents.filter(late).exclude(in_current_class(current, today, among))
 
 
 def visible_classes(user, today: date | None = None) -> QuerySet[TrainingClass]:
@@ -233,8 +234,7 @@ def _other_parts(user, among=None, *, late_ahead=None, current=None):
         late_ahead = _late_ahead(among, late_roles, today)
     for role in late_roles:
         known = {} if current is None else {"current": current[role]}
-        late = _late_on(role, today, among, late_ahead=late_ahead[role], **known)
-        yield Agent.objects.filter(late)
+        yield _late_on(role, today, among, late_ahead=late_ahead[role], **known)
     if CERTIFIER in user_roles:
         yield Agent.objects.filter(connected_to(user))
     if AGENT in user_roles:
