@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from esp.lib import clock
+from esp.programs.models import Program
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import (
     AGENT,
@@ -51,10 +52,10 @@ from esp.roster.selectors import (
     current_class_parts,
     has_done,
     in_current_class,
-    latest_fact_value,
+    progress_records,
 )
-from esp.rules.board import ENDED
-from esp.rules.records import SATISFYING
+from esp.rules.board import in_flight
+from esp.rules.progress import DONE_READS, AgentProgress
 
 # Phase windows: a class is "in" a phase from that phase's start up to the next one's.
 PHASE_WINDOWS = {LICENSING: ("licensing", "training"), CERT_COORDINATOR: ("esp", "production")}
@@ -114,10 +115,29 @@ def _not_past_classes(window: tuple[str, str], today: date) -> QuerySet:
     return _not_past_phase(*window, today).values_list("pk", "code")
 
 
-def _any_ahead(today: date) -> bool:
-    """Whether any agent has facts dated after today (seldom: their kept marks prove nothing
-    today, so `_late_on` looks their facts up)."""
-    return Agent.objects.filter(facts_until__gt=today).exists()
+def _late_ahead(agents, roles_seen, today: date) -> dict[str, tuple[int, ...]]:
+    """For each of `roles_seen`, which of `agents` (a list of pks or a query) with facts dated
+    after today (their kept marks prove nothing today) are in flight today with one of the
+    role's tasks (`SEEN_THROUGH`) not done, decided by the rules from their facts dated by
+    today (R-P3, R-P4, R-T5: a Call Cert done by its calls, a TBT by its courses). One query
+    for those agents, then, only when there are any (seldom: facts entered ahead of their
+    day), two more for their records and one for their programs: a fixed number (issue 14)."""
+    ahead = Agent.objects.filter(facts_until__gt=today)
+    if agents is not None:
+        ahead = ahead.filter(pk__in=agents)
+    found: dict[str, list[int]] = {role: [] for role in roles_seen}
+    records = progress_records(ahead, kinds=DONE_READS, as_of=today)
+    programs = Program.objects.in_bulk({program_id for _, program_id, _ in records})
+    for pk, program_id, record in records:
+        progress = AgentProgress(record, programs[program_id].policy())
+        keys = progress.policy.task_keys
+        if not in_flight(record.facts, today, transfer_task=progress.policy.transfer_task):
+            continue
+        for role in roles_seen:
+            tasks = SEEN_THROUGH[role]  # a task the program has not is never done
+            if not all(key in keys and progress.is_done(key, today) for key in tasks):
+                found[role].append(pk)
+    return {role: tuple(pks) for role, pks in found.items()}
 
 
 def _late_on(
@@ -125,26 +145,29 @@ def _late_on(
     today: date,
     among=None,
     *,
-    ahead_exists: bool | None = None,
+    late_ahead: tuple[int, ...] | None = None,
     current: dict[int, str] | QuerySet[TrainingClass] | None = None,
-) -> Q:
+) -> QuerySet[Agent]:
     """A role's agents beyond its phase (issue 12 follow-up item 4; the seeds: Licensing sees
     every agent through AHIP/Aetna, the Cert Coordinator and the TBT SMEs through Call Certs
     and TBTs): agents whose current class is past the role's phase, still in flight
     (employment not ended, transfer not done, R-P3) and with one of the role's tasks
-    (`SEEN_THROUGH`) not done (nor "not applicable", R-P4) as of today. Two small queries
-    (the classes not past the phase, pk -> code, and `_any_ahead`, unless the caller read
-    them: `current`, `ahead_exists`), then subqueries only, so the query count stays fixed.
-    `among` (a query of agents: one agent's page) narrows the lookups to them, and makes
-    both of those subqueries: no query but the one asking about them (issue 14).
+    (`SEEN_THROUGH`) not done (nor "not applicable", R-P4; nor done by its own rule, R-T5) as
+    of today. Two small reads (the classes not past the phase, pk -> code, and
+    `_late_ahead`, unless the caller read them: `current`, `late_ahead`), then subqueries
+    only, so the query count stays fixed. `among` (a query of agents: one agent's page)
+    narrows the lookups to them, and makes the classes a subquery (issue 14).
 
-    What the agents' latest facts settle is kept on them (esp.progress.services.settled,
-    issue 14): for an agent with no fact dated after today those columns are the answer;
-    only the others (facts entered ahead of their day) have their facts looked up."""
+    What the rules say of the agents' latest facts is kept on them
+    (esp.progress.services.settled, issue 14): for an agent with no fact dated after today
+    those columns are the answer; only the others (facts entered ahead of their day) are
+    decided from their facts (`_late_ahead`)."""
     if current is None:
         current = _not_past_phase(*PHASE_WINDOWS[role], today)
         if among is None:  # read: PostgreSQL plans a list of agents by what it holds
             current = dict(current.values_list("pk", "code"))
+    if late_ahead is None:
+        late_ahead = _late_ahead(among, [role], today)[role]
     not_settled = Q(settled_on__isnull=True) | Q(settled_on__gt=today)
     agents = Agent.objects.filter(not_settled)
     if among is not None:
@@ -154,33 +177,12 @@ def _late_on(
         all_done &= has_done(key)
     ahead = Q(facts_until__gt=today)  # facts dated after today: the marks prove nothing
     late = ~ahead & ~all_done
-    if ahead_exists is None:  # for a few agents, their facts looked up if ahead
-        ahead_exists = among is not None or _any_ahead(today)
-    if ahead_exists:  # seldom for a list: the query is shorter to build without
-        ahead_agents = Agent.objects.filter(ahead)
-        if among is not None:
-            ahead_agents = ahead_agents.filter(pk__in=among)
-        by_facts = _in_flight_and_late(ahead_agents, SEEN_THROUGH[role], today)
-        late |= ahead & Q(pk__in=by_facts.values("pk"))
-    late = agents.filter(late)
-    # past the phase: not in one of the few classes that are not (every agent has a class)
-    return Q(pk__in=late.exclude(in_current_class(current, today, among)).values("pk"))
-
-
-def _in_flight_and_late(agents: QuerySet[Agent], tasks, today: date) -> QuerySet[Agent]:
-    """`agents` in flight with one of `tasks` not done as of today, by their facts: each
-    agent's latest facts looked up in the facts' index, the transfer first (most are done)."""
-    latest = {f"latest_{n}": latest_fact_value("task", key, today) for n, key in enumerate(tasks)}
-    return (
-        agents.annotate(
-            latest_transfer=latest_fact_value("task", "transfer", today),
-            **latest,
-            latest_employment=latest_fact_value("status", "employment", today),
-        )
-        .exclude(latest_transfer__in=SATISFYING)
-        .exclude(**{f"{name}__in": SATISFYING for name in latest})
-        .exclude(latest_employment__in=ENDED)
-    )
+    if late_ahead:  # seldom: the query is shorter to build without
+        late |= Q(pk__in=list(late_ahead))
+    # past the phase: not in one of the few classes that are not (every agent has a class);
+    # the query itself a part of the scope's union, not wrapped in one more lookup of the
+    # agents by pk (PostgreSQL joined each back to the table: 1 ms of the Coordinator's)
+    return agents.filter(late).exclude(in_current_class(current, today, among))
 
 
 def visible_classes(user, today: date | None = None) -> QuerySet[TrainingClass]:
@@ -220,16 +222,19 @@ def connected_to(certifier) -> Q:
 CLASS_ROLES = frozenset({TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME})
 
 
-def _other_parts(user, among=None, *, ahead_exists=None, current=None):
+def _other_parts(user, among=None, *, late_ahead=None, current=None):
     """The parts of a user's scope besides their classes' agents, each a query of agents:
     each role's agents beyond its phase, a certifier's connected agents, an agent's own
-    record. `ahead_exists` and `current` (role -> its classes not past the phase): read by
-    the caller (`_late_on`)."""
+    record. `late_ahead` (role -> `_late_ahead`'s agents) and `current` (role -> its classes
+    not past the phase): read by the caller, else here (`_late_on`)."""
     user_roles = roles(user)
-    for role in sorted(SEEN_THROUGH.keys() & user_roles):
+    late_roles = sorted(SEEN_THROUGH.keys() & user_roles)
+    today = clock.today()
+    if late_ahead is None and late_roles:  # read once for every role
+        late_ahead = _late_ahead(among, late_roles, today)
+    for role in late_roles:
         known = {} if current is None else {"current": current[role]}
-        late = _late_on(role, clock.today(), among, ahead_exists=ahead_exists, **known)
-        yield Agent.objects.filter(late)
+        yield _late_on(role, today, among, late_ahead=late_ahead[role], **known)
     if CERTIFIER in user_roles:
         yield Agent.objects.filter(connected_to(user))
     if AGENT in user_roles:
@@ -311,19 +316,20 @@ def visible_agent_pks(user, limit: int) -> list[int] | None:
         current[role] = dict(
             _read(("past", window, today), partial(_not_past_classes, window, today))
         )
-    ahead_exists = bool(current) and _any_ahead(today)
+    late_ahead = _late_ahead(None, list(current), today) if current else {}
 
     def union():
         parts = []
         if classes:
             parts += current_class_parts(dict(classes), today)
-        parts += _other_parts(user, ahead_exists=ahead_exists, current=current)
+        parts += _other_parts(user, late_ahead=late_ahead, current=current)
         if not parts:
             return Agent.objects.none()
         return _union(parts).values_list("pk", flat=True)[: limit + 1]
 
     late = tuple((role, tuple(found.items())) for role, found in current.items())
-    found = [pk for (pk,) in _read(("agents", *who, classes, late, ahead_exists, limit), union)]
+    ahead = tuple(late_ahead.items())
+    found = [pk for (pk,) in _read(("agents", *who, classes, late, ahead, limit), union)]
     return None if len(found) > limit else sorted(set(found))
 
 
@@ -331,8 +337,8 @@ def sees_agent(user, agent: Agent) -> bool:
     """Whether `agent` is one of `visible_agents(user)`, asked part by part for this agent
     until one holds: first whether their current class (R-T3) is one the user sees, then the
     other parts, one query each (a small query is quicker to build and run than the union;
-    what the lists read first, the classes and whether facts are dated ahead, are subqueries
-    here; issue 14). Then remembered on the request's user (the agent page checks it for
+    what the lists read first, the classes, are subqueries here, and the agent's facts are
+    read only when some are dated ahead, `_late_ahead_of`; issue 14). Then remembered on the request's user (the agent page checks it for
     each of its forms)."""
     seen = user.__dict__.setdefault("_esp_sees", {})
     today = clock.today()
@@ -350,16 +356,22 @@ def sees_agent(user, agent: Agent) -> bool:
             )
             or any(
                 part.filter(pk=agent.pk).exists()
-                for part in _other_parts(user, among=one, ahead_exists=_ahead(agent, today))
+                for part in _other_parts(
+                    user, among=one, late_ahead=_late_ahead_of(agent, user, today)
+                )
             )
         )
     return seen[key]
 
 
-def _ahead(agent: Agent, today: date) -> bool:
-    """Whether `agent` has facts dated after today (`Agent.facts_until`, read with them):
-    only then does their late check look their facts up (a longer query to build)."""
-    return agent.facts_until is not None and agent.facts_until > today
+def _late_ahead_of(agent: Agent, user, today: date) -> dict[str, tuple[int, ...]]:
+    """`_late_ahead` for one agent and the user's late roles: no query unless the agent has
+    facts dated after today (`Agent.facts_until`, read with them), only then are their facts
+    read and the rules asked."""
+    late_roles = sorted(SEEN_THROUGH.keys() & roles(user))
+    if agent.facts_until is None or agent.facts_until <= today:
+        return {role: () for role in late_roles}
+    return _late_ahead([agent.pk], late_roles, today)
 
 
 def is_connected(certifier, agent: Agent) -> bool:

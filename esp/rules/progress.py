@@ -25,6 +25,10 @@ from .records import (
     TaskRule,
 )
 
+#: The kinds of facts `AgentProgress.is_done` reads: a task's own status, and what its
+#: derived "done" is computed from (the calls, R-C4; the TBT courses; the equipment, R-P4).
+DONE_READS = frozenset({"task", "call", "tbt", "equipment"})
+
 
 def latest(facts: list[Fact], as_of: date) -> Fact | None:
     """R-P4: the latest fact dated on or before `as_of` (facts sorted by date, then seq)."""
@@ -131,6 +135,10 @@ class AgentProgress:
         if self.task_status(task_key, as_of) in SATISFYING:
             return True
         return self._derived_done(self.policy.task(task_key), as_of)
+
+    def done_tasks(self, as_of: date) -> frozenset[str]:
+        """The program's tasks done (or not applicable) as of `as_of` (`is_done`)."""
+        return frozenset(key for key in self.policy.task_keys if self.is_done(key, as_of))
 
     def all_done(self, tasks: tuple[str, ...], as_of: date) -> bool:
         return all(self.is_done(task, as_of) for task in tasks)

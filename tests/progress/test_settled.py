@@ -6,6 +6,7 @@ the exact answer (the scopes read them instead of the facts)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -13,48 +14,51 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esp.progress.services.activity import import_activity
-from esp.progress.services.settled import marks_of, settle_all, settled_days
+from esp.progress.services.settled import marks_of, settle_all
 from esp.roster.models import Agent
-from esp.rules.board import ENDED
-from esp.rules.records import SATISFYING
+from esp.rules.board import ENDED, in_flight
+from esp.rules.progress import AgentProgress
+from esp.rules.records import AgentRecord, ClassDates, Fact
 from tests.progress.test_import_batches import agents  # noqa: F401 - E001, E002 in AET-A
+from tests.rules.conftest import default_policy
 
 D = date.fromisoformat
 DAY0 = date(2026, 11, 2)
-TRANSFER = ("task", "transfer")
-EMPLOYMENT = ("status", "employment")
-AHIP, CARRIER = ("task", "ahip"), ("task", "carrier_cert")
+COURSES = ("T1", "T2")
+POLICY = replace(default_policy(), tbt_courses=COURSES)
 TASK_VALUES = ("done", "not_applicable", "in_progress", "")
-VALUES = {TRANSFER: TASK_VALUES, EMPLOYMENT: ("active", *ENDED), AHIP: TASK_VALUES}
-VALUES[CARRIER] = TASK_VALUES
-
-
-def out_of_flight(facts, day: date) -> bool:
-    """R-P3 as the scopes check it: the latest transfer fact dated by `day` done (or not
-    applicable), or the latest employment status by then ended."""
-
-    def latest(key):
-        dated = [(d, n, v) for n, (k, v, d) in enumerate(facts) if k == key and d <= day]
-        return max(dated)[2] if dated else None
-
-    return latest(TRANSFER) in SATISFYING or latest(EMPLOYMENT) in ENDED
-
-
-def latest_by(facts, key, day):
-    dated = [(d, n, v) for n, (k, v, d) in enumerate(facts) if k == key and d <= day]
-    return max(dated)[2] if dated else None
-
+TASKS = ("transfer", "ahip", "carrier_cert", "call_cert", "tbt", "equipment")
+#: (kind, items, values) of the facts drawn: the tasks' own, the employment status, and
+#: what a derived "done" is computed from (calls R-C4, courses, equipment R-P4); a note the
+#: marks do not read.
+DRAWN = (
+    ("task", TASKS, TASK_VALUES),
+    ("status", ("employment",), ("active", *ENDED)),
+    ("call", ("1", "2", "3", "4", "5"), ("100", "90", "85", "60")),
+    ("tbt", COURSES, ("done", "in_progress")),
+    ("equipment", ("received", "verified", "issue"), ("",)),
+    ("note", ("",), ("a remark",)),
+)
 
 facts_strategy = st.lists(
-    st.sampled_from(list(VALUES)).flatmap(
-        lambda key: st.tuples(
-            st.just(key),
-            st.sampled_from(VALUES[key]),
+    st.sampled_from(DRAWN).flatmap(
+        lambda drawn: st.tuples(
+            st.just(drawn[0]),
+            st.sampled_from(drawn[1]),
+            st.sampled_from(drawn[2]),
             st.integers(0, 20).map(lambda n: DAY0 + timedelta(days=n)),
         )
     ),
-    max_size=8,
+    max_size=12,
 )
+
+
+def record_of(facts) -> AgentRecord:
+    """The rules' record of facts drawn in entry order (sorted by date, then entry)."""
+    numbered = sorted(
+        Fact(day, seq, kind, item, value) for seq, (kind, item, value, day) in enumerate(facts)
+    )
+    return AgentRecord("E001", "Ann", "Able", ClassDates("AET-A", {}), tuple(numbered))
 
 
 @settings(max_examples=200, deadline=None)
@@ -62,40 +66,54 @@ facts_strategy = st.lists(
 def test_a_day_from_settled_on_on_is_always_a_day_out_of_flight(facts, offset):
     """Sound whatever the order the facts were entered and their dates: from `settled_on` on,
     the agent is out of flight by the exact rule (the scopes may skip them)."""
-    ordered = sorted(enumerate(facts), key=lambda pair: (pair[1][2], pair[0]))
-    rows = [(1, *key, value, day) for _, (key, value, day) in ordered]
-    settled = settled_days(rows).get(1)
+    record = record_of(facts)
+    settled = marks_of(record, POLICY).settled_on
     day = DAY0 + timedelta(days=offset)
     if settled is not None and day >= settled:
-        assert out_of_flight(facts, day)
+        assert not in_flight(record.facts, day)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(facts_strategy, st.integers(0, 25))
 def test_from_facts_until_on_the_marks_are_the_exact_answer(facts, offset):
     """Whatever the entry order: on a day from `facts_until` on, `tasks_done` names exactly
-    the tasks whose latest fact dated by then is done or not applicable (R-P4), and
-    `settled_on` says exactly whether the agent is out of flight (R-P3)."""
-    ordered = sorted(enumerate(facts), key=lambda pair: (pair[1][2], pair[0]))
-    marks = marks_of([(1, *key, value, day) for _, (key, value, day) in ordered]).get(1)
+    the tasks the rules call done (R-P4; the Call Cert by its calls, R-C4; the TBT by its
+    courses; the equipment task by the equipment verified), and `settled_on` says exactly
+    whether the agent is out of flight (R-P3)."""
+    record = record_of(facts)
+    marks = marks_of(record, POLICY)
     day = DAY0 + timedelta(days=offset)
-    if marks is None or day < marks.facts_until:
+    if marks.facts_until is None or day < marks.facts_until:
         return
-    done = {key[1] for key in (TRANSFER, AHIP, CARRIER) if latest_by(facts, key, day) in SATISFYING}
+    progress = AgentProgress(record, POLICY)
+    done = {key for key in POLICY.task_keys if progress.is_done(key, day)}
     assert set(filter(None, marks.tasks_done.split(","))) == done
-    assert (marks.settled_on is not None and marks.settled_on <= day) == out_of_flight(facts, day)
+    assert (marks.settled_on is not None and marks.settled_on <= day) != in_flight(
+        record.facts, day
+    )
 
 
 def test_the_earlier_of_a_transfer_and_an_end_of_employment_counts():
-    rows = [
-        (1, "status", "employment", "termed", D("2026-11-20")),
-        (1, "task", "transfer", "done", D("2026-11-10")),
-        (2, "task", "transfer", "done", D("2026-11-10")),
-        (2, "task", "transfer", "in_progress", D("2026-11-12")),  # undone: in flight again
-        (3, "status", "employment", "resigned", D("2026-11-05")),
-        (3, "status", "employment", "active", D("2026-11-06")),  # rehired
-    ]
-    assert settled_days(rows) == {1: D("2026-11-10"), 2: None, 3: None}
+    def settled(*facts):
+        return marks_of(record_of(facts), POLICY).settled_on
+
+    assert settled(
+        ("status", "employment", "termed", D("2026-11-20")),
+        ("task", "transfer", "done", D("2026-11-10")),
+    ) == D("2026-11-10")
+    undone = ("task", "transfer", "in_progress", D("2026-11-12"))  # in flight again
+    assert settled(("task", "transfer", "done", D("2026-11-10")), undone) is None
+    rehired = ("status", "employment", "active", D("2026-11-06"))
+    assert settled(("status", "employment", "resigned", D("2026-11-05")), rehired) is None
+
+
+def test_a_call_cert_passed_by_its_calls_is_done_without_a_task_fact():
+    """R-C4: five calls scored, 80% or more passed: the Call Cert is done, no task fact."""
+    calls = [("call", str(n), "90", D("2026-11-20")) for n in range(1, 6)]
+    marks = marks_of(record_of(calls), POLICY)
+    assert (marks.tasks_done, marks.facts_until) == (",call_cert,", D("2026-11-20"))
+    failed = calls[:3] + [("call", n, "60", D("2026-11-21")) for n in ("4", "5")]
+    assert marks_of(record_of(failed), POLICY).tasks_done == ""
 
 
 def settled_on(employee_id: str):

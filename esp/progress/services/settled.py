@@ -6,14 +6,18 @@ each agent's facts:
   production or gone (R-P3): the date of the agent's latest transfer fact when that fact is
   done or not applicable, or of their latest employment status when it ended (the earlier
   of the two); None when neither holds.
-- `tasks_done`: the tasks whose latest fact is done or not applicable (R-P4), each key
-  between commas (",ahip,carrier_cert,": a LIKE finds one on SQLite and PostgreSQL).
-- `facts_until`: the date of the latest of those facts (any task, the employment status).
+- `tasks_done`: the tasks the rules call done (or not applicable) on any day from
+  `facts_until` on (`AgentProgress.done_tasks`, R-P4, R-T5): marked so, or done by their own
+  rule — the Call Cert by the calls passed (R-C4), the TBT by every course done, the
+  equipment task by the equipment verified. Each key between commas (",ahip,carrier_cert,":
+  a LIKE finds one on SQLite and PostgreSQL).
+- `facts_until`: the date of the latest of the facts those read (`is_marked`: the tasks',
+  the calls', the courses', the equipment's, the employment status).
 
 Latest means latest of all (by date, then entry order). On any day from `facts_until` on,
-the latest facts dated by that day are those latest of all, so the marks are the exact
-answer for that day; a day before `facts_until` (facts dated ahead) they prove nothing
-but `settled_on`, and the exact checks decide.
+the facts dated by that day are all of them, so the marks are the exact answer for that
+day; a day before `facts_until` (facts dated ahead) they prove nothing but `settled_on`, and
+the exact checks decide (by the rules too, esp.access.scopes).
 """
 
 from __future__ import annotations
@@ -23,18 +27,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Q
 
+from esp.programs.models import Program
 from esp.roster.models import Agent
-from esp.roster.selectors import tasks_done_text
+from esp.roster.selectors import EMPLOYMENT, progress_records, tasks_done_text
 from esp.rules.board import ENDED
-from esp.rules.records import SATISFYING
-
-from ..models import Fact
+from esp.rules.progress import DONE_READS, AgentProgress
+from esp.rules.records import SATISFYING, AgentRecord, Policy
 
 #: The facts that settle an agent out of flight: (kind, item) -> the values that do.
-SETTLING = {("task", "transfer"): SATISFYING, ("status", "employment"): frozenset(ENDED)}
-MARKED = Q(kind="task") | Q(kind="status", item="employment")  # the facts the marks read
+SETTLING = {("task", "transfer"): SATISFYING, EMPLOYMENT: frozenset(ENDED)}
 BATCH = 2000
 
 
@@ -49,34 +51,30 @@ NONE = Marks()
 
 
 def is_marked(kind: str, item: str) -> bool:
-    """Whether a fact of `kind` `item` is one the marks read."""
-    return kind == "task" or (kind, item) == ("status", "employment")
+    """Whether a fact of `kind` `item` is one the marks read: a write of one settles its
+    agent again."""
+    return kind in DONE_READS or (kind, item) == EMPLOYMENT
 
 
-def marks_of(facts: Iterable[tuple[int, str, str, str, date]]) -> dict[int, Marks]:
-    """Agent pk -> Marks, from (agent pk, kind, item, value, day) in (date, entry) order."""
-    latest: dict[int, dict[tuple[str, str], tuple[str, date]]] = {}
-    for agent_id, kind, item, value, day in facts:
-        latest.setdefault(agent_id, {})[(kind, item)] = (value, day)
-    found = {}
-    for agent_id, facts_of in latest.items():
-        settled = [day for key, (value, day) in facts_of.items() if value in SETTLING.get(key, ())]
-        done = [
-            item
-            for (kind, item), (value, _) in facts_of.items()
-            if kind == "task" and value in SATISFYING
-        ]
-        found[agent_id] = Marks(
-            settled_on=min(settled, default=None),
-            tasks_done=tasks_done_text(done),
-            facts_until=max(day for _, day in facts_of.values()),
-        )
-    return found
+def marks_of(record: AgentRecord, policy: Policy) -> Marks:
+    """One agent's marks from their record (its facts: at least every one `is_marked`, in
+    date and entry order), "done" as the rules say it (`AgentProgress.done_tasks`)."""
+    facts = [fact for fact in record.facts if is_marked(fact.kind, fact.item)]
+    if not facts:
+        return NONE
+    latest = {(fact.kind, fact.item): fact for fact in facts}
+    settled = [f.date for key, f in latest.items() if f.value in SETTLING.get(key, ())]
+    until = max(fact.date for fact in facts)
+    return Marks(
+        settled_on=min(settled, default=None),
+        tasks_done=tasks_done_text(AgentProgress(record, policy).done_tasks(until)),
+        facts_until=until,
+    )
 
 
-def settled_days(facts: Iterable[tuple[int, str, str, str, date]]) -> dict[int, date | None]:
-    """Agent pk -> settled_on, from (agent pk, kind, item, value, day) in (date, entry) order."""
-    return {agent_id: found.settled_on for agent_id, found in marks_of(facts).items()}
+def policies(program_ids: Iterable[int]) -> dict[int, Policy]:
+    """Program pk -> its policy (kept in the process per settings version)."""
+    return {pk: p.policy() for pk, p in Program.objects.in_bulk(set(program_ids)).items()}
 
 
 @transaction.atomic
@@ -91,12 +89,9 @@ FIELDS = ("settled_on", "tasks_done", "facts_until")
 
 
 def _settle(ids: list[int]) -> int:
-    facts = (
-        Fact.objects.filter(MARKED, agent_id__in=ids)
-        .order_by("agent_id", "date", "pk")
-        .values_list("agent_id", "kind", "item", "value", "date")
-    )
-    found = marks_of(facts.iterator(chunk_size=BATCH))
+    records = progress_records(ids, kinds=DONE_READS)
+    policy = policies(program_id for _, program_id, _ in records)
+    found = {pk: marks_of(record, policy[program_id]) for pk, program_id, record in records}
     changed = []
     for agent in Agent.objects.filter(pk__in=ids).only("pk", *FIELDS):
         new = found.get(agent.pk, NONE)
