@@ -473,7 +473,7 @@ def cmd_rebuild(args) -> int:
 
     plan = rebuild_plan(as_of=args.as_of)
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        settling = progress.add_task("Who is transferred or gone", total=None)
+        settling = progress.add_task("Who is transferred, gone or done", total=None)
         settle_all()
         progress.remove_task(settling)
         task = progress.add_task("Rebuilding the reports", total=len(plan))

@@ -185,6 +185,22 @@ class AgentsVersion(models.Model):
         return f"agents version {self.version}"
 
 
+class SettledPolicy(models.Model):
+    """The settings version (`Program.policy_stamp`) by which a program's agents' kept marks
+    (`Agent.tasks_done`, esp.progress.services.settled) were last computed: "done" depends on
+    the policy (a task's rule, the TBT courses, the calls' pass mark), so a settings change
+    leaves them to compute again, after its commit and in the worker's next round (issue 14).
+    No row: never computed by this version of the app (after an upgrade, `esp rebuild`)."""
+
+    program = models.OneToOneField(
+        "programs.Program", related_name="+", on_delete=models.CASCADE, primary_key=True
+    )
+    policy_stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"marks of program {self.program_id} by settings {self.policy_stamp}"
+
+
 class ReportDay(models.Model):
     """One report of one program built into `ReportLine` for one as-of day (issue 14).
 

@@ -48,7 +48,8 @@ def _deleting_agents(origin) -> bool:
 
 def drop_program_days(sender, instance, raw=False, **kwargs) -> None:
     """A class, its phase dates, or the program's settings (policy, calendar) changed: every
-    line may change; the program's days are built again on next use."""
+    line may change; the program's days are built again on next use. The settings may also
+    change which tasks are done: the agents' kept marks are computed again after the commit."""
     if raw:
         return
     if isinstance(instance, Program):
@@ -62,6 +63,8 @@ def drop_program_days(sender, instance, raw=False, **kwargs) -> None:
     else:
         program_id = getattr(instance, "program_id", None)
     projection.drop(program_id=program_id)
+    if not isinstance(instance, (TrainingClass, ClassPhase)):  # the settings: what "done" is
+        settled.settle_later(program_id)
 
 
 def connect() -> None:

@@ -151,6 +151,44 @@ def test_courses_done_take_an_agent_out_of_the_smes_scope_before_and_after(world
     assert page_and_today(client, sme, "E302") == (404, False)
 
 
+def test_a_settings_change_settles_the_marks_after_its_commit(
+    world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """ "Done" depends on the settings: with the call pass mark lowered from 85 to 60, Fay's
+    calls (100, 90, 60, 60, 90) all pass (R-C4) and her Call Cert is done. The marks are
+    computed again once the change commits, by the settings version they record; the
+    worker's round finds nothing left to do, in one query."""
+    from esp.progress.models import SettledPolicy
+    from esp.progress.services.settled import settle_programs
+
+    for agent in world.agents.values():
+        courses_done(agent, BEFORE)
+    assert "E302" in seen(world.coordinator)
+    program = world.agents["E302"].training_class.program
+    program.call_pass_mark = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        program.save()
+    assert "E302" not in seen(world.coordinator)
+    assert ",call_cert," in Agent.objects.get(employee_id="E302").tasks_done
+    program.refresh_from_db()
+    assert SettledPolicy.objects.get(pk=program.pk).policy_stamp == program.policy_stamp
+    with django_assert_max_num_queries(1):
+        assert settle_programs() == 0
+
+
+def test_the_worker_settles_marks_computed_by_other_settings(world):
+    """After an upgrade (no settings version recorded) or a commit whose settle never ran,
+    the worker's round computes the marks again (here: Pat's, made stale by hand)."""
+    from esp.progress.models import SettledPolicy
+    from esp.progress.services.settled import settle_programs
+
+    Agent.objects.filter(employee_id="E301").update(tasks_done="")
+    SettledPolicy.objects.all().delete()
+    assert settle_programs() == 1
+    assert ",call_cert," in Agent.objects.get(employee_id="E301").tasks_done
+    assert settle_programs() == 0
+
+
 def test_courses_done_ahead_of_today_count_from_their_day(world):
     """A course dated tomorrow does not complete the TBT today (R-P4: as of today)."""
     pat = world.agents["E301"]

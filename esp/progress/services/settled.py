@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 
 from esp.programs.models import Program
 from esp.roster.models import Agent
@@ -34,6 +35,8 @@ from esp.roster.selectors import EMPLOYMENT, progress_records, tasks_done_text
 from esp.rules.board import ENDED
 from esp.rules.progress import DONE_READS, AgentProgress
 from esp.rules.records import SATISFYING, AgentRecord, Policy
+
+from ..models import SettledPolicy
 
 #: The facts that settle an agent out of flight: (kind, item) -> the values that do.
 SETTLING = {("task", "transfer"): SATISFYING, EMPLOYMENT: frozenset(ENDED)}
@@ -124,4 +127,53 @@ def _write(changed: list[tuple[int, Marks]]) -> None:
 
 def settle_all() -> int:
     """Every agent (`esp rebuild`, after an upgrade or a restore)."""
-    return settle(agent_ids=Agent.objects.values_list("pk", flat=True))
+    return sum(
+        settle_program(pk, force=True) for pk in Program.objects.values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def settle_program(program_id: int, *, force: bool = False) -> int:
+    """The marks of a program's agents computed again unless they are by its current settings
+    (`SettledPolicy`; `force`: in any case); returns how many agents changed. "Done" depends
+    on the policy, so a settings change calls for this after its commit (`settle_later`).
+    The program's row is locked first: two processes settle it one after the other, the
+    second finding the work done."""
+    stamp = (
+        Program.objects.select_for_update()
+        .filter(pk=program_id)
+        .values_list("policy_stamp", flat=True)
+        .first()
+    )
+    if stamp is None:
+        return 0
+    if not force and SettledPolicy.objects.filter(pk=program_id, policy_stamp=stamp).exists():
+        return 0
+    changed = settle(
+        agent_ids=Agent.objects.filter(training_class__program_id=program_id).values_list(
+            "pk", flat=True
+        )
+    )
+    SettledPolicy.objects.update_or_create(pk=program_id, defaults={"policy_stamp": stamp})
+    return changed
+
+
+def settle_later(program_id: int | None) -> None:
+    """A program's settings were written (None: some program's): its agents' marks are
+    computed again once the transaction commits (once per program and transaction: a course
+    import's rows ask each, the first does the work)."""
+    ids = [program_id] if program_id is not None else None
+    transaction.on_commit(lambda: settle_programs(program_ids=ids))
+
+
+def settle_programs(*, now=None, program_ids: Iterable[int] | None = None) -> int:
+    """Each program whose marks are not by its current settings, settled (a worker round's
+    chore, `now` unused: after a commit whose settle did not happen, after an upgrade)."""
+    if program_ids is None:  # one query when every program's marks are current
+        current = SettledPolicy.objects.filter(
+            program=OuterRef("pk"), policy_stamp=OuterRef("policy_stamp")
+        )
+        program_ids = list(
+            Program.objects.exclude(Exists(current)).order_by("pk").values_list("pk", flat=True)
+        )
+    return sum(settle_program(pk) for pk in program_ids)
