@@ -24,9 +24,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Rank, RowNumber
 
 from esp.access import scopes
+from esp.lib.collation import sorts_bytewise
 from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
@@ -260,6 +261,55 @@ def _ranked(lines: QuerySet, order, first: int, *, column: str = "", values: int
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, first * values))
         return cursor.fetchall()
+
+
+#: By class, then by name (the agents not self-reported): the one list sorted by the agents'
+#: names, which the lines do not hold.
+BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "employee_id")
+
+
+def first_lines_by_class(lines: QuerySet, first: int | None) -> tuple[list[dict], int]:
+    """`first_lines(lines, BY_CLASS_THEN_NAME, first)`, the names read for the first classes'
+    lines only on PostgreSQL. The first `first` lines by class then name are among those
+    whose class ranks within the first `first` by class alone (RANK: fewer than `first`
+    lines before the class's), which the lines tell without the agents; only those are
+    joined to their agents' names and numbered. Numbering every line by name made
+    PostgreSQL read and hash the names of all 20,000 agents to sort a Cert Coordinator's
+    1,336 (issue 14: 4.5 ms; 2.5 this way). SQLite looks each agent up by id already."""
+    if connection.vendor != "postgresql" or first is None or lines.query.is_empty():
+        return first_lines(lines, BY_CLASS_THEN_NAME, first)
+    text = "" if sorts_bytewise() else ' COLLATE "C"'  # Python's order, as in_order gives
+    leading = (
+        lines.annotate(
+            total=Window(Count("pk")), lead=Window(Rank(), order_by=[in_order_key("class_code")])
+        )
+        .filter(lead__lte=first)
+        .values_list("pk", "agent_id", "class_code", "employee_id", "total")
+    )
+    inner, params = leading.query.sql_with_params()
+    quote = connection.ops.quote_name
+    line, agent = quote(ReportLine._meta.db_table), quote(Agent._meta.db_table)
+    order = ", ".join(
+        f"{column}{text}"
+        for column in ('lead."class_code"', 'n."first_name"', 'n."last_name"', 'lead."employee_id"')
+    )
+    sql = (
+        'SELECT l."payload", l."employee_id", l."class_code", a."first_name", a."last_name", '
+        f'picked."total" FROM (SELECT lead."pk", lead."total", ROW_NUMBER() OVER (ORDER BY '
+        f'{order}) AS "row" FROM ({inner}) lead JOIN {agent} n ON n."id" = lead."agent_id" '
+        f'ORDER BY "row" LIMIT %s) picked JOIN {line} l ON l."id" = picked."pk" '
+        f'JOIN {agent} a ON a."id" = l."agent_id" ORDER BY picked."row"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, first))
+        rows = cursor.fetchall()
+    return [_item(*row[:5]) for row in rows], rows[0][5] if rows else 0
+
+
+def in_order_key(column: str):
+    """`column` as `in_order` sorts it (collated on PostgreSQL when needed), an expression."""
+    key = in_order(ReportLine.objects.none(), column).query.order_by[0]
+    return F(key) if isinstance(key, str) else key
 
 
 def first_lines_per(
