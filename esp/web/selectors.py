@@ -237,8 +237,7 @@ def _ranked(lines: QuerySet, order, first: int, *, column: str = "", values: int
     here it is only beside the sort columns.) The LIMIT tells the planner that a few lines
     are read: without it PostgreSQL guessed half the list, and hashed every line of the day
     to join them. PostgreSQL only: SQLite's windows sorted the whole list where its subquery
-    sorts to the first `first` (a Cert Coordinator's actions: 2.3 ms more), and it binds the
-    page's agents as a string already (esp.lib.sqlids)."""
+    sorts to the first `first` (a Cert Coordinator's actions: 2.3 ms more)."""
     keys = list(in_order(lines, *order).query.order_by)  # collated as in_order does
     per = {"partition_by": [F(column)]} if column else {}
     ranked = (
