@@ -69,6 +69,13 @@ def _among(seen):
     return ids_table(seen) if isinstance(seen, list) and seen else seen
 
 
+def ids_among(seen):
+    """`seen_agents(...)` for an `agent__in=` filter: the ids (one parameter), or the scope's
+    subquery; None for every agent. A filter by them, not through a subquery of the agents
+    (`agents_among`): a join less for the database to plan (issue 14)."""
+    return None if seen is None else _among(seen)
+
+
 def agents_among(seen):
     """The agents of `seen_agents(...)` as a queryset."""
     return Agent.objects.all() if seen is None else Agent.objects.filter(pk__in=_among(seen))
@@ -91,7 +98,7 @@ def proofs_waiting(seen) -> dict[str, int]:
     a task, a TBT course), so that the page counts those the user may decide."""
     proofs = Proof.objects.filter(status=Proof.SUBMITTED)
     if seen is not None:
-        proofs = proofs.filter(agent__in=agents_among(seen))
+        proofs = proofs.filter(agent__in=ids_among(seen))
     return dict(proofs.order_by().values_list("item").annotate(n=Count("pk")))
 
 
