@@ -105,8 +105,9 @@ def queue(user, now: datetime, program: Program) -> dict:
 
 
 def waiting_count(agents=None) -> int:
-    """How many of `agents` (a queryset: the page's scope, read once; None: every agent, the
-    ESP Manager's, counted without asking the agents table) wait for help."""
+    """How many of `agents` (a queryset or a subquery of their ids: the page's scope, read
+    once; None: every agent, the ESP Manager's, counted without asking the agents table)
+    wait for help."""
     waiting = HelpRequest.objects.filter(status=HelpRequest.WAITING)
     return (waiting if agents is None else waiting.filter(agent__in=agents)).count()
 

@@ -113,9 +113,12 @@ def connection_line(connection, now: datetime) -> dict:
 
 
 def over_the_clock(agents_qs, now: datetime) -> list[dict]:
-    """R-C2: the agents of `agents_qs` connected to a certifier more than the program's clock
-    hours ago whose calls are not all scored (for the coordinator's and the Today pages)."""
-    rows = running_connections().filter(agent__in=agents_qs.values("pk")).order_by("connected_at")
+    """R-C2: the agents of `agents_qs` (a query of agents or of their ids; None: all) connected
+    to a certifier more than the program's clock hours ago whose calls are not all scored."""
+    rows = running_connections().order_by("connected_at")
+    if agents_qs is not None:
+        among = agents_qs.values("pk") if hasattr(agents_qs, "values") else agents_qs
+        rows = rows.filter(agent__in=among)
     return [line for line in (connection_line(c, now) for c in rows) if line["over"]]
 
 

@@ -373,7 +373,7 @@ def esp_ladder(program: Program, as_of: date, agents) -> list[LadderRow]:
     """R-S3: agents in the ESP phase whose Call Certs or TBTs are still open (not only the RTS
     paperwork or the transfer) and whose invite ends today or has ended: extend it by a day
     (up to the phase's maximum), then move them to another ESP classroom (one running or
-    starting next) or propose a new one. `agents`: a query of agents, or None for every agent."""
+    starting next) or propose a new one. `agents`: a query of agents or ids; None: all agents."""
     phase = esp_phase(program)
     if phase is None:
         return []

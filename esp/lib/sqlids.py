@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -14,11 +13,13 @@ def ids_table(ids: Iterable[int]) -> RawSQL:
     whatever their number: a JSON array on SQLite, an array on PostgreSQL. An inline list
     binds one parameter per id, which Django and psycopg prepare on every query: a PM's
     1,116 agents cost about 6 ms a query there against 2.5 ms here, over a dozen queries on
-    their Today."""
-    values = [int(value) for value in ids]
+    their Today. The parameter is the array's text, written once here: psycopg quotes a list
+    element by element on each query (1.4 ms for a Cert Coordinator's 1,391 agents, 16 times
+    on their Today), a string at once."""
+    text = ",".join(str(int(value)) for value in ids)
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (values,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
+        return RawSQL("SELECT unnest(%s::bigint[])", ("{" + text + "}",))
+    return RawSQL("SELECT value FROM json_each(%s)", ("[" + text + "]",))
 
 
 def read_once(query, limit: int):

@@ -246,6 +246,21 @@ def test_it_reads_the_clock_hours_from_the_program(world):
     assert len(selectors.over_the_clock(Agent.objects.all(), NOW + timedelta(hours=6))) == 1
 
 
+def test_it_takes_the_agents_as_a_query_their_ids_or_none_for_all(world):
+    """Issue 14: Today passes its agents as one parameter of ids (esp.lib.sqlids), the
+    ESP Manager's as None; the same connections as for the query of those agents."""
+    from esp.lib.sqlids import ids_table
+
+    services.connection_open(
+        certifier=world.certifiers[0], agent=world.agents["E002"], now=NOW, actor=None
+    )
+    later = NOW + timedelta(hours=5)
+    agent = world.agents["E002"]
+    assert len(selectors.over_the_clock(None, later)) == 1
+    assert len(selectors.over_the_clock(ids_table([agent.pk]), later)) == 1
+    assert selectors.over_the_clock(ids_table([world.agents["E001"].pk]), later) == []
+
+
 # -- access ------------------------------------------------------------------------------------------
 
 

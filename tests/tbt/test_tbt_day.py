@@ -275,3 +275,23 @@ def test_the_review_queue_says_when_a_proof_came_in_the_programs_time_zone(
         )
         page = client.get(reverse("progress:review_queue")).content.decode()
     assert "11/30/2026 8:00 AM by" in page and "10:00 AM" not in page
+
+
+def test_todays_escalation_count_leaves_out_agents_granted_access_by_the_day(scenario):  # noqa: F811
+    """R-B5 on Today (issue 14: counted over the day's built lines, the access looked up by
+    the line's agent): an agent granted TBT access after the day is still counted, one
+    granted by the day no longer is."""
+    from esp.lib import clock
+    from esp.web.sections import basis, sources
+
+    manager = staff("manager@cxp.example", ESP_MANAGER)
+    day = date(2026, 11, 30)
+    di = Agent.objects.get(employee_id="E004")
+    with time_machine.travel(MONDAY, tick=False):
+        now = clock.now(scenario.time_zone)
+        assert sources.escalations(basis(manager, scenario, day, now)) == 1
+        tbt_access_record(agent=di, granted_on=date(2026, 12, 1))
+        assert sources.escalations(basis(manager, scenario, day, now)) == 1
+        tbt_access_record(agent=di, granted_on=date(2026, 11, 27))
+        assert sources.escalations(basis(manager, scenario, day, now)) == 0
+    assert [line["employee_id"] for line in selectors.help_desk_escalations(scenario, day)] == []

@@ -165,3 +165,35 @@ def test_its_lists_are_the_reports_lines_of_the_users_agents(program, esp, write
         ]
         escalations = tbt_selectors.help_desk_escalations(program, as_of, base.seen)
         assert sources.escalations(base) == len(escalations)
+
+
+@pytest.mark.parametrize(("role", "email"), PERSONAS)
+def test_its_first_items_and_counts_are_those_of_the_whole_lists(program, esp, write, role, email):
+    """Issue 14: a list's first items on Today (read in one query: esp.web.selectors
+    first_lines, first_lines_per) are the whole list's first, and its count the whole list's
+    length."""
+    from django.contrib.auth import get_user_model
+
+    from esp.lib import clock
+    from esp.web import sections
+    from esp.web.sections import sources
+
+    query_counts_season(esp, write, 2)
+    user = get_user_model().objects.get(email=email)
+    policy = program.policy()
+    for as_of in (date(2026, 11, 27), date(2026, 11, 30)):
+        now = clock.now(program.time_zone)
+        whole = sections.basis(user, program, as_of, now, first=None)
+        first = sections.basis(user, program, as_of, now, first=2)
+        lists = [lambda base, key=s.key: sources.late(base, key, "") for s in policy.sections] + [
+            lambda base: sources.actions(base, ""),
+            lambda base: sources.callcert_open(base, ""),
+            lambda base: sources.not_reported(base, ""),
+            lambda base: sources.flags(base, ""),
+            lambda base: sources.proctored(base, ""),
+            lambda base: sources.tbt_behind(base, ""),
+        ]
+        for read in lists:
+            every, shown = read(whole), read(first)
+            assert shown.items == every.items[:2]
+            assert shown.total == every.total == len(every.items)

@@ -59,7 +59,11 @@ class Basis:
         """Each incompletion section's first lines, the longest late first, and how many:
         read once for every late section and the transfers (sources.late)."""
         return selectors.first_lines_per(
-            self.lines("incompletions"), "section", OLDEST_FIRST, self.first
+            self.lines("incompletions"),
+            "section",
+            [section.key for section in self.policy.sections],
+            OLDEST_FIRST,
+            self.first,
         )
 
     @cached_property

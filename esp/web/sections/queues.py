@@ -71,7 +71,7 @@ class OverTheClock:
 def over_the_clock(base: Basis) -> OverTheClock:
     return OverTheClock(
         preview(
-            over_clock_lines(selectors.agents_among(base.seen), base.now),
+            over_clock_lines(selectors.ids_among(base.seen), base.now),
             own_page("over_the_clock", base.as_of),
             base.first,
         )
@@ -144,8 +144,7 @@ class Breakouts:
 
 
 def breakouts(base: Basis) -> Breakouts:
-    seen = None if base.seen is None else selectors.agents_among(base.seen)
-    return Breakouts(waiting_count(seen))
+    return Breakouts(waiting_count(selectors.ids_among(base.seen)))
 
 
 @dataclass
@@ -171,8 +170,7 @@ class Classrooms:
 
 def classrooms(base: Basis) -> Classrooms:
     due = invites_due(scopes.visible_classes(base.user), base.as_of)
-    agents = None if base.seen is None else selectors.agents_among(base.seen)
-    ladder = esp_ladder(base.program, base.as_of, agents)  # None: every agent
+    ladder = esp_ladder(base.program, base.as_of, selectors.ids_among(base.seen))  # None: all
     first = base.first or len(due) + len(ladder)
     return Classrooms(
         ClassroomInvites(

@@ -18,7 +18,6 @@ from .preview import Preview
 #: The reports' own order (esp.rules.report_lines.Line.sort_key).
 REPORT_ORDER = ("section_order", "class_code", "employee_id", "ladder", "due_on", "position")
 OLDEST_FIRST = ("-rank", *REPORT_ORDER)
-BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "employee_id")
 
 
 def _in_section():
@@ -73,7 +72,7 @@ def callcert_open(base, url: str) -> Preview:
 def not_reported(base, url: str) -> Preview:
     """R-N5: the agents in flight without a self-report on the day, by class then name."""
     lines = base.lines(TODAY, section="flight").filter(selectors.other_than("state", "reported"))
-    return _preview(lines, BY_CLASS_THEN_NAME, url, base.first)
+    return Preview(*selectors.first_lines_by_class(lines, base.first), url)
 
 
 def flags(base, url: str) -> Preview:
