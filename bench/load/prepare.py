@@ -32,11 +32,13 @@ def prepare_database(agents: int, fresh: bool) -> str:
 
     from esp.demo.load import load_demo
     from esp.programs.bootstrap import initialize
+    from esp.progress.services.settled import settle_programs
     from esp.roster.models import Agent
 
     initialize()
     existing = Agent.objects.count()
     if existing and not fresh:
+        settle_programs()  # what the worker's first round does after an upgrade (none runs here)
         return f"Reusing the database: {existing} agents (--fresh to load a new season)."
     if existing:
         call_command("flush", interactive=False, verbosity=0)
