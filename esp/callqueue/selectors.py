@@ -22,6 +22,7 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.access.writes import may_write
+from esp.lib import compiled
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
@@ -540,12 +541,15 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
             | Q(facts__kind="status", facts__item="employment")
         ),
     )
-    rows = (
-        Agent.objects.filter(pk__in=members, training_class__program=program)
-        .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
-        .annotate(read=read)
-        .order_by()
-        .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
+    rows = compiled.rows(  # built and compiled once per program, day and classes
+        ("mentor_cover_waiting", program.pk, as_of, tuple(codes)),
+        lambda: (
+            Agent.objects.filter(pk__in=members, training_class__program=program)
+            .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
+            .annotate(read=read)
+            .order_by()
+            .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
+        ),
     )
     agents: dict[int, tuple[str, list[RuleFact]]] = {}
     for pk, home, day, fact_pk, kind, item, value in rows:
@@ -571,24 +575,31 @@ def mentor_cover_ahead(program: Program, as_of: date) -> list:
     queries reading only the shadowing facts of those classes' agents (issue 14)."""
     calendar = calendar_for(program)
     days = (as_of, calendar.next_business_day(as_of))
+    esp_phase = program.policy().esp_phase
     by_day: dict[date, list[str]] = {}
-    for code, start in ClassPhase.objects.filter(
-        training_class__program=program,
-        phase__key=program.policy().esp_phase,
-        start_date__gte=as_of - timedelta(days=7),
-        start_date__lte=days[1],
-    ).values_list("training_class__code", "start_date"):
+    # each query built and compiled once per what it reads (esp.lib.compiled, issue 14)
+    for code, start in compiled.rows(
+        ("mentor_cover_starts", program.pk, esp_phase, as_of, days[1]),
+        lambda: ClassPhase.objects.filter(
+            training_class__program=program,
+            phase__key=esp_phase,
+            start_date__gte=as_of - timedelta(days=7),
+            start_date__lte=days[1],
+        ).values_list("training_class__code", "start_date"),
+    ):
         day = shadowing_day(start, calendar)
         if day in days:
             by_day.setdefault(day, []).append(code)
     if not by_day:
         return []
-    mentors = [
-        (m.capacity, m.taken)
-        for m in Mentor.objects.filter(active=True).annotate(
-            taken=Count("pairings", filter=Q(pairings__ended_on__isnull=True))
-        )
-    ]
+    mentors = compiled.rows(  # (capacity, taken) of each active mentor
+        ("mentor_cover_mentors",),
+        lambda: (
+            Mentor.objects.filter(active=True)
+            .annotate(taken=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+            .values_list("capacity", "taken")
+        ),
+    )
     # one read for every class of both days
     waiting = _waiting_per_class(program, as_of, [c for codes in by_day.values() for c in codes])
     return [

@@ -11,8 +11,10 @@ from datetime import date
 from django.db import connections
 from django.db.models import Count, QuerySet
 
+from esp.lib import compiled
 from esp.programs.models import Program
 from esp.progress.selectors import LINE_FIELDS, line_rows, lines_from_rows
+from esp.roster.models import ClassPhase
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
@@ -27,8 +29,11 @@ def first_classes(
     esp.reports.selectors.agent_names gives them). One query, the names joined in; the
     payloads of the classes shown only are parsed (issue 14: 20 of the season's 300 classes
     needing an extension)."""
-    rows = line_rows(program, as_of, report).values_list(
-        *LINE_FIELDS, "agent__first_name", "agent__last_name"
+    rows = compiled.rows(
+        ("first_classes", program.pk, as_of, report),
+        lambda: line_rows(program, as_of, report).values_list(
+            *LINE_FIELDS, "agent__first_name", "agent__last_name"
+        ),
     )
     sizes: dict[str, int] = {}
     by_class: dict[str, list] = {}
@@ -45,6 +50,27 @@ def first_classes(
     return sizes, lines, names
 
 
+def class_phases(codes: list[str], as_of: date) -> dict[str, tuple[str, date]]:
+    """Class code -> (name, start) of its latest phase begun on or before the day, for the
+    classes of `codes` (the glance's first 20): built and compiled once per classes and day."""
+    rows = compiled.rows(
+        ("class_phases", tuple(codes), as_of),
+        lambda: (
+            ClassPhase.objects.filter(training_class__code__in=codes, start_date__lte=as_of)
+            .order_by("training_class__code", "phase__order")
+            .values_list("training_class__code", "phase__name", "start_date")
+        ),
+    )
+    return {code: (name, start) for code, name, start in rows}  # the latest phase wins
+
+
+def task_names(program: Program) -> dict[str, str]:
+    """Task key -> name (the funnel's labels)."""
+    return dict(
+        compiled.rows(("task_names", program.pk), lambda: program.tasks.values_list("key", "name"))
+    )
+
+
 def today_section(lines: QuerySet, section: str) -> QuerySet:
     """The `today` lines of `lines` in one section. On SQLite, picked by the section's order
     (a bijection: esp.rules.report_lines.today_lines numbers the sections in `TODAY_SECTIONS`
@@ -57,16 +83,6 @@ def today_section(lines: QuerySet, section: str) -> QuerySet:
     if connections[lines.db].vendor == "postgresql":
         return lines.filter(section=section)
     return lines.filter(section_order=TODAY_SECTIONS.index(section))
-
-
-def _plain_rows(queryset: QuerySet) -> list[tuple]:
-    """The rows of `queryset` as the database gives them, without Django's converter calls
-    on each value: for the 1,500 rows of codes and counts of `day_counts`, 2 ms of the
-    ESP Manager's Today (issue 14)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -92,15 +108,24 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
     the glance and the pictures (the agents in flight in all are the sum per class; the late
     tasks per class, the sum of their ages): six queries before (issue 14). Not one UNION
     ALL: PostgreSQL ran it as a parallel plan, 18 ms where the four take 7."""
-    today = line_rows(program, as_of, TODAY)
-    late = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
+
+    def read(name: str, build) -> list[tuple]:  # built and compiled once (esp.lib.compiled)
+        return compiled.rows(("day_counts", name, program.pk, as_of, transfer_section), build)
+
+    def today(section: str, column: str):
+        return lambda: _grouped(today_section(line_rows(program, as_of, TODAY), section), column)
+
+    def late():
+        lines = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
+        return _grouped(lines, "class_code", "rank")
+
     ages: dict[str, Counter] = {}
-    for code, age, n in _plain_rows(_grouped(late, "class_code", "rank")):
+    for code, age, n in read("late", late):
         ages.setdefault(code, Counter())[age] = n
     return DayCounts(
-        flight=dict(_plain_rows(_grouped(today_section(today, "flight"), "class_code"))),
-        done=dict(_plain_rows(_grouped(today_section(today, "done"), "step"))),
-        due=dict(_plain_rows(_grouped(line_rows(program, as_of, "actions"), "class_code"))),
+        flight=dict(read("flight", today("flight", "class_code"))),
+        done=dict(read("done", today("done", "step"))),
+        due=dict(read("due", lambda: _grouped(line_rows(program, as_of, "actions"), "class_code"))),
         late=ages,
     )
 
