@@ -12,10 +12,12 @@ from django.db import connections
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from esp.lib import compiled
+from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.selectors import LINE_FIELDS, line_rows, lines_from_rows
 from esp.roster.models import Agent, ClassPhase
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
+from esp.upkeep.models import GapReport
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
 
@@ -143,3 +145,38 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
 def _grouped(lines: QuerySet, *columns: str) -> QuerySet:
     """How many of `lines` per value of `columns`: rows (*values, n)."""
     return lines.order_by().values_list(*columns).annotate(n=Count("pk"))
+
+
+def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
+    """The report sends that failed or may have failed, the oldest first: the ESP Manager
+    decides (R-N2). The first `first` (all: None), each its subject and status in words, and
+    how many: counted only when the first fill the list (issue 14: built once)."""
+    failed = (OutboxMessage.FAILED, OutboxMessage.UNCERTAIN)
+    found = compiled.rows(
+        ("sends_to_decide", first),
+        lambda: (
+            OutboxMessage.objects.filter(status__in=failed)
+            .order_by("created_at")
+            .values_list("status", "subject")[:first]
+        ),
+    )
+    words = dict(OutboxMessage.STATUSES)
+    sends = [
+        {"status_display": words.get(status, status), "subject": subject}
+        for status, subject in found
+    ]
+    if first is None or len(sends) < first:
+        return sends, len(sends)
+    counted = compiled.rows(
+        ("sends_to_decide_count",),
+        lambda: _grouped(OutboxMessage.objects.filter(status__in=failed), "status"),
+    )
+    return sends, sum(n for _, n in counted)
+
+
+def gap_reports_sent(day: date) -> int:
+    """How many gap reports were sent for the day (R-N7)."""
+    counted = compiled.rows(
+        ("gap_reports_sent", day), lambda: _grouped(GapReport.objects.filter(day=day), "day")
+    )
+    return sum(n for _, n in counted)

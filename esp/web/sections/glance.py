@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from esp.lib.urls import page_url
 from esp.rules.report_lines import assemble
 
-from .. import charts, manager_selectors, selectors
+from .. import charts, manager_selectors
 from .basis import Basis
 from .preview import Preview, own_page, preview, report_page, route
 
@@ -29,10 +29,10 @@ def manager(base: Basis) -> Manager:
     return Manager(
         classes=classes_at_a_glance(base),
         extensions=extensions(base),
-        sends=preview(selectors.sends_to_decide(), route("mailing:outbox"), base.first),
+        sends=Preview(*manager_selectors.sends_to_decide(base.first), route("mailing:outbox")),
         # R-N7: the checks themselves (too slow to compute on every page load of a big
         # season) are on /upkeep/.
-        teams={"gap_reports": selectors.gap_reports_sent(base.as_of)},
+        teams={"gap_reports": manager_selectors.gap_reports_sent(base.as_of)},
     )
 
 
