@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 
 from esp.lib import compiled
 from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.selectors import LINE_FIELDS, line_rows, lines_from_rows
-from esp.roster.models import Agent, ClassPhase
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
-from esp.upkeep.models import GapReport
+
+from . import selectors
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
 
@@ -42,7 +42,10 @@ def first_classes(
         lambda: (
             line_rows(program, as_of, report)
             .filter(class_code__in=codes)
-            .annotate(agent_first=_of_agent("first_name"), agent_last=_of_agent("last_name"))
+            .annotate(
+                agent_first=selectors.of_line_agent("first_name"),
+                agent_last=selectors.of_line_agent("last_name"),
+            )
             .values_list(*LINE_FIELDS, "agent_first", "agent_last")
         ),
     )
@@ -55,23 +58,11 @@ def first_classes(
     return sizes, lines, names
 
 
-def _of_agent(column: str) -> Subquery:
-    """A column of the line's agent, looked up by its key for each line: joined, PostgreSQL
-    hashed the season's 20,000 agents for the 326 lines of a day's extensions (3 ms; issue
-    14)."""
-    return Subquery(Agent.objects.filter(pk=OuterRef("agent_id")).order_by().values(column))
-
-
 def class_phases(codes: list[str], as_of: date) -> dict[str, tuple[str, date]]:
     """Class code -> (name, start) of its latest phase begun on or before the day, for the
     classes of `codes` (the glance's first 20): built and compiled once per classes and day."""
     rows = compiled.rows(
-        ("class_phases", tuple(codes), as_of),
-        lambda: (
-            ClassPhase.objects.filter(training_class__code__in=codes, start_date__lte=as_of)
-            .order_by("training_class__code", "phase__order")
-            .values_list("training_class__code", "phase__name", "start_date")
-        ),
+        ("class_phases", tuple(codes), as_of), lambda: selectors.phases_begun(codes, as_of)
     )
     return {code: (name, start) for code, name, start in rows}  # the latest phase wins
 
@@ -151,14 +142,9 @@ def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
     """The report sends that failed or may have failed, the oldest first: the ESP Manager
     decides (R-N2). The first `first` (all: None), each its subject and status in words, and
     how many: counted only when the first fill the list (issue 14: built once)."""
-    failed = (OutboxMessage.FAILED, OutboxMessage.UNCERTAIN)
     found = compiled.rows(
         ("sends_to_decide", first),
-        lambda: (
-            OutboxMessage.objects.filter(status__in=failed)
-            .order_by("created_at")
-            .values_list("status", "subject")[:first]
-        ),
+        lambda: selectors.sends_to_decide().values_list("status", "subject")[:first],
     )
     words = dict(OutboxMessage.STATUSES)
     sends = [
@@ -169,7 +155,7 @@ def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
         return sends, len(sends)
     counted = compiled.rows(
         ("sends_to_decide_count",),
-        lambda: _grouped(OutboxMessage.objects.filter(status__in=failed), "status"),
+        lambda: _grouped(selectors.sends_to_decide(), "status"),
     )
     return sends, sum(n for _, n in counted)
 
@@ -177,6 +163,6 @@ def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
 def gap_reports_sent(day: date) -> int:
     """How many gap reports were sent for the day (R-N7)."""
     counted = compiled.rows(
-        ("gap_reports_sent", day), lambda: _grouped(GapReport.objects.filter(day=day), "day")
+        ("gap_reports_sent", day), lambda: _grouped(selectors.gap_reports_of(day), "day")
     )
     return sum(n for _, n in counted)

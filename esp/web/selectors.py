@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -254,3 +255,27 @@ def escalations_due(lines: QuerySet, as_of: date) -> int:
     whose escalation day has come by D and who have no TBT access granted by D."""
     due = lines.filter(due_on__lte=as_of.isoformat())
     return due.exclude(agent__tbt_access__granted_on__lte=as_of).count()
+
+
+# -- the ESP Manager's Today, read through esp.lib.compiled (esp.web.manager_selectors) -------
+
+
+def of_line_agent(column: str) -> Subquery:
+    """`column` of a line's agent, looked up by the agent's key for each line: joined,
+    PostgreSQL hashed the season's 20,000 agents for the day's 326 extension lines (4 ms,
+    against 0.1; issue 14)."""
+    return Subquery(Agent.objects.filter(pk=OuterRef("agent_id")).order_by().values(column))
+
+
+def phases_begun(codes, as_of: date) -> QuerySet:
+    """(class code, phase name, start) of the phases of `codes` begun on or before the day,
+    the latest of a class last."""
+    return (
+        ClassPhase.objects.filter(training_class__code__in=codes, start_date__lte=as_of)
+        .order_by("training_class__code", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    )
+
+
+def gap_reports_of(day: date) -> QuerySet:
+    return GapReport.objects.filter(day=day)
