@@ -8,7 +8,7 @@ asked in the process and only run after: the rows are read on every call, conver
 Django converts them (a date read from SQLite is a date). `key` must name everything the SQL
 and its parameters are made of (the program's pk, the day, the codes...): two calls with the
 same key run the same SQL with the same parameters. Like esp.access.scopes `_read`, which
-keys the scope's compiled SQL the same way.
+keys the scope's compiled SQL the same way; at most `_COMPILED_MAX` keys are kept.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-from esp.lib.kept import Kept
-
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -30,8 +28,10 @@ class _Compiled:
     converters: tuple  # (position, converter functions, expression) per converted column
 
 
-#: (key, database alias) -> the SQL, its parameters and converters; None: known empty.
-_COMPILED: Kept = Kept(1024)
+#: (key, database alias) -> the SQL, its parameters and converters; None: known empty. A
+#: plain dict, emptied when full: safe to read and fill from several threads at once.
+_COMPILED: dict[tuple, _Compiled | None] = {}
+_COMPILED_MAX = 1024
 
 
 def rows(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
@@ -40,6 +40,8 @@ def rows(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -
     compiled = _COMPILED.get(found_key, _COMPILED)  # the mapping itself: not compiled yet
     if compiled is _COMPILED:
         compiled = _compile(build(), using)
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
         _COMPILED[found_key] = compiled
     if compiled is None:
         return []
