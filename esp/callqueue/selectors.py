@@ -22,6 +22,7 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.access.writes import may_write
+from esp.lib import compiled
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Program
 from esp.progress.models import Fact
@@ -525,31 +526,33 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
     whose shadowing half day is not recorded as of the day (R-C1). One query: those agents
     with the facts the rules read (their moves into the classes, their shadowing, employment
     and transfer statuses), a left join; then the rules, `readiness` and `in_flight`, on
-    those facts. Issue 14: four queries before (the members, their moves, their shadowing,
-    the in-flight filter over the agents still to shadow), 8 ms of the ESP Manager's Today."""
-    # the members' ids first (their classes, their moves: by index), then their rows
-    members = (
-        Agent.objects.filter(training_class__code__in=codes)
-        .order_by()
-        .values("pk")
-        .union(Fact.objects.filter(kind="move", item__in=codes).order_by().values("agent_id"))
-    )
-    read = FilteredRelation(
-        "facts",
-        condition=Q(facts__kind="move", facts__item__in=codes)
-        | Q(facts__date__lte=as_of)
-        & (
-            Q(facts__kind="task", facts__item__in=[SHADOWING, TRANSFER])
-            | Q(facts__kind="status", facts__item="employment")
-        ),
-    )
-    rows = (
-        Agent.objects.filter(pk__in=members, training_class__program=program)
-        .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
-        .annotate(read=read)
-        .order_by()
-        .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
-    )
+    those facts (issue 14: four queries before, 8 ms of the ESP Manager's Today)."""
+
+    def build():  # the members' ids first (their classes, their moves: by index), their rows
+        members = (
+            Agent.objects.filter(training_class__code__in=codes)
+            .order_by()
+            .values("pk")
+            .union(Fact.objects.filter(kind="move", item__in=codes).order_by().values("agent_id"))
+        )
+        read = FilteredRelation(
+            "facts",
+            condition=Q(facts__kind="move", facts__item__in=codes)
+            | Q(facts__date__lte=as_of)
+            & (
+                Q(facts__kind="task", facts__item__in=[SHADOWING, TRANSFER])
+                | Q(facts__kind="status", facts__item="employment")
+            ),
+        )
+        return (
+            Agent.objects.filter(pk__in=members, training_class__program=program)
+            .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
+            .annotate(read=read)
+            .order_by()
+            .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
+        )
+
+    rows = compiled.rows(("mentor_cover_waiting", program.pk, as_of, tuple(codes)), build)
     agents: dict[int, tuple[str, list[RuleFact]]] = {}
     for pk, home, day, fact_pk, kind, item, value in rows:
         found = agents.setdefault(pk, (home, []))[1]
@@ -571,28 +574,28 @@ def mentor_cover_ahead(program: Program, as_of: date) -> list:
     """Seed 003: before a class's shadowing half day (ESP day 2), whether the mentors' free
     places cover its agents about to shadow — for the shadowing days today and the next
     business day, the classes of a day together (they share the mentors). A fixed number of
-    queries reading only the shadowing facts of those classes' agents (issue 14)."""
-    calendar = calendar_for(program)
+    queries (each compiled once: esp.lib.compiled) reading only their agents' facts (issue 14)."""
+    calendar, esp_phase = calendar_for(program), program.policy().esp_phase
     days = (as_of, calendar.next_business_day(as_of))
     by_day: dict[date, list[str]] = {}
-    for code, start in ClassPhase.objects.filter(
-        training_class__program=program,
-        phase__key=program.policy().esp_phase,
-        start_date__gte=as_of - timedelta(days=7),
-        start_date__lte=days[1],
-    ).values_list("training_class__code", "start_date"):
+    for code, start in compiled.rows(
+        ("mentor_cover_starts", program.pk, esp_phase, as_of, days[1]),
+        lambda: (
+            ClassPhase.objects.filter(training_class__program=program, phase__key=esp_phase)
+            .filter(start_date__gte=as_of - timedelta(days=7), start_date__lte=days[1])
+            .values_list("training_class__code", "start_date")
+        ),
+    ):
         day = shadowing_day(start, calendar)
         if day in days:
             by_day.setdefault(day, []).append(code)
     if not by_day:
         return []
-    mentors = [
-        (m.capacity, m.taken)
-        for m in Mentor.objects.filter(active=True).annotate(
-            taken=Count("pairings", filter=Q(pairings__ended_on__isnull=True))
-        )
-    ]
-    # one read for every class of both days
+    taken = Count("pairings", filter=Q(pairings__ended_on__isnull=True))
+    mentors = compiled.rows(  # (capacity, taken) of each active mentor
+        ("mentor_cover_mentors",),
+        lambda: Mentor.objects.filter(active=True).annotate(n=taken).values_list("capacity", "n"),
+    )
     waiting = _waiting_per_class(program, as_of, [c for codes in by_day.values() for c in codes])
     return [
         mentor_cover(day, codes, sum(waiting[code] for code in codes), mentors)

@@ -11,9 +11,13 @@ from datetime import date
 from django.db import connections
 from django.db.models import Count, QuerySet
 
+from esp.lib import compiled
+from esp.mailing.models import OutboxMessage
 from esp.programs.models import Program
 from esp.progress.selectors import LINE_FIELDS, line_rows, lines_from_rows
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS, Line
+
+from . import selectors
 
 #: A built line's columns, in `Line`'s order after its employee id, class and payload.
 
@@ -24,25 +28,50 @@ def first_classes(
     """How many built lines of `report` as of the day each class has, the lines of the first
     `first` classes by code (all: None) in `Line.sort_key` order (Python's, whatever the
     collation), and the names of their agents (employee id -> "First Last", as
-    esp.reports.selectors.agent_names gives them). One query, the names joined in; the
-    payloads of the classes shown only are parsed (issue 14: 20 of the season's 300 classes
-    needing an extension)."""
-    rows = line_rows(program, as_of, report).values_list(
-        *LINE_FIELDS, "agent__first_name", "agent__last_name"
+    esp.reports.selectors.agent_names gives them). Two queries: the lines counted per class
+    from the index alone, then the lines of the classes shown with their agents' names
+    (issue 14: 20 of the season's 300 classes needing an extension)."""
+    key = (program.pk, as_of, report)
+    counted = compiled.rows(
+        ("class_sizes", *key), lambda: _grouped(line_rows(program, as_of, report), "class_code")
     )
-    sizes: dict[str, int] = {}
-    by_class: dict[str, list] = {}
-    for row in rows:
-        sizes[row[1]] = sizes.get(row[1], 0) + 1
-        by_class.setdefault(row[1], []).append(row)
-    shown = [row for code in sorted(sizes)[:first] for row in by_class[code]]
+    sizes = dict(counted)
+    codes = sorted(sizes)[:first]
+    rows = compiled.rows(
+        ("first_classes", *key, tuple(codes)),
+        lambda: (
+            line_rows(program, as_of, report)
+            .filter(class_code__in=codes)
+            .annotate(
+                agent_first=selectors.of_line_agent("first_name"),
+                agent_last=selectors.of_line_agent("last_name"),
+            )
+            .values_list(*LINE_FIELDS, "agent_first", "agent_last")
+        ),
+    )
     names = {
         row[0]: f"{first_name} {last_name}".strip() or row[0]
-        for *row, first_name, last_name in shown
+        for *row, first_name, last_name in rows
     }
-    lines = lines_from_rows([row[: len(LINE_FIELDS)] for row in shown])
+    lines = lines_from_rows([row[: len(LINE_FIELDS)] for row in rows])
     lines.sort(key=Line.sort_key)
     return sizes, lines, names
+
+
+def class_phases(codes: list[str], as_of: date) -> dict[str, tuple[str, date]]:
+    """Class code -> (name, start) of its latest phase begun on or before the day, for the
+    classes of `codes` (the glance's first 20): built and compiled once per classes and day."""
+    rows = compiled.rows(
+        ("class_phases", tuple(codes), as_of), lambda: selectors.phases_begun(codes, as_of)
+    )
+    return {code: (name, start) for code, name, start in rows}  # the latest phase wins
+
+
+def task_names(program: Program) -> dict[str, str]:
+    """Task key -> name (the funnel's labels)."""
+    return dict(
+        compiled.rows(("task_names", program.pk), lambda: program.tasks.values_list("key", "name"))
+    )
 
 
 def today_section(lines: QuerySet, section: str) -> QuerySet:
@@ -57,16 +86,6 @@ def today_section(lines: QuerySet, section: str) -> QuerySet:
     if connections[lines.db].vendor == "postgresql":
         return lines.filter(section=section)
     return lines.filter(section_order=TODAY_SECTIONS.index(section))
-
-
-def _plain_rows(queryset: QuerySet) -> list[tuple]:
-    """The rows of `queryset` as the database gives them, without Django's converter calls
-    on each value: for the 1,500 rows of codes and counts of `day_counts`, 2 ms of the
-    ESP Manager's Today (issue 14)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -92,15 +111,24 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
     the glance and the pictures (the agents in flight in all are the sum per class; the late
     tasks per class, the sum of their ages): six queries before (issue 14). Not one UNION
     ALL: PostgreSQL ran it as a parallel plan, 18 ms where the four take 7."""
-    today = line_rows(program, as_of, TODAY)
-    late = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
+
+    def read(name: str, build) -> list[tuple]:  # built and compiled once (esp.lib.compiled)
+        return compiled.rows(("day_counts", name, program.pk, as_of, transfer_section), build)
+
+    def today(section: str, column: str):
+        return lambda: _grouped(today_section(line_rows(program, as_of, TODAY), section), column)
+
+    def late():
+        lines = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
+        return _grouped(lines, "class_code", "rank")
+
     ages: dict[str, Counter] = {}
-    for code, age, n in _plain_rows(_grouped(late, "class_code", "rank")):
+    for code, age, n in read("late", late):
         ages.setdefault(code, Counter())[age] = n
     return DayCounts(
-        flight=dict(_plain_rows(_grouped(today_section(today, "flight"), "class_code"))),
-        done=dict(_plain_rows(_grouped(today_section(today, "done"), "step"))),
-        due=dict(_plain_rows(_grouped(line_rows(program, as_of, "actions"), "class_code"))),
+        flight=dict(read("flight", today("flight", "class_code"))),
+        done=dict(read("done", today("done", "step"))),
+        due=dict(read("due", lambda: _grouped(line_rows(program, as_of, "actions"), "class_code"))),
         late=ages,
     )
 
@@ -108,3 +136,33 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
 def _grouped(lines: QuerySet, *columns: str) -> QuerySet:
     """How many of `lines` per value of `columns`: rows (*values, n)."""
     return lines.order_by().values_list(*columns).annotate(n=Count("pk"))
+
+
+def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
+    """The report sends that failed or may have failed, the oldest first: the ESP Manager
+    decides (R-N2). The first `first` (all: None), each its subject and status in words, and
+    how many: counted only when the first fill the list (issue 14: built once)."""
+    found = compiled.rows(
+        ("sends_to_decide", first),
+        lambda: selectors.sends_to_decide().values_list("status", "subject")[:first],
+    )
+    words = dict(OutboxMessage.STATUSES)
+    sends = [
+        {"status_display": words.get(status, status), "subject": subject}
+        for status, subject in found
+    ]
+    if first is None or len(sends) < first:
+        return sends, len(sends)
+    counted = compiled.rows(
+        ("sends_to_decide_count",),
+        lambda: _grouped(selectors.sends_to_decide(), "status"),
+    )
+    return sends, sum(n for _, n in counted)
+
+
+def gap_reports_sent(day: date) -> int:
+    """How many gap reports were sent for the day (R-N7)."""
+    counted = compiled.rows(
+        ("gap_reports_sent", day), lambda: _grouped(selectors.gap_reports_of(day), "day")
+    )
+    return sum(n for _, n in counted)

@@ -107,18 +107,6 @@ def tickets_recorded(user, day: date) -> int:
     return CarrierTicket.objects.filter(date=day, recorded_by=user).count()
 
 
-def class_phases(codes, as_of: date) -> dict[str, tuple[str, date]]:
-    """Class code -> (name, start) of its latest phase begun on or before the day."""
-    phases = {}
-    for code, name, start in (
-        ClassPhase.objects.filter(training_class__code__in=codes, start_date__lte=as_of)
-        .order_by("training_class__code", "phase__order")
-        .values_list("training_class__code", "phase__name", "start_date")
-    ):
-        phases[code] = (name, start)
-    return phases
-
-
 def task_names(program: Program) -> dict[str, str]:
     return dict(program.tasks.values_list("key", "name"))
 
@@ -128,10 +116,6 @@ def sends_to_decide():
     return OutboxMessage.objects.filter(
         status__in=[OutboxMessage.FAILED, OutboxMessage.UNCERTAIN]
     ).order_by("created_at")
-
-
-def gap_reports_sent(day: date) -> int:
-    return GapReport.objects.filter(day=day).count()
 
 
 def attendance_on(day: date):
@@ -369,3 +353,27 @@ def escalations_due(lines: QuerySet, as_of: date) -> int:
     from the access's agent index or by one hash, as it finds cheaper."""
     granted = TbtAccess.objects.filter(agent_id=OuterRef("agent_id"), granted_on__lte=as_of)
     return lines.filter(~Exists(granted), due_on__lte=as_of.isoformat()).count()
+
+
+# -- the ESP Manager's Today, read through esp.lib.compiled (esp.web.manager_selectors) -------
+
+
+def of_line_agent(column: str) -> Subquery:
+    """`column` of a line's agent, looked up by the agent's key for each line: joined,
+    PostgreSQL hashed the season's 20,000 agents for the day's 326 extension lines (4 ms,
+    against 0.1; issue 14)."""
+    return Subquery(Agent.objects.filter(pk=OuterRef("agent_id")).order_by().values(column))
+
+
+def phases_begun(codes, as_of: date) -> QuerySet:
+    """(class code, phase name, start) of the phases of `codes` begun on or before the day,
+    the latest of a class last."""
+    return (
+        ClassPhase.objects.filter(training_class__code__in=codes, start_date__lte=as_of)
+        .order_by("training_class__code", "phase__order")
+        .values_list("training_class__code", "phase__name", "start_date")
+    )
+
+
+def gap_reports_of(day: date) -> QuerySet:
+    return GapReport.objects.filter(day=day)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from esp.lib.urls import page_url
 from esp.rules.report_lines import assemble
 
-from .. import charts, manager_selectors, selectors
+from .. import charts, manager_selectors
 from .basis import Basis
 from .preview import Preview, own_page, preview, report_page, route
 
@@ -29,10 +29,10 @@ def manager(base: Basis) -> Manager:
     return Manager(
         classes=classes_at_a_glance(base),
         extensions=extensions(base),
-        sends=preview(selectors.sends_to_decide(), route("mailing:outbox"), base.first),
+        sends=Preview(*manager_selectors.sends_to_decide(base.first), route("mailing:outbox")),
         # R-N7: the checks themselves (too slow to compute on every page load of a big
         # season) are on /upkeep/.
-        teams={"gap_reports": selectors.gap_reports_sent(base.as_of)},
+        teams={"gap_reports": manager_selectors.gap_reports_sent(base.as_of)},
     )
 
 
@@ -47,7 +47,7 @@ def classes_at_a_glance(base: Basis) -> Preview:
         for code, n in counts.flight.items()
     ]
     shown = preview(rows, own_page("classes", as_of), base.first, key=_busiest_first)
-    phases = selectors.class_phases([row["code"] for row in shown.items], as_of)
+    phases = manager_selectors.class_phases([row["code"] for row in shown.items], as_of)
     for row in shown.items:
         name, start = phases.get(row["code"], ("Not started", None))
         row["url"] = page_url("progress:board", row["code"])
@@ -86,7 +86,7 @@ class Pictures:
 def pictures(base: Basis) -> Pictures:
     as_of, counts = base.as_of, base.manager_counts
     flying = counts.in_flight
-    names = selectors.task_names(base.program)
+    names = manager_selectors.task_names(base.program)
     bars = [
         charts.Bar(names.get(task.key, task.key), counts.done.get(task.key, 0))
         for task in base.policy.tasks

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from esp.lib.display import us_day
 from esp.lib.urls import page_url
 from esp.reports.services import pages_outlook
 
@@ -15,6 +16,7 @@ from .basis import Basis
 AHEAD_DAYS = 10  # classes whose ESP day 5 is within this many business days
 SPIN_UP_DAYS = 2  # "request the spin-up now" this many business days ahead (or less)
 LIKELY = 0.5  # the chance of 5+ extensions from which the spin-up is likely
+BEYOND = "beyond the history"  # a quantile day the finished classes do not reach
 
 
 @dataclass
@@ -35,7 +37,6 @@ def _class_line(klass, calendar, as_of, spin_up_min: int) -> dict:
         procedure = ""
     return {
         "code": klass.class_code,
-        "url": page_url("progress:board", klass.class_code),  # issue 14: not a {% url %} a row
         "day5": klass.day5,
         "days_to_day5": days_to_day5,
         "expected": expected,
@@ -47,6 +48,17 @@ def _class_line(klass, calendar, as_of, spin_up_min: int) -> dict:
         "quantiles": klass.done,
         "spin_up_min": spin_up_min,
     }
+
+
+def _shown(line: dict) -> dict:
+    """A line the page shows, with its link and its days as the page writes them: for the
+    lines shown only, and in Python rather than a `{% url %}` and `date` filters a row
+    (issue 14: 25 µs a date filter, 60 a page)."""
+    line["url"] = page_url("progress:board", line["code"])
+    line["day5_shown"] = us_day(line["day5"])
+    for key in ("p50", "p90"):
+        line[f"{key}_shown"] = us_day(line[key]) if line[key] else BEYOND
+    return line
 
 
 def manager(base: Basis) -> ManagerOutlook:
@@ -67,8 +79,8 @@ def manager(base: Basis) -> ManagerOutlook:
         title=f"The day each class's last agent is through Call Certs, from {as_of:%m/%d/%Y}",
     )
     return ManagerOutlook(
-        outlook_classes=shown,
-        outlook_spin_up=[line for line in lines if line["spin_up_now"]],
+        outlook_classes=[_shown(line) for line in shown],
+        outlook_spin_up=[_shown(line) for line in lines if line["spin_up_now"]],
         outlook_fan_svg=fan if shown else "",
     )
 
