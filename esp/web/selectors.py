@@ -107,10 +107,6 @@ def tickets_recorded(user, day: date) -> int:
     return CarrierTicket.objects.filter(date=day, recorded_by=user).count()
 
 
-def task_names(program: Program) -> dict[str, str]:
-    return dict(program.tasks.values_list("key", "name"))
-
-
 def sends_to_decide():
     """The report sends that failed or may have failed: the ESP Manager decides (R-N2)."""
     return OutboxMessage.objects.filter(
