@@ -521,12 +521,9 @@ FACT_COLUMNS = ("date", "pk", "kind", "item", "value")  # esp.rules.records.Fact
 
 
 def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Counter:
-    """Per class of `codes`, its agents (home class, or a class they moved into, as
-    `agents_in_scope(class_code=...)` counts them) in flight, not paired with a mentor now,
-    whose shadowing half day is not recorded as of the day (R-C1). One query: those agents
-    with the facts the rules read (their moves into the classes, their shadowing, employment
-    and transfer statuses), a left join; then the rules, `readiness` and `in_flight`, on
-    those facts (issue 14: four queries before, 8 ms of the ESP Manager's Today)."""
+    """Per class of `codes`, its agents (home or moved in) in flight, not paired with a
+    mentor now, whose shadowing half day is not recorded as of the day (R-C1): one query of
+    the facts the rules (`readiness`, `in_flight`) read (issue 14: four queries before)."""
 
     def build():  # the members' ids first (their classes, their moves: by index), their rows
         members = (
