@@ -30,7 +30,7 @@ from functools import partial
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from esp.lib import clock
@@ -111,8 +111,14 @@ def _not_past_phase(first: str, following: str, today: date) -> QuerySet[Trainin
 
 
 def _not_past_classes(window: tuple[str, str], today: date) -> QuerySet:
-    """(pk, code) of `_not_past_phase(*window, today)`."""
-    return _not_past_phase(*window, today).values_list("pk", "code")
+    """(pk, code, in phase) of `_not_past_phase(*window, today)`: in phase, whether the
+    class is in phase `window[0]` today (`_in_phase`: of the classes not past it, those
+    whose phase has started), so that one read serves a role's classes and its agents
+    beyond the phase (issue 14)."""
+    started = ClassPhase.objects.filter(
+        training_class=OuterRef("pk"), phase__key=window[0], start_date__lte=today
+    )
+    return _not_past_phase(*window, today).values_list("pk", "code", Exists(started))
 
 
 def _late_ahead(agents, roles_seen, today: date) -> dict[str, tuple[int, ...]]:
@@ -220,6 +226,9 @@ def connected_to(certifier) -> Q:
 
 #: The roles that see the agents of the classes they see today (`visible_classes`).
 CLASS_ROLES = frozenset({TL, PM, LICENSING, CERT_COORDINATOR, TBT_SME})
+# Besides the TLs and PMs, each sees the classes in its phase and the agents beyond it
+# (`visible_agent_pks` reads both at once).
+assert CLASS_ROLES - {TL, PM} == PHASE_WINDOWS.keys() == SEEN_THROUGH.keys()
 
 
 def _other_parts(user, among=None, *, late_ahead=None, current=None):
@@ -305,17 +314,19 @@ def visible_agent_pks(user, limit: int) -> list[int] | None:
     user_roles = frozenset(roles(user))
     today = clock.today()
     who = (user.pk, user_roles, today)
+    current, in_phase = {}, set()
+    for role in sorted(SEEN_THROUGH.keys() & user_roles):
+        window = PHASE_WINDOWS[role]
+        rows = _read(("past", window, today), partial(_not_past_classes, window, today))
+        current[role] = {pk: code for pk, code, _ in rows}
+        in_phase |= {(pk, code) for pk, code, started in rows if started}
     classes = ()
-    if user_roles & CLASS_ROLES:
+    if user_roles & {TL, PM}:  # their own classes besides: `visible_classes` reads them all
         classes = tuple(
             _read(("classes", *who), lambda: visible_classes(user, today).values_list("pk", "code"))
         )
-    current = {}
-    for role in sorted(SEEN_THROUGH.keys() & user_roles):
-        window = PHASE_WINDOWS[role]
-        current[role] = dict(
-            _read(("past", window, today), partial(_not_past_classes, window, today))
-        )
+    elif user_roles & CLASS_ROLES:  # a phase's role only: its classes read with `current`
+        classes = tuple(sorted(in_phase, key=lambda row: row[1]))
     late_ahead = _late_ahead(None, list(current), today) if current else {}
 
     def union():

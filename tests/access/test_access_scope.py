@@ -375,6 +375,19 @@ def test_it_follows_the_latest_move_back_to_the_roster_class(world):
     assert not scopes.visible_agents(world.tl_new).filter(employee_id="E005").exists()
 
 
+def test_it_takes_the_later_entry_of_two_moves_on_one_day(world):
+    """R-T3 (latest: by date, then entry order; issue 14: the latest move found once, by an
+    anti-join of the moves): two moves dated the same day, the one entered last decides, in
+    the list, the list's pks (Today) and the one-agent check alike."""
+    agent = world.agents["E001"]
+    agent_move(agent, "AET-N", D("2026-11-30"), "Moved", world.manager)
+    agent_move(agent, "AET-A", D("2026-11-30"), "Moved back the same day", world.manager)
+    for user, sees in ((world.tl_one, True), (world.tl_new, False)):
+        assert scopes.visible_agents(user).filter(pk=agent.pk).exists() is sees
+        assert (agent.pk in scopes.visible_agent_pks(user, 100)) is sees
+        assert scopes.sees_agent(user, Agent.objects.get(pk=agent.pk)) is sees
+
+
 # -- item 2: the as-of picker never widens scope -------------------------------------------------
 
 
