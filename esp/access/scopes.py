@@ -28,12 +28,10 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from esp.lib import clock
+from esp.lib import clock, compiled
 from esp.programs.models import Program
 from esp.roster.models import Agent, ClassPhase, TrainingClass
 from esp.roster.roles import (
@@ -277,31 +275,12 @@ def visible_agents(user) -> QuerySet[Agent]:
     return agents.filter(pk__in=_union(parts))
 
 
-#: Each scope query's SQL and parameters, compiled once per process (`_read`).
-_COMPILED: dict[tuple, tuple[str, tuple] | None] = {}
-_COMPILED_MAX = 1024
-
-
 def _read(key: tuple, build) -> list[tuple]:
     """The rows of the query `build()` makes, whose SQL is a function of `key`: built and
-    compiled by Django once per process for that key, then only run. Building and compiling
-    the scope's queries cost about 10 ms of a Cert Coordinator's Today (issue 14); what they
-    read is read on every run."""
-    key = (*key, connection.vendor)
-    compiled = _COMPILED.get(key, _COMPILED)  # the dict itself: not compiled yet
-    if compiled is _COMPILED:
-        try:
-            compiled = build().query.sql_with_params()
-        except EmptyResultSet:  # a query Django knows to be empty: nothing to run
-            compiled = None
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[key] = compiled
-    if compiled is None:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
-        return cursor.fetchall()
+    compiled by Django once per process for that key, then only run (esp.lib.compiled).
+    Building and compiling the scope's queries cost about 10 ms of a Cert Coordinator's
+    Today (issue 14); what they read is read on every run."""
+    return compiled.rows(("scope", *key), build)
 
 
 def visible_agent_pks(user, limit: int) -> list[int] | None:
