@@ -398,14 +398,25 @@ def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:
     return list(lines.order_by().values_list("class_code", "rank"))
 
 
-def escalations_due(lines: QuerySet, as_of: date) -> int:
+def escalations_due(lines, as_of: date, *, key: tuple | None = None) -> int:
     """R-B5 (rules.tbt.needs_help_desk_call) over the built escalation lines: the agents
     whose escalation day has come by D and who have no TBT access granted by D. The access
     granted looked up by the line's agent, not through a join on the agents (issue 14: 469
     of them read for a Cert Coordinator's count); NOT EXISTS, which the planner may answer
-    from the access's agent index or by one hash, as it finds cheaper."""
-    granted = TbtAccess.objects.filter(agent_id=OuterRef("agent_id"), granted_on__lte=as_of)
-    return lines.filter(~Exists(granted), due_on__lte=as_of.isoformat()).count()
+    from the access's agent index or by one hash, as it finds cheaper. `key`: as
+    `first_lines`'s."""
+
+    def due():
+        granted = TbtAccess.objects.filter(agent_id=OuterRef("agent_id"), granted_on__lte=as_of)
+        return (
+            _made(lines)
+            .filter(~Exists(granted), due_on__lte=as_of.isoformat())
+            .order_by()
+            .values_list(Func("pk", function="COUNT"))
+        )
+
+    found = _rows(key, ("escalations", as_of), due)
+    return found[0][0] if found else 0  # no row: no agent seen (a query Django knew empty)
 
 
 # -- the ESP Manager's Today, read through esp.lib.compiled (esp.web.manager_selectors) -------
