@@ -80,10 +80,6 @@ def open_connections():
     )
 
 
-def _any_open():
-    return CertifierConnection.objects.filter(closed_at__isnull=True).values_list("pk")[:1]
-
-
 def finished_connections():
     """The ids of open connections whose agent has every call scored: they have ended."""
     return open_connections().filter(calls_scored__gte=F("calls_per_agent")).values("pk")
@@ -119,12 +115,7 @@ def connection_line(connection, now: datetime) -> dict:
 
 def over_the_clock(agents_qs, now: datetime) -> list[dict]:
     """R-C2: the agents of `agents_qs` (a query of agents or of their ids; None: all) connected
-    to a certifier more than the program's clock hours ago whose calls are not all scored.
-    Asked first whether any connection is open at all, a query compiled once per process
-    (esp.lib.compiled): when none is (most of a day, every night), the connections' query,
-    3 ms to build for each Today page, is not built (issue 14)."""
-    if not compiled.rows(("callqueue.any_open",), _any_open):
-        return []
+    to a certifier more than the program's clock hours ago whose calls are not all scored."""
     rows = running_connections().order_by("connected_at")
     if agents_qs is not None:
         among = agents_qs.values("pk") if hasattr(agents_qs, "values") else agents_qs
