@@ -27,6 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Rank, RowNumber
 
 from esp.access import scopes
+from esp.callqueue.models import CertifierConnection
+from esp.lib import compiled, compiled_sql
 from esp.lib.collation import sorts_bytewise
 from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
@@ -102,6 +104,17 @@ def proofs_waiting(seen) -> dict[str, int]:
     return dict(proofs.order_by().values_list("item").annotate(n=Count("pk")))
 
 
+def connections_open() -> bool:
+    """Whether any certifier connection is open: one row asked, a query compiled once per
+    process (esp.lib.compiled). When none is (most of a day, every night), Today does not
+    build the running connections' query (3 ms) to find none over the clock (issue 14)."""
+    return bool(compiled.rows(("web.connections_open",), _open_connection))
+
+
+def _open_connection() -> QuerySet:
+    return CertifierConnection.objects.filter(closed_at__isnull=True).values_list("pk")[:1]
+
+
 def tickets_recorded(user, day: date) -> int:
     """The carrier tickets `user` recorded on the day (R-N5)."""
     return CarrierTicket.objects.filter(date=day, recorded_by=user).count()
@@ -172,28 +185,61 @@ def other_than(column: str, value: str) -> Q:
     return Q(**{f"{column}__lt": value}) | Q(**{f"{column}__gt": value})
 
 
-def first_lines(lines: QuerySet, order, first: int | None) -> tuple[list[dict], int]:
+def first_lines(lines, order, first: int | None, *, key: tuple | None = None):
     """The first `first` of `lines` in `order` (all: None), each its payload with the agent's
     employee id, class as of the day and name, and how many `lines` there are in all: one
-    query (issue 14, `_ranked`)."""
-    if lines.query.is_empty():  # no agent seen: not even the query's building
+    query (issue 14, `_ranked_sql`). With a `key` naming the lines and the order (the ESP
+    Manager's, who sees every agent: the program, the day, the list), `lines` is a function
+    making them, called the first time only: the query is built and compiled once per process
+    and only run after (esp.lib.compiled; `key=None`: `lines` the queryset itself)."""
+    if key is None and lines.query.is_empty():  # no agent seen: not even the query's building
         return [], 0
     if first is None:
-        items = [_item(*row) for row in in_order(lines, *order).values_list(*SHOWN)]
+        rows = _rows(key, "all", lambda: in_order(_made(lines), *order).values_list(*SHOWN))
+        items = [_item(*row) for row in rows]
         return items, len(items)
-    rows = _ranked(lines, order, first) if connection.vendor == "postgresql" else None
-    if rows is None:  # SQLite: the first picked and all counted by subqueries (`_ranked`)
-        shown = lines.model.objects.filter(pk__in=in_order(lines, *order).values("pk")[:first])
-        counted = lines.order_by().values(n=Func("pk", function="COUNT"))
-        rows = (
-            in_order(shown, *order)
-            .values_list(*SHOWN)
-            .annotate(total=Subquery(counted, output_field=IntegerField()))
-        )
+    if connection.vendor == "postgresql":
+        rows = _sql_rows(key, ("ranked", first), lambda: _ranked_sql(_made(lines), order, first))
+    else:  # SQLite: the first picked and all counted by subqueries (`_ranked_sql`)
+        rows = _rows(key, ("first", first), lambda: _first_counted(_made(lines), order, first))
     items, total = [], 0
     for *shown, total in rows:  # noqa: B007 - the count: on each row
         items.append(_item(*shown))
     return items, total
+
+
+def _made(lines) -> QuerySet:
+    """`lines`, or the queryset the function `lines` makes (a keyed read's)."""
+    return lines if isinstance(lines, QuerySet) else lines()
+
+
+def _rows(key: tuple | None, how, build) -> list[tuple]:
+    """The rows of the `values_list` queryset `build()`: compiled once for `key`, or built
+    now when there is none."""
+    if key is None:
+        return list(build())
+    return compiled.rows(("web.lines", how, *key), build)
+
+
+def _sql_rows(key: tuple | None, how, build) -> list[tuple]:
+    """The rows of the statement `build()`: kept for `key`, or written now when none."""
+    if key is None:
+        sql, params = build()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    return compiled_sql.rows(("web.lines", how, *key), build)
+
+
+def _first_counted(lines: QuerySet, order, first: int) -> QuerySet:
+    """SQLite's `first_lines`: the first `first` picked by a subquery, with the count of all."""
+    shown = lines.model.objects.filter(pk__in=in_order(lines, *order).values("pk")[:first])
+    counted = lines.order_by().values(n=Func("pk", function="COUNT"))
+    return (
+        in_order(shown, *order)
+        .values_list(*SHOWN)
+        .annotate(total=Subquery(counted, output_field=IntegerField()))
+    )
 
 
 #: What a Today list shows of each line: its payload, the agent's employee id, class as of
@@ -209,8 +255,8 @@ def _item(payload: str, employee_id: str, code: str, first_name: str, last_name:
     } | json.loads(payload)
 
 
-def _ranked(lines: QuerySet, order, first: int, *, column: str = "", values: int = 1):
-    """The SHOWN columns of the first `first` of `lines` in `order`, in that order, each with
+def _ranked_sql(lines: QuerySet, order, first: int, *, column: str = "", values: int = 1):
+    """The statement (SQL, parameters) reading the SHOWN columns of the first `first` of `lines` in `order`, in that order, each with
     how many lines there are in all; of each value of `column` when given (at most `values`
     of them), each row then led by the value, and the count the value's.
 
@@ -244,9 +290,7 @@ def _ranked(lines: QuerySet, order, first: int, *, column: str = "", values: int
         f'JOIN {line} l ON l."id" = picked."pk" JOIN {agent} a ON a."id" = l."agent_id" '
         f'ORDER BY {value}picked."row"'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, first * values))
-        return cursor.fetchall()
+    return sql, (*params, first * values)
 
 
 #: By class, then by name (the agents not self-reported): the one list sorted by the agents'
@@ -254,16 +298,27 @@ def _ranked(lines: QuerySet, order, first: int, *, column: str = "", values: int
 BY_CLASS_THEN_NAME = ("class_code", "agent__first_name", "agent__last_name", "employee_id")
 
 
-def first_lines_by_class(lines: QuerySet, first: int | None) -> tuple[list[dict], int]:
+def first_lines_by_class(lines, first: int | None, *, key: tuple | None = None):
     """`first_lines(lines, BY_CLASS_THEN_NAME, first)`, the names read for the first classes'
     lines only on PostgreSQL. The first `first` lines by class then name are among those
     whose class ranks within the first `first` by class alone (RANK: fewer than `first`
     lines before the class's), which the lines tell without the agents; only those are
     joined to their agents' names and numbered. Numbering every line by name made
     PostgreSQL read and hash the names of all 20,000 agents to sort a Cert Coordinator's
-    1,336 (issue 14: 4.5 ms; 2.5 this way). SQLite looks each agent up by id already."""
-    if connection.vendor != "postgresql" or first is None or lines.query.is_empty():
-        return first_lines(lines, BY_CLASS_THEN_NAME, first)
+    1,336 (issue 14: 4.5 ms; 2.5 this way). SQLite looks each agent up by id already.
+    `key`: as `first_lines`'s."""
+    if (
+        connection.vendor != "postgresql"
+        or first is None
+        or (key is None and lines.query.is_empty())
+    ):
+        return first_lines(lines, BY_CLASS_THEN_NAME, first, key=key)
+    rows = _sql_rows(key, ("by-class", first), lambda: _by_class_sql(_made(lines), first))
+    return [_item(*row[:5]) for row in rows], rows[0][5] if rows else 0
+
+
+def _by_class_sql(lines: QuerySet, first: int) -> tuple[str, tuple]:
+    """PostgreSQL's `first_lines_by_class` statement (SQL, parameters)."""
     text = "" if sorts_bytewise() else ' COLLATE "C"'  # Python's order, as in_order gives
     leading = (
         lines.annotate(
@@ -286,10 +341,7 @@ def first_lines_by_class(lines: QuerySet, first: int | None) -> tuple[list[dict]
         f'ORDER BY "row" LIMIT %s) picked JOIN {line} l ON l."id" = picked."pk" '
         f'JOIN {agent} a ON a."id" = l."agent_id" ORDER BY picked."row"'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, first))
-        rows = cursor.fetchall()
-    return [_item(*row[:5]) for row in rows], rows[0][5] if rows else 0
+    return sql, (*params, first)
 
 
 def in_order_key(column: str):
@@ -299,41 +351,58 @@ def in_order_key(column: str):
 
 
 def first_lines_per(
-    lines: QuerySet, column: str, values: list[str], order, first: int | None
+    lines, column: str, values: list[str], order, first: int | None, *, key: tuple | None = None
 ) -> dict[str, tuple[list[dict], int]]:
     """`first_lines` for each of `values` of `column` (the incompletion sections) at once:
     the first `first` of each in `order`, and how many in each (the values without lines
-    left out). One query whatever the number of values on PostgreSQL (`_ranked`); two on
+    left out). One query whatever the number of values on PostgreSQL (`_ranked_sql`); two on
     SQLite: the lines ranked per value over their sort columns only (a window), the
     payloads of the first ones read; the counts grouped, from the index alone (issue 14:
-    Today's four late sections and the transfers)."""
-    if lines.query.is_empty() or not values:
+    Today's four late sections and the transfers). `key`: as `first_lines`'s (naming the
+    values too)."""
+    if not values or (key is None and lines.query.is_empty()):
         return {}
-    lines = lines.filter(**{f"{column}__in": values})
+
+    def among():
+        return _made(lines).filter(**{f"{column}__in": values})
+
     if first is not None and connection.vendor == "postgresql":
         found: dict[str, tuple[list[dict], int]] = {}
-        rows = _ranked(lines, order, first, column=column, values=len(values))
+        rows = _sql_rows(
+            key,
+            ("ranked-per", column, first),
+            lambda: _ranked_sql(among(), order, first, column=column, values=len(values)),
+        )
         for value, *shown, total in rows:
             found.setdefault(value, ([], total))[0].append(_item(*shown))
         return found
-    shown = lines
-    if first is not None:
-        keys = in_order(lines, *order).query.order_by  # collated as in_order does
-        ranked = lines.annotate(
-            row=Window(RowNumber(), partition_by=[F(column)], order_by=list(keys))
-        )
-        shown = lines.filter(pk__in=ranked.filter(row__lte=first).values("pk"))
+
+    def shown():
+        picked = among()
+        if first is not None:
+            keys = in_order(picked, *order).query.order_by  # collated as in_order does
+            ranked = picked.annotate(
+                row=Window(RowNumber(), partition_by=[F(column)], order_by=list(keys))
+            )
+            picked = picked.filter(pk__in=ranked.filter(row__lte=first).values("pk"))
+        return in_order(picked, column, *order).values_list(column, *SHOWN)
+
     items: dict[str, list[dict]] = {}
-    for value, *row in in_order(shown, column, *order).values_list(column, *SHOWN):
+    for value, *row in _rows(key, ("per", column, first), shown):
         items.setdefault(value, []).append(_item(*row))
     if first is None:
         return {value: (found, len(found)) for value, found in items.items()}
-    return {value: (items.get(value, []), n) for value, n in line_counts(lines, column).items()}
+    counts = _rows(key, ("counts", column), lambda: _counts(among(), column))
+    return {value: (items.get(value, []), n) for value, n in counts}
 
 
 def line_counts(lines: QuerySet, column: str) -> dict[str, int]:
     """How many of `lines` per value of `column` (class, section, step)."""
-    return dict(lines.order_by().values_list(column).annotate(n=Count("pk")))
+    return dict(_counts(lines, column))
+
+
+def _counts(lines: QuerySet, column: str) -> QuerySet:
+    return lines.order_by().values_list(column).annotate(n=Count("pk"))
 
 
 def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:
@@ -341,14 +410,25 @@ def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:
     return list(lines.order_by().values_list("class_code", "rank"))
 
 
-def escalations_due(lines: QuerySet, as_of: date) -> int:
+def escalations_due(lines, as_of: date, *, key: tuple | None = None) -> int:
     """R-B5 (rules.tbt.needs_help_desk_call) over the built escalation lines: the agents
     whose escalation day has come by D and who have no TBT access granted by D. The access
     granted looked up by the line's agent, not through a join on the agents (issue 14: 469
     of them read for a Cert Coordinator's count); NOT EXISTS, which the planner may answer
-    from the access's agent index or by one hash, as it finds cheaper."""
-    granted = TbtAccess.objects.filter(agent_id=OuterRef("agent_id"), granted_on__lte=as_of)
-    return lines.filter(~Exists(granted), due_on__lte=as_of.isoformat()).count()
+    from the access's agent index or by one hash, as it finds cheaper. `key`: as
+    `first_lines`'s."""
+
+    def due():
+        granted = TbtAccess.objects.filter(agent_id=OuterRef("agent_id"), granted_on__lte=as_of)
+        return (
+            _made(lines)
+            .filter(~Exists(granted), due_on__lte=as_of.isoformat())
+            .order_by()
+            .values_list(Func("pk", function="COUNT"))
+        )
+
+    found = _rows(key, ("escalations", as_of), due)
+    return found[0][0] if found else 0  # no row: no agent seen (a query Django knew empty)
 
 
 # -- the ESP Manager's Today, read through esp.lib.compiled (esp.web.manager_selectors) -------

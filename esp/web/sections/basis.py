@@ -58,12 +58,15 @@ class Basis:
     def incompletions(self) -> dict[str, tuple[list[dict], int]]:
         """Each incompletion section's first lines, the longest late first, and how many:
         read once for every late section and the transfers (sources.late)."""
+        values = [section.key for section in self.policy.sections]
+        key = None if self.seen is not None else (self.program.pk, self.as_of, *values)
         return selectors.first_lines_per(
-            self.lines("incompletions"),
+            (lambda: self.lines("incompletions")) if key else self.lines("incompletions"),
             "section",
-            [section.key for section in self.policy.sections],
+            values,
             OLDEST_FIRST,
             self.first,
+            key=key and ("incompletions", *key),  # the ESP Manager's: compiled once (issue 14)
         )
 
     @cached_property

@@ -140,8 +140,15 @@ class Proctored:
 
 def proctored(base: Basis) -> Proctored:
     url = own_page("proctored", base.as_of)
-    lines = base.lines(TODAY, section="proctored")
+    program = base.program
     return Proctored(
-        sources.proctored(base, url, lines=proctored_to_arrange(lines, base.program)),
-        preview(proctored_arranged(lines, base.program), url, base.first),
+        sources.proctored(
+            base,
+            url,
+            lambda lines: proctored_to_arrange(lines, program),
+            named=("to_arrange", program.exam_attempts),  # the arrangements' fails
+        ),
+        preview(
+            proctored_arranged(base.lines(TODAY, section="proctored"), program), url, base.first
+        ),
     )

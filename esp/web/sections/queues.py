@@ -69,12 +69,11 @@ class OverTheClock:
 
 
 def over_the_clock(base: Basis) -> OverTheClock:
+    url = own_page("over_the_clock", base.as_of)
+    if not selectors.connections_open():  # none open: none over the clock (issue 14)
+        return OverTheClock(preview([], url, base.first))
     return OverTheClock(
-        preview(
-            over_clock_lines(selectors.ids_among(base.seen), base.now),
-            own_page("over_the_clock", base.as_of),
-            base.first,
-        )
+        preview(over_clock_lines(selectors.ids_among(base.seen), base.now), url, base.first)
     )
 
 

@@ -28,8 +28,19 @@ def _in_section():
     return (selectors.scanned("section_order"), *REPORT_ORDER[1:])
 
 
-def _preview(lines, order, url: str, first: int | None) -> Preview:
-    items, total = selectors.first_lines(lines, order, first)
+def key(base, *names) -> tuple | None:
+    """What names a list's query for esp.lib.compiled (the program, the day, the list's
+    `names`) when the user sees every agent (the ESP Manager): the query is then built and
+    compiled once per process, only run after (issue 14); None for a user seeing some
+    agents, whose query is built on each page."""
+    return None if base.seen is not None else (base.program.pk, base.as_of, *names)
+
+
+def _preview(base, name: str, lines, order, url: str) -> Preview:
+    """The first lines of the list `name`: `lines` a function making them (called only when
+    the list's query is built, see `key`)."""
+    found = key(base, name)
+    items, total = selectors.first_lines(lines if found else lines(), order, base.first, key=found)
     return Preview(items, total, url)
 
 
@@ -58,48 +69,66 @@ def actions(base, url: str) -> Preview:
     """The corrective actions due and overdue (R-L2 to R-L3b, R-N4a): the overdue first,
     then by due day. Today is for staff, who see every step."""
     order = (selectors.OVERDUE_FIRST, "due_on", *REPORT_ORDER)
-    return _preview(base.lines("actions"), order, url, base.first)
+    return _preview(base, "actions", lambda: base.lines("actions"), order, url)
 
 
 def callcert_open(base, url: str) -> Preview:
     """R-C4: the agents the user sees whose call certification is not passed (transferred
     agents too: the report's scope)."""
+
     # a callcert line has no section (Line's ""): said, so the index reaches its state
-    lines = base.lines("callcert", section="").filter(selectors.other_than("state", "passed"))
-    return _preview(lines, _in_section(), url, base.first)
+    def lines():
+        return base.lines("callcert", section="").filter(selectors.other_than("state", "passed"))
+
+    return _preview(base, "callcert", lines, _in_section(), url)
 
 
 def not_reported(base, url: str) -> Preview:
     """R-N5: the agents in flight without a self-report on the day, by class then name."""
-    lines = base.lines(TODAY, section="flight").filter(selectors.other_than("state", "reported"))
-    return Preview(*selectors.first_lines_by_class(lines, base.first), url)
+
+    def lines():
+        return base.lines(TODAY, section="flight").filter(selectors.other_than("state", "reported"))
+
+    found = key(base, "not_reported")
+    return Preview(
+        *selectors.first_lines_by_class(lines if found else lines(), base.first, key=found),
+        url,
+    )
 
 
 def flags(base, url: str) -> Preview:
     """R-N4b: the open red flags of the agents in flight, the oldest first."""
-    lines = base.lines(TODAY, section="flag")
-    found = _preview(lines, ("due_on", *REPORT_ORDER), url, base.first)
+    found = _preview(
+        base, "flags", lambda: base.lines(TODAY, section="flag"), ("due_on", *REPORT_ORDER), url
+    )
     for line in found.items:
         line["since"] = date.fromisoformat(line["since"])
     return found
 
 
-def proctored(base, url: str, lines=None) -> Preview:
-    """R-N4a: the exams one fail away from the last attempt, by class and agent (of `lines`
-    when given: those not arranged yet, issue 15 item 13)."""
-    lines = base.lines(TODAY, section="proctored") if lines is None else lines
-    return _preview(lines, _in_section(), url, base.first)
+def proctored(base, url: str, narrow=None, *, named: tuple = ()) -> Preview:
+    """R-N4a: the exams one fail away from the last attempt, by class and agent (of the lines
+    `narrow(lines)` keeps when given: those not arranged yet, issue 15 item 13, `named` by
+    what names its query, see `key`)."""
+
+    def lines():
+        found = base.lines(TODAY, section="proctored")
+        return found if narrow is None else narrow(found)
+
+    return _preview(base, ("proctored", *named), lines, _in_section(), url)
 
 
 def tbt_behind(base, url: str) -> Preview:
     """R-B7: the agents in flight whose TBTs are behind pace, by class and agent."""
-    lines = base.lines(TODAY, section="tbt_behind")
-    return _preview(lines, _in_section(), url, base.first)
+    lines = lambda: base.lines(TODAY, section="tbt_behind")  # noqa: E731
+    return _preview(base, "tbt_behind", lines, _in_section(), url)
 
 
 def escalations(base) -> int:
     """R-B5: the agents in flight due a help-desk call for their TBT access."""
-    return selectors.escalations_due(base.lines(TODAY, section="escalation"), base.as_of)
+    found = key(base, "escalations")
+    lines = lambda: base.lines(TODAY, section="escalation")  # noqa: E731
+    return selectors.escalations_due(lines if found else lines(), base.as_of, key=found)
 
 
 def in_flight_per_class(base) -> dict[str, int]:

@@ -1,0 +1,115 @@
+"""Issue 14: the ESP Manager's Today lists, whose queries are built and compiled once per
+process (esp.web.selectors with a `key`, esp.lib.compiled, esp.lib.compiled_sql), read the
+same lines as when built on each page, and read them again on each page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from esp.lib import clock, compiled, compiled_sql
+from esp.rules.report_lines import TODAY
+from esp.web import sections, selectors
+from esp.web.sections import sources
+from tests.web.test_query_counts import season
+
+NOW = datetime(2026, 11, 30, 13, tzinfo=ZoneInfo("America/Chicago"))
+AS_OF = date(2026, 11, 30)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def monday_november_30(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    compiled.forget()
+    compiled_sql.forget()
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def manager_basis(program, first):
+    user = get_user_model().objects.get(email="esp.manager@cxp.example")
+    return sections.basis(user, program, AS_OF, clock.now(program.time_zone), first=first)
+
+
+@pytest.mark.parametrize("first", [2, None])
+def test_keyed_reads_are_the_reads_built_each_time(program, esp, write, first):
+    season(esp, write, 2)
+    base = manager_basis(program, first)
+    assert base.seen is None  # the ESP Manager: the keyed reads
+    order = (selectors.OVERDUE_FIRST, "due_on", *sources.REPORT_ORDER)
+
+    def actions():
+        return base.lines("actions")
+
+    def flight():
+        return base.lines(TODAY, section="flight")
+
+    def escalation():
+        return base.lines(TODAY, section="escalation")
+
+    values = [section.key for section in base.policy.sections]
+    for _ in range(2):  # compiled the first time, only run the second
+        assert selectors.first_lines(actions, order, first, key=("t", 1)) == (
+            selectors.first_lines(actions(), order, first)
+        )
+        assert selectors.first_lines_by_class(flight, first, key=("t", 2)) == (
+            selectors.first_lines_by_class(flight(), first)
+        )
+        found = selectors.first_lines_per(
+            lambda: base.lines("incompletions"),
+            "section",
+            values,
+            sources.OLDEST_FIRST,
+            first,
+            key=("t", 3),
+        )
+        assert found == selectors.first_lines_per(
+            base.lines("incompletions"), "section", values, sources.OLDEST_FIRST, first
+        )
+        assert found  # the season has late agents
+        assert selectors.escalations_due(escalation, AS_OF, key=("t", 4)) == (
+            selectors.escalations_due(escalation(), AS_OF)
+        )
+
+
+def test_a_keyed_list_is_read_again_on_each_page(program, esp, write):
+    season(esp, write, 2)
+    before = sources.not_reported(manager_basis(program, 2), "")
+    season(esp, write, 3)  # one more agent per class, not self-reported either
+    after = sources.not_reported(manager_basis(program, 2), "")
+    assert after.total == before.total + 2
+
+
+def test_a_kept_statement_is_run_with_its_parameters_each_time(program, django_assert_num_queries):
+    built = []
+
+    def build():
+        built.append(1)
+        return "SELECT %s + 1", (41,)
+
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert [tuple(row) for row in compiled_sql.rows(("answer",), build)] == [(42,)]
+    assert len(built) == 1
+
+
+def test_over_the_clock_without_a_connection_open_asks_one_row(
+    program, esp, write, django_assert_num_queries
+):
+    """The running connections' query is not even built when no connection is open."""
+    from esp.callqueue.models import CertifierConnection
+    from esp.web.sections import queues
+
+    season(esp, write, 2)  # connections open, over the clock
+    base = manager_basis(program, 2)
+    with django_assert_num_queries(2):  # one open: the running connections read
+        assert queues.over_the_clock(base).over_the_clock.total == 2
+    CertifierConnection.objects.update(closed_at=NOW)
+    with django_assert_num_queries(1):
+        assert not queues.over_the_clock(base).over_the_clock
