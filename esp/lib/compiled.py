@@ -34,15 +34,37 @@ _COMPILED: dict[tuple, _Compiled | None] = {}
 _COMPILED_MAX = 1024
 
 
-def rows(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
-    """The rows of `build()` (a `values_list` queryset, not flat) as tuples, in its order."""
-    found_key = (*key, using)
-    compiled = _COMPILED.get(found_key, _COMPILED)  # the mapping itself: not compiled yet
+def _kept(key: tuple, make: Callable[[], _Compiled | None]) -> _Compiled | None:
+    compiled = _COMPILED.get(key, _COMPILED)  # the mapping itself: not compiled yet
     if compiled is _COMPILED:
-        compiled = _compile(build(), using)
+        compiled = make()
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        _COMPILED[found_key] = compiled
+        _COMPILED[key] = compiled
+    return compiled
+
+
+def statement_rows(
+    key: tuple, build: Callable[[], tuple[str, tuple]], *, using: str = "default"
+) -> list:
+    """The rows of the statement `build()` returns (SQL, parameters), as the cursor gives
+    them: for a statement written around a compiled queryset (esp.web.selectors `_ranked`,
+    a window then a join), which `rows` cannot hold. No value is converted: a statement of
+    columns that need a conversion (a date on SQLite) does not belong here."""
+
+    def make():
+        sql, params = build()
+        return _Compiled(sql, tuple(params), ())
+
+    compiled = _kept(("statement", *key, using), make)
+    with connections[using].cursor() as cursor:
+        cursor.execute(compiled.sql, compiled.params)
+        return cursor.fetchall()
+
+
+def rows(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
+    """The rows of `build()` (a `values_list` queryset, not flat) as tuples, in its order."""
+    compiled = _kept((*key, using), lambda: _compile(build(), using))
     if compiled is None:
         return []
     connection = connections[using]

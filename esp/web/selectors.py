@@ -28,7 +28,7 @@ from django.db.models.functions import Rank, RowNumber
 
 from esp.access import scopes
 from esp.callqueue.models import CertifierConnection
-from esp.lib import compiled, compiled_sql
+from esp.lib import compiled
 from esp.lib.collation import sorts_bytewise
 from esp.lib.sqlids import ids_table
 from esp.mailing.models import OutboxMessage
@@ -228,7 +228,7 @@ def _sql_rows(key: tuple | None, how, build) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    return compiled_sql.rows(("web.lines", how, *key), build)
+    return compiled.statement_rows(("web.lines", how, *key), build)
 
 
 def _first_counted(lines: QuerySet, order, first: int) -> QuerySet:

@@ -1,5 +1,5 @@
 """Issue 14: the ESP Manager's Today lists, whose queries are built and compiled once per
-process (esp.web.selectors with a `key`, esp.lib.compiled, esp.lib.compiled_sql), read the
+process (esp.web.selectors with a `key`, esp.lib.compiled), read the
 same lines as when built on each page, and read them again on each page."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from esp.lib import clock, compiled, compiled_sql
+from esp.lib import clock, compiled
 from esp.rules.report_lines import TODAY
 from esp.web import sections, selectors
 from esp.web.sections import sources
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db
 def monday_november_30(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     compiled.forget()
-    compiled_sql.forget()
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -95,7 +94,7 @@ def test_a_kept_statement_is_run_with_its_parameters_each_time(program, django_a
 
     for _ in range(2):
         with django_assert_num_queries(1):
-            assert [tuple(row) for row in compiled_sql.rows(("answer",), build)] == [(42,)]
+            assert [tuple(row) for row in compiled.statement_rows(("answer",), build)] == [(42,)]
     assert len(built) == 1
 
 
