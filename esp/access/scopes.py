@@ -328,8 +328,8 @@ def sees_agent(user, agent: Agent) -> bool:
     until one holds: first whether their current class (R-T3) is one the user sees, then the
     other parts, one query each (a small query is quicker to build and run than the union;
     what the lists read first, the classes, are subqueries here, and the agent's facts are
-    read only when some are dated ahead, `_late_ahead_of`; issue 14). Then remembered on the request's user (the agent page checks it for
-    each of its forms)."""
+    read only when some are dated ahead, `_late_ahead_of`; issue 14). Then remembered on
+    the request's user (the agent page checks it for each of its forms)."""
     seen = user.__dict__.setdefault("_esp_sees", {})
     today = clock.today()
     key = (agent.pk, today)

@@ -22,8 +22,9 @@ from esp.lib.request_memo import once
 from esp.mailing.models import DistributionList
 from esp.programs.models import Program, TbtCourse
 from esp.roster.models import Agent, ClassPhase, TrainingClass
+from esp.roster.selectors import class_dates
 from esp.rules.board import ENDED
-from esp.rules.records import SATISFYING, AgentRecord, ClassDates, Fact
+from esp.rules.records import SATISFYING, AgentRecord, Fact
 from esp.rules.report_lines import FACT_KINDS, Line
 
 from .checks import Vocabulary
@@ -107,22 +108,6 @@ def employee_ids_with_facts(program: Program, day: date, *, kinds) -> frozenset[
             agent__training_class__program=program, kind__in=kinds, date=day
         ).values_list("agent__employee_id", flat=True)
     )
-
-
-def class_dates(codes=None) -> dict[str, ClassDates]:
-    """Each class (of `codes`) with its phases' start dates, in one query (issue 14: a class
-    with no phase dates yet has none)."""
-    rows = TrainingClass.objects.order_by("code", "phase_starts__phase__order").values_list(
-        "code", "phase_starts__phase__key", "phase_starts__start_date"
-    )
-    if codes is not None:
-        rows = rows.filter(code__in=list(codes))
-    starts: dict[str, dict[str, date]] = {}
-    for code, phase, day in rows:
-        found = starts.setdefault(code, {})
-        if phase is not None:
-            found[phase] = day
-    return {code: ClassDates(code, found) for code, found in starts.items()}
 
 
 # Up to this many agents, their facts are read by the list of their ids (well under the

@@ -16,7 +16,7 @@ from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
 from esp.rules.records import AgentRecord, ClassDates, Fact
 
-from .models import Agent, ClassPhase, TrainingClass
+from .models import Agent, TrainingClass
 
 
 def program_for(*, program_key: str | None = None, class_code: str | None = None) -> Program:
@@ -142,6 +142,22 @@ def has_done(task: str) -> Q:
 EMPLOYMENT = ("status", "employment")
 
 
+def class_dates(codes=None) -> dict[str, ClassDates]:
+    """Each class (of `codes`) with its phases' start dates, in one query (issue 14: a class
+    with no phase dates yet has none)."""
+    rows = TrainingClass.objects.order_by("code", "phase_starts__phase__order").values_list(
+        "code", "phase_starts__phase__key", "phase_starts__start_date"
+    )
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    starts: dict[str, dict[str, date]] = {}
+    for code, phase, day in rows:
+        found = starts.setdefault(code, {})
+        if phase is not None:
+            found[phase] = day
+    return {code: ClassDates(code, found) for code, found in starts.items()}
+
+
 def progress_records(
     agents, *, kinds, as_of: date | None = None
 ) -> list[tuple[int, int, AgentRecord]]:
@@ -179,18 +195,12 @@ def progress_records(
         .iterator(chunk_size=10000)
     ):
         facts.setdefault(pk, []).append(Fact(day, seq, *fact))
-    starts: dict[str, dict[str, date]] = {row[4]: {} for row in rows}
-    for code, phase, day in ClassPhase.objects.filter(
-        training_class__code__in=sorted(starts)
-    ).values_list("training_class__code", "phase__key", "start_date"):
-        starts[code][phase] = day
+    dates = class_dates({row[4] for row in rows})
     return [
         (
             pk,
             program_id,
-            AgentRecord(
-                employee_id, first, last, ClassDates(code, starts[code]), tuple(facts.get(pk, ()))
-            ),
+            AgentRecord(employee_id, first, last, dates[code], tuple(facts.get(pk, ()))),
         )
         for pk, employee_id, first, last, code, program_id in rows
     ]

@@ -256,9 +256,10 @@ def _item(payload: str, employee_id: str, code: str, first_name: str, last_name:
 
 
 def _ranked_sql(lines: QuerySet, order, first: int, *, column: str = "", values: int = 1):
-    """The statement (SQL, parameters) reading the SHOWN columns of the first `first` of `lines` in `order`, in that order, each with
-    how many lines there are in all; of each value of `column` when given (at most `values`
-    of them), each row then led by the value, and the count the value's.
+    """The statement (SQL, parameters) reading the SHOWN columns of the first `first` of
+    `lines` in `order`, in that order, each with how many lines there are in all; of each
+    value of `column` when given (at most `values` of them), each row then led by the value,
+    and the count the value's.
 
     The lines are numbered in `order` and counted by windows over their sort columns only,
     read once; the payloads and names of the first ones only are then read, in a statement
