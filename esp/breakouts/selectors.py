@@ -10,6 +10,7 @@ from django.http import Http404
 
 from esp.access import scopes
 from esp.access.matrix import EDITORS
+from esp.lib import compiled
 from esp.programs.models import Program, Task
 from esp.progress.models import Fact
 from esp.progress.selectors import agents_in_scope
@@ -107,9 +108,14 @@ def queue(user, now: datetime, program: Program) -> dict:
 def waiting_count(agents=None) -> int:
     """How many of `agents` (a queryset or a subquery of their ids: the page's scope, read
     once; None: every agent, the ESP Manager's, counted without asking the agents table)
-    wait for help."""
-    waiting = HelpRequest.objects.filter(status=HelpRequest.WAITING)
-    return (waiting if agents is None else waiting.filter(agent__in=agents)).count()
+    wait for help. Every agent's: the same query on each page, compiled once (issue 14)."""
+
+    def waiting():
+        return HelpRequest.objects.filter(status=HelpRequest.WAITING)
+
+    if agents is None:
+        return compiled.count(("breakouts.waiting_count",), waiting)
+    return waiting().filter(agent__in=agents).count()
 
 
 def open_request_of(agent: Agent) -> HelpRequest | None:

@@ -11,16 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from esp.access import scopes
 from esp.access.matrix import EDITORS
-from esp.classrooms.selectors import breakout_rooms_open, default_program
+from esp.classrooms.selectors import breakout_rooms_open
 from esp.lib import clock
 from esp.lib.flash import attempt
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 from .models import HelpRequest
 
 
 def _now():
-    return clock.now(default_program().time_zone)
+    return clock.now(program_for().time_zone)
 
 
 def _is_leader(user) -> bool:
@@ -41,7 +42,7 @@ def _home(request) -> str:
 
 
 def queue(request):
-    program = default_program()
+    program = program_for()
     now = clock.now(program.time_zone)
     context = selectors.queue(request.user, now, program)
     context.update(
@@ -110,12 +111,12 @@ def ask(request):
         return _ask_for(request, leader)
     context = {"topics": HelpRequest.TOPICS, "leader": leader}
     if leader:
-        program = default_program()
+        program = program_for()
         today = clock.now(program.time_zone).date()
         context.update(selectors.ask_choices(request.user, program, today))
     else:
         context.update(_own_queue_place(request.user))
-    context["zone"] = default_program().time_zone  # the visits' times (issue 17 item 3)
+    context["zone"] = program_for().time_zone  # the visits' times (issue 17 item 3)
     return render(request, "breakouts/ask.html", context)
 
 

@@ -14,9 +14,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib import compiled
 from esp.lib.request_memo import once_kept
 from esp.programs.calendars import calendar_for
-from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import DaySchedule, Phase, Program
 from esp.progress.selectors import agent_records, agents_in_scope
 from esp.roster.models import Agent, ClassDay, TrainingClass
@@ -288,7 +288,12 @@ def invited_agent_ids(room: Classroom) -> set[int]:
 
 
 def esp_phase(program: Program) -> Phase | None:
-    return program.phases.filter(key=program.policy().esp_phase).first()
+    key = program.policy().esp_phase
+    found = compiled.objects(
+        ("classrooms.esp_phase", program.pk, key),
+        lambda: Phase.objects.filter(program=program, key=key)[:1],
+    )
+    return found[0] if found else None
 
 
 @dataclass
@@ -304,21 +309,28 @@ class LadderRow:
 
 def _esp_invitations(phase: Phase, agents, as_of: date) -> dict[int, Invitation]:
     """The active ESP invitation of each of `agents` not known out of flight by `as_of` (their
-    `settled_on`: the ladder is for agents in flight only, R-S3), the program's ESP `phase`."""
-    in_flight = Q(agent__settled_on__isnull=True) | Q(agent__settled_on__gt=as_of)
-    rows = (
-        Invitation.objects.filter(
-            in_flight,
-            status=Invitation.ACTIVE,
-            classroom__phase=phase,
-            classroom__kind=MAIN,
-            classroom__cancelled_at=None,
+    `settled_on`: the ladder is for agents in flight only, R-S3), the program's ESP `phase`.
+    Every agent's (`agents` None): compiled once per phase and day (esp.lib.compiled)."""
+
+    def invitations():
+        in_flight = Q(agent__settled_on__isnull=True) | Q(agent__settled_on__gt=as_of)
+        return (
+            Invitation.objects.filter(
+                in_flight,
+                status=Invitation.ACTIVE,
+                classroom__phase=phase,
+                classroom__kind=MAIN,
+                classroom__cancelled_at=None,
+            )
+            .select_related("classroom__training_class", "agent")
+            .order_by("agent_id", "-updated_at", "-pk")
         )
-        .select_related("classroom__training_class", "agent")
-        .order_by("agent_id", "-updated_at", "-pk")
-    )
-    if agents is not None:  # None: every agent (a filter by all of them made SQLite probe
-        rows = rows.filter(agent__in=agents)  # each room for each agent: 0.3 s at 20,000)
+
+    if agents is None:  # every agent (a filter by all of them made SQLite probe each room
+        # for each agent: 0.3 s at 20,000)
+        rows = compiled.objects(("classrooms.esp_invitations", phase.pk, as_of), invitations)
+    else:
+        rows = invitations().filter(agent__in=agents)
     found: dict[int, Invitation] = {}
     for invitation in rows:
         found.setdefault(invitation.agent_id, invitation)
@@ -418,17 +430,22 @@ class InviteDue:
 
 def invites_due(classes, as_of: date, *, within: int = 2) -> list[InviteDue]:
     """Main rooms of `classes` whose invites are not sent and are due within `within`
-    business days of D, or late (R-S1). Two queries."""
-    rooms = list(
-        Classroom.objects.filter(
-            training_class__in=classes,
+    business days of D, or late (R-S1). Two queries. `classes` None: every class's (the ESP
+    Manager's), the rooms' query compiled once per day (esp.lib.compiled)."""
+
+    def waiting():
+        return Classroom.objects.filter(
             kind=MAIN,
             cancelled_at=None,
             invites_sent_at=None,
             first_day__gt=as_of,
             phase__invite_lead_days__isnull=False,
         ).select_related("training_class__program", "phase")
-    )
+
+    if classes is None:
+        rooms = compiled.objects(("classrooms.invites_due", as_of), waiting)
+    else:
+        rooms = list(waiting().filter(training_class__in=classes))
     if not rooms:
         return []
     calendar = calendar_for(rooms[0].training_class.program)
@@ -458,15 +475,6 @@ def breakout_rooms_open(classes, day: date) -> list[Classroom]:
 
 
 # -- the pages' lookups --------------------------------------------------------------------------
-
-
-def default_program() -> Program:
-    """The program the planner is about: the only one, else the default one (as
-    `esp.reports.builders.program_for()` with no argument, which lives in a higher app)."""
-    programs = list(Program.objects.all()[:2])
-    if len(programs) == 1:
-        return programs[0]
-    return Program.objects.get(key=DEFAULT_PROGRAM_KEY)
 
 
 def get_class_for_user(user, code: str) -> TrainingClass:
@@ -541,24 +549,6 @@ def running_classes(user, program: Program, as_of: date, calendar) -> list[tuple
 
 
 @dataclass
-class ClassroomsToday:
-    """The Today section of the classroom owners (R-S1, R-S3): invites to send now and ESP
-    invites to extend or move (`count` 0: the section is not shown)."""
-
-    count: int = 0
-    as_of: date | None = None
-    due: list[InviteDue] = field(default_factory=list)
-    ladder: list[LadderRow] = field(default_factory=list)
-
-
-def classrooms_today(user, program: Program, as_of: date) -> ClassroomsToday:
-    """The section for a user who sees the planner (the caller checks the role)."""
-    due = invites_due(scopes.visible_classes(user), as_of)
-    ladder = esp_ladder(program, as_of, scopes.visible_agent_ids(user))
-    return ClassroomsToday(len(due) + len(ladder), as_of, due, ladder)
-
-
-@dataclass
 class AgentInvitation:
     invitation: Invitation
     days: list[date]
@@ -578,22 +568,17 @@ def agent_page_context(user, agent: Agent, page) -> dict:
     """The agent page's classrooms part (esp.progress.hooks): the agent's invitations (R-S2),
     room, link, days and the class-day hours in the program's time zone (issue 15 item 6);
     cancelled ones marked."""
-    invitations = (
-        Invitation.objects.filter(agent=agent)
-        .select_related("classroom__training_class", "classroom__phase")
-        .order_by("classroom__first_day", "pk")
-    )
     program = agent.training_class.program
     known = schedules(program)
     return {
         "classrooms_panel": {
             "rows": [
                 {
-                    "invitation": i,
-                    "days": [date.fromisoformat(d) for d in i.days],
-                    "hours": day_times(program, i.classroom.phase, known),
+                    "invitation": row.invitation,
+                    "days": row.days,
+                    "hours": day_times(program, row.invitation.classroom.phase, known),
                 }
-                for i in invitations
+                for row in agent_invitations(agent)
             ],
             "time_zone": program.time_zone,
         }

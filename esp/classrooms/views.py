@@ -14,6 +14,7 @@ from esp.lib import clock
 from esp.lib.dates import picked_day, required_day
 from esp.lib.flash import attempt
 from esp.programs.calendars import calendar_for
+from esp.roster.selectors import program_for
 
 from . import selectors, services
 from .models import KIND_NAMES, KINDS, PROVIDERS
@@ -56,7 +57,7 @@ def _to_ladder(as_of):
 
 
 def planner(request):
-    program = selectors.default_program()
+    program = program_for()
     as_of = picked_day(request, program)
     now = clock.now(program.time_zone)
     calendar = calendar_for(program)

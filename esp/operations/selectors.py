@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from esp.access import scopes
+from esp.lib import compiled
 from esp.lib.display import label
 from esp.programs.calendars import calendar_for
 from esp.progress.selectors import agent_records
@@ -183,15 +184,29 @@ def spin_up_email(training_class, items) -> str:
 def undo_uptraining(program, as_of: date, *, policy=None, among=None) -> list[dict]:
     """R-E3, seed 003: agents set to the uptraining class who have finished all Call Certs
     (passed, or failed the certification), until the undo is recorded (`policy`: the
-    program's, when the caller has read it already; `among`: the agents a user sees)."""
+    program's, when the caller has read it already; `among`: the agents a user sees; None,
+    every agent's: the queries compiled once, esp.lib.compiled)."""
     policy = policy or program.policy()
-    steps = ExtensionStep.objects.filter(
-        step="uptraining_set", procedure__method=UPTRAINING_CLASS
-    ).select_related("agent__training_class__campaign", "procedure")
-    if among is not None:
-        steps = steps.filter(agent__in=among)
-    sets = {s.agent_id: s for s in steps}
-    undone = set(ExtensionStep.objects.filter(step="undo").values_list("agent_id", flat=True))
+
+    def steps():
+        return ExtensionStep.objects.filter(
+            step="uptraining_set", procedure__method=UPTRAINING_CLASS
+        ).select_related("agent__training_class__campaign", "procedure")
+
+    if among is None:
+        found = compiled.objects(("operations.uptraining_set",), steps)
+    else:
+        found = steps().filter(agent__in=among)
+    sets = {s.agent_id: s for s in found}
+    if not sets:
+        return []
+    undone = {
+        pk
+        for (pk,) in compiled.rows(
+            ("operations.undone",),
+            lambda: ExtensionStep.objects.filter(step="undo").order_by().values_list("agent_id"),
+        )
+    }
     pending = {pk: s for pk, s in sets.items() if pk not in undone}
     if not pending:
         return []

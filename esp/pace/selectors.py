@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from esp.access import scopes
 from esp.access.writes import may_write
+from esp.lib import compiled
 from esp.programs.calendars import calendar_for
 from esp.programs.models import Phase, Program
 from esp.progress.models import Fact as FactRow
@@ -326,18 +327,26 @@ def proctored_to_arrange(lines, program: Program):
     return lines.exclude(Exists(_arranged(program)))
 
 
-def proctored_arranged(lines, program: Program) -> list[dict]:
+def proctored_arranged(lines, program: Program, *, key: tuple | None = None) -> list[dict]:
     """Of the day's `proctored` lines, those arranged, soonest first: each with the agent's
-    employee id, name, class, exam and the day it is arranged for."""
-    rows = (
-        lines.filter(Exists(_arranged(program)))
-        .annotate(arranged_for=Subquery(_arranged(program).values("arranged_for")[:1]))
-        .order_by("arranged_for", "class_code", "employee_id")
-        .values_list(
-            "employee_id", "class_code", "agent__first_name", "agent__last_name", "step",
-            "arranged_for",
-        )
-    )  # fmt: skip
+    employee id, name, class, exam and the day it is arranged for. With a `key` naming the
+    lines (esp.web.sections.sources.key), `lines` is a function making them and the query is
+    built and compiled once per process (esp.lib.compiled)."""
+
+    def arranged():
+        return (
+            (lines() if key else lines)
+            .filter(Exists(_arranged(program)))
+            .annotate(arranged_for=Subquery(_arranged(program).values("arranged_for")[:1]))
+            .order_by("arranged_for", "class_code", "employee_id")
+            .values_list(
+                "employee_id", "class_code", "agent__first_name", "agent__last_name", "step",
+                "arranged_for",
+            )
+        )  # fmt: skip
+
+    fails = program.exam_attempts - 1  # what the query is made of besides the lines
+    rows = compiled.rows(("pace.proctored_arranged", *key, fails), arranged) if key else arranged()
     return [
         {"employee_id": e, "class_code": c, "name": f"{f} {la}", "exam": x, "arranged_for": d}
         for e, c, f, la, x, d in rows

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, OuterRef, Subquery
 
 from esp.access import scopes
 from esp.callqueue.models import CertifierAvailability, CertifierConnection
+from esp.lib import compiled
 from esp.programs.models import Program
 from esp.progress.models import Fact
 from esp.progress.selectors import agent_records
@@ -207,9 +208,16 @@ def outlook_day(program: Program, as_of: date):
 
 def outlook_day_built(program: Program, as_of: date) -> tuple | None:
     """(pk, built at, what from) of the program's kept outlook as of D, or None: which one,
-    without reading its snapshot."""
-    days = OutlookDay.objects.filter(program=program, as_of=as_of)
-    return days.values_list("pk", "built_at", "stamp").first()
+    without reading its snapshot. Asked by every Today: compiled once per program and day."""
+    found = compiled.rows(
+        ("reports.outlook_day_built", program.pk, as_of),
+        lambda: (
+            OutlookDay.objects.filter(program=program, as_of=as_of)
+            .order_by("pk")
+            .values_list("pk", "built_at", "stamp")[:1]
+        ),
+    )
+    return found[0] if found else None
 
 
 def outlook_snapshot(pk: int) -> bytes:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 
+from esp.lib import compiled
 from esp.programs.default_program import DEFAULT_PROGRAM_KEY
 from esp.programs.models import Program
 from esp.rules.records import AgentRecord, ClassDates, Fact
@@ -28,7 +29,8 @@ def program_for(*, program_key: str | None = None, class_code: str | None = None
         return Program.objects.get(key=program_key)
     if class_code:
         return TrainingClass.objects.select_related("program").get(code=class_code).program
-    programs = list(Program.objects.all()[:2])
+    # asked by nearly every page: compiled once per process (esp.lib.compiled, issue 14)
+    programs = compiled.objects(("roster.program_for",), lambda: Program.objects.all()[:2])
     if len(programs) == 1:
         return programs[0]
     return Program.objects.get(key=DEFAULT_PROGRAM_KEY)

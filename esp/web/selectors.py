@@ -97,11 +97,16 @@ def in_flight_records(seen, program: Program, policy: Policy, as_of: date) -> li
 
 def proofs_waiting(seen) -> dict[str, int]:
     """The submitted proofs of the agents among `seen`, counted per item (what they prove:
-    a task, a TBT course), so that the page counts those the user may decide."""
+    a task, a TBT course), so that the page counts those the user may decide. Every agent's
+    (`seen` None): compiled once (esp.lib.compiled)."""
+
+    def per_item(proofs):
+        return proofs.order_by().values_list("item").annotate(n=Count("pk"))
+
     proofs = Proof.objects.filter(status=Proof.SUBMITTED)
-    if seen is not None:
-        proofs = proofs.filter(agent__in=ids_among(seen))
-    return dict(proofs.order_by().values_list("item").annotate(n=Count("pk")))
+    if seen is None:
+        return dict(compiled.rows(("web.proofs_waiting",), lambda: per_item(proofs)))
+    return dict(per_item(proofs.filter(agent__in=ids_among(seen))))
 
 
 def connections_open() -> bool:
@@ -191,21 +196,39 @@ def first_lines(lines, order, first: int | None, *, key: tuple | None = None):
     query (issue 14, `_ranked_sql`). With a `key` naming the lines and the order (the ESP
     Manager's, who sees every agent: the program, the day, the list), `lines` is a function
     making them, called the first time only: the query is built and compiled once per process
-    and only run after (esp.lib.compiled; `key=None`: `lines` the queryset itself)."""
+    and only run after (esp.lib.compiled; `key=None`: `lines` the queryset itself).
+
+    The first are picked by a subquery sorting to the first `first` only, and all counted by
+    another (`_first_counted`), on SQLite and for every agent's lines on PostgreSQL: those
+    are counted from the index alone (the ESP Manager's 1,043 actions: 2.0 → 1.2 ms). A
+    user's agents' lines on PostgreSQL are numbered and counted by windows (`_ranked_sql`),
+    the agents' ids read once."""
     if key is None and lines.query.is_empty():  # no agent seen: not even the query's building
         return [], 0
     if first is None:
         rows = _rows(key, "all", lambda: in_order(_made(lines), *order).values_list(*SHOWN))
         items = [_item(*row) for row in rows]
         return items, len(items)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and key is None:
         rows = _sql_rows(key, ("ranked", first), lambda: _ranked_sql(_made(lines), order, first))
-    else:  # SQLite: the first picked and all counted by subqueries (`_ranked_sql`)
+    else:
         rows = _rows(key, ("first", first), lambda: _first_counted(_made(lines), order, first))
     items, total = [], 0
     for *shown, total in rows:  # noqa: B007 - the count: on each row
         items.append(_item(*shown))
     return items, total
+
+
+def first_kept(key: tuple, items, first: int | None) -> tuple[list, int]:
+    """The first `first` model instances of the queryset `items()` (all: None) and how many
+    in all, counted only when the first fill the list; built and compiled once for `key`
+    (esp.lib.compiled, web.sections.preview.preview_kept)."""
+    shown = compiled.objects(
+        ("web.first", *key, first), lambda: items() if first is None else items()[:first]
+    )
+    if first is None or len(shown) < first:  # then they are all: no count to ask
+        return shown, len(shown)
+    return shown, compiled.count(("web.first", *key), items)
 
 
 def _made(lines) -> QuerySet:

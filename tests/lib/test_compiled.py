@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.db.models.functions import Length
 
 from esp.lib import compiled
 from esp.upkeep.models import GapReport
@@ -72,3 +73,74 @@ def test_a_query_known_to_be_empty_is_not_run(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert compiled.rows(("none",), lambda: GapReport.objects.none().values_list("pk")) == []
         assert compiled.rows(("none",), lambda: GapReport.objects.none().values_list("pk")) == []
+
+
+# -- compiled.objects and compiled.count: model instances and counts (issue 14) ---------------
+
+
+def gap_report_objects(day: date):
+    return (
+        GapReport.objects.filter(day__gte=day)
+        .select_related("person")
+        .annotate(name_length=Length("person__username"))
+        .order_by("day", "gaps")
+    )
+
+
+@pytest.mark.django_db
+def test_objects_are_the_querysets_instances_with_their_related_objects(
+    reports, django_assert_num_queries
+):
+    compiled.forget()
+    for day in (date(2026, 11, 1), date(2026, 11, 28), date(2026, 12, 1)):
+        expected = list(gap_report_objects(day))
+        with django_assert_num_queries(1):  # the people came with the rows
+            found = compiled.objects(("gaps", day), lambda day=day: gap_report_objects(day))
+            people = [report.person.username for report in found]
+        assert [r.pk for r in found] == [r.pk for r in expected]
+        assert people == [r.person.username for r in expected]
+        assert [(r.day, r.gaps, r.recipients) for r in found] == [
+            (r.day, r.gaps, r.recipients) for r in expected
+        ]
+        assert [r.name_length for r in found] == [len(name) for name in people]
+        assert all(not r._state.adding and r._state.db == "default" for r in found)
+
+
+@pytest.mark.django_db
+def test_objects_are_built_once_read_each_time_and_sliced_as_asked(
+    reports, django_assert_num_queries
+):
+    compiled.forget()
+    built = []
+
+    def build():
+        built.append(1)
+        return gap_report_objects(date(2026, 11, 1))[:2]
+
+    first = compiled.objects(("sliced",), build)
+    GapReport.objects.filter(gaps=0).update(gaps=9)
+    with django_assert_num_queries(1):
+        second = compiled.objects(("sliced",), build)
+    assert len(built) == 1
+    assert [r.gaps for r in first] == [0, 1]
+    assert [r.gaps for r in second] == [9, 1]  # read again, in the order asked
+
+
+@pytest.mark.django_db
+def test_objects_refuses_what_is_not_a_plain_queryset_of_instances():
+    compiled.forget()
+    with pytest.raises(ValueError, match="model instances"):
+        compiled.objects(("values",), lambda: GapReport.objects.values_list("pk"))
+
+
+@pytest.mark.django_db
+def test_count_is_the_querysets_count_read_each_time(reports, django_assert_num_queries):
+    compiled.forget()
+    november = lambda: GapReport.objects.filter(day__lt=date(2026, 12, 1))  # noqa: E731
+    assert compiled.count(("november",), november) == november().count() == 3
+    GapReport.objects.filter(day=date(2026, 11, 27)).update(day=date(2026, 12, 2))
+    with django_assert_num_queries(1):
+        assert compiled.count(("november",), november) == 2
+    with django_assert_num_queries(0):  # known empty: not run
+        assert compiled.count(("empty",), GapReport.objects.none) == 0
+        assert compiled.objects(("empty",), GapReport.objects.none) == []

@@ -15,6 +15,7 @@ from esp.lib import clock, compiled
 from esp.rules.report_lines import TODAY
 from esp.web import sections, selectors
 from esp.web.sections import sources
+from esp.web.sections.preview import preview, preview_kept
 from tests.web.test_query_counts import season
 
 NOW = datetime(2026, 11, 30, 13, tzinfo=ZoneInfo("America/Chicago"))
@@ -112,3 +113,19 @@ def test_over_the_clock_without_a_connection_open_asks_one_row(
     CertifierConnection.objects.update(closed_at=NOW)
     with django_assert_num_queries(1):
         assert not queues.over_the_clock(base).over_the_clock
+
+
+@pytest.mark.parametrize("first", [1, 2, 3, None])
+def test_a_kept_preview_is_the_preview_built_each_time(program, esp, write, first):
+    """preview_kept (the ESP Manager's lists of model instances: termination reviews, the
+    reviews due): the same items and count as `preview`, counted only when the first fill
+    the list, read again on each page."""
+    season(esp, write, 2)
+    agents = lambda: get_user_model().objects.order_by("email")  # noqa: E731
+    for _ in range(2):
+        kept = preview_kept(("t", "people"), agents, "/all/", first)
+        built = preview(agents(), "/all/", first)
+        assert (kept.items, kept.total, kept.url) == (built.items, built.total, built.url)
+        assert preview_kept(None, agents, "/all/", first) == built
+    get_user_model().objects.create(username="late.hire", email="zz.late@cxp.example")
+    assert preview_kept(("t", "people"), agents, "/all/", first).total == built.total + 1

@@ -148,7 +148,11 @@ def proctored(base: Basis) -> Proctored:
             lambda lines: proctored_to_arrange(lines, program),
             named=("to_arrange", program.exam_attempts),  # the arrangements' fails
         ),
-        preview(
-            proctored_arranged(base.lines(TODAY, section="proctored"), program), url, base.first
-        ),
+        preview(_proctored_arranged(base), url, base.first),
     )
+
+
+def _proctored_arranged(base: Basis) -> list[dict]:
+    lines = lambda: base.lines(TODAY, section="proctored")  # noqa: E731
+    key = sources.key(base, "proctored_arranged")
+    return proctored_arranged(lines if key else lines(), base.program, key=key)

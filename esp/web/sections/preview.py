@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from .. import selectors
+
 FIRST = 20
 
 
@@ -40,6 +42,17 @@ def preview(items, url: str, first: int | None, *, key: Callable | None = None) 
         return Preview(shown, len(shown) if whole else items.count(), url)
     items = sorted(items, key=key) if key is not None else list(items)
     return Preview(items if first is None else items[:first], len(items), url)
+
+
+def preview_kept(
+    key: tuple | None, items: Callable[[], QuerySet], url: str, first: int | None
+) -> Preview:
+    """`preview(items(), url, first)` of a queryset of model instances; with a `key` naming it
+    (esp.web.sections.sources.key: the ESP Manager's lists), its queries are built and
+    compiled once per process and only run after (esp.lib.compiled, issue 14)."""
+    if key is None:
+        return preview(items(), url, first)
+    return Preview(*selectors.first_kept(key, items, first), url)
 
 
 def _query(as_of: date, **more) -> str:

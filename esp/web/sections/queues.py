@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from esp.access import scopes
+from esp.access.writes import may_write
 from esp.accountability.selectors import due_termination_reviews, pending_termination_reviews
 from esp.breakouts.selectors import waiting_count
 from esp.callqueue.selectors import availability_of, my_connections
@@ -19,7 +20,7 @@ from esp.rules.report_lines import TODAY
 from .. import selectors
 from . import sources
 from .basis import Basis
-from .preview import Preview, own_page, preview, report_page, route
+from .preview import Preview, own_page, preview, preview_kept, report_page, route
 
 
 @dataclass
@@ -33,17 +34,19 @@ class TerminationReviews:
 
 def termination_reviews(base: Basis) -> TerminationReviews:
     url = own_page("termination_reviews", base.as_of)
+    # None: the user's own scope (the ESP Manager's: no filter at all)
+    among = None if base.seen is None else selectors.agents_among(base.seen)
+    deciding = may_write(base.user, "termination_decision")  # else none: another query
     return TerminationReviews(
-        preview(
-            # None: the user's own scope (the ESP Manager's: no filter at all)
-            pending_termination_reviews(
-                base.user, None if base.seen is None else selectors.agents_among(base.seen)
-            ),
+        preview_kept(
+            sources.key(base, "termination_reviews", deciding),
+            lambda: pending_termination_reviews(base.user, among),
             url,
             base.first,
         ),
-        preview(
-            due_termination_reviews(base.lines("actions")),
+        preview_kept(
+            sources.key(base, "termination_due"),
+            lambda: due_termination_reviews(base.lines("actions")),
             own_page("termination_due", base.as_of),
             base.first,
         ),
@@ -168,7 +171,8 @@ class Classrooms:
 
 
 def classrooms(base: Basis) -> Classrooms:
-    due = invites_due(scopes.visible_classes(base.user), base.as_of)
+    # the ESP Manager (who sees every agent) sees every class
+    due = invites_due(None if base.seen is None else scopes.visible_classes(base.user), base.as_of)
     ladder = esp_ladder(base.program, base.as_of, selectors.ids_among(base.seen))  # None: all
     first = base.first or len(due) + len(ladder)
     return Classrooms(
