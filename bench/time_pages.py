@@ -1,5 +1,6 @@
-"""Benchmark: the classes list, the largest class's board and attendance day, and the extension
-board timed through Django's test client on a season `bench/run.py` imported (issue 14).
+"""Benchmark: the classes list, the largest class's board and attendance day, the extension
+board and the API's lists timed through Django's test client on a season `bench/run.py`
+imported (issue 14).
 Prints server time (median), queries and HTML size per page; asserts nothing.
 
     .venv/bin/python bench/run.py --agents 2000 --out /tmp/bench     # once: the season
@@ -43,7 +44,7 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from esp.roster.models import TrainingClass
+    from esp.roster.models import Agent, TrainingClass
     from esp.roster.services.staff import create_esp_manager
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's
@@ -53,11 +54,20 @@ def main() -> None:
     client.force_login(user)
     largest = TrainingClass.objects.annotate(n=Count("agents")).order_by("-n", "code").first().code
     day = args.as_of.isoformat()
+    first = Agent.objects.filter(training_class__code=largest).order_by("employee_id").first()
+    first = first.employee_id
     pages = {
         "classes list": "/classes/",
         f"class board ({largest})": f"/classes/{largest}/?as_of={day}",
         f"attendance day ({largest})": f"/classes/{largest}/attendance/?date={day}",
         "extension board": f"/operations/extensions/?as_of={day}",
+        # the API's lists, first page (issue 14 goal): the season's and one agent's
+        "API classes": "/api/v1/classes/",
+        "API agents": "/api/v1/agents/",
+        f"API tasks ({first})": f"/api/v1/agents/{first}/tasks/",
+        f"API calls ({first})": f"/api/v1/agents/{first}/calls/",
+        f"API notes ({first})": f"/api/v1/agents/{first}/notes/",
+        f"API readiness ({largest})": f"/api/v1/classes/{largest}/readiness/",
     }
     table = Table(title=f"Pages ({connection.vendor}), server time through the test client")
     for column in ("page", "queries", "KB", "first (ms)", f"median of {args.repeat} (ms)"):

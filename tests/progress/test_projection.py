@@ -19,9 +19,9 @@ from esp.demo.season import generate_season, write_season
 from esp.lib import clock
 from esp.programs.calendars import calendar_for
 from esp.progress.line_reads import agents_version
-from esp.progress.models import ReportDay, ReportLine
+from esp.progress.models import Fact, ReportDay, ReportLine
 from esp.progress.selectors import agent_records, line_rows, lines_of
-from esp.progress.services import agent_class_move, fact_record, flag_record, projection
+from esp.progress.services import activity, agent_class_move, fact_record, flag_record, projection
 from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
 from esp.roster.models import Agent, TrainingClass
@@ -321,3 +321,32 @@ def test_the_planner_learns_a_days_lines_once_it_is_built(program, season, monke
     assert projection.build_today(now=just_after_midnight) == len(BUILT)
     after = _last_analyze(ReportLine._meta.db_table)
     assert after is not None and (before is None or after > before)
+
+
+def test_an_import_tells_the_planner_its_facts_before_reading_them_back(
+    program, tmp_path, monkeypatch
+):
+    """Into a new database, a season's facts were read back for their lines and marks with
+    plans made for an empty fact table: 17.8 s of a 49 s import (issue 14). The copy's own
+    transaction analyzes the fact table before the lines are computed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its statistics as they were; its write lock is not held longer")
+    monkeypatch.setattr(activity, "ANALYZE_AFTER", 5)  # the test season is small
+    known = []
+    refresh = activity.projection.refresh
+
+    def counted_then_refresh(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = %s", [Fact._meta.db_table]
+            )
+            known.append(cursor.fetchone()[0])
+        return refresh(**kwargs)
+
+    monkeypatch.setattr(activity.projection, "refresh", counted_then_refresh)
+    generated = generate_season(as_of=AS_OF, agents=20, seed=11, calendar=calendar_for(program))
+    paths = write_season(generated, tmp_path / "season")
+    import_classes(paths["classes"])
+    import_roster(paths["roster"])
+    created = import_activity(paths["activity"]).created
+    assert known == [created]  # what the planner knows as the lines are computed: every fact
