@@ -109,14 +109,14 @@ def ask(request):
     leader = _is_leader(request.user)
     if request.method == "POST":
         return _ask_for(request, leader)
-    context = {"topics": HelpRequest.TOPICS, "leader": leader}
+    program = program_for()
+    # the visits' times in the program's zone (issue 17 item 3)
+    context = {"topics": HelpRequest.TOPICS, "leader": leader, "zone": program.time_zone}
     if leader:
-        program = program_for()
         today = clock.now(program.time_zone).date()
         context.update(selectors.ask_choices(request.user, program, today))
     else:
         context.update(_own_queue_place(request.user))
-    context["zone"] = program_for().time_zone  # the visits' times (issue 17 item 3)
     return render(request, "breakouts/ask.html", context)
 
 

@@ -28,9 +28,28 @@ class _Compiled:
     sql: str
     params: tuple
     converters: tuple  # (position, converter functions, expression) per converted column
-    # how a row makes model instances (`objects`): the compiler's klass_info, select and
-    # annotation_col_map (its plain results, not the compiler and its connection)
-    instances: tuple = ()
+    instances: _Instances | None = None  # a queryset of model instances: how a row makes one
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """How a row makes a model instance, as Django's ModelIterable does (`objects`): worked
+    out once from the compiler (its klass_info, select and annotation_col_map)."""
+
+    model: type
+    start: int  # the model's own columns: row[start:end]
+    end: int
+    names: tuple[str, ...]
+    related: tuple  # get_related_populators: the select_related objects
+    annotations: tuple[tuple[str, int], ...]  # (attribute, position)
+
+    def made(self, row: tuple, using: str):
+        instance = self.model.from_db(using, self.names, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
 
 
 #: (key, database alias) -> the SQL, its parameters and converters; None: known empty. A
@@ -115,7 +134,23 @@ def _compile(queryset: QuerySet, using: str) -> _Compiled | None:
             (position, tuple(functions), expression)
             for position, (functions, expression) in sorted(converters.items())
         ),
-        (compiler.klass_info, compiler.select, compiler.annotation_col_map),
+        _instances(compiler, using),
+    )
+
+
+def _instances(compiler, using: str) -> _Instances | None:
+    info, select = compiler.klass_info, compiler.select
+    if info is None:  # a values_list queryset: rows, not instances
+        return None
+    fields = info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    return _Instances(
+        info["model"],
+        start,
+        end,
+        tuple(column[0].target.attname for column in select[start:end]),
+        tuple(get_related_populators(info, select, using)),
+        tuple(compiler.annotation_col_map.items()),
     )
 
 
@@ -135,20 +170,7 @@ def objects(key: tuple, build: Callable[[], QuerySet], *, using: str = "default"
     compiled = _kept(("objects", *key, using), make)
     if compiled is None:
         return []
-    info, select, annotations = compiled.instances
-    fields = info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    names = [column[0].target.attname for column in select[start:end]]
-    related = get_related_populators(info, select, using)
-    found = []
-    for row in _run(compiled, using):
-        instance = info["model"].from_db(using, names, row[start:end])
-        for populator in related:
-            populator.populate(row, instance)
-        for name, position in annotations.items():
-            setattr(instance, name, row[position])
-        found.append(instance)
-    return found
+    return [compiled.instances.made(row, using) for row in _run(compiled, using)]
 
 
 def forget() -> None:
