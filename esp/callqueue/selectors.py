@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -543,7 +544,9 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
         )
         return (
             Agent.objects.filter(pk__in=members, training_class__program=program)
-            .exclude(pk__in=ShadowingPairing.objects.filter(ended_on__isnull=True).values("agent"))
+            .exclude(  # NOT EXISTS: an anti-join from the members, not a scan of every agent
+                Exists(ShadowingPairing.objects.filter(agent=OuterRef("pk"), ended_on__isnull=True))
+            )
             .annotate(read=read)
             .order_by()
             .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))

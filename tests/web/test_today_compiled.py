@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from esp.lib import clock, compiled
-from esp.rules.report_lines import TODAY
+from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 from esp.web import sections, selectors
 from esp.web.sections import sources
 from esp.web.sections.preview import preview, preview_kept
@@ -76,6 +78,45 @@ def test_keyed_reads_are_the_reads_built_each_time(program, esp, write, first):
         assert selectors.escalations_due(escalation, AS_OF, key=("t", 4)) == (
             selectors.escalations_due(escalation(), AS_OF)
         )
+
+
+@pytest.mark.parametrize("first", [1, 2, 3, 4, 6, 7])
+def test_not_self_reported_by_the_class_order_index_reads_the_same_lines(
+    program, esp, write, first
+):
+    """R-N5, issue 14: every agent's lines not self-reported, their first classes read from
+    the index holding the section in class order, are the first by class then name, with
+    the edge falling inside a class (3 agents a class), on it, or past every line."""
+    season(esp, write, 3)
+    base = manager_basis(program, first)
+
+    def flight():
+        return base.lines(TODAY, section="flight")
+
+    def in_class_order():
+        return flight().filter(section_order=TODAY_SECTIONS.index("flight"))
+
+    expected = selectors.first_lines(flight(), selectors.BY_CLASS_THEN_NAME, first)
+    assert expected[1] == 6 and len(expected[0]) == min(first, 6)
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.first_lines_by_class(
+            flight, first, key=("t", "edge", first), in_class_order=in_class_order
+        )
+    assert found == expected
+    assert "firsts" in captured[-1]["sql"]  # the edge read, not the generic one
+
+
+def test_not_self_reported_without_lines_is_empty(program, esp, write):
+    season(esp, write, 1)
+    base = manager_basis(program, 2)
+
+    def none():
+        return base.lines(TODAY, section="flight").filter(state="reported")
+
+    assert selectors.first_lines_by_class(none, 2, key=("t", "none"), in_class_order=none) == (
+        [],
+        0,
+    )
 
 
 def test_a_keyed_list_is_read_again_on_each_page(program, esp, write):

@@ -9,7 +9,7 @@ from datetime import date
 
 from esp.reports.builders import build_report
 from esp.reports.selectors import agent_names
-from esp.rules.report_lines import TODAY
+from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 from esp.rules.upkeep import not_transferred
 
 from .. import selectors
@@ -89,11 +89,14 @@ def not_reported(base, url: str) -> Preview:
     def lines():
         return base.lines(TODAY, section="flight").filter(selectors.other_than("state", "reported"))
 
+    def in_class_order():  # the section by its order: report_line_order holds it by class
+        return lines().filter(section_order=TODAY_SECTIONS.index("flight"))
+
     found = key(base, "not_reported")
-    return Preview(
-        *selectors.first_lines_by_class(lines if found else lines(), base.first, key=found),
-        url,
+    items, total = selectors.first_lines_by_class(
+        lines if found else lines(), base.first, key=found, in_class_order=in_class_order
     )
+    return Preview(items, total, url)
 
 
 def flags(base, url: str) -> Preview:
