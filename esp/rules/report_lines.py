@@ -25,7 +25,7 @@ from .tbt import escalation_date, tbt_line, tbt_task_key
 
 #: Bumped whenever the lines these rules compute change for the same facts: a day built by
 #: older rules then no longer matches its stamp and is built again on its next read.
-RULES_VERSION = 4
+RULES_VERSION = 5  # 5: a "done" line's state is its task
 REPORTS = ("incompletions", "actions", "callcert", "attendance", "extensions")
 # Not a §15 report: what the Today page lists of the agents in flight, kept like the reports
 # (esp.web.sections): one "flight" line per agent (state "reported" once they self-reported
@@ -62,7 +62,8 @@ class Line:
     `position` (its place among the agent's lines) order the actions; `payload` is the
     line of the §15 JSON exactly as the builders write it. `rank` and `state` let a page
     pick lines in SQL: an incompletion's age in business days, an action's status, a call
-    certification's result, whether an agent in flight self-reported.
+    certification's result, whether an agent in flight self-reported, the task a "done"
+    line says is done (also its `step`: the state is in the index that counts them alone).
     """
 
     employee_id: str
@@ -175,7 +176,7 @@ def today_lines(progress: AgentProgress, ctx: rules.Context) -> list[Line]:
 
     found = [line("flight", {"name": name}, state="reported" if reported else "")]
     done = [task.key for task in policy.tasks if progress.is_done(task.key, as_of)]
-    found += [line("done", {}, i, step=key) for i, key in enumerate(done)]
+    found += [line("done", {}, i, step=key, state=key) for i, key in enumerate(done)]
     flags = open_flags(
         [f for f in record.facts if f.kind in ("flag", "exam")],
         exam_attempts=policy.exam_attempts,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from esp.lib import compiled
 from esp.mailing.models import OutboxMessage
@@ -33,7 +33,8 @@ def first_classes(
     (issue 14: 20 of the season's 300 classes needing an extension)."""
     key = (program.pk, as_of, report)
     counted = compiled.rows(
-        ("class_sizes", *key), lambda: _grouped(line_rows(program, as_of, report), "class_code")
+        ("class_sizes", *key),
+        lambda: selectors.counted(line_rows(program, as_of, report), "class_code"),
     )
     sizes = dict(counted)
     codes = sorted(sizes)[:first]
@@ -115,27 +116,31 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
     def read(name: str, build) -> list[tuple]:  # built and compiled once (esp.lib.compiled)
         return compiled.rows(("day_counts", name, program.pk, as_of, transfer_section), build)
 
-    def today(section: str, column: str):
-        return lambda: _grouped(today_section(line_rows(program, as_of, TODAY), section), column)
+    def flight():  # per class: report_line_order on SQLite (today_section)
+        return selectors.counted(
+            today_section(line_rows(program, as_of, TODAY), "flight"), "class_code"
+        )
+
+    def done():  # per task (a done line's state): from report_line_pick alone
+        return selectors.counted(line_rows(program, as_of, TODAY).filter(section="done"), "state")
 
     def late():
         lines = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
-        return _grouped(lines, "class_code", "rank")
+        return selectors.counted(lines, "class_code", "rank")
 
     ages: dict[str, Counter] = {}
     for code, age, n in read("late", late):
         ages.setdefault(code, Counter())[age] = n
     return DayCounts(
-        flight=dict(read("flight", today("flight", "class_code"))),
-        done=dict(read("done", today("done", "step"))),
-        due=dict(read("due", lambda: _grouped(line_rows(program, as_of, "actions"), "class_code"))),
+        flight=dict(read("flight", flight)),
+        done=dict(read("done", done)),
+        due=dict(
+            read(
+                "due", lambda: selectors.counted(line_rows(program, as_of, "actions"), "class_code")
+            )
+        ),
         late=ages,
     )
-
-
-def _grouped(lines: QuerySet, *columns: str) -> QuerySet:
-    """How many of `lines` per value of `columns`: rows (*values, n)."""
-    return lines.order_by().values_list(*columns).annotate(n=Count("pk"))
 
 
 def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
@@ -155,7 +160,7 @@ def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
         return sends, len(sends)
     counted = compiled.rows(
         ("sends_to_decide_count",),
-        lambda: _grouped(selectors.sends_to_decide(), "status"),
+        lambda: selectors.counted(selectors.sends_to_decide(), "status"),
     )
     return sends, sum(n for _, n in counted)
 
@@ -163,6 +168,6 @@ def sends_to_decide(first: int | None) -> tuple[list[dict], int]:
 def gap_reports_sent(day: date) -> int:
     """How many gap reports were sent for the day (R-N7)."""
     counted = compiled.rows(
-        ("gap_reports_sent", day), lambda: _grouped(selectors.gap_reports_of(day), "day")
+        ("gap_reports_sent", day), lambda: selectors.counted(selectors.gap_reports_of(day), "day")
     )
     return sum(n for _, n in counted)

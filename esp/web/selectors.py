@@ -451,17 +451,20 @@ def first_lines_per(
         items.setdefault(value, []).append(_item(*row))
     if first is None:
         return {value: (found, len(found)) for value, found in items.items()}
-    counts = _rows(key, ("counts", column), lambda: _counts(among(), column))
+    counts = _rows(key, ("counts", column), lambda: counted(among(), column))
     return {value: (items.get(value, []), n) for value, n in counts}
 
 
 def line_counts(lines: QuerySet, column: str) -> dict[str, int]:
     """How many of `lines` per value of `column` (class, section, step)."""
-    return dict(_counts(lines, column))
+    return dict(counted(lines, column))
 
 
-def _counts(lines: QuerySet, column: str) -> QuerySet:
-    return lines.order_by().values_list(column).annotate(n=Count("pk"))
+def counted(rows: QuerySet, *columns: str) -> QuerySet:
+    """How many of `rows` per value of `columns`: rows (*values, n). Counted as COUNT(*), so
+    that an index holding the filters and `columns` counts them alone (COUNT of the primary
+    key reads every row: the funnel's tasks done, 2.0 → 0.9 ms on PostgreSQL)."""
+    return rows.order_by().values_list(*columns).annotate(n=Count("*"))
 
 
 def line_ranks(lines: QuerySet) -> list[tuple[str, int]]:

@@ -39,6 +39,6 @@ def _open(base: Basis, codes: list[str]) -> list[int]:
     task = tbt_task_key(base.policy)
     flying = base.lines(TODAY, section="flight").filter(class_code__in=codes)
     if task is not None:
-        done = base.lines(TODAY, section="done").filter(step=task).values("agent_id")
+        done = base.lines(TODAY, section="done").filter(state=task).values("agent_id")
         flying = flying.exclude(agent_id__in=done)
     return list(flying.values_list("agent_id", flat=True))  # a list: read by their ids

@@ -153,7 +153,7 @@ def late_ages(base) -> list[tuple[str, int]]:
 
 def done_per_task(base) -> dict[str, int]:
     """The funnel: how many agents in flight have done each task."""
-    return selectors.line_counts(base.lines(TODAY, section="done"), "step")
+    return selectors.line_counts(base.lines(TODAY, section="done"), "state")
 
 
 def in_flight(base) -> int:
