@@ -10,12 +10,17 @@ and its parameters are made of (the program's pk, the day, the codes...): two ca
 same key run the same SQL with the same parameters. `objects(key, build)` does the same for
 a queryset of model instances (its `select_related` followed), `statement_rows` for a
 statement written around one. At most `_COMPILED_MAX` keys are kept.
+
+A parameter that changes from call to call without changing the SQL (a user's agents, bound
+as one parameter: esp.lib.sqlids) is named in the key by a `Bound`: the query is compiled
+once for all users and each run binds the call's value where the first call's stood.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -24,11 +29,31 @@ from django.db.models.query import ModelIterable, get_related_populators
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A part of a key standing for a parameter of the query: equal to any other `Bound` of
+    the same `shape` (what the parameter changes in the SQL, e.g. whether the list is short),
+    whatever its `value`, the parameter itself (the very object the query was built with)."""
+
+    shape: object
+    value: object = field(compare=False)
+
+
+@dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple
     converters: tuple  # (position, converter functions, expression) per converted column
     instances: _Instances | None = None  # a queryset of model instances: how a row makes one
+    bound: tuple = ()  # (position in params, position in the key) of each Bound's value
+
+    def params_for(self, key: tuple) -> tuple:
+        """The parameters of a run for `key`: each Bound's value where it stood."""
+        if not self.bound:
+            return self.params
+        params = list(self.params)
+        for position, part in self.bound:
+            params[position] = key[part].value
+        return tuple(params)
 
 
 @dataclass(frozen=True)
@@ -61,11 +86,30 @@ _COMPILED_MAX = 1024
 def _kept(key: tuple, make: Callable[[], _Compiled | None]) -> _Compiled | None:
     compiled = _COMPILED.get(key, _COMPILED)  # the mapping itself: not compiled yet
     if compiled is _COMPILED:
-        compiled = make()
+        compiled = _bind(key, make())
+        if compiled is None and any(isinstance(part, Bound) for part in key):
+            return None  # known empty for this value: not kept for the others
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
         _COMPILED[key] = compiled
     return compiled
+
+
+def _bind(key: tuple, compiled: _Compiled | None) -> _Compiled | None:
+    """`compiled` knowing where each Bound of `key` stands in its parameters (the very object:
+    an equal parameter of another origin is not taken for it). A Bound the query does not
+    hold is refused: the query would be run for every value with the first one's SQL, which
+    may hold that value some other way."""
+    parts = [(at, part) for at, part in enumerate(key) if isinstance(part, Bound)]
+    if not parts or compiled is None:
+        return compiled
+    bound = []
+    for at, part in parts:
+        found = [i for i, param in enumerate(compiled.params) if param is part.value]
+        if not found:
+            raise ValueError(f"the query of {key!r} has no parameter for its Bound {at}")
+        bound += [(i, at) for i in found]
+    return dataclasses.replace(compiled, bound=tuple(bound))
 
 
 def statement_rows(
@@ -80,16 +124,18 @@ def statement_rows(
         sql, params = build()
         return _Compiled(sql, tuple(params), ())
 
-    compiled = _kept(("statement", *key, using), make)
+    full = ("statement", *key, using)
+    compiled = _kept(full, make)
     with connections[using].cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.params)
+        cursor.execute(compiled.sql, compiled.params_for(full))
         return cursor.fetchall()
 
 
 def rows(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
     """The rows of `build()` (a `values_list` queryset, not flat) as tuples, in its order."""
-    compiled = _kept((*key, using), lambda: _compile(build(), using))
-    return [] if compiled is None else _run(compiled, using)
+    full = (*key, using)
+    compiled = _kept(full, lambda: _compile(build(), using))
+    return [] if compiled is None else _run(compiled, full, using)
 
 
 def count(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> int:
@@ -99,11 +145,11 @@ def count(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") 
     return found[0][0] if found else 0  # no row: a query Django knew empty
 
 
-def _run(compiled: _Compiled, using: str) -> list[tuple]:
-    """The rows of a compiled query, converted as Django converts them."""
+def _run(compiled: _Compiled, key: tuple, using: str) -> list[tuple]:
+    """The rows of a compiled query run for `key`, converted as Django converts them."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.params)
+        cursor.execute(compiled.sql, compiled.params_for(key))
         found = cursor.fetchall()
     if not compiled.converters:
         return [tuple(row) for row in found]
@@ -167,10 +213,11 @@ def objects(key: tuple, build: Callable[[], QuerySet], *, using: str = "default"
             raise ValueError("compiled.objects reads a plain queryset of model instances")
         return _compile(queryset, using)
 
-    compiled = _kept(("objects", *key, using), make)
+    full = ("objects", *key, using)
+    compiled = _kept(full, make)
     if compiled is None:
         return []
-    return [compiled.instances.made(row, using) for row in _run(compiled, using)]
+    return [compiled.instances.made(row, using) for row in _run(compiled, full, using)]
 
 
 def forget() -> None:

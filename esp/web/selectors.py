@@ -65,6 +65,23 @@ def seen_agents(user):
     return AgentIds(pks)
 
 
+def bound_agents(seen) -> compiled.Bound | None:
+    """A page's agents (`seen_agents`: a list of ids) in the key of a compiled read of lines
+    (esp.web.sections.sources.lines_key): their one parameter, bound again on each run, and
+    how `report_lines` reads them (agent by agent up to SEEK_MAX, or not) as its shape. None
+    for every agent, a subquery or no agent."""
+    if not isinstance(seen, AgentIds) or not seen:
+        return None
+    (ids,) = seen.table.params
+    return compiled.Bound(("agents", len(seen) <= SEEK_MAX), ids)
+
+
+def of_some(key: tuple | None) -> bool:
+    """A read of some agents' lines (built each time, or compiled with their ids bound), not
+    every agent's: the plans differ."""
+    return key is None or any(isinstance(part, compiled.Bound) for part in key)
+
+
 def _among(seen):
     """`seen_agents(...)` (not None) for a `__in` filter: a list as one parameter."""
     if isinstance(seen, AgentIds) and seen:
@@ -210,7 +227,7 @@ def first_lines(lines, order, first: int | None, *, key: tuple | None = None):
         rows = _rows(key, "all", lambda: in_order(_made(lines), *order).values_list(*SHOWN))
         items = [_item(*row) for row in rows]
         return items, len(items)
-    if connection.vendor == "postgresql" and key is None:
+    if connection.vendor == "postgresql" and of_some(key):
         rows = _sql_rows(key, ("ranked", first), lambda: _ranked_sql(_made(lines), order, first))
     else:
         rows = _rows(key, ("first", first), lambda: _first_counted(_made(lines), order, first))
@@ -339,7 +356,7 @@ def first_lines_by_class(
     the ESP Manager's are 20 and hashed all 20,000 agents for them (5.1 → 2.9 ms). SQLite
     looks each agent up by id already.
     `key`: as `first_lines`'s."""
-    if key is not None and in_class_order is not None and first is not None:
+    if not of_some(key) and in_class_order is not None and first is not None:
         edge = lambda: _by_class_edge(lines, in_class_order, first)  # noqa: E731
         rows = _rows(key, ("by-class-edge", first), edge)
         return [_item(*row[:5]) for row in rows], rows[0][5] if rows else 0

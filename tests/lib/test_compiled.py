@@ -144,3 +144,55 @@ def test_count_is_the_querysets_count_read_each_time(reports, django_assert_num_
     with django_assert_num_queries(0):  # known empty: not run
         assert compiled.count(("empty",), GapReport.objects.none) == 0
         assert compiled.objects(("empty",), GapReport.objects.none) == []
+
+
+def of_people(ids):
+    """The reports of the people `ids`, bound as one parameter (esp.lib.sqlids)."""
+    from esp.lib.sqlids import ids_table
+
+    table = ids_table(ids)
+    return table.params[0], lambda: gap_reports(date(2026, 11, 1)).filter(person__in=table)
+
+
+@pytest.mark.django_db
+def test_a_bound_parameter_is_compiled_once_and_bound_again_on_each_run(reports):
+    """issue 14: a user's agents in a key (compiled.Bound): one compiled query for every
+    list of ids of the same shape, each run reading the call's ids, never the first's."""
+    compiled.forget()
+    people = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
+    built = []
+    for ids in ([people[0]], [people[1], people[2]], [people[2]], people):
+        value, build = of_people(ids)
+        found = compiled.rows(
+            ("of_people", compiled.Bound("ids", value)),
+            lambda build=build: built.append(1) or build(),
+        )
+        assert found == list(build())
+        assert [row[2] for row in found] == [f"tl.{pk - people[0]}@cxp.example" for pk in ids]
+    assert len(built) == 1
+
+
+@pytest.mark.django_db
+def test_a_bound_parameter_the_query_does_not_hold_is_refused(reports):
+    """A query whose SQL holds the value some other way than its parameter would be run
+    with the first call's value for every call: refused."""
+    compiled.forget()
+    value, _ = of_people([1])
+    with pytest.raises(ValueError, match="no parameter for its Bound"):
+        compiled.rows(
+            ("unbound", compiled.Bound("ids", value)), lambda: gap_reports(date(2026, 11, 1))
+        )
+
+
+@pytest.mark.django_db
+def test_a_query_known_empty_for_one_bound_value_is_not_kept_for_the_others(reports):
+    compiled.forget()
+    people = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
+    value, _ = of_people([people[0]])
+    empty = compiled.rows(
+        ("maybe", compiled.Bound("ids", value)),
+        lambda: gap_reports(date(2026, 11, 1)).none(),
+    )
+    assert empty == []
+    value, build = of_people([people[0]])
+    assert compiled.rows(("maybe", compiled.Bound("ids", value)), build) == list(build())

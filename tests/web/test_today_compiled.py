@@ -14,11 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from esp.lib import clock, compiled
+from esp.roster.roles import TL
 from esp.rules.report_lines import TODAY, TODAY_SECTIONS
 from esp.web import sections, selectors
 from esp.web.sections import sources
 from esp.web.sections.preview import preview, preview_kept
 from tests.web.test_query_counts import season
+from tests.web_support import staff
 
 NOW = datetime(2026, 11, 30, 13, tzinfo=ZoneInfo("America/Chicago"))
 AS_OF = date(2026, 11, 30)
@@ -117,6 +119,45 @@ def test_not_self_reported_without_lines_is_empty(program, esp, write):
         [],
         0,
     )
+
+
+def page_lists(base):
+    """Every list of lines a Today page reads through `sources.lines_key`."""
+    return (
+        sources.actions(base, ""),
+        sources.callcert_open(base, ""),
+        sources.not_reported(base, ""),
+        sources.tbt_behind(base, ""),
+        sources.escalations(base),
+        base.incompletions,
+    )
+
+
+@pytest.mark.parametrize("first", [1, None])
+def test_users_lists_compiled_once_read_each_users_own_agents(program, esp, write, first):
+    """issue 14: a user's lists are compiled once for every user seeing a list of agents
+    (their ids a compiled.Bound) and read each user's own: the TL of each class, then the
+    Cert Coordinator, read what the same lists built for them alone read."""
+    season(esp, write, 3)
+    staff("tl.two@cxp.example", TL)  # the second class's TL
+    users = ["tl.one@cxp.example", "tl.two@cxp.example", "cert.coordinator@cxp.example"]
+    User = get_user_model()
+
+    def basis_of(email):
+        user = User.objects.get(email=email)
+        return sections.basis(user, program, AS_OF, clock.now(program.time_zone), first=first)
+
+    expected = {}
+    for email in users:  # built for each user alone: the uncompiled reads
+        base = basis_of(email)
+        assert sources.lines_key(base, "x") is not None
+        base.seen = list(base.seen)  # a plain list: no Bound, built each time
+        assert sources.lines_key(base, "x") is None
+        expected[email] = page_lists(base)
+    assert expected[users[0]] != expected[users[1]]  # two classes, two TLs' agents
+    compiled.forget()
+    for email in users * 2:  # compiled with the first, run with each
+        assert page_lists(basis_of(email)) == expected[email]
 
 
 def test_a_keyed_list_is_read_again_on_each_page(program, esp, write):

@@ -22,7 +22,7 @@ from esp.upkeep.selectors import confirmed_on
 
 from .. import manager_selectors, selectors
 from .preview import FIRST
-from .sources import OLDEST_FIRST
+from .sources import OLDEST_FIRST, lines_key
 
 #: The read model's reports Today lists from, built for the day on the page's first read.
 TODAY_REPORTS = ("incompletions", "actions", "callcert", "extensions", TODAY)
@@ -59,14 +59,14 @@ class Basis:
         """Each incompletion section's first lines, the longest late first, and how many:
         read once for every late section and the transfers (sources.late)."""
         values = [section.key for section in self.policy.sections]
-        key = None if self.seen is not None else (self.program.pk, self.as_of, *values)
+        key = lines_key(self, "incompletions", *values)  # compiled once (issue 14)
         return selectors.first_lines_per(
             (lambda: self.lines("incompletions")) if key else self.lines("incompletions"),
             "section",
             values,
             OLDEST_FIRST,
             self.first,
-            key=key and ("incompletions", *key),  # the ESP Manager's: compiled once (issue 14)
+            key=key,
         )
 
     @cached_property

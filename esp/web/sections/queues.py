@@ -120,9 +120,11 @@ class LicensingPace:
 def licensing_pace(base: Basis) -> LicensingPace:
     """The day's pace lines the rules built (esp.rules.report_lines), behind ones only, by
     class and agent: one query."""
-    lines = behind_lines(base.lines(TODAY))
-    items, total = selectors.first_lines(lines, sources.REPORT_ORDER, base.first)
-    return LicensingPace(Preview(items, total, route("pace:behind", base.as_of)))
+    url = route("pace:behind", base.as_of)
+    lines = lambda: behind_lines(base.lines(TODAY))  # noqa: E731
+    return LicensingPace(
+        sources.lines_preview(base, "pace_behind", lines, sources.REPORT_ORDER, url)
+    )
 
 
 @dataclass
