@@ -162,7 +162,9 @@ def test_it_counts_over_a_page_with_every_list_filled(program, esp, write, clien
     assert "proofs waiting for review" in page
 
 
-@pytest.mark.parametrize("name", ["transfers", "not_reported", "proctored", "flags"])
+@pytest.mark.parametrize(
+    "name", ["transfers", "not_reported", "proctored", "flags", "actions", "callcert"]
+)
 def test_it_reads_a_whole_today_list_in_as_many_queries_for_3n_agents_as_for_n(
     program, esp, write, client, name
 ):

@@ -86,10 +86,37 @@ def test_it_links_a_late_section_to_its_report_page(program, esp, write, client)
     assert links and all(
         link.startswith("/reports/incompletions/?as_of=2026-11-30") for link in links
     )
-    assert '<a href="/reports/actions/?as_of=2026-11-30">See all' in page
     heading, rest = page.split("<h3>", 2)[1].split("</h3>", 1)
     assert heading.endswith("(25)") and rest.split("</ul>", 1)[0].count("<li>") == 20
     assert client.get(links[0].replace("&amp;", "&")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("actions", "Corrective actions due and overdue"),
+        ("callcert", "Call certification not passed yet"),
+    ],
+)
+def test_see_all_opens_the_list_whole_in_the_previews_order(
+    program, esp, write, client, name, title
+):
+    """The actions and the call certifications not passed: their reports list other lines
+    too (every call certification) or in another order (by class), so "See all N" opens the
+    list itself, whose first 20 are the preview's and whose count is N."""
+    manager = season(esp, write, 25)
+    page = today(client, manager)
+    total = int(re.search(rf"{title} \((\d+)\)", page).group(1))
+    assert total > 20
+    assert f'<a href="/today/?as_of=2026-11-30&amp;list={name}">See all {total}</a>' in page
+    whole = today(client, manager, f"?as_of=2026-11-30&list={name}")
+    assert f"{title} ({total}), 11/30/2026" in whole
+
+    def agents(html: str) -> list[str]:
+        return re.findall(r'href="/agents/([^/]+)/#', html)
+
+    preview = agents(page.split(f'id="{name}"', 1)[1].split("</table>", 1)[0])
+    assert len(preview) == 20 and agents(whole)[:20] == preview and len(agents(whole)) == total
 
 
 def test_it_shows_no_link_when_everything_is_shown(program, esp, write, client):

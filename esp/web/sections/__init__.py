@@ -84,7 +84,8 @@ def as_context(section) -> dict:
 
 @dataclass(frozen=True)
 class OwnPage:
-    """A Today list without a report, listed whole on `/today/?list=<name>`."""
+    """A Today list listed whole on `/today/?list=<name>`, in its preview's order: a list no
+    report holds, or one its report holds among other lines or in another order."""
 
     build: Callable[[Basis], object]
     field: str
@@ -93,6 +94,12 @@ class OwnPage:
 
 
 OWN_PAGES = {
+    # the report pages list every line of the report in its own order (issue 14: "See all"
+    # is this list whole, in the preview's order)
+    "actions": OwnPage(lists.work, "actions", "Corrective actions due and overdue", "actions"),
+    "callcert": OwnPage(
+        queues.callcert, "callcert", "Call certification not passed yet", "callcert"
+    ),
     "not_reported": OwnPage(lists.not_reported, "not_reported", "No self-report", "self-reports"),
     "transfers": OwnPage(
         lists.transfers, "transfers", "Transfer to production needed", "transfers"

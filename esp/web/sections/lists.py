@@ -45,7 +45,7 @@ def work(base: Basis) -> Work:
     return Work(
         late_sections=late,
         late_count=sum(s["agents"].total for s in late),
-        actions=sources.actions(base, report_page("actions", base.as_of)),
+        actions=sources.actions(base, own_page("actions", base.as_of)),
         proofs_waiting=_proofs_to_decide(base),
     )
 

@@ -20,7 +20,7 @@ from esp.rules.report_lines import TODAY
 from .. import selectors
 from . import sources
 from .basis import Basis
-from .preview import Preview, own_page, preview, preview_kept, report_page, route
+from .preview import Preview, own_page, preview, preview_kept, route
 
 
 @dataclass
@@ -61,7 +61,7 @@ class Callcert:
 
 
 def callcert(base: Basis) -> Callcert:
-    return Callcert(sources.callcert_open(base, report_page("callcert", base.as_of)))
+    return Callcert(sources.callcert_open(base, own_page("callcert", base.as_of)))
 
 
 @dataclass
