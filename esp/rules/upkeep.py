@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from esp.lib.display import label, us_day
+
 from .calendar import BusinessCalendar
 from .checklist import Checklist, DayMarks
 from .exams import last_attempts_to_arrange
@@ -115,11 +117,11 @@ def calls_without_follow_up(progress: AgentProgress, as_of: date, pass_mark: int
 
 
 def _step_detail(action: dict) -> str:
+    """`Written CAP (ESP timeframe (Call Certs + TBTs)) overdue, due 11/20/2026`: the step and
+    the ladder named as the agent page and Today name them, not by their keys."""
     due_on = date.fromisoformat(action["due_on"])
-    return (
-        f"{action['step'].replace('_', ' ')} ({action['ladder']}) {action['status']}, "
-        f"due {due_on:%m/%d/%Y}"
-    )
+    step, ladder = label(action["step"], "step"), label(action["ladder"], "ladder")
+    return f"{step} ({ladder}) {label(action['status'], 'status').lower()}, due {us_day(due_on)}"
 
 
 def tl_checks(
