@@ -37,11 +37,11 @@ def today(request):
 
 def _one_list(request, base):
     """A Today list whole, `PER_PAGE` items a page, for the roles whose Today holds it."""
-    name = request.GET["list"]
-    found = sections.one_list(base, name)
+    name, part = request.GET["list"], request.GET.get("part", "")
+    found = sections.one_list(base, name, part)
     if found is None:
         raise Http404("no such list on your Today page")
-    section, listed = found
+    section, listed, title = found
     page = sections.OWN_PAGES[name]
     return render(
         request,
@@ -52,7 +52,8 @@ def _one_list(request, base):
             "roles": base.roles,
             "zone": base.program.time_zone,  # times in the program's zone (issue 17 item 3)
             "name": name,
-            "title": page.title,
+            "part": part,
+            "title": title,
             "anchor": page.anchor,
             "row_template": f"web/rows/{name}.html",
             "page": Paginator(listed.items, PER_PAGE).get_page(request.GET.get("page")),

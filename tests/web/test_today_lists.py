@@ -79,16 +79,27 @@ def test_it_shows_20_of_25_red_flags_and_a_link_to_all_25(program, esp, write, c
     assert whole.count("cannot sell since 11/06/2026") == 25
 
 
-def test_it_links_a_late_section_to_its_report_page(program, esp, write, client):
+def test_see_all_of_a_late_section_opens_that_section_whole_oldest_first(
+    program, esp, write, client
+):
+    """A late section's "See all 25" opens the section itself (`?list=late&part=<key>`),
+    longest late first as on Today: its report page lists it by class."""
     manager = season(esp, write, 25)
     page = today(client, manager)
-    links = re.findall(r'href="(/reports/incompletions/\?[^"]+)">See all 25</a>', page)
-    assert links and all(
-        link.startswith("/reports/incompletions/?as_of=2026-11-30") for link in links
+    links = re.findall(
+        r'href="(/today/\?as_of=2026-11-30&amp;list=late&amp;part=[^"]+)">See all 25<', page
     )
+    assert len(links) >= 2
     heading, rest = page.split("<h3>", 2)[1].split("</h3>", 1)
-    assert heading.endswith("(25)") and rest.split("</ul>", 1)[0].count("<li>") == 20
-    assert client.get(links[0].replace("&amp;", "&")).status_code == 200
+    preview = rest.split("</ul>", 1)[0]
+    assert heading.endswith("(25)") and preview.count("<li>") == 20
+    whole = today(client, manager, links[0].replace("&amp;", "&").removeprefix("/today/"))
+    title = heading.removesuffix(" (25)")
+    assert f"{title} (25), 11/30/2026" in whole
+    agents = re.compile(r'href="/agents/([^/]+)/"')
+    assert agents.findall(whole)[:20] == agents.findall(preview)
+    assert len(agents.findall(whole)) == 25
+    assert client.get("/today/?list=late&part=nothing").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -91,9 +91,15 @@ class OwnPage:
     field: str
     title: str
     anchor: str
+    parts: bool = False  # the field holds several lists: dicts of key, title and agents
+
+
+def _late_title(part: dict) -> str:
+    return f"{part['title']} — after {part['threshold_days']}+ business days"
 
 
 OWN_PAGES = {
+    "late": OwnPage(lists.work, "late_sections", "Incompletions", "incompletions", parts=True),
     # the report pages list every line of the report in its own order (issue 14: "See all"
     # is this list whole, in the preview's order)
     "actions": OwnPage(lists.work, "actions", "Corrective actions due and overdue", "actions"),
@@ -130,11 +136,15 @@ OWN_PAGES = {
 }
 
 
-def one_list(base: Basis, name: str) -> tuple[object, Preview] | None:
-    """The section holding the list `name` and the list, if the user's roles get that
-    section (None otherwise)."""
+def one_list(base: Basis, name: str, part: str = "") -> tuple[object, Preview, str] | None:
+    """The section holding the list `name` (its `part`, for a page of several lists), the
+    list and its title, if the user's roles get that section (None otherwise)."""
     page = OWN_PAGES.get(name)
     if page is None or not any(p.build is page.build and p.applies(base) for p in SECTIONS):
         return None
     section = page.build(base)
-    return section, getattr(section, page.field)
+    listed = getattr(section, page.field)
+    if not page.parts:
+        return section, listed, page.title
+    found = next((p for p in listed if p["key"] == part), None)
+    return None if found is None else (section, found["agents"], _late_title(found))

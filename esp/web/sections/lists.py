@@ -16,7 +16,7 @@ from esp.upkeep.selectors import checklist_mail_state, tickets_confirmed
 from .. import selectors
 from . import sources
 from .basis import Basis
-from .preview import Preview, own_page, preview, report_page
+from .preview import Preview, own_page, preview
 
 
 @dataclass
@@ -36,7 +36,7 @@ def work(base: Basis) -> Work:
             "title": label(section.key, "section"),  # as the report page titles it
             "threshold_days": section.threshold_days,
             "agents": sources.late(
-                base, section.key, report_page("incompletions", base.as_of, section=section.key)
+                base, section.key, own_page("late", base.as_of, part=section.key)
             ),
         }
         for section in base.policy.sections

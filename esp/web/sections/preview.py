@@ -59,9 +59,10 @@ def _query(as_of: date, **more) -> str:
     return urlencode({"as_of": as_of.isoformat(), **{k: v for k, v in more.items() if v}})
 
 
-def own_page(name: str, as_of: date) -> str:
-    """The page of a list that no report lists: Today's `?list=<name>`."""
-    return f"{reverse('web:today')}?{_query(as_of, list=name)}"
+def own_page(name: str, as_of: date, *, part: str = "") -> str:
+    """The page of a list whole (esp.web.sections.OWN_PAGES): Today's `?list=<name>`, with
+    `&part=` naming one of the section's lists when it has several (the late sections)."""
+    return f"{reverse('web:today')}?{_query(as_of, list=name, part=part)}"
 
 
 def report_page(name: str, as_of: date, *, section: str = "") -> str:
