@@ -542,11 +542,10 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
                 | Q(facts__kind="status", facts__item="employment")
             ),
         )
-        return (
+        paired = ShadowingPairing.objects.filter(agent=OuterRef("pk"), ended_on__isnull=True)
+        return (  # NOT EXISTS: an anti-join from the members (NOT IN read every agent)
             Agent.objects.filter(pk__in=members, training_class__program=program)
-            .exclude(  # NOT EXISTS: an anti-join from the members, not a scan of every agent
-                Exists(ShadowingPairing.objects.filter(agent=OuterRef("pk"), ended_on__isnull=True))
-            )
+            .exclude(Exists(paired))
             .annotate(read=read)
             .order_by()
             .values_list("pk", "training_class__code", *(f"read__{c}" for c in FACT_COLUMNS))
