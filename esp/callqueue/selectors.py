@@ -527,12 +527,9 @@ def _waiting_per_class(program: Program, as_of: date, codes: list[str]) -> Count
     the facts the rules (`readiness`, `in_flight`) read (issue 14: four queries before)."""
 
     def build():  # the members' ids first (their classes, their moves: by index), their rows
-        members = (
-            Agent.objects.filter(training_class__code__in=codes)
-            .order_by()
-            .values("pk")
-            .union(Fact.objects.filter(kind="move", item__in=codes).order_by().values("agent_id"))
-        )
+        moved = Fact.objects.filter(kind="move", item__in=codes).order_by().values("agent_id")
+        members = Agent.objects.filter(training_class__code__in=codes).order_by().values("pk")
+        members = members.union(moved)
         read = FilteredRelation(
             "facts",
             condition=Q(facts__kind="move", facts__item__in=codes)
