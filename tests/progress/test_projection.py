@@ -1,9 +1,10 @@
 """Issue 14: the read model of the reports equals the rules, whatever the writes.
 
-The lines are built for several as-of days, then random writes go through the services
-(statuses, re-scores, corrections, employment changes, moves, a roster change, an activity
-import after them); after each sequence every built day of every report, read from the
-table, equals the rules over the facts (`agent_records` + `rules.BUILDERS`).
+The lines are built for several as-of days, then writes go through the services; every
+built day of every report, read from the table, equals the rules over the facts
+(`agent_records` + `rules.BUILDERS`). The random sequences of writes (moves, re-scores,
+corrections, deletions, imports after writes) are in test_projection_sequences.py, which
+uses this module's days, clock, writes and check.
 """
 
 from datetime import date, datetime, timedelta
@@ -12,8 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from esp.demo.season import generate_season, write_season
 from esp.lib import clock
@@ -21,7 +20,7 @@ from esp.programs.calendars import calendar_for
 from esp.progress.line_reads import agents_version
 from esp.progress.models import Fact, ReportDay, ReportLine
 from esp.progress.selectors import agent_records, line_rows, lines_of
-from esp.progress.services import activity, agent_class_move, fact_record, flag_record, projection
+from esp.progress.services import activity, fact_record, flag_record, projection
 from esp.progress.services.activity import import_activity
 from esp.reports.builders import REPORTS, build_report
 from esp.roster.models import Agent, TrainingClass
@@ -104,16 +103,6 @@ def _write(program, season, step) -> None:
     agents = list(Agent.objects.order_by("pk"))
     agent = agents[pick % len(agents)]
     day = AS_OF - timedelta(days=offset)
-    if kind == "move":
-        codes = sorted(TrainingClass.objects.values_list("code", flat=True))
-        target = codes[pick % len(codes)]
-        try:
-            agent_class_move(
-                agent=agent, to_class=target, day=day, reason="test", actor=None, now=NOW
-            )
-        except ValidationError:  # already in that class that day: nothing written
-            pass
-        return
     if kind == "flag":  # R-N4b: raised and resolved, on Today's flag list
         action = "resolved" if pick % 3 == 0 else "raised"
         flag = ("needs_release", "cannot_sell")[pick % 2]
@@ -155,36 +144,6 @@ def _write(program, season, step) -> None:
         )
     except ValidationError:  # e.g. a task that needs its proof: nothing written
         pass
-
-
-STEPS = st.lists(
-    st.tuples(
-        st.sampled_from(["fact", "fact", "fact", "fact", "move", "rename", "flag", "self_report"]),
-        st.integers(0, 10_000),
-        st.integers(0, 40),
-        st.integers(0, 100_000),
-    ),
-    min_size=1,
-    max_size=12,
-)
-
-
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(steps=STEPS)
-def test_writes_through_the_services_keep_every_built_day_equal_to_the_rules(
-    program, season, steps
-):
-    """The examples run one after the other on the same database: each sequence adds to
-    what the earlier ones wrote, and the built days must stay equal to the rules."""
-    if not ReportDay.objects.exists():
-        build_days(program)
-    for step in steps:
-        _write(program, season, step)
-    assert_lines_equal_the_rules(program)
 
 
 def test_an_activity_import_after_writes_refreshes_the_agents_it_touched(
