@@ -117,11 +117,12 @@ def calls_without_follow_up(progress: AgentProgress, as_of: date, pass_mark: int
 
 
 def _step_detail(action: dict) -> str:
-    """`Written CAP (ESP timeframe (Call Certs + TBTs)) overdue, due 11/20/2026`: the step and
-    the ladder named as the agent page and Today name them, not by their keys."""
+    """`Written CAP on the Failed exams ladder, overdue, due 11/20/2026`: the step and the
+    ladder named as the agent page and Today name them, not by their keys."""
     due_on = date.fromisoformat(action["due_on"])
     step, ladder = label(action["step"], "step"), label(action["ladder"], "ladder")
-    return f"{step} ({ladder}) {label(action['status'], 'status').lower()}, due {us_day(due_on)}"
+    status = label(action["status"], "status").lower()
+    return f"{step} on the {ladder} ladder, {status}, due {us_day(due_on)}"
 
 
 def tl_checks(

@@ -108,7 +108,7 @@ def test_it_shows_a_tls_overdue_coaching_until_it_is_delivered(program, world):
     steps = upkeep(program, "tl.two@cxp.example", TL)["steps"]
     assert names(steps) == ["E101"]
     assert (
-        "Documented coaching (Licensing timeframe) overdue, due 12/03/2026"
+        "Documented coaching on the Licensing timeframe ladder, overdue, due 12/03/2026"
         in steps.open[0]["detail"]
     )
     assert steps.status == "1 open"
@@ -301,7 +301,9 @@ def test_it_shows_the_page_with_the_gaps_linked_to_the_agents(program, world, cl
     page = client.get(reverse("upkeep:teams"), {"as_of": "2026-12-04"}).content.decode()
     assert "Which teams keep up, Friday 12/04/2026" in page
     assert 'href="/agents/E101/"' in page
-    assert "Documented coaching (Licensing timeframe) overdue" in page  # names, not keys
+    assert (
+        "Documented coaching on the Licensing timeframe ladder, overdue" in page
+    )  # names, not keys
     today = client.get(reverse("web:today")).content.decode()
     assert "Which teams keep up today" in today
     assert f"{reverse('upkeep:teams')}?as_of=2026-12-04" in today
@@ -358,7 +360,7 @@ def test_it_sends_the_gap_report_once_per_person_and_day(program, world, client)
     assert "Note: Please fix" in message.text
     assert "Due corrective actions delivered: 1 open" in message.text
     assert (
-        "Liz Lane (E101): Documented coaching (Licensing timeframe) overdue, due 12/03/2026"
+        "Liz Lane (E101): Documented coaching on the Licensing timeframe ladder, overdue, due 12/03/2026"
         in message.text
     )
     report = GapReport.objects.get()
