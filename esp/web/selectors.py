@@ -211,10 +211,11 @@ def other_than(column: str, value: str) -> Q:
 def first_lines(lines, order, first: int | None, *, key: tuple | None = None):
     """The first `first` of `lines` in `order` (all: None), each its payload with the agent's
     employee id, class as of the day and name, and how many `lines` there are in all: one
-    query (issue 14, `_ranked_sql`). With a `key` naming the lines and the order (the ESP
-    Manager's, who sees every agent: the program, the day, the list), `lines` is a function
-    making them, called the first time only: the query is built and compiled once per process
-    and only run after (esp.lib.compiled; `key=None`: `lines` the queryset itself).
+    query (issue 14, `_ranked_sql`). With a `key` naming the lines and the order (the
+    program, the day, the list, and a user's agents as a `compiled.Bound`:
+    esp.web.sections.sources.lines_key), `lines` is a function making them, called the first
+    time only: the query is built and compiled once per process and only run after
+    (esp.lib.compiled; `key=None`: `lines` the queryset itself).
 
     The first are picked by a subquery sorting to the first `first` only, and all counted by
     another (`_first_counted`), on SQLite and for every agent's lines on PostgreSQL: those
