@@ -128,17 +128,16 @@ def day_counts(program: Program, as_of: date, transfer_section: str) -> DayCount
         lines = line_rows(program, as_of, "incompletions").exclude(section=transfer_section)
         return selectors.counted(lines, "class_code", "rank")
 
+    def due():
+        return selectors.counted(line_rows(program, as_of, "actions"), "class_code")
+
     ages: dict[str, Counter] = {}
     for code, age, n in read("late", late):
         ages.setdefault(code, Counter())[age] = n
     return DayCounts(
         flight=dict(read("flight", flight)),
         done=dict(read("done", done)),
-        due=dict(
-            read(
-                "due", lambda: selectors.counted(line_rows(program, as_of, "actions"), "class_code")
-            )
-        ),
+        due=dict(read("due", due)),
         late=ages,
     )
 

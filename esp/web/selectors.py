@@ -348,8 +348,9 @@ def first_lines_by_class(
     lines only. Every agent's lines (a `key`) given `in_class_order` (a function making them
     where an index holds them in class order): the first classes are read from that index
     (`_by_class_edge`). A user's agents' lines on PostgreSQL: the first `first` lines by
-    class then name are among those whose class ranks within the first `first` by class alone (RANK: fewer than `first`
-    lines before the class's), which the lines tell without the agents; only those are
+    class then name are among those whose class ranks within the first `first` by class
+    alone (RANK: fewer than `first` lines before the class's), which the lines tell without
+    the agents; only those are
     joined to their agents' names and numbered. Numbering every line by name made
     PostgreSQL read and hash the names of all 20,000 agents to sort a Cert Coordinator's
     1,336 (issue 14: 4.5 ms; 2.5 this way). The names are looked up per line kept (a
@@ -384,7 +385,9 @@ def _by_class_edge(lines, in_class_order, first: int) -> QuerySet:
     firsts = in_class_order().annotate(code=code).order_by("code").values("code")[:first]
     sql, params = firsts.query.sql_with_params()
     edge = RawSQL(f"SELECT MAX(firsts.code) FROM ({sql}) firsts", params)
-    counted = _made(lines).order_by().values(n=Func("pk", function="COUNT"))
+    counted = (
+        _made(lines).order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    )
     shown = in_class_order().alias(code=code).filter(code__lte=edge)
     return (
         in_order(shown, *BY_CLASS_THEN_NAME)
@@ -474,7 +477,7 @@ def first_lines_per(
 
 
 def line_counts(lines: QuerySet, column: str) -> dict[str, int]:
-    """How many of `lines` per value of `column` (class, section, step)."""
+    """How many of `lines` per value of `column` (class, section, a done line's task)."""
     return dict(counted(lines, column))
 
 

@@ -91,11 +91,7 @@ class OwnPage:
     field: str
     title: str
     anchor: str
-    parts: bool = False  # the field holds several lists: dicts of key, title and agents
-
-
-def _late_title(part: dict) -> str:
-    return f"{part['title']} — after {part['threshold_days']}+ business days"
+    parts: bool = False  # the field holds several lists: dicts of key, heading and agents
 
 
 OWN_PAGES = {
@@ -147,4 +143,4 @@ def one_list(base: Basis, name: str, part: str = "") -> tuple[object, Preview, s
     if not page.parts:
         return section, listed, page.title
     found = next((p for p in listed if p["key"] == part), None)
-    return None if found is None else (section, found["agents"], _late_title(found))
+    return None if found is None else (section, found["agents"], found["heading"])

@@ -23,7 +23,7 @@ from .preview import Preview, own_page, preview
 class Work:
     """Every staff role: the late tasks (R-I1), the due corrective actions, proofs waiting."""
 
-    late_sections: list[dict]  # key, title, threshold_days, agents (a Preview)
+    late_sections: list[dict]  # key, heading (Today's and its own page's), agents (a Preview)
     late_count: int
     actions: Preview
     proofs_waiting: int
@@ -33,8 +33,8 @@ def work(base: Basis) -> Work:
     late = [
         {
             "key": section.key,
-            "title": label(section.key, "section"),  # as the report page titles it
-            "threshold_days": section.threshold_days,
+            "heading": f"{label(section.key, 'section')} — after {section.threshold_days}+ "
+            "business days",  # the section's name as the report page titles it
             "agents": sources.late(
                 base, section.key, own_page("late", base.as_of, part=section.key)
             ),
