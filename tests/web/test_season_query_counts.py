@@ -14,35 +14,25 @@ equality is held on hand-made data at N and 3N agents (tests/*/test_query_counts
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.today import people
 from esp.demo.season import generate_season, write_season
 from esp.programs.calendars import calendar_for
 from esp.progress.services import projection
 from esp.progress.services.activity import import_activity
 from esp.roster.models import Agent, TrainingClass
-from esp.roster.roles import (
-    CERT_COORDINATOR,
-    CERTIFIER,
-    ESP_MANAGER,
-    LICENSING,
-    PM,
-    TBT_SME,
-    TL,
-    WFM,
-)
+from esp.roster.roles import ESP_MANAGER, TL
 from esp.roster.services import import_classes, import_roster
 from esp.rules.report_lines import REPORTS
-from tests.web_support import staff
 
 AS_OF = date(2026, 11, 23)  # the benchmark's day
 SHAPE = 3  # queries a page may differ by between the two seasons' shapes (see above)
@@ -70,24 +60,6 @@ def load(program, tmp_path, agents: int) -> None:
     import_activity(paths["activity"])
 
 
-def people() -> dict[str, object]:
-    """Role -> an active account (bench/today.py's): the program-wide roles' own, and the TL
-    and PM of the in-flight class with the most agents three weeks in."""
-    found = {
-        role: staff(f"season.{role.lower().replace(' ', '-')}@cxp.example", role)
-        for role in (ESP_MANAGER, CERT_COORDINATOR, CERTIFIER, TBT_SME, LICENSING, WFM)
-    }
-    busiest = (
-        TrainingClass.objects.annotate(n=Count("agents"))
-        .filter(tls__isnull=False, pms__isnull=False, start_date__lte=AS_OF - timedelta(21))
-        .order_by("-start_date", "-n")
-        .first()
-    )
-    found[TL], found[PM] = busiest.tls.first(), busiest.pms.first()
-    get_user_model().objects.filter(pk__in=[u.pk for u in found.values()]).update(is_active=True)
-    return found
-
-
 def counts() -> dict[str, int]:
     """Page -> its queries, each page asked twice (the first may build the day's lines)."""
     from esp.access import scopes
@@ -103,7 +75,7 @@ def counts() -> dict[str, int]:
             assert client.get(url).status_code == 200, url
         found[name] = len(queries)
 
-    readers = people()
+    readers = people(AS_OF)  # bench/today.py's accounts: one per role, a busy class's TL, PM
     for role, user in readers.items():
         user.refresh_from_db()
         count(user, f"Today, {role}", f"/today/?as_of={day}")
